@@ -1,0 +1,156 @@
+package remind
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Event is the JSON body every channel receives for one firing:
+// {"type":"reminder.fired","data":{…}}.
+type Event struct {
+	Type string    `json:"type"`
+	Data EventData `json:"data"`
+}
+
+// EventData is the reminder as it was when it fired, with the occurrence.
+type EventData struct {
+	ID          string            `json:"id"`
+	Title       string            `json:"title"`
+	Desc        string            `json:"desc,omitempty"`
+	RRule       string            `json:"rrule,omitempty"`
+	TZ          string            `json:"tz"`
+	DeferMin    int               `json:"defer"`
+	ExternalURL string            `json:"external_url,omitempty"`
+	Recipients  []string          `json:"recipients,omitempty"`
+	Meta        map[string]string `json:"meta,omitempty"`
+	Occurrence  time.Time         `json:"occurrence"`
+	FireAt      time.Time         `json:"fire_at"`
+	Recipient   string            `json:"recipient,omitempty"`
+	Channel     string            `json:"channel"`
+	DeliveryID  string            `json:"delivery_id"`
+	Late        bool              `json:"late"`
+}
+
+// EventType is the type of the event sent when a reminder fires.
+const EventType = "reminder.fired"
+
+// FirePolicy says how late a firing may be before it is marked late, and
+// before it is recorded as missed instead of sent.
+type FirePolicy struct {
+	LateAfter   time.Duration // fired this long after its time: "late": true
+	MissedAfter time.Duration // this long after: recorded as missed, not sent
+}
+
+// DefaultRecipientChannels returns the channels a recipient gets when a
+// reminder names none: the inbox always, plus each channel the recipient has
+// an address for, except SMS, which costs money and must be asked for.
+func DefaultRecipientChannels(rc Recipient) []string {
+	ch := []string{ChannelInbox}
+	if rc.WebhookURL != "" {
+		ch = append(ch, ChannelWebhook)
+	}
+	if rc.Email != "" {
+		ch = append(ch, ChannelEmail)
+	}
+	if rc.WeChatOpenID != "" {
+		ch = append(ch, ChannelWeChat)
+	}
+	return ch
+}
+
+// target returns the address of rc on channel, and whether rc can receive it.
+func target(rc Recipient, channel string) (string, bool) {
+	switch channel {
+	case ChannelInbox:
+		return rc.UID, true
+	case ChannelWebhook:
+		return rc.WebhookURL, rc.WebhookURL != ""
+	case ChannelEmail:
+		return rc.Email, rc.Email != ""
+	case ChannelSMS:
+		return rc.Phone, rc.Phone != ""
+	case ChannelWeChat:
+		return rc.WeChatOpenID, rc.WeChatOpenID != ""
+	case ChannelWebPush:
+		return rc.UID, true
+	}
+	return "", false
+}
+
+// Plan turns one occurrence of r into its deliveries: one per (recipient,
+// channel) the recipient can receive, and one per enabled tenant webhook.
+// Muted recipients get nothing. recips holds the known recipients by uid; a
+// uid with no record gets the in-app inbox only. now decides lateness.
+func Plan(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []Webhook, now time.Time, p FirePolicy) []Delivery {
+	occ := r.Occurrence(fireAt)
+	late := p.LateAfter > 0 && now.Sub(fireAt) > p.LateAfter
+	missed := p.MissedAfter > 0 && now.Sub(fireAt) > p.MissedAfter
+	var out []Delivery
+	add := func(recipient, channel, tgt string) {
+		d := Delivery{
+			ID:            DeliveryID(r.ID, occ, recipient, channel, tgt),
+			TenantID:      r.TenantID,
+			ReminderID:    r.ID,
+			Occurrence:    occ,
+			DueAt:         fireAt,
+			Recipient:     recipient,
+			Channel:       channel,
+			Target:        tgt,
+			State:         DeliveryPending,
+			NextAttemptAt: fireAt,
+			Late:          late,
+			CreatedAt:     now,
+			UpdatedAt:     now,
+		}
+		if missed {
+			d.State = DeliveryMissed
+			d.LastError = "fell due while the service could not send it"
+			t := now
+			d.FinishedAt = &t
+		}
+		d.Payload = eventPayload(r, d)
+		out = append(out, d)
+	}
+	for _, h := range hooks {
+		if !h.Disabled {
+			add("", ChannelWebhook, h.ID)
+		}
+	}
+	for _, uid := range r.Recipients {
+		rc, known := recips[uid]
+		if !known {
+			rc = Recipient{UID: uid, TenantID: r.TenantID}
+		}
+		if rc.Muted {
+			continue
+		}
+		channels := r.Channels
+		if len(channels) == 0 {
+			channels = DefaultRecipientChannels(rc)
+		}
+		for _, ch := range channels {
+			if tgt, ok := target(rc, ch); ok {
+				add(uid, ch, tgt)
+			}
+		}
+	}
+	return out
+}
+
+func eventPayload(r Reminder, d Delivery) []byte {
+	ev := Event{Type: EventType, Data: EventData{
+		ID: r.ID, Title: r.Title, Desc: r.Desc, RRule: r.RRule, TZ: r.TZ, DeferMin: r.DeferMin,
+		ExternalURL: r.ExternalURL, Recipients: r.Recipients, Meta: r.Meta,
+		Occurrence: d.Occurrence, FireAt: d.DueAt, Recipient: d.Recipient, Channel: d.Channel,
+		DeliveryID: d.ID, Late: d.Late,
+	}}
+	b, _ := json.Marshal(ev) // only plain values: cannot fail
+	return b
+}
+
+// DecodeEvent reads a delivery's payload.
+func DecodeEvent(payload []byte) (Event, error) {
+	var ev Event
+	err := json.Unmarshal(payload, &ev)
+	return ev, err
+}

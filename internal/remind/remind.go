@@ -1,0 +1,211 @@
+// Package remind holds RaaS's domain values — tenants, reminders, recipients,
+// deliveries, inbox items — and the rules that need nothing but those values:
+// validation, fan-out of one occurrence into deliveries, and domain errors.
+// It imports nothing of the project's and knows no storage or transport.
+package remind
+
+import (
+	"time"
+)
+
+// Status is the life-cycle state of a reminder.
+type Status string
+
+// Reminder statuses.
+const (
+	StatusActive    Status = "active"    // has a next occurrence to fire
+	StatusDone      Status = "done"      // fired its last occurrence
+	StatusCancelled Status = "cancelled" // cancelled by its owner; never fires again
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	return s == StatusActive || s == StatusDone || s == StatusCancelled
+}
+
+// Default values a tenant starts with.
+const (
+	DefaultTZ       = "Asia/Shanghai"
+	DefaultDateHour = 9
+)
+
+// Tenant is one customer of the service; every other value belongs to one.
+type Tenant struct {
+	ID          string
+	Name        string
+	DisplayName string // shown as the WeCron "owner.nickname"
+	AvatarURL   string // shown as the WeCron "owner.headimgurl"
+	TZ          string // IANA zone used when a reminder names none
+	DateHour    int    // hour at which date-only phrases fire
+	CreatedAt   time.Time
+}
+
+// Reminder is something to fire at its moments to its recipients.
+type Reminder struct {
+	ID          string
+	TenantID    string
+	Title       string
+	Desc        string
+	Time        *time.Time // the one-off moment (before Defer); nil for recurring reminders
+	RRule       string     // RFC 5545 recurrence (with RaaS extensions); "" for one-off
+	TZ          string     // IANA zone the rule is read in
+	Start       time.Time  // anchor (DTSTART) of RRule
+	DeferMin    int        // minutes added to every occurrence; negative fires earlier
+	ExternalURL string
+	Recipients  []string // recipient uids
+	Channels    []string // channels to use; empty means each recipient's defaults
+	Status      Status
+	NextFireAt  *time.Time // when the next occurrence fires (occurrence + Defer); nil when none
+	FiredCount  int
+	Source      string            // which API created it: v1, wecron, teamremind
+	Meta        map[string]string // API-specific values (e.g. team-remind creator)
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Recurring reports whether the reminder has a recurrence rule.
+func (r Reminder) Recurring() bool { return r.RRule != "" }
+
+// Occurrence returns the nominal occurrence of a fire instant (fire − Defer).
+func (r Reminder) Occurrence(fireAt time.Time) time.Time {
+	return fireAt.Add(-time.Duration(r.DeferMin) * time.Minute)
+}
+
+// FireAt returns the fire instant of a nominal occurrence (occurrence + Defer).
+func (r Reminder) FireAt(occurrence time.Time) time.Time {
+	return occurrence.Add(time.Duration(r.DeferMin) * time.Minute)
+}
+
+// Recipient is a person (or system) reminders are sent to, known by a uid
+// chosen by the tenant.
+type Recipient struct {
+	TenantID      string
+	UID           string
+	Name          string
+	Email         string
+	Phone         string
+	WeChatOpenID  string
+	WebhookURL    string
+	WebhookSecret string // signs deliveries to WebhookURL
+	Muted         bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// Webhook is a tenant-wide endpoint that receives every firing of the
+// tenant's reminders.
+type Webhook struct {
+	ID        string
+	TenantID  string
+	URL       string
+	Secret    string // "whsec_" + base64 key (Standard Webhooks)
+	Disabled  bool
+	CreatedAt time.Time
+}
+
+// Channel names.
+const (
+	ChannelWebhook = "webhook"
+	ChannelInbox   = "inbox"
+	ChannelEmail   = "email"
+	ChannelSMS     = "sms"
+	ChannelWeChat  = "wechat"
+	ChannelWebPush = "webpush"
+)
+
+// KnownChannel reports whether name is a channel RaaS can deliver on.
+func KnownChannel(name string) bool {
+	switch name {
+	case ChannelWebhook, ChannelInbox, ChannelEmail, ChannelSMS, ChannelWeChat, ChannelWebPush:
+		return true
+	}
+	return false
+}
+
+// DeliveryState is where one delivery stands.
+type DeliveryState string
+
+// Delivery states.
+const (
+	DeliveryPending   DeliveryState = "pending"   // to be sent (or being sent under a lease)
+	DeliveryDelivered DeliveryState = "delivered" // the channel accepted it
+	DeliveryFailed    DeliveryState = "failed"    // gave up: permanent error or retries exhausted
+	DeliveryCancelled DeliveryState = "cancelled" // the reminder was cancelled before it was sent
+	DeliveryMissed    DeliveryState = "missed"    // fell due too long ago (service was down) to be worth sending
+)
+
+// Delivery is one occurrence of one reminder to one recipient on one channel.
+// Its ID is stable: the same (reminder, occurrence, recipient, channel,
+// target) always has the same ID, so receivers can drop duplicates.
+type Delivery struct {
+	ID            string
+	TenantID      string
+	ReminderID    string
+	Occurrence    time.Time // nominal occurrence
+	DueAt         time.Time // fire instant (occurrence + defer)
+	Recipient     string    // uid, or "" for tenant webhooks
+	Channel       string
+	Target        string // webhook id, address, phone, openid…
+	State         DeliveryState
+	Attempts      int
+	NextAttemptAt time.Time
+	Late          bool
+	Payload       []byte // JSON event, a snapshot taken at fire time
+	LastError     string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	FinishedAt    *time.Time
+}
+
+// Attempt is one try at sending a delivery.
+type Attempt struct {
+	DeliveryID string
+	N          int
+	At         time.Time
+	Duration   time.Duration
+	Outcome    string // "delivered", "retry", "failed"
+	StatusCode int    // HTTP status where the channel has one
+	Error      string
+}
+
+// InboxStatus is what a recipient did with an in-app item.
+type InboxStatus int
+
+// Inbox statuses; the numbers are the team-remind API's msgStatus.
+const (
+	InboxUnread    InboxStatus = 0
+	InboxRead      InboxStatus = 1
+	InboxConfirmed InboxStatus = 2
+	InboxRejected  InboxStatus = 3
+)
+
+// String returns the status's name.
+func (s InboxStatus) String() string {
+	switch s {
+	case InboxUnread:
+		return "unread"
+	case InboxRead:
+		return "read"
+	case InboxConfirmed:
+		return "confirmed"
+	case InboxRejected:
+		return "rejected"
+	}
+	return "unknown"
+}
+
+// InboxItem is a delivered reminder in a recipient's in-app inbox. Its ID is
+// the delivery's ID.
+type InboxItem struct {
+	ID          string
+	TenantID    string
+	UID         string
+	ReminderID  string
+	Title       string
+	Desc        string
+	ExternalURL string
+	Occurrence  time.Time
+	Status      InboxStatus
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}

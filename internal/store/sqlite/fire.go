@@ -1,0 +1,366 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+)
+
+// NextFireAt returns the earliest next firing of an active reminder.
+func (s *Store) NextFireAt(ctx context.Context) (time.Time, bool, error) {
+	var v sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT MIN(next_fire_ms) FROM reminders WHERE status = 'active' AND next_fire_ms IS NOT NULL`).Scan(&v)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("sqlite: next fire: %w", err)
+	}
+	if !v.Valid {
+		return time.Time{}, false, nil
+	}
+	return fromMS(v.Int64), true, nil
+}
+
+const deliveryCols = `id, tenant_id, reminder_id, occurrence_ms, due_ms, recipient, channel, target, state, attempts, next_attempt_ms, late, payload, last_error, created_ms, updated_ms, finished_ms`
+
+func scanDelivery(row interface{ Scan(...any) error }) (remind.Delivery, error) {
+	var d remind.Delivery
+	var occ, due, next, created, updated int64
+	var late int
+	var state string
+	var fin sql.NullInt64
+	err := row.Scan(&d.ID, &d.TenantID, &d.ReminderID, &occ, &due, &d.Recipient, &d.Channel, &d.Target, &state, &d.Attempts,
+		&next, &late, &d.Payload, &d.LastError, &created, &updated, &fin)
+	d.Occurrence, d.DueAt, d.NextAttemptAt, d.CreatedAt, d.UpdatedAt = fromMS(occ), fromMS(due), fromMS(next), fromMS(created), fromMS(updated)
+	d.State, d.Late, d.FinishedAt = remind.DeliveryState(state), late != 0, ptrMS(fin)
+	return d, err
+}
+
+// FireDue claims due reminders and fans them out into deliveries, in one
+// transaction. SQLite has one writer, so claiming needs no row locks.
+func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, leaseUntil time.Time, plan store.FirePlanner) ([]remind.Delivery, error) {
+	var out []remind.Delivery
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+reminderCols+` FROM reminders
+			WHERE status = 'active' AND next_fire_ms IS NOT NULL AND next_fire_ms <= ? ORDER BY next_fire_ms LIMIT ?`, ms(now), limit)
+		if err != nil {
+			return err
+		}
+		var due []remind.Reminder
+		for rows.Next() {
+			r, err := scanReminder(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			due = append(due, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(due) == 0 {
+			return nil
+		}
+		hooks := map[string][]remind.Webhook{}
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (`+deliveryCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		upd, err := tx.PrepareContext(ctx, `UPDATE reminders SET next_fire_ms = ?, status = ?, fired_count = fired_count + 1, updated_ms = ? WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		defer upd.Close()
+		for _, r := range due {
+			h, ok := hooks[r.TenantID]
+			if !ok {
+				if h, err = listWebhooks(ctx, tx, r.TenantID); err != nil {
+					return err
+				}
+				hooks[r.TenantID] = h
+			}
+			recips, err := recipientsOf(ctx, tx, r.TenantID, r.Recipients)
+			if err != nil {
+				return err
+			}
+			p := plan(r, recips, h)
+			for _, d := range p.Deliveries {
+				if d.State == remind.DeliveryPending {
+					d.NextAttemptAt = leaseUntil
+				}
+				res, err := ins.ExecContext(ctx, d.ID, d.TenantID, d.ReminderID, ms(d.Occurrence), ms(d.DueAt), d.Recipient, d.Channel, d.Target,
+					string(d.State), d.Attempts, ms(d.NextAttemptAt), boolInt(d.Late), d.Payload, d.LastError, ms(d.CreatedAt), ms(d.UpdatedAt), nullMS(d.FinishedAt))
+				if err != nil {
+					return err
+				}
+				if n, _ := res.RowsAffected(); n == 1 && d.State == remind.DeliveryPending {
+					out = append(out, d)
+				}
+			}
+			if _, err := upd.ExecContext(ctx, nullMS(p.Next), string(p.Status), ms(now), r.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: fire due: %w", err)
+	}
+	return out, nil
+}
+
+func recipientsOf(ctx context.Context, tx *sql.Tx, tenantID string, uids []string) (map[string]remind.Recipient, error) {
+	out := make(map[string]remind.Recipient, len(uids))
+	if len(uids) == 0 {
+		return out, nil
+	}
+	args := make([]any, 0, len(uids)+1)
+	args = append(args, tenantID)
+	for _, u := range uids {
+		args = append(args, u)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+recipientCols+` FROM recipients WHERE tenant_id = ? AND uid IN (?`+strings.Repeat(", ?", len(uids)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		rc, err := scanRecipient(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[rc.UID] = rc
+	}
+	return out, rows.Err()
+}
+
+// NextDeliveryAt returns when the next pending delivery is due or its lease ends.
+func (s *Store) NextDeliveryAt(ctx context.Context) (time.Time, bool, error) {
+	var v sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT MIN(next_attempt_ms) FROM deliveries WHERE state = 'pending'`).Scan(&v)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("sqlite: next delivery: %w", err)
+	}
+	if !v.Valid {
+		return time.Time{}, false, nil
+	}
+	return fromMS(v.Int64), true, nil
+}
+
+// LeaseDeliveries claims pending deliveries whose time has come.
+func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, leaseUntil time.Time) ([]remind.Delivery, error) {
+	var out []remind.Delivery
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE deliveries SET next_attempt_ms = ?, attempts = attempts + 1, updated_ms = ?
+			WHERE id IN (SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?)
+			RETURNING `+deliveryCols, ms(leaseUntil), ms(now), ms(now), limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d, err := scanDelivery(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: lease deliveries: %w", err)
+	}
+	return out, nil
+}
+
+// PendingOf returns which ids are still pending.
+func (s *Store) PendingOf(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := s.r.QueryContext(ctx, `SELECT id FROM deliveries WHERE state = 'pending' AND id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: pending of: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("sqlite: pending of: %w", err)
+			}
+			out[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("sqlite: pending of: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// FinishDeliveries records the outcome of attempts, in one transaction.
+func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) error {
+	if len(results) == 0 {
+		return nil
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		upd, err := tx.PrepareContext(ctx, `UPDATE deliveries SET state = ?, attempts = ?, next_attempt_ms = ?, last_error = ?, updated_ms = ?, finished_ms = ?
+			WHERE id = ? AND state = 'pending'`)
+		if err != nil {
+			return err
+		}
+		defer upd.Close()
+		att, err := tx.PrepareContext(ctx, `INSERT INTO attempts (delivery_id, n, at_ms, duration_us, outcome, status_code, error) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (delivery_id, n) DO UPDATE SET at_ms = excluded.at_ms, duration_us = excluded.duration_us, outcome = excluded.outcome,
+			status_code = excluded.status_code, error = excluded.error`)
+		if err != nil {
+			return err
+		}
+		defer att.Close()
+		for _, r := range results {
+			d, a := r.Delivery, r.Attempt
+			if _, err := upd.ExecContext(ctx, string(d.State), d.Attempts, ms(d.NextAttemptAt), d.LastError, ms(d.UpdatedAt), nullMS(d.FinishedAt), d.ID); err != nil {
+				return err
+			}
+			if _, err := att.ExecContext(ctx, d.ID, a.N, ms(a.At), a.Duration.Microseconds(), a.Outcome, a.StatusCode, a.Error); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: finish deliveries: %w", err)
+	}
+	return nil
+}
+
+// ListDeliveries returns a reminder's deliveries with attempts.
+func (s *Store) ListDeliveries(ctx context.Context, tenantID, reminderID string) ([]store.DeliveryWithAttempts, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryCols+` FROM deliveries WHERE tenant_id = ? AND reminder_id = ? ORDER BY due_ms, id`, tenantID, reminderID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list deliveries: %w", err)
+	}
+	var out []store.DeliveryWithAttempts
+	idx := map[string]int{}
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("sqlite: list deliveries: %w", err)
+		}
+		idx[d.ID] = len(out)
+		out = append(out, store.DeliveryWithAttempts{Delivery: d})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list deliveries: %w", err)
+	}
+	arows, err := s.r.QueryContext(ctx, `SELECT a.delivery_id, a.n, a.at_ms, a.duration_us, a.outcome, a.status_code, a.error
+		FROM attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.tenant_id = ? AND d.reminder_id = ? ORDER BY a.delivery_id, a.n`, tenantID, reminderID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list attempts: %w", err)
+	}
+	defer arows.Close()
+	for arows.Next() {
+		var a remind.Attempt
+		var at, dur int64
+		if err := arows.Scan(&a.DeliveryID, &a.N, &at, &dur, &a.Outcome, &a.StatusCode, &a.Error); err != nil {
+			return nil, fmt.Errorf("sqlite: list attempts: %w", err)
+		}
+		a.At, a.Duration = fromMS(at), time.Duration(dur)*time.Microsecond
+		if i, ok := idx[a.DeliveryID]; ok {
+			out[i].Attempts = append(out[i].Attempts, a)
+		}
+	}
+	return out, arows.Err()
+}
+
+// ---- inbox
+
+const inboxCols = `id, tenant_id, uid, reminder_id, title, "desc", external_url, occurrence_ms, status, created_ms, updated_ms`
+
+func scanInbox(row interface{ Scan(...any) error }) (remind.InboxItem, error) {
+	var it remind.InboxItem
+	var occ, created, updated int64
+	var st int
+	err := row.Scan(&it.ID, &it.TenantID, &it.UID, &it.ReminderID, &it.Title, &it.Desc, &it.ExternalURL, &occ, &st, &created, &updated)
+	it.Occurrence, it.CreatedAt, it.UpdatedAt, it.Status = fromMS(occ), fromMS(created), fromMS(updated), remind.InboxStatus(st)
+	return it, err
+}
+
+// AddInboxItem inserts an inbox item unless its id exists.
+func (s *Store) AddInboxItem(ctx context.Context, it remind.InboxItem) (bool, error) {
+	res, err := s.w.ExecContext(ctx, `INSERT INTO inbox (`+inboxCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		it.ID, it.TenantID, it.UID, it.ReminderID, it.Title, it.Desc, it.ExternalURL, ms(it.Occurrence), int(it.Status), ms(it.CreatedAt), ms(it.UpdatedAt))
+	if err != nil {
+		return false, fmt.Errorf("sqlite: add inbox item: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// ListInbox pages through a recipient's inbox in id (delivery) order.
+func (s *Store) ListInbox(ctx context.Context, tenantID, uid string, q store.ListQuery) ([]remind.InboxItem, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+inboxCols+` FROM inbox WHERE tenant_id = ? AND uid = ? AND id > ? ORDER BY id LIMIT ?`,
+		tenantID, uid, q.After, store.PageLimit(q.Limit))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list inbox: %w", err)
+	}
+	defer rows.Close()
+	var out []remind.InboxItem
+	for rows.Next() {
+		it, err := scanInbox(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: list inbox: %w", err)
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// SetInboxStatus records what a recipient did with an item.
+func (s *Store) SetInboxStatus(ctx context.Context, tenantID, uid, itemID string, st remind.InboxStatus, at time.Time) (remind.InboxItem, error) {
+	var it remind.InboxItem
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE inbox SET status = ?, updated_ms = ? WHERE tenant_id = ? AND uid = ? AND id = ?`,
+			int(st), ms(at), tenantID, uid, itemID)
+		if err != nil {
+			return fmt.Errorf("sqlite: set inbox status: %w", err)
+		}
+		if err := mustAffect(res, "inbox item"); err != nil {
+			return err
+		}
+		it, err = scanInbox(tx.QueryRowContext(ctx, `SELECT `+inboxCols+` FROM inbox WHERE id = ?`, itemID))
+		return err
+	})
+	return it, err
+}
+
+// InboxStatusByReminder returns each recipient's latest inbox status for a reminder.
+func (s *Store) InboxStatusByReminder(ctx context.Context, tenantID, reminderID string) (map[string]remind.InboxStatus, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT uid, status FROM inbox WHERE tenant_id = ? AND reminder_id = ? ORDER BY occurrence_ms, id`, tenantID, reminderID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: inbox status: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]remind.InboxStatus{}
+	for rows.Next() {
+		var uid string
+		var st int
+		if err := rows.Scan(&uid, &st); err != nil {
+			return nil, fmt.Errorf("sqlite: inbox status: %w", err)
+		}
+		out[uid] = remind.InboxStatus(st)
+	}
+	return out, rows.Err()
+}
+

@@ -1,0 +1,123 @@
+CREATE TABLE tenants (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL DEFAULT '',
+    avatar_url   TEXT NOT NULL DEFAULT '',
+    tz           TEXT NOT NULL,
+    date_hour    INTEGER NOT NULL,
+    created_ms   INTEGER NOT NULL
+);
+
+CREATE TABLE tokens (
+    hash       TEXT PRIMARY KEY,
+    tenant_id  TEXT NOT NULL REFERENCES tenants(id),
+    created_ms INTEGER NOT NULL
+);
+
+CREATE TABLE reminders (
+    id           TEXT PRIMARY KEY,
+    tenant_id    TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    "desc"       TEXT NOT NULL,
+    at_ms        INTEGER,
+    rrule        TEXT NOT NULL,
+    tz           TEXT NOT NULL,
+    start_ms     INTEGER NOT NULL,
+    defer_min    INTEGER NOT NULL,
+    external_url TEXT NOT NULL,
+    recipients   TEXT NOT NULL,
+    channels     TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    next_fire_ms INTEGER,
+    fired_count  INTEGER NOT NULL DEFAULT 0,
+    source       TEXT NOT NULL,
+    meta         TEXT NOT NULL,
+    created_ms   INTEGER NOT NULL,
+    updated_ms   INTEGER NOT NULL,
+    deleted_ms   INTEGER
+);
+CREATE INDEX reminders_due ON reminders (next_fire_ms) WHERE status = 'active' AND next_fire_ms IS NOT NULL;
+CREATE INDEX reminders_tenant ON reminders (tenant_id, id);
+
+CREATE TABLE idempotency (
+    tenant_id   TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    body_hash   TEXT NOT NULL,
+    reminder_id TEXT NOT NULL,
+    created_ms  INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, key)
+);
+
+CREATE TABLE recipients (
+    tenant_id      TEXT NOT NULL,
+    uid            TEXT NOT NULL,
+    name           TEXT NOT NULL,
+    email          TEXT NOT NULL,
+    phone          TEXT NOT NULL,
+    wechat_openid  TEXT NOT NULL,
+    webhook_url    TEXT NOT NULL,
+    webhook_secret TEXT NOT NULL,
+    muted          INTEGER NOT NULL,
+    created_ms     INTEGER NOT NULL,
+    updated_ms     INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, uid)
+);
+
+CREATE TABLE webhooks (
+    id         TEXT PRIMARY KEY,
+    tenant_id  TEXT NOT NULL,
+    url        TEXT NOT NULL,
+    secret     TEXT NOT NULL,
+    disabled   INTEGER NOT NULL DEFAULT 0,
+    created_ms INTEGER NOT NULL
+);
+CREATE INDEX webhooks_tenant ON webhooks (tenant_id);
+
+CREATE TABLE deliveries (
+    id              TEXT PRIMARY KEY,
+    tenant_id       TEXT NOT NULL,
+    reminder_id     TEXT NOT NULL,
+    occurrence_ms   INTEGER NOT NULL,
+    due_ms          INTEGER NOT NULL,
+    recipient       TEXT NOT NULL,
+    channel         TEXT NOT NULL,
+    target          TEXT NOT NULL,
+    state           TEXT NOT NULL,
+    attempts        INTEGER NOT NULL,
+    next_attempt_ms INTEGER NOT NULL,
+    late            INTEGER NOT NULL,
+    payload         BLOB NOT NULL,
+    last_error      TEXT NOT NULL,
+    created_ms      INTEGER NOT NULL,
+    updated_ms      INTEGER NOT NULL,
+    finished_ms     INTEGER
+);
+CREATE INDEX deliveries_pending ON deliveries (next_attempt_ms) WHERE state = 'pending';
+CREATE INDEX deliveries_reminder ON deliveries (reminder_id, due_ms);
+
+CREATE TABLE attempts (
+    delivery_id TEXT NOT NULL,
+    n           INTEGER NOT NULL,
+    at_ms       INTEGER NOT NULL,
+    duration_us INTEGER NOT NULL,
+    outcome     TEXT NOT NULL,
+    status_code INTEGER NOT NULL,
+    error       TEXT NOT NULL,
+    PRIMARY KEY (delivery_id, n)
+);
+
+CREATE TABLE inbox (
+    id            TEXT PRIMARY KEY,
+    tenant_id     TEXT NOT NULL,
+    uid           TEXT NOT NULL,
+    reminder_id   TEXT NOT NULL,
+    title         TEXT NOT NULL,
+    "desc"        TEXT NOT NULL,
+    external_url  TEXT NOT NULL,
+    occurrence_ms INTEGER NOT NULL,
+    status        INTEGER NOT NULL,
+    created_ms    INTEGER NOT NULL,
+    updated_ms    INTEGER NOT NULL
+);
+CREATE INDEX inbox_uid ON inbox (tenant_id, uid, id);
+CREATE INDEX inbox_reminder ON inbox (reminder_id);

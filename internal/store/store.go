@@ -1,0 +1,144 @@
+// Package store declares the storage RaaS needs, as one interface with a
+// SQLite and a PostgreSQL driver; package storetest is the conformance suite
+// both pass. Drivers report missing rows as remind.ErrNotFound (wrapped).
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/raasdev/raas/internal/remind"
+)
+
+// Store is everything RaaS keeps. Methods taking a tenant id never read or
+// change another tenant's rows: a row of another tenant is reported as not found.
+type Store interface {
+	// Migrate brings the schema up to date; safe when several instances start at once.
+	Migrate(ctx context.Context) error
+	// Ping reports whether the store can take work.
+	Ping(ctx context.Context) error
+	// Close releases the store's connections.
+	Close() error
+
+	CreateTenant(ctx context.Context, t remind.Tenant) error
+	GetTenant(ctx context.Context, id string) (remind.Tenant, error)
+	TenantByName(ctx context.Context, name string) (remind.Tenant, error)
+	UpdateTenant(ctx context.Context, t remind.Tenant) error
+	// CreateToken records an API token by its hash.
+	CreateToken(ctx context.Context, tenantID, tokenHash string, at time.Time) error
+	// TenantByToken returns the tenant owning the token with this hash.
+	TenantByToken(ctx context.Context, tokenHash string) (remind.Tenant, error)
+
+	// CreateReminder inserts r. With a non-nil idem, the insert is tied to the
+	// idempotency key: a key already used with the same body hash returns the
+	// reminder created then and replayed=true; with another body hash it fails
+	// with remind.ErrConflict. Nothing is written on error.
+	CreateReminder(ctx context.Context, r remind.Reminder, idem *Idempotency) (stored remind.Reminder, replayed bool, err error)
+	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
+	ListReminders(ctx context.Context, tenantID string, q ListQuery) ([]remind.Reminder, error)
+	// UpdateReminder replaces the mutable fields of r (matched by tenant and
+	// id) and cancels its pending deliveries that are not yet due.
+	UpdateReminder(ctx context.Context, r remind.Reminder) error
+	// CancelReminder marks the reminder cancelled, clears its next firing and
+	// cancels every pending delivery of it.
+	CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error)
+	// DeleteReminder hides the reminder from reads and cancels what is
+	// pending; its deliveries stay as history.
+	DeleteReminder(ctx context.Context, tenantID, id string, at time.Time) error
+
+	PutRecipient(ctx context.Context, rc remind.Recipient) (remind.Recipient, error)
+	GetRecipient(ctx context.Context, tenantID, uid string) (remind.Recipient, error)
+	DeleteRecipient(ctx context.Context, tenantID, uid string) error
+
+	CreateWebhook(ctx context.Context, w remind.Webhook) error
+	ListWebhooks(ctx context.Context, tenantID string) ([]remind.Webhook, error)
+	GetWebhook(ctx context.Context, tenantID, id string) (remind.Webhook, error)
+	DeleteWebhook(ctx context.Context, tenantID, id string) error
+	DisableWebhook(ctx context.Context, tenantID, id string) error
+
+	// NextFireAt returns the earliest next firing of any active reminder.
+	NextFireAt(ctx context.Context) (time.Time, bool, error)
+	// FireDue claims up to limit active reminders due at or before now, and
+	// in one transaction per batch asks plan for each one's deliveries and
+	// next firing, inserts the deliveries (existing ids are left alone) and
+	// moves the reminder on. Deliveries it inserts pending are leased to the
+	// caller until leaseUntil. It returns the pending deliveries inserted.
+	// Two callers never claim the same firing.
+	FireDue(ctx context.Context, now time.Time, limit int, leaseUntil time.Time, plan FirePlanner) ([]remind.Delivery, error)
+
+	// NextDeliveryAt returns the earliest time a pending delivery is due or
+	// its lease runs out.
+	NextDeliveryAt(ctx context.Context) (time.Time, bool, error)
+	// LeaseDeliveries claims up to limit pending deliveries whose time has
+	// come (due, retry time reached or lease expired), counting an attempt
+	// on each and leasing them until leaseUntil.
+	LeaseDeliveries(ctx context.Context, now time.Time, limit int, leaseUntil time.Time) ([]remind.Delivery, error)
+	// PendingOf returns which of ids are still pending (not cancelled or finished).
+	PendingOf(ctx context.Context, ids []string) (map[string]bool, error)
+	// FinishDeliveries records outcomes: each Result's delivery state,
+	// attempt count, next attempt and error, and its attempt row. A delivery
+	// no longer pending (cancelled meanwhile) keeps its state; the attempt is recorded.
+	FinishDeliveries(ctx context.Context, results []Result) error
+	// ListDeliveries returns a reminder's deliveries with their attempts.
+	ListDeliveries(ctx context.Context, tenantID, reminderID string) ([]DeliveryWithAttempts, error)
+
+	// AddInboxItem inserts an item; it returns false when the id exists already.
+	AddInboxItem(ctx context.Context, it remind.InboxItem) (bool, error)
+	ListInbox(ctx context.Context, tenantID, uid string, q ListQuery) ([]remind.InboxItem, error)
+	SetInboxStatus(ctx context.Context, tenantID, uid, itemID string, st remind.InboxStatus, at time.Time) (remind.InboxItem, error)
+	// InboxStatusByReminder returns, for one reminder, each recipient's most
+	// recent inbox status.
+	InboxStatusByReminder(ctx context.Context, tenantID, reminderID string) (map[string]remind.InboxStatus, error)
+}
+
+// Idempotency ties a create to a client's Idempotency-Key.
+type Idempotency struct {
+	Key      string
+	BodyHash string
+	Since    time.Time // keys recorded before this are expired and may be reused
+}
+
+// ListQuery pages through a list in id order.
+type ListQuery struct {
+	After  string        // cursor: return rows with ids after this one
+	Limit  int           // at most this many (drivers cap it at 1000)
+	Status remind.Status // filter on reminder status; "" for all
+}
+
+// FirePlanner decides, for one due reminder, its deliveries and what comes
+// next. recips holds the tenant's recipient records for r.Recipients;
+// hooks the tenant's webhooks.
+type FirePlanner func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) FirePlan
+
+// FirePlan is a planner's answer.
+type FirePlan struct {
+	Deliveries []remind.Delivery
+	Next       *time.Time    // next firing, nil when the reminder is done
+	Status     remind.Status // the reminder's status after this firing
+}
+
+// Result is the outcome of one attempt at one delivery.
+type Result struct {
+	Delivery remind.Delivery // with State, Attempts, NextAttemptAt, LastError, FinishedAt updated
+	Attempt  remind.Attempt
+}
+
+// DeliveryWithAttempts is a delivery with its attempts, oldest first.
+type DeliveryWithAttempts struct {
+	remind.Delivery
+	Attempts []remind.Attempt
+}
+
+// MaxPage is the largest page a list returns.
+const MaxPage = 1000
+
+// PageLimit clamps a requested page size to 1..MaxPage (0 means 100).
+func PageLimit(n int) int {
+	switch {
+	case n <= 0:
+		return 100
+	case n > MaxPage:
+		return MaxPage
+	}
+	return n
+}

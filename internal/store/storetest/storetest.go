@@ -1,0 +1,489 @@
+// Package storetest is the conformance suite every store driver passes, in
+// the manner of slogtest.Run: a driver's test calls Run with a function that
+// opens a fresh, migrated, empty store.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+)
+
+// Opener returns a fresh, migrated, empty store for one test.
+type Opener func(t *testing.T) store.Store
+
+// Run runs every conformance test against stores made by open.
+func Run(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s store.Store)
+	}{
+		{"TenantsAndTokens", testTenants},
+		{"ReminderCRUD", testReminderCRUD},
+		{"TenantIsolation", testTenantIsolation},
+		{"Idempotency", testIdempotency},
+		{"ListPagination", testListPagination},
+		{"FireDueFansOut", testFireDue},
+		{"FireDueConcurrentClaimsOnce", testFireDueConcurrent},
+		{"LeaseExpiryAndFinish", testLease},
+		{"CancelCancelsPending", testCancel},
+		{"Recipients", testRecipients},
+		{"Webhooks", testWebhooks},
+		{"Inbox", testInbox},
+		{"MigrateTwice", func(t *testing.T, s store.Store) {
+			if err := s.Migrate(context.Background()); err != nil {
+				t.Fatalf("second Migrate: %v", err)
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := open(t)
+			tc.fn(t, s)
+		})
+	}
+}
+
+var t0 = time.Date(2026, 11, 22, 6, 40, 0, 0, time.UTC)
+
+func tenant(t *testing.T, s store.Store, name string) remind.Tenant {
+	t.Helper()
+	tn := remind.Tenant{ID: remind.NewID(t0), Name: name, DisplayName: name, TZ: remind.DefaultTZ, DateHour: 9, CreatedAt: t0}
+	if err := s.CreateTenant(context.Background(), tn); err != nil {
+		t.Fatalf("CreateTenant: %v", err)
+	}
+	return tn
+}
+
+func reminder(tn remind.Tenant, at time.Time, recips ...string) remind.Reminder {
+	return remind.Reminder{
+		ID: remind.NewID(t0), TenantID: tn.ID, Title: "call mom", Desc: "d", Time: &at, TZ: tn.TZ, Start: at,
+		Recipients: recips, Status: remind.StatusActive, NextFireAt: &at, Source: "v1",
+		Meta: map[string]string{"k": "v"}, CreatedAt: t0, UpdatedAt: t0,
+	}
+}
+
+func mustCreate(t *testing.T, s store.Store, r remind.Reminder) remind.Reminder {
+	t.Helper()
+	got, _, err := s.CreateReminder(context.Background(), r, nil)
+	if err != nil {
+		t.Fatalf("CreateReminder: %v", err)
+	}
+	return got
+}
+
+func wantNotFound(t *testing.T, err error, what string) {
+	t.Helper()
+	if !errors.Is(err, remind.ErrNotFound) {
+		t.Fatalf("%s: want not found, got %v", what, err)
+	}
+}
+
+func testTenants(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "acme")
+	if err := s.CreateTenant(ctx, remind.Tenant{ID: remind.NewID(t0), Name: "acme", TZ: "UTC", CreatedAt: t0}); !errors.Is(err, remind.ErrConflict) {
+		t.Fatalf("duplicate tenant name: want conflict, got %v", err)
+	}
+	if err := s.CreateToken(ctx, tn.ID, "hash1", t0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.TenantByToken(ctx, "hash1")
+	if err != nil || got.ID != tn.ID || got.Name != "acme" || !got.CreatedAt.Equal(t0) {
+		t.Fatalf("TenantByToken = %+v, %v", got, err)
+	}
+	_, err = s.TenantByToken(ctx, "nope")
+	wantNotFound(t, err, "unknown token")
+	tn.DisplayName, tn.AvatarURL, tn.DateHour = "Awk", "https://a.example/x.png", 8
+	if err := s.UpdateTenant(ctx, tn); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.GetTenant(ctx, tn.ID)
+	if err != nil || got.DisplayName != "Awk" || got.AvatarURL != tn.AvatarURL || got.DateHour != 8 {
+		t.Fatalf("GetTenant after update = %+v, %v", got, err)
+	}
+	if got, err = s.TenantByName(ctx, "acme"); err != nil || got.ID != tn.ID {
+		t.Fatalf("TenantByName = %+v, %v", got, err)
+	}
+}
+
+func testReminderCRUD(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	at := t0.Add(time.Hour)
+	r := mustCreate(t, s, reminder(tn, at, "u1", "u2"))
+	got, err := s.GetReminder(ctx, tn.ID, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != "call mom" || !got.Time.Equal(at) || !got.NextFireAt.Equal(at) || len(got.Recipients) != 2 || got.Meta["k"] != "v" || got.Status != remind.StatusActive {
+		t.Fatalf("round trip: %+v", got)
+	}
+	got.Title, got.UpdatedAt = "call dad", t0.Add(time.Minute)
+	if err := s.UpdateReminder(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = s.GetReminder(ctx, tn.ID, r.ID); got.Title != "call dad" {
+		t.Fatalf("update lost: %+v", got)
+	}
+	c, err := s.CancelReminder(ctx, tn.ID, r.ID, t0)
+	if err != nil || c.Status != remind.StatusCancelled || c.NextFireAt != nil {
+		t.Fatalf("cancel = %+v, %v", c, err)
+	}
+	if err := s.DeleteReminder(ctx, tn.ID, r.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.GetReminder(ctx, tn.ID, r.ID)
+	wantNotFound(t, err, "deleted reminder")
+	wantNotFound(t, s.DeleteReminder(ctx, tn.ID, r.ID, t0), "delete twice")
+}
+
+func testTenantIsolation(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a, b := tenant(t, s, "a"), tenant(t, s, "b")
+	r := mustCreate(t, s, reminder(a, t0.Add(time.Hour)))
+	_, err := s.GetReminder(ctx, b.ID, r.ID)
+	wantNotFound(t, err, "other tenant's get")
+	_, err = s.CancelReminder(ctx, b.ID, r.ID, t0)
+	wantNotFound(t, err, "other tenant's cancel")
+	wantNotFound(t, s.DeleteReminder(ctx, b.ID, r.ID, t0), "other tenant's delete")
+	other := r
+	other.TenantID, other.Title = b.ID, "hijack"
+	wantNotFound(t, s.UpdateReminder(ctx, other), "other tenant's update")
+	list, err := s.ListReminders(ctx, b.ID, store.ListQuery{})
+	if err != nil || len(list) != 0 {
+		t.Fatalf("other tenant's list = %d, %v", len(list), err)
+	}
+	if got, _ := s.GetReminder(ctx, a.ID, r.ID); got.Status != remind.StatusActive || got.Title != "call mom" {
+		t.Fatalf("owner's reminder changed: %+v", got)
+	}
+}
+
+func testIdempotency(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	idem := &store.Idempotency{Key: "k1", BodyHash: "h1", Since: t0.Add(-24 * time.Hour)}
+	r1 := reminder(tn, t0.Add(time.Hour))
+	got1, replayed, err := s.CreateReminder(ctx, r1, idem)
+	if err != nil || replayed {
+		t.Fatalf("first create: %v %v", replayed, err)
+	}
+	r2 := reminder(tn, t0.Add(time.Hour))
+	got2, replayed, err := s.CreateReminder(ctx, r2, idem)
+	if err != nil || !replayed || got2.ID != got1.ID {
+		t.Fatalf("replay: id %s vs %s, replayed %v, %v", got2.ID, got1.ID, replayed, err)
+	}
+	_, _, err = s.CreateReminder(ctx, reminder(tn, t0.Add(time.Hour)), &store.Idempotency{Key: "k1", BodyHash: "h2", Since: idem.Since})
+	if !errors.Is(err, remind.ErrConflict) {
+		t.Fatalf("other body: want conflict, got %v", err)
+	}
+	list, _ := s.ListReminders(ctx, tn.ID, store.ListQuery{})
+	if len(list) != 1 {
+		t.Fatalf("want 1 reminder after replays, got %d", len(list))
+	}
+	// An expired key may be used again.
+	r3 := reminder(tn, t0.Add(time.Hour))
+	got3, replayed, err := s.CreateReminder(ctx, r3, &store.Idempotency{Key: "k1", BodyHash: "h2", Since: t0.Add(time.Second)})
+	if err != nil || replayed || got3.ID != r3.ID {
+		t.Fatalf("expired key: %v %v", replayed, err)
+	}
+}
+
+func testListPagination(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	var ids []string
+	for i := 0; i < 7; i++ {
+		r := reminder(tn, t0.Add(time.Hour))
+		r.ID = remind.NewID(t0.Add(time.Duration(i) * time.Millisecond))
+		if i%2 == 0 {
+			r.Status = remind.StatusDone
+			r.NextFireAt = nil
+		}
+		mustCreate(t, s, r)
+		ids = append(ids, r.ID)
+	}
+	var seen []string
+	after := ""
+	for {
+		page, err := s.ListReminders(ctx, tn.ID, store.ListQuery{After: after, Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range page {
+			seen = append(seen, r.ID)
+		}
+		if len(page) < 3 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	if fmt.Sprint(seen) != fmt.Sprint(ids) {
+		t.Fatalf("pages = %v, want %v", seen, ids)
+	}
+	done, _ := s.ListReminders(ctx, tn.ID, store.ListQuery{Status: remind.StatusDone})
+	if len(done) != 4 {
+		t.Fatalf("status filter: %d, want 4", len(done))
+	}
+}
+
+func planAll(now time.Time) store.FirePlanner {
+	return func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
+		return store.FirePlan{Deliveries: remind.Plan(r, *r.NextFireAt, recips, hooks, now, remind.FirePolicy{}), Status: remind.StatusDone}
+	}
+}
+
+func testFireDue(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	if _, err := s.PutRecipient(ctx, remind.Recipient{TenantID: tn.ID, UID: "u1", Email: "u1@example.com", CreatedAt: t0, UpdatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PutRecipient(ctx, remind.Recipient{TenantID: tn.ID, UID: "muted", Muted: true, CreatedAt: t0, UpdatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateWebhook(ctx, remind.Webhook{ID: remind.NewID(t0), TenantID: tn.ID, URL: "https://h.example/x", Secret: "whsec_x", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	due := mustCreate(t, s, reminder(tn, t0, "u1", "muted", "u9"))
+	later := mustCreate(t, s, reminder(tn, t0.Add(time.Hour)))
+	next, ok, err := s.NextFireAt(ctx)
+	if err != nil || !ok || !next.Equal(t0) {
+		t.Fatalf("NextFireAt = %v %v %v", next, ok, err)
+	}
+	lease := t0.Add(30 * time.Second)
+	ds, err := s.FireDue(ctx, t0, 100, lease, planAll(t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// webhook + u1 inbox + u1 email + u9 inbox; the muted one gets nothing.
+	if len(ds) != 4 {
+		t.Fatalf("deliveries = %d, want 4: %+v", len(ds), ds)
+	}
+	for _, d := range ds {
+		if d.ReminderID != due.ID || d.State != remind.DeliveryPending || !d.NextAttemptAt.Equal(lease) {
+			t.Fatalf("delivery %+v", d)
+		}
+	}
+	got, _ := s.GetReminder(ctx, tn.ID, due.ID)
+	if got.Status != remind.StatusDone || got.NextFireAt != nil || got.FiredCount != 1 {
+		t.Fatalf("after fire: %+v", got)
+	}
+	if again, _ := s.FireDue(ctx, t0, 100, lease, planAll(t0)); len(again) != 0 {
+		t.Fatalf("fired twice: %d", len(again))
+	}
+	if next, ok, _ = s.NextFireAt(ctx); !ok || !next.Equal(*later.NextFireAt) {
+		t.Fatalf("NextFireAt after = %v", next)
+	}
+	list, err := s.ListDeliveries(ctx, tn.ID, due.ID)
+	if err != nil || len(list) != 4 {
+		t.Fatalf("ListDeliveries = %d %v", len(list), err)
+	}
+	if ev, err := remind.DecodeEvent(list[0].Payload); err != nil || ev.Type != remind.EventType || ev.Data.ID != due.ID {
+		t.Fatalf("payload: %+v %v", ev, err)
+	}
+}
+
+func testFireDueConcurrent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	const n = 60
+	for i := 0; i < n; i++ {
+		mustCreate(t, s, reminder(tn, t0, "u"))
+	}
+	var mu sync.Mutex
+	seen := map[string]int{}
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				ds, err := s.FireDue(ctx, t0, 7, t0.Add(time.Minute), planAll(t0))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(ds) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, d := range ds {
+					seen[d.ID]++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(seen) != n {
+		t.Fatalf("deliveries = %d, want %d", len(seen), n)
+	}
+	for id, c := range seen {
+		if c != 1 {
+			t.Fatalf("delivery %s returned %d times", id, c)
+		}
+	}
+}
+
+func testLease(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	mustCreate(t, s, reminder(tn, t0, "u1"))
+	lease := t0.Add(30 * time.Second)
+	ds, err := s.FireDue(ctx, t0, 10, lease, planAll(t0))
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("fire: %d %v", len(ds), err)
+	}
+	if got, _ := s.LeaseDeliveries(ctx, t0.Add(10*time.Second), 10, t0.Add(time.Minute)); len(got) != 0 {
+		t.Fatalf("leased while the fire lease holds: %d", len(got))
+	}
+	next, ok, _ := s.NextDeliveryAt(ctx)
+	if !ok || !next.Equal(lease) {
+		t.Fatalf("NextDeliveryAt = %v %v, want %v", next, ok, lease)
+	}
+	// The lease runs out (the firing process died): another takes it.
+	now := lease.Add(time.Second)
+	got, err := s.LeaseDeliveries(ctx, now, 10, now.Add(30*time.Second))
+	if err != nil || len(got) != 1 || got[0].ID != ds[0].ID || got[0].Attempts != 1 {
+		t.Fatalf("lease after expiry: %+v %v", got, err)
+	}
+	d := got[0]
+	d.State, d.NextAttemptAt, d.UpdatedAt, d.LastError = remind.DeliveryPending, now.Add(time.Minute), now, "boom"
+	if err := s.FinishDeliveries(ctx, []store.Result{{Delivery: d, Attempt: remind.Attempt{DeliveryID: d.ID, N: 1, At: now, Outcome: "retry", Error: "boom"}}}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.LeaseDeliveries(ctx, now.Add(2*time.Minute), 10, now.Add(3*time.Minute))
+	if len(got) != 1 || got[0].Attempts != 2 {
+		t.Fatalf("retry lease: %+v", got)
+	}
+	d = got[0]
+	fin := now.Add(2 * time.Minute)
+	d.State, d.UpdatedAt, d.FinishedAt, d.LastError = remind.DeliveryDelivered, fin, &fin, ""
+	if err := s.FinishDeliveries(ctx, []store.Result{{Delivery: d, Attempt: remind.Attempt{DeliveryID: d.ID, N: 2, At: fin, Outcome: "delivered", StatusCode: 200}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := s.NextDeliveryAt(ctx); ok {
+		t.Fatal("a delivered delivery is still pending")
+	}
+	list, _ := s.ListDeliveries(ctx, tn.ID, d.ReminderID)
+	if len(list) != 1 || list[0].State != remind.DeliveryDelivered || len(list[0].Attempts) != 2 || list[0].Attempts[1].StatusCode != 200 {
+		t.Fatalf("history: %+v", list)
+	}
+	pend, _ := s.PendingOf(ctx, []string{d.ID})
+	if pend[d.ID] {
+		t.Fatal("PendingOf reports a delivered delivery")
+	}
+}
+
+func testCancel(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	r := mustCreate(t, s, reminder(tn, t0, "u1"))
+	ds, _ := s.FireDue(ctx, t0, 10, t0.Add(time.Second), planAll(t0))
+	if len(ds) != 1 {
+		t.Fatalf("fire: %d", len(ds))
+	}
+	if pend, _ := s.PendingOf(ctx, []string{ds[0].ID}); !pend[ds[0].ID] {
+		t.Fatal("fresh delivery not pending")
+	}
+	if _, err := s.CancelReminder(ctx, tn.ID, r.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	if pend, _ := s.PendingOf(ctx, []string{ds[0].ID}); pend[ds[0].ID] {
+		t.Fatal("delivery still pending after cancel")
+	}
+	if got, _ := s.LeaseDeliveries(ctx, t0.Add(time.Hour), 10, t0.Add(2*time.Hour)); len(got) != 0 {
+		t.Fatal("a cancelled delivery was leased")
+	}
+	// A finish that races the cancel keeps the cancelled state.
+	d := ds[0]
+	d.State = remind.DeliveryDelivered
+	if err := s.FinishDeliveries(ctx, []store.Result{{Delivery: d, Attempt: remind.Attempt{DeliveryID: d.ID, N: 1, At: t0, Outcome: "delivered"}}}); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := s.ListDeliveries(ctx, tn.ID, r.ID)
+	if list[0].State != remind.DeliveryCancelled {
+		t.Fatalf("state = %s, want cancelled", list[0].State)
+	}
+}
+
+func testRecipients(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a, b := tenant(t, s, "a"), tenant(t, s, "b")
+	rc := remind.Recipient{TenantID: a.ID, UID: "u1", Name: "Li", Email: "li@example.com", Phone: "+8613800000000", Muted: true, CreatedAt: t0, UpdatedAt: t0}
+	if _, err := s.PutRecipient(ctx, rc); err != nil {
+		t.Fatal(err)
+	}
+	rc.Name, rc.CreatedAt, rc.UpdatedAt = "Li Lei", t0.Add(time.Hour), t0.Add(time.Hour)
+	got, err := s.PutRecipient(ctx, rc)
+	if err != nil || got.Name != "Li Lei" || !got.Muted || !got.CreatedAt.Equal(t0) {
+		t.Fatalf("upsert = %+v %v", got, err)
+	}
+	_, err = s.GetRecipient(ctx, b.ID, "u1")
+	wantNotFound(t, err, "other tenant's recipient")
+	if err := s.DeleteRecipient(ctx, a.ID, "u1"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.GetRecipient(ctx, a.ID, "u1")
+	wantNotFound(t, err, "deleted recipient")
+}
+
+func testWebhooks(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a, b := tenant(t, s, "a"), tenant(t, s, "b")
+	w := remind.Webhook{ID: remind.NewID(t0), TenantID: a.ID, URL: "https://h.example/", Secret: "whsec_abc", CreatedAt: t0}
+	if err := s.CreateWebhook(ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	wantNotFound(t, s.DisableWebhook(ctx, b.ID, w.ID), "other tenant's disable")
+	if err := s.DisableWebhook(ctx, a.ID, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetWebhook(ctx, a.ID, w.ID)
+	if err != nil || !got.Disabled || got.Secret != "whsec_abc" {
+		t.Fatalf("GetWebhook = %+v %v", got, err)
+	}
+	if l, _ := s.ListWebhooks(ctx, b.ID); len(l) != 0 {
+		t.Fatal("other tenant lists the webhook")
+	}
+	wantNotFound(t, s.DeleteWebhook(ctx, b.ID, w.ID), "other tenant's delete")
+	if err := s.DeleteWebhook(ctx, a.ID, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := s.ListWebhooks(ctx, a.ID); len(l) != 0 {
+		t.Fatal("deleted webhook listed")
+	}
+}
+
+func testInbox(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	it := remind.InboxItem{ID: remind.NewID(t0), TenantID: tn.ID, UID: "u1", ReminderID: "r1", Title: "t", Occurrence: t0, CreatedAt: t0, UpdatedAt: t0}
+	if ok, err := s.AddInboxItem(ctx, it); !ok || err != nil {
+		t.Fatalf("add: %v %v", ok, err)
+	}
+	if ok, err := s.AddInboxItem(ctx, it); ok || err != nil {
+		t.Fatalf("add twice: %v %v", ok, err)
+	}
+	got, err := s.SetInboxStatus(ctx, tn.ID, "u1", it.ID, remind.InboxConfirmed, t0.Add(time.Minute))
+	if err != nil || got.Status != remind.InboxConfirmed {
+		t.Fatalf("set status: %+v %v", got, err)
+	}
+	_, err = s.SetInboxStatus(ctx, tn.ID, "u2", it.ID, remind.InboxRead, t0)
+	wantNotFound(t, err, "another recipient's item")
+	list, err := s.ListInbox(ctx, tn.ID, "u1", store.ListQuery{})
+	if err != nil || len(list) != 1 || list[0].Status != remind.InboxConfirmed {
+		t.Fatalf("list: %+v %v", list, err)
+	}
+	st, err := s.InboxStatusByReminder(ctx, tn.ID, "r1")
+	if err != nil || st["u1"] != remind.InboxConfirmed {
+		t.Fatalf("status by reminder: %v %v", st, err)
+	}
+}
