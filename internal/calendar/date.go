@@ -1,0 +1,93 @@
+// Package calendar knows the Chinese lunisolar calendar, the festivals people
+// name in reminders ("春节", "除夕", "Christmas") and China's official working
+// calendar: statutory holidays and the make-up working days (调休) the State
+// Council publishes each year.
+//
+// Lunar conversion and solar terms come from github.com/6tail/tyme4go. The
+// holiday schedules are an embedded table (holidays.json) that overrides and
+// extends the library's own data; see [IsWorkday] for what happens in years
+// whose schedule is not yet published.
+//
+// All functions are pure and safe for concurrent use.
+package calendar
+
+import (
+	"fmt"
+	"time"
+)
+
+// Date is a civil (Gregorian) date with no time of day and no zone.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// NewDate returns the date y-m-d, normalising out-of-range values the way
+// time.Date does (2026-02-30 becomes 2026-03-02).
+func NewDate(y int, m time.Month, d int) Date {
+	return DateOf(time.Date(y, m, d, 12, 0, 0, 0, time.UTC))
+}
+
+// DateOf returns the civil date of t in t's location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// ParseDate parses "YYYY-MM-DD".
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("calendar: parse date %q: %w", s, err)
+	}
+	return DateOf(t), nil
+}
+
+// In returns midnight at the start of d in loc (or the first instant of d
+// when midnight does not exist there).
+func (d Date) In(loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+}
+
+// AddDays returns d moved by n days.
+func (d Date) AddDays(n int) Date { return NewDate(d.Year, d.Month, d.Day+n) }
+
+// Weekday returns the day of the week of d.
+func (d Date) Weekday() time.Weekday { return d.utc().Weekday() }
+
+// Before reports whether d is earlier than e.
+func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
+
+// After reports whether d is later than e.
+func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
+
+// Compare returns -1, 0 or +1 as d is before, equal to or after e.
+func (d Date) Compare(e Date) int {
+	switch {
+	case d.Year != e.Year:
+		return cmpInt(d.Year, e.Year)
+	case d.Month != e.Month:
+		return cmpInt(int(d.Month), int(e.Month))
+	default:
+		return cmpInt(d.Day, e.Day)
+	}
+}
+
+// IsZero reports whether d is the zero Date.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// String formats d as YYYY-MM-DD.
+func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day) }
+
+func (d Date) utc() time.Time { return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC) }
+
+func cmpInt(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
