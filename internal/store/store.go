@@ -62,7 +62,7 @@ type Store interface {
 	// in one transaction per batch asks plan for each one's deliveries and
 	// next firing, inserts the deliveries (existing ids are left alone) and
 	// moves the reminder on. Deliveries it inserts pending are leased to the
-	// caller until leaseUntil. It returns the pending deliveries inserted.
+	// caller until leaseUntil, with their first attempt counted (Attempts 1). It returns the pending deliveries inserted.
 	// Two callers never claim the same firing.
 	FireDue(ctx context.Context, now time.Time, limit int, leaseUntil time.Time, plan FirePlanner) ([]remind.Delivery, error)
 

@@ -91,7 +91,7 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, leaseUnti
 			p := plan(r, recips, h)
 			for _, d := range p.Deliveries {
 				if d.State == remind.DeliveryPending {
-					d.NextAttemptAt = leaseUntil
+					d.NextAttemptAt, d.Attempts = leaseUntil, 1
 				}
 				res, err := ins.ExecContext(ctx, d.ID, d.TenantID, d.ReminderID, ms(d.Occurrence), ms(d.DueAt), d.Recipient, d.Channel, d.Target,
 					string(d.State), d.Attempts, ms(d.NextAttemptAt), boolInt(d.Late), d.Payload, d.LastError, ms(d.CreatedAt), ms(d.UpdatedAt), nullMS(d.FinishedAt))

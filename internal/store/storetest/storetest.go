@@ -267,7 +267,7 @@ func testFireDue(t *testing.T, s store.Store) {
 		t.Fatalf("deliveries = %d, want 4: %+v", len(ds), ds)
 	}
 	for _, d := range ds {
-		if d.ReminderID != due.ID || d.State != remind.DeliveryPending || !d.NextAttemptAt.Equal(lease) {
+		if d.ReminderID != due.ID || d.State != remind.DeliveryPending || !d.NextAttemptAt.Equal(lease) || d.Attempts != 1 {
 			t.Fatalf("delivery %+v", d)
 		}
 	}
@@ -348,32 +348,32 @@ func testLease(t *testing.T, s store.Store) {
 	if !ok || !next.Equal(lease) {
 		t.Fatalf("NextDeliveryAt = %v %v, want %v", next, ok, lease)
 	}
-	// The lease runs out (the firing process died): another takes it.
+	// The lease runs out (the firing process died mid-attempt): another takes it.
 	now := lease.Add(time.Second)
 	got, err := s.LeaseDeliveries(ctx, now, 10, now.Add(30*time.Second))
-	if err != nil || len(got) != 1 || got[0].ID != ds[0].ID || got[0].Attempts != 1 {
+	if err != nil || len(got) != 1 || got[0].ID != ds[0].ID || got[0].Attempts != 2 {
 		t.Fatalf("lease after expiry: %+v %v", got, err)
 	}
 	d := got[0]
 	d.State, d.NextAttemptAt, d.UpdatedAt, d.LastError = remind.DeliveryPending, now.Add(time.Minute), now, "boom"
-	if err := s.FinishDeliveries(ctx, []store.Result{{Delivery: d, Attempt: remind.Attempt{DeliveryID: d.ID, N: 1, At: now, Outcome: "retry", Error: "boom"}}}); err != nil {
+	if err := s.FinishDeliveries(ctx, []store.Result{{Delivery: d, Attempt: remind.Attempt{DeliveryID: d.ID, N: 2, At: now, Outcome: "retry", Error: "boom"}}}); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = s.LeaseDeliveries(ctx, now.Add(2*time.Minute), 10, now.Add(3*time.Minute))
-	if len(got) != 1 || got[0].Attempts != 2 {
+	if len(got) != 1 || got[0].Attempts != 3 {
 		t.Fatalf("retry lease: %+v", got)
 	}
 	d = got[0]
 	fin := now.Add(2 * time.Minute)
 	d.State, d.UpdatedAt, d.FinishedAt, d.LastError = remind.DeliveryDelivered, fin, &fin, ""
-	if err := s.FinishDeliveries(ctx, []store.Result{{Delivery: d, Attempt: remind.Attempt{DeliveryID: d.ID, N: 2, At: fin, Outcome: "delivered", StatusCode: 200}}}); err != nil {
+	if err := s.FinishDeliveries(ctx, []store.Result{{Delivery: d, Attempt: remind.Attempt{DeliveryID: d.ID, N: 3, At: fin, Outcome: "delivered", StatusCode: 200}}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := s.NextDeliveryAt(ctx); ok {
 		t.Fatal("a delivered delivery is still pending")
 	}
 	list, _ := s.ListDeliveries(ctx, tn.ID, d.ReminderID)
-	if len(list) != 1 || list[0].State != remind.DeliveryDelivered || len(list[0].Attempts) != 2 || list[0].Attempts[1].StatusCode != 200 {
+	if len(list) != 1 || list[0].State != remind.DeliveryDelivered || len(list[0].Attempts) != 2 || list[0].Attempts[1].N != 3 || list[0].Attempts[1].StatusCode != 200 {
 		t.Fatalf("history: %+v", list)
 	}
 	pend, _ := s.PendingOf(ctx, []string{d.ID})
