@@ -1,0 +1,161 @@
+// Package webhook delivers firings over HTTP following the Standard Webhooks
+// convention: headers webhook-id (the delivery id, stable across retries),
+// webhook-timestamp and webhook-signature "v1,<base64 HMAC-SHA256>" of
+// "id.timestamp.body" with the endpoint's secret.
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/raasdev/raas/internal/deliver"
+	"github.com/raasdev/raas/internal/remind"
+)
+
+// SecretPrefix starts every signing secret.
+const SecretPrefix = "whsec_"
+
+// NewSecret returns a new signing secret with a 24-byte key.
+func NewSecret() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return SecretPrefix + base64.StdEncoding.EncodeToString(b)
+}
+
+// Sign returns the webhook-signature value for a message.
+func Sign(secret, id string, ts time.Time, body []byte) (string, error) {
+	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, SecretPrefix))
+	if err != nil {
+		return "", fmt.Errorf("webhook: bad secret: %w", err)
+	}
+	m := hmac.New(sha256.New, key)
+	fmt.Fprintf(m, "%s.%d.", id, ts.Unix())
+	m.Write(body)
+	return "v1," + base64.StdEncoding.EncodeToString(m.Sum(nil)), nil
+}
+
+// Verify checks a received message's signature header against secret and
+// that its timestamp is within tolerance of now.
+func Verify(secret string, h http.Header, body []byte, now time.Time, tolerance time.Duration) error {
+	id, tsv := h.Get("webhook-id"), h.Get("webhook-timestamp")
+	sec, err := strconv.ParseInt(tsv, 10, 64)
+	if id == "" || err != nil {
+		return errors.New("webhook: missing webhook-id or webhook-timestamp")
+	}
+	ts := time.Unix(sec, 0)
+	if d := now.Sub(ts); d > tolerance || d < -tolerance {
+		return errors.New("webhook: timestamp outside tolerance")
+	}
+	want, err := Sign(secret, id, ts, body)
+	if err != nil {
+		return err
+	}
+	for _, sig := range strings.Fields(h.Get("webhook-signature")) {
+		if hmac.Equal([]byte(sig), []byte(want)) {
+			return nil
+		}
+	}
+	return errors.New("webhook: signature mismatch")
+}
+
+// Endpoints resolves a delivery's target to a URL and secret: tenant
+// webhooks by id, recipients' own webhooks through their record.
+type Endpoints interface {
+	GetWebhook(ctx context.Context, tenantID, id string) (remind.Webhook, error)
+	GetRecipient(ctx context.Context, tenantID, uid string) (remind.Recipient, error)
+	DisableWebhook(ctx context.Context, tenantID, id string) error
+}
+
+// Sender posts deliveries to webhooks.
+type Sender struct {
+	client *http.Client
+	ends   Endpoints
+	now    func() time.Time
+}
+
+// NewSender returns a Sender using client (which should guard addresses; see netguard).
+func NewSender(client *http.Client, ends Endpoints, now func() time.Time) *Sender {
+	return &Sender{client: client, ends: ends, now: now}
+}
+
+// Send posts one delivery. 2xx is success; 410 disables a tenant endpoint and
+// fails the delivery; any other answer or a timeout is retried (429 and 503
+// honour Retry-After).
+func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
+	url, secret := "", ""
+	if d.Recipient == "" {
+		w, err := s.ends.GetWebhook(ctx, d.TenantID, d.Target)
+		if errors.Is(err, remind.ErrNotFound) {
+			return 0, deliver.Permanent(errors.New("webhook endpoint was deleted"))
+		}
+		if err != nil {
+			return 0, err
+		}
+		if w.Disabled {
+			return 0, deliver.Permanent(errors.New("webhook endpoint is disabled"))
+		}
+		url, secret = w.URL, w.Secret
+	} else {
+		rc, err := s.ends.GetRecipient(ctx, d.TenantID, d.Recipient)
+		if errors.Is(err, remind.ErrNotFound) {
+			return 0, deliver.Permanent(errors.New("recipient was deleted"))
+		}
+		if err != nil {
+			return 0, err
+		}
+		if rc.WebhookURL == "" {
+			return 0, deliver.Permanent(errors.New("recipient has no webhook_url"))
+		}
+		url, secret = rc.WebhookURL, rc.WebhookSecret
+	}
+	ts := s.now()
+	sig, err := Sign(secret, d.ID, ts, d.Payload)
+	if err != nil {
+		return 0, deliver.Permanent(err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(d.Payload))
+	if err != nil {
+		return 0, deliver.Permanent(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "RaaS-Webhooks/1")
+	req.Header.Set("webhook-id", d.ID)
+	req.Header.Set("webhook-timestamp", strconv.FormatInt(ts.Unix(), 10))
+	req.Header.Set("webhook-signature", sig)
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	code := resp.StatusCode
+	switch {
+	case code >= 200 && code < 300:
+		return code, nil
+	case code == http.StatusGone:
+		if d.Recipient == "" {
+			if err := s.ends.DisableWebhook(ctx, d.TenantID, d.Target); err != nil {
+				return code, fmt.Errorf("webhook: 410, and disabling the endpoint failed: %w", err)
+			}
+		}
+		return code, deliver.Gone(fmt.Errorf("webhook answered %d: endpoint disabled", code))
+	case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable:
+		err := fmt.Errorf("webhook answered %d", code)
+		if secs, perr := strconv.Atoi(resp.Header.Get("Retry-After")); perr == nil && secs > 0 {
+			return code, deliver.RetryAfter(err, time.Duration(secs)*time.Second)
+		}
+		return code, err
+	}
+	return code, fmt.Errorf("webhook answered %d", code)
+}

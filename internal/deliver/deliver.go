@@ -1,0 +1,381 @@
+// Package deliver sends deliveries on their channels: at least once, with a
+// stable id, retried with exponential backoff and jitter until a deadline,
+// then recorded as failed. Deliveries reach it two ways: straight from the
+// scheduler, already leased, and from the store when their retry time comes
+// or a lease (of a process that died) runs out.
+package deliver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+)
+
+// Sender sends one delivery on one channel. It returns the channel's status
+// code where it has one (HTTP status), and an error when the delivery was
+// not accepted; wrap the error with Permanent or Gone when retrying is useless.
+type Sender interface {
+	Send(ctx context.Context, d remind.Delivery) (status int, err error)
+}
+
+// SenderFunc adapts a function to Sender.
+type SenderFunc func(ctx context.Context, d remind.Delivery) (int, error)
+
+// Send calls f.
+func (f SenderFunc) Send(ctx context.Context, d remind.Delivery) (int, error) { return f(ctx, d) }
+
+// Store is what the dispatcher needs of the store.
+type Store interface {
+	NextDeliveryAt(ctx context.Context) (time.Time, bool, error)
+	LeaseDeliveries(ctx context.Context, now time.Time, limit int, leaseUntil time.Time) ([]remind.Delivery, error)
+	PendingOf(ctx context.Context, ids []string) (map[string]bool, error)
+	FinishDeliveries(ctx context.Context, results []store.Result) error
+}
+
+// Observer hears of every attempt (for metrics); may be nil.
+type Observer interface {
+	Attempted(d remind.Delivery, outcome string, took time.Duration)
+}
+
+// Config tunes the dispatcher.
+type Config struct {
+	Workers     int           // concurrent sends (default 64)
+	Lease       time.Duration // lease on deliveries taken from the store (default 30s)
+	SendTimeout time.Duration // per attempt (default 10s); keep it below Lease
+	RetryFor    time.Duration // give up this long after the delivery fell due (default 24h)
+	BaseBackoff time.Duration // first retry delay (default 1s), doubled each time
+	MaxBackoff  time.Duration // longest retry delay (default 1h)
+	MaxSleep    time.Duration // longest wait without looking at the store (default 30s)
+}
+
+// Dispatcher sends deliveries. Create it with New, then Start it.
+type Dispatcher struct {
+	store   Store
+	senders map[string]Sender
+	obs     Observer
+	log     *slog.Logger
+	now     func() time.Time
+	cfg     Config
+
+	queue   chan remind.Delivery
+	results chan store.Result
+	wake    chan struct{}
+
+	mu       sync.Mutex
+	inflight map[string]bool // queued or being sent by this process
+
+	cancel  context.CancelFunc
+	workers sync.WaitGroup
+	loops   sync.WaitGroup
+}
+
+// New returns a dispatcher sending each channel through senders[channel].
+func New(s Store, senders map[string]Sender, obs Observer, log *slog.Logger, now func() time.Time, cfg Config) *Dispatcher {
+	if cfg.Workers <= 0 {
+		cfg.Workers = 64
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 30 * time.Second
+	}
+	if cfg.SendTimeout <= 0 {
+		cfg.SendTimeout = 10 * time.Second
+	}
+	if cfg.RetryFor <= 0 {
+		cfg.RetryFor = 24 * time.Hour
+	}
+	if cfg.BaseBackoff <= 0 {
+		cfg.BaseBackoff = time.Second
+	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = time.Hour
+	}
+	if cfg.MaxSleep <= 0 {
+		cfg.MaxSleep = 30 * time.Second
+	}
+	return &Dispatcher{
+		store: s, senders: senders, obs: obs, log: log, now: now, cfg: cfg,
+		queue:    make(chan remind.Delivery, 8192),
+		results:  make(chan store.Result, 4096),
+		wake:     make(chan struct{}, 1),
+		inflight: map[string]bool{},
+	}
+}
+
+// Start runs the workers, the result writer and the store poller.
+func (d *Dispatcher) Start(ctx context.Context) {
+	ctx, d.cancel = context.WithCancel(ctx)
+	sendCtx := context.WithoutCancel(ctx) // in-flight sends finish on Stop
+	for i := 0; i < d.cfg.Workers; i++ {
+		d.workers.Add(1)
+		go func() {
+			defer d.workers.Done()
+			d.work(ctx, sendCtx)
+		}()
+	}
+	d.loops.Add(2)
+	go func() {
+		defer d.loops.Done()
+		d.writeResults(sendCtx)
+	}()
+	go func() {
+		defer d.loops.Done()
+		d.poll(ctx)
+	}()
+}
+
+// Stop stops taking work, lets in-flight sends finish and records their
+// outcomes. Queued deliveries not yet sent stay leased in the store and are
+// taken up again when the lease runs out.
+func (d *Dispatcher) Stop() {
+	if d.cancel == nil {
+		return
+	}
+	d.cancel()
+	d.workers.Wait()
+	close(d.results)
+	d.loops.Wait()
+}
+
+// Submit queues deliveries leased to this process. It blocks while the
+// queue is full, which slows the scheduler down instead of growing memory.
+func (d *Dispatcher) Submit(ctx context.Context, ds []remind.Delivery) {
+	for _, dl := range ds {
+		if !d.claim(dl.ID) {
+			continue
+		}
+		select {
+		case d.queue <- dl:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// Wake makes the poller look at the store now.
+func (d *Dispatcher) Wake() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (d *Dispatcher) claim(id string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.inflight[id] {
+		return false
+	}
+	d.inflight[id] = true
+	return true
+}
+
+func (d *Dispatcher) release(id string) {
+	d.mu.Lock()
+	delete(d.inflight, id)
+	d.mu.Unlock()
+}
+
+// work takes queued deliveries in small batches, drops those cancelled since
+// they were queued, and sends the rest.
+func (d *Dispatcher) work(ctx, sendCtx context.Context) {
+	batch := make([]remind.Delivery, 0, 32)
+	for {
+		batch = batch[:0]
+		select {
+		case <-ctx.Done():
+			return
+		case dl := <-d.queue:
+			batch = append(batch, dl)
+		}
+	fill:
+		for len(batch) < cap(batch) {
+			select {
+			case dl := <-d.queue:
+				batch = append(batch, dl)
+			default:
+				break fill
+			}
+		}
+		ids := make([]string, len(batch))
+		for i, dl := range batch {
+			ids[i] = dl.ID
+		}
+		pending, err := d.store.PendingOf(sendCtx, ids)
+		if err != nil {
+			d.log.Error("deliver: check pending", "err", err)
+			for _, dl := range batch {
+				d.release(dl.ID) // lease runs out; the poller takes them again
+			}
+			continue
+		}
+		for _, dl := range batch {
+			if pending[dl.ID] {
+				d.send(sendCtx, dl)
+			}
+			d.release(dl.ID)
+		}
+	}
+}
+
+func (d *Dispatcher) send(ctx context.Context, dl remind.Delivery) {
+	start := d.now()
+	res := store.Result{Attempt: remind.Attempt{DeliveryID: dl.ID, N: dl.Attempts, At: start}}
+	sender, ok := d.senders[dl.Channel]
+	var status int
+	var err error
+	if !ok {
+		err = Permanent(fmt.Errorf("no sender for channel %q is configured", dl.Channel))
+	} else {
+		sctx, cancel := context.WithTimeout(ctx, d.cfg.SendTimeout)
+		status, err = safeSend(sctx, sender, dl)
+		cancel()
+	}
+	end := d.now()
+	res.Attempt.Duration, res.Attempt.StatusCode = end.Sub(start), status
+	dl.UpdatedAt = end
+	switch {
+	case err == nil:
+		dl.State, dl.LastError, dl.FinishedAt = remind.DeliveryDelivered, "", &end
+		res.Attempt.Outcome = "delivered"
+	case IsPermanent(err) || end.Sub(dl.DueAt) >= d.cfg.RetryFor:
+		dl.State, dl.LastError, dl.FinishedAt = remind.DeliveryFailed, err.Error(), &end
+		res.Attempt.Outcome, res.Attempt.Error = "failed", err.Error()
+	default:
+		dl.LastError = err.Error()
+		dl.NextAttemptAt = end.Add(d.backoff(dl.Attempts, err))
+		res.Attempt.Outcome, res.Attempt.Error = "retry", err.Error()
+	}
+	if d.obs != nil {
+		d.obs.Attempted(dl, res.Attempt.Outcome, res.Attempt.Duration)
+	}
+	res.Delivery = dl
+	d.results <- res
+}
+
+func safeSend(ctx context.Context, s Sender, dl remind.Delivery) (status int, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("sender panicked: %v", p)
+		}
+	}()
+	return s.Send(ctx, dl)
+}
+
+// backoff returns the delay before attempt n+1: BaseBackoff·2^(n−1), capped,
+// with ±20% jitter so retries of one outage do not arrive together; a
+// Retry-After from the receiver is honoured when longer.
+func (d *Dispatcher) backoff(n int, err error) time.Duration {
+	b := d.cfg.BaseBackoff
+	for i := 1; i < n && b < d.cfg.MaxBackoff; i++ {
+		b *= 2
+	}
+	b = min(b, d.cfg.MaxBackoff)
+	jit := time.Duration(float64(b) * (0.8 + 0.4*rand.Float64()))
+	var ra *retryAfterError
+	if errors.As(err, &ra) && ra.after > jit {
+		return min(ra.after, d.cfg.MaxBackoff)
+	}
+	return jit
+}
+
+// writeResults records outcomes in batches: one transaction per few
+// milliseconds of results, not one per delivery.
+func (d *Dispatcher) writeResults(ctx context.Context) {
+	batch := make([]store.Result, 0, 512)
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		var earliest time.Time
+		for _, r := range batch {
+			if r.Delivery.State == remind.DeliveryPending && (earliest.IsZero() || r.Delivery.NextAttemptAt.Before(earliest)) {
+				earliest = r.Delivery.NextAttemptAt
+			}
+		}
+		for attempt := 0; ; attempt++ {
+			err := d.store.FinishDeliveries(ctx, batch)
+			if err == nil {
+				break
+			}
+			if attempt == 4 {
+				// The leases run out and the deliveries are sent again: at least once.
+				d.log.Error("deliver: record outcomes; they will be retried", "n", len(batch), "err", err)
+				break
+			}
+			time.Sleep(time.Duration(50<<attempt) * time.Millisecond)
+		}
+		if !earliest.IsZero() {
+			d.Wake()
+		}
+		batch = batch[:0]
+	}
+	for {
+		r, ok := <-d.results
+		if !ok {
+			flush()
+			return
+		}
+		batch = append(batch, r)
+	more:
+		for len(batch) < cap(batch) {
+			select {
+			case r, ok := <-d.results:
+				if !ok {
+					flush()
+					return
+				}
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		flush()
+	}
+}
+
+// poll takes deliveries from the store whose retry time has come or whose
+// lease ran out, sleeping until the earliest one.
+func (d *Dispatcher) poll(ctx context.Context) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		now := d.now()
+		for ctx.Err() == nil {
+			ds, err := d.store.LeaseDeliveries(ctx, now, 256, now.Add(d.cfg.Lease))
+			if err != nil {
+				if ctx.Err() == nil {
+					d.log.Error("deliver: lease", "err", err)
+				}
+				break
+			}
+			d.Submit(ctx, ds)
+			if len(ds) < 256 {
+				break
+			}
+		}
+		wakeAt := d.now().Add(d.cfg.MaxSleep)
+		if next, ok, err := d.store.NextDeliveryAt(ctx); err == nil && ok && next.Before(wakeAt) {
+			wakeAt = next
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(max(time.Until(wakeAt), 5*time.Millisecond))
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		case <-d.wake:
+		}
+	}
+}

@@ -1,0 +1,193 @@
+// Package scheduler fires reminders at their moment. The store's index of
+// next firings is the queue: the scheduler sleeps until the earliest one,
+// is woken early by writes that bring a firing forward, claims what is due in
+// batches, and hands the deliveries to the dispatcher. Nothing about the
+// pending set is held in memory, so millions can wait.
+package scheduler
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/raasdev/raas/internal/nextfire"
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+)
+
+// Store is what the scheduler needs of the store.
+type Store interface {
+	NextFireAt(ctx context.Context) (time.Time, bool, error)
+	FireDue(ctx context.Context, now time.Time, limit int, leaseUntil time.Time, plan store.FirePlanner) ([]remind.Delivery, error)
+}
+
+// Dispatcher takes deliveries the scheduler created, leased to this process.
+type Dispatcher interface {
+	Submit(ctx context.Context, ds []remind.Delivery)
+}
+
+// Observer hears of every firing (for metrics); may be nil.
+type Observer interface {
+	Fired(r remind.Reminder, fireAt, now time.Time)
+}
+
+// Config tunes the scheduler.
+type Config struct {
+	Batch    int           // reminders claimed per transaction (default 500)
+	Lease    time.Duration // how long new deliveries are leased to this process (default 30s)
+	MaxSleep time.Duration // longest sleep without looking at the store (default 30s); covers writes by other processes without a broadcast
+	Policy   remind.FirePolicy
+}
+
+// Scheduler fires due reminders. Create it with New, then Start it.
+type Scheduler struct {
+	store    Store
+	dispatch Dispatcher
+	obs      Observer
+	log      *slog.Logger
+	now      func() time.Time
+	cfg      Config
+
+	mu      sync.Mutex
+	planned time.Time // when the loop means to wake next; zero while it is working
+	wake    chan struct{}
+	cancel  context.CancelFunc
+	done    chan struct{}
+}
+
+// New returns a scheduler; now is the clock (time.Now in production).
+func New(s Store, d Dispatcher, obs Observer, log *slog.Logger, now func() time.Time, cfg Config) *Scheduler {
+	if cfg.Batch <= 0 {
+		cfg.Batch = 500
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 30 * time.Second
+	}
+	if cfg.MaxSleep <= 0 {
+		cfg.MaxSleep = 30 * time.Second
+	}
+	return &Scheduler{store: s, dispatch: d, obs: obs, log: log, now: now, cfg: cfg, wake: make(chan struct{}, 1)}
+}
+
+// Notify tells the scheduler a firing at `at` was written; it wakes the loop
+// when that is earlier than its planned wake-up. Cheap enough to call on
+// every write.
+func (s *Scheduler) Notify(at time.Time) {
+	s.mu.Lock()
+	early := s.planned.IsZero() || at.Before(s.planned)
+	s.mu.Unlock()
+	if early {
+		select {
+		case s.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Start runs the loop until Stop.
+func (s *Scheduler) Start(ctx context.Context) {
+	ctx, s.cancel = context.WithCancel(ctx)
+	s.done = make(chan struct{})
+	go func() {
+		defer close(s.done)
+		s.loop(ctx)
+	}()
+}
+
+// Stop ends the loop and waits for it. Deliveries already created stay in
+// the store, leased; they are sent by the dispatcher or, after a restart,
+// when their lease runs out.
+func (s *Scheduler) Stop() {
+	if s.cancel != nil {
+		s.cancel()
+		<-s.done
+	}
+}
+
+func (s *Scheduler) loop(ctx context.Context) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		s.setPlanned(time.Time{})
+		s.fireDue(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		now := s.now()
+		wakeAt := now.Add(s.cfg.MaxSleep)
+		next, ok, err := s.store.NextFireAt(ctx)
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return
+			}
+			s.log.Error("scheduler: next fire", "err", err)
+			wakeAt = now.Add(time.Second)
+		case ok && next.Before(wakeAt):
+			wakeAt = next
+		}
+		s.setPlanned(wakeAt)
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(time.Until(wakeAt))
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		case <-s.wake:
+		}
+	}
+}
+
+func (s *Scheduler) setPlanned(t time.Time) {
+	s.mu.Lock()
+	s.planned = t
+	s.mu.Unlock()
+}
+
+// fireDue claims and fans out everything due now, batch by batch.
+func (s *Scheduler) fireDue(ctx context.Context) {
+	for ctx.Err() == nil {
+		now := s.now()
+		ds, err := s.store.FireDue(ctx, now, s.cfg.Batch, now.Add(s.cfg.Lease), s.planner(now))
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Error("scheduler: fire due", "err", err)
+			}
+			return
+		}
+		if len(ds) > 0 {
+			s.dispatch.Submit(ctx, ds)
+		}
+		next, ok, err := s.store.NextFireAt(ctx)
+		if err != nil || !ok || next.After(now) {
+			return
+		}
+	}
+}
+
+// planner decides each due reminder's deliveries and next firing.
+func (s *Scheduler) planner(now time.Time) store.FirePlanner {
+	return func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
+		fireAt := *r.NextFireAt
+		if s.obs != nil {
+			s.obs.Fired(r, fireAt, now)
+		}
+		plan := store.FirePlan{Deliveries: remind.Plan(r, fireAt, recips, hooks, now, s.cfg.Policy), Status: remind.StatusDone}
+		next, ok, err := nextfire.After(r, fireAt, now, s.cfg.Policy.MissedAfter)
+		if err != nil {
+			// A rule that parsed at create but not now (zone data changed): stop it, say why.
+			s.log.Error("scheduler: next occurrence", "reminder", r.ID, "err", err)
+			return plan
+		}
+		if ok {
+			plan.Next, plan.Status = &next, remind.StatusActive
+		}
+		return plan
+	}
+}
