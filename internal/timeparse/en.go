@@ -1,0 +1,800 @@
+package timeparse
+
+// English components.
+
+var enWeekdays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+	"mon", "tue", "wed", "thu", "fri", "sat", "sun", "tues", "weds", "thur", "thurs", "mondays", "tuesdays",
+	"wednesdays", "thursdays", "fridays", "saturdays", "sundays"}
+
+var enWeekdayNum = []int{1, 2, 3, 4, 5, 6, 7, 1, 2, 3, 4, 5, 6, 7, 2, 3, 4, 4, 1, 2, 3, 4, 5, 6, 7}
+
+// weekdayAt reads a weekday name; abbreviations that are also words (sun,
+// sat, wed) need context, given by strict.
+func (s *scanner) weekdayAt(i int, loose bool) (int, int) {
+	j, k := s.words(i, enWeekdays...)
+	if j < 0 {
+		return 0, -1
+	}
+	if !loose && (k == 12 || k == 13 || k == 9) {
+		return 0, -1
+	}
+	j = opt(j, s.lit(j, "."))
+	return enWeekdayNum[k], j
+}
+
+var enMonths = []string{"january", "february", "march", "april", "may", "june", "july", "august", "september",
+	"october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+var enMonthNum = []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 6, 7, 8, 9, 9, 10, 11, 12}
+
+func (s *scanner) monthAt(i int) (int, int) {
+	j, k := s.words(i, enMonths...)
+	if j < 0 {
+		return 0, -1
+	}
+	j = opt(j, s.lit(j, "."))
+	return enMonthNum[k], j
+}
+
+// ordinalAt reads 5, 5th, 1st, 22nd, 3rd, or first … thirty-first.
+func (s *scanner) ordinalAt(i int) (v, j int, suffixed bool) {
+	if isDigit(s.at(i)) {
+		v, j, _ = s.digits(i, 2)
+		if j < 0 {
+			return 0, -1, false
+		}
+		if k, _ := s.words(j, "st", "nd", "rd", "th"); k >= 0 {
+			return v, k, true
+		}
+		if isLetter(s.at(j)) {
+			return 0, -1, false
+		}
+		return v, j, false
+	}
+	if k, n := s.words(i, enOrdinals...); k >= 0 {
+		return n + 1, k, true
+	}
+	if k := s.word(i, "twenty"); k >= 0 {
+		if k2 := opt(k+1, s.lit(k, "-")); k2 >= 0 {
+			if k3, n := s.words(k2, enOrdinals[:9]...); k3 >= 0 {
+				return 21 + n, k3, true
+			}
+		}
+	}
+	if k := s.word(i, "thirty"); k >= 0 {
+		if k3 := s.word(opt(k+1, s.lit(k, "-")), "first"); k3 >= 0 {
+			return 31, k3, true
+		}
+	}
+	return 0, -1, false
+}
+
+var enOrdinals = []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+	"eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth",
+	"nineteenth", "twentieth", "twenty-first", "twenty-second", "twenty-third", "twenty-fourth", "twenty-fifth",
+	"twenty-sixth", "twenty-seventh", "twenty-eighth", "twenty-ninth", "thirtieth", "thirty-first"}
+
+// weekdayList reads "monday", "mon, wed and fri", "monday through friday".
+func (s *scanner) weekdayList(i int) (uint8, int) {
+	var bits uint8
+	d, j := s.weekdayAt(i, true)
+	if j < 0 {
+		return 0, -1
+	}
+	bits |= 1 << (d - 1)
+	for {
+		k := s.sp(j)
+		if k2, ki := s.words(k, "through", "thru", "to", "-", "till", "until"); k2 >= 0 || s.at(k) == '-' {
+			if k2 < 0 {
+				k2, ki = k+1, 0
+			}
+			_ = ki
+			if d2, k3 := s.weekdayAt(s.sp(k2), true); k3 >= 0 && d2 > d {
+				for x := d; x <= d2; x++ {
+					bits |= 1 << (x - 1)
+				}
+				j, d = k3, d2
+				continue
+			}
+			break
+		}
+		if s.at(k) == ',' || s.at(k) == '&' || s.at(k) == '/' {
+			k = s.sp(k + 1)
+		}
+		k = s.sp(opt(k, s.word(k, "and")))
+		k = s.sp(opt(k, s.word(k, "or")))
+		if k == j {
+			break
+		}
+		d2, k3 := s.weekdayAt(k, true)
+		if k3 < 0 {
+			break
+		}
+		bits |= 1 << (d2 - 1)
+		j, d = k3, d2
+	}
+	return bits, j
+}
+
+func enRecur(s *scanner, i int, e *expr) int {
+	if !s.en || !isLetter(s.at(i)) || e.freq != "" {
+		// "of every month" after a day is the one thing allowed later
+		if !s.en || e.freq != "" || e.day == 0 || e.month != 0 {
+			return -1
+		}
+	}
+	if j, _ := s.words(i, "of every month", "of each month", "every month", "each month", "of the month", "a month", "monthly"); j >= 0 && e.day != 0 && e.month == 0 && e.freq == "" {
+		e.freq = "MONTHLY"
+		return j
+	}
+	if e.freq != "" {
+		return -1
+	}
+	if j, k := s.words(i, "daily", "everyday", "weekly", "monthly", "yearly", "annually", "hourly", "nightly", "weeknights", "on weekdays", "weekdays", "every single day"); j >= 0 {
+		switch k {
+		case 0, 1, 11:
+			e.freq = "DAILY"
+		case 2:
+			e.freq = "WEEKLY"
+		case 3:
+			e.freq = "MONTHLY"
+		case 4, 5:
+			e.freq = "YEARLY"
+		case 6:
+			e.freq = "HOURLY"
+		case 7:
+			e.freq, e.part = "DAILY", partNight
+		case 8, 9, 10:
+			e.freq, e.byday = "WEEKLY", 0x1f
+			if k == 8 {
+				e.part = partNight
+			}
+		}
+		return j
+	}
+	j := -1
+	if k, _ := s.words(i, "every", "each"); k >= 0 {
+		j = s.sp(k)
+	} else if k := s.word(i, "on"); k >= 0 {
+		// on mondays / on weekdays
+		k = s.sp(k)
+		if k2, ki := s.words(k, enWeekdays[18:]...); k2 >= 0 {
+			e.freq, e.byday = "WEEKLY", 1<<(enWeekdayNum[18+ki]-1)
+			return k2
+		}
+		return -1
+	} else if k2, ki := s.words(i, enWeekdays[18:]...); k2 >= 0 && e.comps == 0 {
+		e.freq, e.byday = "WEEKLY", 1<<(enWeekdayNum[18+ki]-1)
+		return k2
+	} else {
+		return -1
+	}
+	if k, ki := s.words(j, "day", "morning", "night", "evening", "afternoon", "weekday", "weekdays", "workday", "working day", "business day", "weekend", "week", "month", "year", "hour", "minute", "other day", "other week", "other month", "other year", "half hour", "half an hour", "second day", "fortnight"); k >= 0 {
+		switch ki {
+		case 0:
+			e.freq = "DAILY"
+		case 1:
+			e.freq, e.part = "DAILY", partMorning
+		case 2:
+			e.freq, e.part = "DAILY", partNight
+		case 3:
+			e.freq, e.part = "DAILY", partEvening
+		case 4:
+			e.freq, e.part = "DAILY", partAfternoon
+		case 5, 6:
+			e.freq, e.byday = "WEEKLY", 0x1f
+		case 7, 8, 9:
+			e.freq, e.workday = "DAILY", true
+		case 10:
+			e.freq, e.byday = "WEEKLY", 1<<5
+		case 11:
+			e.freq = "WEEKLY"
+		case 12:
+			e.freq = "MONTHLY"
+		case 13:
+			e.freq = "YEARLY"
+		case 14:
+			e.freq = "HOURLY"
+		case 15:
+			e.freq = "MINUTELY"
+		case 16, 21:
+			e.freq, e.interval = "DAILY", 2
+		case 17, 22:
+			e.freq, e.interval = "WEEKLY", 2
+		case 18:
+			e.freq, e.interval = "MONTHLY", 2
+		case 19:
+			e.freq, e.interval = "YEARLY", 2
+		case 20:
+			e.freq, e.interval = "MINUTELY", 30
+		}
+		return k
+	}
+	if bits, k := s.weekdayList(j); k >= 0 {
+		e.freq, e.byday = "WEEKLY", bits
+		return k
+	}
+	if m, k := s.monthAt(j); k >= 0 {
+		// every March 12
+		e.freq = "YEARLY"
+		if d, k2, _ := s.ordinalAt(s.sp(k)); k2 >= 0 && d >= 1 && d <= 31 {
+			e.month, e.day = m, d
+			return k2
+		}
+		return -1
+	}
+	if d, k, suf := s.ordinalAt(j); k >= 0 && suf && d >= 1 && d <= 31 {
+		// every 15th (of the month)
+		e.freq, e.day = "MONTHLY", d
+		k = opt(k, s.spw(k, "of the month"))
+		k = opt(k, s.spw(k, "of each month"))
+		return k
+	}
+	n, k := s.wordNum(j)
+	if k < 0 {
+		return -1
+	}
+	k = s.sp(k)
+	u, ui := s.words(k, "days", "day", "hours", "hour", "hrs", "hr", "h", "minutes", "minute", "mins", "min", "weeks", "week", "months", "month", "years", "year")
+	if u < 0 || n <= 0 || n > 1000 {
+		return -1
+	}
+	e.freq = [...]string{"DAILY", "DAILY", "HOURLY", "HOURLY", "HOURLY", "HOURLY", "HOURLY", "MINUTELY", "MINUTELY", "MINUTELY", "MINUTELY",
+		"WEEKLY", "WEEKLY", "MONTHLY", "MONTHLY", "YEARLY", "YEARLY"}[ui]
+	e.interval = n
+	return u
+}
+
+func enRelDay(s *scanner, i int, e *expr) int {
+	if !s.en || !isLetter(s.at(i)) || e.hasDayOff || e.weekday != 0 || e.day != 0 {
+		return -1
+	}
+	j, k := s.words(i, "today", "tomorrow", "tmr", "tmrw", "tomorow", "tonight", "tonite", "yesterday", "day after tomorrow",
+		"the day after tomorrow", "overmorrow", "this morning", "this afternoon", "this evening", "tomorrow morning", "tomorrow night",
+		"tomorrow evening", "tomorrow afternoon", "later today", "end of day", "end of the day", "eod", "this noon")
+	if j < 0 {
+		return -1
+	}
+	off := [...]int{0, 1, 1, 1, 1, 0, 0, -1, 2, 2, 2, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0}[k]
+	ps := [...]part{0, 0, 0, 0, 0, partNight, partNight, 0, 0, 0, 0, partMorning, partAfternoon, partEvening, partMorning, partNight,
+		partEvening, partAfternoon, 0, 0, 0, 0, partNoon}[k]
+	if ps != partNone {
+		if e.part != partNone {
+			return -1
+		}
+		e.part = ps
+	}
+	if k >= 19 && k <= 21 && !e.hasTime {
+		e.hasTime, e.hour, e.min = true, 17, 0
+	}
+	e.hasDayOff, e.dayOff = true, off
+	return j
+}
+
+func enRelPeriod(s *scanner, i int, e *expr) int {
+	if !s.en || !isLetter(s.at(i)) {
+		return -1
+	}
+	if j, k := s.words(i, "end of the month", "end of month", "end of this month", "the end of the month", "last day of the month",
+		"the last day of the month", "last day of every month", "the last day of every month", "last day of each month", "the last day of each month"); j >= 0 {
+		if e.day != 0 {
+			return -1
+		}
+		e.day = -1
+		if k >= 6 {
+			if e.freq != "" {
+				return -1
+			}
+			e.freq = "MONTHLY"
+		}
+		return j
+	}
+	j, k := s.words(i, "next", "this", "last", "coming", "the following", "this coming", "the week after next")
+	if j < 0 {
+		return -1
+	}
+	if k == 6 {
+		if e.hasWeekOff {
+			return -1
+		}
+		e.hasWeekOff, e.weekOff = true, 2
+		return j
+	}
+	off := [...]int{1, 0, -1, 1, 1, 1}[k]
+	u, ui := s.words(s.sp(j), "week", "month", "year", "weekend")
+	if u < 0 {
+		return -1
+	}
+	switch ui {
+	case 0:
+		if e.hasWeekOff {
+			return -1
+		}
+		e.hasWeekOff, e.weekOff = true, off
+		if k == 3 {
+			e.weekOff = 1
+		}
+	case 1:
+		if e.hasMonthOff || e.month != 0 {
+			return -1
+		}
+		e.hasMonthOff, e.monthOff = true, off
+	case 2:
+		if e.hasYearOff || e.year != 0 {
+			return -1
+		}
+		e.hasYearOff, e.yearOff = true, off
+	case 3:
+		if e.hasWeekOff || e.weekday != 0 {
+			return -1
+		}
+		e.weekday = 6
+		if k == 0 || k == 2 {
+			e.hasWeekOff, e.weekOff = true, off
+		}
+	}
+	return u
+}
+
+func enWeekday(s *scanner, i int, e *expr) int {
+	if !s.en || !isLetter(s.at(i)) || e.weekday != 0 || e.day != 0 || e.hasDayOff {
+		return -1
+	}
+	j := i
+	loose := false
+	if k := s.word(j, "on"); k >= 0 {
+		j, loose = s.sp(k), true
+	}
+	off, hasOff := 0, false
+	if k, ki := s.words(j, "next", "this", "last", "coming", "this coming", "the coming", "the following", "following"); k >= 0 {
+		j, loose = s.sp(k), true
+		off, hasOff = [...]int{1, 0, -1, 0, 0, 0, 1, 1}[ki], ki < 3 || ki >= 6
+	}
+	d, k := s.weekdayAt(j, loose || e.comps > 0)
+	if k < 0 {
+		return -1
+	}
+	if ki := s.spw(k, "next week"); ki >= 0 && !hasOff {
+		k, off, hasOff = ki, 1, true
+	} else if ki := s.spw(k, "this week"); ki >= 0 && !hasOff {
+		k, off, hasOff = ki, 0, true
+	} else if ki := s.spw(k, "after next"); ki >= 0 && !hasOff {
+		k, off, hasOff = ki, 2, true
+	}
+	if hasOff && e.hasWeekOff {
+		return -1
+	}
+	e.weekday = d
+	if hasOff {
+		e.hasWeekOff, e.weekOff = true, off
+	}
+	return k
+}
+
+func (s *scanner) enYear(i int) (int, int) {
+	k := s.sp(opt(i, s.lit(s.sp(i), ",")))
+	y, j, n := s.digits(k, 4)
+	if j < 0 || n != 4 || y < 1900 || y > 2200 || isLetter(s.at(j)) || s.at(j) == ':' {
+		return 0, -1
+	}
+	return y, j
+}
+
+func enDate(s *scanner, i int, e *expr) int {
+	if !s.en || e.month != 0 || e.day != 0 {
+		return -1
+	}
+	j := i
+	j = s.sp(opt(j, s.word(j, "on")))
+	j = s.sp(opt(j, s.word(j, "the")))
+	// March 12(th)?(, 2027)?
+	if m, k := s.monthAt(j); k >= 0 {
+		k2 := s.sp(k)
+		k2 = s.sp(opt(k2, s.word(k2, "the")))
+		if d, k3, _ := s.ordinalAt(k2); k3 >= 0 && d >= 1 && d <= 31 && s.at(k3) != ':' && !(isDigit(s.at(k2)) && s.word(s.sp(k3), "am") >= 0 || s.word(s.sp(k3), "pm") >= 0) {
+			e.month, e.day = m, d
+			if y, k4 := s.enYear(k3); k4 >= 0 {
+				e.year = y
+				return k4
+			}
+			return k3
+		}
+		if y, k4 := s.enYear(k); k4 >= 0 {
+			e.month, e.year = m, y
+			return k4
+		}
+		if j != i || e.comps > 0 {
+			// "in March" is unsafe (May I …); only "on March" / after a component
+			if j != i && s.word(i, "on") >= 0 {
+				return -1
+			}
+		}
+		return -1
+	}
+	// 12th (of)? March
+	if d, k, suf := s.ordinalAt(j); k >= 0 && d >= 1 && d <= 31 {
+		k2 := s.sp(k)
+		k2 = s.sp(opt(k2, s.word(k2, "of")))
+		if m, k3 := s.monthAt(k2); k3 >= 0 {
+			e.month, e.day = m, d
+			if y, k4 := s.enYear(k3); k4 >= 0 {
+				e.year = y
+				return k4
+			}
+			return k3
+		}
+		if suf && (j != i || e.freq == "MONTHLY" || s.spw(k, "of") >= 0) {
+			// the 25th / on the 5th
+			e.day = d
+			return k
+		}
+	}
+	return -1
+}
+
+func enPart(s *scanner, i int, e *expr) int {
+	if !s.en || !isLetter(s.at(i)) || e.part != partNone {
+		return -1
+	}
+	j, k := s.words(i, "in the morning", "morning", "in the afternoon", "afternoon", "in the evening", "evening", "at night",
+		"night", "tonight", "in the night", "at dawn", "early morning", "late night", "at lunch", "lunchtime", "at lunchtime", "midday")
+	if j < 0 {
+		return -1
+	}
+	if (k == 1 || k == 3 || k == 5 || k == 7) && e.comps == 0 {
+		return -1 // a lone "morning" is a greeting
+	}
+	ps := [...]part{partMorning, partMorning, partAfternoon, partAfternoon, partEvening, partEvening, partNight, partNight, partNight,
+		partNight, partEarly, partEarly, partMidnight, partNoon, partNoon, partNoon, partNoon}
+	if k == 8 {
+		if e.hasDayOff {
+			return -1
+		}
+		e.hasDayOff = true
+	}
+	e.part = ps[k]
+	return j
+}
+
+// ampmAt reads am, pm, a.m., p.m. after a clock reading.
+func (s *scanner) ampmAt(i int) (byte, int) {
+	k := s.sp(i)
+	if j, ki := s.words(k, "am", "pm", "a.m.", "p.m.", "a.m", "p.m", "a", "p"); j >= 0 {
+		if ki >= 6 && k != i {
+			return 0, -1
+		}
+		if ki%2 == 0 {
+			return 'a', j
+		}
+		return 'p', j
+	}
+	return 0, -1
+}
+
+func enClock(s *scanner, i int, e *expr) int {
+	if !s.en || e.hasTime {
+		return -1
+	}
+	h, m, ap, at, j := s.enClockAt(i)
+	if j < 0 {
+		return -1
+	}
+	e.hasTime, e.hour, e.min, e.ampm, e.timeFromAt = true, h, m, ap, at
+	return j
+}
+
+// enClockAt reads 3pm, 3:30 pm, at 10, 10 o'clock, noon, midnight, half past 3,
+// quarter to 5.
+func (s *scanner) enClockAt(i int) (h, m int, ap byte, at bool, j int) {
+	j = i
+	if k, _ := s.words(j, "at", "@", "by", "around", "about", "from", "between", "till", "until"); k >= 0 {
+		j, at = s.sp(k), true
+	} else if s.at(j) == '@' {
+		j, at = s.sp(j+1), true
+	}
+	if k, ki := s.words(j, "noon", "midnight", "midday"); k >= 0 {
+		if ki == 1 {
+			return 24, 0, 0, false, k
+		}
+		return 12, 0, 'p', false, k
+	}
+	// half past 3, quarter to 5, 10 past 3, 20 to 5
+	mm := -1
+	k := j
+	if k2, ki := s.words(k, "half", "quarter", "a quarter"); k2 >= 0 {
+		mm, k = [...]int{30, 15, 15}[ki], s.sp(k2)
+	} else if v, k2 := s.wordNum(k); k2 >= 0 && v < 60 {
+		k3 := s.sp(k2)
+		k3 = s.sp(opt(k3, s.words1(k3, "minutes", "minute", "mins")))
+		if s.word(k3, "past") >= 0 || s.word(k3, "to") >= 0 || s.word(k3, "after") >= 0 || s.word(k3, "before") >= 0 {
+			mm, k = v, k3
+		}
+	}
+	if mm >= 0 {
+		k2, ki := s.words(k, "past", "after", "to", "before", "til")
+		if k2 < 0 {
+			return 0, 0, 0, false, -1
+		}
+		hh, k3 := s.wordNum(s.sp(k2))
+		if k3 < 0 || hh > 12 || hh == 0 {
+			if k4, k4i := s.words(s.sp(k2), "noon", "midnight"); k4 >= 0 {
+				hh, k3 = [...]int{12, 24}[k4i], k4
+			} else {
+				return 0, 0, 0, false, -1
+			}
+		}
+		if mm == 30 && ki >= 2 {
+			return 0, 0, 0, false, -1
+		}
+		if ki >= 2 {
+			hh, mm = hh-1, 60-mm
+		}
+		ap, k4 := s.ampmAt(k3)
+		if k4 < 0 {
+			k4 = k3
+		}
+		return hh, mm, ap, false, k4
+	}
+	v, k2, n := s.digits(j, 2)
+	if k2 < 0 {
+		if v, k3 := s.wordNum(j); k3 >= 0 && v >= 1 && v <= 12 && s.at(j) != 'a' {
+			if k4 := s.spw(k3, "o'clock"); k4 >= 0 {
+				ap, k5 := s.ampmAt(k4)
+				return v, 0, ap, false, opt(k4, k5)
+			}
+			if ap, k4 := s.ampmAt(k3); k4 >= 0 && k4 > k3+1 {
+				return v, 0, ap, false, k4
+			}
+		}
+		return 0, 0, 0, false, -1
+	}
+	_ = n
+	if v > 24 || s.at(k2) == ':' || s.at(k2) == '.' && isDigit(s.at(k2+1)) {
+		return 0, 0, 0, false, -1 // clockColon's
+	}
+	if k3, _ := s.words(s.sp(k2), "o'clock", "oclock", "o’clock"); k3 >= 0 {
+		ap, k4 := s.ampmAt(k3)
+		return v, 0, ap, false, opt(k3, k4)
+	}
+	if ap, k3 := s.ampmAt(k2); k3 >= 0 && v >= 1 && v <= 12 {
+		return v, 0, ap, false, k3
+	}
+	if at && !isLetter(s.at(k2)) && s.at(k2) != '/' && s.at(k2) != '-' && s.at(k2) != '%' && s.at(k2) != '.' {
+		return v, 0, 0, true, k2
+	}
+	return 0, 0, 0, false, -1
+}
+
+func (s *scanner) words1(i int, ws ...string) int {
+	j, _ := s.words(i, ws...)
+	return j
+}
+
+// clockColon reads 9:30, 09:30:00, 9.30pm, (at) 10:30 am, 下午3:30.
+func clockColon(s *scanner, i int, e *expr) int {
+	if e.hasTime {
+		return -1
+	}
+	j := i
+	if s.en {
+		if k, _ := s.words(j, "at", "@", "by", "around", "from", "between"); k >= 0 {
+			j = s.sp(k)
+		} else if s.at(j) == '@' {
+			j = s.sp(j + 1)
+		}
+	}
+	h, k, _ := s.digits(j, 2)
+	if k < 0 || h > 24 || s.at(k) != ':' && !(s.at(k) == '.' && s.en) {
+		return -1
+	}
+	m, k2, n := s.digits(k+1, 2)
+	if k2 < 0 || n != 2 || m > 59 {
+		return -1
+	}
+	if s.at(k2) == ':' {
+		if _, k3, n3 := s.digits(k2+1, 2); k3 >= 0 && n3 == 2 {
+			k2 = k3
+		}
+	}
+	ap := byte(0)
+	if s.en {
+		if a, k3 := s.ampmAt(k2); k3 >= 0 {
+			ap, k2 = a, k3
+		}
+	}
+	if s.at(k) == '.' && ap == 0 {
+		return -1
+	}
+	e.hasTime, e.hour, e.min, e.ampm = true, h, m, ap
+	return k2
+}
+
+// numericDate reads 2026-12-01, 2026/12/01, 2026.12.01, 12/25, 12/25/2026.
+func numericDate(s *scanner, i int, e *expr) int {
+	if e.month != 0 || e.day != 0 || !isDigit(s.at(i)) {
+		return -1
+	}
+	a, j, na := s.digits(i, 4)
+	if j < 0 {
+		return -1
+	}
+	sep := s.at(j)
+	if sep != '-' && sep != '/' && sep != '.' {
+		return -1
+	}
+	b, k, nb := s.digits(j+1, 2)
+	if k < 0 {
+		return -1
+	}
+	if na == 4 {
+		if s.at(k) != sep {
+			return -1
+		}
+		c, k2, _ := s.digits(k+1, 2)
+		if k2 < 0 || b < 1 || b > 12 || c < 1 || c > 31 {
+			return -1
+		}
+		e.year, e.month, e.day = a, b, c
+		if s.at(k2) == 't' && isDigit(s.at(k2+1)) {
+			k2++
+		}
+		return k2
+	}
+	if sep == '.' || na > 2 || nb > 2 {
+		return -1
+	}
+	m, d := a, b
+	if m > 12 && d <= 12 {
+		m, d = d, m
+	}
+	if m < 1 || m > 12 || d < 1 || d > 31 {
+		return -1
+	}
+	if sep == '-' && s.at(k) != '-' {
+		return -1 // 3-5 is a range more often than a date
+	}
+	if s.at(k) == sep {
+		y, k2, ny := s.digits(k+1, 4)
+		if k2 >= 0 && (ny == 4 || ny == 2) {
+			if ny == 2 {
+				y += 2000
+			}
+			e.year, e.month, e.day = y, m, d
+			return k2
+		}
+		return -1
+	}
+	if isDigit(s.at(k)) || s.at(k) == '%' {
+		return -1
+	}
+	e.month, e.day = m, d
+	return k
+}
+
+func enDuration(s *scanner, i int, e *expr) int {
+	if !s.en || e.hasDur || e.hasDate() || e.hasTime {
+		return -1
+	}
+	j := i
+	pre := false
+	if k, _ := s.words(j, "in", "after", "within"); k >= 0 {
+		j, pre = s.sp(k), true
+		j = s.sp(opt(j, s.word(j, "about")))
+		j = s.sp(opt(j, s.word(j, "another")))
+	}
+	sec, days, months, years := 0, 0, 0, 0
+	n := 0
+	for n < 4 {
+		k := j
+		if n > 0 {
+			k = s.sp(opt(k, s.lit(k, ",")))
+			if k2 := s.word(k, "and"); k2 >= 0 {
+				k = s.sp(k2)
+			}
+			if k2, _ := s.words(k, "a half", "half"); k2 >= 0 && n > 0 {
+				// "an hour and a half"
+				switch {
+				case sec > 0 && sec%3600 == 0:
+					sec += 1800
+				case days > 0:
+					sec += 43200
+				default:
+					return -1
+				}
+				j = k2
+				n++
+				break
+			}
+		}
+		halves := 0
+		if k2, _ := s.words(k, "half an", "half a", "a half", "half"); k2 >= 0 {
+			halves, k = 1, s.sp(k2)
+		} else if k2 := s.word(k, "a couple of"); k2 >= 0 {
+			halves, k = 4, s.sp(k2)
+		} else if v, k2 := s.wordNum(k); k2 >= 0 {
+			halves, k = v*2, k2
+			if s.at(k) == '.' && s.at(k+1) == '5' {
+				halves, k = halves+1, k+2
+			}
+			k = s.sp(k)
+			if k3 := s.word(k, "and a half"); k3 >= 0 {
+				halves, k = halves+1, s.sp(k3)
+			}
+		} else {
+			break
+		}
+		u, ui := s.words(k, "seconds", "second", "secs", "sec", "minutes", "minute", "mins", "min", "m", "hours", "hour", "hrs", "hr", "h",
+			"days", "day", "weeks", "week", "wks", "fortnight", "months", "month", "years", "year")
+		if u < 0 {
+			break
+		}
+		switch {
+		case ui <= 3:
+			sec += halves / 2
+		case ui <= 8:
+			sec += halves * 30
+		case ui <= 13:
+			sec += halves * 1800
+		case ui <= 15:
+			days += halves / 2
+			sec += halves % 2 * 43200
+		case ui <= 18:
+			days += halves * 7 / 2
+		case ui == 19:
+			days += halves * 7
+		case ui <= 21:
+			months += halves / 2
+			days += halves % 2 * 15
+		default:
+			years += halves / 2
+			months += halves % 2 * 6
+		}
+		j = u
+		n++
+	}
+	if n == 0 {
+		return -1
+	}
+	if k, _ := s.words(s.sp(j), "from now", "later", "hence", "from today", "after now", "time"); k >= 0 {
+		j = k
+	} else if !pre {
+		return -1
+	}
+	e.hasDur = true
+	e.durSec, e.durDays, e.durMonths, e.durYears = sec, days, months, years
+	return j
+}
+
+func enRange(s *scanner, i int, e *expr) int {
+	if !s.en || !e.hasTime || e.hasEnd {
+		return -1
+	}
+	j := i
+	if k, _ := s.words(j, "to", "until", "till", "til", "through", "and"); k >= 0 {
+		j = s.sp(k)
+	} else if s.at(j) == '-' || s.at(j) == '~' {
+		j = s.sp(j + 1)
+	} else {
+		return -1
+	}
+	var t expr
+	k := clockColon(s, j, &t)
+	if k < 0 {
+		h, m, ap, _, k2 := s.enClockAt(j)
+		if k2 < 0 {
+			v, k3, _ := s.digits(j, 2)
+			if k3 < 0 || v > 24 || isLetter(s.at(k3)) {
+				return -1
+			}
+			h, m, k2 = v, 0, k3
+		}
+		t.hour, t.min, t.ampm, k = h, m, ap, k2
+	}
+	if k2 := enPart(s, s.sp(k), &expr{comps: 1}); k2 >= 0 {
+		var p expr
+		p.comps = 1
+		enPart(s, s.sp(k), &p)
+		t.part, k = p.part, k2
+	}
+	e.hasEnd, e.endHour, e.endMin, e.endAmpm, e.endPart = true, t.hour, t.min, t.ampm, t.part
+	return k
+}

@@ -1,0 +1,128 @@
+package timeparse
+
+// festivalName is a surface form and the festival it names: a name package
+// calendar knows, or a Western nth-weekday holiday (month, weekday, n; n<0
+// counts from the end) that it does not.
+type festivalName struct {
+	surface  string
+	calendar string
+	month    int
+	weekday  int // 1 Monday … 7 Sunday
+	n        int
+	lunarM   int // for 每年X: the lunar month/day of an RSCALE rule (day -1: last)
+	lunarD   int
+	solarM   int
+	solarD   int
+}
+
+var zhFestivals = []festivalName{
+	{surface: "元旦节", calendar: "元旦", solarM: 1, solarD: 1}, {surface: "元旦", calendar: "元旦", solarM: 1, solarD: 1},
+	{surface: "春节", calendar: "春节", lunarM: 1, lunarD: 1}, {surface: "大年初一", calendar: "春节", lunarM: 1, lunarD: 1},
+	{surface: "过年", calendar: "春节", lunarM: 1, lunarD: 1}, {surface: "新年", calendar: "春节", lunarM: 1, lunarD: 1},
+	{surface: "除夕", calendar: "除夕", lunarM: 12, lunarD: -1}, {surface: "大年三十", calendar: "除夕", lunarM: 12, lunarD: -1},
+	{surface: "大年夜", calendar: "除夕", lunarM: 12, lunarD: -1},
+	{surface: "元宵节", calendar: "元宵", lunarM: 1, lunarD: 15}, {surface: "元宵", calendar: "元宵", lunarM: 1, lunarD: 15},
+	{surface: "龙抬头", calendar: "龙抬头", lunarM: 2, lunarD: 2},
+	{surface: "清明节", calendar: "清明"}, {surface: "清明", calendar: "清明"},
+	{surface: "端午节", calendar: "端午", lunarM: 5, lunarD: 5}, {surface: "端午", calendar: "端午", lunarM: 5, lunarD: 5},
+	{surface: "七夕节", calendar: "七夕", lunarM: 7, lunarD: 7}, {surface: "七夕", calendar: "七夕", lunarM: 7, lunarD: 7},
+	{surface: "中元节", calendar: "中元", lunarM: 7, lunarD: 15},
+	{surface: "中秋节", calendar: "中秋", lunarM: 8, lunarD: 15}, {surface: "中秋", calendar: "中秋", lunarM: 8, lunarD: 15},
+	{surface: "重阳节", calendar: "重阳", lunarM: 9, lunarD: 9}, {surface: "重阳", calendar: "重阳", lunarM: 9, lunarD: 9},
+	{surface: "腊八节", calendar: "腊八", lunarM: 12, lunarD: 8}, {surface: "腊八", calendar: "腊八", lunarM: 12, lunarD: 8},
+	{surface: "小年", calendar: "小年", lunarM: 12, lunarD: 23},
+	{surface: "国庆节", calendar: "国庆", solarM: 10, solarD: 1}, {surface: "国庆", calendar: "国庆", solarM: 10, solarD: 1},
+	{surface: "圣诞节", calendar: "圣诞", solarM: 12, solarD: 25}, {surface: "圣诞", calendar: "圣诞", solarM: 12, solarD: 25},
+	{surface: "平安夜", calendar: "平安夜", solarM: 12, solarD: 24},
+	{surface: "情人节", calendar: "情人节", solarM: 2, solarD: 14},
+	{surface: "妇女节", calendar: "妇女节", solarM: 3, solarD: 8}, {surface: "三八妇女节", calendar: "妇女节", solarM: 3, solarD: 8},
+	{surface: "植树节", calendar: "植树节", solarM: 3, solarD: 12},
+	{surface: "愚人节", calendar: "愚人节", solarM: 4, solarD: 1},
+	{surface: "劳动节", calendar: "劳动节", solarM: 5, solarD: 1}, {surface: "五一劳动节", calendar: "劳动节", solarM: 5, solarD: 1},
+	{surface: "五一", calendar: "劳动节", solarM: 5, solarD: 1},
+	{surface: "青年节", calendar: "青年节", solarM: 5, solarD: 4},
+	{surface: "儿童节", calendar: "儿童节", solarM: 6, solarD: 1}, {surface: "六一儿童节", calendar: "儿童节", solarM: 6, solarD: 1},
+	{surface: "六一", calendar: "儿童节", solarM: 6, solarD: 1},
+	{surface: "建党节", calendar: "建党节", solarM: 7, solarD: 1},
+	{surface: "建军节", calendar: "建军节", solarM: 8, solarD: 1},
+	{surface: "教师节", calendar: "教师节", solarM: 9, solarD: 10},
+	{surface: "万圣节", calendar: "万圣节", solarM: 10, solarD: 31},
+	{surface: "母亲节", month: 5, weekday: 7, n: 2},
+	{surface: "父亲节", month: 6, weekday: 7, n: 3},
+	{surface: "感恩节", month: 11, weekday: 4, n: 4},
+}
+
+var enFestivals = []festivalName{
+	{surface: "new year's day", calendar: "元旦", solarM: 1, solarD: 1}, {surface: "new years day", calendar: "元旦", solarM: 1, solarD: 1},
+	{surface: "new year's", calendar: "元旦", solarM: 1, solarD: 1},
+	{surface: "new year's eve", solarM: 12, solarD: 31},
+	{surface: "valentine's day", calendar: "情人节", solarM: 2, solarD: 14}, {surface: "valentines day", calendar: "情人节", solarM: 2, solarD: 14},
+	{surface: "halloween", calendar: "万圣节", solarM: 10, solarD: 31},
+	{surface: "christmas eve", calendar: "平安夜", solarM: 12, solarD: 24}, {surface: "xmas eve", calendar: "平安夜", solarM: 12, solarD: 24},
+	{surface: "christmas", calendar: "圣诞", solarM: 12, solarD: 25}, {surface: "christmas day", calendar: "圣诞", solarM: 12, solarD: 25},
+	{surface: "xmas", calendar: "圣诞", solarM: 12, solarD: 25},
+	{surface: "chinese new year", calendar: "春节", lunarM: 1, lunarD: 1}, {surface: "spring festival", calendar: "春节", lunarM: 1, lunarD: 1},
+	{surface: "lunar new year", calendar: "春节", lunarM: 1, lunarD: 1},
+	{surface: "chinese new year's eve", calendar: "除夕", lunarM: 12, lunarD: -1},
+	{surface: "lantern festival", calendar: "元宵", lunarM: 1, lunarD: 15},
+	{surface: "dragon boat festival", calendar: "端午", lunarM: 5, lunarD: 5},
+	{surface: "mid-autumn festival", calendar: "中秋", lunarM: 8, lunarD: 15}, {surface: "mid autumn festival", calendar: "中秋", lunarM: 8, lunarD: 15},
+	{surface: "april fools' day", calendar: "愚人节", solarM: 4, solarD: 1}, {surface: "april fools day", calendar: "愚人节", solarM: 4, solarD: 1},
+	{surface: "mother's day", month: 5, weekday: 7, n: 2}, {surface: "mothers day", month: 5, weekday: 7, n: 2},
+	{surface: "father's day", month: 6, weekday: 7, n: 3}, {surface: "fathers day", month: 6, weekday: 7, n: 3},
+	{surface: "thanksgiving", month: 11, weekday: 4, n: 4}, {surface: "thanksgiving day", month: 11, weekday: 4, n: 4},
+	{surface: "independence day", solarM: 7, solarD: 4}, {surface: "labor day", month: 9, weekday: 1, n: 1},
+	{surface: "memorial day", month: 5, weekday: 1, n: -1},
+}
+
+// allFestivals indexes both tables: e.festival-1 < len(zhFestivals) is
+// Chinese, the rest English.
+func festivalAt(k int) *festivalName {
+	if k < len(zhFestivals) {
+		return &zhFestivals[k]
+	}
+	return &enFestivals[k-len(zhFestivals)]
+}
+
+func zhFestival(s *scanner, i int, e *expr) int {
+	if !s.zh || e.festival != 0 || e.month != 0 || e.day != 0 || e.hasDayOff || e.weekday != 0 {
+		return -1
+	}
+	best, bk := -1, -1
+	for k := range zhFestivals {
+		if j := s.lit(i, zhFestivals[k].surface); j > best {
+			best, bk = j, k
+		}
+	}
+	if best < 0 {
+		return -1
+	}
+	// 五一 / 六一 only as a festival when not followed by more numerals
+	// or units (五一二, 六一班).
+	if f := &zhFestivals[bk]; f.surface == "五一" || f.surface == "六一" || f.surface == "新年" {
+		if cdigit(s.at(best)) >= 0 || s.at(best) == '班' || s.at(best) == '快' {
+			return -1
+		}
+	}
+	e.festival = bk + 1
+	best = opt(best, s.lits1(best, "那天", "当天", "节"))
+	return best
+}
+
+func enFestival(s *scanner, i int, e *expr) int {
+	if !s.en || !isLetter(s.at(i)) || e.festival != 0 || e.month != 0 || e.day != 0 || e.hasDayOff || e.weekday != 0 {
+		return -1
+	}
+	j := s.sp(opt(i, s.word(i, "on")))
+	best, bk := -1, -1
+	for k := range enFestivals {
+		if end := s.word(j, enFestivals[k].surface); end > best {
+			best, bk = end, k
+		}
+	}
+	if best < 0 {
+		return -1
+	}
+	e.festival = len(zhFestivals) + bk + 1
+	return best
+}

@@ -1,0 +1,575 @@
+package timeparse
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/raasdev/raas/internal/calendar"
+)
+
+type resolver struct {
+	now                  time.Time
+	loc                  *time.Location
+	dateHour, dateMinute int
+}
+
+func (r *resolver) resolve(e *expr) (Schedule, error) {
+	if e.freq != "" {
+		return r.resolveRecur(e)
+	}
+	return r.resolveOnce(e)
+}
+
+// civil is a calendar date; time.Date normalises out-of-range fields.
+type civil struct{ y, m, d int }
+
+func civilOf(t time.Time) civil { return civil{t.Year(), int(t.Month()), t.Day()} }
+
+func (c civil) at(h, m int, loc *time.Location) time.Time {
+	return time.Date(c.y, time.Month(c.m), c.d, h, m, 0, 0, loc)
+}
+
+func (c civil) norm() civil {
+	return civilOf(time.Date(c.y, time.Month(c.m), c.d, 12, 0, 0, 0, time.UTC))
+}
+
+func (c civil) addDays(n int) civil { return civil{c.y, c.m, c.d + n}.norm() }
+
+func (c civil) before(o civil) bool {
+	if c.y != o.y {
+		return c.y < o.y
+	}
+	if c.m != o.m {
+		return c.m < o.m
+	}
+	return c.d < o.d
+}
+
+func (c civil) isoWeekday() int {
+	wd := int(time.Date(c.y, time.Month(c.m), c.d, 12, 0, 0, 0, time.UTC).Weekday())
+	if wd == 0 {
+		return 7
+	}
+	return wd
+}
+
+func daysIn(y, m int) int { return time.Date(y, time.Month(m)+1, 0, 12, 0, 0, 0, time.UTC).Day() }
+
+// partHour is the hour a part of day stands for when no clock is given.
+func partHour(p part) int {
+	switch p {
+	case partEarly:
+		return 5
+	case partMorning:
+		return 8
+	case partForenoon:
+		return 10
+	case partNoon:
+		return 12
+	case partAfternoon:
+		return 15
+	case partEvening:
+		return 18
+	case partNight:
+		return 20
+	case partMidnight:
+		return 24
+	}
+	return 9
+}
+
+// hour24 maps a clock hour with its part of day or am/pm to 0-47 hours from
+// the start of the day (晚上12点 and 半夜2点 belong to the next day). ok is
+// false when nothing said whether an hour from 1 to 12 is am or pm.
+func hour24(h int, p part, ap byte) (int, bool) {
+	switch ap {
+	case 'a':
+		if h == 12 {
+			return 0, true
+		}
+		return h, true
+	case 'p':
+		if h < 12 {
+			return h + 12, true
+		}
+		return h, true
+	}
+	if h == 0 || h > 12 {
+		return h, true
+	}
+	switch p {
+	case partEarly:
+		if h == 12 {
+			return 0, true
+		}
+		return h, true
+	case partMorning, partForenoon:
+		return h, true
+	case partNoon:
+		if h <= 5 {
+			return h + 12, true
+		}
+		return h, true
+	case partAfternoon, partEvening:
+		if h == 12 {
+			return 12, true
+		}
+		return h + 12, true
+	case partNight:
+		switch {
+		case h == 12:
+			return 24, true
+		case h <= 4:
+			return h + 24, true
+		}
+		return h + 12, true
+	case partMidnight:
+		switch {
+		case h == 12:
+			return 24, true
+		case h <= 6:
+			return h + 24, true
+		}
+		return h + 12, true
+	}
+	return h, false
+}
+
+// clock returns the hour (0-47) and minute e fires at, how precisely, and
+// whether the hour still needs am or pm chosen.
+func (r *resolver) clock(e *expr) (h, m int, g Grain, ambiguous bool) {
+	switch {
+	case e.hasTime:
+		h, ok := hour24(e.hour, e.part, e.ampm)
+		if !ok && e.hasEnd {
+			// from 3 to 5pm: the end's marker decides the start
+			if eh, eok := hour24(e.endHour, e.endPart, e.endAmpm); eok && eh >= 12 && h+12 <= eh {
+				h, ok = h+12, true
+			} else if eok {
+				ok = true
+			}
+		}
+		return h, e.min, GrainMinute, !ok
+	case e.part != partNone:
+		return partHour(e.part), 0, GrainHour, false
+	}
+	return r.dateHour, r.dateMinute, GrainDay, false
+}
+
+type rollKind uint8
+
+const (
+	rollNone rollKind = iota
+	rollDay
+	rollWeek
+	rollMonth
+	rollYear
+)
+
+func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
+	now := r.now
+	today := civilOf(now)
+	date := today
+	roll := rollNone
+	floating := false
+	dateGrain := GrainDay
+	switch {
+	case e.hasDur:
+		t := now.AddDate(e.durYears, e.durMonths, e.durDays).Add(time.Duration(e.durSec) * time.Second)
+		if !e.hasTime && e.part == partNone && (e.durSec > 0 || e.durDays == 0 && e.durMonths == 0 && e.durYears == 0) {
+			return r.oneOff(t.Truncate(time.Minute), GrainMinute, e)
+		}
+		date = civilOf(t)
+	case e.festival != 0:
+		d, ok := r.festivalDate(festivalAt(e.festival-1), today, e)
+		if !ok {
+			return Schedule{}, ErrNoTime
+		}
+		date = d
+	case e.month != 0 || e.day != 0 || e.year != 0:
+		y, explicitYear := today.y, e.year != 0 || e.hasYearOff
+		if e.year != 0 {
+			y = e.year
+		} else if e.hasYearOff {
+			y += e.yearOff
+		}
+		m := e.month
+		if m == 0 {
+			if e.year != 0 && e.day == 0 {
+				m, dateGrain = 1, GrainYear
+			} else {
+				m = today.m
+				if e.hasMonthOff {
+					m += e.monthOff
+				} else if !explicitYear {
+					roll = rollMonth
+				}
+			}
+		} else if !explicitYear {
+			roll = rollYear
+		}
+		if e.lunar {
+			d, err := r.lunarDate(y, m, e.day)
+			if err != nil {
+				return Schedule{}, ErrNoTime
+			}
+			if d.before(today) && !explicitYear {
+				if d, err = r.lunarDate(y+1, m, e.day); err != nil {
+					return Schedule{}, ErrNoTime
+				}
+			}
+			date, roll = d, rollNone
+			break
+		}
+		d := e.day
+		switch {
+		case d == -1:
+			d = daysIn(civil{y, m, 1}.norm().y, civil{y, m, 1}.norm().m)
+		case d == 0:
+			d = 1
+			if dateGrain != GrainYear {
+				dateGrain = GrainMonth
+			}
+		}
+		date = civil{y, m, d}.norm()
+		if e.day > 0 && date.d != e.day && roll != rollMonth {
+			return Schedule{}, ErrNoTime // 2月30日
+		}
+		if dateGrain == GrainMonth && date.y == today.y && date.m == today.m && roll == rollYear {
+			roll = rollNone // 11月 in November: this month
+			date = today
+		}
+	case e.hasMonthOff:
+		date = civil{today.y, today.m + e.monthOff, 1}.norm()
+		dateGrain = GrainMonth
+		if e.monthOff == 0 {
+			date = today
+		}
+	case e.hasYearOff:
+		date = civil{today.y + e.yearOff, 1, 1}
+		dateGrain = GrainYear
+		if e.yearOff == 0 {
+			date = today
+		}
+	case e.weekday != 0:
+		wd := today.isoWeekday()
+		if e.hasWeekOff {
+			date = today.addDays(7*e.weekOff + e.weekday - wd)
+		} else {
+			date = today.addDays((e.weekday - wd + 7) % 7)
+			roll = rollWeek
+		}
+	case e.hasWeekOff:
+		wd := today.isoWeekday()
+		date = today.addDays(7*e.weekOff + 1 - wd)
+		if e.weekOff == 0 {
+			date = today
+		}
+		dateGrain = GrainWeek
+	case e.hasDayOff:
+		date = today.addDays(e.dayOff)
+	default:
+		floating = true
+		roll = rollDay
+	}
+	if e.hasDur && !e.hasTime && e.part == partNone {
+		return r.oneOff(date.at(r.dateHour, r.dateMinute, r.loc), GrainDay, e)
+	}
+
+	h, m, g, ambiguous := r.clock(e)
+	if g == GrainDay {
+		g = dateGrain
+	}
+	var t time.Time
+	if ambiguous {
+		if floating || date == today {
+			// the next of h and h+12 (12: noon, then midnight)
+			a, b := e.hour, e.hour+12
+			if e.hour == 12 {
+				a, b = 12, 24
+			}
+			t = date.at(a, m, r.loc)
+			if t.Before(now) {
+				t = date.at(b, m, r.loc)
+			}
+			if t.Before(now) && floating {
+				t = date.addDays(1).at(a, m, r.loc)
+			}
+		} else {
+			if e.hour <= 6 {
+				h = e.hour + 12
+			}
+			t = date.at(h, m, r.loc)
+		}
+	} else {
+		t = date.at(h, m, r.loc)
+	}
+	// Reminders look forward.
+	past := t.Before(now)
+	if g != GrainMinute && g != GrainHour {
+		past = civilOf(t).before(today) || roll == rollWeek && date == today
+	}
+	if past {
+		switch roll {
+		case rollDay:
+			t = t.AddDate(0, 0, 1)
+		case rollWeek:
+			t = t.AddDate(0, 0, 7)
+		case rollMonth:
+			for k := 1; k <= 12; k++ {
+				c := civil{date.y, date.m + k, 1}.norm()
+				if e.day == -1 {
+					c.d = daysIn(c.y, c.m)
+				} else {
+					c.d = date.d
+				}
+				if c.d <= daysIn(c.y, c.m) {
+					t = c.at(t.Hour(), t.Minute(), r.loc)
+					break
+				}
+			}
+		case rollYear:
+			for k := 1; k <= 8; k++ {
+				c := civil{date.y + k, date.m, date.d}
+				if c.d <= daysIn(c.y, c.m) {
+					t = c.at(t.Hour(), t.Minute(), r.loc)
+					break
+				}
+			}
+		}
+	}
+	if g == GrainMinute && !e.hasEnd {
+		return r.oneOff(t, g, e)
+	}
+	sch, err := r.oneOff(t, g, e)
+	if err != nil || !e.hasEnd {
+		return sch, err
+	}
+	eh, eok := hour24(e.endHour, e.endPart, e.endAmpm)
+	if !eok && e.part != partNone {
+		eh, eok = hour24(e.endHour, e.part, 0)
+	}
+	end := civilOf(t).at(eh, e.endMin, r.loc)
+	if !end.After(t) && !eok && eh < 12 {
+		end = end.Add(12 * time.Hour)
+	}
+	for !end.After(t) {
+		end = end.AddDate(0, 0, 1)
+	}
+	sch.End = &end
+	return sch, nil
+}
+
+func (r *resolver) oneOff(t time.Time, g Grain, e *expr) (Schedule, error) {
+	return Schedule{Time: t, Grain: g, Next: []time.Time{t}}, nil
+}
+
+func (r *resolver) lunarDate(y, m, d int) (civil, error) {
+	if m == 0 {
+		l, err := calendar.ToLunar(calendar.DateOf(r.now))
+		if err != nil {
+			return civil{}, err
+		}
+		m = l.Month
+	}
+	if d == -1 {
+		n, err := calendar.LunarMonthDays(y, m, false)
+		if err != nil {
+			return civil{}, err
+		}
+		d = n
+	}
+	g, err := calendar.FromLunar(calendar.LunarDate{Year: y, Month: m, Day: d})
+	if err != nil {
+		return civil{}, err
+	}
+	return civil{g.Year, int(g.Month), g.Day}, nil
+}
+
+func (r *resolver) festivalDate(f *festivalName, today civil, e *expr) (civil, bool) {
+	if f.calendar != "" {
+		if e.year != 0 || e.hasYearOff {
+			y := e.year
+			if y == 0 {
+				y = today.y + e.yearOff
+			}
+			d, ok := calendar.FestivalDate(f.calendar, y)
+			return civil{d.Year, int(d.Month), d.Day}, ok
+		}
+		d, ok := calendar.NextFestival(f.calendar, calendar.NewDate(today.y, time.Month(today.m), today.d))
+		return civil{d.Year, int(d.Month), d.Day}, ok
+	}
+	for y := today.y; y <= today.y+1; y++ {
+		if e.year != 0 || e.hasYearOff {
+			y = e.year
+			if y == 0 {
+				y = today.y + e.yearOff
+			}
+		}
+		var c civil
+		if f.solarM != 0 {
+			c = civil{y, f.solarM, f.solarD}
+		} else {
+			c = nthWeekday(y, f.month, f.weekday, f.n)
+		}
+		if !c.before(today) || e.year != 0 || e.hasYearOff {
+			return c, true
+		}
+	}
+	return civil{}, false
+}
+
+func nthWeekday(y, m, wd, n int) civil {
+	if n < 0 {
+		last := civil{y, m, daysIn(y, m)}
+		return last.addDays(-((last.isoWeekday() - wd + 7) % 7))
+	}
+	first := civil{y, m, 1}
+	return first.addDays((wd-first.isoWeekday()+7)%7 + 7*(n-1))
+}
+
+var bydayNames = [...]string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
+
+func bydayString(bits uint8) string {
+	var b strings.Builder
+	for d := 0; d < 7; d++ {
+		if bits&(1<<d) != 0 {
+			if b.Len() > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(bydayNames[d])
+		}
+	}
+	return b.String()
+}
+
+func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
+	now := r.now
+	today := civilOf(now)
+	h, m, g, ambiguous := r.clock(e)
+	if ambiguous && e.hour <= 6 {
+		h = e.hour + 12
+	}
+	if g != GrainMinute && g != GrainHour {
+		g = GrainDay
+	}
+	// The rule the user said, and a "probe" rule that pins what an anchor
+	// would otherwise decide (each Monday when the text said only 每周),
+	// used to find the first occurrence.
+	var rule, probe []string
+	add := func(both bool, kv string) {
+		rule = append(rule, kv)
+		probe = append(probe, kv)
+		if !both {
+			rule = rule[:len(rule)-1]
+		}
+	}
+	lunar := e.lunar
+	month, day := e.month, e.day
+	if e.festival != 0 {
+		f := festivalAt(e.festival - 1)
+		switch {
+		case f.lunarM != 0:
+			lunar, month, day = true, f.lunarM, f.lunarD
+		case f.solarM != 0:
+			month, day = f.solarM, f.solarD
+		default:
+			return Schedule{}, ErrNoTime // 每年清明: a solar term, no RRULE says it
+		}
+		if e.freq != "YEARLY" {
+			return Schedule{}, ErrNoTime
+		}
+	}
+	if lunar {
+		if e.freq != "YEARLY" && e.freq != "MONTHLY" {
+			return Schedule{}, ErrNoTime
+		}
+		add(true, "RSCALE=CHINESE")
+	}
+	add(true, "FREQ="+e.freq)
+	interval := e.interval
+	switch e.freq {
+	case "HOURLY", "MINUTELY":
+		if interval < 1 {
+			interval = 1
+		}
+		step := time.Duration(interval) * time.Hour
+		if e.freq == "MINUTELY" {
+			step = time.Duration(interval) * time.Minute
+		}
+		if interval > 1 {
+			add(true, "INTERVAL="+strconv.Itoa(interval))
+		}
+		first := now.Truncate(time.Minute).Add(step)
+		if e.hasTime || e.part != partNone {
+			first = today.at(h, m, r.loc)
+			for first.Before(now) {
+				first = first.Add(step)
+			}
+		}
+		return r.expand(strings.Join(rule, ";"), first, GrainMinute, first.Add(-time.Second))
+	case "DAILY":
+	case "WEEKLY":
+		bits := e.byday
+		if bits == 0 && e.weekday != 0 {
+			bits = 1 << (e.weekday - 1)
+		}
+		if bits != 0 {
+			add(true, "BYDAY="+bydayString(bits))
+		} else {
+			add(false, "BYDAY="+bydayNames[today.isoWeekday()-1])
+		}
+	case "MONTHLY":
+		if day != 0 {
+			if lunar && day > 0 && month != 0 {
+				return Schedule{}, ErrNoTime
+			}
+			add(true, "BYMONTHDAY="+strconv.Itoa(day))
+		} else {
+			add(false, "BYMONTHDAY="+strconv.Itoa(today.d))
+		}
+	case "YEARLY":
+		switch {
+		case month != 0 && day != 0:
+			add(true, "BYMONTH="+strconv.Itoa(month))
+			add(true, "BYMONTHDAY="+strconv.Itoa(day))
+		case month != 0:
+			add(true, "BYMONTH="+strconv.Itoa(month))
+			add(false, "BYMONTHDAY=1")
+		case lunar:
+			return Schedule{}, ErrNoTime
+		default:
+			add(false, "BYMONTH="+strconv.Itoa(today.m))
+			add(false, "BYMONTHDAY="+strconv.Itoa(today.d))
+		}
+	}
+	if e.workday {
+		add(true, "X-WORKDAY=CN")
+	}
+	// the probe has no INTERVAL: the first occurrence is the next match.
+	start := today.addDays(-1).at(h, m, r.loc)
+	if h >= 24 {
+		start = today.addDays(-2).at(h, m, r.loc)
+	}
+	first, err := firstAfter(strings.Join(probe, ";"), start, now)
+	if err != nil {
+		return Schedule{}, err
+	}
+	if interval > 1 {
+		rule = append(rule, "INTERVAL="+strconv.Itoa(interval))
+	}
+	return r.expand(strings.Join(rule, ";"), first, g, first.Add(-time.Second))
+}
+
+func (r *resolver) expand(rrule string, first time.Time, g Grain, before time.Time) (Schedule, error) {
+	next, err := nextN(rrule, first, before, 3)
+	if err != nil {
+		return Schedule{}, fmt.Errorf("timeparse: rule %q: %w", rrule, err)
+	}
+	if len(next) == 0 {
+		return Schedule{}, ErrNoTime
+	}
+	return Schedule{Time: next[0], Grain: g, RRule: rrule, Next: next}, nil
+}

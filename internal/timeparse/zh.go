@@ -1,0 +1,653 @@
+package timeparse
+
+// Chinese components. Each reads one piece (每周一三五, 明天, 下午, 三点一刻,
+// 两个小时以后 …) and refuses to overwrite what another piece set.
+
+func zhWeekdayChar(c rune) int {
+	switch c {
+	case '一':
+		return 1
+	case '二':
+		return 2
+	case '三':
+		return 3
+	case '四':
+		return 4
+	case '五':
+		return 5
+	case '六':
+		return 6
+	case '日', '天', '七':
+		return 7
+	}
+	if c >= '1' && c <= '7' {
+		return int(c - '0')
+	}
+	return 0
+}
+
+// zhWeekWord matches 周, 星期, 礼拜 (and 个 before them when allowed).
+func (s *scanner) zhWeekWord(i int) int {
+	j, _ := s.lits(i, "周", "星期", "礼拜", "週", "禮拜")
+	return j
+}
+
+// zhWeekdayList reads 一三五, 一、三、五, 一到五, 周一至周五, 六日 … after
+// 每周; it returns the day bits and the end.
+func (s *scanner) zhWeekdayList(i int) (uint8, int) {
+	var bits uint8
+	j := i
+	last := 0
+	for {
+		if s.at(j) == '末' && bits == 0 {
+			return 1<<5 | 1<<6, j + 1
+		}
+		d := zhWeekdayChar(s.at(j))
+		if d == 0 {
+			break
+		}
+		if d == 7 && s.at(j) == '天' && bits != 0 {
+			break
+		}
+		bits |= 1 << (d - 1)
+		last = d
+		j++
+		k := j
+		switch s.at(k) {
+		case '、', ',', '，', '和', '及', '与', '/':
+			k++
+		case '到', '至', '-', '~':
+			k2 := k + 1
+			k2 = opt(k2, s.zhWeekWord(k2))
+			if d2 := zhWeekdayChar(s.at(k2)); d2 > last {
+				for x := last; x <= d2; x++ {
+					bits |= 1 << (x - 1)
+				}
+				j = k2 + 1
+				last = d2
+				continue
+			}
+			return bits, j
+		}
+		k = opt(k, s.zhWeekWord(k))
+		if zhWeekdayChar(s.at(k)) > 0 && s.at(k) != '天' {
+			j = k
+			continue
+		}
+		break
+	}
+	return bits, j
+}
+
+func zhRecur(s *scanner, i int, e *expr) int {
+	if !s.zh || s.at(i) != '每' && s.at(i) != '工' && s.at(i) != '天' && s.at(i) != '隔' {
+		return -1
+	}
+	if j, _ := s.lits(i, "每个工作日", "每一个工作日", "每工作日", "工作日", "每逢工作日", "工作日的"); j >= 0 {
+		if e.freq != "" {
+			return -1
+		}
+		e.freq, e.workday = "DAILY", true
+		j = opt(j, s.lits1(j, "每天", "每日"))
+		return j
+	}
+	if j, k := s.lits(i, "每天", "每日", "天天", "每一天", "每晚", "每夜", "每早", "每个晚上", "每天晚上", "每天早上"); j >= 0 {
+		if e.freq == "DAILY" && e.workday {
+			return j
+		}
+		if e.freq != "" {
+			return -1
+		}
+		e.freq = "DAILY"
+		switch k {
+		case 4, 5, 7, 8:
+			e.part = partNight
+		case 6, 9:
+			e.part = partMorning
+		}
+		return j
+	}
+	if j, _ := s.lits(i, "隔天", "隔日"); j >= 0 && e.freq == "" {
+		e.freq, e.interval = "DAILY", 2
+		return j
+	}
+	if e.freq != "" {
+		return -1
+	}
+	j := s.lit(i, "每")
+	if j < 0 {
+		return -1
+	}
+	j = opt(j, s.lit(j, "逢"))
+	gap := false
+	if k := s.lit(j, "隔"); k >= 0 {
+		gap = true
+		j = k
+	}
+	j0 := opt(j, s.lit(j, "个"))
+	if k := s.zhWeekWord(j0); k >= 0 && !gap {
+		e.freq = "WEEKLY"
+		if bits, k2 := s.zhWeekdayList(k); bits != 0 {
+			e.byday = bits
+			return k2
+		}
+		return k
+	}
+	if k := s.lit(j0, "月"); k >= 0 && !gap {
+		e.freq = "MONTHLY"
+		if k2, _ := s.lits(k, "最后一天", "月底", "底", "末", "的最后一天", "月末"); k2 >= 0 {
+			e.day = -1
+			return k2
+		}
+		return k
+	}
+	if k := s.lit(j0, "年"); k >= 0 && !gap {
+		e.freq = "YEARLY"
+		return k
+	}
+	// 每N单位 / 每隔N单位 / 每半小时
+	n, k := s.num(j)
+	half := false
+	if k < 0 {
+		if k = s.lit(j, "半"); k < 0 {
+			return -1
+		}
+		half = true
+	}
+	k = opt(k, s.lit(k, "个"))
+	if !half {
+		if k2 := s.lit(k, "半"); k2 >= 0 {
+			// 每一个半小时: ninety minutes
+			if k3, _ := s.lits(k2, "小时", "钟头"); k3 >= 0 && n > 0 {
+				e.freq, e.interval = "MINUTELY", n*60+30
+				return k3
+			}
+		}
+	}
+	u, ui := s.lits(k, "天", "日", "小时", "钟头", "分钟", "分", "周", "星期", "礼拜", "月", "年")
+	if u < 0 || n <= 0 && !half || n > 1000 {
+		return -1
+	}
+	switch ui {
+	case 0, 1:
+		e.freq = "DAILY"
+	case 2, 3:
+		e.freq = "HOURLY"
+		if half {
+			e.freq, n = "MINUTELY", 30
+		}
+	case 4, 5:
+		e.freq = "MINUTELY"
+	case 6, 7, 8:
+		e.freq = "WEEKLY"
+	case 9:
+		e.freq = "MONTHLY"
+	case 10:
+		e.freq = "YEARLY"
+	}
+	if half && e.freq != "MINUTELY" {
+		return -1
+	}
+	if gap && n == 1 && (ui <= 1 || ui >= 6) {
+		n = 2 // 每隔一天: every other day
+	}
+	e.interval = n
+	return u
+}
+
+// lits1 is lits without the index.
+func (s *scanner) lits1(i int, strs ...string) int {
+	j, _ := s.lits(i, strs...)
+	return j
+}
+
+func zhRelDay(s *scanner, i int, e *expr) int {
+	if !s.zh || e.hasDayOff || e.weekday != 0 || e.day != 0 || e.festival != 0 {
+		return -1
+	}
+	j, k := s.lits(i, "今天", "今日", "明天", "明日", "后天", "大后天", "大大后天", "昨天", "前天", "今儿", "明儿",
+		"今早", "明早", "今晚", "明晚", "今夜", "明晨", "今晨", "次日", "翌日", "当天", "明天一早", "后儿", "今儿个", "明儿个")
+	if j < 0 {
+		return -1
+	}
+	offs := [...]int{0, 0, 1, 1, 2, 3, 4, -1, -2, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 1, 2, 0, 1}
+	e.hasDayOff, e.dayOff = true, offs[k]
+	var p part
+	switch k {
+	case 11, 12, 17, 18, 21:
+		p = partMorning
+	case 13, 14, 15:
+		p = partNight
+	}
+	if p != partNone {
+		if e.part != partNone {
+			return -1
+		}
+		e.part = p
+	}
+	return j
+}
+
+func zhRelPeriod(s *scanner, i int, e *expr) int {
+	if !s.zh {
+		return -1
+	}
+	if j, k := s.lits(i, "今年", "明年", "后年", "去年", "前年", "大后年"); j >= 0 {
+		if e.hasYearOff || e.year != 0 {
+			return -1
+		}
+		e.hasYearOff, e.yearOff = true, [...]int{0, 1, 2, -1, -2, 3}[k]
+		if k2, _ := s.lits(j, "底", "年底", "末", "年末"); k2 >= 0 && e.month == 0 {
+			e.month, e.day = 12, 31
+			return k2
+		}
+		return j
+	}
+	j, k := s.lits(i, "下个月", "下月", "下下个月", "这个月", "本月", "这月", "上个月", "上月", "当月")
+	if j < 0 {
+		if j = s.lit(i, "月"); j < 0 || e.hasMonthOff || e.month != 0 {
+			// 月底 / 月初 on their own
+			return s.zhLastDay(i, e)
+		}
+		if k2, k2i := s.lits(j, "底", "末", "初"); k2 >= 0 && e.day == 0 {
+			e.hasMonthOff = true
+			if k2i == 2 {
+				e.monthOff, e.day = 1, 1
+			} else {
+				e.day = -1
+			}
+			return k2
+		}
+		return -1
+	}
+	if e.hasMonthOff || e.month != 0 {
+		return -1
+	}
+	e.hasMonthOff, e.monthOff = true, [...]int{1, 1, 2, 0, 0, 0, -1, -1, 0}[k]
+	if k2, k2i := s.lits(j, "底", "末", "初", "最后一天", "的最后一天"); k2 >= 0 && e.day == 0 {
+		e.day = -1
+		if k2i == 2 {
+			e.day = 1
+		}
+		return k2
+	}
+	return j
+}
+
+// zhLastDay reads 最后一天 after a month (每个月最后一天).
+func (s *scanner) zhLastDay(i int, e *expr) int {
+	j := s.lits1(i, "最后一天", "的最后一天")
+	if j < 0 || e.day != 0 || !(e.freq == "MONTHLY" || e.month != 0 || e.hasMonthOff) {
+		return -1
+	}
+	e.day = -1
+	return j
+}
+
+func zhWeek(s *scanner, i int, e *expr) int {
+	if !s.zh || e.weekday != 0 || e.day != 0 || e.hasDayOff {
+		return -1
+	}
+	j, k := s.lits(i, "下下个", "下下", "下个", "下", "这个", "这", "本", "上个", "上", "今")
+	off, hasOff := 0, false
+	if j >= 0 {
+		off, hasOff = [...]int{2, 2, 1, 1, 0, 0, 0, -1, -1, 0}[k], true
+	} else {
+		j = i
+	}
+	w := s.zhWeekWord(j)
+	if w < 0 {
+		return -1
+	}
+	if hasOff && e.hasWeekOff {
+		return -1
+	}
+	c := s.at(w)
+	if c == '末' {
+		e.weekday = 6
+		e.hasWeekOff, e.weekOff = hasOff || e.hasWeekOff, off+e.weekOff
+		return w + 1
+	}
+	d := zhWeekdayChar(c)
+	if d == 0 || c >= '1' && c <= '7' && isDigit(s.at(w+1)) {
+		if !hasOff || s.at(w) == '年' {
+			return -1
+		}
+		e.hasWeekOff, e.weekOff = true, off
+		return w
+	}
+	// 周一三五 without 每 is not a weekday.
+	if s.at(w+1) == '到' || s.at(w+1) == '至' {
+		return -1
+	}
+	e.weekday = d
+	if hasOff {
+		e.hasWeekOff, e.weekOff = true, off
+	}
+	return w + 1
+}
+
+func zhDate(s *scanner, i int, e *expr) int {
+	if !s.zh && !isDigit(s.at(i)) {
+		return -1
+	}
+	j := i
+	got := false
+	if v, k := s.num(j); k >= 0 && s.at(k) == '年' && e.year == 0 && !e.hasYearOff {
+		if k-j == 4 || v >= 1000 {
+			e.year = v
+		} else if k-j == 2 {
+			e.year = 2000 + v
+		} else {
+			return -1
+		}
+		j, got = k+1, true
+		if e.year < 1900 || e.year > 2200 {
+			return -1
+		}
+	}
+	if v, k := s.num(j); k >= 0 && v >= 1 && v <= 12 && e.month == 0 {
+		k2 := opt(k, s.lit(k, "份"))
+		if s.at(k2) == '月' {
+			e.month = v
+			j, got = k2+1, true
+			if s.at(j) == '份' {
+				j++
+			}
+		}
+	}
+	if v, k := s.num(j); k >= 0 && v >= 1 && v <= 31 && e.day == 0 {
+		switch s.at(k) {
+		case '日', '号', '號':
+			e.day = v
+			return k + 1
+		}
+		if e.month != 0 && got && !isDigit(s.at(k)) {
+			switch s.at(k) {
+			case '点', '时', ':', '個', '个', '天', '.', '分', '小', '周', '月', '年', '号':
+			default:
+				e.day = v
+				return k
+			}
+		}
+	}
+	if !got {
+		return -1
+	}
+	if e.month == 0 && e.year != 0 {
+		// 2027年 alone, or before a festival
+		return j
+	}
+	return j
+}
+
+// zhLunarDay reads 初一 … 初十, 十一 … 三十, 廿三.
+func (s *scanner) zhLunarDay(i int) (int, int) {
+	if j := s.lit(i, "初"); j >= 0 {
+		v, k := s.num(j)
+		if k < 0 || v < 1 || v > 10 {
+			return 0, -1
+		}
+		return v, k
+	}
+	v, k := s.num(i)
+	if k < 0 || v < 1 || v > 30 {
+		return 0, -1
+	}
+	k = opt(k, s.lits1(k, "日", "号"))
+	return v, k
+}
+
+func zhLunarDate(s *scanner, i int, e *expr) int {
+	if !s.zh || e.month != 0 || e.day != 0 {
+		return -1
+	}
+	j := i
+	marked := false
+	if k := s.lits1(j, "农历", "阴历", "旧历", "農曆", "陰曆"); k >= 0 {
+		j, marked = k, true
+		j = opt(j, s.lit(j, "的"))
+	}
+	month := 0
+	if k, ki := s.lits(j, "正月", "冬月", "腊月", "臘月"); k >= 0 {
+		month = [...]int{1, 11, 12, 12}[ki]
+		j, marked = k, true
+	} else if v, k := s.num(j); k >= 0 && s.at(k) == '月' && v >= 1 && v <= 12 {
+		month = v
+		j = k + 1
+	} else if marked {
+		return -1
+	}
+	if s.at(j) == '初' {
+		marked = true
+	}
+	if !marked {
+		return -1
+	}
+	d, k := s.zhLunarDay(j)
+	if k < 0 {
+		return -1
+	}
+	e.lunar, e.month, e.day = true, month, d
+	return k
+}
+
+func zhPart(s *scanner, i int, e *expr) int {
+	if !s.zh || e.part != partNone {
+		return -1
+	}
+	j, k := s.lits(i, "凌晨", "早上", "早晨", "清晨", "一早", "早间", "上午", "中午", "正午", "晌午", "下午", "午后",
+		"傍晚", "黄昏", "晚上", "晚间", "夜里", "夜晚", "夜间", "半夜", "深夜", "午夜", "早", "晚", "上昼", "下昼", "大早上", "早些时候")
+	if j < 0 {
+		return -1
+	}
+	if (k == 22 || k == 23) && (e.comps == 0 || !e.hasDate() && !e.hasDur) {
+		return -1 // a lone 早/晚 is 早点睡, 晚点说
+	}
+	ps := [...]part{partEarly, partMorning, partMorning, partMorning, partMorning, partMorning, partForenoon, partNoon, partNoon, partNoon,
+		partAfternoon, partAfternoon, partEvening, partEvening, partNight, partNight, partNight, partNight, partNight,
+		partMidnight, partMidnight, partMidnight, partMorning, partNight, partForenoon, partAfternoon, partMorning, partMorning}
+	e.part = ps[k]
+	return j
+}
+
+func zhClock(s *scanner, i int, e *expr) int {
+	if !s.zh || e.hasTime {
+		return -1
+	}
+	h, m, j := s.zhClockAt(i)
+	if j < 0 {
+		return -1
+	}
+	e.hasTime, e.hour, e.min = true, h, m
+	return j
+}
+
+// zhClockAt reads 三点一刻, 8点半, 十二点零五分, 9时30分, 差五分八点, 8点差一刻.
+func (s *scanner) zhClockAt(i int) (h, m, j int) {
+	if k := s.lit(i, "差"); k >= 0 {
+		var mm, k2 int
+		if k3 := s.lit(k, "一刻"); k3 >= 0 {
+			mm, k2 = 15, k3
+		} else {
+			mm, k2 = s.num(k)
+			if k2 < 0 || mm <= 0 || mm >= 60 {
+				return 0, 0, -1
+			}
+			k2 = opt(k2, s.lits1(k2, "分钟", "分"))
+		}
+		hh, k4 := s.num(k2)
+		if k4 < 0 || hh > 24 || s.at(k4) != '点' && s.at(k4) != '时' {
+			return 0, 0, -1
+		}
+		if hh == 0 {
+			hh = 24
+		}
+		return hh - 1, 60 - mm, k4 + 1
+	}
+	h, j = s.num(i)
+	if j < 0 || h > 24 || j-i > 3 {
+		return 0, 0, -1
+	}
+	k, _ := s.lits(j, "点钟", "点", "时", "點")
+	if k < 0 {
+		return 0, 0, -1
+	}
+	if s.r[i] == '一' && j == i+1 {
+		switch s.at(i - 1) {
+		case '快', '慢', '早', '晚', '多', '少', '好', '大', '小', '高', '低', '轻', '重', '近', '远', '有', '点', '一', '差', '些', '得':
+			if s.at(k) != '半' && s.at(k) != '钟' && !isDigit(s.at(k)) {
+				return 0, 0, -1
+			}
+		}
+	}
+	j = k
+	switch {
+	case s.lit(j, "半") >= 0:
+		return h, 30, j + 1
+	case s.lit(j, "整") >= 0:
+		return h, 0, j + 1
+	case s.lit(j, "一刻") >= 0:
+		return h, 15, j + 2
+	case s.lit(j, "三刻") >= 0:
+		return h, 45, j + 2
+	case s.lit(j, "差") >= 0:
+		k := j + 1
+		mm := 15
+		if k2 := s.lit(k, "一刻"); k2 >= 0 {
+			k = k2
+		} else {
+			var k2 int
+			mm, k2 = s.num(k)
+			if k2 < 0 || mm <= 0 || mm >= 60 {
+				return h, 0, j
+			}
+			k = opt(k2, s.lits1(k2, "分钟", "分"))
+		}
+		if h == 0 {
+			h = 24
+		}
+		return h - 1, 60 - mm, k
+	}
+	k = j
+	k = opt(k, s.lit(k, "零"))
+	k = opt(k, s.lit(k, "过"))
+	if mm, k2 := s.num(k); k2 >= 0 && mm < 60 {
+		k3, _ := s.lits(k2, "分钟", "分")
+		if k3 >= 0 {
+			return h, mm, k3
+		}
+		switch s.at(k2) {
+		case '个', '天', '小', '月', '年', '号', '日', '周', '秒', '点':
+			return h, 0, j
+		}
+		if k2-k >= 1 && !isDigit(s.at(k2)) {
+			return h, mm, k2
+		}
+	}
+	return h, 0, j
+}
+
+func zhRange(s *scanner, i int, e *expr) int {
+	if !s.zh && s.at(i) != '-' && s.at(i) != '~' || !e.hasTime || e.hasEnd {
+		return -1
+	}
+	j := s.lits1(i, "到", "至", "-", "~")
+	if j < 0 {
+		return -1
+	}
+	j = s.sp(j)
+	var t expr
+	if k := zhPart(s, j, &t); k >= 0 {
+		j = k
+	}
+	var h, m, k int
+	if h, m, k = s.zhClockAt(j); k < 0 {
+		if k = clockColon(s, j, &t); k < 0 {
+			return -1
+		}
+		h, m = t.hour, t.min
+	}
+	e.hasEnd, e.endHour, e.endMin, e.endPart, e.endAmpm = true, h, m, t.part, t.ampm
+	return k
+}
+
+func zhDuration(s *scanner, i int, e *expr) int {
+	if !s.zh && !isDigit(s.at(i)) || e.hasDur || e.hasDate() || e.hasTime {
+		return -1
+	}
+	j := i
+	pre := false
+	if k := s.lits1(j, "再过", "过了", "过"); k >= 0 {
+		j, pre = k, true
+	}
+	sec := 0
+	days, months, years := 0, 0, 0
+	n := 0
+	for n < 4 {
+		var amount2 int // in halves
+		k := j
+		if n > 0 {
+			k = opt(k, s.lit(k, "零"))
+			k = opt(k, s.lit(k, "又"))
+		}
+		if k2 := s.lit(k, "半"); k2 >= 0 {
+			amount2, k = 1, k2
+		} else if v, k2 := s.num(k); k2 >= 0 {
+			amount2, k = v*2, k2
+			if k3 := s.lit(k, "个半"); k3 >= 0 {
+				amount2, k = amount2+1, k3
+			} else if k3 := s.lit(k, "个"); k3 >= 0 {
+				k = k3
+			}
+		} else {
+			break
+		}
+		k = opt(k, s.lit(k, "个"))
+		u, ui := s.lits(k, "秒钟", "秒", "分钟", "分", "小时", "钟头", "钟", "天", "日", "周", "星期", "礼拜", "月", "年", "刻钟")
+		if u < 0 {
+			break
+		}
+		if k3 := s.lit(u, "半"); k3 >= 0 && amount2%2 == 0 {
+			amount2++
+			u = k3
+		}
+		switch ui {
+		case 0, 1:
+			sec += amount2 / 2
+		case 2, 3:
+			sec += amount2 * 30
+		case 4, 5, 6:
+			if ui == 6 && s.at(u-2) != '个' {
+				return -1
+			}
+			sec += amount2 * 1800
+		case 7, 8:
+			days += amount2 / 2
+			sec += amount2 % 2 * 43200
+		case 9, 10, 11:
+			days += amount2 * 7 / 2
+		case 12:
+			months += amount2 / 2
+			days += amount2 % 2 * 15
+		case 13:
+			years += amount2 / 2
+			months += amount2 % 2 * 6
+		case 14:
+			sec += amount2 * 450
+		}
+		j = u
+		n++
+	}
+	if n == 0 {
+		return -1
+	}
+	if k := s.lits1(j, "以后", "之后", "过后", "后", "後", "以後"); k >= 0 {
+		j = k
+	} else if !pre {
+		return -1
+	}
+	e.hasDur = true
+	e.durSec, e.durDays, e.durMonths, e.durYears = sec, days, months, years
+	return j
+}
