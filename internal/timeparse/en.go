@@ -505,34 +505,18 @@ func (s *scanner) enClockAt(i int) (h, m int, ap byte, at bool, j int) {
 	} else if v, k2 := s.wordNum(k); k2 >= 0 && v < 60 {
 		k3 := s.sp(k2)
 		k3 = s.sp(opt(k3, s.words1(k3, "minutes", "minute", "mins")))
-		if s.word(k3, "past") >= 0 || s.word(k3, "to") >= 0 || s.word(k3, "after") >= 0 || s.word(k3, "before") >= 0 {
+		minutes := s.words1(s.sp(k2), "minutes", "minute", "mins") >= 0
+		if s.word(k3, "past") >= 0 || (minutes || v%5 == 0) && (s.word(k3, "to") >= 0 || s.word(k3, "after") >= 0 || s.word(k3, "before") >= 0) {
 			mm, k = v, k3
 		}
 	}
 	if mm >= 0 {
-		k2, ki := s.words(k, "past", "after", "to", "before", "til")
-		if k2 < 0 {
+		if hh, mm2, ap, k4 := s.enPastTo(k, mm); k4 >= 0 {
+			return hh, mm2, ap, false, k4
+		}
+		if s.word(j, "half") >= 0 || s.word(j, "quarter") >= 0 || s.word(j, "a") >= 0 {
 			return 0, 0, 0, false, -1
 		}
-		hh, k3 := s.wordNum(s.sp(k2))
-		if k3 < 0 || hh > 12 || hh == 0 {
-			if k4, k4i := s.words(s.sp(k2), "noon", "midnight"); k4 >= 0 {
-				hh, k3 = [...]int{12, 24}[k4i], k4
-			} else {
-				return 0, 0, 0, false, -1
-			}
-		}
-		if mm == 30 && ki >= 2 {
-			return 0, 0, 0, false, -1
-		}
-		if ki >= 2 {
-			hh, mm = hh-1, 60-mm
-		}
-		ap, k4 := s.ampmAt(k3)
-		if k4 < 0 {
-			k4 = k3
-		}
-		return hh, mm, ap, false, k4
 	}
 	v, k2, n := s.digits(j, 2)
 	if k2 < 0 {
@@ -797,4 +781,31 @@ func enRange(s *scanner, i int, e *expr) int {
 	}
 	e.hasEnd, e.endHour, e.endMin, e.endAmpm, e.endPart = true, t.hour, t.min, t.ampm, t.part
 	return k
+}
+
+// enPastTo reads "past 3", "to 5" after a number of minutes mm.
+func (s *scanner) enPastTo(k, mm int) (h, m int, ap byte, j int) {
+	k2, ki := s.words(k, "past", "after", "to", "before", "til")
+	if k2 < 0 {
+		return 0, 0, 0, -1
+	}
+	hh, k3 := s.wordNum(s.sp(k2))
+	if k3 < 0 || hh > 12 || hh == 0 {
+		k4, k4i := s.words(s.sp(k2), "noon", "midnight")
+		if k4 < 0 {
+			return 0, 0, 0, -1
+		}
+		hh, k3 = [...]int{12, 24}[k4i], k4
+	}
+	if mm == 30 && ki >= 2 || mm == 0 {
+		return 0, 0, 0, -1
+	}
+	if ki >= 2 {
+		hh, mm = hh-1, 60-mm
+	}
+	ap, k4 := s.ampmAt(k3)
+	if k4 < 0 {
+		k4 = k3
+	}
+	return hh, mm, ap, k4
 }

@@ -141,9 +141,6 @@ func (s *scanner) connector(i int) int {
 	case ',', '，', '的', '、':
 		j = s.sp(j + 1)
 	}
-	if k := s.word(j, "and"); k >= 0 {
-		return s.sp(k)
-	}
 	return j
 }
 

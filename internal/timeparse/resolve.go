@@ -257,6 +257,9 @@ func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
 		wd := today.isoWeekday()
 		if e.hasWeekOff {
 			date = today.addDays(7*e.weekOff + e.weekday - wd)
+			if e.weekOff == 0 && date.before(today) {
+				date = date.addDays(7) // 这周五 on Sunday: the coming one
+			}
 		} else {
 			date = today.addDays((e.weekday - wd + 7) % 7)
 			roll = rollWeek

@@ -92,7 +92,9 @@ func hasWordSuffix(s, w string) bool {
 	return k == 0 || !isWordByte(s[k-1]) || !isWordByte(w[0])
 }
 
-func isWordByte(c byte) bool { return c < 0x80 && (unicode.IsLetter(rune(c)) || unicode.IsDigit(rune(c))) || c == '\'' }
+func isWordByte(c byte) bool {
+	return c < 0x80 && (unicode.IsLetter(rune(c)) || unicode.IsDigit(rune(c))) || c == '\''
+}
 
 func isASCIIWordEnd(s string) bool   { return s != "" && isWordByte(s[len(s)-1]) }
 func isASCIIWordStart(s string) bool { return s != "" && isWordByte(s[0]) }
