@@ -23,6 +23,8 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"parse": {"read a time phrase and print the schedule as JSON", runParse},
+		"serve": {"run the service", runServe},
+		"token": {"create an API token: raas token create [--tenant NAME]", runToken},
 	}
 }
 

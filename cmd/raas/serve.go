@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/raasdev/raas/internal/app"
+)
+
+// storeFlags registers the flags that say where data lives.
+func storeFlags(fs *flagSet, cfg *app.Config) {
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "directory of the embedded SQLite database")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database URL: postgres://… for PostgreSQL, sqlite:PATH for a SQLite file (default: SQLite under --data)")
+}
+
+func serveConfig(fs *flagSet) (*app.Config, *string) {
+	cfg := app.Defaults()
+	storeFlags(fs, &cfg)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on")
+	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "URL at which people reach this server (for QR codes and links); default http://ADDR")
+	fs.BoolVar(&cfg.AllowPrivateTargets, "allow-private-targets", false, "allow webhooks to loopback, private and link-local addresses")
+	fs.DurationVar(&cfg.LateAfter, "late-after", cfg.LateAfter, "a firing this late is marked \"late\": true")
+	fs.DurationVar(&cfg.MissedAfter, "missed-after", cfg.MissedAfter, "a firing this late (the service was down) is recorded as missed instead of sent")
+	fs.DurationVar(&cfg.RetryFor, "retry-for", cfg.RetryFor, "how long failed deliveries are retried")
+	fs.DurationVar(&cfg.Lease, "lease", cfg.Lease, "how long a process holds a delivery before another may take it")
+	fs.DurationVar(&cfg.WebhookTimeout, "webhook-timeout", cfg.WebhookTimeout, "timeout of one webhook call")
+	fs.IntVar(&cfg.Workers, "workers", cfg.Workers, "concurrent deliveries")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	return &cfg, logLevel
+}
+
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("serve", stderr)
+	cfg, logLevel := serveConfig(fs)
+	if err := fs.parse(args); err != nil {
+		return 2
+	}
+	log, err := newLogger(stderr, *logLevel)
+	if err != nil {
+		fmt.Fprintln(stderr, "raas serve:", err)
+		return 2
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + cfg.Addr
+	}
+	start := time.Now()
+	st, err := app.OpenStore(ctx, *cfg)
+	if err != nil {
+		log.Error("open store", "err", err)
+		return 1
+	}
+	a := app.New(*cfg, st, log)
+	if err := a.Start(ctx, nil); err != nil {
+		log.Error("start", "err", err)
+		st.Close()
+		return 1
+	}
+	log.Info("started", "startup_ms", time.Since(start).Milliseconds(), "pid", os.Getpid())
+	<-ctx.Done()
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := a.Stop(sctx); err != nil {
+		log.Error("shutdown", "err", err)
+		return 1
+	}
+	log.Info("stopped")
+	return 0
+}

@@ -1,0 +1,565 @@
+// Package api is RaaS's v1 REST API: JSON over HTTP with bearer tokens. It
+// decodes and checks requests, calls the service, and maps domain errors to
+// HTTP answers in one place; it knows no SQL.
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/raasdev/raas/internal/channel/inbox"
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/service"
+	"github.com/raasdev/raas/internal/store"
+)
+
+// Handler serves /v1.
+type Handler struct {
+	svc *service.Service
+	hub *inbox.Hub
+	log *slog.Logger
+}
+
+// New returns the v1 API handler.
+func New(svc *service.Service, hub *inbox.Hub, log *slog.Logger) *Handler {
+	return &Handler{svc: svc, hub: hub, log: log}
+}
+
+type ctxKey struct{}
+
+// TenantFrom returns the tenant authenticated for a request.
+func TenantFrom(ctx context.Context) remind.Tenant {
+	t, _ := ctx.Value(ctxKey{}).(remind.Tenant)
+	return t
+}
+
+// WithTenant returns ctx carrying t.
+func WithTenant(ctx context.Context, t remind.Tenant) context.Context {
+	return context.WithValue(ctx, ctxKey{}, t)
+}
+
+// BearerToken returns the token of an "Authorization: Bearer …" header.
+func BearerToken(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// Register adds the v1 routes to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	route := func(pattern string, fn func(http.ResponseWriter, *http.Request) error) {
+		mux.Handle(pattern, h.auth(fn))
+	}
+	route("POST /v1/reminders", h.createReminder)
+	route("GET /v1/reminders", h.listReminders)
+	route("GET /v1/reminders/{id}", h.getReminder)
+	route("PATCH /v1/reminders/{id}", h.patchReminder)
+	route("POST /v1/reminders/{id}/cancel", h.cancelReminder)
+	route("DELETE /v1/reminders/{id}", h.deleteReminder)
+	route("GET /v1/reminders/{id}/deliveries", h.deliveries)
+	route("PUT /v1/recipients/{uid}", h.putRecipient)
+	route("GET /v1/recipients/{uid}", h.getRecipient)
+	route("DELETE /v1/recipients/{uid}", h.deleteRecipient)
+	route("POST /v1/webhooks", h.createWebhook)
+	route("GET /v1/webhooks", h.listWebhooks)
+	route("GET /v1/webhooks/{id}", h.getWebhook)
+	route("DELETE /v1/webhooks/{id}", h.deleteWebhook)
+	route("GET /v1/inbox/{uid}", h.inbox)
+	route("GET /v1/inbox/{uid}/stream", h.stream)
+	route("POST /v1/inbox/{uid}/items/{id}/{action}", h.inboxAction)
+	route("GET /v1/tenant", h.getTenant)
+	route("PATCH /v1/tenant", h.patchTenant)
+	route("POST /v1/parse", h.parse)
+	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
+		WriteError(w, r, h.log, &remind.Error{Code: remind.CodeNotFound, Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
+	})
+}
+
+// auth authenticates the bearer token and runs fn, answering its error.
+func (h *Handler) auth(fn func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t, err := h.svc.Authenticate(r.Context(), BearerToken(r))
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="raas"`)
+			WriteError(w, r, h.log, err)
+			return
+		}
+		r = r.WithContext(WithTenant(r.Context(), t))
+		if err := fn(w, r); err != nil {
+			WriteError(w, r, h.log, err)
+		}
+	})
+}
+
+// ---- reminders
+
+type reminderIn struct {
+	Title       string            `json:"title"`
+	Desc        string            `json:"desc"`
+	Text        string            `json:"text"`
+	Time        *Time             `json:"time"`
+	RRule       string            `json:"rrule"`
+	TZ          string            `json:"tz"`
+	Start       *Time             `json:"start"`
+	Defer       int               `json:"defer"`
+	ExternalURL string            `json:"external_url"`
+	Recipients  []string          `json:"recipients"`
+	Channels    []string          `json:"channels"`
+	Meta        map[string]string `json:"meta"`
+}
+
+// ReminderOut is a reminder as the v1 API shows it.
+type ReminderOut struct {
+	ID          string            `json:"id"`
+	Title       string            `json:"title"`
+	Desc        string            `json:"desc"`
+	Time        *time.Time        `json:"time"`
+	RRule       string            `json:"rrule,omitempty"`
+	TZ          string            `json:"tz"`
+	Start       *time.Time        `json:"start,omitempty"`
+	Defer       int               `json:"defer"`
+	ExternalURL string            `json:"external_url,omitempty"`
+	Recipients  []string          `json:"recipients"`
+	Channels    []string          `json:"channels"`
+	Status      remind.Status     `json:"status"`
+	NextFireAt  *time.Time        `json:"next_fire_at"`
+	FiredCount  int               `json:"fired_count"`
+	Source      string            `json:"source"`
+	Meta        map[string]string `json:"meta,omitempty"`
+	CreatedAt   time.Time         `json:"created_at"`
+	UpdatedAt   time.Time         `json:"updated_at"`
+}
+
+// Reminder renders a reminder for the v1 API, times in its own zone.
+func Reminder(r remind.Reminder) ReminderOut {
+	loc, err := time.LoadLocation(r.TZ)
+	if err != nil {
+		loc = time.UTC
+	}
+	in := func(t *time.Time) *time.Time {
+		if t == nil {
+			return nil
+		}
+		v := t.In(loc)
+		return &v
+	}
+	out := ReminderOut{
+		ID: r.ID, Title: r.Title, Desc: r.Desc, Time: in(r.Time), RRule: r.RRule, TZ: r.TZ, Defer: r.DeferMin,
+		ExternalURL: r.ExternalURL, Recipients: r.Recipients, Channels: r.Channels, Status: r.Status,
+		NextFireAt: in(r.NextFireAt), FiredCount: r.FiredCount, Source: r.Source, Meta: r.Meta,
+		CreatedAt: r.CreatedAt.In(loc), UpdatedAt: r.UpdatedAt.In(loc),
+	}
+	if r.RRule != "" {
+		out.Start = in(&r.Start)
+	}
+	if out.Recipients == nil {
+		out.Recipients = []string{}
+	}
+	if out.Channels == nil {
+		out.Channels = []string{}
+	}
+	return out
+}
+
+func timePtr(t *Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := t.Time
+	return &v
+}
+
+func (h *Handler) createReminder(w http.ResponseWriter, r *http.Request) error {
+	body, err := ReadBody(w, r)
+	if err != nil {
+		return err
+	}
+	var in reminderIn
+	if err := DecodeStrict(body, &in); err != nil {
+		return err
+	}
+	if err := checkMeta(in.Meta); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(body)
+	rem, replayed, err := h.svc.CreateReminder(r.Context(), TenantFrom(r.Context()), service.CreateInput{
+		Title: in.Title, Desc: in.Desc, Text: in.Text, Time: timePtr(in.Time), RRule: in.RRule, TZ: in.TZ, Start: timePtr(in.Start),
+		DeferMin: in.Defer, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels, Source: "v1", Meta: in.Meta,
+		IdempotencyKey: r.Header.Get("Idempotency-Key"), BodyHash: hex.EncodeToString(sum[:]),
+	})
+	if err != nil {
+		return err
+	}
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	w.Header().Set("Location", "/v1/reminders/"+rem.ID)
+	WriteJSON(w, http.StatusCreated, Reminder(rem))
+	return nil
+}
+
+func checkMeta(m map[string]string) error {
+	if len(m) > 50 {
+		return remind.Invalid("meta", "at most 50 keys")
+	}
+	for k, v := range m {
+		if err := remind.CheckText("meta", k, 64); err != nil {
+			return err
+		}
+		if err := remind.CheckText("meta", v, 1000); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type listOut struct {
+	Data       []ReminderOut `json:"data"`
+	NextCursor string        `json:"next_cursor,omitempty"`
+}
+
+func pageQuery(r *http.Request) (store.ListQuery, error) {
+	q := store.ListQuery{After: r.URL.Query().Get("cursor"), Status: remind.Status(r.URL.Query().Get("status"))}
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > store.MaxPage {
+			return q, remind.Invalid("limit", "must be a number from 1 to %d", store.MaxPage)
+		}
+		q.Limit = n
+	}
+	return q, nil
+}
+
+func (h *Handler) listReminders(w http.ResponseWriter, r *http.Request) error {
+	q, err := pageQuery(r)
+	if err != nil {
+		return err
+	}
+	list, err := h.svc.ListReminders(r.Context(), TenantFrom(r.Context()), q)
+	if err != nil {
+		return err
+	}
+	out := listOut{Data: make([]ReminderOut, 0, len(list))}
+	for _, rem := range list {
+		out.Data = append(out.Data, Reminder(rem))
+	}
+	if len(list) == store.PageLimit(q.Limit) {
+		out.NextCursor = list[len(list)-1].ID
+	}
+	WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (h *Handler) getReminder(w http.ResponseWriter, r *http.Request) error {
+	rem, err := h.svc.GetReminder(r.Context(), TenantFrom(r.Context()), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, Reminder(rem))
+	return nil
+}
+
+type patchIn struct {
+	Title       *string           `json:"title"`
+	Desc        *string           `json:"desc"`
+	Text        *string           `json:"text"`
+	Time        *Time             `json:"time"`
+	RRule       *string           `json:"rrule"`
+	TZ          *string           `json:"tz"`
+	Start       *Time             `json:"start"`
+	Defer       *int              `json:"defer"`
+	ExternalURL *string           `json:"external_url"`
+	Recipients  *[]string         `json:"recipients"`
+	Channels    *[]string         `json:"channels"`
+	Meta        map[string]string `json:"meta"`
+}
+
+func (h *Handler) patchReminder(w http.ResponseWriter, r *http.Request) error {
+	body, err := ReadBody(w, r)
+	if err != nil {
+		return err
+	}
+	var in patchIn
+	if err := DecodeStrict(body, &in); err != nil {
+		return err
+	}
+	if err := checkMeta(in.Meta); err != nil {
+		return err
+	}
+	rem, err := h.svc.UpdateReminder(r.Context(), TenantFrom(r.Context()), r.PathValue("id"), service.Patch{
+		Title: in.Title, Desc: in.Desc, Text: in.Text, Time: timePtr(in.Time), RRule: in.RRule, TZ: in.TZ, Start: timePtr(in.Start),
+		DeferMin: in.Defer, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels, Meta: in.Meta,
+	})
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, Reminder(rem))
+	return nil
+}
+
+func (h *Handler) cancelReminder(w http.ResponseWriter, r *http.Request) error {
+	rem, err := h.svc.CancelReminder(r.Context(), TenantFrom(r.Context()), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, Reminder(rem))
+	return nil
+}
+
+func (h *Handler) deleteReminder(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svc.DeleteReminder(r.Context(), TenantFrom(r.Context()), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type attemptOut struct {
+	N          int       `json:"n"`
+	At         time.Time `json:"at"`
+	DurationMS float64   `json:"duration_ms"`
+	Outcome    string    `json:"outcome"`
+	StatusCode int       `json:"status_code,omitempty"`
+	Error      string    `json:"error,omitempty"`
+}
+
+type deliveryOut struct {
+	ID            string               `json:"id"`
+	Occurrence    time.Time            `json:"occurrence"`
+	DueAt         time.Time            `json:"due_at"`
+	Recipient     string               `json:"recipient,omitempty"`
+	Channel       string               `json:"channel"`
+	State         remind.DeliveryState `json:"state"`
+	Late          bool                 `json:"late"`
+	AttemptCount  int                  `json:"attempt_count"`
+	NextAttemptAt *time.Time           `json:"next_attempt_at,omitempty"`
+	LastError     string               `json:"last_error,omitempty"`
+	FinishedAt    *time.Time           `json:"finished_at,omitempty"`
+	Attempts      []attemptOut         `json:"attempts"`
+}
+
+func (h *Handler) deliveries(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.svc.Deliveries(r.Context(), TenantFrom(r.Context()), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Data []deliveryOut `json:"data"`
+	}{Data: make([]deliveryOut, 0, len(list))}
+	for _, d := range list {
+		do := deliveryOut{ID: d.ID, Occurrence: d.Occurrence, DueAt: d.DueAt, Recipient: d.Recipient, Channel: d.Channel, State: d.State,
+			Late: d.Late, AttemptCount: d.Delivery.Attempts, LastError: d.LastError, FinishedAt: d.FinishedAt, Attempts: []attemptOut{}}
+		if d.State == remind.DeliveryPending {
+			t := d.NextAttemptAt
+			do.NextAttemptAt = &t
+		}
+		for _, a := range d.Attempts {
+			do.Attempts = append(do.Attempts, attemptOut{N: a.N, At: a.At, DurationMS: float64(a.Duration.Microseconds()) / 1000, Outcome: a.Outcome, StatusCode: a.StatusCode, Error: a.Error})
+		}
+		out.Data = append(out.Data, do)
+	}
+	WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// ---- recipients
+
+type recipientIn struct {
+	Name         string `json:"name"`
+	Email        string `json:"email"`
+	Phone        string `json:"phone"`
+	WeChatOpenID string `json:"wechat_openid"`
+	WebhookURL   string `json:"webhook_url"`
+	Muted        bool   `json:"muted"`
+}
+
+type recipientOut struct {
+	UID           string    `json:"uid"`
+	Name          string    `json:"name"`
+	Email         string    `json:"email,omitempty"`
+	Phone         string    `json:"phone,omitempty"`
+	WeChatOpenID  string    `json:"wechat_openid,omitempty"`
+	WebhookURL    string    `json:"webhook_url,omitempty"`
+	WebhookSecret string    `json:"webhook_secret,omitempty"`
+	Muted         bool      `json:"muted"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+func recipient(rc remind.Recipient, withSecret bool) recipientOut {
+	out := recipientOut{UID: rc.UID, Name: rc.Name, Email: rc.Email, Phone: rc.Phone, WeChatOpenID: rc.WeChatOpenID,
+		WebhookURL: rc.WebhookURL, Muted: rc.Muted, CreatedAt: rc.CreatedAt, UpdatedAt: rc.UpdatedAt}
+	if withSecret {
+		out.WebhookSecret = rc.WebhookSecret
+	}
+	return out
+}
+
+func (h *Handler) putRecipient(w http.ResponseWriter, r *http.Request) error {
+	body, err := ReadBody(w, r)
+	if err != nil {
+		return err
+	}
+	var in recipientIn
+	if err := DecodeStrict(body, &in); err != nil {
+		return err
+	}
+	rc, err := h.svc.PutRecipient(r.Context(), TenantFrom(r.Context()), r.PathValue("uid"), service.RecipientInput(in))
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, recipient(rc, true))
+	return nil
+}
+
+func (h *Handler) getRecipient(w http.ResponseWriter, r *http.Request) error {
+	rc, err := h.svc.GetRecipient(r.Context(), TenantFrom(r.Context()), r.PathValue("uid"))
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, recipient(rc, false))
+	return nil
+}
+
+func (h *Handler) deleteRecipient(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svc.DeleteRecipient(r.Context(), TenantFrom(r.Context()), r.PathValue("uid")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// ---- webhooks
+
+type webhookOut struct {
+	ID        string    `json:"id"`
+	URL       string    `json:"url"`
+	Secret    string    `json:"secret,omitempty"`
+	Disabled  bool      `json:"disabled"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func (h *Handler) createWebhook(w http.ResponseWriter, r *http.Request) error {
+	body, err := ReadBody(w, r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		URL string `json:"url"`
+	}
+	if err := DecodeStrict(body, &in); err != nil {
+		return err
+	}
+	wh, err := h.svc.CreateWebhook(r.Context(), TenantFrom(r.Context()), in.URL)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusCreated, webhookOut{ID: wh.ID, URL: wh.URL, Secret: wh.Secret, Disabled: wh.Disabled, CreatedAt: wh.CreatedAt})
+	return nil
+}
+
+func (h *Handler) listWebhooks(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.svc.ListWebhooks(r.Context(), TenantFrom(r.Context()))
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Data []webhookOut `json:"data"`
+	}{Data: []webhookOut{}}
+	for _, wh := range list {
+		out.Data = append(out.Data, webhookOut{ID: wh.ID, URL: wh.URL, Disabled: wh.Disabled, CreatedAt: wh.CreatedAt})
+	}
+	WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (h *Handler) getWebhook(w http.ResponseWriter, r *http.Request) error {
+	wh, err := h.svc.GetWebhook(r.Context(), TenantFrom(r.Context()), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, webhookOut{ID: wh.ID, URL: wh.URL, Disabled: wh.Disabled, CreatedAt: wh.CreatedAt})
+	return nil
+}
+
+func (h *Handler) deleteWebhook(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svc.DeleteWebhook(r.Context(), TenantFrom(r.Context()), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// ---- tenant
+
+type tenantOut struct {
+	Name        string `json:"name"`
+	DisplayName string `json:"display_name"`
+	AvatarURL   string `json:"avatar_url"`
+	TZ          string `json:"tz"`
+	DateHour    int    `json:"date_hour"`
+}
+
+func (h *Handler) getTenant(w http.ResponseWriter, r *http.Request) error {
+	t := TenantFrom(r.Context())
+	WriteJSON(w, http.StatusOK, tenantOut{t.Name, t.DisplayName, t.AvatarURL, t.TZ, t.DateHour})
+	return nil
+}
+
+func (h *Handler) patchTenant(w http.ResponseWriter, r *http.Request) error {
+	body, err := ReadBody(w, r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		DisplayName *string `json:"display_name"`
+		AvatarURL   *string `json:"avatar_url"`
+		TZ          *string `json:"tz"`
+		DateHour    *int    `json:"date_hour"`
+	}
+	if err := DecodeStrict(body, &in); err != nil {
+		return err
+	}
+	t, err := h.svc.UpdateTenant(r.Context(), TenantFrom(r.Context()), service.TenantPatch(in))
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, tenantOut{t.Name, t.DisplayName, t.AvatarURL, t.TZ, t.DateHour})
+	return nil
+}
+
+// ---- parse
+
+func (h *Handler) parse(w http.ResponseWriter, r *http.Request) error {
+	body, err := ReadBody(w, r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Text string `json:"text"`
+		Now  *Time  `json:"now"`
+		TZ   string `json:"tz"`
+	}
+	if err := DecodeStrict(body, &in); err != nil {
+		return err
+	}
+	now := h.svc.Now()
+	if in.Now != nil {
+		now = in.Now.Time
+	}
+	sch, err := h.svc.Parse(TenantFrom(r.Context()), in.Text, in.TZ, now)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, sch)
+	return nil
+}
+

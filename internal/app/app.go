@@ -1,0 +1,216 @@
+// Package app wires RaaS together: store, scheduler, dispatcher, channels,
+// service and HTTP handlers, started and stopped in order. cmd/raas and the
+// end-to-end tests both build the service through it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/raasdev/raas/internal/api"
+	"github.com/raasdev/raas/internal/channel/inbox"
+	"github.com/raasdev/raas/internal/channel/webhook"
+	"github.com/raasdev/raas/internal/deliver"
+	"github.com/raasdev/raas/internal/netguard"
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/scheduler"
+	"github.com/raasdev/raas/internal/service"
+	"github.com/raasdev/raas/internal/store"
+	"github.com/raasdev/raas/internal/store/sqlite"
+)
+
+// Config is everything an operator can set.
+type Config struct {
+	Addr                string
+	DataDir             string
+	DB                  string // database URL; empty means SQLite under DataDir
+	PublicURL           string
+	AllowPrivateTargets bool
+	LateAfter           time.Duration
+	MissedAfter         time.Duration
+	RetryFor            time.Duration
+	Lease               time.Duration
+	WebhookTimeout      time.Duration
+	Workers             int
+	ShutdownTimeout     time.Duration
+}
+
+// Defaults returns the configuration `raas serve` starts with.
+func Defaults() Config {
+	return Config{
+		Addr: "127.0.0.1:8080", DataDir: "./raas-data", LateAfter: time.Minute, MissedAfter: 24 * time.Hour,
+		RetryFor: 24 * time.Hour, Lease: 30 * time.Second, WebhookTimeout: 10 * time.Second, Workers: 64,
+		ShutdownTimeout: 20 * time.Second,
+	}
+}
+
+// OpenStore opens and migrates the store the configuration names.
+func OpenStore(ctx context.Context, cfg Config) (store.Store, error) {
+	if cfg.DB != "" && !strings.HasPrefix(cfg.DB, "sqlite:") {
+		return openOther(ctx, cfg.DB)
+	}
+	path := strings.TrimPrefix(cfg.DB, "sqlite:")
+	if path == "" {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("app: data dir: %w", err)
+		}
+		path = filepath.Join(cfg.DataDir, "raas.db")
+	}
+	s, err := sqlite.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// openOther opens a non-SQLite database URL.
+func openOther(ctx context.Context, url string) (store.Store, error) {
+	return nil, fmt.Errorf("app: unsupported database URL %q (use sqlite:PATH or postgres://…)", redact(url))
+}
+
+func redact(url string) string {
+	if i := strings.Index(url, "@"); i > 0 {
+		if j := strings.Index(url, "://"); j > 0 && j < i {
+			return url[:j+3] + "…" + url[i:]
+		}
+	}
+	return url
+}
+
+// App is a running RaaS.
+type App struct {
+	Config     Config
+	Log        *slog.Logger
+	Store      store.Store
+	Service    *service.Service
+	Scheduler  *scheduler.Scheduler
+	Dispatcher *deliver.Dispatcher
+	Hub        *inbox.Hub
+	Mux        *http.ServeMux
+	Senders    map[string]deliver.Sender
+
+	now    func() time.Time
+	srv    *http.Server
+	ln     net.Listener
+	cancel context.CancelFunc
+	ready  bool
+}
+
+// New builds the service on an open store; nothing runs until Start.
+func New(cfg Config, st store.Store, log *slog.Logger) *App {
+	now := time.Now
+	a := &App{Config: cfg, Log: log, Store: st, now: now, Mux: http.NewServeMux()}
+	var bc inbox.Broadcaster
+	if b, ok := st.(inbox.Broadcaster); ok {
+		bc = b
+	}
+	a.Hub = inbox.NewHub(bc, log)
+	client := netguard.Client(cfg.WebhookTimeout, cfg.AllowPrivateTargets)
+	a.Senders = map[string]deliver.Sender{
+		remind.ChannelWebhook: webhook.NewSender(client, st, now),
+		remind.ChannelInbox:   inbox.NewSender(st, a.Hub, now),
+	}
+	a.Dispatcher = deliver.New(st, a.Senders, nil, log, now, deliver.Config{
+		Workers: cfg.Workers, Lease: cfg.Lease, SendTimeout: cfg.WebhookTimeout, RetryFor: cfg.RetryFor,
+	})
+	a.Scheduler = scheduler.New(st, a.Dispatcher, nil, log, now, scheduler.Config{
+		Lease: cfg.Lease, Policy: remind.FirePolicy{LateAfter: cfg.LateAfter, MissedAfter: cfg.MissedAfter},
+	})
+	a.Service = service.New(st, a.Scheduler, now, service.Config{AllowPrivateTargets: cfg.AllowPrivateTargets, NewSecret: webhook.NewSecret})
+	api.New(a.Service, a.Hub, log).Register(a.Mux)
+	a.Mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		api.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	a.Mux.HandleFunc("GET /readyz", a.readyz)
+	return a
+}
+
+func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if !a.ready {
+		api.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "starting"})
+		return
+	}
+	if err := a.Store.Ping(ctx); err != nil {
+		api.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "store unavailable"})
+		return
+	}
+	api.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// Handler returns the HTTP handler with the middleware every request passes.
+func (a *App) Handler() http.Handler {
+	return withRequestLog(a.Log, withRecover(a.Log, a.Mux))
+}
+
+// Start starts the background components and the HTTP server on cfg.Addr
+// (or on ln when given).
+func (a *App) Start(ctx context.Context, ln net.Listener) error {
+	ctx, a.cancel = context.WithCancel(ctx)
+	var err error
+	if ln == nil {
+		ln, err = net.Listen("tcp", a.Config.Addr)
+		if err != nil {
+			return fmt.Errorf("app: listen: %w", err)
+		}
+	}
+	a.ln = ln
+	a.Hub.Start(ctx)
+	a.Dispatcher.Start(ctx)
+	a.Scheduler.Start(ctx)
+	a.srv = &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	go func() {
+		if err := a.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.Log.Error("http server", "err", err)
+		}
+	}()
+	a.ready = true
+	a.Log.Info("raas serving", "addr", ln.Addr().String())
+	return nil
+}
+
+// Addr returns the address the server listens on.
+func (a *App) Addr() string { return a.ln.Addr().String() }
+
+// Stop shuts down gracefully: stop taking requests, stop firing, let
+// in-flight deliveries finish and record them, then close the store.
+func (a *App) Stop(ctx context.Context) error {
+	a.ready = false
+	var errs []error
+	if a.srv != nil {
+		// SSE streams never end by themselves: cancel the base context after a grace period.
+		sctx, cancel := context.WithTimeout(ctx, a.Config.ShutdownTimeout/2)
+		if err := a.srv.Shutdown(sctx); err != nil {
+			a.srv.Close()
+		}
+		cancel()
+	}
+	a.Scheduler.Stop()
+	a.Dispatcher.Stop()
+	if a.cancel != nil {
+		a.cancel()
+	}
+	if err := a.Store.Close(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,276 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/raasdev/raas/internal/nextfire"
+	"github.com/raasdev/raas/internal/recur"
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+)
+
+// CreateInput is a new reminder as any API describes it. Without Time and
+// RRule, the time is read from Text, else Desc, else Title.
+type CreateInput struct {
+	Title       string
+	Desc        string
+	Text        string
+	Time        *time.Time
+	RRule       string
+	TZ          string
+	Start       *time.Time
+	DeferMin    int
+	ExternalURL string
+	Recipients  []string
+	Channels    []string
+	Source      string
+	Meta        map[string]string
+
+	IdempotencyKey string // optional
+	BodyHash       string // hash of the request, with IdempotencyKey
+}
+
+// CreateReminder validates, schedules and stores a new reminder. It returns
+// the reminder and whether it is a replay of an earlier request with the
+// same idempotency key.
+func (s *Service) CreateReminder(ctx context.Context, t remind.Tenant, in CreateInput) (remind.Reminder, bool, error) {
+	now := s.now()
+	r := remind.Reminder{
+		ID: remind.NewID(now), TenantID: t.ID, Title: in.Title, Desc: in.Desc, RRule: strings.TrimPrefix(in.RRule, "RRULE:"),
+		TZ: in.TZ, DeferMin: in.DeferMin, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels,
+		Status: remind.StatusActive, Source: in.Source, Meta: in.Meta, CreatedAt: now, UpdatedAt: now,
+	}
+	if r.Source == "" {
+		r.Source = "v1"
+	}
+	if err := s.schedule(t, &r, in.Time, in.Start, in.Text, now); err != nil {
+		return r, false, err
+	}
+	var idem *store.Idempotency
+	if in.IdempotencyKey != "" {
+		if err := remind.CheckText("Idempotency-Key", in.IdempotencyKey, 255); err != nil {
+			return r, false, err
+		}
+		idem = &store.Idempotency{Key: in.IdempotencyKey, BodyHash: in.BodyHash, Since: now.Add(-s.cfg.IdempotencyTTL)}
+	}
+	stored, replayed, err := s.store.CreateReminder(ctx, r, idem)
+	if err != nil {
+		return stored, false, fmt.Errorf("service: create reminder: %w", err)
+	}
+	if !replayed && stored.NextFireAt != nil {
+		s.wake.Notify(*stored.NextFireAt)
+	}
+	return stored, replayed, nil
+}
+
+// schedule fills r's zone, time or rule and first firing, reading text when
+// neither a time nor a rule is given, and validates the whole reminder.
+func (s *Service) schedule(t remind.Tenant, r *remind.Reminder, at, start *time.Time, text string, now time.Time) error {
+	if r.TZ == "" {
+		r.TZ = t.TZ
+	}
+	if r.TZ == "" {
+		r.TZ = remind.DefaultTZ
+	}
+	loc, err := loadZone("tz", r.TZ)
+	if err != nil {
+		return err
+	}
+	if at != nil && r.RRule != "" {
+		return remind.Invalid("time", "give either time or rrule, not both")
+	}
+	if at == nil && r.RRule == "" {
+		if text == "" {
+			text = r.Desc
+		}
+		if text == "" {
+			text = r.Title
+		}
+		if strings.TrimSpace(text) == "" {
+			return remind.Invalid("time", "give a time, an rrule, or a text to read the time from")
+		}
+		sch, err := s.Parse(t, text, r.TZ, now)
+		if err != nil {
+			return err
+		}
+		if sch.RRule != "" {
+			r.RRule = sch.RRule
+			st := sch.Time
+			start = &st
+		} else {
+			at = &sch.Time
+		}
+		if r.Title == "" {
+			r.Title = sch.Title
+		}
+		if r.Title == "" {
+			r.Title = sch.Matched
+		}
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	if r.RRule != "" {
+		if len(r.RRule) > 1000 {
+			return remind.Invalid("rrule", "is longer than 1000 bytes")
+		}
+		if start != nil {
+			r.Start = start.In(loc)
+		} else {
+			r.Start = now.In(loc).Truncate(time.Minute)
+		}
+		if _, err := recur.Parse(r.RRule, r.Start); err != nil {
+			return &remind.Error{Code: remind.CodeInvalid, Field: "rrule", Message: err.Error(), Err: err}
+		}
+		r.Time = nil
+	} else {
+		tm := at.In(loc)
+		r.Time, r.Start = &tm, tm
+		if r.FireAt(tm).Before(now.Add(-s.cfg.PastTolerance)) {
+			field := "time"
+			if r.DeferMin != 0 && !tm.Before(now) {
+				field = "defer"
+			}
+			return remind.Invalid(field, "the reminder would fire at %s, which is in the past", r.FireAt(tm).Format(time.RFC3339))
+		}
+	}
+	next, ok, err := nextfire.First(*r, now.Add(-s.cfg.PastTolerance))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return remind.Invalid("rrule", "has no occurrence after now")
+	}
+	r.NextFireAt = &next
+	r.Status = remind.StatusActive
+	return nil
+}
+
+// GetReminder returns one of the tenant's reminders.
+func (s *Service) GetReminder(ctx context.Context, t remind.Tenant, id string) (remind.Reminder, error) {
+	if !remind.IsID(id) {
+		return remind.Reminder{}, remind.NotFound("reminder")
+	}
+	return s.store.GetReminder(ctx, t.ID, id)
+}
+
+// ListReminders pages through the tenant's reminders.
+func (s *Service) ListReminders(ctx context.Context, t remind.Tenant, q store.ListQuery) ([]remind.Reminder, error) {
+	if q.Status != "" && !q.Status.Valid() {
+		return nil, remind.Invalid("status", "must be active, done or cancelled")
+	}
+	if q.After != "" && !remind.IsID(q.After) {
+		return nil, remind.Invalid("cursor", "is not a cursor this service gave out")
+	}
+	return s.store.ListReminders(ctx, t.ID, q)
+}
+
+// Patch changes a reminder; nil fields stay as they are. Setting Time
+// clears the rule and setting RRule clears the time.
+type Patch struct {
+	Title       *string
+	Desc        *string
+	Text        *string
+	Time        *time.Time
+	RRule       *string
+	TZ          *string
+	Start       *time.Time
+	DeferMin    *int
+	ExternalURL *string
+	Recipients  *[]string
+	Channels    *[]string
+	Meta        map[string]string // merged into the reminder's meta when non-nil
+}
+
+// UpdateReminder applies a patch and reschedules the reminder. A cancelled
+// reminder cannot be changed.
+func (s *Service) UpdateReminder(ctx context.Context, t remind.Tenant, id string, p Patch) (remind.Reminder, error) {
+	r, err := s.GetReminder(ctx, t, id)
+	if err != nil {
+		return r, err
+	}
+	if r.Status == remind.StatusCancelled {
+		return r, &remind.Error{Code: remind.CodeConflict, Message: "the reminder is cancelled"}
+	}
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&r.Title, p.Title)
+	set(&r.Desc, p.Desc)
+	set(&r.TZ, p.TZ)
+	set(&r.ExternalURL, p.ExternalURL)
+	if p.DeferMin != nil {
+		r.DeferMin = *p.DeferMin
+	}
+	if p.Recipients != nil {
+		r.Recipients = *p.Recipients
+	}
+	if p.Channels != nil {
+		r.Channels = *p.Channels
+	}
+	for k, v := range p.Meta {
+		if r.Meta == nil {
+			r.Meta = map[string]string{}
+		}
+		r.Meta[k] = v
+	}
+	at, start, text := r.Time, &r.Start, ""
+	switch {
+	case p.Time != nil:
+		at, r.RRule, start = p.Time, "", nil
+	case p.RRule != nil:
+		at, r.RRule = nil, strings.TrimPrefix(*p.RRule, "RRULE:")
+		if p.Start != nil {
+			start = p.Start
+		}
+	case p.Text != nil:
+		at, r.RRule, start, text = nil, "", nil, *p.Text
+	case p.Start != nil && r.RRule != "":
+		start = p.Start
+	}
+	if r.RRule == "" {
+		start = nil
+	}
+	now := s.now()
+	if err := s.schedule(t, &r, at, start, text, now); err != nil {
+		return r, err
+	}
+	r.UpdatedAt = now
+	if err := s.store.UpdateReminder(ctx, r); err != nil {
+		return r, fmt.Errorf("service: update reminder: %w", err)
+	}
+	if r.NextFireAt != nil {
+		s.wake.Notify(*r.NextFireAt)
+	}
+	return r, nil
+}
+
+// CancelReminder stops a reminder for good, including firings already due
+// and queued.
+func (s *Service) CancelReminder(ctx context.Context, t remind.Tenant, id string) (remind.Reminder, error) {
+	if !remind.IsID(id) {
+		return remind.Reminder{}, remind.NotFound("reminder")
+	}
+	return s.store.CancelReminder(ctx, t.ID, id, s.now())
+}
+
+// DeleteReminder removes a reminder from view; its delivery history stays.
+func (s *Service) DeleteReminder(ctx context.Context, t remind.Tenant, id string) error {
+	if !remind.IsID(id) {
+		return remind.NotFound("reminder")
+	}
+	return s.store.DeleteReminder(ctx, t.ID, id, s.now())
+}
+
+// Deliveries returns a reminder's deliveries with their attempts.
+func (s *Service) Deliveries(ctx context.Context, t remind.Tenant, id string) ([]store.DeliveryWithAttempts, error) {
+	if _, err := s.GetReminder(ctx, t, id); err != nil {
+		return nil, err
+	}
+	return s.store.ListDeliveries(ctx, t.ID, id)
+}

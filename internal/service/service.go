@@ -1,0 +1,261 @@
+// Package service holds RaaS's use cases once, for every API: create a
+// reminder (validate, read its time from text when it has none, compute the
+// first firing, store it in one transaction, wake the scheduler), update,
+// cancel, delete, recipients, webhooks, tokens and inbox actions.
+package service
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/netip"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/raasdev/raas/internal/netguard"
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+	"github.com/raasdev/raas/internal/timeparse"
+)
+
+// Store is what the service needs of the store.
+type Store interface {
+	CreateTenant(ctx context.Context, t remind.Tenant) error
+	GetTenant(ctx context.Context, id string) (remind.Tenant, error)
+	TenantByName(ctx context.Context, name string) (remind.Tenant, error)
+	UpdateTenant(ctx context.Context, t remind.Tenant) error
+	CreateToken(ctx context.Context, tenantID, tokenHash string, at time.Time) error
+	TenantByToken(ctx context.Context, tokenHash string) (remind.Tenant, error)
+	CreateReminder(ctx context.Context, r remind.Reminder, idem *store.Idempotency) (remind.Reminder, bool, error)
+	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
+	ListReminders(ctx context.Context, tenantID string, q store.ListQuery) ([]remind.Reminder, error)
+	UpdateReminder(ctx context.Context, r remind.Reminder) error
+	CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error)
+	DeleteReminder(ctx context.Context, tenantID, id string, at time.Time) error
+	PutRecipient(ctx context.Context, rc remind.Recipient) (remind.Recipient, error)
+	GetRecipient(ctx context.Context, tenantID, uid string) (remind.Recipient, error)
+	DeleteRecipient(ctx context.Context, tenantID, uid string) error
+	CreateWebhook(ctx context.Context, w remind.Webhook) error
+	ListWebhooks(ctx context.Context, tenantID string) ([]remind.Webhook, error)
+	GetWebhook(ctx context.Context, tenantID, id string) (remind.Webhook, error)
+	DeleteWebhook(ctx context.Context, tenantID, id string) error
+	ListDeliveries(ctx context.Context, tenantID, reminderID string) ([]store.DeliveryWithAttempts, error)
+	ListInbox(ctx context.Context, tenantID, uid string, q store.ListQuery) ([]remind.InboxItem, error)
+	SetInboxStatus(ctx context.Context, tenantID, uid, itemID string, st remind.InboxStatus, at time.Time) (remind.InboxItem, error)
+}
+
+// Waker is told of every firing a write creates or moves; the scheduler
+// implements it (and, across instances, a broadcast does).
+type Waker interface {
+	Notify(at time.Time)
+}
+
+// Config holds the service's policies.
+type Config struct {
+	AllowPrivateTargets bool          // accept webhook URLs on private networks
+	IdempotencyTTL      time.Duration // how long an Idempotency-Key is remembered (default 24h)
+	PastTolerance       time.Duration // how far in the past a one-off may be and still fire now (default 2s)
+	NewSecret           func() string // makes webhook signing secrets
+}
+
+// Service carries out the use cases.
+type Service struct {
+	store Store
+	wake  Waker
+	now   func() time.Time
+	cfg   Config
+}
+
+// New returns a Service.
+func New(s Store, wake Waker, now func() time.Time, cfg Config) *Service {
+	if cfg.IdempotencyTTL <= 0 {
+		cfg.IdempotencyTTL = 24 * time.Hour
+	}
+	if cfg.PastTolerance <= 0 {
+		cfg.PastTolerance = 2 * time.Second
+	}
+	return &Service{store: s, wake: wake, now: now, cfg: cfg}
+}
+
+// Now returns the service's clock reading.
+func (s *Service) Now() time.Time { return s.now() }
+
+// ---- tenants and tokens
+
+// HashToken returns the stored form of an API token.
+func HashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// CreateToken makes a new API token for the tenant named name, creating the
+// tenant when it does not exist. The token is returned once; only its hash is kept.
+func (s *Service) CreateToken(ctx context.Context, name string) (string, remind.Tenant, error) {
+	if name == "" {
+		name = "default"
+	}
+	if err := remind.CheckText("tenant", name, 100); err != nil {
+		return "", remind.Tenant{}, err
+	}
+	t, err := s.EnsureTenant(ctx, name)
+	if err != nil {
+		return "", t, err
+	}
+	token := "raas_" + remind.NewToken(24)
+	if err := s.store.CreateToken(ctx, t.ID, HashToken(token), s.now()); err != nil {
+		return "", t, fmt.Errorf("service: create token: %w", err)
+	}
+	return token, t, nil
+}
+
+// EnsureTenant returns the tenant named name, creating it when missing.
+func (s *Service) EnsureTenant(ctx context.Context, name string) (remind.Tenant, error) {
+	t, err := s.store.TenantByName(ctx, name)
+	if err == nil {
+		return t, nil
+	}
+	if !errors.Is(err, remind.ErrNotFound) {
+		return t, fmt.Errorf("service: tenant: %w", err)
+	}
+	t = remind.Tenant{ID: remind.NewID(s.now()), Name: name, DisplayName: name, TZ: remind.DefaultTZ, DateHour: remind.DefaultDateHour, CreatedAt: s.now()}
+	if err := s.store.CreateTenant(ctx, t); err != nil {
+		if errors.Is(err, remind.ErrConflict) { // created meanwhile by another process
+			return s.store.TenantByName(ctx, name)
+		}
+		return t, fmt.Errorf("service: create tenant: %w", err)
+	}
+	return t, nil
+}
+
+// Authenticate returns the tenant owning an API token.
+func (s *Service) Authenticate(ctx context.Context, token string) (remind.Tenant, error) {
+	if token == "" {
+		return remind.Tenant{}, &remind.Error{Code: remind.CodeUnauthorized, Message: "missing API token"}
+	}
+	t, err := s.store.TenantByToken(ctx, HashToken(token))
+	if errors.Is(err, remind.ErrNotFound) {
+		return t, &remind.Error{Code: remind.CodeUnauthorized, Message: "unknown API token"}
+	}
+	return t, err
+}
+
+// TenantPatch changes tenant settings; nil fields stay.
+type TenantPatch struct {
+	DisplayName *string
+	AvatarURL   *string
+	TZ          *string
+	DateHour    *int
+}
+
+// UpdateTenant applies a patch to a tenant's settings.
+func (s *Service) UpdateTenant(ctx context.Context, t remind.Tenant, p TenantPatch) (remind.Tenant, error) {
+	if p.DisplayName != nil {
+		if err := remind.CheckText("display_name", *p.DisplayName, 100); err != nil {
+			return t, err
+		}
+		t.DisplayName = *p.DisplayName
+	}
+	if p.AvatarURL != nil {
+		if err := remind.CheckURL("avatar_url", *p.AvatarURL); err != nil {
+			return t, err
+		}
+		t.AvatarURL = *p.AvatarURL
+	}
+	if p.TZ != nil {
+		if _, err := loadZone("tz", *p.TZ); err != nil {
+			return t, err
+		}
+		t.TZ = *p.TZ
+	}
+	if p.DateHour != nil {
+		if *p.DateHour < 0 || *p.DateHour > 23 {
+			return t, remind.Invalid("date_hour", "must be an hour from 0 to 23")
+		}
+		t.DateHour = *p.DateHour
+	}
+	if err := s.store.UpdateTenant(ctx, t); err != nil {
+		return t, fmt.Errorf("service: update tenant: %w", err)
+	}
+	return t, nil
+}
+
+func loadZone(field, name string) (*time.Location, error) {
+	if name == "" || len(name) > 64 || strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
+		return nil, remind.Invalid(field, "unknown time zone %q", name)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, remind.Invalid(field, "unknown time zone %q", name)
+	}
+	return loc, nil
+}
+
+// ---- parsing
+
+// Parse reads a time phrase for a tenant: its zone and date hour apply unless tz is given.
+func (s *Service) Parse(t remind.Tenant, text, tz string, now time.Time) (timeparse.Schedule, error) {
+	if tz == "" {
+		tz = t.TZ
+	}
+	loc, err := loadZone("tz", tz)
+	if err != nil {
+		return timeparse.Schedule{}, err
+	}
+	if err := remind.CheckText("text", text, remind.MaxDesc); err != nil {
+		return timeparse.Schedule{}, err
+	}
+	opts := timeparse.DefaultOptions(now.In(loc))
+	opts.Loc, opts.DateHour = loc, t.DateHour
+	sch, err := timeparse.Parse(text, opts)
+	if errors.Is(err, timeparse.ErrNoTime) {
+		return sch, &remind.Error{Code: remind.CodeNoTime, Field: "text", Message: "no time found in the text", Err: err}
+	}
+	return sch, err
+}
+
+// ---- helpers shared by the inputs
+
+var phoneRE = regexp.MustCompile(`^\+?[0-9]{5,20}$`)
+
+func checkEmail(field, v string) error {
+	if v == "" {
+		return nil
+	}
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Address != v || len(v) > 254 {
+		return remind.Invalid(field, "must be a plain e-mail address like name@example.com")
+	}
+	return nil
+}
+
+func checkPhone(field, v string) error {
+	if v != "" && !phoneRE.MatchString(v) {
+		return remind.Invalid(field, "must be a phone number of digits, optionally starting with +")
+	}
+	return nil
+}
+
+// checkTarget refuses URLs whose host is a literal non-public address
+// (names are checked again at dial time).
+func (s *Service) checkTarget(field, raw string) error {
+	if err := remind.CheckURL(field, raw); err != nil {
+		return err
+	}
+	if s.cfg.AllowPrivateTargets {
+		return nil
+	}
+	u, _ := url.Parse(raw)
+	host := u.Hostname()
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return remind.Invalid(field, "points at a loopback address; start the server with --allow-private-targets to allow it")
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && !netguard.Allowed(ip) {
+		return remind.Invalid(field, "points at a private, loopback or link-local address; start the server with --allow-private-targets to allow it")
+	}
+	return nil
+}
