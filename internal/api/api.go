@@ -562,4 +562,3 @@ func (h *Handler) parse(w http.ResponseWriter, r *http.Request) error {
 	WriteJSON(w, http.StatusOK, sch)
 	return nil
 }
-

@@ -363,4 +363,3 @@ func (s *Store) InboxStatusByReminder(ctx context.Context, tenantID, reminderID 
 	}
 	return out, rows.Err()
 }
-
