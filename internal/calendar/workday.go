@@ -237,8 +237,15 @@ func statutory(d Date) bool {
 		d.Month == time.October && d.Day <= 3:
 		return true
 	}
-	if q, err := Qingming(d.Year); err == nil && q == d {
-		return true
+	switch d.Month {
+	case time.April:
+		q, err := Qingming(d.Year)
+		return err == nil && q == d
+	case time.January, time.February, time.May, time.June, time.September, time.October:
+		// 除夕–初三 fall between Jan 20 and Feb 23, 端午 in May–June, 中秋 in
+		// September–October: only then is the (slow) lunar lookup needed.
+	default:
+		return false
 	}
 	l, err := ToLunar(d)
 	if err != nil || l.Leap {
