@@ -185,7 +185,7 @@ func enRecur(s *scanner, i int, e *expr) int {
 		case 7, 8, 9:
 			e.freq, e.workday = "DAILY", true
 		case 10:
-			e.freq, e.byday = "WEEKLY", 1<<5
+			e.freq, e.byday = "WEEKLY", 1<<5|1<<6
 		case 11:
 			e.freq = "WEEKLY"
 		case 12:

@@ -234,8 +234,15 @@ func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
 			}
 		}
 		date = civil{y, m, d}.norm()
-		if e.day > 0 && date.d != e.day && roll != rollMonth {
-			return Schedule{}, ErrNoTime // 2月30日
+		if e.day > 0 && date.d != e.day {
+			if roll != rollMonth {
+				return Schedule{}, ErrNoTime // 2月30日
+			}
+			// 31号 in November: the next month that has one
+			for k := 1; k <= 12 && date.d != e.day; k++ {
+				c := civil{y, m + k, 1}.norm()
+				date = civil{c.y, c.m, d}.norm()
+			}
 		}
 		if dateGrain == GrainMonth && date.y == today.y && date.m == today.m && roll == rollYear {
 			roll = rollNone // 11月 in November: this month
