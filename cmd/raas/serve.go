@@ -30,6 +30,9 @@ func serveConfig(fs *flagSet) (*app.Config, *string) {
 	fs.DurationVar(&cfg.WebhookTimeout, "webhook-timeout", cfg.WebhookTimeout, "timeout of one webhook call")
 	fs.IntVar(&cfg.Workers, "workers", cfg.Workers, "concurrent deliveries")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	wecronFlags(fs, &cfg.WeCron)
+	teamRemindFlags(fs, &cfg.TeamRemind)
+	opsFlags(fs, &cfg.Ops)
 	return &cfg, logLevel
 }
 

@@ -41,6 +41,10 @@ type Config struct {
 	WebhookTimeout      time.Duration
 	Workers             int
 	ShutdownTimeout     time.Duration
+
+	WeCron     WeCronConfig     // wecron.go: WeCron API, subscribe pages, email, WeChat
+	TeamRemind TeamRemindConfig // teamremind.go: team-remind open API, SMS
+	Ops        OpsConfig        // ops.go: metrics, rate limits, OpenAPI, docs
 }
 
 // Defaults returns the configuration `raas serve` starts with.
@@ -130,6 +134,9 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	})
 	a.Service = service.New(st, a.Scheduler, now, service.Config{AllowPrivateTargets: cfg.AllowPrivateTargets, NewSecret: webhook.NewSecret})
 	api.New(a.Service, a.Hub, log).Register(a.Mux)
+	a.registerWeCron()
+	a.registerTeamRemind()
+	a.registerOps()
 	a.Mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		api.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

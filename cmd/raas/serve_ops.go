@@ -1,0 +1,5 @@
+package main
+
+import "github.com/raasdev/raas/internal/app"
+
+func opsFlags(fs *flagSet, cfg *app.OpsConfig) {}

@@ -1,0 +1,5 @@
+package main
+
+import "github.com/raasdev/raas/internal/app"
+
+func teamRemindFlags(fs *flagSet, cfg *app.TeamRemindConfig) {}
