@@ -246,7 +246,7 @@ func TestNeverBounded(t *testing.T) {
 		if got, ok := r.After(at(sh, "2026-01-01 00:00")); ok && !strings.Contains(rule, "1L") {
 			t.Errorf("%s: unexpected occurrence %v", rule, got)
 		}
-		if d := time.Since(start); d > 3*time.Second {
+		if d := time.Since(start); d > 10*time.Second { // generous: -race on a shared 2-core machine
 			t.Errorf("%s took %v", rule, d)
 		}
 	}
