@@ -91,6 +91,18 @@ type Store interface {
 	InboxStatusByReminder(ctx context.Context, tenantID, reminderID string) (map[string]remind.InboxStatus, error)
 }
 
+// Broadcaster is implemented by drivers whose database several processes
+// share: a message one process broadcasts reaches every process subscribed,
+// itself included. It is how a reminder created on one instance wakes the
+// instance that should fire it, and how inbox items reach SSE clients
+// connected to another instance.
+type Broadcaster interface {
+	// Broadcast sends payload (at most 7000 bytes) on topic.
+	Broadcast(ctx context.Context, topic string, payload []byte) error
+	// Subscribe calls fn for every message on topic until ctx is done.
+	Subscribe(ctx context.Context, topic string, fn func(payload []byte)) error
+}
+
 // Idempotency ties a create to a client's Idempotency-Key.
 type Idempotency struct {
 	Key      string

@@ -1,0 +1,654 @@
+// Package postgres is the Store for PostgreSQL, through pgx, for deployments
+// where several RaaS instances share one database. Instances coordinate in the
+// database alone: FireDue and LeaseDeliveries claim rows with FOR UPDATE SKIP
+// LOCKED, so two instances never take the same work and neither waits for the
+// other; migrations run under an advisory lock; and the Store is a
+// store.Broadcaster over LISTEN/NOTIFY, so a write on one instance can wake
+// another. Times are BIGINT Unix milliseconds, as in the SQLite driver.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// migrateLockKey is the pg_advisory_xact_lock key Migrate holds, so instances
+// starting together apply each migration once ("raas" in ASCII).
+const migrateLockKey = 0x72616173
+
+// Store is the PostgreSQL Store.
+type Store struct {
+	pool *pool
+	lis  *listener
+}
+
+var (
+	_ store.Store       = (*Store)(nil)
+	_ store.Broadcaster = (*Store)(nil)
+)
+
+// Open connects to the database at url (a postgres:// URL or a key=value
+// DSN). The URL may carry pool_max_conns (default max(4, GOMAXPROCS)). It
+// checks the connection; call Migrate before use.
+func Open(ctx context.Context, url string) (*Store, error) {
+	url, max, err := poolSize(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open: %w", err)
+	}
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open: %w", err)
+	}
+	s := &Store{pool: newPool(cfg, max), lis: newListener(cfg)}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("postgres: open: %w", err)
+	}
+	return s, nil
+}
+
+// poolSize takes pool_max_conns out of a URL (the server would reject it as
+// a setting) and returns the pool size.
+func poolSize(dsn string) (string, int, error) {
+	max := max(4, runtime.GOMAXPROCS(0))
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		return dsn, max, nil
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", 0, err
+	}
+	q := u.Query()
+	if v := q.Get("pool_max_conns"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return "", 0, fmt.Errorf("pool_max_conns %q: want a positive integer", v)
+		}
+		max = n
+		q.Del("pool_max_conns")
+		u.RawQuery = q.Encode()
+	}
+	return u.String(), max, nil
+}
+
+// Migrate applies the embedded migrations not yet applied, all in one
+// transaction under an advisory lock: instances starting at once wait for
+// the first, then find nothing left to do.
+func (s *Store) Migrate(ctx context.Context) error {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	sort.Strings(names)
+	err = s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrateLockKey)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_ms BIGINT NOT NULL)`); err != nil {
+			return err
+		}
+		for _, name := range names {
+			version := strings.TrimSuffix(strings.TrimPrefix(name, "migrations/"), ".sql")
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				continue
+			}
+			body, err := migrations.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			// Simple protocol: a migration is several statements.
+			if _, err := tx.Exec(ctx, string(body), pgx.QueryExecModeSimpleProtocol); err != nil {
+				return fmt.Errorf("%s: %w", version, err)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, applied_ms) VALUES ($1, $2)`, version, time.Now().UnixMilli()); err != nil {
+				return fmt.Errorf("%s: %w", version, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that a connection can be had and answers.
+func (s *Store) Ping(ctx context.Context) error {
+	err := s.conn(ctx, func(c *pgx.Conn) error { return c.Ping(ctx) })
+	if err != nil {
+		return fmt.Errorf("postgres: ping: %w", err)
+	}
+	return nil
+}
+
+// Close stops the listener and closes the connections.
+func (s *Store) Close() error {
+	s.lis.close()
+	s.pool.close()
+	return nil
+}
+
+// conn runs fn on a pooled connection.
+func (s *Store) conn(ctx context.Context, fn func(*pgx.Conn) error) error {
+	c, err := s.pool.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.pool.release(c)
+	return fn(c)
+}
+
+// tx runs fn in a transaction, committed when fn returns nil.
+func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return s.conn(ctx, func(c *pgx.Conn) error { return pgx.BeginFunc(ctx, c, fn) })
+}
+
+// exec runs one statement on a pooled connection.
+func (s *Store) exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	var tag pgconn.CommandTag
+	err := s.conn(ctx, func(c *pgx.Conn) error {
+		var err error
+		tag, err = c.Exec(ctx, sql, args...)
+		return err
+	})
+	return tag, err
+}
+
+// queryRow runs a one-row query and scans it with scan.
+func (s *Store) queryRow(ctx context.Context, scan func(pgx.Row) error, sql string, args ...any) error {
+	return s.conn(ctx, func(c *pgx.Conn) error { return scan(c.QueryRow(ctx, sql, args...)) })
+}
+
+// queryRows runs a query and calls each for every row.
+func queryRows(ctx context.Context, q querier, each func(pgx.Rows) error, sql string, args ...any) error {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (s *Store) queryRows(ctx context.Context, each func(pgx.Rows) error, sql string, args ...any) error {
+	return s.conn(ctx, func(c *pgx.Conn) error { return queryRows(ctx, c, each, sql, args...) })
+}
+
+// querier is what a pgx.Conn and a pgx.Tx share.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+func nullMS(t *time.Time) *int64 {
+	if t == nil {
+		return nil
+	}
+	v := t.UnixMilli()
+	return &v
+}
+
+func ptrMS(v *int64) *time.Time {
+	if v == nil {
+		return nil
+	}
+	t := fromMS(*v)
+	return &t
+}
+
+func notFound(err error, what string) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("postgres: %w", remind.NotFound(what))
+	}
+	return fmt.Errorf("postgres: %s: %w", what, err)
+}
+
+func mustAffect(tag pgconn.CommandTag, what string) error {
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("postgres: %w", remind.NotFound(what))
+	}
+	return nil
+}
+
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// ---- tenants and tokens
+
+const tenantCols = `id, name, display_name, avatar_url, tz, date_hour, created_ms`
+
+func scanTenant(row pgx.Row) (remind.Tenant, error) {
+	var t remind.Tenant
+	var created int64
+	err := row.Scan(&t.ID, &t.Name, &t.DisplayName, &t.AvatarURL, &t.TZ, &t.DateHour, &created)
+	t.CreatedAt = fromMS(created)
+	return t, err
+}
+
+func (s *Store) tenantWhere(ctx context.Context, what, sql string, arg any) (remind.Tenant, error) {
+	var t remind.Tenant
+	err := s.queryRow(ctx, func(row pgx.Row) error {
+		var err error
+		t, err = scanTenant(row)
+		return err
+	}, sql, arg)
+	if err != nil {
+		return remind.Tenant{}, notFound(err, what)
+	}
+	return t, nil
+}
+
+// CreateTenant inserts a tenant; a taken name is a conflict.
+func (s *Store) CreateTenant(ctx context.Context, t remind.Tenant) error {
+	_, err := s.exec(ctx, `INSERT INTO tenants (`+tenantCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		t.ID, t.Name, t.DisplayName, t.AvatarURL, t.TZ, t.DateHour, ms(t.CreatedAt))
+	if isUniqueViolation(err) {
+		return fmt.Errorf("postgres: tenant %q: %w", t.Name, &remind.Error{Code: remind.CodeConflict, Message: "tenant name taken"})
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: create tenant: %w", err)
+	}
+	return nil
+}
+
+// GetTenant returns a tenant by id.
+func (s *Store) GetTenant(ctx context.Context, id string) (remind.Tenant, error) {
+	return s.tenantWhere(ctx, "tenant", `SELECT `+tenantCols+` FROM tenants WHERE id = $1`, id)
+}
+
+// TenantByName returns a tenant by name.
+func (s *Store) TenantByName(ctx context.Context, name string) (remind.Tenant, error) {
+	return s.tenantWhere(ctx, "tenant", `SELECT `+tenantCols+` FROM tenants WHERE name = $1`, name)
+}
+
+// UpdateTenant replaces a tenant's settings.
+func (s *Store) UpdateTenant(ctx context.Context, t remind.Tenant) error {
+	tag, err := s.exec(ctx, `UPDATE tenants SET display_name = $1, avatar_url = $2, tz = $3, date_hour = $4 WHERE id = $5`,
+		t.DisplayName, t.AvatarURL, t.TZ, t.DateHour, t.ID)
+	if err != nil {
+		return fmt.Errorf("postgres: update tenant: %w", err)
+	}
+	return mustAffect(tag, "tenant")
+}
+
+// CreateToken records a token hash for a tenant.
+func (s *Store) CreateToken(ctx context.Context, tenantID, hash string, at time.Time) error {
+	if _, err := s.exec(ctx, `INSERT INTO tokens (hash, tenant_id, created_ms) VALUES ($1, $2, $3)`, hash, tenantID, ms(at)); err != nil {
+		return fmt.Errorf("postgres: create token: %w", err)
+	}
+	return nil
+}
+
+// TenantByToken returns the tenant owning a token hash.
+func (s *Store) TenantByToken(ctx context.Context, hash string) (remind.Tenant, error) {
+	return s.tenantWhere(ctx, "token", `SELECT t.id, t.name, t.display_name, t.avatar_url, t.tz, t.date_hour, t.created_ms
+		FROM tokens k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = $1`, hash)
+}
+
+// ---- reminders
+
+const reminderCols = `id, tenant_id, title, "desc", at_ms, rrule, tz, start_ms, defer_min, external_url, recipients, channels, status, next_fire_ms, fired_count, source, meta, created_ms, updated_ms`
+
+func scanReminder(row pgx.Row) (remind.Reminder, error) {
+	var r remind.Reminder
+	var at, next *int64
+	var start, created, updated int64
+	var recips, chans, meta []byte
+	var status string
+	err := row.Scan(&r.ID, &r.TenantID, &r.Title, &r.Desc, &at, &r.RRule, &r.TZ, &start, &r.DeferMin, &r.ExternalURL,
+		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated)
+	if err != nil {
+		return r, err
+	}
+	r.Time, r.NextFireAt = ptrMS(at), ptrMS(next)
+	r.Start, r.CreatedAt, r.UpdatedAt = fromMS(start), fromMS(created), fromMS(updated)
+	r.Status = remind.Status(status)
+	if err := decodeJSON(recips, &r.Recipients); err != nil {
+		return r, err
+	}
+	if err := decodeJSON(chans, &r.Channels); err != nil {
+		return r, err
+	}
+	return r, decodeJSON(meta, &r.Meta)
+}
+
+func decodeJSON(b []byte, v any) error {
+	if len(b) == 0 || string(b) == "null" {
+		return nil
+	}
+	return json.Unmarshal(b, v)
+}
+
+// encodeJSON returns v as JSON text, which pgx sends to a jsonb column as is.
+func encodeJSON(v any) string {
+	b, _ := json.Marshal(v) // slices and maps of strings: cannot fail
+	return string(b)
+}
+
+// CreateReminder inserts a reminder, honouring an idempotency key. Two
+// requests racing with one key serialise on the key's row: the second sees
+// the first's reminder (or its conflict) once the first commits.
+func (s *Store) CreateReminder(ctx context.Context, r remind.Reminder, idem *store.Idempotency) (remind.Reminder, bool, error) {
+	var replayed bool
+	var stored remind.Reminder
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		replayed, stored = false, remind.Reminder{}
+		if idem != nil {
+			done, err := claimIdempotency(ctx, tx, r, idem, &stored)
+			if err != nil || done {
+				replayed = done
+				return err
+			}
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO reminders (`+reminderCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+			r.ID, r.TenantID, r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL,
+			encodeJSON(r.Recipients), encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), r.FiredCount, r.Source,
+			encodeJSON(r.Meta), ms(r.CreatedAt), ms(r.UpdatedAt))
+		stored = r
+		return err
+	})
+	if err != nil {
+		return remind.Reminder{}, false, fmt.Errorf("postgres: create reminder: %w", err)
+	}
+	return stored, replayed, nil
+}
+
+// claimIdempotency ties idem's key to r. It returns true, with *stored set,
+// when the key replays an earlier create; a conflict when the key was used
+// with another body.
+func claimIdempotency(ctx context.Context, tx pgx.Tx, r remind.Reminder, idem *store.Idempotency, stored *remind.Reminder) (bool, error) {
+	for try := 0; ; try++ {
+		var hash, rid string
+		var created int64
+		err := tx.QueryRow(ctx, `SELECT body_hash, reminder_id, created_ms FROM idempotency WHERE tenant_id = $1 AND key = $2 FOR UPDATE`,
+			r.TenantID, idem.Key).Scan(&hash, &rid, &created)
+		switch {
+		case err == nil && created >= ms(idem.Since):
+			if hash != idem.BodyHash {
+				return false, &remind.Error{Code: remind.CodeConflict, Field: "Idempotency-Key", Message: "this key was used with another request body"}
+			}
+			got, err := scanReminder(tx.QueryRow(ctx, `SELECT `+reminderCols+` FROM reminders WHERE tenant_id = $1 AND id = $2`, r.TenantID, rid))
+			if err != nil {
+				return false, notFound(err, "reminder")
+			}
+			*stored = got
+			return true, nil
+		case err == nil: // expired: the key is free again
+			_, err := tx.Exec(ctx, `UPDATE idempotency SET body_hash = $1, reminder_id = $2, created_ms = $3 WHERE tenant_id = $4 AND key = $5`,
+				idem.BodyHash, r.ID, ms(r.CreatedAt), r.TenantID, idem.Key)
+			return false, err
+		case !errors.Is(err, pgx.ErrNoRows):
+			return false, err
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO idempotency (tenant_id, key, body_hash, reminder_id, created_ms) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (tenant_id, key) DO NOTHING`, r.TenantID, idem.Key, idem.BodyHash, r.ID, ms(r.CreatedAt))
+		if err != nil {
+			return false, err
+		}
+		if tag.RowsAffected() == 1 {
+			return false, nil
+		}
+		if try == 3 {
+			return false, errors.New("idempotency key: lost the race repeatedly")
+		}
+		// Another transaction inserted the key and committed: read it.
+	}
+}
+
+// GetReminder returns a reminder of a tenant.
+func (s *Store) GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error) {
+	var r remind.Reminder
+	err := s.queryRow(ctx, func(row pgx.Row) error {
+		var err error
+		r, err = scanReminder(row)
+		return err
+	}, `SELECT `+reminderCols+` FROM reminders WHERE tenant_id = $1 AND id = $2 AND deleted_ms IS NULL`, tenantID, id)
+	if err != nil {
+		return remind.Reminder{}, notFound(err, "reminder")
+	}
+	return r, nil
+}
+
+// ListReminders pages through a tenant's reminders in id (creation) order.
+func (s *Store) ListReminders(ctx context.Context, tenantID string, q store.ListQuery) ([]remind.Reminder, error) {
+	query := `SELECT ` + reminderCols + ` FROM reminders WHERE tenant_id = $1 AND deleted_ms IS NULL AND id > $2`
+	args := []any{tenantID, q.After}
+	if q.Status != "" {
+		query += ` AND status = $4`
+		args = append(args, store.PageLimit(q.Limit), string(q.Status))
+	} else {
+		args = append(args, store.PageLimit(q.Limit))
+	}
+	query += ` ORDER BY id LIMIT $3`
+	var out []remind.Reminder
+	err := s.queryRows(ctx, func(rows pgx.Rows) error {
+		r, err := scanReminder(rows)
+		out = append(out, r)
+		return err
+	}, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list reminders: %w", err)
+	}
+	return out, nil
+}
+
+// UpdateReminder replaces a reminder's mutable fields.
+func (s *Store) UpdateReminder(ctx context.Context, r remind.Reminder) error {
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE reminders SET title = $1, "desc" = $2, at_ms = $3, rrule = $4, tz = $5, start_ms = $6, defer_min = $7,
+			external_url = $8, recipients = $9, channels = $10, status = $11, next_fire_ms = $12, meta = $13, updated_ms = $14
+			WHERE tenant_id = $15 AND id = $16 AND deleted_ms IS NULL`,
+			r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL, encodeJSON(r.Recipients),
+			encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), encodeJSON(r.Meta), ms(r.UpdatedAt), r.TenantID, r.ID)
+		if err != nil {
+			return fmt.Errorf("postgres: update reminder: %w", err)
+		}
+		if err := mustAffect(tag, "reminder"); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
+			WHERE reminder_id = $2 AND state = 'pending' AND attempts = 0 AND due_ms > $1`, ms(r.UpdatedAt), r.ID)
+		if err != nil {
+			return fmt.Errorf("postgres: update reminder: %w", err)
+		}
+		return nil
+	})
+}
+
+// CancelReminder cancels a reminder and what it has pending.
+func (s *Store) CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error) {
+	var r remind.Reminder
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		r, err = scanReminder(tx.QueryRow(ctx, `UPDATE reminders SET status = 'cancelled', next_fire_ms = NULL, updated_ms = $1
+			WHERE tenant_id = $2 AND id = $3 AND deleted_ms IS NULL RETURNING `+reminderCols, ms(at), tenantID, id))
+		if err != nil {
+			return notFound(err, "reminder")
+		}
+		return cancelPending(ctx, tx, id, at)
+	})
+	if err != nil {
+		return remind.Reminder{}, err
+	}
+	return r, nil
+}
+
+func cancelPending(ctx context.Context, tx pgx.Tx, reminderID string, at time.Time) error {
+	_, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
+		WHERE reminder_id = $2 AND state = 'pending'`, ms(at), reminderID)
+	if err != nil {
+		return fmt.Errorf("postgres: cancel deliveries: %w", err)
+	}
+	return nil
+}
+
+// DeleteReminder hides a reminder and cancels what it has pending.
+func (s *Store) DeleteReminder(ctx context.Context, tenantID, id string, at time.Time) error {
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE reminders SET deleted_ms = $1, next_fire_ms = NULL,
+			status = CASE WHEN status = 'active' THEN 'cancelled' ELSE status END, updated_ms = $1
+			WHERE tenant_id = $2 AND id = $3 AND deleted_ms IS NULL`, ms(at), tenantID, id)
+		if err != nil {
+			return fmt.Errorf("postgres: delete reminder: %w", err)
+		}
+		if err := mustAffect(tag, "reminder"); err != nil {
+			return err
+		}
+		return cancelPending(ctx, tx, id, at)
+	})
+}
+
+// ---- recipients
+
+const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms`
+
+func scanRecipient(row pgx.Row) (remind.Recipient, error) {
+	var rc remind.Recipient
+	var created, updated int64
+	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &rc.Muted, &created, &updated)
+	rc.CreatedAt, rc.UpdatedAt = fromMS(created), fromMS(updated)
+	return rc, err
+}
+
+// PutRecipient creates or replaces a recipient; CreatedAt of an existing one is kept.
+func (s *Store) PutRecipient(ctx context.Context, rc remind.Recipient) (remind.Recipient, error) {
+	var out remind.Recipient
+	err := s.queryRow(ctx, func(row pgx.Row) error {
+		var err error
+		out, err = scanRecipient(row)
+		return err
+	}, `INSERT INTO recipients (`+recipientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (tenant_id, uid) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
+		wechat_openid = excluded.wechat_openid, webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,
+		muted = excluded.muted, updated_ms = excluded.updated_ms
+		RETURNING `+recipientCols,
+		rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, rc.Muted, ms(rc.CreatedAt), ms(rc.UpdatedAt))
+	if err != nil {
+		return remind.Recipient{}, fmt.Errorf("postgres: put recipient: %w", err)
+	}
+	return out, nil
+}
+
+// GetRecipient returns a recipient.
+func (s *Store) GetRecipient(ctx context.Context, tenantID, uid string) (remind.Recipient, error) {
+	var rc remind.Recipient
+	err := s.queryRow(ctx, func(row pgx.Row) error {
+		var err error
+		rc, err = scanRecipient(row)
+		return err
+	}, `SELECT `+recipientCols+` FROM recipients WHERE tenant_id = $1 AND uid = $2`, tenantID, uid)
+	if err != nil {
+		return remind.Recipient{}, notFound(err, "recipient")
+	}
+	return rc, nil
+}
+
+// DeleteRecipient removes a recipient.
+func (s *Store) DeleteRecipient(ctx context.Context, tenantID, uid string) error {
+	tag, err := s.exec(ctx, `DELETE FROM recipients WHERE tenant_id = $1 AND uid = $2`, tenantID, uid)
+	if err != nil {
+		return fmt.Errorf("postgres: delete recipient: %w", err)
+	}
+	return mustAffect(tag, "recipient")
+}
+
+// ---- webhooks
+
+const webhookCols = `id, tenant_id, url, secret, disabled, created_ms`
+
+func scanWebhook(row pgx.Row) (remind.Webhook, error) {
+	var w remind.Webhook
+	var created int64
+	err := row.Scan(&w.ID, &w.TenantID, &w.URL, &w.Secret, &w.Disabled, &created)
+	w.CreatedAt = fromMS(created)
+	return w, err
+}
+
+// CreateWebhook inserts a tenant webhook.
+func (s *Store) CreateWebhook(ctx context.Context, w remind.Webhook) error {
+	if _, err := s.exec(ctx, `INSERT INTO webhooks (`+webhookCols+`) VALUES ($1, $2, $3, $4, $5, $6)`,
+		w.ID, w.TenantID, w.URL, w.Secret, w.Disabled, ms(w.CreatedAt)); err != nil {
+		return fmt.Errorf("postgres: create webhook: %w", err)
+	}
+	return nil
+}
+
+// ListWebhooks returns a tenant's webhooks.
+func (s *Store) ListWebhooks(ctx context.Context, tenantID string) ([]remind.Webhook, error) {
+	var out []remind.Webhook
+	err := s.queryRows(ctx, func(rows pgx.Rows) error {
+		w, err := scanWebhook(rows)
+		out = append(out, w)
+		return err
+	}, `SELECT `+webhookCols+` FROM webhooks WHERE tenant_id = $1 ORDER BY id`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list webhooks: %w", err)
+	}
+	return out, nil
+}
+
+// GetWebhook returns one webhook.
+func (s *Store) GetWebhook(ctx context.Context, tenantID, id string) (remind.Webhook, error) {
+	var w remind.Webhook
+	err := s.queryRow(ctx, func(row pgx.Row) error {
+		var err error
+		w, err = scanWebhook(row)
+		return err
+	}, `SELECT `+webhookCols+` FROM webhooks WHERE tenant_id = $1 AND id = $2`, tenantID, id)
+	if err != nil {
+		return remind.Webhook{}, notFound(err, "webhook")
+	}
+	return w, nil
+}
+
+// DeleteWebhook removes a webhook.
+func (s *Store) DeleteWebhook(ctx context.Context, tenantID, id string) error {
+	tag, err := s.exec(ctx, `DELETE FROM webhooks WHERE tenant_id = $1 AND id = $2`, tenantID, id)
+	if err != nil {
+		return fmt.Errorf("postgres: delete webhook: %w", err)
+	}
+	return mustAffect(tag, "webhook")
+}
+
+// DisableWebhook stops deliveries to a webhook.
+func (s *Store) DisableWebhook(ctx context.Context, tenantID, id string) error {
+	tag, err := s.exec(ctx, `UPDATE webhooks SET disabled = TRUE WHERE tenant_id = $1 AND id = $2`, tenantID, id)
+	if err != nil {
+		return fmt.Errorf("postgres: disable webhook: %w", err)
+	}
+	return mustAffect(tag, "webhook")
+}
