@@ -116,35 +116,35 @@ func (s *scanner) weekdayList(i int) (uint8, int) {
 }
 
 func enRecur(s *scanner, i int, e *expr) int {
-	if !s.en || !isLetter(s.at(i)) || e.freq != "" {
+	if !s.en || !isLetter(s.at(i)) || e.freq != fNone {
 		// "of every month" after a day is the one thing allowed later
-		if !s.en || e.freq != "" || e.day == 0 || e.month != 0 {
+		if !s.en || e.freq != fNone || e.day == 0 || e.month != 0 {
 			return -1
 		}
 	}
-	if j, _ := s.words(i, "of every month", "of each month", "every month", "each month", "of the month", "a month", "monthly"); j >= 0 && e.day != 0 && e.month == 0 && e.freq == "" {
-		e.freq = "MONTHLY"
+	if j, _ := s.words(i, "of every month", "of each month", "every month", "each month", "of the month", "a month", "monthly"); j >= 0 && e.day != 0 && e.month == 0 && e.freq == fNone {
+		e.freq = fMonthly
 		return j
 	}
-	if e.freq != "" {
+	if e.freq != fNone {
 		return -1
 	}
 	if j, k := s.words(i, "daily", "everyday", "weekly", "monthly", "yearly", "annually", "hourly", "nightly", "weeknights", "on weekdays", "weekdays", "every single day"); j >= 0 {
 		switch k {
 		case 0, 1, 11:
-			e.freq = "DAILY"
+			e.freq = fDaily
 		case 2:
-			e.freq = "WEEKLY"
+			e.freq = fWeekly
 		case 3:
-			e.freq = "MONTHLY"
+			e.freq = fMonthly
 		case 4, 5:
-			e.freq = "YEARLY"
+			e.freq = fYearly
 		case 6:
-			e.freq = "HOURLY"
+			e.freq = fHourly
 		case 7:
-			e.freq, e.part = "DAILY", partNight
+			e.freq, e.part = fDaily, partNight
 		case 8, 9, 10:
-			e.freq, e.byday = "WEEKLY", 0x1f
+			e.freq, e.byday = fWeekly, 0x1f
 			if k == 8 {
 				e.part = partNight
 			}
@@ -158,12 +158,12 @@ func enRecur(s *scanner, i int, e *expr) int {
 		// on mondays / on weekdays
 		k = s.sp(k)
 		if k2, ki := s.words(k, enWeekdays[18:]...); k2 >= 0 {
-			e.freq, e.byday = "WEEKLY", 1<<(enWeekdayNum[18+ki]-1)
+			e.freq, e.byday = fWeekly, 1<<(enWeekdayNum[18+ki]-1)
 			return k2
 		}
 		return -1
 	} else if k2, ki := s.words(i, enWeekdays[18:]...); k2 >= 0 && e.comps == 0 {
-		e.freq, e.byday = "WEEKLY", 1<<(enWeekdayNum[18+ki]-1)
+		e.freq, e.byday = fWeekly, 1<<(enWeekdayNum[18+ki]-1)
 		return k2
 	} else {
 		return -1
@@ -171,51 +171,51 @@ func enRecur(s *scanner, i int, e *expr) int {
 	if k, ki := s.words(j, "day", "morning", "night", "evening", "afternoon", "weekday", "weekdays", "workday", "working day", "business day", "weekend", "week", "month", "year", "hour", "minute", "other day", "other week", "other month", "other year", "half hour", "half an hour", "second day", "fortnight"); k >= 0 {
 		switch ki {
 		case 0:
-			e.freq = "DAILY"
+			e.freq = fDaily
 		case 1:
-			e.freq, e.part = "DAILY", partMorning
+			e.freq, e.part = fDaily, partMorning
 		case 2:
-			e.freq, e.part = "DAILY", partNight
+			e.freq, e.part = fDaily, partNight
 		case 3:
-			e.freq, e.part = "DAILY", partEvening
+			e.freq, e.part = fDaily, partEvening
 		case 4:
-			e.freq, e.part = "DAILY", partAfternoon
+			e.freq, e.part = fDaily, partAfternoon
 		case 5, 6:
-			e.freq, e.byday = "WEEKLY", 0x1f
+			e.freq, e.byday = fWeekly, 0x1f
 		case 7, 8, 9:
-			e.freq, e.workday = "DAILY", true
+			e.freq, e.workday = fDaily, true
 		case 10:
-			e.freq, e.byday = "WEEKLY", 1<<5|1<<6
+			e.freq, e.byday = fWeekly, 1<<5|1<<6
 		case 11:
-			e.freq = "WEEKLY"
+			e.freq = fWeekly
 		case 12:
-			e.freq = "MONTHLY"
+			e.freq = fMonthly
 		case 13:
-			e.freq = "YEARLY"
+			e.freq = fYearly
 		case 14:
-			e.freq = "HOURLY"
+			e.freq = fHourly
 		case 15:
-			e.freq = "MINUTELY"
+			e.freq = fMinutely
 		case 16, 21:
-			e.freq, e.interval = "DAILY", 2
+			e.freq, e.interval = fDaily, 2
 		case 17, 22:
-			e.freq, e.interval = "WEEKLY", 2
+			e.freq, e.interval = fWeekly, 2
 		case 18:
-			e.freq, e.interval = "MONTHLY", 2
+			e.freq, e.interval = fMonthly, 2
 		case 19:
-			e.freq, e.interval = "YEARLY", 2
+			e.freq, e.interval = fYearly, 2
 		case 20:
-			e.freq, e.interval = "MINUTELY", 30
+			e.freq, e.interval = fMinutely, 30
 		}
 		return k
 	}
 	if bits, k := s.weekdayList(j); k >= 0 {
-		e.freq, e.byday = "WEEKLY", bits
+		e.freq, e.byday = fWeekly, bits
 		return k
 	}
 	if m, k := s.monthAt(j); k >= 0 {
 		// every March 12
-		e.freq = "YEARLY"
+		e.freq = fYearly
 		if d, k2, _ := s.ordinalAt(s.sp(k)); k2 >= 0 && d >= 1 && d <= 31 {
 			e.month, e.day = m, d
 			return k2
@@ -224,7 +224,7 @@ func enRecur(s *scanner, i int, e *expr) int {
 	}
 	if d, k, suf := s.ordinalAt(j); k >= 0 && suf && d >= 1 && d <= 31 {
 		// every 15th (of the month)
-		e.freq, e.day = "MONTHLY", d
+		e.freq, e.day = fMonthly, d
 		k = opt(k, s.spw(k, "of the month"))
 		k = opt(k, s.spw(k, "of each month"))
 		return k
@@ -238,8 +238,8 @@ func enRecur(s *scanner, i int, e *expr) int {
 	if u < 0 || n <= 0 || n > 1000 {
 		return -1
 	}
-	e.freq = [...]string{"DAILY", "DAILY", "HOURLY", "HOURLY", "HOURLY", "HOURLY", "HOURLY", "MINUTELY", "MINUTELY", "MINUTELY", "MINUTELY",
-		"WEEKLY", "WEEKLY", "MONTHLY", "MONTHLY", "YEARLY", "YEARLY"}[ui]
+	e.freq = [...]freq{fDaily, fDaily, fHourly, fHourly, fHourly, fHourly, fHourly, fMinutely, fMinutely, fMinutely, fMinutely,
+		fWeekly, fWeekly, fMonthly, fMonthly, fYearly, fYearly}[ui]
 	e.interval = n
 	return u
 }
@@ -281,10 +281,10 @@ func enRelPeriod(s *scanner, i int, e *expr) int {
 		}
 		e.day = -1
 		if k >= 6 {
-			if e.freq != "" {
+			if e.freq != fNone {
 				return -1
 			}
-			e.freq = "MONTHLY"
+			e.freq = fMonthly
 		}
 		return j
 	}
@@ -422,7 +422,7 @@ func enDate(s *scanner, i int, e *expr) int {
 			}
 			return k3
 		}
-		if suf && (j != i || e.freq == "MONTHLY" || s.spw(k, "of") >= 0) {
+		if suf && (j != i || e.freq == fMonthly || s.spw(k, "of") >= 0) {
 			// the 25th / on the 5th
 			e.day = d
 			return k

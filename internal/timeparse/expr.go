@@ -16,6 +16,23 @@ const (
 	partMidnight       // 半夜, 深夜, midnight
 )
 
+// freq is an RRULE FREQ value; fNone for a one-off.
+type freq uint8
+
+const (
+	fNone freq = iota
+	fMinutely
+	fHourly
+	fDaily
+	fWeekly
+	fMonthly
+	fYearly
+)
+
+func (f freq) String() string {
+	return [...]string{"", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"}[f]
+}
+
 // expr is one time expression as its components filled it in. The zero
 // value is empty; a component only sets fields nobody set before.
 type expr struct {
@@ -55,7 +72,7 @@ type expr struct {
 	hasDur    bool
 
 	// recurrence
-	freq     string // DAILY, WEEKLY, MONTHLY, YEARLY, HOURLY, MINUTELY
+	freq     freq
 	interval int
 	byday    uint8 // bit d-1 for weekday d
 	workday  bool
@@ -76,6 +93,10 @@ func (s *scanner) find() (best expr, start, end int, ok bool) {
 	bestComps, bestLen := 0, 0
 	for i := 0; i < len(s.r); {
 		if isLetter(s.r[i]) && isLetter(s.at(i-1)) || isDigit(s.r[i]) && isDigit(s.at(i-1)) {
+			i++
+			continue
+		}
+		if !s.canStart(i) {
 			i++
 			continue
 		}
@@ -111,25 +132,27 @@ func valid(e *expr) bool {
 // into e; it returns the end of the last one (i when there is none).
 func (s *scanner) chain(i int, e *expr) int {
 	j := i
+	t, bestE := &s.tmp, &s.best // scratch space: no allocation per try
 	for e.comps < 12 {
 		k := j
 		if e.comps > 0 {
 			k = s.connector(j)
 		}
+		if !s.canStart(k) {
+			break
+		}
 		bestEnd := -1
-		var bestE expr
-		ms := matchers
-		for _, m := range ms {
-			t := *e
-			if end := m(s, k, &t); end > k && end > bestEnd && valid(&t) {
-				bestEnd, bestE = end, t
+		for _, m := range matchers {
+			*t = *e
+			if end := m(s, k, t); end > k && end > bestEnd && valid(t) {
+				bestEnd, *bestE = end, *t
 			}
 		}
 		if bestEnd < 0 {
 			break
 		}
 		bestE.comps++
-		*e = bestE
+		*e = *bestE
 		j = bestEnd
 	}
 	return j
@@ -148,4 +171,32 @@ var matchers = []matcher{
 	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange,
 	clockColon, numericDate,
 	enRecur, enRelDay, enRelPeriod, enWeekday, enDate, enFestival, enPart, enClock, enDuration, enRange,
+}
+
+// canStart reports whether any component may begin at i: a cheap filter
+// that keeps the matchers away from most of a long text.
+func (s *scanner) canStart(i int) bool {
+	c := s.at(i)
+	switch {
+	case c == 0:
+		return false
+	case c < 0x80:
+		return isDigit(c) || isLetter(c) || c == '@' || c == '-' || c == '~'
+	case c >= 0x4e00 && c <= 0x9fff || c == '〇':
+		return s.zh && zhStart(c)
+	}
+	return false
+}
+
+// zhStart lists the first characters of every Chinese component.
+func zhStart(c rune) bool {
+	switch c {
+	case '今', '明', '后', '大', '昨', '前', '次', '翌', '当', '每', '工', '天', '隔', '下', '这', '本', '上', '周', '星', '礼', '週', '禮',
+		'月', '年', '去', '最', '农', '阴', '旧', '農', '陰', '正', '冬', '腊', '臘', '初', '凌', '早', '清', '一', '中', '晌', '午',
+		'傍', '黄', '晚', '夜', '半', '深', '零', '〇', '二', '两', '兩', '三', '四', '五', '六', '七', '八', '九', '十', '廿', '卅',
+		'差', '过', '再', '元', '春', '除', '龙', '端', '重', '小', '国', '圣', '平', '情', '妇', '植', '愚', '劳', '青', '儿', '建',
+		'教', '万', '母', '父', '感', '到', '至', '新', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖', '拾':
+		return true
+	}
+	return false
 }

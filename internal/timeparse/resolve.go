@@ -16,7 +16,7 @@ type resolver struct {
 }
 
 func (r *resolver) resolve(e *expr) (Schedule, error) {
-	if e.freq != "" {
+	if e.freq != fNone {
 		return r.resolveRecur(e)
 	}
 	return r.resolveOnce(e)
@@ -399,8 +399,37 @@ func (r *resolver) lunarDate(y, m, d int) (civil, error) {
 }
 
 func (r *resolver) festivalDate(f *festivalName, today civil, e *expr) (civil, bool) {
+	explicit := e.year != 0 || e.hasYearOff
+	if f.lunarM != 0 && !explicit {
+		// One conversion each way instead of NextFestival's search: tyme4go
+		// is slow, and festivals are common in reminders.
+		l, err := calendar.ToLunar(calendar.NewDate(today.y, time.Month(today.m), today.d))
+		if err == nil {
+			d := f.lunarD
+			if d == -1 {
+				d = 31
+			}
+			ly := l.Year
+			if f.lunarM < l.Month || f.lunarM == l.Month && (d < l.Day || l.Leap) {
+				ly++
+			}
+			for k := 0; k < 2; k++ {
+				c, err := r.lunarDate(ly+k, f.lunarM, f.lunarD)
+				if err == nil && !c.before(today) {
+					return c, true
+				}
+			}
+		}
+	}
+	if f.solarM != 0 && !explicit {
+		c := civil{today.y, f.solarM, f.solarD}
+		if c.before(today) {
+			c.y++
+		}
+		return c, true
+	}
 	if f.calendar != "" {
-		if e.year != 0 || e.hasYearOff {
+		if explicit {
 			y := e.year
 			if y == 0 {
 				y = today.y + e.yearOff
@@ -488,25 +517,25 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 		default:
 			return Schedule{}, ErrNoTime // 每年清明: a solar term, no RRULE says it
 		}
-		if e.freq != "YEARLY" {
+		if e.freq != fYearly {
 			return Schedule{}, ErrNoTime
 		}
 	}
 	if lunar {
-		if e.freq != "YEARLY" && e.freq != "MONTHLY" {
+		if e.freq != fYearly && e.freq != fMonthly {
 			return Schedule{}, ErrNoTime
 		}
 		add(true, "RSCALE=CHINESE")
 	}
-	add(true, "FREQ="+e.freq)
+	add(true, "FREQ="+e.freq.String())
 	interval := e.interval
 	switch e.freq {
-	case "HOURLY", "MINUTELY":
+	case fHourly, fMinutely:
 		if interval < 1 {
 			interval = 1
 		}
 		step := time.Duration(interval) * time.Hour
-		if e.freq == "MINUTELY" {
+		if e.freq == fMinutely {
 			step = time.Duration(interval) * time.Minute
 		}
 		if interval > 1 {
@@ -520,8 +549,8 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 			}
 		}
 		return r.expand(strings.Join(rule, ";"), first, GrainMinute, first.Add(-time.Second))
-	case "DAILY":
-	case "WEEKLY":
+	case fDaily:
+	case fWeekly:
 		bits := e.byday
 		if bits == 0 && e.weekday != 0 {
 			bits = 1 << (e.weekday - 1)
@@ -531,7 +560,7 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 		} else {
 			add(false, "BYDAY="+bydayNames[today.isoWeekday()-1])
 		}
-	case "MONTHLY":
+	case fMonthly:
 		if day != 0 {
 			if lunar && day > 0 && month != 0 {
 				return Schedule{}, ErrNoTime
@@ -540,7 +569,7 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 		} else {
 			add(false, "BYMONTHDAY="+strconv.Itoa(today.d))
 		}
-	case "YEARLY":
+	case fYearly:
 		switch {
 		case month != 0 && day != 0:
 			add(true, "BYMONTH="+strconv.Itoa(month))
@@ -562,6 +591,19 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 	start := today.addDays(-1).at(h, m, r.loc)
 	if h >= 24 {
 		start = today.addDays(-2).at(h, m, r.loc)
+	}
+	if interval <= 1 && len(rule) == len(probe) {
+		// Nothing left to the anchor: the rule from yesterday gives the same
+		// occurrences as the rule from its first one.
+		rr := strings.Join(rule, ";")
+		next, err := nextN(rr, start, now, 3)
+		if err != nil {
+			return Schedule{}, fmt.Errorf("timeparse: rule %q: %w", rr, err)
+		}
+		if len(next) == 0 {
+			return Schedule{}, ErrNoTime
+		}
+		return Schedule{Time: next[0], Grain: g, RRule: rr, Next: next}, nil
 	}
 	first, err := firstAfter(strings.Join(probe, ";"), start, now)
 	if err != nil {

@@ -15,6 +15,8 @@ type scanner struct {
 	off []int // byte offset in the original text of each rune; off[len(r)] = end
 	zh  bool
 	en  bool
+
+	tmp, best expr // scratch for chain
 }
 
 func newScanner(text string, lang string) *scanner {

@@ -84,21 +84,21 @@ func zhRecur(s *scanner, i int, e *expr) int {
 		return -1
 	}
 	if j, _ := s.lits(i, "每个工作日", "每一个工作日", "每工作日", "工作日", "每逢工作日", "工作日的"); j >= 0 {
-		if e.freq != "" {
+		if e.freq != fNone {
 			return -1
 		}
-		e.freq, e.workday = "DAILY", true
+		e.freq, e.workday = fDaily, true
 		j = opt(j, s.lits1(j, "每天", "每日"))
 		return j
 	}
 	if j, k := s.lits(i, "每天", "每日", "天天", "每一天", "每晚", "每夜", "每早", "每个晚上", "每天晚上", "每天早上"); j >= 0 {
-		if e.freq == "DAILY" && e.workday {
+		if e.freq == fDaily && e.workday {
 			return j
 		}
-		if e.freq != "" {
+		if e.freq != fNone {
 			return -1
 		}
-		e.freq = "DAILY"
+		e.freq = fDaily
 		switch k {
 		case 4, 5, 7, 8:
 			e.part = partNight
@@ -107,11 +107,11 @@ func zhRecur(s *scanner, i int, e *expr) int {
 		}
 		return j
 	}
-	if j, _ := s.lits(i, "隔天", "隔日"); j >= 0 && e.freq == "" {
-		e.freq, e.interval = "DAILY", 2
+	if j, _ := s.lits(i, "隔天", "隔日"); j >= 0 && e.freq == fNone {
+		e.freq, e.interval = fDaily, 2
 		return j
 	}
-	if e.freq != "" {
+	if e.freq != fNone {
 		return -1
 	}
 	j := s.lit(i, "每")
@@ -126,7 +126,7 @@ func zhRecur(s *scanner, i int, e *expr) int {
 	}
 	j0 := opt(j, s.lit(j, "个"))
 	if k := s.zhWeekWord(j0); k >= 0 && !gap {
-		e.freq = "WEEKLY"
+		e.freq = fWeekly
 		if bits, k2 := s.zhWeekdayList(k); bits != 0 {
 			e.byday = bits
 			return k2
@@ -134,7 +134,7 @@ func zhRecur(s *scanner, i int, e *expr) int {
 		return k
 	}
 	if k := s.lit(j0, "月"); k >= 0 && !gap {
-		e.freq = "MONTHLY"
+		e.freq = fMonthly
 		if k2, _ := s.lits(k, "最后一天", "月底", "底", "末", "的最后一天", "月末"); k2 >= 0 {
 			e.day = -1
 			return k2
@@ -142,7 +142,7 @@ func zhRecur(s *scanner, i int, e *expr) int {
 		return k
 	}
 	if k := s.lit(j0, "年"); k >= 0 && !gap {
-		e.freq = "YEARLY"
+		e.freq = fYearly
 		return k
 	}
 	// 每N单位 / 每隔N单位 / 每半小时
@@ -159,7 +159,7 @@ func zhRecur(s *scanner, i int, e *expr) int {
 		if k2 := s.lit(k, "半"); k2 >= 0 {
 			// 每一个半小时: ninety minutes
 			if k3, _ := s.lits(k2, "小时", "钟头"); k3 >= 0 && n > 0 {
-				e.freq, e.interval = "MINUTELY", n*60+30
+				e.freq, e.interval = fMinutely, n*60+30
 				return k3
 			}
 		}
@@ -170,22 +170,22 @@ func zhRecur(s *scanner, i int, e *expr) int {
 	}
 	switch ui {
 	case 0, 1:
-		e.freq = "DAILY"
+		e.freq = fDaily
 	case 2, 3:
-		e.freq = "HOURLY"
+		e.freq = fHourly
 		if half {
-			e.freq, n = "MINUTELY", 30
+			e.freq, n = fMinutely, 30
 		}
 	case 4, 5:
-		e.freq = "MINUTELY"
+		e.freq = fMinutely
 	case 6, 7, 8:
-		e.freq = "WEEKLY"
+		e.freq = fWeekly
 	case 9:
-		e.freq = "MONTHLY"
+		e.freq = fMonthly
 	case 10:
-		e.freq = "YEARLY"
+		e.freq = fYearly
 	}
-	if half && e.freq != "MINUTELY" {
+	if half && e.freq != fMinutely {
 		return -1
 	}
 	if gap && n == 1 && (ui <= 1 || ui >= 6) {
@@ -277,7 +277,7 @@ func zhRelPeriod(s *scanner, i int, e *expr) int {
 // zhLastDay reads 最后一天 after a month (每个月最后一天).
 func (s *scanner) zhLastDay(i int, e *expr) int {
 	j := s.lits1(i, "最后一天", "的最后一天")
-	if j < 0 || e.day != 0 || !(e.freq == "MONTHLY" || e.month != 0 || e.hasMonthOff) {
+	if j < 0 || e.day != 0 || !(e.freq == fMonthly || e.month != 0 || e.hasMonthOff) {
 		return -1
 	}
 	e.day = -1
