@@ -584,6 +584,9 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 			add(false, "BYMONTHDAY="+strconv.Itoa(today.d))
 		}
 	}
+	if lunar && day == 30 {
+		add(true, "SKIP=BACKWARD") // a 三十 birthday in a 29-day month: the 29th
+	}
 	if e.workday {
 		add(true, "X-WORKDAY=CN")
 	}
