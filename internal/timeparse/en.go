@@ -16,7 +16,11 @@ func (s *scanner) weekdayAt(i int, loose bool) (int, int) {
 		return 0, -1
 	}
 	if !loose && (k == 12 || k == 13 || k == 9) {
-		return 0, -1
+		// sat, sun, wed are words too: only before a time or at the end
+		n := s.sp(j)
+		if !(n >= len(s.r) || isDigit(s.at(n)) || s.at(n) == ',' || s.words1(n, "at", "morning", "afternoon", "evening", "night", "noon", "next", "this") >= 0) {
+			return 0, -1
+		}
 	}
 	j = opt(j, s.lit(j, "."))
 	return enWeekdayNum[k], j
@@ -129,8 +133,12 @@ func enRecur(s *scanner, i int, e *expr) int {
 	if e.freq != fNone {
 		return -1
 	}
-	if j, k := s.words(i, "daily", "everyday", "weekly", "monthly", "yearly", "annually", "hourly", "nightly", "weeknights", "on weekdays", "weekdays", "every single day"); j >= 0 {
+	if j, k := s.words(i, "daily", "everyday", "weekly", "monthly", "yearly", "annually", "hourly", "nightly", "weeknights", "on weekdays", "weekdays", "every single day", "quarterly", "every quarter", "biweekly", "fortnightly"); j >= 0 {
 		switch k {
+		case 12, 13:
+			e.freq, e.interval = fMonthly, 3
+		case 14, 15:
+			e.freq, e.interval = fWeekly, 2
 		case 0, 1, 11:
 			e.freq = fDaily
 		case 2:
@@ -544,6 +552,9 @@ func (s *scanner) enClockAt(i int) (h, m int, ap byte, at bool, j int) {
 	}
 	if at && !isLetter(s.at(k2)) && s.at(k2) != '/' && s.at(k2) != '-' && s.at(k2) != '%' && s.at(k2) != '.' {
 		return v, 0, 0, true, k2
+	}
+	if v >= 1 && v <= 12 && s.words1(s.sp(k2), "in the morning", "in the afternoon", "in the evening", "at night", "tonight", "this morning", "this afternoon", "this evening", "tomorrow morning", "tomorrow evening", "tomorrow night", "tomorrow afternoon") >= 0 {
+		return v, 0, 0, true, k2 // 8 in the evening: the part follows
 	}
 	return 0, 0, 0, false, -1
 }

@@ -254,6 +254,8 @@ func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
 		if e.monthOff == 0 {
 			date = today
 		}
+	case e.hasYearOff && e.hasDayOff:
+		date = civil{today.y + e.yearOff, today.m, today.d + e.dayOff}.norm() // 明年的今天
 	case e.hasYearOff:
 		date = civil{today.y + e.yearOff, 1, 1}
 		dateGrain = GrainYear

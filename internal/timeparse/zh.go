@@ -80,7 +80,7 @@ func (s *scanner) zhWeekdayList(i int) (uint8, int) {
 }
 
 func zhRecur(s *scanner, i int, e *expr) int {
-	if !s.zh || s.at(i) != '每' && s.at(i) != '工' && s.at(i) != '天' && s.at(i) != '隔' {
+	if !s.zh || s.at(i) != '每' && s.at(i) != '工' && s.at(i) != '天' && s.at(i) != '隔' && s.zhWeekWord(i) < 0 {
 		return -1
 	}
 	if j, _ := s.lits(i, "每个工作日", "每一个工作日", "每工作日", "工作日", "每逢工作日", "工作日的"); j >= 0 {
@@ -106,6 +106,18 @@ func zhRecur(s *scanner, i int, e *expr) int {
 			e.part = partMorning
 		}
 		return j
+	}
+	if j := s.lits1(i, "每季度", "每个季度", "每一季度"); j >= 0 && e.freq == fNone {
+		e.freq, e.interval = fMonthly, 3
+		return j
+	}
+	if w := s.zhWeekWord(i); w >= 0 && e.freq == fNone && e.weekday == 0 {
+		// 星期一到星期五(每天): a weekday range repeats weekly
+		if bits, k := s.zhWeekdayList(w); bits != 0 && bits&(bits-1) != 0 && (s.at(w+1) == '到' || s.at(w+1) == '至') {
+			e.freq, e.byday = fWeekly, bits
+			k2 := opt(k, s.lit(k, "的"))
+			return opt(k, s.lits1(k2, "每天", "每日"))
+		}
 	}
 	if j, _ := s.lits(i, "隔天", "隔日"); j >= 0 && e.freq == fNone {
 		e.freq, e.interval = fDaily, 2
@@ -241,6 +253,10 @@ func zhRelPeriod(s *scanner, i int, e *expr) int {
 			e.month, e.day = 12, 31
 			return k2
 		}
+		return j
+	}
+	if j := s.lits1(i, "年底", "年末"); j >= 0 && e.month == 0 && e.day == 0 && e.freq == fNone {
+		e.month, e.day = 12, 31
 		return j
 	}
 	j, k := s.lits(i, "下个月", "下月", "下下个月", "这个月", "本月", "这月", "上个月", "上月", "当月")
@@ -492,6 +508,9 @@ func (s *scanner) zhClockAt(i int) (h, m, j int) {
 	k, _ := s.lits(j, "点钟", "点", "时", "點")
 	if k < 0 {
 		return 0, 0, -1
+	}
+	if s.r[i] == '一' && j == i+1 && (s.at(k) == '点' || s.at(k) == '儿') {
+		return 0, 0, -1 // 一点点, 一点儿: a little
 	}
 	if s.r[i] == '一' && j == i+1 {
 		switch s.at(i - 1) {
