@@ -197,4 +197,3 @@ func event(t *testing.T, c hookCall) map[string]any {
 	}
 	return ev.Data
 }
-
