@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -271,9 +272,13 @@ func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) er
 	if len(results) == 0 {
 		return nil
 	}
+	// Rows are locked in id order, as cancelPending does, so the two cannot
+	// deadlock; the stable sort keeps several results for one id in order.
+	sorted := slices.Clone(results)
+	slices.SortStableFunc(sorted, func(a, b store.Result) int { return strings.Compare(a.Delivery.ID, b.Delivery.ID) })
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
-		for _, r := range results {
+		for _, r := range sorted {
 			d, a := r.Delivery, r.Attempt
 			b.Queue(`UPDATE deliveries SET state = $1, attempts = $2, next_attempt_ms = $3, last_error = $4, updated_ms = $5, finished_ms = $6
 				WHERE id = $7 AND state = 'pending'`,

@@ -507,9 +507,11 @@ func (s *Store) CancelReminder(ctx context.Context, tenantID, id string, at time
 	return r, nil
 }
 
+// cancelPending cancels a reminder's pending deliveries. It locks them in id
+// order, as FinishDeliveries does, so the two cannot deadlock.
 func cancelPending(ctx context.Context, tx pgx.Tx, reminderID string, at time.Time) error {
 	_, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
-		WHERE reminder_id = $2 AND state = 'pending'`, ms(at), reminderID)
+		WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND state = 'pending' ORDER BY id FOR UPDATE)`, ms(at), reminderID)
 	if err != nil {
 		return fmt.Errorf("postgres: cancel deliveries: %w", err)
 	}
