@@ -3,6 +3,36 @@
 // lunar dates, intervals and recurrences (as RRULEs for package recur).
 //
 // It is pure: the present, the zone and the language are arguments.
+//
+// How it works: a scanner folds the text (ASCII case, full-width digits),
+// then at each place where a component may start it chains components —
+// 明天 | 下午 | 三点一刻, or every | Monday and Wednesday | at 10 — each a
+// small matcher that fills fields of one expression and refuses to overwrite
+// a field another set. The expression with most components (then the
+// longest) wins, and a resolver turns it into instants: recurrences become
+// RRULEs whose occurrences come from package recur, festivals and lunar
+// dates come from package calendar.
+//
+// Choices where the text does not say:
+//   - Reminders look forward. A passed time of day means tomorrow's; a
+//     passed date without a year means next year's; 周五 said on a Friday
+//     with no time means next Friday; 这周五 said on Sunday means the coming one.
+//   - An hour from 1 to 12 without 上午/下午/am/pm is the next one of h and
+//     h+12 today (三点 at 14:40 is 15:00); on another day, or repeating,
+//     1-6 are afternoon hours and 7-12 morning ones (明天3点 is 15:00).
+//   - 晚上12点 / 半夜 hours belong to the next date (今晚12点 is tomorrow 00:00).
+//   - Date-only phrases fire at Options.DateHour:DateMinute with grain day;
+//     a part of day alone (明天下午) fires at a representative hour (下午 15,
+//     晚上 20 …) with grain hour.
+//   - 下周X and "next X" are X of the next Monday-to-Sunday week.
+//   - 过几天, 一会儿, "in a few days" are not times: ErrNoTime.
+//   - 每隔一天/一周/一个月 is every other day/week/month; 每隔N (N≥2) is
+//     every N. 每周末 and "every weekend" are Saturday and Sunday.
+//   - 工作日 follows China's official calendar (X-WORKDAY=CN); the English
+//     "every weekday" is Monday to Friday.
+//   - 八月十五 without 农历 is the Gregorian date; 每年农历…三十 uses
+//     SKIP=BACKWARD so a 30th falls back to the 29th in short months.
+//   - Only the first 4096 characters are searched, which bounds the work.
 package timeparse
 
 import (
