@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReminderCRUD", testReminderCRUD},
 		{"TenantIsolation", testTenantIsolation},
 		{"Idempotency", testIdempotency},
+		{"IdempotencyConcurrent", testIdempotencyConcurrent},
 		{"ListPagination", testListPagination},
 		{"FireDueFansOut", testFireDue},
 		{"FireDueConcurrentClaimsOnce", testFireDueConcurrent},
@@ -192,6 +193,47 @@ func testIdempotency(t *testing.T, s store.Store) {
 	got3, replayed, err := s.CreateReminder(ctx, r3, &store.Idempotency{Key: "k1", BodyHash: "h2", Since: t0.Add(time.Second)})
 	if err != nil || replayed || got3.ID != r3.ID {
 		t.Fatalf("expired key: %v %v", replayed, err)
+	}
+}
+
+// testIdempotencyConcurrent sends one request (one key, one body) several
+// times at once, as a retrying client behind a load balancer may: one
+// reminder is created and every request gets it.
+func testIdempotencyConcurrent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	idem := &store.Idempotency{Key: "k1", BodyHash: "h1", Since: t0.Add(-24 * time.Hour)}
+	const n = 8
+	ids := make([]string, n)
+	created := make([]bool, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, replayed, err := s.CreateReminder(ctx, reminder(tn, t0.Add(time.Hour)), idem)
+			if err != nil {
+				t.Errorf("create %d: %v", i, err)
+				return
+			}
+			ids[i], created[i] = got.ID, !replayed
+		}()
+	}
+	wg.Wait()
+	fresh := 0
+	for i := range ids {
+		if ids[i] != ids[0] {
+			t.Fatalf("request %d got reminder %s, request 0 got %s", i, ids[i], ids[0])
+		}
+		if created[i] {
+			fresh++
+		}
+	}
+	if fresh != 1 {
+		t.Fatalf("%d requests created a reminder, want 1", fresh)
+	}
+	if list, _ := s.ListReminders(ctx, tn.ID, store.ListQuery{}); len(list) != 1 {
+		t.Fatalf("want 1 reminder, got %d", len(list))
 	}
 }
 
