@@ -352,10 +352,14 @@ func enWeekday(s *scanner, i int, e *expr) int {
 	if k := s.word(j, "on"); k >= 0 {
 		j, loose = s.sp(k), true
 	}
-	off, hasOff := 0, false
-	if k, ki := s.words(j, "next", "this", "last", "coming", "this coming", "the coming", "the following", "following"); k >= 0 {
+	off, hasOff, last := 0, false, false
+	if k, ki := s.words(j, "next", "this", "last", "coming", "this coming", "the coming", "the following", "following", "past", "this past"); k >= 0 {
 		j, loose = s.sp(k), true
-		off, hasOff = [...]int{1, 0, -1, 0, 0, 0, 1, 1}[ki], ki < 3 || ki >= 6
+		if ki == 2 || ki >= 8 {
+			last = true // the most recent one before today
+		} else {
+			off, hasOff = [...]int{1, 0, -1, 0, 0, 0, 1, 1}[ki], ki < 3 || ki >= 6
+		}
 	}
 	d, k := s.weekdayAt(j, loose || e.comps > 0)
 	if k < 0 {
@@ -371,7 +375,7 @@ func enWeekday(s *scanner, i int, e *expr) int {
 	if hasOff && e.hasWeekOff {
 		return -1
 	}
-	e.weekday = d
+	e.weekday, e.lastWeekday = d, last && !hasOff
 	if hasOff {
 		e.hasWeekOff, e.weekOff = true, off
 	}
@@ -392,6 +396,15 @@ func enDate(s *scanner, i int, e *expr) int {
 		return -1
 	}
 	j := i
+	if k, ki := s.words(i, "in", "next", "this", "by", "until", "early", "late", "mid"); k >= 0 {
+		if m, k2 := s.monthAt(s.sp(k)); k2 >= 0 && !isDigit(s.at(s.sp(k2))) && s.ordinalAt1(s.sp(k2)) < 0 {
+			e.month = m
+			if ki == 1 && !e.hasYearOff {
+				e.hasYearOff, e.yearOff = true, 1
+			}
+			return k2
+		}
+	}
 	j = s.sp(opt(j, s.word(j, "on")))
 	j = s.sp(opt(j, s.word(j, "the")))
 	// March 12(th)?(, 2027)?
@@ -410,10 +423,12 @@ func enDate(s *scanner, i int, e *expr) int {
 			e.month, e.year = m, y
 			return k4
 		}
-		if j != i || e.comps > 0 {
-			// "in March" is unsafe (May I …); only "on March" / after a component
-			if j != i && s.word(i, "on") >= 0 {
-				return -1
+		// A month alone: "in June", "next March", or an unambiguous name
+		// (not "may", "march", "august", …, which are words too).
+		if j == i && e.comps == 0 {
+			if k2, ki := s.words(i, "january", "february", "september", "october", "november", "december"); k2 >= 0 && ki >= 0 {
+				e.month = m
+				return k2
 			}
 		}
 		return -1
@@ -749,7 +764,9 @@ func enDuration(s *scanner, i int, e *expr) int {
 	if n == 0 {
 		return -1
 	}
-	if k, _ := s.words(s.sp(j), "from now", "later", "hence", "from today", "after now", "time"); k >= 0 {
+	if k := s.spw(j, "ago"); k >= 0 && !pre {
+		sec, days, months, years, j = -sec, -days, -months, -years, k
+	} else if k, _ := s.words(s.sp(j), "from now", "later", "hence", "from today", "after now", "time"); k >= 0 {
 		j = k
 	} else if !pre {
 		return -1
@@ -819,4 +836,9 @@ func (s *scanner) enPastTo(k, mm int) (h, m int, ap byte, j int) {
 		k4 = k3
 	}
 	return hh, mm, ap, k4
+}
+
+func (s *scanner) ordinalAt1(i int) int {
+	_, j, _ := s.ordinalAt(i)
+	return j
 }

@@ -47,7 +47,8 @@ type expr struct {
 	hasMonthOff      bool
 	yearOff          int
 	hasYearOff       bool
-	weekday          int // 1 Monday … 7 Sunday; 0 unset
+	weekday          int  // 1 Monday … 7 Sunday; 0 unset
+	lastWeekday      bool // "last Friday": the most recent before today
 	weekOff          int
 	hasWeekOff       bool
 	festival         int // index into festivals + 1; 0 none

@@ -264,7 +264,9 @@ func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
 		}
 	case e.weekday != 0:
 		wd := today.isoWeekday()
-		if e.hasWeekOff {
+		if e.lastWeekday {
+			date = today.addDays(-((wd-e.weekday+6)%7 + 1))
+		} else if e.hasWeekOff {
 			date = today.addDays(7*e.weekOff + e.weekday - wd)
 			if e.weekOff == 0 && date.before(today) {
 				date = date.addDays(7) // 这周五 on Sunday: the coming one

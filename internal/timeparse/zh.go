@@ -663,6 +663,8 @@ func zhDuration(s *scanner, i int, e *expr) int {
 	}
 	if k := s.lits1(j, "以后", "之后", "过后", "后", "後", "以後"); k >= 0 {
 		j = k
+	} else if k := s.lits1(j, "以前", "之前", "前"); k >= 0 && !pre {
+		sec, days, months, years, j = -sec, -days, -months, -years, k
 	} else if !pre {
 		return -1
 	}
