@@ -24,6 +24,7 @@ import (
 	"github.com/raasdev/raas/internal/scheduler"
 	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/store"
+	"github.com/raasdev/raas/internal/store/postgres"
 	"github.com/raasdev/raas/internal/store/sqlite"
 )
 
@@ -81,7 +82,18 @@ func OpenStore(ctx context.Context, cfg Config) (store.Store, error) {
 
 // openOther opens a non-SQLite database URL.
 func openOther(ctx context.Context, url string) (store.Store, error) {
-	return nil, fmt.Errorf("app: unsupported database URL %q (use sqlite:PATH or postgres://…)", redact(url))
+	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
+		return nil, fmt.Errorf("app: unsupported database URL %q (use sqlite:PATH or postgres://…)", redact(url))
+	}
+	s, err := postgres.Open(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("app: open %s: %w", redact(url), err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 func redact(url string) string {
@@ -106,6 +118,7 @@ type App struct {
 	Senders    map[string]deliver.Sender
 
 	now    func() time.Time
+	waker  *waker
 	srv    *http.Server
 	ln     net.Listener
 	cancel context.CancelFunc
@@ -132,7 +145,11 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	a.Scheduler = scheduler.New(st, a.Dispatcher, nil, log, now, scheduler.Config{
 		Lease: cfg.Lease, Policy: remind.FirePolicy{LateAfter: cfg.LateAfter, MissedAfter: cfg.MissedAfter},
 	})
-	a.Service = service.New(st, a.Scheduler, now, service.Config{AllowPrivateTargets: cfg.AllowPrivateTargets, NewSecret: webhook.NewSecret})
+	a.waker = &waker{sched: a.Scheduler, log: log, now: now}
+	if b, ok := st.(store.Broadcaster); ok {
+		a.waker.bc = b
+	}
+	a.Service = service.New(st, a.waker, now, service.Config{AllowPrivateTargets: cfg.AllowPrivateTargets, NewSecret: webhook.NewSecret})
 	api.New(a.Service, a.Hub, log).Register(a.Mux)
 	a.registerWeCron()
 	a.registerTeamRemind()
@@ -176,6 +193,7 @@ func (a *App) Start(ctx context.Context, ln net.Listener) error {
 	}
 	a.ln = ln
 	a.Hub.Start(ctx)
+	a.waker.start(ctx)
 	a.Dispatcher.Start(ctx)
 	a.Scheduler.Start(ctx)
 	a.srv = &http.Server{

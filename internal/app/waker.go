@@ -1,0 +1,53 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/raasdev/raas/internal/scheduler"
+	"github.com/raasdev/raas/internal/store"
+)
+
+const dueTopic = "raas_due"
+
+// waker tells the schedulers of every instance about a firing a write
+// created: this one's directly, the others' through the store's broadcast
+// (PostgreSQL NOTIFY) when the firing is sooner than their next look at
+// the store would be.
+type waker struct {
+	sched *scheduler.Scheduler
+	bc    store.Broadcaster // nil for a single instance
+	log   *slog.Logger
+	now   func() time.Time
+}
+
+// Notify wakes the local scheduler and, for firings due soon, the others.
+func (w *waker) Notify(at time.Time) {
+	w.sched.Notify(at)
+	if w.bc != nil && at.Sub(w.now()) < 30*time.Second {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if err := w.bc.Broadcast(ctx, dueTopic, []byte(strconv.FormatInt(at.UnixMilli(), 10))); err != nil {
+			w.log.Warn("broadcast wake-up", "err", err)
+		}
+	}
+}
+
+// start listens for other instances' wake-ups until ctx is done.
+func (w *waker) start(ctx context.Context) {
+	if w.bc == nil {
+		return
+	}
+	go func() {
+		err := w.bc.Subscribe(ctx, dueTopic, func(p []byte) {
+			if ms, err := strconv.ParseInt(string(p), 10, 64); err == nil {
+				w.sched.Notify(time.UnixMilli(ms))
+			}
+		})
+		if err != nil && ctx.Err() == nil {
+			w.log.Error("subscribe to wake-ups", "err", err)
+		}
+	}()
+}
