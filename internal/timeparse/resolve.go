@@ -141,6 +141,8 @@ func hour24(h int, p part, ap byte) (int, bool) {
 // whether the hour still needs am or pm chosen.
 func (r *resolver) clock(e *expr) (h, m int, g Grain, ambiguous bool) {
 	switch {
+	case e.sameTime:
+		return r.now.Hour(), r.now.Minute(), GrainMinute, false
 	case e.hasTime:
 		h, ok := hour24(e.hour, e.part, e.ampm)
 		if !ok && e.hasEnd {

@@ -217,6 +217,10 @@ func zhRelDay(s *scanner, i int, e *expr) int {
 	if !s.zh || e.hasDayOff || e.weekday != 0 || e.day != 0 || e.festival != 0 {
 		return -1
 	}
+	if j := s.lits1(i, "现在", "马上", "立刻", "此刻"); j >= 0 && !e.hasDate() && !e.hasTime && e.part == partNone {
+		e.hasDur = true // now: a zero duration
+		return j
+	}
 	j, k := s.lits(i, "今天", "今日", "明天", "明日", "后天", "大后天", "大大后天", "昨天", "前天", "今儿", "明儿",
 		"今早", "明早", "今晚", "明晚", "今夜", "明晨", "今晨", "次日", "翌日", "当天", "明天一早", "后儿", "今儿个", "明儿个")
 	if j < 0 {
@@ -236,6 +240,10 @@ func zhRelDay(s *scanner, i int, e *expr) int {
 			return -1
 		}
 		e.part = p
+	}
+	if j2 := s.lits1(j, "这个时候", "这时候", "此时", "这会儿", "这个点"); j2 >= 0 && !e.hasTime && e.part == partNone {
+		e.sameTime = true // 明天这个时候: tomorrow at this time
+		j = j2
 	}
 	return j
 }
@@ -308,6 +316,12 @@ func zhWeek(s *scanner, i int, e *expr) int {
 	off, hasOff := 0, false
 	if j >= 0 {
 		off, hasOff = [...]int{2, 2, 1, 1, 0, 0, 0, -1, -1, 0}[k], true
+		if k <= 1 {
+			for n := 0; n < 4 && s.at(j) == '下'; n++ { // 下下下周
+				j, off = j+1, off+1
+			}
+			j = opt(j, s.lit(j, "个"))
+		}
 	} else {
 		j = i
 	}
@@ -530,7 +544,7 @@ func (s *scanner) zhClockAt(i int) (h, m, j int) {
 		return h, 15, j + 2
 	case s.lit(j, "三刻") >= 0:
 		return h, 45, j + 2
-	case s.lit(j, "差") >= 0:
+	case s.lit(j, "差") >= 0 || s.lit(j, "缺") >= 0:
 		k := j + 1
 		mm := 15
 		if k2 := s.lit(k, "一刻"); k2 >= 0 {
