@@ -256,11 +256,22 @@ func enRelDay(s *scanner, i int, e *expr) int {
 	if !s.en || !isLetter(s.at(i)) || e.hasDayOff || e.weekday != 0 || e.day != 0 {
 		return -1
 	}
+	if j, _ := s.words(i, "now", "right now", "immediately", "right away"); j >= 0 && !e.hasDate() && !e.hasTime && e.part == partNone && !e.hasDur && e.freq == fNone {
+		if s.spw(j, "on") >= 0 || s.spw(j, "that") >= 0 {
+			return -1 // "from now on", "now that"
+		}
+		e.hasDur = true
+		return j
+	}
 	j, k := s.words(i, "today", "tomorrow", "tmr", "tmrw", "tomorow", "tonight", "tonite", "yesterday", "day after tomorrow",
 		"the day after tomorrow", "overmorrow", "this morning", "this afternoon", "this evening", "tomorrow morning", "tomorrow night",
-		"tomorrow evening", "tomorrow afternoon", "later today", "end of day", "end of the day", "eod", "this noon")
+		"tomorrow evening", "tomorrow afternoon", "later today", "end of day", "end of the day", "eod", "this noon",
+		"the next day", "the following day", "next day")
 	if j < 0 {
 		return -1
+	}
+	if k >= 23 {
+		k = 1
 	}
 	off := [...]int{0, 1, 1, 1, 1, 0, 0, -1, 2, 2, 2, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0}[k]
 	ps := [...]part{0, 0, 0, 0, 0, partNight, partNight, 0, 0, 0, 0, partMorning, partAfternoon, partEvening, partMorning, partNight,
@@ -541,7 +552,30 @@ func (s *scanner) enClockAt(i int) (h, m int, ap byte, at bool, j int) {
 			return 0, 0, 0, false, -1
 		}
 	}
+	if v, k2, n := s.digits(j, 4); k2 >= 0 && n == 4 && (at || s.spw(k2, "hours") >= 0 || s.spw(k2, "hrs") >= 0) && v/100 < 24 && v%100 < 60 {
+		k3 := opt(k2, s.spw(k2, "hours"))
+		k3 = opt(k3, s.spw(k3, "hrs"))
+		ap := byte('a') // a 24-hour reading: 0800 is morning
+		if v/100 >= 12 {
+			ap = 'p'
+		}
+		return v / 100, v % 100, ap, false, k3 // 0800, 1700 hours
+	}
+	if v, k2 := s.wordNum(j); k2 >= 0 && v >= 1 && v <= 12 && !isDigit(s.at(j)) && s.at(j) != 'a' {
+		// ten thirty (am), at seven fifteen
+		if mm, k3 := s.wordNum(s.sp(k2)); k3 >= 0 && mm >= 10 && mm < 60 && !isDigit(s.at(s.sp(k2))) {
+			ap, k4 := s.ampmAt(k3)
+			if k4 >= 0 || at {
+				return v, mm, ap, k4 < 0, opt(k3, k4)
+			}
+		}
+	}
 	v, k2, n := s.digits(j, 2)
+	if k2 >= 0 && v == 12 {
+		if k3, ki := s.words(s.sp(k2), "noon", "midnight"); k3 >= 0 {
+			return [...]int{12, 24}[ki], 0, 'p', false, k3 // 12 noon
+		}
+	}
 	if k2 < 0 {
 		if v, k3 := s.wordNum(j); k3 >= 0 && v >= 1 && v <= 12 && s.at(j) != 'a' {
 			if k4 := s.spw(k3, "o'clock"); k4 >= 0 {
@@ -613,6 +647,9 @@ func clockColon(s *scanner, i int, e *expr) int {
 	}
 	if s.at(k) == '.' && ap == 0 {
 		return -1
+	}
+	if ap == 0 && s.at(j) == '0' && k-j == 2 && h > 0 {
+		ap = 'a' // 08:00 is a 24-hour reading: morning
 	}
 	e.hasTime, e.hour, e.min, e.ampm = true, h, m, ap
 	return k2
@@ -841,4 +878,67 @@ func (s *scanner) enPastTo(k, mm int) (h, m int, ap byte, j int) {
 func (s *scanner) ordinalAt1(i int) int {
 	_, j, _ := s.ordinalAt(i)
 	return j
+}
+
+var enNth = []string{"first", "second", "third", "fourth", "fifth", "last", "1st", "2nd", "3rd", "4th", "5th"}
+
+// enNthWeekday reads "the first Monday of next month", "the last Friday of
+// every month", "the second Sunday in May", "the last day of February".
+func enNthWeekday(s *scanner, i int, e *expr) int {
+	if !s.en || !isLetter(s.at(i)) || e.weekday != 0 || e.day != 0 || e.nth != 0 {
+		return -1
+	}
+	j := s.sp(opt(i, s.word(i, "on")))
+	j = s.sp(opt(j, s.word(j, "the")))
+	k, ki := s.words(j, enNth...)
+	if k < 0 {
+		return -1
+	}
+	n := [...]int{1, 2, 3, 4, 5, -1, 1, 2, 3, 4, 5}[ki]
+	wd, k2 := 0, s.spw(k, "day")
+	if k2 < 0 {
+		if wd, k2 = s.weekdayAt(s.sp(k), true); k2 < 0 {
+			return -1
+		}
+	} else if n != -1 {
+		return -1
+	}
+	k3, _ := s.words(s.sp(k2), "of", "in")
+	if k3 < 0 {
+		return -1
+	}
+	k3 = s.sp(k3)
+	t := *e
+	switch {
+	case s.words1(k3, "every month", "each month") >= 0:
+		if t.freq != fNone {
+			return -1
+		}
+		t.freq = fMonthly
+		k3 = s.words1(k3, "every month", "each month")
+	case s.words1(k3, "the month", "this month") >= 0:
+		k3 = s.words1(k3, "the month", "this month")
+	case s.word(k3, "next month") >= 0:
+		if t.hasMonthOff {
+			return -1
+		}
+		t.hasMonthOff, t.monthOff = true, 1
+		k3 = s.word(k3, "next month")
+	default:
+		m, k4 := s.monthAt(k3)
+		if k4 < 0 || t.month != 0 {
+			return -1
+		}
+		t.month, k3 = m, k4
+		if y, k5 := s.enYear(k3); k5 >= 0 {
+			t.year, k3 = y, k5
+		}
+	}
+	if wd == 0 {
+		t.day = -1 // the last day of …
+	} else {
+		t.weekday, t.nth = wd, n
+	}
+	*e = t
+	return k3
 }

@@ -49,6 +49,7 @@ type expr struct {
 	hasYearOff       bool
 	weekday          int  // 1 Monday … 7 Sunday; 0 unset
 	lastWeekday      bool // "last Friday": the most recent before today
+	nth              int  // with weekday: the nth (-1 last) of its month
 	weekOff          int
 	hasWeekOff       bool
 	festival         int // index into festivals + 1; 0 none
@@ -172,7 +173,7 @@ func (s *scanner) connector(i int) int {
 var matchers = []matcher{
 	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange,
 	clockColon, numericDate,
-	enRecur, enRelDay, enRelPeriod, enWeekday, enDate, enFestival, enPart, enClock, enDuration, enRange,
+	enNthWeekday, zhNthWeekday, enRecur, enRelDay, enRelPeriod, enWeekday, enDate, enFestival, enPart, enClock, enDuration, enRange,
 }
 
 // canStart reports whether any component may begin at i: a cheap filter
@@ -194,7 +195,7 @@ func (s *scanner) canStart(i int) bool {
 func zhStart(c rune) bool {
 	switch c {
 	case '今', '明', '后', '大', '昨', '前', '次', '翌', '当', '每', '工', '天', '隔', '下', '这', '本', '上', '周', '星', '礼', '週', '禮',
-		'月', '年', '去', '最', '农', '阴', '旧', '農', '陰', '正', '冬', '腊', '臘', '初', '凌', '早', '清', '一', '中', '晌', '午',
+		'月', '年', '去', '最', '第', '农', '阴', '旧', '農', '陰', '正', '冬', '腊', '臘', '初', '凌', '早', '清', '一', '中', '晌', '午',
 		'傍', '黄', '晚', '夜', '半', '深', '零', '〇', '二', '两', '兩', '三', '四', '五', '六', '七', '八', '九', '十', '廿', '卅',
 		'差', '过', '再', '元', '春', '除', '龙', '端', '重', '小', '国', '圣', '平', '情', '妇', '植', '愚', '劳', '青', '儿', '建',
 		'教', '万', '母', '父', '感', '到', '至', '新', '现', '马', '立', '此', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖', '拾':

@@ -190,6 +190,28 @@ func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
 			return Schedule{}, ErrNoTime
 		}
 		date = d
+	case e.nth != 0 && e.weekday != 0:
+		// the first Monday of next month, 5月的第二个星期日
+		y := today.y
+		if e.year != 0 {
+			y = e.year
+		} else if e.hasYearOff {
+			y += e.yearOff
+		}
+		m := e.month
+		if m == 0 {
+			m = today.m + e.monthOff
+		}
+		c := civil{y, m, 1}.norm()
+		date = nthWeekday(c.y, c.m, e.weekday, e.nth)
+		if date.before(today) && e.year == 0 && !e.hasYearOff && !e.hasMonthOff {
+			if e.month != 0 {
+				c.y++
+			} else {
+				c = civil{c.y, c.m + 1, 1}.norm()
+			}
+			date = nthWeekday(c.y, c.m, e.weekday, e.nth)
+		}
 	case e.month != 0 || e.day != 0 || e.year != 0:
 		y, explicitYear := today.y, e.year != 0 || e.hasYearOff
 		if e.year != 0 {
@@ -567,6 +589,10 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 			add(false, "BYDAY="+bydayNames[today.isoWeekday()-1])
 		}
 	case fMonthly:
+		if e.nth != 0 && e.weekday != 0 && !lunar {
+			add(true, "BYDAY="+strconv.Itoa(e.nth)+bydayNames[e.weekday-1])
+			break
+		}
 		if day != 0 {
 			if lunar && day > 0 && month != 0 {
 				return Schedule{}, ErrNoTime
@@ -577,6 +603,9 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 		}
 	case fYearly:
 		switch {
+		case month != 0 && e.nth != 0 && e.weekday != 0 && !lunar:
+			add(true, "BYMONTH="+strconv.Itoa(month))
+			add(true, "BYDAY="+strconv.Itoa(e.nth)+bydayNames[e.weekday-1])
 		case month != 0 && day != 0:
 			add(true, "BYMONTH="+strconv.Itoa(month))
 			add(true, "BYMONTHDAY="+strconv.Itoa(day))

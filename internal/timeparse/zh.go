@@ -686,3 +686,34 @@ func zhDuration(s *scanner, i int, e *expr) int {
 	e.durSec, e.durDays, e.durMonths, e.durYears = sec, days, months, years
 	return j
 }
+
+// zhNthWeekday reads 第一个周一, 第二个星期天, 最后一个周五 (of a month said
+// before: 每月, 下个月, 5月).
+func zhNthWeekday(s *scanner, i int, e *expr) int {
+	if !s.zh || e.weekday != 0 || e.day != 0 || e.nth != 0 {
+		return -1
+	}
+	j := i
+	n := 0
+	if k := s.lits1(j, "最后一个", "最后1个"); k >= 0 {
+		n, j = -1, k
+	} else if k := s.lit(j, "第"); k >= 0 {
+		v, k2 := s.num(k)
+		if k2 < 0 || v < 1 || v > 5 {
+			return -1
+		}
+		n, j = v, opt(k2, s.lit(k2, "个"))
+	} else {
+		return -1
+	}
+	w := s.zhWeekWord(j)
+	if w < 0 {
+		return -1
+	}
+	d := zhWeekdayChar(s.at(w))
+	if d == 0 {
+		return -1
+	}
+	e.weekday, e.nth = d, n
+	return w + 1
+}
