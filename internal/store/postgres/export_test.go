@@ -15,3 +15,9 @@ func TerminateListeners(ctx context.Context, s *Store) (int, error) {
 		 WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%'`)
 	return n, err
 }
+
+// SetListenDatabase points the listening connection at another database.
+func SetListenDatabase(s *Store, name string) {
+	s.lis.cfg = s.lis.cfg.Copy()
+	s.lis.cfg.Database = name
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -81,8 +82,9 @@ func (s *Store) Broadcast(ctx context.Context, topic string, payload []byte) err
 
 // Subscribe calls fn with the payload of every message broadcast on topic
 // until ctx is done or the Store is closed. It returns once the subscription
-// listens, so a message broadcast after it returns reaches fn; it fails,
-// subscribing nothing, when the listening connection cannot be set up. fn
+// listens, so a message broadcast after it returns reaches fn; while the
+// database cannot be reached it keeps trying, and it fails (subscribing
+// nothing) only when ctx is done or the Store closed first. fn
 // runs on a goroutine of the subscription's own, one message at a time, in
 // order. All subscriptions of a Store share one dedicated connection, which
 // is re-established (with backoff) when it drops; messages sent while it is
@@ -173,7 +175,7 @@ func (l *listener) pokeLocked() {
 func (l *listener) waitApplied(ctx context.Context, gen uint64) error {
 	for {
 		l.mu.Lock()
-		if l.applied >= gen {
+		if l.applied >= gen && (l.appliedErr == nil || errors.Is(l.appliedErr, errPoolClosed)) {
 			err := l.appliedErr
 			l.mu.Unlock()
 			return err
@@ -191,12 +193,10 @@ func (l *listener) waitApplied(ctx context.Context, gen uint64) error {
 func (l *listener) publish(gen uint64, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if gen > l.applied || err != nil {
-		l.applied = max(l.applied, gen)
-		l.appliedErr = err
-		close(l.appliedCh)
-		l.appliedCh = make(chan struct{})
-	}
+	l.applied = max(l.applied, gen)
+	l.appliedErr = err
+	close(l.appliedCh)
+	l.appliedCh = make(chan struct{})
 }
 
 // run keeps the LISTEN connection in line with the wanted channels and hands

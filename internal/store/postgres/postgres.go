@@ -481,7 +481,7 @@ func (s *Store) UpdateReminder(ctx context.Context, r remind.Reminder) error {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
-			WHERE reminder_id = $2 AND state = 'pending' AND attempts = 0 AND due_ms > $1`, ms(r.UpdatedAt), r.ID)
+			WHERE reminder_id = $2 AND state = 'pending' AND due_ms > $1`, ms(r.UpdatedAt), r.ID)
 		if err != nil {
 			return fmt.Errorf("postgres: update reminder: %w", err)
 		}

@@ -293,3 +293,17 @@ func BenchmarkFireDue(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n)/1e3, "µs/reminder")
 }
+
+// TestSubscribeWaitsForDatabase subscribes while the database cannot be
+// reached: Subscribe keeps trying until its context ends, then fails.
+func TestSubscribeWaitsForDatabase(t *testing.T) {
+	a := open(t, pgtest.NewDatabase(t))
+	postgres.SetListenDatabase(a, "raas_no_such_database")
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := a.Subscribe(ctx, "wake", func([]byte) {})
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) < 600*time.Millisecond {
+		t.Fatalf("Subscribe with the database unreachable = %v after %v; want it to wait for its context", err, time.Since(start))
+	}
+}
