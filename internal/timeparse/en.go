@@ -233,6 +233,17 @@ func enRecur(s *scanner, i int, e *expr) int {
 	if d, k, suf := s.ordinalAt(j); k >= 0 && suf && d >= 1 && d <= 31 {
 		// every 15th (of the month)
 		e.freq, e.day = fMonthly, d
+		for {
+			k2 := s.sp(k)
+			k2 = s.sp(opt(k2, s.lit(k2, ",")))
+			k2 = s.sp(opt(k2, s.word(k2, "and")))
+			d2, k3, suf2 := s.ordinalAt(k2)
+			if k3 < 0 || !suf2 || d2 < 1 || d2 > 31 || k2 == s.sp(k) {
+				break
+			}
+			e.moreDays |= 1 << d2
+			k = k3
+		}
 		k = opt(k, s.spw(k, "of the month"))
 		k = opt(k, s.spw(k, "of each month"))
 		return k
@@ -685,6 +696,10 @@ func numericDate(s *scanner, i int, e *expr) int {
 			k2++
 		}
 		return k2
+	}
+	if sep == '.' && s.zh && na <= 2 && nb <= 2 && (s.at(k) == '号' || s.at(k) == '日') && a >= 1 && a <= 12 && b >= 1 && b <= 31 {
+		e.month, e.day = a, b // 12.25号
+		return k + 1
 	}
 	if sep == '.' || na > 2 || nb > 2 {
 		return -1

@@ -77,7 +77,8 @@ type expr struct {
 	// recurrence
 	freq     freq
 	interval int
-	byday    uint8 // bit d-1 for weekday d
+	byday    uint8  // bit d-1 for weekday d
+	moreDays uint32 // further days of the month (bit d): 每月5号和20号
 	workday  bool
 }
 
@@ -95,7 +96,7 @@ type matcher func(s *scanner, i int, e *expr) int
 func (s *scanner) find() (best expr, start, end int, ok bool) {
 	bestComps, bestLen := 0, 0
 	for i := 0; i < len(s.r); {
-		if isLetter(s.r[i]) && isLetter(s.at(i-1)) || isDigit(s.r[i]) && isDigit(s.at(i-1)) {
+		if isLetter(s.r[i]) && isLetter(s.at(i-1)) || isDigit(s.r[i]) && (isDigit(s.at(i-1)) || s.at(i-1) == '.' && isDigit(s.at(i-2))) {
 			i++
 			continue
 		}
@@ -173,7 +174,7 @@ func (s *scanner) connector(i int) int {
 var matchers = []matcher{
 	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange,
 	clockColon, numericDate,
-	enNthWeekday, zhNthWeekday, enRecur, enRelDay, enRelPeriod, enWeekday, enDate, enFestival, enPart, enClock, enDuration, enRange,
+	enNthWeekday, zhNthWeekday, zhMoreDays, enRecur, enRelDay, enRelPeriod, enWeekday, enDate, enFestival, enPart, enClock, enDuration, enRange,
 }
 
 // canStart reports whether any component may begin at i: a cheap filter
@@ -185,6 +186,8 @@ func (s *scanner) canStart(i int) bool {
 		return false
 	case c < 0x80:
 		return isDigit(c) || isLetter(c) || c == '@' || c == '-' || c == '~'
+	case c == '、' || c == '，':
+		return s.zh
 	case c >= 0x4e00 && c <= 0x9fff || c == '〇':
 		return s.zh && zhStart(c)
 	}
@@ -195,7 +198,7 @@ func (s *scanner) canStart(i int) bool {
 func zhStart(c rune) bool {
 	switch c {
 	case '今', '明', '后', '大', '昨', '前', '次', '翌', '当', '每', '工', '天', '隔', '下', '这', '本', '上', '周', '星', '礼', '週', '禮',
-		'月', '年', '去', '最', '第', '农', '阴', '旧', '農', '陰', '正', '冬', '腊', '臘', '初', '凌', '早', '清', '一', '中', '晌', '午',
+		'月', '年', '去', '最', '第', '接', '和', '及', '与', '农', '阴', '旧', '農', '陰', '正', '冬', '腊', '臘', '初', '凌', '早', '清', '一', '中', '晌', '午',
 		'傍', '黄', '晚', '夜', '半', '深', '零', '〇', '二', '两', '兩', '三', '四', '五', '六', '七', '八', '九', '十', '廿', '卅',
 		'差', '过', '再', '元', '春', '除', '龙', '端', '重', '小', '国', '圣', '平', '情', '妇', '植', '愚', '劳', '青', '儿', '建',
 		'教', '万', '母', '父', '感', '到', '至', '新', '现', '马', '立', '此', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖', '拾':

@@ -597,7 +597,13 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 			if lunar && day > 0 && month != 0 {
 				return Schedule{}, ErrNoTime
 			}
-			add(true, "BYMONTHDAY="+strconv.Itoa(day))
+			days := strconv.Itoa(day)
+			for d := 1; d <= 31; d++ {
+				if e.moreDays&(1<<d) != 0 && d != day {
+					days += "," + strconv.Itoa(d)
+				}
+			}
+			add(true, "BYMONTHDAY="+days)
 		} else {
 			add(false, "BYMONTHDAY="+strconv.Itoa(today.d))
 		}

@@ -129,6 +129,14 @@ func (s *scanner) sp(i int) int {
 	return i
 }
 
+// spBack returns i moved back over spaces.
+func (s *scanner) spBack(i int) int {
+	for i > 0 && s.r[i-1] == ' ' {
+		i--
+	}
+	return i
+}
+
 // spw skips spaces then matches a word; -1 if absent.
 func (s *scanner) spw(i int, w string) int { return s.word(s.sp(i), w) }
 

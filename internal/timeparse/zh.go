@@ -312,10 +312,10 @@ func zhWeek(s *scanner, i int, e *expr) int {
 	if !s.zh || e.weekday != 0 || e.day != 0 || e.hasDayOff {
 		return -1
 	}
-	j, k := s.lits(i, "下下个", "下下", "下个", "下", "这个", "这", "本", "上个", "上", "今")
+	j, k := s.lits(i, "下下个", "下下", "下个", "下", "这个", "这", "本", "上个", "上", "今", "下一个", "下一", "上一个", "接下来的")
 	off, hasOff := 0, false
 	if j >= 0 {
-		off, hasOff = [...]int{2, 2, 1, 1, 0, 0, 0, -1, -1, 0}[k], true
+		off, hasOff = [...]int{2, 2, 1, 1, 0, 0, 0, -1, -1, 0, 1, 1, -1, 1}[k], true
 		if k <= 1 {
 			for n := 0; n < 4 && s.at(j) == '下'; n++ { // 下下下周
 				j, off = j+1, off+1
@@ -637,6 +637,9 @@ func zhDuration(s *scanner, i int, e *expr) int {
 			break
 		}
 		k = opt(k, s.lit(k, "个"))
+		if s.at(k) == '.' && s.at(k+1) == '5' && !isDigit(s.at(k+2)) && amount2 > 0 && amount2%2 == 0 {
+			amount2, k = amount2+1, k+2 // 1.5小时
+		}
 		u, ui := s.lits(k, "秒钟", "秒", "分钟", "分", "小时", "钟头", "钟", "天", "日", "周", "星期", "礼拜", "月", "年", "刻钟")
 		if u < 0 {
 			break
@@ -716,4 +719,26 @@ func zhNthWeekday(s *scanner, i int, e *expr) int {
 	}
 	e.weekday, e.nth = d, n
 	return w + 1
+}
+
+// zhMoreDays reads the further days of 每月5号和20号.
+func zhMoreDays(s *scanner, i int, e *expr) int {
+	if !s.zh || e.freq != fMonthly || e.day <= 0 {
+		return -1
+	}
+	j := s.lits1(i, "和", "、", ",", "，", "及", "与")
+	if j < 0 {
+		switch s.at(s.spBack(i) - 1) { // the connector took the separator
+		case '、', ',', '，':
+			j = i
+		default:
+			return -1
+		}
+	}
+	v, k := s.num(j)
+	if k < 0 || v < 1 || v > 31 || s.at(k) != '号' && s.at(k) != '日' {
+		return -1
+	}
+	e.moreDays |= 1 << v
+	return k + 1
 }
