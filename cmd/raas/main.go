@@ -24,6 +24,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"parse": {"read a time phrase and print the schedule as JSON", runParse},
 		"serve": {"run the service", runServe},
+		"bench": {"measure: raas bench herd|spread|crash|capacity", runBench},
 		"token": {"create an API token: raas token create [--tenant NAME]", runToken},
 	}
 }

@@ -27,6 +27,7 @@ func serveConfig(fs *flagSet) (*app.Config, *string) {
 	fs.DurationVar(&cfg.MissedAfter, "missed-after", cfg.MissedAfter, "a firing this late (the service was down) is recorded as missed instead of sent")
 	fs.DurationVar(&cfg.RetryFor, "retry-for", cfg.RetryFor, "how long failed deliveries are retried")
 	fs.DurationVar(&cfg.Lease, "lease", cfg.Lease, "how long a process holds a delivery before another may take it")
+	fs.DurationVar(&cfg.Lookahead, "lookahead", cfg.Lookahead, "claim firings this long before they are due and send each at its time from memory")
 	fs.DurationVar(&cfg.WebhookTimeout, "webhook-timeout", cfg.WebhookTimeout, "timeout of one webhook call")
 	fs.IntVar(&cfg.Workers, "workers", cfg.Workers, "concurrent deliveries")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")

@@ -39,6 +39,7 @@ type Config struct {
 	MissedAfter         time.Duration
 	RetryFor            time.Duration
 	Lease               time.Duration
+	Lookahead           time.Duration
 	WebhookTimeout      time.Duration
 	Workers             int
 	ShutdownTimeout     time.Duration
@@ -52,7 +53,7 @@ type Config struct {
 func Defaults() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", DataDir: "./raas-data", LateAfter: time.Minute, MissedAfter: 24 * time.Hour,
-		RetryFor: 24 * time.Hour, Lease: 30 * time.Second, WebhookTimeout: 10 * time.Second, Workers: 64,
+		RetryFor: 24 * time.Hour, Lease: 30 * time.Second, Lookahead: 5 * time.Second, WebhookTimeout: 10 * time.Second, Workers: 64,
 		ShutdownTimeout: 20 * time.Second,
 	}
 }
@@ -140,10 +141,10 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 		remind.ChannelInbox:   inbox.NewSender(st, a.Hub, now),
 	}
 	a.Dispatcher = deliver.New(st, a.Senders, nil, log, now, deliver.Config{
-		Workers: cfg.Workers, Lease: cfg.Lease, SendTimeout: cfg.WebhookTimeout, RetryFor: cfg.RetryFor,
+		Workers: cfg.Workers, Lease: cfg.Lease, SendTimeout: cfg.WebhookTimeout, RetryFor: cfg.RetryFor, LateAfter: cfg.LateAfter,
 	})
 	a.Scheduler = scheduler.New(st, a.Dispatcher, nil, log, now, scheduler.Config{
-		Lease: cfg.Lease, Policy: remind.FirePolicy{LateAfter: cfg.LateAfter, MissedAfter: cfg.MissedAfter},
+		Lease: cfg.Lease, Lookahead: cfg.Lookahead, Policy: remind.FirePolicy{LateAfter: cfg.LateAfter, MissedAfter: cfg.MissedAfter},
 	})
 	a.waker = &waker{sched: a.Scheduler, log: log, now: now}
 	if b, ok := st.(store.Broadcaster); ok {

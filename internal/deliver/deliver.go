@@ -53,6 +53,7 @@ type Config struct {
 	BaseBackoff time.Duration // first retry delay (default 1s), doubled each time
 	MaxBackoff  time.Duration // longest retry delay (default 1h)
 	MaxSleep    time.Duration // longest wait without looking at the store (default 30s)
+	LateAfter   time.Duration // a delivery sent this long after its time says "late": true (0: never marked here)
 }
 
 // Dispatcher sends deliveries. Create it with New, then Start it.
@@ -67,6 +68,7 @@ type Dispatcher struct {
 	queue   chan remind.Delivery
 	results chan store.Result
 	wake    chan struct{}
+	held    *holdQueue // deliveries submitted before their time
 
 	mu       sync.Mutex
 	inflight map[string]bool // queued or being sent by this process
@@ -102,7 +104,8 @@ func New(s Store, senders map[string]Sender, obs Observer, log *slog.Logger, now
 	return &Dispatcher{
 		store: s, senders: senders, obs: obs, log: log, now: now, cfg: cfg,
 		queue:    make(chan remind.Delivery, 8192),
-		results:  make(chan store.Result, 4096),
+		results:  make(chan store.Result, 1<<16),
+		held:     newHoldQueue(),
 		wake:     make(chan struct{}, 1),
 		inflight: map[string]bool{},
 	}
@@ -119,7 +122,11 @@ func (d *Dispatcher) Start(ctx context.Context) {
 			d.work(ctx, sendCtx)
 		}()
 	}
-	d.loops.Add(2)
+	d.loops.Add(3)
+	go func() {
+		defer d.loops.Done()
+		d.release(ctx)
+	}()
 	go func() {
 		defer d.loops.Done()
 		d.writeResults(sendCtx)
@@ -143,11 +150,17 @@ func (d *Dispatcher) Stop() {
 	d.loops.Wait()
 }
 
-// Submit queues deliveries leased to this process. It blocks while the
-// queue is full, which slows the scheduler down instead of growing memory.
+// Submit queues deliveries leased to this process; those not yet due are
+// held until their time. It blocks while the queue is full, which slows the
+// scheduler down instead of growing memory.
 func (d *Dispatcher) Submit(ctx context.Context, ds []remind.Delivery) {
+	now := d.now()
 	for _, dl := range ds {
 		if !d.claim(dl.ID) {
+			continue
+		}
+		if dl.DueAt.After(now) {
+			d.held.push(dl)
 			continue
 		}
 		select {
@@ -176,7 +189,7 @@ func (d *Dispatcher) claim(id string) bool {
 	return true
 }
 
-func (d *Dispatcher) release(id string) {
+func (d *Dispatcher) unclaim(id string) {
 	d.mu.Lock()
 	delete(d.inflight, id)
 	d.mu.Unlock()
@@ -185,7 +198,7 @@ func (d *Dispatcher) release(id string) {
 // work takes queued deliveries in small batches, drops those cancelled since
 // they were queued, and sends the rest.
 func (d *Dispatcher) work(ctx, sendCtx context.Context) {
-	batch := make([]remind.Delivery, 0, 32)
+	batch := make([]remind.Delivery, 0, 128)
 	for {
 		batch = batch[:0]
 		select {
@@ -211,7 +224,7 @@ func (d *Dispatcher) work(ctx, sendCtx context.Context) {
 		if err != nil {
 			d.log.Error("deliver: check pending", "err", err)
 			for _, dl := range batch {
-				d.release(dl.ID) // lease runs out; the poller takes them again
+				d.unclaim(dl.ID) // lease runs out; the poller takes them again
 			}
 			continue
 		}
@@ -219,13 +232,16 @@ func (d *Dispatcher) work(ctx, sendCtx context.Context) {
 			if pending[dl.ID] {
 				d.send(sendCtx, dl)
 			}
-			d.release(dl.ID)
+			d.unclaim(dl.ID)
 		}
 	}
 }
 
 func (d *Dispatcher) send(ctx context.Context, dl remind.Delivery) {
 	start := d.now()
+	if !dl.Late && d.cfg.LateAfter > 0 && start.Sub(dl.DueAt) > d.cfg.LateAfter {
+		dl.Late, dl.Payload = true, remind.MarkLate(dl.Payload)
+	}
 	res := store.Result{Attempt: remind.Attempt{DeliveryID: dl.ID, N: dl.Attempts, At: start}}
 	sender, ok := d.senders[dl.Channel]
 	var status int
@@ -376,6 +392,43 @@ func (d *Dispatcher) poll(ctx context.Context) {
 			return
 		case <-timer.C:
 		case <-d.wake:
+		}
+	}
+}
+
+// release moves held deliveries into the queue when their time comes.
+func (d *Dispatcher) release(ctx context.Context) {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		now := d.now()
+		for {
+			dl, ok := d.held.popDue(now)
+			if !ok {
+				break
+			}
+			select {
+			case d.queue <- dl:
+			case <-ctx.Done():
+				return
+			}
+		}
+		wait := time.Hour
+		if next, ok := d.held.next(); ok {
+			wait = next.Sub(d.now())
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(max(wait, 0))
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		case <-d.held.changed:
 		}
 	}
 }

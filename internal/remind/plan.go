@@ -154,3 +154,18 @@ func DecodeEvent(payload []byte) (Event, error) {
 	err := json.Unmarshal(payload, &ev)
 	return ev, err
 }
+
+// MarkLate returns the payload with "late": true, for a delivery sent long
+// after its time (its lease passed to a restarted or other process).
+func MarkLate(payload []byte) []byte {
+	var ev Event
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return payload
+	}
+	ev.Data.Late = true
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return payload
+	}
+	return b
+}

@@ -37,7 +37,11 @@ type Config struct {
 	Batch    int           // reminders claimed per transaction (default 500)
 	Lease    time.Duration // how long new deliveries are leased to this process (default 30s)
 	MaxSleep time.Duration // longest sleep without looking at the store (default 30s); covers writes by other processes without a broadcast
-	Policy   remind.FirePolicy
+	// Lookahead claims firings this long before they are due, so that a
+	// herd of them is fanned out and written before its instant and the
+	// dispatcher sends each at its time from memory (default 0: at the time).
+	Lookahead time.Duration
+	Policy    remind.FirePolicy
 }
 
 // Scheduler fires due reminders. Create it with New, then Start it.
@@ -124,8 +128,8 @@ func (s *Scheduler) loop(ctx context.Context) {
 			}
 			s.log.Error("scheduler: next fire", "err", err)
 			wakeAt = now.Add(time.Second)
-		case ok && next.Before(wakeAt):
-			wakeAt = next
+		case ok && next.Add(-s.cfg.Lookahead).Before(wakeAt):
+			wakeAt = next.Add(-s.cfg.Lookahead)
 		}
 		s.setPlanned(wakeAt)
 		if !timer.Stop() {
@@ -154,7 +158,8 @@ func (s *Scheduler) setPlanned(t time.Time) {
 func (s *Scheduler) fireDue(ctx context.Context) {
 	for ctx.Err() == nil {
 		now := s.now()
-		ds, err := s.store.FireDue(ctx, now, s.cfg.Batch, now.Add(s.cfg.Lease), s.planner(now))
+		horizon := now.Add(s.cfg.Lookahead)
+		ds, err := s.store.FireDue(ctx, horizon, s.cfg.Batch, horizon.Add(s.cfg.Lease), s.planner(now))
 		if err != nil {
 			if ctx.Err() == nil {
 				s.log.Error("scheduler: fire due", "err", err)
@@ -165,7 +170,7 @@ func (s *Scheduler) fireDue(ctx context.Context) {
 			s.dispatch.Submit(ctx, ds)
 		}
 		next, ok, err := s.store.NextFireAt(ctx)
-		if err != nil || !ok || next.After(now) {
+		if err != nil || !ok || next.After(horizon) {
 			return
 		}
 	}

@@ -37,7 +37,8 @@ type Store interface {
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
 	ListReminders(ctx context.Context, tenantID string, q ListQuery) ([]remind.Reminder, error)
 	// UpdateReminder replaces the mutable fields of r (matched by tenant and
-	// id) and cancels its pending deliveries that are not yet due.
+	// id) and cancels its pending deliveries that are not yet due (created
+	// ahead of their time by a scheduler's look-ahead).
 	UpdateReminder(ctx context.Context, r remind.Reminder) error
 	// CancelReminder marks the reminder cancelled, clears its next firing and
 	// cancels every pending delivery of it.

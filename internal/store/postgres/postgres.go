@@ -480,8 +480,12 @@ func (s *Store) UpdateReminder(ctx context.Context, r remind.Reminder) error {
 		if err := mustAffect(tag, "reminder"); err != nil {
 			return err
 		}
+		// Pending deliveries not yet due were made ahead of time (a
+		// scheduler's look-ahead) from the old fields. Locked in id order, as
+		// in cancelPending.
 		_, err = tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
-			WHERE reminder_id = $2 AND state = 'pending' AND due_ms > $1`, ms(r.UpdatedAt), r.ID)
+			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND state = 'pending' AND due_ms > $1 ORDER BY id FOR UPDATE)`,
+			ms(r.UpdatedAt), r.ID)
 		if err != nil {
 			return fmt.Errorf("postgres: update reminder: %w", err)
 		}

@@ -374,7 +374,7 @@ func (s *Store) UpdateReminder(ctx context.Context, r remind.Reminder) error {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = ?, finished_ms = ?
-			WHERE reminder_id = ? AND state = 'pending' AND attempts = 0 AND due_ms > ?`, ms(r.UpdatedAt), ms(r.UpdatedAt), r.ID, ms(r.UpdatedAt))
+			WHERE reminder_id = ? AND state = 'pending' AND due_ms > ?`, ms(r.UpdatedAt), ms(r.UpdatedAt), r.ID, ms(r.UpdatedAt))
 		if err != nil {
 			return fmt.Errorf("sqlite: update reminder: %w", err)
 		}

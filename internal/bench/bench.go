@@ -1,0 +1,202 @@
+// Package bench measures RaaS the way a user choosing it would: a herd of
+// reminders due at one instant, reminders spread over a window, millions
+// pending, and a crash in the middle of a herd. Each workload prints one
+// JSON line with the same fields as the peers' harness in bench/peers.
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/raasdev/raas/internal/remind"
+)
+
+// Result is one workload's figures; the fields match bench/peers.
+type Result struct {
+	System     string  `json:"system"`
+	Store      string  `json:"store"`
+	Sink       string  `json:"sink,omitempty"`
+	Workload   string  `json:"workload"`
+	Config     string  `json:"config"`
+	N          int     `json:"n"`
+	CreatePerS float64 `json:"create_per_s"`
+	P50MS      float64 `json:"p50_ms"`
+	P99MS      float64 `json:"p99_ms"`
+	MaxMS      float64 `json:"max_ms"`
+	DrainS     float64 `json:"drain_s"`
+	Delivered  int     `json:"delivered"`
+	Duplicates int     `json:"duplicates"`
+	Lost       int     `json:"lost"`
+	Settings   string  `json:"settings,omitempty"`
+	Version    string  `json:"version,omitempty"`
+	Error      string  `json:"error,omitempty"`
+
+	// capacity only
+	Pending       int     `json:"pending,omitempty"`
+	DBBytes       int64   `json:"db_bytes,omitempty"`
+	RSSBytes      int64   `json:"rss_bytes,omitempty"`
+	StartupS      float64 `json:"startup_s,omitempty"`
+	CreateP50MS   float64 `json:"create_p50_ms,omitempty"`
+	CreateP99MS   float64 `json:"create_p99_ms,omitempty"`
+	EmptyCreateMS float64 `json:"empty_create_p50_ms,omitempty"`
+}
+
+// Print writes r as one JSON line.
+func (r Result) Print(w io.Writer) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+// recorder notes when each delivery arrived, keyed by delivery id, and
+// which reminder it belongs to.
+type recorder struct {
+	mu      sync.Mutex
+	first   map[string]time.Time // delivery id → first arrival
+	due     map[string]time.Time // delivery id → when it was due
+	dups    int
+	arrived chan struct{}
+}
+
+func newRecorder() *recorder {
+	return &recorder{first: map[string]time.Time{}, due: map[string]time.Time{}, arrived: make(chan struct{}, 1)}
+}
+
+func (r *recorder) record(id string, due, at time.Time) {
+	r.mu.Lock()
+	if _, ok := r.first[id]; ok {
+		r.dups++
+	} else {
+		r.first[id] = at
+		r.due[id] = due
+	}
+	r.mu.Unlock()
+	select {
+	case r.arrived <- struct{}{}:
+	default:
+	}
+}
+
+func (r *recorder) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.first)
+}
+
+// wait blocks until n distinct deliveries arrived or timeout passed.
+func (r *recorder) wait(ctx context.Context, n int, timeout time.Duration) {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for r.count() < n {
+		select {
+		case <-r.arrived:
+		case <-deadline.C:
+			return
+		case <-ctx.Done():
+			return
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// lateness fills the percentile fields: each arrival against its own due time.
+func (r *recorder) lateness(res *Result) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ls := make([]float64, 0, len(r.first))
+	var lastArrival, lastDue time.Time
+	for id, at := range r.first {
+		d := r.due[id]
+		ls = append(ls, float64(at.Sub(d).Microseconds())/1000)
+		if at.After(lastArrival) {
+			lastArrival = at
+		}
+		if d.After(lastDue) {
+			lastDue = d
+		}
+	}
+	sort.Float64s(ls)
+	res.Delivered, res.Duplicates = len(r.first), r.dups
+	res.Lost = res.N - res.Delivered
+	if len(ls) == 0 {
+		return
+	}
+	res.P50MS, res.P99MS, res.MaxMS = Percentile(ls, 50), Percentile(ls, 99), ls[len(ls)-1]
+	res.DrainS = lastArrival.Sub(lastDue).Seconds()
+}
+
+// Percentile returns the p-th percentile (nearest rank) of sorted values.
+func Percentile(sorted []float64, p float64) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := int(float64(len(sorted))*p/100+0.5) - 1
+	rank = max(0, min(rank, len(sorted)-1))
+	return sorted[rank]
+}
+
+// webhookSink is a loopback HTTP receiver feeding a recorder.
+type webhookSink struct {
+	srv *http.Server
+	URL string
+}
+
+func startWebhookSink(rec *recorder) (*webhookSink, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &webhookSink{URL: "http://" + ln.Addr().String() + "/hook"}
+	s.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		at := time.Now()
+		var ev remind.Event
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&ev); err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		rec.record(r.Header.Get("webhook-id"), ev.Data.FireAt, at)
+		w.WriteHeader(http.StatusNoContent)
+	})}
+	go func() { _ = s.srv.Serve(ln) }()
+	return s, nil
+}
+
+func (s *webhookSink) Close() { _ = s.srv.Close() }
+
+// rssBytes returns a process's resident set size from /proc.
+func rssBytes(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	var kb int64
+	for _, line := range splitLines(string(b)) {
+		if n, _ := fmt.Sscanf(line, "VmRSS: %d kB", &kb); n == 1 {
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func splitLines(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
