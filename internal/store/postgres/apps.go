@@ -1,0 +1,142 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/raasdev/raas/internal/remind"
+)
+
+// This file holds what the team-remind open API keeps beyond the Store
+// interface: apps, access tokens, numeric reminder ids and SMS send counts.
+// The consumers declare the interfaces (api/teamremind, channel/sms);
+// storetest.RunApps is their conformance suite.
+
+// smsLockClass is the first key of the two-key advisory lock TakeSMSQuota
+// holds per phone number (the two-key space is apart from Migrate's one-key lock).
+const smsLockClass = 0x736d73 // "sms"
+
+// CreateApp records an app by its id and the hash of its secret; a taken
+// app id is a conflict.
+func (s *Store) CreateApp(ctx context.Context, appID, secretHash, tenantID string, at time.Time) error {
+	_, err := s.exec(ctx, `INSERT INTO apps (app_id, secret_hash, tenant_id, created_ms) VALUES ($1, $2, $3, $4)`,
+		appID, secretHash, tenantID, ms(at))
+	if isUniqueViolation(err) {
+		return fmt.Errorf("postgres: app %q: %w", appID, &remind.Error{Code: remind.CodeConflict, Message: "app id taken"})
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: create app: %w", err)
+	}
+	return nil
+}
+
+// AppByID returns an app's secret hash and tenant; an unknown app is
+// remind.ErrNotFound.
+func (s *Store) AppByID(ctx context.Context, appID string) (secretHash, tenantID string, err error) {
+	err = s.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&secretHash, &tenantID) },
+		`SELECT secret_hash, tenant_id FROM apps WHERE app_id = $1`, appID)
+	if err != nil {
+		return "", "", notFound(err, "app")
+	}
+	return secretHash, tenantID, nil
+}
+
+// CreateAccessToken records an access token by its hash, valid until expiresAt.
+func (s *Store) CreateAccessToken(ctx context.Context, tokenHash, appID, tenantID string, expiresAt, at time.Time) error {
+	_, err := s.exec(ctx, `INSERT INTO access_tokens (hash, app_id, tenant_id, expires_ms, created_ms) VALUES ($1, $2, $3, $4, $5)`,
+		tokenHash, appID, tenantID, ms(expiresAt), ms(at))
+	if err != nil {
+		return fmt.Errorf("postgres: create access token: %w", err)
+	}
+	return nil
+}
+
+// AccessToken returns the tenant of the access token with this hash and
+// when it expires, expired or not (the caller judges); an unknown token is
+// remind.ErrNotFound.
+func (s *Store) AccessToken(ctx context.Context, tokenHash string) (remind.Tenant, time.Time, error) {
+	var t remind.Tenant
+	var created, exp int64
+	err := s.queryRow(ctx, func(row pgx.Row) error {
+		return row.Scan(&t.ID, &t.Name, &t.DisplayName, &t.AvatarURL, &t.TZ, &t.DateHour, &created, &exp)
+	}, `SELECT t.id, t.name, t.display_name, t.avatar_url, t.tz, t.date_hour, t.created_ms, k.expires_ms
+		FROM access_tokens k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = $1`, tokenHash)
+	if err != nil {
+		return remind.Tenant{}, time.Time{}, notFound(err, "access token")
+	}
+	t.CreatedAt = fromMS(created)
+	return t, fromMS(exp), nil
+}
+
+// PurgeAccessTokens deletes the tokens that expired before before and
+// returns how many.
+func (s *Store) PurgeAccessTokens(ctx context.Context, before time.Time) (int64, error) {
+	tag, err := s.exec(ctx, `DELETE FROM access_tokens WHERE expires_ms < $1`, ms(before))
+	if err != nil {
+		return 0, fmt.Errorf("postgres: purge access tokens: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// TeamRemindNumber returns the numeric id of a reminder, giving it the next
+// free number on first use.
+func (s *Store) TeamRemindNumber(ctx context.Context, tenantID, reminderID string) (int64, error) {
+	var n int64
+	err := s.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&n) },
+		`WITH ins AS (
+			INSERT INTO teamremind_ids (tenant_id, reminder_id) VALUES ($1, $2)
+			ON CONFLICT (reminder_id) DO NOTHING RETURNING num)
+		 SELECT num FROM ins
+		 UNION ALL SELECT num FROM teamremind_ids WHERE tenant_id = $1 AND reminder_id = $2
+		 LIMIT 1`, tenantID, reminderID)
+	if err != nil {
+		return 0, notFound(err, "team reminder")
+	}
+	return n, nil
+}
+
+// TeamRemindByNumber returns the reminder id of a tenant's numeric id; an
+// unknown number is remind.ErrNotFound.
+func (s *Store) TeamRemindByNumber(ctx context.Context, tenantID string, num int64) (string, error) {
+	var id string
+	err := s.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&id) },
+		`SELECT reminder_id FROM teamremind_ids WHERE tenant_id = $1 AND num = $2`, tenantID, num)
+	if err != nil {
+		return "", notFound(err, "team reminder")
+	}
+	return id, nil
+}
+
+// TakeSMSQuota records one SMS to phone at at and returns true, unless limit
+// sends to phone are recorded within the window before at: then it records
+// nothing and returns false. A transaction-scoped advisory lock on the
+// number makes count-then-insert atomic across instances.
+func (s *Store) TakeSMSQuota(ctx context.Context, phone, deliveryID string, at time.Time, window time.Duration, limit int) (bool, error) {
+	ok := false
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, int32(smsLockClass), phone); err != nil {
+			return err
+		}
+		since := ms(at.Add(-window))
+		if _, err := tx.Exec(ctx, `DELETE FROM sms_sends WHERE phone = $1 AND at_ms <= $2`, phone, since); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM sms_sends WHERE phone = $1 AND at_ms > $2`, phone, since).Scan(&n); err != nil {
+			return err
+		}
+		if n >= limit {
+			return nil
+		}
+		ok = true
+		_, err := tx.Exec(ctx, `INSERT INTO sms_sends (phone, at_ms, delivery_id) VALUES ($1, $2, $3)`, phone, ms(at), deliveryID)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("postgres: sms quota: %w", err)
+	}
+	return ok, nil
+}
