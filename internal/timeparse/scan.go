@@ -24,7 +24,10 @@ func newScanner(text string, lang string) *scanner {
 	if n > maxScanRunes {
 		n = maxScanRunes
 	}
-	s := &scanner{r: make([]rune, 0, n), off: make([]int, 0, n+1), zh: lang != "en", en: lang != "zh"}
+	// Both grammars always run: they read disjoint scripts, and people mix
+	// them (明天3pm). lang is kept for a future tie-break.
+	_ = lang
+	s := &scanner{r: make([]rune, 0, n), off: make([]int, 0, n+1), zh: true, en: true}
 	end := len(text)
 	for i, c := range text {
 		if len(s.r) == n {

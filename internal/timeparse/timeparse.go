@@ -58,7 +58,7 @@ const (
 type Options struct {
 	Now        time.Time
 	Loc        *time.Location // nil: Now.Location()
-	Lang       string         // "zh", "en", "" or "auto"
+	Lang       string         // "zh", "en", "" or "auto"; both grammars run regardless (people mix them)
 	DateHour   int            // hour for date-only phrases
 	DateMinute int
 }
