@@ -54,7 +54,7 @@ func Defaults() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", DataDir: "./raas-data", LateAfter: time.Minute, MissedAfter: 24 * time.Hour,
 		RetryFor: 24 * time.Hour, Lease: 30 * time.Second, Lookahead: 5 * time.Second, WebhookTimeout: 10 * time.Second, Workers: 64,
-		ShutdownTimeout: 20 * time.Second,
+		ShutdownTimeout: 20 * time.Second, Ops: DefaultOps(),
 	}
 }
 
@@ -124,12 +124,15 @@ type App struct {
 	ln     net.Listener
 	cancel context.CancelFunc
 	ready  bool
+	ops    opsState // ops.go
 }
 
 // New builds the service on an open store; nothing runs until Start.
 func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	now := time.Now
 	a := &App{Config: cfg, Log: log, Store: st, now: now, Mux: http.NewServeMux()}
+	st = a.initOps(st) // ops.go: metrics time every store call
+	a.Store = st
 	var bc inbox.Broadcaster
 	if b, ok := st.(inbox.Broadcaster); ok {
 		bc = b
@@ -140,10 +143,10 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 		remind.ChannelWebhook: webhook.NewSender(client, st, now),
 		remind.ChannelInbox:   inbox.NewSender(st, a.Hub, now),
 	}
-	a.Dispatcher = deliver.New(st, a.Senders, nil, log, now, deliver.Config{
+	a.Dispatcher = deliver.New(st, a.Senders, a.deliverObserver(), log, now, deliver.Config{
 		Workers: cfg.Workers, Lease: cfg.Lease, SendTimeout: cfg.WebhookTimeout, RetryFor: cfg.RetryFor, LateAfter: cfg.LateAfter,
 	})
-	a.Scheduler = scheduler.New(st, a.Dispatcher, nil, log, now, scheduler.Config{
+	a.Scheduler = scheduler.New(st, a.Dispatcher, a.schedulerObserver(), log, now, scheduler.Config{
 		Lease: cfg.Lease, Lookahead: cfg.Lookahead, Policy: remind.FirePolicy{LateAfter: cfg.LateAfter, MissedAfter: cfg.MissedAfter},
 	})
 	a.waker = &waker{sched: a.Scheduler, log: log, now: now}
@@ -178,7 +181,7 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 
 // Handler returns the HTTP handler with the middleware every request passes.
 func (a *App) Handler() http.Handler {
-	return withRequestLog(a.Log, withRecover(a.Log, a.Mux))
+	return withRequestLog(a.Log, withRecover(a.Log, a.opsHandler(a.Mux)))
 }
 
 // Start starts the background components and the HTTP server on cfg.Addr
@@ -238,5 +241,6 @@ func (a *App) Stop(ctx context.Context) error {
 	if err := a.Store.Close(); err != nil {
 		errs = append(errs, err)
 	}
+	a.stopOps()
 	return errors.Join(errs...)
 }
