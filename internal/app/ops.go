@@ -1,7 +1,154 @@
 package app
 
-// OpsConfig configures this part of the service.
-type OpsConfig struct{}
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"path/filepath"
+	"strings"
 
-// registerOps adds this part's senders and routes.
-func (a *App) registerOps() {}
+	"github.com/raasdev/raas/internal/api"
+	"github.com/raasdev/raas/internal/deliver"
+	"github.com/raasdev/raas/internal/metrics"
+	"github.com/raasdev/raas/internal/ratelimit"
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/scheduler"
+	"github.com/raasdev/raas/internal/store"
+)
+
+// OpsConfig configures the operator-facing parts: metrics, per-token rate
+// limits, the OpenAPI document and its reference page.
+type OpsConfig struct {
+	Metrics   bool    // serve Prometheus metrics at /metrics
+	RateLimit float64 // requests a second per API token (or client address without one); 0 turns limiting off
+	RateBurst int     // requests a token may send at once before the rate applies
+	Docs      bool    // serve /openapi.json and /docs
+	Version   string  // reported in raas_build_info
+}
+
+// DefaultOps returns the generous defaults `raas serve` starts with.
+func DefaultOps() OpsConfig {
+	return OpsConfig{Metrics: true, RateLimit: 50, RateBurst: 100, Docs: true, Version: "dev"}
+}
+
+// PendingCounter may be implemented by a store driver to feed the pending
+// gauges cheaply (from its indexes); without it, SQLite files are counted
+// through a read-only handle and other stores report no gauges.
+type PendingCounter interface {
+	CountPending(ctx context.Context) (reminders, retrying, deliveries int64, err error)
+}
+
+// opsState is what ops.go keeps on the App.
+type opsState struct {
+	metrics *metrics.Metrics
+	limiter *ratelimit.Limiter
+	countDB *sql.DB
+}
+
+// initOps builds the metrics (on a registry of this app's own) and returns
+// st wrapped so every store call is timed.
+func (a *App) initOps(st store.Store) store.Store {
+	cfg := a.Config.Ops
+	if cfg.RateLimit > 0 {
+		a.ops.limiter = ratelimit.New(cfg.RateLimit, cfg.RateBurst, a.now)
+	}
+	if !cfg.Metrics {
+		return st
+	}
+	a.ops.metrics = metrics.New(a.firePolicy(), a.pendingCounter(st), cfg.Version)
+	return a.ops.metrics.TimeStore(st)
+}
+
+func (a *App) pendingCounter(st store.Store) metrics.CountFunc {
+	if pc, ok := st.(PendingCounter); ok {
+		return func(ctx context.Context) (metrics.Counts, error) {
+			r, q, d, err := pc.CountPending(ctx)
+			return metrics.Counts{PendingReminders: r, RetryQueue: q, PendingDelivery: d}, err
+		}
+	}
+	if a.Config.DB != "" && !strings.HasPrefix(a.Config.DB, "sqlite:") {
+		return nil
+	}
+	path := strings.TrimPrefix(a.Config.DB, "sqlite:")
+	if path == "" {
+		path = filepath.Join(a.Config.DataDir, "raas.db")
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		a.Log.Warn("metrics: no pending gauges", "err", err)
+		return nil
+	}
+	db.SetMaxOpenConns(1)
+	a.ops.countDB = db
+	return metrics.SQLiteCounter(db)
+}
+
+// schedulerObserver returns the metrics as the scheduler's observer, or a
+// nil interface when metrics are off.
+func (a *App) schedulerObserver() scheduler.Observer {
+	if a.ops.metrics == nil {
+		return nil
+	}
+	return a.ops.metrics
+}
+
+// deliverObserver returns the metrics as the dispatcher's observer, or a
+// nil interface when metrics are off.
+func (a *App) deliverObserver() deliver.Observer {
+	if a.ops.metrics == nil {
+		return nil
+	}
+	return a.ops.metrics
+}
+
+// Metrics returns the app's metrics, nil when they are off.
+func (a *App) Metrics() *metrics.Metrics { return a.ops.metrics }
+
+// registerOps adds /metrics, /openapi.json and /docs.
+func (a *App) registerOps() {
+	if a.ops.metrics != nil {
+		a.Mux.Handle("GET /metrics", a.ops.metrics.Handler())
+	}
+	if a.Config.Ops.Docs {
+		api.RegisterOpenAPI(a.Mux)
+	}
+}
+
+// opsHandler wraps the mux with the rate limit and the HTTP metrics; the
+// metrics wrap the mux directly since the mux records the route pattern on
+// the request it is given.
+func (a *App) opsHandler(mux *http.ServeMux) http.Handler {
+	var h http.Handler = mux
+	if a.ops.metrics != nil {
+		h = a.ops.metrics.Middleware(h)
+	}
+	if a.ops.limiter != nil {
+		var onLimited func()
+		if a.ops.metrics != nil {
+			onLimited = a.ops.metrics.RateLimited
+		}
+		h = ratelimit.Middleware(a.ops.limiter, exemptFromLimit, onLimited, h)
+	}
+	return h
+}
+
+// exemptFromLimit leaves health checks and scrapes alone: they carry no
+// tenant's token and must work while a tenant is being limited.
+func exemptFromLimit(r *http.Request) bool {
+	switch r.URL.Path {
+	case "/healthz", "/readyz", "/metrics":
+		return true
+	}
+	return false
+}
+
+// stopOps releases what initOps opened; called after the store is closed.
+func (a *App) stopOps() {
+	if a.ops.countDB != nil {
+		_ = a.ops.countDB.Close()
+	}
+}
+
+func (a *App) firePolicy() remind.FirePolicy {
+	return remind.FirePolicy{LateAfter: a.Config.LateAfter, MissedAfter: a.Config.MissedAfter}
+}
