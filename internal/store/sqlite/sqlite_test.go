@@ -23,3 +23,17 @@ func TestConformance(t *testing.T) {
 		return s
 	})
 }
+
+func TestSubscriptions(t *testing.T) {
+	storetest.RunSubscriptions(t, func(t *testing.T) store.Store {
+		s, err := sqlite.Open(filepath.Join(t.TempDir(), "raas.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if err := s.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}

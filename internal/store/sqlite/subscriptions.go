@@ -1,0 +1,280 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+)
+
+// The WeCron subscription methods (see store.Subscriber). They are not part
+// of store.Store: internal/web declares the interface it consumes.
+
+const linkCols = `token, tenant_id, reminder_id, wechat_ticket, wechat_expire_ms, created_ms`
+
+func scanLink(row interface{ Scan(...any) error }) (store.SubscribeLink, error) {
+	var l store.SubscribeLink
+	var exp, created int64
+	err := row.Scan(&l.Token, &l.TenantID, &l.ReminderID, &l.WeChatTicket, &exp, &created)
+	if exp != 0 {
+		l.WeChatExpireAt = fromMS(exp)
+	}
+	l.CreatedAt = fromMS(created)
+	return l, err
+}
+
+// CreateSubscribeLink stores l unless the reminder has a link already, and
+// returns the reminder's link (the existing one when there was one).
+func (s *Store) CreateSubscribeLink(ctx context.Context, l store.SubscribeLink) (store.SubscribeLink, error) {
+	var out store.SubscribeLink
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO subscribe_links (`+linkCols+`) VALUES (?, ?, ?, '', 0, ?)
+			ON CONFLICT (reminder_id) DO NOTHING`, l.Token, l.TenantID, l.ReminderID, ms(l.CreatedAt)); err != nil {
+			return err
+		}
+		var err error
+		out, err = scanLink(tx.QueryRowContext(ctx, `SELECT `+linkCols+` FROM subscribe_links WHERE reminder_id = ? AND tenant_id = ?`, l.ReminderID, l.TenantID))
+		return err
+	})
+	if err != nil {
+		return out, notFound(err, "subscribe link")
+	}
+	return out, nil
+}
+
+// SubscribeLinkByToken returns the link with this token.
+func (s *Store) SubscribeLinkByToken(ctx context.Context, token string) (store.SubscribeLink, error) {
+	l, err := scanLink(s.r.QueryRowContext(ctx, `SELECT `+linkCols+` FROM subscribe_links WHERE token = ?`, token))
+	if err != nil {
+		return l, notFound(err, "subscribe link")
+	}
+	return l, nil
+}
+
+// SubscribeLinkOf returns a reminder's link.
+func (s *Store) SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error) {
+	l, err := scanLink(s.r.QueryRowContext(ctx, `SELECT `+linkCols+` FROM subscribe_links WHERE reminder_id = ? AND tenant_id = ?`, reminderID, tenantID))
+	if err != nil {
+		return l, notFound(err, "subscribe link")
+	}
+	return l, nil
+}
+
+// SetWeChatTicket records the WeChat QR ticket made for a link.
+func (s *Store) SetWeChatTicket(ctx context.Context, token, ticket string, expireAt time.Time) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE subscribe_links SET wechat_ticket = ?, wechat_expire_ms = ? WHERE token = ?`, ticket, ms(expireAt), token)
+	if err != nil {
+		return fmt.Errorf("sqlite: set wechat ticket: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("sqlite: %w", remind.NotFound("subscribe link"))
+	}
+	return nil
+}
+
+const subCols = `id, tenant_id, reminder_id, channel, address, state, token, created_ms, updated_ms`
+
+func scanSub(row interface{ Scan(...any) error }) (store.Subscriber, error) {
+	var sb store.Subscriber
+	var created, updated int64
+	err := row.Scan(&sb.ID, &sb.TenantID, &sb.ReminderID, &sb.Channel, &sb.Address, &sb.State, &sb.Token, &created, &updated)
+	sb.CreatedAt, sb.UpdatedAt = fromMS(created), fromMS(updated)
+	return sb, err
+}
+
+// PutSubscriber inserts sb, or, when a subscriber with its id exists and is
+// not confirmed, gives it sb's state and token. A confirmed subscriber is
+// left as it is. It returns the stored subscriber.
+func (s *Store) PutSubscriber(ctx context.Context, sb store.Subscriber) (store.Subscriber, error) {
+	var out store.Subscriber
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO subscribers (`+subCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET state = excluded.state, token = excluded.token, updated_ms = excluded.updated_ms
+			WHERE subscribers.state <> 'confirmed'`,
+			sb.ID, sb.TenantID, sb.ReminderID, sb.Channel, sb.Address, sb.State, sb.Token, ms(sb.CreatedAt), ms(sb.UpdatedAt)); err != nil {
+			return err
+		}
+		var err error
+		out, err = scanSub(tx.QueryRowContext(ctx, `SELECT `+subCols+` FROM subscribers WHERE id = ?`, sb.ID))
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("sqlite: put subscriber: %w", err)
+	}
+	return out, nil
+}
+
+// GetSubscriber returns a subscriber by id (its recipient uid) within a tenant.
+func (s *Store) GetSubscriber(ctx context.Context, tenantID, id string) (store.Subscriber, error) {
+	sb, err := scanSub(s.r.QueryRowContext(ctx, `SELECT `+subCols+` FROM subscribers WHERE id = ? AND tenant_id = ?`, id, tenantID))
+	if err != nil {
+		return sb, notFound(err, "subscriber")
+	}
+	return sb, nil
+}
+
+// SubscriberByToken returns the subscriber a confirm or unsubscribe link names.
+func (s *Store) SubscriberByToken(ctx context.Context, token string) (store.Subscriber, error) {
+	sb, err := scanSub(s.r.QueryRowContext(ctx, `SELECT `+subCols+` FROM subscribers WHERE token = ?`, token))
+	if err != nil {
+		return sb, notFound(err, "subscriber")
+	}
+	return sb, nil
+}
+
+// ListSubscribers returns a reminder's subscribers in id order.
+func (s *Store) ListSubscribers(ctx context.Context, tenantID, reminderID string) ([]store.Subscriber, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+subCols+` FROM subscribers WHERE reminder_id = ? AND tenant_id = ? ORDER BY id`, reminderID, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list subscribers: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Subscriber
+	for rows.Next() {
+		sb, err := scanSub(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: list subscribers: %w", err)
+		}
+		out = append(out, sb)
+	}
+	return out, rows.Err()
+}
+
+// ConfirmSubscriber confirms the subscriber whose link token this is, in
+// one transaction: its state becomes confirmed, a recipient (uid = its id,
+// with its address on its channel) is put, and the uid is added to the
+// reminder's recipients. Confirming twice changes nothing. It fails with
+// remind.ErrNotFound for an unknown token, an unsubscribed subscriber or a
+// deleted reminder, and with remind.ErrConflict when the reminder has
+// remind.MaxRecipients recipients already.
+func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Time) (store.Subscriber, error) {
+	var out store.Subscriber
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		sb, err := scanSub(tx.QueryRowContext(ctx, `SELECT `+subCols+` FROM subscribers WHERE token = ?`, token))
+		if err != nil {
+			return notFound(err, "subscriber")
+		}
+		if sb.State == store.SubscriberUnsubscribed {
+			return fmt.Errorf("sqlite: %w", remind.NotFound("subscription"))
+		}
+		out = sb
+		if sb.State == store.SubscriberConfirmed {
+			return nil
+		}
+		var raw string
+		err = tx.QueryRowContext(ctx, `SELECT recipients FROM reminders WHERE id = ? AND tenant_id = ? AND deleted_ms IS NULL`, sb.ReminderID, sb.TenantID).Scan(&raw)
+		if err != nil {
+			return notFound(err, "reminder")
+		}
+		uids, err := addUID(raw, sb.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE reminders SET recipients = ?, updated_ms = ? WHERE id = ?`, uids, ms(at), sb.ReminderID); err != nil {
+			return err
+		}
+		rc := store.SubscriberRecipient(sb, at)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+recipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (tenant_id, uid) DO UPDATE SET email = excluded.email, wechat_openid = excluded.wechat_openid, muted = 0, updated_ms = excluded.updated_ms`,
+			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, 0, ms(at), ms(at)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE subscribers SET state = 'confirmed', updated_ms = ? WHERE id = ?`, ms(at), sb.ID); err != nil {
+			return err
+		}
+		out.State, out.UpdatedAt = store.SubscriberConfirmed, at
+		return nil
+	})
+	if err != nil {
+		return out, wrapErr("confirm subscriber", err)
+	}
+	return out, nil
+}
+
+// Unsubscribe ends the subscription whose link token this is, in one
+// transaction: its state becomes unsubscribed, its recipient is deleted and
+// its uid leaves the reminder's recipients (of a deleted reminder too).
+// Unsubscribing twice changes nothing; an unknown token is remind.ErrNotFound.
+func (s *Store) Unsubscribe(ctx context.Context, token string, at time.Time) (store.Subscriber, error) {
+	var out store.Subscriber
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		sb, err := scanSub(tx.QueryRowContext(ctx, `SELECT `+subCols+` FROM subscribers WHERE token = ?`, token))
+		if err != nil {
+			return notFound(err, "subscriber")
+		}
+		out = sb
+		if sb.State == store.SubscriberUnsubscribed {
+			return nil
+		}
+		var raw string
+		err = tx.QueryRowContext(ctx, `SELECT recipients FROM reminders WHERE id = ? AND tenant_id = ?`, sb.ReminderID, sb.TenantID).Scan(&raw)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if err == nil {
+			uids, changed, err := removeUID(raw, sb.ID)
+			if err != nil {
+				return err
+			}
+			if changed {
+				if _, err := tx.ExecContext(ctx, `UPDATE reminders SET recipients = ?, updated_ms = ? WHERE id = ?`, uids, ms(at), sb.ReminderID); err != nil {
+					return err
+				}
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM recipients WHERE tenant_id = ? AND uid = ?`, sb.TenantID, sb.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE subscribers SET state = 'unsubscribed', updated_ms = ? WHERE id = ?`, ms(at), sb.ID); err != nil {
+			return err
+		}
+		out.State, out.UpdatedAt = store.SubscriberUnsubscribed, at
+		return nil
+	})
+	if err != nil {
+		return out, wrapErr("unsubscribe", err)
+	}
+	return out, nil
+}
+
+func wrapErr(what string, err error) error {
+	var de *remind.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	return fmt.Errorf("sqlite: %s: %w", what, err)
+}
+
+// addUID returns the JSON recipients list raw with uid added.
+func addUID(raw, uid string) (string, error) {
+	var uids []string
+	if err := json.Unmarshal([]byte(raw), &uids); err != nil {
+		return "", fmt.Errorf("reminder recipients: %w", err)
+	}
+	if !slices.Contains(uids, uid) {
+		if len(uids) >= remind.MaxRecipients {
+			return "", &remind.Error{Code: remind.CodeConflict, Message: "the reminder has as many recipients as it may have"}
+		}
+		uids = append(uids, uid)
+	}
+	return encodeJSON(uids), nil
+}
+
+// removeUID returns the JSON recipients list raw without uid.
+func removeUID(raw, uid string) (string, bool, error) {
+	var uids []string
+	if err := json.Unmarshal([]byte(raw), &uids); err != nil {
+		return "", false, fmt.Errorf("reminder recipients: %w", err)
+	}
+	i := slices.Index(uids, uid)
+	if i < 0 {
+		return raw, false, nil
+	}
+	return encodeJSON(slices.Delete(uids, i, i+1)), true, nil
+}

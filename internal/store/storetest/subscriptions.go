@@ -1,0 +1,217 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+)
+
+// SubscriptionStore is a Store with the WeCron subscription methods.
+type SubscriptionStore interface {
+	store.Store
+	CreateSubscribeLink(ctx context.Context, l store.SubscribeLink) (store.SubscribeLink, error)
+	SubscribeLinkByToken(ctx context.Context, token string) (store.SubscribeLink, error)
+	SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error)
+	SetWeChatTicket(ctx context.Context, token, ticket string, expireAt time.Time) error
+	PutSubscriber(ctx context.Context, sb store.Subscriber) (store.Subscriber, error)
+	GetSubscriber(ctx context.Context, tenantID, id string) (store.Subscriber, error)
+	SubscriberByToken(ctx context.Context, token string) (store.Subscriber, error)
+	ListSubscribers(ctx context.Context, tenantID, reminderID string) ([]store.Subscriber, error)
+	ConfirmSubscriber(ctx context.Context, token string, at time.Time) (store.Subscriber, error)
+	Unsubscribe(ctx context.Context, token string, at time.Time) (store.Subscriber, error)
+}
+
+// RunSubscriptions runs the subscription conformance tests against stores
+// made by open, which must implement SubscriptionStore.
+func RunSubscriptions(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s SubscriptionStore)
+	}{
+		{"SubscribeLinks", testSubscribeLinks},
+		{"SubscribeConfirmUnsubscribe", testSubscribeFlow},
+		{"ConcurrentConfirmsAllLand", testConcurrentConfirms},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, ok := open(t).(SubscriptionStore)
+			if !ok {
+				t.Fatal("the store does not implement storetest.SubscriptionStore")
+			}
+			tc.fn(t, s)
+		})
+	}
+}
+
+func testSubscribeLinks(t *testing.T, s SubscriptionStore) {
+	ctx := context.Background()
+	a, b := tenant(t, s, "a"), tenant(t, s, "b")
+	r := mustCreate(t, s, reminder(a, t0.Add(time.Hour)))
+	l, err := s.CreateSubscribeLink(ctx, store.SubscribeLink{Token: "tok1", TenantID: a.ID, ReminderID: r.ID, CreatedAt: t0})
+	if err != nil || l.Token != "tok1" || l.ReminderID != r.ID || !l.CreatedAt.Equal(t0) {
+		t.Fatalf("CreateSubscribeLink = %+v, %v", l, err)
+	}
+	again, err := s.CreateSubscribeLink(ctx, store.SubscribeLink{Token: "tok2", TenantID: a.ID, ReminderID: r.ID, CreatedAt: t0})
+	if err != nil || again.Token != "tok1" {
+		t.Fatalf("second CreateSubscribeLink = %+v, %v; want the first link", again, err)
+	}
+	if got, err := s.SubscribeLinkByToken(ctx, "tok1"); err != nil || got.ReminderID != r.ID || got.TenantID != a.ID {
+		t.Fatalf("SubscribeLinkByToken = %+v, %v", got, err)
+	}
+	if _, err := s.SubscribeLinkByToken(ctx, "tok2"); !errors.Is(err, remind.ErrNotFound) {
+		t.Fatalf("unknown token: %v, want not found", err)
+	}
+	if _, err := s.SubscribeLinkOf(ctx, b.ID, r.ID); !errors.Is(err, remind.ErrNotFound) {
+		t.Fatalf("another tenant's link: %v, want not found", err)
+	}
+	exp := t0.Add(30 * 24 * time.Hour)
+	if err := s.SetWeChatTicket(ctx, "tok1", "ticket-1", exp); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.SubscribeLinkOf(ctx, a.ID, r.ID); err != nil || got.WeChatTicket != "ticket-1" || !got.WeChatExpireAt.Equal(exp) {
+		t.Fatalf("after SetWeChatTicket = %+v, %v", got, err)
+	}
+	if err := s.SetWeChatTicket(ctx, "nope", "x", exp); !errors.Is(err, remind.ErrNotFound) {
+		t.Fatalf("SetWeChatTicket unknown: %v", err)
+	}
+}
+
+func sub(tn remind.Tenant, r remind.Reminder, addr, token string) store.Subscriber {
+	return store.Subscriber{ID: store.SubscriberID(r.ID, remind.ChannelEmail, addr), TenantID: tn.ID, ReminderID: r.ID,
+		Channel: remind.ChannelEmail, Address: addr, State: store.SubscriberPending, Token: token, CreatedAt: t0, UpdatedAt: t0}
+}
+
+func testSubscribeFlow(t *testing.T, s SubscriptionStore) {
+	ctx := context.Background()
+	a, b := tenant(t, s, "a"), tenant(t, s, "b")
+	r := mustCreate(t, s, reminder(a, t0.Add(time.Hour), "u1"))
+	sb, err := s.PutSubscriber(ctx, sub(a, r, "x@example.com", "c1"))
+	if err != nil || sb.State != store.SubscriberPending || sb.Token != "c1" {
+		t.Fatalf("PutSubscriber = %+v, %v", sb, err)
+	}
+	// Asking again while pending gives a new token (a new confirmation mail).
+	if sb, err = s.PutSubscriber(ctx, sub(a, r, "x@example.com", "c2")); err != nil || sb.Token != "c2" {
+		t.Fatalf("PutSubscriber again = %+v, %v", sb, err)
+	}
+	if _, err := s.ConfirmSubscriber(ctx, "c1", t0); !errors.Is(err, remind.ErrNotFound) {
+		t.Fatalf("confirm with the old token: %v, want not found", err)
+	}
+	if got, _ := s.GetReminder(ctx, a.ID, r.ID); len(got.Recipients) != 1 {
+		t.Fatalf("pending subscriber is a recipient: %v", got.Recipients)
+	}
+	at := t0.Add(time.Minute)
+	sb, err = s.ConfirmSubscriber(ctx, "c2", at)
+	if err != nil || sb.State != store.SubscriberConfirmed {
+		t.Fatalf("ConfirmSubscriber = %+v, %v", sb, err)
+	}
+	if _, err := s.ConfirmSubscriber(ctx, "c2", at); err != nil {
+		t.Fatalf("confirming twice: %v", err)
+	}
+	got, err := s.GetReminder(ctx, a.ID, r.ID)
+	if err != nil || !slices.Equal(got.Recipients, []string{"u1", sb.ID}) {
+		t.Fatalf("recipients after confirm = %v, %v", got.Recipients, err)
+	}
+	rc, err := s.GetRecipient(ctx, a.ID, sb.ID)
+	if err != nil || rc.Email != "x@example.com" || rc.Muted {
+		t.Fatalf("subscriber's recipient = %+v, %v", rc, err)
+	}
+	// A confirmed subscriber asking again stays confirmed with its token.
+	if again, err := s.PutSubscriber(ctx, sub(a, r, "x@example.com", "c3")); err != nil || again.State != store.SubscriberConfirmed || again.Token != "c2" {
+		t.Fatalf("PutSubscriber on confirmed = %+v, %v", again, err)
+	}
+	if g, err := s.GetSubscriber(ctx, a.ID, sb.ID); err != nil || g.Address != "x@example.com" {
+		t.Fatalf("GetSubscriber = %+v, %v", g, err)
+	}
+	if _, err := s.GetSubscriber(ctx, b.ID, sb.ID); !errors.Is(err, remind.ErrNotFound) {
+		t.Fatalf("another tenant's subscriber: %v", err)
+	}
+	if g, err := s.SubscriberByToken(ctx, "c2"); err != nil || g.ID != sb.ID {
+		t.Fatalf("SubscriberByToken = %+v, %v", g, err)
+	}
+	if l, err := s.ListSubscribers(ctx, a.ID, r.ID); err != nil || len(l) != 1 || l[0].ID != sb.ID {
+		t.Fatalf("ListSubscribers = %+v, %v", l, err)
+	}
+	// The firing plans an email delivery to the subscriber.
+	ds, err := s.FireDue(ctx, t0.Add(time.Hour), 10, t0.Add(2*time.Hour), func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
+		return store.FirePlan{Deliveries: remind.Plan(r, *r.NextFireAt, recips, hooks, t0.Add(time.Hour), remind.FirePolicy{}), Status: remind.StatusDone}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, d := range ds {
+		if d.Recipient == sb.ID && d.Channel == remind.ChannelEmail && d.Target == "x@example.com" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no email delivery to the subscriber among %d deliveries", len(ds))
+	}
+
+	un, err := s.Unsubscribe(ctx, "c2", at.Add(time.Minute))
+	if err != nil || un.State != store.SubscriberUnsubscribed {
+		t.Fatalf("Unsubscribe = %+v, %v", un, err)
+	}
+	if _, err := s.Unsubscribe(ctx, "c2", at.Add(time.Minute)); err != nil {
+		t.Fatalf("unsubscribing twice: %v", err)
+	}
+	if got, _ := s.GetReminder(ctx, a.ID, r.ID); !slices.Equal(got.Recipients, []string{"u1"}) {
+		t.Fatalf("recipients after unsubscribe = %v", got.Recipients)
+	}
+	if _, err := s.GetRecipient(ctx, a.ID, sb.ID); !errors.Is(err, remind.ErrNotFound) {
+		t.Fatalf("recipient after unsubscribe: %v, want not found", err)
+	}
+	if _, err := s.ConfirmSubscriber(ctx, "c2", at); !errors.Is(err, remind.ErrNotFound) {
+		t.Fatalf("confirm after unsubscribe: %v, want not found", err)
+	}
+	if _, err := s.Unsubscribe(ctx, "nope", at); !errors.Is(err, remind.ErrNotFound) {
+		t.Fatalf("unsubscribe unknown: %v", err)
+	}
+	// Subscribing again after leaving starts over as pending.
+	if again, err := s.PutSubscriber(ctx, sub(a, r, "x@example.com", "c4")); err != nil || again.State != store.SubscriberPending {
+		t.Fatalf("resubscribe = %+v, %v", again, err)
+	}
+	// A deleted reminder takes no new subscribers.
+	if err := s.DeleteReminder(ctx, a.ID, r.ID, at); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmSubscriber(ctx, "c4", at); !errors.Is(err, remind.ErrNotFound) {
+		t.Fatalf("confirm on a deleted reminder: %v, want not found", err)
+	}
+}
+
+func testConcurrentConfirms(t *testing.T, s SubscriptionStore) {
+	ctx := context.Background()
+	a := tenant(t, s, "a")
+	r := mustCreate(t, s, reminder(a, t0.Add(time.Hour)))
+	const n = 12
+	for i := range n {
+		if _, err := s.PutSubscriber(ctx, sub(a, r, fmt.Sprintf("p%d@example.com", i), fmt.Sprintf("t%d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = s.ConfirmSubscriber(ctx, fmt.Sprintf("t%d", i), t0)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetReminder(ctx, a.ID, r.ID)
+	if err != nil || len(got.Recipients) != n {
+		t.Fatalf("%d recipients after %d concurrent confirmations (%v)", len(got.Recipients), n, err)
+	}
+}
