@@ -22,6 +22,7 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
+		"app":   {"create a team-remind app: raas app create [--tenant NAME]", runApp},
 		"parse": {"read a time phrase and print the schedule as JSON", runParse},
 		"serve": {"run the service", runServe},
 		"bench": {"measure: raas bench herd|spread|crash|capacity", runBench},

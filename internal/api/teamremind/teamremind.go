@@ -1,0 +1,380 @@
+// Package teamremind is the team-remind-compatible open API ("应用接入-团队
+// 消息提醒"): an app trades its appId and appSecret for a short-lived
+// accessToken, then creates, updates, cancels, deletes and reads team
+// reminders under /openapi/workbench/teamremind/. It translates to the
+// service's use cases and back, and answers every error in-band
+// ({"status":N,"message":…} with HTTP 200), as the seed's clients expect.
+// docs/teamremind.md documents the status codes (the table in statuses.go).
+package teamremind
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/raasdev/raas/internal/api"
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/service"
+)
+
+// Store is what this API keeps beyond the service: apps, access tokens and
+// the numeric ids it shows for reminders (the SQLite and PostgreSQL stores
+// implement it), and the inbox status of a reminder's members.
+type Store interface {
+	CreateApp(ctx context.Context, appID, secretHash, tenantID string, at time.Time) error
+	AppByID(ctx context.Context, appID string) (secretHash, tenantID string, err error)
+	CreateAccessToken(ctx context.Context, tokenHash, appID, tenantID string, expiresAt, at time.Time) error
+	AccessToken(ctx context.Context, tokenHash string) (remind.Tenant, time.Time, error)
+	PurgeAccessTokens(ctx context.Context, before time.Time) (int64, error)
+	TeamRemindNumber(ctx context.Context, tenantID, reminderID string) (int64, error)
+	TeamRemindByNumber(ctx context.Context, tenantID string, num int64) (string, error)
+	InboxStatusByReminder(ctx context.Context, tenantID, reminderID string) (map[string]remind.InboxStatus, error)
+}
+
+// Source is the Reminder.Source of reminders made through this API.
+const Source = "teamremind"
+
+// Meta keys this API keeps on its reminders.
+const (
+	MetaCreaterID   = "createrId"
+	MetaCreaterName = "createrName"
+	MetaRemindType  = "remindType"
+	MetaCreateTime  = "createTime"
+	MetaMembers     = "members" // JSON [{"uid":…,"name":…}]
+)
+
+// Remind types.
+const (
+	RemindInApp = 0
+	RemindSMS   = 1
+)
+
+// Config tunes the API.
+type Config struct {
+	TokenTTL time.Duration // lifetime of an access token (default 2h)
+	// KeepExpired is how long an expired token is kept so that it answers
+	// 4003 (expired) rather than 4002 (unknown); default 24h.
+	KeepExpired time.Duration
+}
+
+// Handler serves /openapi.
+type Handler struct {
+	svc *service.Service
+	st  Store
+	log *slog.Logger
+	cfg Config
+}
+
+// New returns the handler.
+func New(svc *service.Service, st Store, log *slog.Logger, cfg Config) *Handler {
+	if cfg.TokenTTL <= 0 {
+		cfg.TokenTTL = 2 * time.Hour
+	}
+	if cfg.KeepExpired <= 0 {
+		cfg.KeepExpired = 24 * time.Hour
+	}
+	return &Handler{svc: svc, st: st, log: log, cfg: cfg}
+}
+
+// Register adds the routes to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("/openapi/token", h.token)
+	ops := map[string]func(context.Context, remind.Tenant, request) (any, error){
+		"create": h.create, "update": h.update, "cancel": h.cancel, "delete": h.delete, "detail": h.detail,
+	}
+	for name, fn := range ops {
+		mux.HandleFunc("/openapi/workbench/teamremind/"+name, h.call(fn))
+	}
+	mux.HandleFunc("/openapi/", func(w http.ResponseWriter, r *http.Request) {
+		h.answerErr(w, r, fail(StatusNoEndpoint, "no such endpoint: "+r.URL.Path))
+	})
+}
+
+// ---- answers
+
+type answer struct {
+	Status  int    `json:"status"`
+	Message string `json:"message,omitempty"`
+	Data    any    `json:"data,omitempty"`
+}
+
+func ok(w http.ResponseWriter, data any) {
+	api.WriteJSON(w, http.StatusOK, answer{Status: StatusOK, Data: data})
+}
+
+// apiError is an error with its in-band status.
+type apiError struct {
+	status int
+	msg    string
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("%d: %s", e.status, e.msg) }
+
+func fail(status int, msg string) error { return &apiError{status, msg} }
+
+// answerErr answers err in-band with HTTP 200: this API's own errors with
+// their status, domain errors by code, anything else as 5000 (logged).
+func (h *Handler) answerErr(w http.ResponseWriter, r *http.Request, err error) {
+	var ae *apiError
+	var de *remind.Error
+	switch {
+	case errors.As(err, &ae):
+		api.WriteJSON(w, http.StatusOK, answer{Status: ae.status, Message: ae.msg})
+	case errors.As(err, &de):
+		st, ok := domainStatus[de.Code]
+		if !ok {
+			st = StatusInvalid
+		}
+		api.WriteJSON(w, http.StatusOK, answer{Status: st, Message: de.Error()})
+	default:
+		if r.Context().Err() != nil {
+			return
+		}
+		h.log.ErrorContext(r.Context(), "teamremind: internal error", "err", err, "path", r.URL.Path)
+		api.WriteJSON(w, http.StatusOK, answer{Status: StatusInternal, Message: "internal error"})
+	}
+}
+
+// ---- access
+
+// HashSecret returns the stored form of an appSecret or accessToken (both
+// are 128-bit random values, so one SHA-256 suffices).
+func HashSecret(s string) string { return service.HashToken(s) }
+
+// CreateApp makes an app for the tenant named tenantName (created when new)
+// and returns its id and secret; only the secret's hash is kept.
+func CreateApp(ctx context.Context, svc *service.Service, st Store, tenantName string) (appID, secret string, err error) {
+	if tenantName == "" {
+		tenantName = "default"
+	}
+	t, err := svc.EnsureTenant(ctx, tenantName)
+	if err != nil {
+		return "", "", err
+	}
+	appID, secret = "app_"+remind.NewToken(8), remind.NewToken(16)
+	if err := st.CreateApp(ctx, appID, HashSecret(secret), t.ID, svc.Now()); err != nil {
+		return "", "", fmt.Errorf("teamremind: create app: %w", err)
+	}
+	return appID, secret, nil
+}
+
+// token answers GET or POST /openapi/token?appId=…&appSecret=… (a form or
+// JSON body works too) with a new access token.
+func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		h.answerErr(w, r, fail(StatusInvalid, "use GET or POST"))
+		return
+	}
+	appID, secret := r.URL.Query().Get("appId"), r.URL.Query().Get("appSecret")
+	if r.Method == http.MethodPost && (appID == "" || secret == "") {
+		body, err := api.ReadBody(w, r)
+		if err != nil {
+			h.answerErr(w, r, err)
+			return
+		}
+		var in struct {
+			AppID     string `json:"appId"`
+			AppSecret string `json:"appSecret"`
+		}
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			_ = json.Unmarshal(body, &in)
+		} else if q, err := parseForm(body); err == nil {
+			in.AppID, in.AppSecret = q("appId"), q("appSecret")
+		}
+		appID, secret = first(appID, in.AppID), first(secret, in.AppSecret)
+	}
+	if appID == "" || secret == "" {
+		h.answerErr(w, r, fail(StatusBadApp, "appId and appSecret are required"))
+		return
+	}
+	hash, tenantID, err := h.st.AppByID(r.Context(), appID)
+	if errors.Is(err, remind.ErrNotFound) || err == nil && subtle.ConstantTimeCompare([]byte(hash), []byte(HashSecret(secret))) != 1 {
+		h.answerErr(w, r, fail(StatusBadApp, "appId或appSecret错误"))
+		return
+	}
+	if err != nil {
+		h.answerErr(w, r, err)
+		return
+	}
+	now := h.svc.Now()
+	tok := remind.NewToken(16)
+	if err := h.st.CreateAccessToken(r.Context(), HashSecret(tok), appID, tenantID, now.Add(h.cfg.TokenTTL), now); err != nil {
+		h.answerErr(w, r, err)
+		return
+	}
+	if _, err := h.st.PurgeAccessTokens(r.Context(), now.Add(-h.cfg.KeepExpired)); err != nil {
+		h.log.WarnContext(r.Context(), "teamremind: purge expired access tokens", "err", err)
+	}
+	ok(w, map[string]any{"accessToken": tok, "expiresIn": int64(h.cfg.TokenTTL / time.Second)})
+}
+
+func first(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// authenticate returns the tenant of the request's accessToken.
+func (h *Handler) authenticate(r *http.Request) (remind.Tenant, error) {
+	tok := r.URL.Query().Get("accessToken")
+	if tok == "" {
+		return remind.Tenant{}, fail(StatusNoToken, "缺少accessToken")
+	}
+	t, exp, err := h.st.AccessToken(r.Context(), HashSecret(tok))
+	if errors.Is(err, remind.ErrNotFound) {
+		return t, fail(StatusBadToken, "accessToken无效，请重新获取")
+	}
+	if err != nil {
+		return t, err
+	}
+	if !h.svc.Now().Before(exp) {
+		return t, fail(StatusTokenExpired, "accessToken超时，请重新获取")
+	}
+	return t, nil
+}
+
+// call authenticates, decodes the body and runs fn.
+func (h *Handler) call(fn func(context.Context, remind.Tenant, request) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		t, err := h.authenticate(r)
+		if err != nil {
+			h.answerErr(w, r, err)
+			return
+		}
+		if r.Method != http.MethodPost {
+			h.answerErr(w, r, fail(StatusInvalid, "use POST with a JSON body"))
+			return
+		}
+		body, err := api.ReadBody(w, r)
+		if err != nil {
+			h.answerErr(w, r, err)
+			return
+		}
+		var in request
+		if err := json.Unmarshal(body, &in); err != nil {
+			h.answerErr(w, r, jsonErr(err))
+			return
+		}
+		if err := remind.CheckUID("requesterUid", string(in.RequesterUID)); err != nil {
+			h.answerErr(w, r, err)
+			return
+		}
+		data, err := fn(r.Context(), t, in)
+		if err != nil {
+			h.answerErr(w, r, err)
+			return
+		}
+		ok(w, data)
+	}
+}
+
+func jsonErr(err error) error {
+	var de *remind.Error
+	if errors.As(err, &de) {
+		return de
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return remind.Invalid(te.Field, "has the wrong type (%s)", te.Value)
+	}
+	return remind.Invalid("body", "is not valid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// ---- flexible request values
+
+// flexInt is a number given as a JSON number, a numeric string, or nothing
+// ("" or null or absent: Set is false).
+type flexInt struct {
+	V   int64
+	Set bool
+}
+
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "null" {
+		return nil
+	}
+	if strings.HasPrefix(s, `"`) {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return nil
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		fl, ferr := strconv.ParseFloat(s, 64)
+		if ferr != nil || fl != float64(int64(fl)) {
+			return remind.Invalid("body", "%s is not a whole number", s)
+		}
+		n = int64(fl)
+	}
+	f.V, f.Set = n, true
+	return nil
+}
+
+// flexString is a string given as a JSON string or number.
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	switch {
+	case s == "null":
+		return nil
+	case strings.HasPrefix(s, `"`):
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*f = flexString(strings.TrimSpace(v))
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return remind.Invalid("body", "%s must be a string or a number", s)
+	}
+	*f = flexString(n.String())
+	return nil
+}
+
+type member struct {
+	UID  flexString `json:"uid"`
+	Name string     `json:"name"`
+}
+
+type detailIn struct {
+	CreateTime flexInt  `json:"createTime"`
+	Content    string   `json:"content"`
+	RemindTime flexInt  `json:"remindTime"`
+	RemindType flexInt  `json:"remindType"`
+	Members    []member `json:"members"`
+}
+
+type request struct {
+	RequesterUID  flexString `json:"requesterUid"`
+	RequesterName string     `json:"requesterName"`
+	TeamRemindID  flexString `json:"teamRemindId"`
+	Detail        *detailIn  `json:"detail"`
+}
+
+func parseForm(body []byte) (func(string) string, error) {
+	req, err := http.NewRequest(http.MethodPost, "/", strings.NewReader(string(body)))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if err := req.ParseForm(); err != nil {
+		return nil, err
+	}
+	return req.PostForm.Get, nil
+}
