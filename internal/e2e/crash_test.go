@@ -18,7 +18,7 @@ func TestCrashLosesNothing(t *testing.T) {
 	}
 	data := t.TempDir()
 	addr := freeAddr(t)
-	args := []string{"--data", data, "--allow-private-targets", "--lease", "2s", "--late-after", "300ms"}
+	args := []string{"--data", data, "--allow-private-targets", "--lease", "2s", "--late-after", "300ms", "--rate-limit", "0"}
 	p := startProc(t, addr, args...)
 	token := runRaas(t, "token", "create", "--data", data, "--tenant", "crash") // works while the server runs
 	s := newSink(t, nil)
