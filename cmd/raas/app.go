@@ -33,7 +33,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer st.Close()
-	ts, ok := st.(teamremind.Store)
+	ts, ok := app.TeamRemindStore(st)
 	if !ok {
 		fmt.Fprintf(stderr, "raas app create: the store %T keeps no apps\n", st)
 		return 1
