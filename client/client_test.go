@@ -1,0 +1,200 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/raasdev/raas/client"
+	"github.com/raasdev/raas/internal/app"
+	"github.com/raasdev/raas/internal/channel/webhook"
+)
+
+// server is the real service on a temp SQLite file, for tests and examples.
+type server struct {
+	URL, Token string
+	stop       func()
+}
+
+func startServer(dir string) (*server, error) {
+	cfg := app.Defaults()
+	cfg.DataDir = dir
+	cfg.AllowPrivateTargets = true
+	ctx := context.Background()
+	st, err := app.OpenStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	a := app.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Start(ctx, ln); err != nil {
+		return nil, err
+	}
+	token, _, err := a.Service.CreateToken(ctx, "example")
+	if err != nil {
+		return nil, err
+	}
+	return &server{URL: "http://" + a.Addr(), Token: token, stop: func() { _ = a.Stop(context.Background()) }}, nil
+}
+
+func TestVerifyWebhookAgainstSign(t *testing.T) {
+	secret := webhook.NewSecret()
+	body := []byte(`{"type":"reminder.fired","data":{"id":"r1"}}`)
+	now := time.Unix(1_800_000_000, 0)
+	sig, err := webhook.Sign(secret, "msg_1", now, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := http.Header{}
+	h.Set("webhook-id", "msg_1")
+	h.Set("webhook-timestamp", "1800000000")
+	h.Set("webhook-signature", "v1,bm9wZQ== "+sig) // a rotated-out signature first
+	if err := client.VerifyWebhook(secret, h, body, now.Add(time.Minute)); err != nil {
+		t.Fatalf("valid webhook refused: %v", err)
+	}
+	if err := client.VerifyWebhook(secret, h, append(body, ' '), now); !errors.Is(err, client.ErrWebhookSignature) {
+		t.Fatalf("tampered body: %v", err)
+	}
+	if err := client.VerifyWebhook(webhook.NewSecret(), h, body, now); !errors.Is(err, client.ErrWebhookSignature) {
+		t.Fatalf("other secret: %v", err)
+	}
+	if err := client.VerifyWebhook(secret, h, body, now.Add(10*time.Minute)); !errors.Is(err, client.ErrWebhookTimestamp) {
+		t.Fatalf("stale: %v", err)
+	}
+	h.Del("webhook-id")
+	if err := client.VerifyWebhook(secret, h, body, now); !errors.Is(err, client.ErrWebhookHeaders) {
+		t.Fatalf("no id: %v", err)
+	}
+}
+
+func TestCreateRetriesWithOneKey(t *testing.T) {
+	var mu sync.Mutex
+	var keys []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		keys = append(keys, r.Header.Get("Idempotency-Key"))
+		n := len(keys)
+		mu.Unlock()
+		switch n {
+		case 1:
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case 2:
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			_, _ = w.Write([]byte(`{"error":{"code":"rate_limited","message":"slow down"}}`))
+		case 3: // the server crashes mid-answer: a network error
+			hj, _ := w.(http.Hijacker)
+			c, _, _ := hj.Hijack()
+			c.Close()
+		default:
+			w.Header().Set("Idempotent-Replayed", "true")
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write([]byte(`{"id":"r1","title":"x","status":"active"}`))
+		}
+	}))
+	defer srv.Close()
+	c := client.New(srv.URL, "tok", client.WithBackoff(time.Millisecond), client.WithRetries(4))
+	start := time.Now()
+	r, err := c.CreateReminder(context.Background(), client.ReminderInput{Title: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took < time.Second {
+		t.Errorf("Retry-After: 1 not honoured (took %s)", took)
+	}
+	if r.ID != "r1" || !r.Replayed {
+		t.Errorf("answer %+v", r)
+	}
+	if len(keys) != 4 || keys[0] == "" || keys[0] != keys[1] || keys[1] != keys[2] || keys[2] != keys[3] {
+		t.Fatalf("Idempotency-Keys across retries: %q", keys)
+	}
+	// A second call gets a new key.
+	if _, err := c.CreateReminder(context.Background(), client.ReminderInput{Title: "y"}); err != nil {
+		t.Fatal(err)
+	}
+	if keys[4] == keys[0] {
+		t.Fatal("two calls shared an Idempotency-Key")
+	}
+}
+
+func TestNoRetryOnClientErrors(t *testing.T) {
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"error":{"code":"invalid_argument","message":"must be a number","field":"limit"}}`))
+	}))
+	defer srv.Close()
+	_, err := client.New(srv.URL, "tok", client.WithBackoff(time.Millisecond)).ListReminders(context.Background(), client.ListOptions{})
+	var e *client.Error
+	if !errors.As(err, &e) || e.Status != 400 || e.Code != "invalid_argument" || e.Field != "limit" || e.Message != "must be a number" {
+		t.Fatalf("error %#v", err)
+	}
+	if calls != 1 {
+		t.Fatalf("a 400 was retried: %d calls", calls)
+	}
+}
+
+func TestAgainstRealServer(t *testing.T) {
+	s, err := startServer(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.stop()
+	ctx := context.Background()
+	c := client.New(s.URL, s.Token)
+	_, err = c.GetReminder(ctx, "nope")
+	var e *client.Error
+	if !errors.As(err, &e) || e.Status != 404 || e.Code != "not_found" || !client.IsNotFound(err) {
+		t.Fatalf("missing reminder: %#v", err)
+	}
+	_, err = client.New(s.URL, "wrong").Tenant(ctx)
+	if !errors.As(err, &e) || e.Status != 401 || e.Code != "unauthorized" {
+		t.Fatalf("bad token: %#v", err)
+	}
+	_, err = c.CreateReminder(ctx, client.ReminderInput{Title: "x", TZ: "Nowhere/Zone", Text: "tomorrow 9am"})
+	if !errors.As(err, &e) || e.Status != 400 || e.Field != "tz" {
+		t.Fatalf("bad tz: %#v", err)
+	}
+	r, err := c.CreateReminderWithKey(ctx, "order-42", client.ReminderInput{Text: "明天下午三点开会"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := c.CreateReminderWithKey(ctx, "order-42", client.ReminderInput{Text: "明天下午三点开会"})
+	if err != nil || again.ID != r.ID || !again.Replayed {
+		t.Fatalf("replay: %+v %v", again, err)
+	}
+	title := "renamed"
+	if u, err := c.UpdateReminder(ctx, r.ID, client.ReminderPatch{Title: &title}); err != nil || u.Title != title {
+		t.Fatalf("update: %+v %v", u, err)
+	}
+	if err := c.DeleteReminder(ctx, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetRecipient(ctx, "nobody"); !client.IsNotFound(err) {
+		t.Fatalf("recipient: %v", err)
+	}
+	if err := c.DeleteRecipient(ctx, "nobody"); !client.IsNotFound(err) {
+		t.Fatalf("delete recipient: %v", err)
+	}
+	w, err := c.CreateWebhook(ctx, "http://127.0.0.1:9/hook")
+	if err != nil || w.Secret == "" {
+		t.Fatalf("webhook: %+v %v", w, err)
+	}
+	if ws, err := c.ListWebhooks(ctx); err != nil || len(ws) != 1 {
+		t.Fatalf("webhooks: %v %v", ws, err)
+	}
+	if err := c.DeleteWebhook(ctx, w.ID); err != nil {
+		t.Fatal(err)
+	}
+}

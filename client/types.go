@@ -1,0 +1,319 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// ReminderInput creates a reminder. Give Time (one-off), RRule (recurring),
+// or only Text, from which the server reads the time ("明天下午三点开会",
+// "every monday 9am").
+type ReminderInput struct {
+	Title       string            `json:"title,omitempty"`
+	Desc        string            `json:"desc,omitempty"`
+	Text        string            `json:"text,omitempty"`
+	Time        *time.Time        `json:"time,omitempty"`
+	RRule       string            `json:"rrule,omitempty"`
+	TZ          string            `json:"tz,omitempty"`
+	Start       *time.Time        `json:"start,omitempty"`
+	Defer       int               `json:"defer,omitempty"` // minutes before (negative) or after
+	ExternalURL string            `json:"external_url,omitempty"`
+	Recipients  []string          `json:"recipients,omitempty"`
+	Channels    []string          `json:"channels,omitempty"`
+	Meta        map[string]string `json:"meta,omitempty"`
+}
+
+// ReminderPatch changes a reminder; nil fields stay as they are.
+type ReminderPatch struct {
+	Title       *string           `json:"title,omitempty"`
+	Desc        *string           `json:"desc,omitempty"`
+	Text        *string           `json:"text,omitempty"`
+	Time        *time.Time        `json:"time,omitempty"`
+	RRule       *string           `json:"rrule,omitempty"`
+	TZ          *string           `json:"tz,omitempty"`
+	Start       *time.Time        `json:"start,omitempty"`
+	Defer       *int              `json:"defer,omitempty"`
+	ExternalURL *string           `json:"external_url,omitempty"`
+	Recipients  *[]string         `json:"recipients,omitempty"`
+	Channels    *[]string         `json:"channels,omitempty"`
+	Meta        map[string]string `json:"meta,omitempty"`
+}
+
+// Reminder is a reminder as the server keeps it.
+type Reminder struct {
+	ID          string            `json:"id"`
+	Title       string            `json:"title"`
+	Desc        string            `json:"desc"`
+	Time        *time.Time        `json:"time"`
+	RRule       string            `json:"rrule,omitempty"`
+	TZ          string            `json:"tz"`
+	Start       *time.Time        `json:"start,omitempty"`
+	Defer       int               `json:"defer"`
+	ExternalURL string            `json:"external_url,omitempty"`
+	Recipients  []string          `json:"recipients"`
+	Channels    []string          `json:"channels"`
+	Status      string            `json:"status"` // active, done, cancelled
+	NextFireAt  *time.Time        `json:"next_fire_at"`
+	FiredCount  int               `json:"fired_count"`
+	Source      string            `json:"source"`
+	Meta        map[string]string `json:"meta,omitempty"`
+	CreatedAt   time.Time         `json:"created_at"`
+	UpdatedAt   time.Time         `json:"updated_at"`
+	// Replayed is true when the server answered a create with the reminder
+	// an earlier attempt of the same call created.
+	Replayed bool `json:"-"`
+}
+
+// ReminderPage is one page of a list.
+type ReminderPage struct {
+	Data       []Reminder `json:"data"`
+	NextCursor string     `json:"next_cursor,omitempty"`
+}
+
+// ListOptions pages and filters a list.
+type ListOptions struct {
+	Cursor string // NextCursor of the previous page
+	Limit  int    // 1..1000; 0 means the server's default (100)
+	Status string // "active", "done", "cancelled" or "" for all
+}
+
+// Attempt is one try at a delivery.
+type Attempt struct {
+	N          int       `json:"n"`
+	At         time.Time `json:"at"`
+	DurationMS float64   `json:"duration_ms"`
+	Outcome    string    `json:"outcome"` // delivered, retry, failed
+	StatusCode int       `json:"status_code,omitempty"`
+	Error      string    `json:"error,omitempty"`
+}
+
+// Delivery is one occurrence of a reminder to one recipient on one channel.
+type Delivery struct {
+	ID            string     `json:"id"`
+	Occurrence    time.Time  `json:"occurrence"`
+	DueAt         time.Time  `json:"due_at"`
+	Recipient     string     `json:"recipient,omitempty"`
+	Channel       string     `json:"channel"`
+	State         string     `json:"state"` // pending, delivered, failed, cancelled, missed
+	Late          bool       `json:"late"`
+	AttemptCount  int        `json:"attempt_count"`
+	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
+	LastError     string     `json:"last_error,omitempty"`
+	FinishedAt    *time.Time `json:"finished_at,omitempty"`
+	Attempts      []Attempt  `json:"attempts"`
+}
+
+// RecipientInput creates or replaces a recipient.
+type RecipientInput struct {
+	Name         string `json:"name,omitempty"`
+	Email        string `json:"email,omitempty"`
+	Phone        string `json:"phone,omitempty"`
+	WeChatOpenID string `json:"wechat_openid,omitempty"`
+	WebhookURL   string `json:"webhook_url,omitempty"`
+	Muted        bool   `json:"muted,omitempty"`
+}
+
+// Recipient is a person reminders go to.
+type Recipient struct {
+	UID           string    `json:"uid"`
+	Name          string    `json:"name"`
+	Email         string    `json:"email,omitempty"`
+	Phone         string    `json:"phone,omitempty"`
+	WeChatOpenID  string    `json:"wechat_openid,omitempty"`
+	WebhookURL    string    `json:"webhook_url,omitempty"`
+	WebhookSecret string    `json:"webhook_secret,omitempty"` // only in PutRecipient's answer
+	Muted         bool      `json:"muted"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// Webhook is a tenant endpoint that receives every firing.
+type Webhook struct {
+	ID        string    `json:"id"`
+	URL       string    `json:"url"`
+	Secret    string    `json:"secret,omitempty"` // only in CreateWebhook's answer
+	Disabled  bool      `json:"disabled"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Tenant is the account a token belongs to.
+type Tenant struct {
+	Name        string `json:"name"`
+	DisplayName string `json:"display_name"`
+	AvatarURL   string `json:"avatar_url"`
+	TZ          string `json:"tz"`
+	DateHour    int    `json:"date_hour"`
+}
+
+// Schedule is what the server read from a time phrase.
+type Schedule struct {
+	Time    time.Time   `json:"time"`
+	Grain   string      `json:"grain"`
+	RRule   string      `json:"rrule,omitempty"`
+	Next    []time.Time `json:"next"`
+	End     *time.Time  `json:"end,omitempty"`
+	Title   string      `json:"title"`
+	Matched string      `json:"matched"`
+}
+
+// CreateReminder creates a reminder. One Idempotency-Key is generated per
+// call and sent with every retry, so a create retried after a lost answer
+// never makes two reminders.
+func (c *Client) CreateReminder(ctx context.Context, in ReminderInput) (*Reminder, error) {
+	return c.CreateReminderWithKey(ctx, newKey(), in)
+}
+
+// CreateReminderWithKey is CreateReminder with your own Idempotency-Key
+// (e.g. your order id), so even retries of your own process stay single.
+func (c *Client) CreateReminderWithKey(ctx context.Context, key string, in ReminderInput) (*Reminder, error) {
+	var out Reminder
+	h := http.Header{"Idempotency-Key": {key}}
+	got, err := c.doH(ctx, http.MethodPost, "/v1/reminders", in, &out, h, true)
+	if err != nil {
+		return nil, err
+	}
+	out.Replayed = got.Get("Idempotent-Replayed") == "true"
+	return &out, nil
+}
+
+// ListReminders returns one page of the tenant's reminders, oldest id first.
+func (c *Client) ListReminders(ctx context.Context, opt ListOptions) (*ReminderPage, error) {
+	q := url.Values{}
+	if opt.Cursor != "" {
+		q.Set("cursor", opt.Cursor)
+	}
+	if opt.Limit > 0 {
+		q.Set("limit", strconv.Itoa(opt.Limit))
+	}
+	if opt.Status != "" {
+		q.Set("status", opt.Status)
+	}
+	path := "/v1/reminders"
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	var out ReminderPage
+	if err := c.do(ctx, http.MethodGet, path, nil, &out, nil, true); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetReminder returns one reminder; a missing one is an *Error with Status 404.
+func (c *Client) GetReminder(ctx context.Context, id string) (*Reminder, error) {
+	var out Reminder
+	if err := c.do(ctx, http.MethodGet, "/v1/reminders/"+esc(id), nil, &out, nil, true); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UpdateReminder applies a patch and returns the reminder as changed.
+func (c *Client) UpdateReminder(ctx context.Context, id string, p ReminderPatch) (*Reminder, error) {
+	var out Reminder
+	if err := c.do(ctx, http.MethodPatch, "/v1/reminders/"+esc(id), p, &out, nil, true); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// CancelReminder cancels a reminder: it never fires again.
+func (c *Client) CancelReminder(ctx context.Context, id string) (*Reminder, error) {
+	var out Reminder
+	if err := c.do(ctx, http.MethodPost, "/v1/reminders/"+esc(id)+"/cancel", nil, &out, nil, true); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteReminder deletes a reminder; its deliveries stay as history.
+func (c *Client) DeleteReminder(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodDelete, "/v1/reminders/"+esc(id), nil, nil, nil, true)
+}
+
+// Deliveries returns a reminder's deliveries with their attempts.
+func (c *Client) Deliveries(ctx context.Context, id string) ([]Delivery, error) {
+	var out struct {
+		Data []Delivery `json:"data"`
+	}
+	if err := c.do(ctx, http.MethodGet, "/v1/reminders/"+esc(id)+"/deliveries", nil, &out, nil, true); err != nil {
+		return nil, err
+	}
+	return out.Data, nil
+}
+
+// PutRecipient creates or replaces the recipient uid.
+func (c *Client) PutRecipient(ctx context.Context, uid string, in RecipientInput) (*Recipient, error) {
+	var out Recipient
+	if err := c.do(ctx, http.MethodPut, "/v1/recipients/"+esc(uid), in, &out, nil, true); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetRecipient returns a recipient.
+func (c *Client) GetRecipient(ctx context.Context, uid string) (*Recipient, error) {
+	var out Recipient
+	if err := c.do(ctx, http.MethodGet, "/v1/recipients/"+esc(uid), nil, &out, nil, true); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteRecipient deletes a recipient.
+func (c *Client) DeleteRecipient(ctx context.Context, uid string) error {
+	return c.do(ctx, http.MethodDelete, "/v1/recipients/"+esc(uid), nil, nil, nil, true)
+}
+
+// CreateWebhook adds a tenant webhook endpoint; keep the answer's Secret
+// to verify deliveries with VerifyWebhook. Not retried on 5xx (it would
+// add the endpoint twice).
+func (c *Client) CreateWebhook(ctx context.Context, endpoint string) (*Webhook, error) {
+	var out Webhook
+	if err := c.do(ctx, http.MethodPost, "/v1/webhooks", map[string]string{"url": endpoint}, &out, nil, false); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListWebhooks returns the tenant's webhook endpoints (without secrets).
+func (c *Client) ListWebhooks(ctx context.Context) ([]Webhook, error) {
+	var out struct {
+		Data []Webhook `json:"data"`
+	}
+	if err := c.do(ctx, http.MethodGet, "/v1/webhooks", nil, &out, nil, true); err != nil {
+		return nil, err
+	}
+	return out.Data, nil
+}
+
+// DeleteWebhook deletes a webhook endpoint.
+func (c *Client) DeleteWebhook(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodDelete, "/v1/webhooks/"+esc(id), nil, nil, nil, true)
+}
+
+// Tenant returns the tenant of the token.
+func (c *Client) Tenant(ctx context.Context) (*Tenant, error) {
+	var out Tenant
+	if err := c.do(ctx, http.MethodGet, "/v1/tenant", nil, &out, nil, true); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Parse reads a time phrase the way a create would, creating nothing; tz
+// may be "" for the tenant's zone.
+func (c *Client) Parse(ctx context.Context, text, tz string) (*Schedule, error) {
+	var out Schedule
+	in := map[string]string{"text": text}
+	if tz != "" {
+		in["tz"] = tz
+	}
+	if err := c.do(ctx, http.MethodPost, "/v1/parse", in, &out, nil, true); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
