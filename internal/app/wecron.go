@@ -1,7 +1,69 @@
 package app
 
-// WeCronConfig configures this part of the service.
-type WeCronConfig struct{}
+import (
+	"errors"
+	"net/http"
+	"time"
 
-// registerWeCron adds this part's senders and routes.
-func (a *App) registerWeCron() {}
+	"github.com/raasdev/raas/internal/api/wecron"
+	"github.com/raasdev/raas/internal/channel/email"
+	"github.com/raasdev/raas/internal/channel/wechat"
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/web"
+)
+
+// WeCronConfig configures the WeCron API, the subscribe pages and posters,
+// and the e-mail and WeChat channels.
+type WeCronConfig struct {
+	// PosterFont is a CJK font file (.ttc/.otf/.ttf); "" searches the
+	// Debian paths in web.FontPaths (fonts-noto-cjk, fonts-wqy-microhei…).
+	PosterFont string
+	// SMTP enables e-mail subscriptions and the email channel when Host is set.
+	SMTP email.Config
+	// WeChat enables the WeChat official account when AppID and Secret are set.
+	WeChat wechat.Config
+}
+
+// registerWeCron adds the email and WeChat senders, the subscribe pages and
+// the WeCron API.
+func (a *App) registerWeCron() {
+	cfg := a.Config.WeCron
+	font, path, err := web.LoadFont(cfg.PosterFont)
+	switch {
+	case errors.Is(err, web.ErrNoCJKFont):
+		a.Log.Warn("posters will show no Chinese", "err", err)
+	case err != nil:
+		a.Log.Error("poster font", "err", err)
+		font, _, _ = web.LoadFont("")
+	default:
+		a.Log.Debug("poster font", "path", path)
+	}
+	subs, ok := a.Store.(web.SubscriptionStore)
+	if !ok {
+		a.Log.Error("the store keeps no subscriptions: WeCron API and subscribe pages are off")
+		return
+	}
+	wc := web.Config{PublicURL: a.Config.PublicURL, Font: font, Now: a.now, Log: a.Log}
+	var mailer *email.Mailer
+	if cfg.SMTP.Host != "" {
+		if mailer, err = email.New(cfg.SMTP); err != nil {
+			a.Log.Error("smtp: e-mail is off", "err", err)
+		} else {
+			wc.Mailer = mailer
+		}
+	}
+	var wx *wechat.Client
+	if cfg.WeChat.Enabled() {
+		wx = wechat.New(cfg.WeChat, &http.Client{Timeout: 10 * time.Second}, a.now)
+		wc.WeChat, wc.WeChatToken = wx, cfg.WeChat.Token
+	}
+	w := web.New(wc, subs, a.Store)
+	if mailer != nil {
+		a.Senders[remind.ChannelEmail] = email.NewSender(mailer, w)
+	}
+	if wx != nil {
+		a.Senders[remind.ChannelWeChat] = wechat.NewSender(wx, w)
+	}
+	w.Register(a.Mux)
+	wecron.New(a.Service, w, a.Config.PublicURL, a.Log).Register(a.Mux)
+}

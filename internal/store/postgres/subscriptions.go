@@ -72,6 +72,12 @@ func (s *Store) SubscribeLinkOf(ctx context.Context, tenantID, reminderID string
 	return s.oneLink(ctx, `SELECT `+linkCols+` FROM subscribe_links WHERE reminder_id = $1 AND tenant_id = $2`, reminderID, tenantID)
 }
 
+// SubscribeLinkByReminder returns a reminder's link whatever its tenant: the
+// public poster URL names only the reminder id.
+func (s *Store) SubscribeLinkByReminder(ctx context.Context, reminderID string) (store.SubscribeLink, error) {
+	return s.oneLink(ctx, `SELECT `+linkCols+` FROM subscribe_links WHERE reminder_id = $1`, reminderID)
+}
+
 // SetWeChatTicket records the WeChat QR ticket made for a link.
 func (s *Store) SetWeChatTicket(ctx context.Context, token, ticket string, expireAt time.Time) error {
 	tag, err := s.exec(ctx, `UPDATE subscribe_links SET wechat_ticket = $1, wechat_expire_ms = $2 WHERE token = $3`, ticket, ms(expireAt), token)

@@ -66,6 +66,16 @@ func (s *Store) SubscribeLinkOf(ctx context.Context, tenantID, reminderID string
 	return l, nil
 }
 
+// SubscribeLinkByReminder returns a reminder's link whatever its tenant: the
+// public poster URL names only the reminder id.
+func (s *Store) SubscribeLinkByReminder(ctx context.Context, reminderID string) (store.SubscribeLink, error) {
+	l, err := scanLink(s.r.QueryRowContext(ctx, `SELECT `+linkCols+` FROM subscribe_links WHERE reminder_id = ?`, reminderID))
+	if err != nil {
+		return l, notFound(err, "subscribe link")
+	}
+	return l, nil
+}
+
 // SetWeChatTicket records the WeChat QR ticket made for a link.
 func (s *Store) SetWeChatTicket(ctx context.Context, token, ticket string, expireAt time.Time) error {
 	res, err := s.w.ExecContext(ctx, `UPDATE subscribe_links SET wechat_ticket = ?, wechat_expire_ms = ? WHERE token = ?`, ticket, ms(expireAt), token)

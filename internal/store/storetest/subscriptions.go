@@ -19,6 +19,7 @@ type SubscriptionStore interface {
 	CreateSubscribeLink(ctx context.Context, l store.SubscribeLink) (store.SubscribeLink, error)
 	SubscribeLinkByToken(ctx context.Context, token string) (store.SubscribeLink, error)
 	SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error)
+	SubscribeLinkByReminder(ctx context.Context, reminderID string) (store.SubscribeLink, error)
 	SetWeChatTicket(ctx context.Context, token, ticket string, expireAt time.Time) error
 	PutSubscriber(ctx context.Context, sb store.Subscriber) (store.Subscriber, error)
 	GetSubscriber(ctx context.Context, tenantID, id string) (store.Subscriber, error)
@@ -70,6 +71,9 @@ func testSubscribeLinks(t *testing.T, s SubscriptionStore) {
 	}
 	if _, err := s.SubscribeLinkOf(ctx, b.ID, r.ID); !errors.Is(err, remind.ErrNotFound) {
 		t.Fatalf("another tenant's link: %v, want not found", err)
+	}
+	if got, err := s.SubscribeLinkByReminder(ctx, r.ID); err != nil || got.Token != "tok1" {
+		t.Fatalf("SubscribeLinkByReminder = %+v, %v", got, err)
 	}
 	exp := t0.Add(30 * 24 * time.Hour)
 	if err := s.SetWeChatTicket(ctx, "tok1", "ticket-1", exp); err != nil {

@@ -1,0 +1,139 @@
+package web
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/raasdev/raas/internal/remind"
+)
+
+// ICS returns an RFC 5545 calendar with the reminder as one event: DTSTART
+// at its (next) occurrence, a DISPLAY VALARM at the reminder's defer
+// (TRIGGER relative to the start), and its RRULE when it recurs. Recurring
+// events are written in the reminder's zone with a VTIMEZONE listing the
+// zone's offset changes over the next years, so they keep their wall-clock
+// time across daylight saving. Rules with RaaS extensions (lunar RSCALE,
+// the Chinese workday calendar) are beyond calendar programs: those get the
+// next occurrence alone.
+func ICS(r remind.Reminder, start time.Time, pageURL string, now time.Time) string {
+	cal := ics.NewCalendar()
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetProductId("-//RaaS//Reminder as a Service//ZH")
+	loc, err := time.LoadLocation(r.TZ)
+	if err != nil {
+		loc = time.UTC
+	}
+	ev := cal.AddEvent(r.ID + "@raas")
+	ev.SetDtStampTime(now.UTC())
+	rule := r.RRule
+	if strings.Contains(strings.ToUpper(rule), "RSCALE") || strings.Contains(strings.ToUpper(rule), "X-") {
+		rule = ""
+	}
+	if rule != "" && loc != time.UTC {
+		ev.SetProperty(ics.ComponentPropertyDtStart, start.In(loc).Format("20060102T150405"), ics.WithTZID(loc.String()))
+		ev.SetProperty(ics.ComponentPropertyDtEnd, start.In(loc).Add(15*time.Minute).Format("20060102T150405"), ics.WithTZID(loc.String()))
+		addTimezone(cal, loc, start)
+	} else {
+		ev.SetStartAt(start.UTC())
+		ev.SetEndAt(start.Add(15 * time.Minute).UTC())
+	}
+	if rule != "" {
+		ev.AddRrule(rule)
+	}
+	title := r.Title
+	if title == "" {
+		title = "提醒"
+	}
+	ev.SetSummary(title)
+	desc := r.Desc
+	if r.ExternalURL != "" {
+		ev.SetURL(r.ExternalURL)
+		desc = strings.TrimSpace(desc + "\n\n" + r.ExternalURL)
+	}
+	if desc != "" {
+		ev.SetDescription(desc)
+	}
+	if pageURL != "" {
+		ev.SetProperty(ics.ComponentPropertyComment, pageURL)
+	}
+	a := ev.AddAlarm()
+	a.SetAction(ics.ActionDisplay)
+	a.SetTrigger(trigger(r.DeferMin))
+	a.SetProperty(ics.ComponentPropertyDescription, title)
+	return cal.Serialize()
+}
+
+// trigger is an RFC 5545 duration for a defer in minutes.
+func trigger(min int) string {
+	sign := ""
+	if min < 0 {
+		sign, min = "-", -min
+	}
+	if min == 0 {
+		return "PT0S"
+	}
+	return fmt.Sprintf("%sPT%dM", sign, min)
+}
+
+// addTimezone adds a VTIMEZONE for loc with one STANDARD or DAYLIGHT
+// sub-component per offset change from a year before from to ten years after.
+func addTimezone(cal *ics.Calendar, loc *time.Location, from time.Time) {
+	tz := cal.AddTimezone(loc.String())
+	t := time.Date(from.Year()-1, 1, 1, 0, 0, 0, 0, loc)
+	end := t.AddDate(11, 0, 0)
+	_, prevOff := t.Zone()
+	changes := 0
+	for t.Before(end) {
+		next := t.Add(24 * time.Hour)
+		_, off := next.Zone()
+		if off != prevOff {
+			// Find the instant of change to the minute.
+			lo, hi := t, next
+			for hi.Sub(lo) > time.Minute {
+				mid := lo.Add(hi.Sub(lo) / 2)
+				if _, o := mid.Zone(); o == prevOff {
+					lo = mid
+				} else {
+					hi = mid
+				}
+			}
+			isDST := hi.IsDST()
+			sub := ics.NewStandard()
+			name, _ := hi.Zone()
+			// DTSTART is the local time just before the change, in the old offset.
+			local := hi.UTC().Add(time.Duration(prevOff) * time.Second)
+			sub.SetProperty(ics.ComponentPropertyDtStart, local.Format("20060102T150405"))
+			sub.SetProperty(ics.ComponentProperty("TZOFFSETFROM"), offset(prevOff))
+			sub.SetProperty(ics.ComponentProperty("TZOFFSETTO"), offset(off))
+			sub.SetProperty(ics.ComponentProperty("TZNAME"), name)
+			if isDST {
+				tz.Components = append(tz.Components, &ics.Daylight{ComponentBase: sub.ComponentBase})
+			} else {
+				tz.Components = append(tz.Components, sub)
+			}
+			changes++
+			prevOff = off
+		}
+		t = next
+	}
+	if changes == 0 {
+		name, off := from.In(loc).Zone()
+		sub := ics.NewStandard()
+		sub.SetProperty(ics.ComponentPropertyDtStart, "19700101T000000")
+		sub.SetProperty(ics.ComponentProperty("TZOFFSETFROM"), offset(off))
+		sub.SetProperty(ics.ComponentProperty("TZOFFSETTO"), offset(off))
+		sub.SetProperty(ics.ComponentProperty("TZNAME"), name)
+		tz.Components = append(tz.Components, sub)
+	}
+}
+
+func offset(sec int) string {
+	sign := "+"
+	if sec < 0 {
+		sign, sec = "-", -sec
+	}
+	return fmt.Sprintf("%s%02d%02d", sign, sec/3600, sec%3600/60)
+}

@@ -1,0 +1,543 @@
+// Package web serves the pages people reach without an API token: a
+// reminder's subscribe page (/s/{token}, the page its QR code encodes), its
+// QR code and .ics file, the e-mail double opt-in (confirm and one-click
+// unsubscribe links), posters, and the WeChat official account callback.
+// Templates and assets are embedded; html/template does the escaping.
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"golang.org/x/image/font/opentype"
+
+	"github.com/raasdev/raas/internal/channel/email"
+	"github.com/raasdev/raas/internal/channel/wechat"
+	"github.com/raasdev/raas/internal/deliver"
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+)
+
+//go:embed templates/*.html templates/*.txt
+var templateFS embed.FS
+
+//go:embed assets
+var assetFS embed.FS
+
+var (
+	pages     = template.Must(template.ParseFS(templateFS, "templates/*.html"))
+	textPages = texttemplate.Must(texttemplate.ParseFS(templateFS, "templates/*.txt"))
+)
+
+// SubscriptionStore is what the pages need of the store (see store.Subscriber).
+type SubscriptionStore interface {
+	CreateSubscribeLink(ctx context.Context, l store.SubscribeLink) (store.SubscribeLink, error)
+	SubscribeLinkByToken(ctx context.Context, token string) (store.SubscribeLink, error)
+	SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error)
+	SubscribeLinkByReminder(ctx context.Context, reminderID string) (store.SubscribeLink, error)
+	SetWeChatTicket(ctx context.Context, token, ticket string, expireAt time.Time) error
+	PutSubscriber(ctx context.Context, sb store.Subscriber) (store.Subscriber, error)
+	GetSubscriber(ctx context.Context, tenantID, id string) (store.Subscriber, error)
+	SubscriberByToken(ctx context.Context, token string) (store.Subscriber, error)
+	ConfirmSubscriber(ctx context.Context, token string, at time.Time) (store.Subscriber, error)
+	Unsubscribe(ctx context.Context, token string, at time.Time) (store.Subscriber, error)
+}
+
+// Reminders reads reminders.
+type Reminders interface {
+	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
+}
+
+// Mailer sends mail (the confirmation mails).
+type Mailer interface {
+	Send(ctx context.Context, msg email.Message) error
+}
+
+// WeChat makes parametric QR codes.
+type WeChat interface {
+	CreateQR(ctx context.Context, scene string, expire time.Duration) (string, time.Time, error)
+	ShowQRURL(ticket string) string
+}
+
+// Config holds the pages' dependencies and settings.
+type Config struct {
+	PublicURL   string         // base of every link, without a trailing slash
+	Font        *opentype.Font // poster font (see LoadFont)
+	Mailer      Mailer         // nil: no e-mail subscriptions
+	WeChat      WeChat         // nil: no WeChat official account
+	WeChatToken string         // the callback token
+	Now         func() time.Time
+	Log         *slog.Logger
+}
+
+// Web serves the pages.
+type Web struct {
+	cfg  Config
+	subs SubscriptionStore
+	rems Reminders
+	csp  string
+}
+
+// New returns the pages' handler set.
+func New(cfg Config, subs SubscriptionStore, rems Reminders) *Web {
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	img := "'self'"
+	if cfg.WeChat != nil {
+		if u, err := url.Parse(cfg.WeChat.ShowQRURL("x")); err == nil {
+			img += " " + u.Scheme + "://" + u.Host
+		}
+	}
+	csp := "default-src 'none'; style-src 'self'; script-src 'self'; img-src " + img + "; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+	return &Web{cfg: cfg, subs: subs, rems: rems, csp: csp}
+}
+
+// Register adds the pages' routes to mux.
+func (w *Web) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /s/{token}", w.page)
+	mux.HandleFunc("GET /s/{token}/qr.png", w.qr)
+	mux.HandleFunc("GET /s/{token}/calendar.ics", w.calendar)
+	mux.HandleFunc("POST /s/{token}/email", w.subscribeEmail)
+	mux.HandleFunc("GET /subscribe/confirm/{token}", w.confirm)
+	mux.HandleFunc("GET /subscribe/unsubscribe/{token}", w.unsubscribe)
+	mux.HandleFunc("POST /subscribe/unsubscribe/{token}", w.unsubscribe)
+	sub, _ := fs.Sub(assetFS, "assets")
+	mux.Handle("GET /s-assets/", http.StripPrefix("/s-assets/", http.FileServerFS(sub)))
+	if w.cfg.WeChat != nil {
+		mux.HandleFunc("GET /wechat/callback", w.wechatVerify)
+		mux.HandleFunc("POST /wechat/callback", w.wechatEvent)
+	}
+}
+
+// ---- links
+
+// Link returns the reminder's subscribe link, making one (a new 128-bit
+// token) the first time.
+func (w *Web) Link(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error) {
+	l, err := w.subs.SubscribeLinkOf(ctx, tenantID, reminderID)
+	if errors.Is(err, remind.ErrNotFound) {
+		l, err = w.subs.CreateSubscribeLink(ctx, store.SubscribeLink{Token: remind.NewToken(16), TenantID: tenantID, ReminderID: reminderID, CreatedAt: w.cfg.Now()})
+	}
+	if err != nil {
+		return l, fmt.Errorf("web: subscribe link: %w", err)
+	}
+	return l, nil
+}
+
+// PageURL is the subscribe page of a link: what the QR codes encode.
+func (w *Web) PageURL(l store.SubscribeLink) string { return w.cfg.PublicURL + "/s/" + l.Token }
+
+// QRCodeURL returns the URL of the link's QR code image: with a WeChat
+// official account, a WeChat parametric QR code (made, or remade when less
+// than a day of it is left); otherwise a PNG of the subscribe page's URL.
+func (w *Web) QRCodeURL(ctx context.Context, l store.SubscribeLink) (string, error) {
+	if w.cfg.WeChat == nil {
+		return w.PageURL(l) + "/qr.png", nil
+	}
+	ticket, err := w.ticket(ctx, l)
+	if err != nil {
+		return "", err
+	}
+	return w.cfg.WeChat.ShowQRURL(ticket), nil
+}
+
+func (w *Web) ticket(ctx context.Context, l store.SubscribeLink) (string, error) {
+	if l.WeChatTicket != "" && l.WeChatExpireAt.After(w.cfg.Now().Add(24*time.Hour)) {
+		return l.WeChatTicket, nil
+	}
+	ticket, exp, err := w.cfg.WeChat.CreateQR(ctx, l.Token, 30*24*time.Hour)
+	if err != nil {
+		return "", fmt.Errorf("web: wechat qr: %w", err)
+	}
+	if err := w.subs.SetWeChatTicket(ctx, l.Token, ticket, exp); err != nil {
+		return "", fmt.Errorf("web: wechat qr: %w", err)
+	}
+	return ticket, nil
+}
+
+// When returns the moment a reminder's page shows: its next occurrence,
+// else its time, else its start.
+func When(r remind.Reminder) time.Time {
+	switch {
+	case r.NextFireAt != nil:
+		return r.Occurrence(*r.NextFireAt)
+	case r.Time != nil:
+		return *r.Time
+	}
+	return r.Start
+}
+
+// Poster returns the PNG poster of a reminder with a subscribe link, by
+// reminder id alone: the poster is meant to be shared (see the wecron package).
+func (w *Web) Poster(ctx context.Context, reminderID string) ([]byte, error) {
+	l, err := w.subs.SubscribeLinkByReminder(ctx, reminderID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := w.rems.GetReminder(ctx, l.TenantID, l.ReminderID)
+	if err != nil {
+		return nil, err
+	}
+	return RenderPoster(w.cfg.Font, r, When(r), w.PageURL(l))
+}
+
+// UnsubscribeURL implements email.Links and wechat.Links: subscribers'
+// deliveries carry their one-click unsubscribe link, and a delivery to a
+// subscriber who has left fails for good instead of going out.
+func (w *Web) UnsubscribeURL(ctx context.Context, d remind.Delivery) (string, error) {
+	if !strings.HasPrefix(d.Recipient, "sub-") {
+		return "", nil
+	}
+	sb, err := w.subs.GetSubscriber(ctx, d.TenantID, d.Recipient)
+	if errors.Is(err, remind.ErrNotFound) || err == nil && sb.State != store.SubscriberConfirmed {
+		return "", deliver.Permanent(errors.New("the subscriber has unsubscribed"))
+	}
+	if err != nil {
+		return "", err
+	}
+	return w.unsubscribeURL(sb), nil
+}
+
+func (w *Web) unsubscribeURL(sb store.Subscriber) string {
+	return w.cfg.PublicURL + "/subscribe/unsubscribe/" + sb.Token
+}
+
+// ---- pages
+
+func (w *Web) headers(rw http.ResponseWriter) {
+	h := rw.Header()
+	h.Set("Content-Security-Policy", w.csp)
+	h.Set("Referrer-Policy", "no-referrer") // the URLs carry secrets
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+}
+
+func (w *Web) render(rw http.ResponseWriter, code int, name string, data any) {
+	var buf bytes.Buffer
+	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
+		w.cfg.Log.Error("web: template", "template", name, "err", err)
+		http.Error(rw, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.headers(rw)
+	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	rw.WriteHeader(code)
+	_, _ = rw.Write(buf.Bytes())
+}
+
+type messagePage struct {
+	PageTitle, Heading, Message, Title, LinkURL, LinkText string
+}
+
+func (w *Web) message(rw http.ResponseWriter, code int, p messagePage) {
+	if p.PageTitle == "" {
+		p.PageTitle = p.Heading
+	}
+	w.render(rw, code, "message.html", p)
+}
+
+func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
+	switch remind.CodeOf(err) {
+	case remind.CodeNotFound:
+		w.message(rw, http.StatusNotFound, messagePage{Heading: "找不到 / Not found", Message: "这个链接无效或提醒已删除。This link is not valid, or the reminder was deleted."})
+	case remind.CodeInvalid:
+		w.message(rw, http.StatusBadRequest, messagePage{Heading: "无效输入 / Invalid input", Message: err.Error()})
+	case remind.CodeConflict:
+		w.message(rw, http.StatusConflict, messagePage{Heading: "无法订阅 / Cannot subscribe", Message: "这个提醒的订阅人数已满。This reminder has as many subscribers as it may have."})
+	default:
+		if r.Context().Err() == nil {
+			w.cfg.Log.Error("web: internal error", "path", r.URL.Path, "err", err)
+		}
+		w.message(rw, http.StatusInternalServerError, messagePage{Heading: "出错了 / Something went wrong", Message: "请稍后再试。Please try again later."})
+	}
+}
+
+// linkReminder resolves a subscribe token to its link and live reminder.
+func (w *Web) linkReminder(ctx context.Context, token string) (store.SubscribeLink, remind.Reminder, error) {
+	if !remind.IsID(token) {
+		return store.SubscribeLink{}, remind.Reminder{}, remind.NotFound("subscribe link")
+	}
+	l, err := w.subs.SubscribeLinkByToken(ctx, token)
+	if err != nil {
+		return l, remind.Reminder{}, err
+	}
+	r, err := w.rems.GetReminder(ctx, l.TenantID, l.ReminderID)
+	if err == nil && r.Status == remind.StatusCancelled {
+		err = remind.NotFound("reminder")
+	}
+	return l, r, err
+}
+
+type subscribePage struct {
+	PageTitle, Title, Desc, ExternalURL string
+	WhenISO, WhenText, Zone             string
+	Recurring, Email                    bool
+	EmailAction, CalendarURL            string
+	WeChatQR                            string
+}
+
+func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
+	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	at := When(rem)
+	loc, lerr := time.LoadLocation(rem.TZ)
+	if lerr != nil {
+		loc = time.UTC
+	}
+	title := rem.Title
+	if title == "" {
+		title = "提醒 / Reminder"
+	}
+	p := subscribePage{
+		PageTitle: title, Title: title, Desc: rem.Desc, ExternalURL: rem.ExternalURL,
+		WhenISO: at.UTC().Format(time.RFC3339), WhenText: at.In(loc).Format("2006-01-02 15:04"), Zone: loc.String(),
+		Recurring: rem.Recurring(), Email: w.cfg.Mailer != nil,
+		EmailAction: "/s/" + l.Token + "/email", CalendarURL: "/s/" + l.Token + "/calendar.ics",
+	}
+	if w.cfg.WeChat != nil {
+		if ticket, err := w.ticket(r.Context(), l); err == nil {
+			p.WeChatQR = w.cfg.WeChat.ShowQRURL(ticket)
+		} else {
+			w.cfg.Log.Warn("web: wechat qr", "err", err)
+		}
+	}
+	w.render(rw, http.StatusOK, "subscribe.html", p)
+}
+
+func (w *Web) qr(rw http.ResponseWriter, r *http.Request) {
+	l, _, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	png, err := QRPNG(w.PageURL(l), 400)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	rw.Header().Set("Content-Type", "image/png")
+	rw.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = rw.Write(png)
+}
+
+func (w *Web) calendar(rw http.ResponseWriter, r *http.Request) {
+	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	body := ICS(rem, When(rem), w.PageURL(l), w.cfg.Now())
+	rw.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	rw.Header().Set("Content-Disposition", `attachment; filename="reminder.ics"`)
+	rw.Header().Set("Cache-Control", "no-store")
+	_, _ = io.WriteString(rw, body)
+}
+
+// resendAfter is how long a pending subscriber waits before another
+// confirmation mail goes out (so the form cannot flood a mailbox).
+const resendAfter = time.Minute
+
+func (w *Web) subscribeEmail(rw http.ResponseWriter, r *http.Request) {
+	if w.cfg.Mailer == nil {
+		w.message(rw, http.StatusNotFound, messagePage{Heading: "不支持 / Not available", Message: "这里没有配置邮件订阅。E-mail subscriptions are not set up here."})
+		return
+	}
+	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(rw, r.Body, 8<<10)
+	addr, err := checkAddress(r.PostFormValue("email"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	now := w.cfg.Now()
+	id := store.SubscriberID(l.ReminderID, remind.ChannelEmail, addr)
+	old, err := w.subs.GetSubscriber(r.Context(), l.TenantID, id)
+	sent := messagePage{Heading: "请查收邮件 / Check your inbox", Message: "我们已向 " + addr + " 发送确认邮件，点击其中的链接完成订阅。We sent a confirmation link to " + addr + ".", Title: rem.Title}
+	switch {
+	case err == nil && old.State == store.SubscriberConfirmed:
+		w.message(rw, http.StatusOK, messagePage{Heading: "已订阅 / Subscribed", Message: addr + " 已经订阅了这个提醒。" + addr + " is subscribed already.", Title: rem.Title})
+		return
+	case err == nil && old.State == store.SubscriberPending && now.Sub(old.UpdatedAt) < resendAfter:
+		w.message(rw, http.StatusOK, sent)
+		return
+	case err != nil && !errors.Is(err, remind.ErrNotFound):
+		w.fail(rw, r, err)
+		return
+	}
+	sb, err := w.subs.PutSubscriber(r.Context(), store.Subscriber{ID: id, TenantID: l.TenantID, ReminderID: l.ReminderID, Channel: remind.ChannelEmail,
+		Address: addr, State: store.SubscriberPending, Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	msg, err := w.confirmationMail(sb, rem)
+	if err == nil {
+		ctx, cancel := context.WithTimeout(r.Context(), 20*time.Second)
+		err = w.cfg.Mailer.Send(ctx, msg)
+		cancel()
+	}
+	if err != nil {
+		w.cfg.Log.Warn("web: confirmation mail", "err", err)
+		w.message(rw, http.StatusBadGateway, messagePage{Heading: "发送失败 / Could not send", Message: "确认邮件没有发出去，请稍后再试。The confirmation mail could not be sent; please try again later."})
+		return
+	}
+	w.message(rw, http.StatusOK, sent)
+}
+
+func checkAddress(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	a, err := mail.ParseAddress(v)
+	if v == "" || err != nil || a.Address != v || len(v) > 254 {
+		return "", remind.Invalid("email", "must be an e-mail address like name@example.com")
+	}
+	return v, nil
+}
+
+func (w *Web) confirmationMail(sb store.Subscriber, rem remind.Reminder) (email.Message, error) {
+	confirm := w.cfg.PublicURL + "/subscribe/confirm/" + sb.Token
+	unsub := w.unsubscribeURL(sb)
+	title := rem.Title
+	if title == "" {
+		title = "提醒 / Reminder"
+	}
+	data := map[string]string{"Title": title, "When": FormatWhen(rem, When(rem)), "Confirm": confirm, "Unsubscribe": unsub}
+	var tb, hb bytes.Buffer
+	if err := textPages.ExecuteTemplate(&tb, "confirm.txt", data); err != nil {
+		return email.Message{}, err
+	}
+	if err := pages.ExecuteTemplate(&hb, "confirm-mail.html", data); err != nil {
+		return email.Message{}, err
+	}
+	msg := email.Message{To: sb.Address, Subject: "请确认订阅 / Confirm: " + strings.Join(strings.Fields(title), " "), Text: tb.String(), HTML: hb.String()}
+	email.Unsubscribe(&msg, unsub)
+	return msg, nil
+}
+
+func (w *Web) confirm(rw http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if !remind.IsID(token) {
+		w.fail(rw, r, remind.NotFound("subscription"))
+		return
+	}
+	sb, err := w.subs.ConfirmSubscriber(r.Context(), token, w.cfg.Now())
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	title := ""
+	if rem, err := w.rems.GetReminder(r.Context(), sb.TenantID, sb.ReminderID); err == nil {
+		title = rem.Title
+	}
+	w.message(rw, http.StatusOK, messagePage{Heading: "订阅成功 / Subscribed", Message: "提醒到时会发到 " + sb.Address + "。The reminder will be sent to " + sb.Address + ".",
+		Title: title, LinkURL: w.unsubscribeURL(sb), LinkText: "退订 / Unsubscribe"})
+}
+
+// unsubscribe ends a subscription on GET (the link in a mail: one click)
+// and on POST (RFC 8058 List-Unsubscribe-Post from mail clients).
+func (w *Web) unsubscribe(rw http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if !remind.IsID(token) {
+		w.fail(rw, r, remind.NotFound("subscription"))
+		return
+	}
+	sb, err := w.subs.Unsubscribe(r.Context(), token, w.cfg.Now())
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	w.message(rw, http.StatusOK, messagePage{Heading: "已退订 / Unsubscribed", Message: sb.Address + " 不会再收到这个提醒。" + sb.Address + " will not receive this reminder any more."})
+}
+
+// ---- WeChat callback (plaintext mode)
+
+func (w *Web) wechatSigned(r *http.Request) bool {
+	q := r.URL.Query()
+	return wechat.CheckSignature(w.cfg.WeChatToken, q.Get("signature"), q.Get("timestamp"), q.Get("nonce"))
+}
+
+func (w *Web) wechatVerify(rw http.ResponseWriter, r *http.Request) {
+	if !w.wechatSigned(r) {
+		http.Error(rw, "bad signature", http.StatusForbidden)
+		return
+	}
+	rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(rw, r.URL.Query().Get("echostr"))
+}
+
+func (w *Web) wechatEvent(rw http.ResponseWriter, r *http.Request) {
+	if !w.wechatSigned(r) {
+		http.Error(rw, "bad signature", http.StatusForbidden)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(rw, r.Body, 64<<10))
+	if err != nil {
+		http.Error(rw, "bad body", http.StatusBadRequest)
+		return
+	}
+	ev, err := wechat.ParseEvent(body)
+	if err != nil {
+		http.Error(rw, "bad XML", http.StatusBadRequest)
+		return
+	}
+	scene, ok := ev.Scene()
+	if !ok || ev.FromUserName == "" {
+		_, _ = io.WriteString(rw, "success") // WeChat's "nothing to say"
+		return
+	}
+	reply, err := w.wechatSubscribe(r.Context(), scene, ev.FromUserName)
+	if err != nil {
+		if remind.CodeOf(err) == "" {
+			w.cfg.Log.Error("web: wechat subscribe", "err", err)
+			http.Error(rw, "internal error", http.StatusInternalServerError) // WeChat retries
+			return
+		}
+		reply = "这个提醒已不存在。This reminder no longer exists."
+	}
+	rw.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	_, _ = rw.Write(wechat.TextReply(ev, reply, w.cfg.Now()))
+}
+
+// wechatSubscribe subscribes openid to the reminder of the scene (a
+// subscribe token): scanning the code is the consent, so it is confirmed at once.
+func (w *Web) wechatSubscribe(ctx context.Context, scene, openid string) (string, error) {
+	l, rem, err := w.linkReminder(ctx, scene)
+	if err != nil {
+		return "", err
+	}
+	now := w.cfg.Now()
+	sb, err := w.subs.PutSubscriber(ctx, store.Subscriber{ID: store.SubscriberID(l.ReminderID, remind.ChannelWeChat, openid), TenantID: l.TenantID,
+		ReminderID: l.ReminderID, Channel: remind.ChannelWeChat, Address: openid, State: store.SubscriberPending,
+		Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
+	if err != nil {
+		return "", err
+	}
+	if sb, err = w.subs.ConfirmSubscriber(ctx, sb.Token, now); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("已订阅「%s」，%s 提醒你。\n退订：%s", rem.Title, FormatWhen(rem, When(rem)), w.unsubscribeURL(sb)), nil
+}
