@@ -27,6 +27,11 @@ func commands() map[string]command {
 		"serve": {"run the service", runServe},
 		"bench": {"measure: raas bench herd|spread|crash|capacity", runBench},
 		"token": {"create an API token: raas token create [--tenant NAME]", runToken},
+
+		// client, version and backup (ops)
+		"remind":  {"talk to a running server: raas remind add|list|show|cancel", runRemind},
+		"version": {"print the version", runVersion},
+		"backup":  {"copy the SQLite database online and consistently: raas backup --to FILE", runBackup},
 	}
 }
 
