@@ -1,0 +1,283 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/raasdev/raas/client"
+)
+
+// remoteConfig is ~/.config/raas/config.json (or under $XDG_CONFIG_HOME).
+type remoteConfig struct {
+	Server string `json:"server"`
+	Token  string `json:"token"`
+}
+
+// configPath returns where the client config file lives.
+func configPath() string {
+	dir, err := os.UserConfigDir() // $XDG_CONFIG_HOME or ~/.config on Linux
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "raas", "config.json")
+}
+
+// listFlag is a repeatable string flag (--to a --to b, or --to a,b).
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			*l = append(*l, s)
+		}
+	}
+	return nil
+}
+
+const remindUsage = `usage: raas remind <add|list|show|cancel> [flags]
+
+  raas remind add "明天下午三点开会" [--to UID]...   create a reminder; the server reads the time from the text
+  raas remind list [--status active|done|cancelled] [--limit N]
+  raas remind show ID                               a reminder with its deliveries
+  raas remind cancel ID
+
+The server and token come from --server/--token, else $RAAS_URL (or
+$RAAS_SERVER) and $RAAS_TOKEN, else %s
+({"server": "http://127.0.0.1:8080", "token": "raas_…"}). --json prints JSON.
+`
+
+// runRemind is `raas remind`: a client of a running server, built on client/.
+func runRemind(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintf(stderr, remindUsage, configPath())
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	sub := args[0]
+	fs := newFlagSet("remind "+sub, stderr)
+	server := fs.String("server", "", "URL of the RaaS server (also $RAAS_URL)")
+	token := fs.String("token", "", "API token (from raas token create)")
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	var to listFlag
+	var status *string
+	var limit *int
+	var tz *string
+	switch sub {
+	case "add":
+		fs.Var(&to, "to", "recipient uid (repeat, or comma-separate)")
+		tz = fs.String("tz", "", "IANA time zone of the text (default: the tenant's)")
+	case "list":
+		status = fs.String("status", "", "only active, done or cancelled reminders")
+		limit = fs.Int("limit", 50, "how many reminders (1-1000)")
+	case "show", "cancel":
+	default:
+		fmt.Fprintf(stderr, "raas remind: unknown subcommand %q\n", sub)
+		fmt.Fprintf(stderr, remindUsage, configPath())
+		return 2
+	}
+	if err := fs.parse(interleave(args[1:])); err != nil {
+		return 2
+	}
+	c, err := remoteClient(*server, *token)
+	if err != nil {
+		fmt.Fprintln(stderr, "raas remind:", err)
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	out := &printer{w: stdout, json: *asJSON}
+	switch sub {
+	case "add":
+		if fs.NArg() == 0 {
+			fmt.Fprintln(stderr, `usage: raas remind add "TEXT" [--to UID]...`)
+			return 2
+		}
+		r, err := c.CreateReminder(ctx, client.ReminderInput{Text: strings.Join(fs.Args(), " "), Recipients: to, TZ: *tz})
+		return out.result(stderr, err, func() { out.reminders([]client.Reminder{*r}) }, r)
+	case "list":
+		page, err := c.ListReminders(ctx, client.ListOptions{Status: *status, Limit: *limit})
+		if err != nil {
+			return out.result(stderr, err, nil, nil)
+		}
+		return out.result(stderr, nil, func() {
+			out.reminders(page.Data)
+			if page.NextCursor != "" {
+				fmt.Fprintf(stdout, "(more: raise --limit)\n")
+			}
+		}, page)
+	case "show", "cancel":
+		if fs.NArg() != 1 {
+			fmt.Fprintf(stderr, "usage: raas remind %s ID\n", sub)
+			return 2
+		}
+		id := fs.Arg(0)
+		if sub == "cancel" {
+			r, err := c.CancelReminder(ctx, id)
+			return out.result(stderr, err, func() { out.reminders([]client.Reminder{*r}) }, r)
+		}
+		r, err := c.GetReminder(ctx, id)
+		if err != nil {
+			return out.result(stderr, err, nil, nil)
+		}
+		ds, err := c.Deliveries(ctx, id)
+		both := struct {
+			*client.Reminder
+			Deliveries []client.Delivery `json:"deliveries"`
+		}{r, ds}
+		return out.result(stderr, err, func() { out.show(r, ds) }, both)
+	}
+	return 2
+}
+
+// interleave moves flags before positional arguments, so that
+// `raas remind add "text" --to alice` works with the flag package, which
+// stops at the first non-flag.
+func interleave(args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			pos = append(pos, args[i+1:]...)
+			i = len(args)
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			flags = append(flags, a)
+			name := strings.TrimLeft(a, "-")
+			if !strings.Contains(name, "=") && name != "json" && i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		default:
+			pos = append(pos, a)
+		}
+	}
+	return append(flags, pos...)
+}
+
+// remoteClient resolves server and token: flags (and their $RAAS_SERVER,
+// $RAAS_TOKEN twins), then $RAAS_URL, then the config file.
+func remoteClient(server, token string) (*client.Client, error) {
+	if server == "" {
+		server = os.Getenv("RAAS_URL")
+	}
+	if server == "" || token == "" {
+		if p := configPath(); p != "" {
+			if b, err := os.ReadFile(p); err == nil {
+				var rc remoteConfig
+				if err := json.Unmarshal(b, &rc); err != nil {
+					return nil, fmt.Errorf("%s: %w", p, err)
+				}
+				if server == "" {
+					server = rc.Server
+				}
+				if token == "" {
+					token = rc.Token
+				}
+			}
+		}
+	}
+	if server == "" {
+		server = "http://127.0.0.1:8080"
+	}
+	if token == "" {
+		return nil, errors.New("no API token: give --token, set $RAAS_TOKEN or write " + configPath())
+	}
+	return client.New(server, token, client.WithUserAgent("raas-cli/"+version())), nil
+}
+
+type printer struct {
+	w    io.Writer
+	json bool
+}
+
+// result prints v as JSON or runs table, or reports err; it returns the exit code.
+func (p *printer) result(stderr io.Writer, err error, table func(), v any) int {
+	if err != nil {
+		var e *client.Error
+		if errors.As(err, &e) {
+			fmt.Fprintf(stderr, "raas remind: %s (%s)\n", e.Message, e.Code)
+		} else {
+			fmt.Fprintln(stderr, "raas remind:", err)
+		}
+		return 1
+	}
+	if p.json {
+		enc := json.NewEncoder(p.w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(v)
+		return 0
+	}
+	table()
+	return 0
+}
+
+func fmtTime(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.Format("2006-01-02 15:04 MST")
+}
+
+func (p *printer) reminders(rs []client.Reminder) {
+	tw := tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tNEXT\tRECURS\tTO\tTITLE")
+	for _, r := range rs {
+		rec := "-"
+		if r.RRule != "" {
+			rec = "yes"
+		}
+		to := strings.Join(r.Recipients, ",")
+		if to == "" {
+			to = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status, fmtTime(r.NextFireAt), rec, to, r.Title)
+	}
+	tw.Flush()
+}
+
+func (p *printer) show(r *client.Reminder, ds []client.Delivery) {
+	tw := tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
+	row := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(tw, "%s:\t%s\n", k, v)
+		}
+	}
+	row("ID", r.ID)
+	row("Title", r.Title)
+	row("Desc", r.Desc)
+	row("Status", r.Status)
+	row("Time", fmtTime(r.Time))
+	row("RRule", r.RRule)
+	row("Zone", r.TZ)
+	row("Next", fmtTime(r.NextFireAt))
+	row("Fired", fmt.Sprint(r.FiredCount))
+	row("To", strings.Join(r.Recipients, ", "))
+	row("Channels", strings.Join(r.Channels, ", "))
+	tw.Flush()
+	fmt.Fprintf(p.w, "\nDeliveries (%d):\n", len(ds))
+	if len(ds) == 0 {
+		return
+	}
+	tw = tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "OCCURRENCE\tTO\tCHANNEL\tSTATE\tATTEMPTS\tLAST ERROR")
+	for _, d := range ds {
+		to := d.Recipient
+		if to == "" {
+			to = "(tenant webhook)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", d.Occurrence.Format("2006-01-02 15:04 MST"), to, d.Channel, d.State, d.AttemptCount, d.LastError)
+	}
+	tw.Flush()
+}

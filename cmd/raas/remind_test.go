@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/raasdev/raas/internal/app"
+)
+
+func TestServeHelpListsEveryFlagWithEnv(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"serve", "--help"}, io.Discard, &stderr); code != 0 && code != 2 {
+		t.Fatalf("exit %d", code)
+	}
+	fs := newFlagSet("serve", io.Discard)
+	serveConfig(fs)
+	n := 0
+	fs.VisitAll(func(f *flag.Flag) {
+		n++
+		line := ""
+		for _, l := range strings.Split(stderr.String(), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "--"+f.Name+" ") {
+				line = l
+			}
+		}
+		if line == "" || !strings.Contains(line, "$"+envName(f.Name)) {
+			t.Errorf("--help lacks --%s with $%s: %q", f.Name, envName(f.Name), line)
+		}
+	})
+	for _, name := range []string{"metrics", "rate-limit", "rate-burst", "docs"} {
+		if fs.Lookup(name) == nil {
+			t.Errorf("no --%s flag", name)
+		}
+	}
+	if n < 15 {
+		t.Fatalf("only %d flags", n)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"version"}, &out, io.Discard); code != 0 || !strings.HasPrefix(out.String(), "raas ") {
+		t.Fatalf("exit %d: %q", code, out.String())
+	}
+	Version = "v9.9.9"
+	defer func() { Version = "" }()
+	out.Reset()
+	run(context.Background(), []string{"version"}, &out, io.Discard)
+	if !strings.Contains(out.String(), "v9.9.9") {
+		t.Fatalf("-ldflags version not shown: %q", out.String())
+	}
+}
+
+// TestRemindCommands drives add, list, show and cancel against the real
+// server, with the server and token from the environment, a config file
+// and flags.
+func TestRemindCommands(t *testing.T) {
+	cfg := app.Defaults()
+	cfg.DataDir = t.TempDir()
+	ctx := context.Background()
+	st, err := app.OpenStore(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Start(ctx, ln); err != nil {
+		t.Fatal(err)
+	}
+	defer a.Stop(ctx)
+	token, _, err := a.Service.CreateToken(ctx, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + a.Addr()
+	xdg := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", xdg)
+	t.Setenv("RAAS_URL", "")
+	t.Setenv("RAAS_TOKEN", "")
+	t.Setenv("RAAS_SERVER", "")
+	cli := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := run(ctx, append([]string{"remind"}, args...), &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	if code, _, e := cli("list"); code != 2 || !strings.Contains(e, "no API token") {
+		t.Fatalf("without a token: %d %q", code, e)
+	}
+	// From the environment.
+	t.Setenv("RAAS_URL", url)
+	t.Setenv("RAAS_TOKEN", token)
+	code, out, e := cli("add", "明天下午三点开会", "--to", "alice", "--to", "bob", "--json")
+	if code != 0 {
+		t.Fatalf("add: %d %s", code, e)
+	}
+	var r struct {
+		ID, Title, Status string
+		Recipients        []string
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || r.ID == "" || r.Title != "开会" || strings.Join(r.Recipients, ",") != "alice,bob" {
+		t.Fatalf("add --json: %v %q", err, out)
+	}
+	// From the config file.
+	t.Setenv("RAAS_URL", "")
+	t.Setenv("RAAS_TOKEN", "")
+	cf := filepath.Join(xdg, "raas", "config.json")
+	os.MkdirAll(filepath.Dir(cf), 0o700)
+	os.WriteFile(cf, []byte(`{"server":"`+url+`","token":"`+token+`"}`), 0o600)
+	code, out, e = cli("list")
+	if code != 0 || !strings.Contains(out, "ID") || !strings.Contains(out, "STATUS") || !strings.Contains(out, r.ID) || !strings.Contains(out, "开会") {
+		t.Fatalf("list: %d %q %s", code, out, e)
+	}
+	code, out, e = cli("show", r.ID)
+	if code != 0 || !strings.Contains(out, "Title:") || !strings.Contains(out, "Deliveries (0)") {
+		t.Fatalf("show: %d %q %s", code, out, e)
+	}
+	// Flags win over the file.
+	code, _, e = cli("cancel", r.ID, "--token", "wrong")
+	if code != 1 || !strings.Contains(e, "unauthorized") {
+		t.Fatalf("cancel with a wrong token flag: %d %s", code, e)
+	}
+	code, out, _ = cli("cancel", r.ID, "--server", url)
+	if code != 0 || !strings.Contains(out, "cancelled") {
+		t.Fatalf("cancel: %d %q", code, out)
+	}
+	if code, _, e = cli("show", "nope"); code != 1 || !strings.Contains(e, "not_found") {
+		t.Fatalf("show missing: %d %s", code, e)
+	}
+}
+
+func TestBackup(t *testing.T) {
+	dir := t.TempDir()
+	cfg := app.Defaults()
+	cfg.DataDir = dir
+	st, err := app.OpenStore(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close() // the copy is taken while the store is open
+	to := filepath.Join(t.TempDir(), "copy.db")
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"backup", "--data", dir, "--to", to}, &out, &errb); code != 0 {
+		t.Fatalf("backup: %d %s", code, errb.String())
+	}
+	c2 := app.Defaults()
+	c2.DB = "sqlite:" + to
+	st2, err := app.OpenStore(context.Background(), c2)
+	if err != nil {
+		t.Fatalf("the copy does not open: %v", err)
+	}
+	st2.Close()
+	if code := run(context.Background(), []string{"backup", "--data", dir, "--to", to}, io.Discard, io.Discard); code != 1 {
+		t.Fatalf("overwrote an existing file: %d", code)
+	}
+}
