@@ -125,7 +125,7 @@ func (c *tr) detail(id any) map[string]any {
 	return c.ok("detail", map[string]any{"requesterUid": "boss", "teamRemindId": id})
 }
 
-func members(d map[string]any) map[string]map[string]any {
+func trMembers(d map[string]any) map[string]map[string]any {
 	out := map[string]map[string]any{}
 	for _, m := range d["detail"].(map[string]any)["members"].([]any) {
 		mm := m.(map[string]any)
@@ -134,9 +134,9 @@ func members(d map[string]any) map[string]map[string]any {
 	return out
 }
 
-func ms(t time.Time) int64 { return t.UnixMilli() }
+func trMS(t time.Time) int64 { return t.UnixMilli() }
 
-func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
+func trWait(t *testing.T, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {
@@ -200,14 +200,14 @@ func TestTeamRemindSeed(t *testing.T) {
 	}
 
 	// Follow u1's inbox before anything fires.
-	sse := followInbox(t, ta, "u1")
+	sse := trFollowInbox(t, ta, "u1")
 
 	// create: three members, one muted; fields as strings, as in the seed.
 	now := time.Now()
 	created := c.ok("create", map[string]any{
 		"requesterUid": "boss", "requesterName": "老板",
 		"detail": map[string]any{
-			"createTime": fmt.Sprint(ms(now)), "content": "周五下午项目评审", "remindTime": fmt.Sprint(ms(now.Add(time.Hour))), "remindType": "0",
+			"createTime": fmt.Sprint(trMS(now)), "content": "周五下午项目评审", "remindTime": fmt.Sprint(trMS(now.Add(time.Hour))), "remindType": "0",
 			"members": []map[string]any{{"uid": "u1", "name": "张三"}, {"uid": "u2", "name": "李四"}, {"uid": "u3", "name": "王五"}},
 		},
 	})
@@ -220,10 +220,10 @@ func TestTeamRemindSeed(t *testing.T) {
 		t.Fatalf("detail: %v", d)
 	}
 	dd := d["detail"].(map[string]any)
-	if dd["content"] != "周五下午项目评审" || dd["remindTime"] != float64(ms(now.Add(time.Hour))) || dd["remindType"] != 0.0 || dd["createTime"] != float64(ms(now)) {
+	if dd["content"] != "周五下午项目评审" || dd["remindTime"] != float64(trMS(now.Add(time.Hour))) || dd["remindType"] != 0.0 || dd["createTime"] != float64(trMS(now)) {
 		t.Fatalf("detail.detail: %v", dd)
 	}
-	m := members(d)
+	m := trMembers(d)
 	if len(m) != 3 || m["u1"]["isRemind"] != true || m["u3"]["isRemind"] != false || m["u1"]["msgStatus"] != 0.0 || m["u2"]["name"] != "李四" {
 		t.Fatalf("members: %v", m)
 	}
@@ -231,7 +231,7 @@ func TestTeamRemindSeed(t *testing.T) {
 	// update: the non-creator is refused; the creator moves it to in a second.
 	upd := func(uid string, at time.Time, id any) map[string]any {
 		return map[string]any{"requesterUid": uid, "teamRemindId": id, "detail": map[string]any{
-			"createTime": ms(now), "content": "项目评审改到现在", "remindTime": ms(at), "remindType": 0,
+			"createTime": trMS(now), "content": "项目评审改到现在", "remindTime": trMS(at), "remindType": 0,
 			"members": []map[string]any{{"uid": "u1", "name": "张三"}, {"uid": "u2", "name": "李四"}, {"uid": "u3", "name": "王五"}},
 		}}
 	}
@@ -239,7 +239,7 @@ func TestTeamRemindSeed(t *testing.T) {
 	c.status("cancel", map[string]any{"requesterUid": "u2", "teamRemindId": id1}, teamremind.StatusNotCreator)
 	fireAt := time.Now().Add(1200 * time.Millisecond)
 	c.ok("update", upd("boss", fireAt, fmt.Sprint(int64(id1)))) // teamRemindId as a string this time
-	if dd := c.detail(id1)["detail"].(map[string]any); dd["content"] != "项目评审改到现在" || dd["remindTime"] != float64(ms(fireAt)) {
+	if dd := c.detail(id1)["detail"].(map[string]any); dd["content"] != "项目评审改到现在" || dd["remindTime"] != float64(trMS(fireAt)) {
 		t.Fatalf("after update: %v", dd)
 	}
 
@@ -257,11 +257,11 @@ func TestTeamRemindSeed(t *testing.T) {
 		_, out := do(t, "GET", ta.URL+"/v1/inbox/"+uid, ta.Token, nil)
 		return out["data"].([]any)
 	}
-	waitFor(t, "u2's inbox item", 5*time.Second, func() bool { return len(inbox("u2")) == 1 })
+	trWait(t, "u2's inbox item", 5*time.Second, func() bool { return len(inbox("u2")) == 1 })
 	if n := len(inbox("u3")); n != 0 {
 		t.Fatalf("muted u3 got %d items", n)
 	}
-	waitFor(t, "pushStatus 1", 5*time.Second, func() bool { return c.detail(id1)["pushStatus"] == 1.0 })
+	trWait(t, "pushStatus 1", 5*time.Second, func() bool { return c.detail(id1)["pushStatus"] == 1.0 })
 
 	// The members act in their inbox: u1 confirms, u2 reads then rejects.
 	item2 := inbox("u2")[0].(map[string]any)
@@ -270,13 +270,13 @@ func TestTeamRemindSeed(t *testing.T) {
 			t.Fatalf("%s %s: %d %v", a.uid, a.action, code, out)
 		}
 	}
-	if m := members(c.detail(id1)); m["u2"]["msgStatus"] != 1.0 {
+	if m := trMembers(c.detail(id1)); m["u2"]["msgStatus"] != 1.0 {
 		t.Fatalf("after read: %v", m)
 	}
 	if code, out := do(t, "POST", ta.URL+"/v1/inbox/u2/items/"+item2["id"].(string)+"/reject", ta.Token, nil); code != 200 {
 		t.Fatalf("reject: %d %v", code, out)
 	}
-	m = members(c.detail(id1))
+	m = trMembers(c.detail(id1))
 	if m["u1"]["msgStatus"] != 2.0 || m["u2"]["msgStatus"] != 3.0 || m["u3"]["msgStatus"] != 0.0 || m["u3"]["isRemind"] != false {
 		t.Fatalf("after confirm/reject: %v", m)
 	}
@@ -285,11 +285,11 @@ func TestTeamRemindSeed(t *testing.T) {
 	// signed; muted u3 gets nothing.
 	smsAt := time.Now().Add(800 * time.Millisecond)
 	smsRem := c.ok("create", map[string]any{"requesterUid": "boss", "requesterName": "老板", "detail": map[string]any{
-		"createTime": ms(time.Now()), "content": "下午三点在三楼大会议室开产品评审会，请大家带上电脑和上周的数据报告以及会议纪要", "remindTime": ms(smsAt), "remindType": 1,
+		"createTime": trMS(time.Now()), "content": "下午三点在三楼大会议室开产品评审会，请大家带上电脑和上周的数据报告以及会议纪要", "remindTime": trMS(smsAt), "remindType": 1,
 		"members": []map[string]any{{"uid": "u1", "name": "张三"}, {"uid": "u2", "name": "李四"}, {"uid": "u3", "name": "王五"}},
 	}})["teamRemindId"]
-	waitFor(t, "two texts", 8*time.Second, func() bool { s, _, _ := fake.snapshot(); return len(s) >= 2 })
-	waitFor(t, "SMS pushStatus 1", 5*time.Second, func() bool { return c.detail(smsRem)["pushStatus"] == 1.0 })
+	trWait(t, "two texts", 8*time.Second, func() bool { s, _, _ := fake.snapshot(); return len(s) >= 2 })
+	trWait(t, "SMS pushStatus 1", 5*time.Second, func() bool { return c.detail(smsRem)["pushStatus"] == 1.0 })
 	sent, calls, bad := fake.snapshot()
 	if bad != 0 || len(sent) != 2 || calls["+8613800000003"] != 0 {
 		t.Fatalf("texts %v calls %v bad signatures %d", sent, calls, bad)
@@ -298,7 +298,7 @@ func TestTeamRemindSeed(t *testing.T) {
 	for _, s := range sent {
 		phones[s["PhoneNumberSet"].([]any)[0].(string)] = true
 		ps := s["TemplateParamSet"].([]any)
-		if len(ps) != 2 || len([]rune(ps[0].(string))) != 35 || ps[1] != smsAt.In(mustZone(t, "Asia/Shanghai")).Truncate(time.Minute).Format("01-02 15:04") ||
+		if len(ps) != 2 || len([]rune(ps[0].(string))) != 35 || ps[1] != smsAt.In(trZone(t, "Asia/Shanghai")).Truncate(time.Minute).Format("01-02 15:04") ||
 			s["TemplateId"] != "449739" || s["SignName"] != "团队提醒" {
 			t.Fatalf("text %v", s)
 		}
@@ -309,15 +309,15 @@ func TestTeamRemindSeed(t *testing.T) {
 
 	// The per-number limit (2 an hour here): u1's third text is refused for
 	// good, not retried; u2 still gets one.
-	c.ok("create", map[string]any{"requesterUid": "boss", "detail": map[string]any{"content": "再提醒一次", "remindTime": ms(time.Now().Add(300 * time.Millisecond)), "remindType": 1,
+	c.ok("create", map[string]any{"requesterUid": "boss", "detail": map[string]any{"content": "再提醒一次", "remindTime": trMS(time.Now().Add(300 * time.Millisecond)), "remindType": 1,
 		"members": []map[string]any{{"uid": "u1"}}}})
-	limited := c.ok("create", map[string]any{"requesterUid": "boss", "detail": map[string]any{"content": "第三次", "remindTime": ms(time.Now().Add(600 * time.Millisecond)), "remindType": 1,
+	limited := c.ok("create", map[string]any{"requesterUid": "boss", "detail": map[string]any{"content": "第三次", "remindTime": trMS(time.Now().Add(600 * time.Millisecond)), "remindType": 1,
 		"members": []map[string]any{{"uid": "u1"}}}})["teamRemindId"]
-	rid, err := st.TeamRemindByNumber(ctx, tenantID(t, ta), int64(limited.(float64)))
+	rid, err := st.TeamRemindByNumber(ctx, trTenantID(t, ta), int64(limited.(float64)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the limited delivery to fail", 8*time.Second, func() bool {
+	trWait(t, "the limited delivery to fail", 8*time.Second, func() bool {
 		_, out := do(t, "GET", ta.URL+"/v1/reminders/"+rid+"/deliveries", ta.Token, nil)
 		ds, _ := out["data"].([]any)
 		return len(ds) == 1 && ds[0].(map[string]any)["state"] == "failed" && strings.Contains(ds[0].(map[string]any)["last_error"].(string), "rate limit")
@@ -327,7 +327,7 @@ func TestTeamRemindSeed(t *testing.T) {
 	}
 
 	// cancel before it fires: it never fires.
-	early := c.ok("create", map[string]any{"requesterUid": "boss", "detail": map[string]any{"content": "不会发出", "remindTime": ms(time.Now().Add(700 * time.Millisecond)), "remindType": 0,
+	early := c.ok("create", map[string]any{"requesterUid": "boss", "detail": map[string]any{"content": "不会发出", "remindTime": trMS(time.Now().Add(700 * time.Millisecond)), "remindType": 0,
 		"members": []map[string]any{{"uid": "u4", "name": "赵六"}}}})["teamRemindId"]
 	c.ok("cancel", map[string]any{"requesterUid": "boss", "teamRemindId": early})
 	// cancel after it fell due and was queued: u4's provider fails the first
@@ -335,9 +335,9 @@ func TestTeamRemindSeed(t *testing.T) {
 	fake.mu.Lock()
 	fake.failOnce["+8613800000004"] = true
 	fake.mu.Unlock()
-	queued := c.ok("create", map[string]any{"requesterUid": "boss", "detail": map[string]any{"content": "重试中取消", "remindTime": ms(time.Now().Add(300 * time.Millisecond)), "remindType": 1,
+	queued := c.ok("create", map[string]any{"requesterUid": "boss", "detail": map[string]any{"content": "重试中取消", "remindTime": trMS(time.Now().Add(300 * time.Millisecond)), "remindType": 1,
 		"members": []map[string]any{{"uid": "u4", "name": "赵六"}}}})["teamRemindId"]
-	waitFor(t, "the first (failing) try to u4", 5*time.Second, func() bool { _, calls, _ := fake.snapshot(); return calls["+8613800000004"] == 1 })
+	trWait(t, "the first (failing) try to u4", 5*time.Second, func() bool { _, calls, _ := fake.snapshot(); return calls["+8613800000004"] == 1 })
 	c.ok("cancel", map[string]any{"requesterUid": "boss", "teamRemindId": queued})
 	time.Sleep(2500 * time.Millisecond) // past the retry backoff (1s ±20%) and the early one's time
 	if _, calls, _ := fake.snapshot(); calls["+8613800000004"] != 1 {
@@ -356,11 +356,11 @@ func TestTeamRemindSeed(t *testing.T) {
 	// content without remindTime goes through the parser.
 	parsed := c.ok("create", map[string]any{"requesterUid": "boss", "detail": map[string]any{"content": "明天上午9点开周会", "remindTime": "", "remindType": "0",
 		"members": []map[string]any{{"uid": "u1", "name": "张三"}}}})["teamRemindId"]
-	sh := mustZone(t, "Asia/Shanghai")
+	sh := trZone(t, "Asia/Shanghai")
 	tomorrow := time.Now().In(sh).AddDate(0, 0, 1)
 	want9 := time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 9, 0, 0, 0, sh)
-	if dd := c.detail(parsed)["detail"].(map[string]any); dd["remindTime"] != float64(ms(want9)) {
-		t.Fatalf("parsed remindTime %v, want %d", dd["remindTime"], ms(want9))
+	if dd := c.detail(parsed)["detail"].(map[string]any); dd["remindTime"] != float64(trMS(want9)) {
+		t.Fatalf("parsed remindTime %v, want %d", dd["remindTime"], trMS(want9))
 	}
 	c.status("create", map[string]any{"requesterUid": "boss", "detail": map[string]any{"content": "没有时间", "remindType": 0,
 		"members": []map[string]any{{"uid": "u1"}}}}, teamremind.StatusNoTime)
@@ -381,7 +381,7 @@ func TestTeamRemindSeed(t *testing.T) {
 	}
 }
 
-func tenantID(t *testing.T, ta *testApp) string {
+func trTenantID(t *testing.T, ta *testApp) string {
 	t.Helper()
 	tn, err := ta.Service.Authenticate(context.Background(), ta.Token)
 	if err != nil {
@@ -390,7 +390,7 @@ func tenantID(t *testing.T, ta *testApp) string {
 	return tn.ID
 }
 
-func mustZone(t *testing.T, name string) *time.Location {
+func trZone(t *testing.T, name string) *time.Location {
 	t.Helper()
 	l, err := time.LoadLocation(name)
 	if err != nil {
@@ -400,7 +400,7 @@ func mustZone(t *testing.T, name string) *time.Location {
 }
 
 // followInbox opens uid's SSE stream and returns its items.
-func followInbox(t *testing.T, ta *testApp, uid string) <-chan map[string]any {
+func trFollowInbox(t *testing.T, ta *testApp, uid string) <-chan map[string]any {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
