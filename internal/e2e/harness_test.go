@@ -28,6 +28,12 @@ type testApp struct {
 // targets allowed (sinks are on loopback); mutate may change the config.
 func startApp(t *testing.T, mutate func(*app.Config)) *testApp {
 	t.Helper()
+	return startAppTB(t, mutate)
+}
+
+// startAppTB is startApp for tests, benchmarks and fuzz targets alike.
+func startAppTB(t testing.TB, mutate func(*app.Config)) *testApp {
+	t.Helper()
 	cfg := app.Defaults()
 	cfg.DataDir = t.TempDir()
 	cfg.AllowPrivateTargets = true
@@ -64,7 +70,7 @@ func startApp(t *testing.T, mutate func(*app.Config)) *testApp {
 	return &testApp{App: a, URL: "http://" + ln.Addr().String(), Token: token}
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w *testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(bytes.TrimRight(p, "\n")))
