@@ -49,7 +49,7 @@ type Metrics struct {
 }
 
 // LatenessBuckets go from 1 ms to 60 s.
-var LatenessBuckets = prometheus.ExponentialBucketsRange(0.001, 60, 17)
+var LatenessBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60}
 
 // New returns metrics on a new registry. policy classifies firings as on
 // time, late or missed; count (may be nil) feeds the store gauges; version
