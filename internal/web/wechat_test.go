@@ -1,0 +1,184 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/raasdev/raas/internal/channel/wechat"
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store/sqlite"
+	"github.com/raasdev/raas/internal/web"
+)
+
+// fakeWeChat speaks the documented wire format of the three API calls.
+type fakeWeChat struct {
+	mu        sync.Mutex
+	tokens    int
+	templates []map[string]any
+	expireNow bool // answer the next call with 42001 (token expired)
+}
+
+func (f *fakeWeChat) handler(t *testing.T) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /cgi-bin/token", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if q.Get("grant_type") != "client_credential" || q.Get("appid") != "wxapp" || q.Get("secret") != "wxsecret" {
+			json.NewEncoder(w).Encode(map[string]any{"errcode": 40013, "errmsg": "invalid appid"})
+			return
+		}
+		f.mu.Lock()
+		f.tokens++
+		n := f.tokens
+		f.mu.Unlock()
+		json.NewEncoder(w).Encode(map[string]any{"access_token": "AT" + string(rune('0'+n)), "expires_in": 7200})
+	})
+	check := func(w http.ResponseWriter, r *http.Request) bool {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		want := "AT" + string(rune('0'+f.tokens))
+		if f.expireNow || r.URL.Query().Get("access_token") != want {
+			f.expireNow = false
+			json.NewEncoder(w).Encode(map[string]any{"errcode": 42001, "errmsg": "access_token expired"})
+			return false
+		}
+		return true
+	}
+	mux.HandleFunc("POST /cgi-bin/qrcode/create", func(w http.ResponseWriter, r *http.Request) {
+		if !check(w, r) {
+			return
+		}
+		var body struct {
+			ExpireSeconds int    `json:"expire_seconds"`
+			ActionName    string `json:"action_name"`
+			ActionInfo    struct {
+				Scene struct {
+					SceneStr string `json:"scene_str"`
+				} `json:"scene"`
+			} `json:"action_info"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.ActionName != "QR_STR_SCENE" || body.ActionInfo.Scene.SceneStr == "" {
+			json.NewEncoder(w).Encode(map[string]any{"errcode": 40001, "errmsg": "bad request"})
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"ticket": "TICKET-" + body.ActionInfo.Scene.SceneStr, "expire_seconds": body.ExpireSeconds, "url": "http://weixin.qq.com/q/x"})
+	})
+	mux.HandleFunc("POST /cgi-bin/message/template/send", func(w http.ResponseWriter, r *http.Request) {
+		if !check(w, r) {
+			return
+		}
+		var m map[string]any
+		b, _ := io.ReadAll(r.Body)
+		json.Unmarshal(b, &m)
+		f.mu.Lock()
+		f.templates = append(f.templates, m)
+		f.mu.Unlock()
+		json.NewEncoder(w).Encode(map[string]any{"errcode": 0, "errmsg": "ok", "msgid": 200228332})
+	})
+	return mux
+}
+
+func TestWeChatSubscribeAndSend(t *testing.T) {
+	fake := &fakeWeChat{}
+	api := httptest.NewServer(fake.handler(t))
+	defer api.Close()
+	ctx := context.Background()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "raas.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	tn := remind.Tenant{ID: remind.NewID(now), Name: "t", TZ: remind.DefaultTZ, DateHour: 9, CreatedAt: now}
+	if err := st.CreateTenant(ctx, tn); err != nil {
+		t.Fatal(err)
+	}
+	at := now.Add(time.Hour)
+	rem := remind.Reminder{ID: remind.NewID(now), TenantID: tn.ID, Title: "开会", Desc: "三楼", Time: &at, TZ: tn.TZ, Start: at,
+		ExternalURL: "https://example.com/e", Channels: []string{remind.ChannelWeChat}, Status: remind.StatusActive, NextFireAt: &at, Source: "wecron", CreatedAt: now, UpdatedAt: now}
+	if _, _, err := st.CreateReminder(ctx, rem, nil); err != nil {
+		t.Fatal(err)
+	}
+	wx := wechat.New(wechat.Config{AppID: "wxapp", Secret: "wxsecret", Token: "cbtoken", TemplateID: "TPL", APIBase: api.URL, ShowQRBase: "https://mp.example"}, api.Client(), time.Now)
+	w := web.New(web.Config{PublicURL: "https://raas.test", WeChat: wx, WeChatToken: "cbtoken"}, st, st)
+	mux := http.NewServeMux()
+	w.Register(mux)
+
+	l, err := w.Link(ctx, tn.ID, rem.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qr, err := w.QRCodeURL(ctx, l)
+	if err != nil || qr != "https://mp.example/cgi-bin/showqrcode?ticket="+url.QueryEscape("TICKET-"+l.Token) {
+		t.Fatalf("QRCodeURL = %q, %v", qr, err)
+	}
+	l2, _ := w.Link(ctx, tn.ID, rem.ID)
+	if again, _ := w.QRCodeURL(ctx, l2); again != qr || fake.tokens != 1 {
+		t.Fatalf("ticket not reused (%q) or token not cached (%d fetches)", again, fake.tokens)
+	}
+
+	// Verification of the callback URL.
+	sign := func(ts, nonce string) string { return wechat.Sign("cbtoken", ts, nonce) }
+	req := httptest.NewRequest("GET", "/wechat/callback?signature="+sign("1", "n")+"&timestamp=1&nonce=n&echostr=hello", nil)
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	if rec.Code != 200 || rec.Body.String() != "hello" {
+		t.Fatalf("echostr: %d %q", rec.Code, rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/wechat/callback?signature=bad&timestamp=1&nonce=n&echostr=hello", nil))
+	if rec.Code != 403 {
+		t.Fatalf("bad signature: %d", rec.Code)
+	}
+
+	// A follow through the QR code subscribes the openid.
+	event := `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[openid-1]]></FromUserName><CreateTime>1</CreateTime>` +
+		`<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event><EventKey><![CDATA[qrscene_` + l.Token + `]]></EventKey><Ticket><![CDATA[x]]></Ticket></xml>`
+	rec = httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("POST", "/wechat/callback?signature="+sign("2", "m")+"&timestamp=2&nonce=m", strings.NewReader(event)))
+	var reply struct {
+		ToUserName string
+		Content    string
+	}
+	if err := xml.Unmarshal(rec.Body.Bytes(), &reply); err != nil || rec.Code != 200 || reply.ToUserName != "openid-1" || !strings.Contains(reply.Content, "开会") || !strings.Contains(reply.Content, "/subscribe/unsubscribe/") {
+		t.Fatalf("subscribe reply: %d %q %v", rec.Code, rec.Body, err)
+	}
+	got, _ := st.GetReminder(ctx, tn.ID, rem.ID)
+	if len(got.Recipients) != 1 {
+		t.Fatalf("recipients %v", got.Recipients)
+	}
+	rc, err := st.GetRecipient(ctx, tn.ID, got.Recipients[0])
+	if err != nil || rc.WeChatOpenID != "openid-1" {
+		t.Fatalf("recipient %+v %v", rc, err)
+	}
+
+	// Firing sends a template message (after refreshing an expired token).
+	d := remind.Plan(got, at, map[string]remind.Recipient{rc.UID: rc}, nil, at, remind.FirePolicy{})
+	if len(d) != 1 || d[0].Channel != remind.ChannelWeChat {
+		t.Fatalf("planned %+v", d)
+	}
+	fake.expireNow = true
+	if _, err := wechat.NewSender(wx, w).Send(ctx, d[0]); err != nil {
+		t.Fatal(err)
+	}
+	if len(fake.templates) != 1 {
+		t.Fatalf("%d template messages", len(fake.templates))
+	}
+	m := fake.templates[0]
+	data, _ := m["data"].(map[string]any)
+	if m["touser"] != "openid-1" || m["template_id"] != "TPL" || m["url"] != "https://example.com/e" || !strings.Contains(data["remark"].(map[string]any)["value"].(string), "/subscribe/unsubscribe/") {
+		t.Fatalf("template message %v", m)
+	}
+}
