@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/raasdev/raas/internal/scheduler"
@@ -21,12 +22,32 @@ type waker struct {
 	bc    store.Broadcaster // nil for a single instance
 	log   *slog.Logger
 	now   func() time.Time
+
+	mu       sync.Mutex
+	sentFor  time.Time // the firing last announced
+	sentWhen time.Time // when it was announced
 }
 
 // Notify wakes the local scheduler and, for firings due soon, the others.
+// Announcements are coalesced: a firing no earlier than one announced in
+// the last second is news to nobody (a herd of creates sends one NOTIFY).
 func (w *waker) Notify(at time.Time) {
 	w.sched.Notify(at)
-	if w.bc != nil && at.Sub(w.now()) < 30*time.Second {
+	if w.bc == nil {
+		return
+	}
+	now := w.now()
+	if at.Sub(now) >= 30*time.Second {
+		return // the others look at the store within their MaxSleep anyway
+	}
+	w.mu.Lock()
+	if !at.Before(w.sentFor) && now.Sub(w.sentWhen) < time.Second {
+		w.mu.Unlock()
+		return
+	}
+	w.sentFor, w.sentWhen = at, now
+	w.mu.Unlock()
+	{
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		if err := w.bc.Broadcast(ctx, dueTopic, []byte(strconv.FormatInt(at.UnixMilli(), 10))); err != nil {
