@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
@@ -30,35 +29,10 @@ import (
 // wecron sends a WeCron API request with "Authorization: Token …".
 func wecron(t *testing.T, method, url, token string, body any) (int, map[string]any) {
 	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		if s, ok := body.(string); ok {
-			b = []byte(s)
-		}
-		rd = bytes.NewReader(b)
+	if token == "" {
+		return do(t, method, url, "", body)
 	}
-	req, err := http.NewRequest(method, url, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Token "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var out map[string]any
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &out); err != nil {
-			t.Fatalf("%s %s: not JSON: %q", method, url, raw)
-		}
-	}
-	return resp.StatusCode, out
+	return do(t, method, url, "", body, "Authorization", "Token "+token)
 }
 
 func get(t *testing.T, url string) (int, http.Header, []byte) {
