@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
 )
 
 type inboxItemOut struct {
@@ -43,7 +44,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) error {
 	for _, it := range items {
 		out.Data = append(out.Data, inboxItem(it))
 	}
-	if len(items) > 0 && len(items) == q.Limit {
+	if len(items) > 0 && len(items) == store.PageLimit(q.Limit) {
 		out.NextCursor = items[len(items)-1].ID
 	}
 	WriteJSON(w, http.StatusOK, out)
