@@ -41,7 +41,7 @@ type PendingCounter interface {
 // opsState is what ops.go keeps on the App.
 type opsState struct {
 	metrics *metrics.Metrics
-	limiter *ratelimit.Limiter
+	limiter ratelimit.Allower
 	countDB *sql.DB
 }
 
@@ -50,7 +50,12 @@ type opsState struct {
 func (a *App) initOps(st store.Store) store.Store {
 	cfg := a.Config.Ops
 	if cfg.RateLimit > 0 {
-		a.ops.limiter = ratelimit.New(cfg.RateLimit, cfg.RateBurst, a.now)
+		if c, ok := st.(ratelimit.Counter); ok {
+			// Several instances may share this database: count in it, so the limit holds across them.
+			a.ops.limiter = ratelimit.NewShared(c, cfg.RateLimit, cfg.RateBurst, a.now, a.Log)
+		} else {
+			a.ops.limiter = ratelimit.New(cfg.RateLimit, cfg.RateBurst, a.now)
+		}
 	}
 	if !cfg.Metrics {
 		return st

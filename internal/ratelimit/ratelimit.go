@@ -107,11 +107,18 @@ func Key(r *http.Request) string {
 	return "a:" + host
 }
 
+// Allower decides whether one more request for a key is allowed, and if
+// not, how long to wait. Limiter (one process) and Shared (several
+// processes on one database) implement it.
+type Allower interface {
+	Allow(key string) (bool, time.Duration)
+}
+
 // Middleware refuses requests over the limit with 429, a Retry-After in
 // whole seconds (at least 1) and the v1 JSON error shape; exempt says which
 // requests are never limited (health checks, metrics). onLimited, when not
 // nil, is called for each refusal.
-func Middleware(l *Limiter, exempt func(*http.Request) bool, onLimited func(), next http.Handler) http.Handler {
+func Middleware(l Allower, exempt func(*http.Request) bool, onLimited func(), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if exempt != nil && exempt(r) {
 			next.ServeHTTP(w, r)

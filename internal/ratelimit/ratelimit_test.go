@@ -1,8 +1,11 @@
 package ratelimit
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 )
@@ -71,5 +74,47 @@ func TestMiddleware(t *testing.T) {
 	}
 	if k := Key(httptest.NewRequest("GET", "/?accessToken=secret", nil)); k == "" || k == "t:secret" {
 		t.Fatalf("key %q", k)
+	}
+}
+
+type memCounter struct {
+	mu sync.Mutex
+	n  map[string]int64
+}
+
+func (m *memCounter) CountRequest(_ context.Context, key string, w time.Time) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := key + "@" + w.String()
+	m.n[k]++
+	return m.n[k], nil
+}
+
+// TestSharedAcrossInstances: two limiters on one counter enforce one limit.
+func TestSharedAcrossInstances(t *testing.T) {
+	c := &memCounter{n: map[string]int64{}}
+	now := time.Unix(1000, 0)
+	clock := func() time.Time { return now }
+	a, b := NewShared(c, 5, 10, clock, slog.Default()), NewShared(c, 5, 10, clock, slog.Default())
+	allowed := 0
+	for i := 0; i < 20; i++ {
+		l := a
+		if i%2 == 1 {
+			l = b
+		}
+		if ok, _ := l.Allow("t:x"); ok {
+			allowed++
+		}
+	}
+	if allowed != 10 {
+		t.Fatalf("allowed %d of 20 across two instances, want the burst of 10", allowed)
+	}
+	ok, wait := a.Allow("t:x")
+	if ok || wait <= 0 || wait > 2*time.Second {
+		t.Fatalf("over the limit: %v %v", ok, wait)
+	}
+	now = now.Add(2 * time.Second) // the next window (burst/rate = 2 s)
+	if ok, _ := b.Allow("t:x"); !ok {
+		t.Fatal("a new window is still limited")
 	}
 }

@@ -307,3 +307,26 @@ func TestSubscribeWaitsForDatabase(t *testing.T) {
 		t.Fatalf("Subscribe with the database unreachable = %v after %v; want it to wait for its context", err, time.Since(start))
 	}
 }
+
+// TestCountRequestShared: two instances on one database count one window together.
+func TestCountRequestShared(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	ctx := context.Background()
+	a, b := open(t, url), open(t, url)
+	w := time.Unix(1_800_000_000, 0)
+	for i, s := range []*postgres.Store{a, b, a, b} {
+		n, err := s.CountRequest(ctx, "t:k", w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != int64(i+1) {
+			t.Fatalf("count %d = %d", i+1, n)
+		}
+	}
+	if n, _ := a.CountRequest(ctx, "t:k", w.Add(2*time.Second)); n != 1 {
+		t.Fatalf("new window starts at %d", n)
+	}
+	if n, _ := b.CountRequest(ctx, "t:other", w); n != 1 {
+		t.Fatalf("another key shares the count: %d", n)
+	}
+}
