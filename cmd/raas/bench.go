@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 
 	"github.com/raasdev/raas/internal/bench"
 )
@@ -26,11 +28,25 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.DurationVar(&o.Timeout, "timeout", 0, "how long to wait for deliveries after the last is due (default 60s)")
 	pending := fs.Int("pending", 10000000, "capacity: pending reminders to hold")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.parse(args[1:]); err != nil {
 		return 2
 	}
 	if !*quiet {
 		o.Progress = stderr
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(stderr, "raas bench:", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, "raas bench:", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
 	}
 	var res bench.Result
 	switch args[0] {

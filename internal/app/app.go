@@ -53,7 +53,7 @@ type Config struct {
 func Defaults() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", DataDir: "./raas-data", LateAfter: time.Minute, MissedAfter: 24 * time.Hour,
-		RetryFor: 24 * time.Hour, Lease: 30 * time.Second, Lookahead: 5 * time.Second, WebhookTimeout: 10 * time.Second, Workers: 64,
+		RetryFor: 24 * time.Hour, Lease: 30 * time.Second, Lookahead: 10 * time.Second, WebhookTimeout: 10 * time.Second, Workers: 64,
 		ShutdownTimeout: 20 * time.Second, Ops: DefaultOps(),
 	}
 }

@@ -164,7 +164,7 @@ func Crash(ctx context.Context, o Options) Result {
 	if o.DB != "" {
 		storeArgs = []string{"--db", o.DB}
 	}
-	args := append([]string{"--allow-private-targets", "--lease", "5s"}, storeArgs...)
+	args := append([]string{"--allow-private-targets", "--lease", "5s", "--rate-limit", "0"}, storeArgs...)
 	addr, err := freeAddr()
 	if err != nil {
 		return fail(err)
@@ -248,7 +248,7 @@ func capacityRun(ctx context.Context, o Options, pending int, res *Result) (floa
 	if err != nil {
 		return 0, 0, err
 	}
-	c, startup, err := startChild(ctx, addr, []string{"--data", dir, "--allow-private-targets"})
+	c, startup, err := startChild(ctx, addr, []string{"--data", dir, "--allow-private-targets", "--rate-limit", "0"})
 	if err != nil {
 		return 0, 0, err
 	}

@@ -65,7 +65,8 @@ type Dispatcher struct {
 	now     func() time.Time
 	cfg     Config
 
-	queue   chan remind.Delivery
+	queue   chan remind.Delivery // due, waiting for the pending check
+	sendq   chan remind.Delivery // checked, waiting for a sender
 	results chan store.Result
 	wake    chan struct{}
 	held    *holdQueue // deliveries submitted before their time
@@ -104,6 +105,7 @@ func New(s Store, senders map[string]Sender, obs Observer, log *slog.Logger, now
 	return &Dispatcher{
 		store: s, senders: senders, obs: obs, log: log, now: now, cfg: cfg,
 		queue:    make(chan remind.Delivery, 8192),
+		sendq:    make(chan remind.Delivery, 1024),
 		results:  make(chan store.Result, 1<<16),
 		held:     newHoldQueue(),
 		wake:     make(chan struct{}, 1),
@@ -120,6 +122,13 @@ func (d *Dispatcher) Start(ctx context.Context) {
 		go func() {
 			defer d.workers.Done()
 			d.work(ctx, sendCtx)
+		}()
+	}
+	for i := 0; i < 4; i++ { // as many as the SQLite driver's read connections
+		d.workers.Add(1)
+		go func() {
+			defer d.workers.Done()
+			d.check(ctx, sendCtx)
 		}()
 	}
 	d.loops.Add(3)
@@ -195,10 +204,11 @@ func (d *Dispatcher) unclaim(id string) {
 	d.mu.Unlock()
 }
 
-// work takes queued deliveries in small batches, drops those cancelled since
-// they were queued, and sends the rest.
-func (d *Dispatcher) work(ctx, sendCtx context.Context) {
-	batch := make([]remind.Delivery, 0, 128)
+// check takes queued deliveries in batches of up to 512, drops those
+// cancelled since they were queued (one store read per batch, not per
+// delivery), and hands the rest to the senders.
+func (d *Dispatcher) check(ctx, sendCtx context.Context) {
+	batch := make([]remind.Delivery, 0, 512)
 	for {
 		batch = batch[:0]
 		select {
@@ -229,9 +239,27 @@ func (d *Dispatcher) work(ctx, sendCtx context.Context) {
 			continue
 		}
 		for _, dl := range batch {
-			if pending[dl.ID] {
-				d.send(sendCtx, dl)
+			if !pending[dl.ID] {
+				d.unclaim(dl.ID)
+				continue
 			}
+			select {
+			case d.sendq <- dl:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
+
+// work sends deliveries that passed the check.
+func (d *Dispatcher) work(ctx, sendCtx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case dl := <-d.sendq:
+			d.send(sendCtx, dl)
 			d.unclaim(dl.ID)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/raasdev/raas/internal/netguard"
@@ -184,7 +185,15 @@ func (s *Service) UpdateTenant(ctx context.Context, t remind.Tenant, p TenantPat
 	return t, nil
 }
 
+// zones caches loaded time zones: time.LoadLocation reads and parses a
+// file on every call, which showed in the create path's profile. Zone data
+// is immutable while the process runs, so the cache is never invalidated.
+var zones sync.Map // name → *time.Location
+
 func loadZone(field, name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
 	if name == "" || len(name) > 64 || strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
 		return nil, remind.Invalid(field, "unknown time zone %q", name)
 	}
@@ -192,6 +201,7 @@ func loadZone(field, name string) (*time.Location, error) {
 	if err != nil {
 		return nil, remind.Invalid(field, "unknown time zone %q", name)
 	}
+	zones.Store(name, loc)
 	return loc, nil
 }
 
