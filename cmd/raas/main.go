@@ -22,11 +22,12 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"app":   {"create a team-remind app: raas app create [--tenant NAME]", runApp},
-		"parse": {"read a time phrase and print the schedule as JSON", runParse},
-		"serve": {"run the service", runServe},
-		"bench": {"measure: raas bench herd|spread|crash|capacity", runBench},
-		"token": {"create an API token: raas token create [--tenant NAME]", runToken},
+		"app":     {"create a team-remind app: raas app create [--tenant NAME]", runApp},
+		"parse":   {"read a time phrase and print the schedule as JSON", runParse},
+		"serve":   {"run the service", runServe},
+		"migrate": {"bring the database schema up to date", runMigrate},
+		"bench":   {"measure: raas bench herd|spread|crash|capacity", runBench},
+		"token":   {"create an API token: raas token create [--tenant NAME]", runToken},
 
 		// client, version and backup (ops)
 		"remind":  {"talk to a running server: raas remind add|list|show|cancel", runRemind},
