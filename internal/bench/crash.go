@@ -333,7 +333,9 @@ func load(ctx context.Context, dir string, n int, progress io.Writer) error {
 	rs := make([]remind.Reminder, 0, batch)
 	for i := 0; i < n; i++ {
 		at := now.Add(time.Hour + time.Duration(int64(365*24*time.Hour)*int64(i)/int64(n)))
-		rs = append(rs, remind.Reminder{ID: remind.NewID(now), TenantID: tenant.ID, Title: "pending", Time: &at, TZ: remind.DefaultTZ,
+		// Ids made a millisecond apart, as if created over time: appends to the indexes, as in real use.
+		created := now.Add(-time.Duration(n-i) * time.Millisecond)
+		rs = append(rs, remind.Reminder{ID: remind.NewID(created), TenantID: tenant.ID, Title: "pending", Time: &at, TZ: remind.DefaultTZ,
 			Start: at, Status: remind.StatusActive, NextFireAt: &at, Source: "bench", CreatedAt: now, UpdatedAt: now})
 		if len(rs) == batch || i == n-1 {
 			if err := bl.BulkCreateReminders(ctx, rs); err != nil {
