@@ -20,8 +20,8 @@ type Result struct {
 	Settings   string  `json:"settings"`
 	Version    string  `json:"version"`
 	// Extra fields (not required from every system).
-	MinMs  *float64 `json:"min_ms,omitempty"` // most negative lateness: ran before its time
-	Early  *int     `json:"early,omitempty"`  // jobs that ran before their scheduled time
-	OverS  float64  `json:"over_s,omitempty"` // spread window
-	Error  string   `json:"error,omitempty"`
+	MinMs *float64 `json:"min_ms,omitempty"` // most negative lateness: ran before its time
+	Early *int     `json:"early,omitempty"`  // jobs that ran before their scheduled time
+	OverS float64  `json:"over_s,omitempty"` // spread window
+	Error string   `json:"error,omitempty"`
 }
