@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"sort"
 	"strings"
@@ -30,22 +28,8 @@ func TestOpenAPIMatchesCompatibleAPIs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := app.Defaults()
-	cfg.DataDir, cfg.AllowPrivateTargets, cfg.Ops.RateLimit = t.TempDir(), true, 0
+	a := startTestApp(t, func(cfg *app.Config) { cfg.Ops.RateLimit = 0 })
 	ctx := context.Background()
-	st, err := app.OpenStore(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := app.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Start(ctx, ln); err != nil {
-		t.Fatal(err)
-	}
-	defer a.Stop(ctx)
 	base := "http://" + a.Addr()
 	token, _, err := a.Service.CreateToken(ctx, "t1")
 	if err != nil {

@@ -75,24 +75,10 @@ func TestOpenAPIMatchesService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := app.Defaults()
-	cfg.DataDir = t.TempDir()
-	cfg.AllowPrivateTargets = true
-	cfg.Ops.RateLimit, cfg.Ops.RateBurst = 1, 3 // low, so a 429 can be checked too
+	a := startTestApp(t, func(cfg *app.Config) {
+		cfg.Ops.RateLimit, cfg.Ops.RateBurst = 1, 3 // low, so a 429 can be checked too
+	})
 	ctx := context.Background()
-	st, err := app.OpenStore(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := app.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Start(ctx, ln); err != nil {
-		t.Fatal(err)
-	}
-	defer a.Stop(ctx)
 	srv := struct{ URL string }{"http://" + a.Addr()}
 	covered := map[string]bool{}
 	statuses := map[int]bool{}
@@ -263,6 +249,30 @@ func TestOpenAPICoversRegister(t *testing.T) {
 }
 
 func first(code int, _ map[string]any) int { return code }
+
+// startTestApp runs the real service on a temp SQLite file for one test;
+// mutate may change the configuration.
+func startTestApp(t *testing.T, mutate func(*app.Config)) *app.App {
+	t.Helper()
+	cfg := app.Defaults()
+	cfg.DataDir, cfg.AllowPrivateTargets = t.TempDir(), true
+	mutate(&cfg)
+	ctx := context.Background()
+	st, err := app.OpenStore(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Start(ctx, ln); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.Stop(context.Background()) })
+	return a
+}
 
 // validate checks one exchange against the document and records the operation.
 func validate(t *testing.T, router routers.Router, req *http.Request, reqBody []byte, resp *http.Response, body []byte, covered map[string]bool) {
