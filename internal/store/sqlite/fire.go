@@ -178,31 +178,28 @@ func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, l
 	return out, nil
 }
 
-// PendingOf returns which ids are still pending.
+// PendingOf returns which ids are still pending. The ids go in as one JSON
+// array parameter, so the statement text is the same for every batch and
+// no 500-parameter statement is compiled per call.
 func (s *Store) PendingOf(ctx context.Context, ids []string) (map[string]bool, error) {
 	out := make(map[string]bool, len(ids))
-	for start := 0; start < len(ids); start += 500 {
-		chunk := ids[start:min(start+500, len(ids))]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		rows, err := s.r.QueryContext(ctx, `SELECT id FROM deliveries WHERE state = 'pending' AND id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
-		if err != nil {
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT d.id FROM json_each(?) j JOIN deliveries d ON d.id = j.value WHERE d.state = 'pending'`, encodeJSON(ids))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: pending of: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
 			return nil, fmt.Errorf("sqlite: pending of: %w", err)
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("sqlite: pending of: %w", err)
-			}
-			out[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("sqlite: pending of: %w", err)
-		}
+		out[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: pending of: %w", err)
 	}
 	return out, nil
 }
