@@ -330,9 +330,15 @@ func (d *Dispatcher) backoff(n int, err error) time.Duration {
 }
 
 // writeResults records outcomes in batches: one transaction per few
-// milliseconds of results, not one per delivery.
+// milliseconds of results, not one per delivery. While deliveries are
+// waiting to be sent (a herd falling due) it defers the write, up to
+// maxDefer or maxBatch results, so recording does not take the CPU and the
+// store's writer from sending; outcomes not yet written when the process
+// dies are sent again (at least once).
 func (d *Dispatcher) writeResults(ctx context.Context) {
-	batch := make([]store.Result, 0, 512)
+	const maxBatch, maxDefer = 8192, 500 * time.Millisecond
+	batch := make([]store.Result, 0, maxBatch)
+	var started time.Time
 	flush := func() {
 		if len(batch) == 0 {
 			return
@@ -360,15 +366,38 @@ func (d *Dispatcher) writeResults(ctx context.Context) {
 		}
 		batch = batch[:0]
 	}
+	timer := time.NewTimer(maxDefer)
+	defer timer.Stop()
 	for {
-		r, ok := <-d.results
+		var r store.Result
+		var ok bool
+		if len(batch) == 0 {
+			r, ok = <-d.results
+		} else {
+			if !timer.Stop() {
+				select {
+				case <-timer.C:
+				default:
+				}
+			}
+			timer.Reset(max(maxDefer-time.Since(started), 0))
+			select {
+			case r, ok = <-d.results:
+			case <-timer.C:
+				flush()
+				continue
+			}
+		}
 		if !ok {
 			flush()
 			return
 		}
+		if len(batch) == 0 {
+			started = time.Now()
+		}
 		batch = append(batch, r)
 	more:
-		for len(batch) < cap(batch) {
+		for len(batch) < maxBatch {
 			select {
 			case r, ok := <-d.results:
 				if !ok {
@@ -379,6 +408,10 @@ func (d *Dispatcher) writeResults(ctx context.Context) {
 			default:
 				break more
 			}
+		}
+		busy := len(d.queue) > 0 || len(d.sendq) > 0
+		if busy && len(batch) < maxBatch && time.Since(started) < maxDefer {
+			continue
 		}
 		flush()
 	}
