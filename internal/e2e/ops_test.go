@@ -47,6 +47,7 @@ func TestMetrics(t *testing.T) {
 		`raas_firings_total{outcome="on_time"} 1`,
 		`raas_firing_lateness_seconds_bucket{le="0.001"}`,
 		`raas_firing_lateness_seconds_bucket{le="60"}`,
+		`raas_firing_lateness_seconds_count 1`, // one delivery, observed when it was first sent
 		`raas_http_request_duration_seconds_count{code="2xx",method="POST",route="POST /v1/reminders"} 1`,
 		`route="GET /v1/reminders/{id}"`,
 		`raas_store_duration_seconds_count{op="FireDue"}`,

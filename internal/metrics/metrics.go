@@ -60,7 +60,7 @@ func New(policy remind.FirePolicy, count CountFunc, version string) *Metrics {
 		Name: "raas_firings_total", Help: "Reminder occurrences fired, by outcome (on_time, late, missed).",
 	}, []string{"outcome"})
 	m.lateness = prometheus.NewHistogram(prometheus.HistogramOpts{
-		Name: "raas_firing_lateness_seconds", Help: "How long after its due time an occurrence was fired.",
+		Name: "raas_firing_lateness_seconds", Help: "How long after its due time each delivery's first attempt started (firings are claimed ahead of time, so this, not the claim, is the lateness people see).",
 		Buckets: LatenessBuckets,
 	})
 	m.deliver = prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -116,11 +116,14 @@ func (m *Metrics) Fired(r remind.Reminder, fireAt, now time.Time) {
 		outcome = "late"
 	}
 	m.firings.WithLabelValues(outcome).Inc()
-	m.lateness.Observe(late.Seconds())
 }
 
 // Attempted implements deliver.Observer.
 func (m *Metrics) Attempted(d remind.Delivery, outcome string, took time.Duration) {
+	if d.Attempts <= 1 {
+		// The first attempt started took ago: that, against the due time, is the lateness.
+		m.lateness.Observe(max(time.Since(d.DueAt)-took, 0).Seconds())
+	}
 	m.deliver.WithLabelValues(d.Channel, outcome).Inc()
 	m.sendTime.WithLabelValues(d.Channel).Observe(took.Seconds())
 }
