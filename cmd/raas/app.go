@@ -20,17 +20,12 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: raas app create [--data DIR | --db URL] [--tenant NAME]")
 		return 2
 	}
-	fs := newFlagSet("app create", stderr)
-	cfg := app.Defaults()
-	storeFlags(fs, &cfg)
-	tenant := fs.String("tenant", "default", "tenant the app belongs to (created when new)")
-	if err := fs.parse(args[1:]); err != nil {
-		return 2
-	}
-	st, err := app.OpenStore(ctx, cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "raas app create:", err)
-		return 1
+	var tenant *string
+	st, code := openStoreCmd(ctx, "app create", args[1:], stderr, func(fs *flagSet) {
+		tenant = fs.String("tenant", "default", "tenant the app belongs to (created when new)")
+	})
+	if st == nil {
+		return code
 	}
 	defer st.Close()
 	ts, ok := app.TeamRemindStore(st)

@@ -9,12 +9,35 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/app"
+	"github.com/raasdev/raas/internal/store"
 )
 
 // storeFlags registers the flags that say where data lives.
 func storeFlags(fs *flagSet, cfg *app.Config) {
 	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "directory of the embedded SQLite database")
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "database URL: postgres://… for PostgreSQL, sqlite:PATH for a SQLite file (default: SQLite under --data)")
+}
+
+// openStoreCmd is the start of every admin command that works on the
+// store directly (token, app, migrate): it parses the store flags plus
+// whatever extra registers, and opens (and so migrates) the store. On
+// failure it has said why on stderr and returns the exit code.
+func openStoreCmd(ctx context.Context, name string, args []string, stderr io.Writer, extra func(*flagSet)) (store.Store, int) {
+	fs := newFlagSet(name, stderr)
+	cfg := app.Defaults()
+	storeFlags(fs, &cfg)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.parse(args); err != nil {
+		return nil, 2
+	}
+	st, err := app.OpenStore(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "raas %s: %v\n", name, err)
+		return nil, 1
+	}
+	return st, 0
 }
 
 func serveConfig(fs *flagSet) (*app.Config, *string) {

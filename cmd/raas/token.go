@@ -6,7 +6,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/raasdev/raas/internal/app"
 	"github.com/raasdev/raas/internal/service"
 )
 
@@ -17,17 +16,12 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "usage: raas token create [--data DIR | --db URL] [--tenant NAME]")
 		return 2
 	}
-	fs := newFlagSet("token create", stderr)
-	cfg := app.Defaults()
-	storeFlags(fs, &cfg)
-	tenant := fs.String("tenant", "default", "tenant the token belongs to (created when new)")
-	if err := fs.parse(args[1:]); err != nil {
-		return 2
-	}
-	st, err := app.OpenStore(ctx, cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "raas token create:", err)
-		return 1
+	var tenant *string
+	st, code := openStoreCmd(ctx, "token create", args[1:], stderr, func(fs *flagSet) {
+		tenant = fs.String("tenant", "default", "tenant the token belongs to (created when new)")
+	})
+	if st == nil {
+		return code
 	}
 	defer st.Close()
 	svc := service.New(st, nopWaker{}, time.Now, service.Config{})
