@@ -13,8 +13,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -110,41 +108,19 @@ func post(url, token string, body any) (map[string]any, int, error) {
 	return out, resp.StatusCode, nil
 }
 
-// createHTTP creates reminders due at the given times through the HTTP API.
+// createHTTP creates reminders due at the given times through the HTTP
+// API, and returns creates per second and each create's latency.
 func createHTTP(ctx context.Context, url, token string, due []time.Time, conc int, progress io.Writer) (float64, []time.Duration, error) {
-	var next atomic.Int64
-	var mu sync.Mutex
-	var firstErr error
 	lat := make([]time.Duration, len(due))
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := 0; w < conc; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(due) || ctx.Err() != nil {
-					return
-				}
-				t0 := time.Now()
-				if _, _, err := post(url+"/v1/reminders", token, map[string]any{"title": "bench", "time": due[i].UnixMilli()}); err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-					return
-				}
-				lat[i] = time.Since(t0)
-				if progress != nil && (i+1)%20000 == 0 {
-					fmt.Fprintf(progress, "created %d/%d\n", i+1, len(due))
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return float64(len(due)) / time.Since(start).Seconds(), lat, firstErr
+	rate, err := createConcurrently(ctx, len(due), conc, progress, func(i int) error {
+		t0 := time.Now()
+		if _, _, err := post(url+"/v1/reminders", token, map[string]any{"title": "bench", "time": due[i].UnixMilli()}); err != nil {
+			return err
+		}
+		lat[i] = time.Since(t0)
+		return nil
+	})
+	return rate, lat, err
 }
 
 // Crash runs a herd against a child `raas serve`, kills it with SIGKILL when

@@ -137,9 +137,10 @@ func (p *inproc) stop() {
 	}
 }
 
-// createAll creates one reminder per due time through the service (the
-// create path every API uses), concurrently, and returns creates per second.
-func createAll(ctx context.Context, svc *service.Service, t remind.Tenant, due []time.Time, conc int, progress io.Writer) (float64, error) {
+// createConcurrently runs create(i) for every i < n from conc goroutines,
+// stopping at the first error, with progress every 20,000, and returns
+// creates per second.
+func createConcurrently(ctx context.Context, n, conc int, progress io.Writer, create func(i int) error) (float64, error) {
 	var next atomic.Int64
 	var firstErr error
 	var once sync.Once
@@ -151,23 +152,31 @@ func createAll(ctx context.Context, svc *service.Service, t remind.Tenant, due [
 			defer wg.Done()
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= len(due) || ctx.Err() != nil {
+				if i >= n || ctx.Err() != nil {
 					return
 				}
-				at := due[i]
-				if _, _, err := svc.CreateReminder(ctx, t, service.CreateInput{Title: "bench", Time: &at, Source: "bench"}); err != nil {
+				if err := create(i); err != nil {
 					once.Do(func() { firstErr = err })
 					return
 				}
 				if progress != nil && (i+1)%20000 == 0 {
-					fmt.Fprintf(progress, "created %d/%d\n", i+1, len(due))
+					fmt.Fprintf(progress, "created %d/%d\n", i+1, n)
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	el := time.Since(start).Seconds()
-	return float64(len(due)) / el, firstErr
+	return float64(n) / time.Since(start).Seconds(), firstErr
+}
+
+// createAll creates one reminder per due time through the service (the
+// create path every API uses), concurrently, and returns creates per second.
+func createAll(ctx context.Context, svc *service.Service, t remind.Tenant, due []time.Time, conc int, progress io.Writer) (float64, error) {
+	return createConcurrently(ctx, len(due), conc, progress, func(i int) error {
+		at := due[i]
+		_, _, err := svc.CreateReminder(ctx, t, service.CreateInput{Title: "bench", Time: &at, Source: "bench"})
+		return err
+	})
 }
 
 // Herd creates N reminders all due at one instant T and measures how late

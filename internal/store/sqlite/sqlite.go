@@ -316,9 +316,6 @@ func (s *Store) CreateReminder(ctx context.Context, r remind.Reminder, idem *sto
 		return err
 	})
 	if err != nil {
-		if remind.CodeOf(err) != "" {
-			return remind.Reminder{}, false, fmt.Errorf("sqlite: create reminder: %w", err)
-		}
 		return remind.Reminder{}, false, fmt.Errorf("sqlite: create reminder: %w", err)
 	}
 	return stored, replayed, nil
