@@ -58,7 +58,8 @@ func TestMetrics(t *testing.T) {
 		`go_goroutines `,
 	} {
 		if !strings.Contains(text, want) {
-			t.Errorf("/metrics lacks %q", want)
+			family := want[:strings.IndexAny(want+" ", "{ ")]
+			t.Errorf("/metrics lacks %q; it has:\n%s", want, grepLines(text, family))
 		}
 	}
 	if regexp.MustCompile(`route="[^"]*/v1/reminders/[0-9A-Za-z]{10,}`).MatchString(text) {
@@ -238,4 +239,15 @@ func (s *syncBuf) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// grepLines returns the lines of text that start with prefix.
+func grepLines(text, prefix string) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -159,7 +159,15 @@ func (s *Scheduler) fireDue(ctx context.Context) {
 	for ctx.Err() == nil {
 		now := s.now()
 		horizon := now.Add(s.cfg.Lookahead)
-		ds, err := s.store.FireDue(ctx, horizon, s.cfg.Batch, horizon.Add(s.cfg.Lease), s.planner(now))
+		var fired []firing
+		ds, err := s.store.FireDue(ctx, horizon, s.cfg.Batch, horizon.Add(s.cfg.Lease), s.planner(now, &fired))
+		if err == nil && s.obs != nil {
+			// Only firings whose transaction committed count: a batch that
+			// rolled back is claimed again and would be counted twice.
+			for _, f := range fired {
+				s.obs.Fired(f.r, f.at, now)
+			}
+		}
 		if err != nil {
 			if ctx.Err() == nil {
 				s.log.Error("scheduler: fire due", "err", err)
@@ -176,12 +184,19 @@ func (s *Scheduler) fireDue(ctx context.Context) {
 	}
 }
 
-// planner decides each due reminder's deliveries and next firing.
-func (s *Scheduler) planner(now time.Time) store.FirePlanner {
+// firing is one reminder the planner fanned out, kept for the observer.
+type firing struct {
+	r  remind.Reminder
+	at time.Time
+}
+
+// planner decides each due reminder's deliveries and next firing, and
+// notes each firing in fired.
+func (s *Scheduler) planner(now time.Time, fired *[]firing) store.FirePlanner {
 	return func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
 		fireAt := *r.NextFireAt
 		if s.obs != nil {
-			s.obs.Fired(r, fireAt, now)
+			*fired = append(*fired, firing{r, fireAt})
 		}
 		plan := store.FirePlan{Deliveries: remind.Plan(r, fireAt, recips, hooks, now, s.cfg.Policy), Status: remind.StatusDone}
 		next, ok, err := nextfire.After(r, fireAt, now, s.cfg.Policy.MissedAfter)
