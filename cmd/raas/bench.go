@@ -29,6 +29,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	pending := fs.Int("pending", 10000000, "capacity: pending reminders to hold")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	dueprofile := fs.String("dueprofile", "", "herd: write a CPU profile of the fire path only (from T until the last delivery) to this file")
 	if err := fs.parse(args[1:]); err != nil {
 		return 2
 	}
@@ -47,6 +48,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 1
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *dueprofile != "" {
+		f, err := os.Create(*dueprofile)
+		if err != nil {
+			fmt.Fprintln(stderr, "raas bench:", err)
+			return 1
+		}
+		defer f.Close()
+		o.DueProfile = f
 	}
 	var res bench.Result
 	switch args[0] {

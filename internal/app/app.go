@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/raasdev/raas/internal/api"
@@ -125,12 +126,36 @@ type App struct {
 	cancel context.CancelFunc
 	ready  bool
 	ops    opsState // ops.go
+
+	sole      soleUser    // the store, when it can be locked to this process (SQLite)
+	exclusive atomic.Bool // the lock is held: the store's Changes may be trusted
+	unlock    func() error
+	nochange  atomic.Uint64
+	stopped   atomic.Bool
+}
+
+// soleUser is a store that one serving process can lock for itself and
+// that then counts the changes that can cancel deliveries (sqlite.Store).
+type soleUser interface {
+	LockServe() (release func() error, err error)
+	Changes() uint64
+}
+
+// changes is the dispatcher's Config.Changes: the store's count while this
+// process holds the store's serve lock, otherwise a value that differs at
+// every call, so that every delivery is checked.
+func (a *App) changes() uint64 {
+	if a.exclusive.Load() {
+		return a.sole.Changes()
+	}
+	return a.nochange.Add(1) | 1<<63
 }
 
 // New builds the service on an open store; nothing runs until Start.
 func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	now := time.Now
 	a := &App{Config: cfg, Log: log, Store: st, now: now, Mux: http.NewServeMux()}
+	a.sole, _ = st.(soleUser)
 	st = a.initOps(st) // ops.go: metrics time every store call
 	a.Store = st
 	var bc inbox.Broadcaster
@@ -145,6 +170,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	}
 	a.Dispatcher = deliver.New(st, a.Senders, a.deliverObserver(), log, now, deliver.Config{
 		Workers: cfg.Workers, Lease: cfg.Lease, SendTimeout: cfg.WebhookTimeout, RetryFor: cfg.RetryFor, LateAfter: cfg.LateAfter,
+		Changes: a.changes,
 	})
 	a.Scheduler = scheduler.New(st, a.Dispatcher, a.schedulerObserver(), log, now, scheduler.Config{
 		Lease: cfg.Lease, Lookahead: cfg.Lookahead, Policy: remind.FirePolicy{LateAfter: cfg.LateAfter, MissedAfter: cfg.MissedAfter},
@@ -196,6 +222,19 @@ func (a *App) Start(ctx context.Context, ln net.Listener) error {
 		}
 	}
 	a.ln = ln
+	if a.sole != nil {
+		unlock, err := a.sole.LockServe()
+		switch {
+		case errors.Is(err, errors.ErrUnsupported):
+			a.Log.Warn("no serve lock on this platform: run one raas serve per SQLite file", "err", err)
+		case err != nil:
+			ln.Close()
+			return fmt.Errorf("app: %w", err)
+		default:
+			a.unlock = unlock
+			a.exclusive.Store(true)
+		}
+	}
 	a.Hub.Start(ctx)
 	a.waker.start(ctx)
 	a.Dispatcher.Start(ctx)
@@ -222,7 +261,11 @@ func (a *App) Addr() string { return a.ln.Addr().String() }
 
 // Stop shuts down gracefully: stop taking requests, stop firing, let
 // in-flight deliveries finish and record them, then close the store.
+// Calling it again does nothing.
 func (a *App) Stop(ctx context.Context) error {
+	if !a.stopped.CompareAndSwap(false, true) {
+		return nil
+	}
 	a.ready = false
 	var errs []error
 	if a.srv != nil {
@@ -240,6 +283,12 @@ func (a *App) Stop(ctx context.Context) error {
 	}
 	if err := a.Store.Close(); err != nil {
 		errs = append(errs, err)
+	}
+	if a.unlock != nil {
+		a.exclusive.Store(false)
+		if err := a.unlock(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	a.stopOps()
 	return errors.Join(errs...)

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -30,6 +31,9 @@ type Options struct {
 	Timeout     time.Duration // bound on waiting for deliveries after the last is due
 	Progress    io.Writer     // progress lines; nil for none
 	Config      app.Config    // base configuration (Defaults() when zero)
+	// DueProfile, when set, receives a CPU profile of the herd from just
+	// before T until the last delivery: the fire path without the creates.
+	DueProfile io.Writer
 }
 
 func (o *Options) defaults() {
@@ -205,7 +209,12 @@ func Herd(ctx context.Context, o Options) Result {
 		res.Error = "creating took longer than the lead; raise --lead"
 		return res
 	}
-	time.Sleep(time.Until(at))
+	time.Sleep(time.Until(at.Add(-20 * time.Millisecond)))
+	if o.DueProfile != nil {
+		if err := pprof.StartCPUProfile(o.DueProfile); err == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
 	p.rec.wait(ctx, o.N, o.Timeout)
 	p.rec.lateness(&res)
 	return res

@@ -54,6 +54,14 @@ type Config struct {
 	MaxBackoff  time.Duration // longest retry delay (default 1h)
 	MaxSleep    time.Duration // longest wait without looking at the store (default 30s)
 	LateAfter   time.Duration // a delivery sent this long after its time says "late": true (0: never marked here)
+	// Changes, when set, counts the store's committed changes that can take
+	// a delivery out of pending by other means than this dispatcher's own
+	// outcome writes (cancels, updates, deletes). Set it only when this
+	// process is the store's sole user (SQLite under its serve lock): a
+	// delivery leased with no change since is then sent without asking the
+	// store whether it is still pending, the check that otherwise dominated
+	// a herd's profile. nil: every delivery is checked.
+	Changes func() uint64
 }
 
 // Dispatcher sends deliveries. Create it with New, then Start it.
@@ -72,7 +80,7 @@ type Dispatcher struct {
 	held    *holdQueue // deliveries submitted before their time
 
 	mu       sync.Mutex
-	inflight map[string]bool // queued or being sent by this process
+	inflight map[string]uint64 // queued or being sent by this process, with its Stamp
 
 	cancel  context.CancelFunc
 	workers sync.WaitGroup
@@ -109,7 +117,7 @@ func New(s Store, senders map[string]Sender, obs Observer, log *slog.Logger, now
 		results:  make(chan store.Result, 1<<16),
 		held:     newHoldQueue(),
 		wake:     make(chan struct{}, 1),
-		inflight: map[string]bool{},
+		inflight: map[string]uint64{},
 	}
 }
 
@@ -159,13 +167,24 @@ func (d *Dispatcher) Stop() {
 	d.loops.Wait()
 }
 
+// Stamp returns the store's change count (Config.Changes), to be taken
+// before the transaction that leases deliveries and handed to Submit with
+// them. 0 when the dispatcher checks every delivery.
+func (d *Dispatcher) Stamp() uint64 {
+	if d.cfg.Changes == nil {
+		return 0
+	}
+	return d.cfg.Changes()
+}
+
 // Submit queues deliveries leased to this process; those not yet due are
-// held until their time. It blocks while the queue is full, which slows the
-// scheduler down instead of growing memory.
-func (d *Dispatcher) Submit(ctx context.Context, ds []remind.Delivery) {
+// held until their time. stamp is Stamp's value from before they were
+// leased. It blocks while the queue is full, which slows the scheduler
+// down instead of growing memory.
+func (d *Dispatcher) Submit(ctx context.Context, ds []remind.Delivery, stamp uint64) {
 	now := d.now()
 	for _, dl := range ds {
-		if !d.claim(dl.ID) {
+		if !d.claim(dl.ID, stamp) {
 			continue
 		}
 		if dl.DueAt.After(now) {
@@ -188,14 +207,39 @@ func (d *Dispatcher) Wake() {
 	}
 }
 
-func (d *Dispatcher) claim(id string) bool {
+func (d *Dispatcher) claim(id string, stamp uint64) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.inflight[id] {
+	if _, ok := d.inflight[id]; ok {
 		return false
 	}
-	d.inflight[id] = true
+	d.inflight[id] = stamp
 	return true
+}
+
+// unchanged returns the deliveries of batch leased at the store's current
+// change count (none when Changes is not set), to be filled in with those
+// of the others, ask, that the store confirms are still pending.
+func (d *Dispatcher) unchanged(batch []remind.Delivery) (fresh map[string]bool, ask []string) {
+	fresh = make(map[string]bool, len(batch))
+	if d.cfg.Changes == nil {
+		ask = make([]string, len(batch))
+		for i, dl := range batch {
+			ask[i] = dl.ID
+		}
+		return fresh, ask
+	}
+	gen := d.cfg.Changes()
+	d.mu.Lock()
+	for _, dl := range batch {
+		if d.inflight[dl.ID] == gen {
+			fresh[dl.ID] = true
+		} else {
+			ask = append(ask, dl.ID)
+		}
+	}
+	d.mu.Unlock()
+	return fresh, ask
 }
 
 func (d *Dispatcher) unclaim(id string) {
@@ -205,8 +249,9 @@ func (d *Dispatcher) unclaim(id string) {
 }
 
 // check takes queued deliveries in batches of up to 512, drops those
-// cancelled since they were queued (one store read per batch, not per
-// delivery), and hands the rest to the senders.
+// cancelled since they were leased (one store read per batch, not per
+// delivery, and none when nothing can have changed: see Config.Changes),
+// and hands the rest to the senders.
 func (d *Dispatcher) check(ctx, sendCtx context.Context) {
 	batch := make([]remind.Delivery, 0, 512)
 	for {
@@ -226,17 +271,17 @@ func (d *Dispatcher) check(ctx, sendCtx context.Context) {
 				break fill
 			}
 		}
-		ids := make([]string, len(batch))
-		for i, dl := range batch {
-			ids[i] = dl.ID
-		}
-		pending, err := d.store.PendingOf(sendCtx, ids)
-		if err != nil {
-			d.log.Error("deliver: check pending", "err", err)
-			for _, dl := range batch {
-				d.unclaim(dl.ID) // lease runs out; the poller takes them again
+		pending, ask := d.unchanged(batch)
+		if len(ask) > 0 {
+			still, err := d.store.PendingOf(sendCtx, ask)
+			if err != nil {
+				// Those not confirmed wait for their lease to run out; the
+				// poller takes them again.
+				d.log.Error("deliver: check pending", "err", err)
 			}
-			continue
+			for id := range still {
+				pending[id] = true
+			}
 		}
 		for _, dl := range batch {
 			if !pending[dl.ID] {
@@ -425,6 +470,7 @@ func (d *Dispatcher) poll(ctx context.Context) {
 	for {
 		now := d.now()
 		for ctx.Err() == nil {
+			stamp := d.Stamp()
 			ds, err := d.store.LeaseDeliveries(ctx, now, 256, now.Add(d.cfg.Lease))
 			if err != nil {
 				if ctx.Err() == nil {
@@ -432,7 +478,7 @@ func (d *Dispatcher) poll(ctx context.Context) {
 				}
 				break
 			}
-			d.Submit(ctx, ds)
+			d.Submit(ctx, ds, stamp)
 			if len(ds) < 256 {
 				break
 			}

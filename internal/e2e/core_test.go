@@ -2,8 +2,11 @@ package e2e
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"sort"
 	"strings"
@@ -380,4 +383,88 @@ func TestHealthAndReady(t *testing.T) {
 	if status, out := do(t, "GET", a.URL+"/v1/nothing", a.Token, nil); status != 404 || out["error"] == nil {
 		t.Fatalf("unknown route: %d %v", status, out)
 	}
+}
+
+// TestCancelAfterDeliveriesAreClaimed cancels, updates and deletes
+// reminders whose deliveries the scheduler already created and holds in
+// memory (they fall due inside the look-ahead), and checks that none of them
+// is sent while an untouched one is: the dispatcher skips the store check
+// only while nothing has changed since the lease.
+func TestCancelAfterDeliveriesAreClaimed(t *testing.T) {
+	a := startApp(t, func(c *app.Config) { c.Lookahead = 10 * time.Second })
+	s := newSink(t, nil)
+	do(t, "POST", a.URL+"/v1/webhooks", a.Token, map[string]any{"url": s.URL})
+	due := time.Now().Add(1500 * time.Millisecond).UnixMilli()
+	ids := map[string]string{}
+	for _, name := range []string{"keep", "cancel", "delete", "move"} {
+		_, r := do(t, "POST", a.URL+"/v1/reminders", a.Token, map[string]any{"title": name, "time": due})
+		ids[name] = r["id"].(string)
+	}
+	// Wait until every delivery exists: the scheduler has claimed them.
+	deadline := time.Now().Add(time.Second)
+	for _, id := range ids {
+		for {
+			_, out := do(t, "GET", a.URL+"/v1/reminders/"+id+"/deliveries", a.Token, nil)
+			if d, _ := out["data"].([]any); len(d) > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Skip("deliveries were not claimed ahead of time on this machine; nothing to test")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if st, _ := do(t, "POST", a.URL+"/v1/reminders/"+ids["cancel"]+"/cancel", a.Token, nil); st != 200 {
+		t.Fatalf("cancel: %d", st)
+	}
+	if st, _ := do(t, "DELETE", a.URL+"/v1/reminders/"+ids["delete"], a.Token, nil); st != 204 {
+		t.Fatalf("delete: %d", st)
+	}
+	later := time.Now().Add(time.Hour).UnixMilli()
+	if st, out := do(t, "PATCH", a.URL+"/v1/reminders/"+ids["move"], a.Token, map[string]any{"time": later}); st != 200 {
+		t.Fatalf("patch: %d %v", st, out)
+	}
+	s.waitCalls(t, 1, 5*time.Second)
+	time.Sleep(700 * time.Millisecond) // room for any wrong sends to arrive
+	calls := s.Calls()
+	if len(calls) != 1 || event(t, calls[0])["id"] != ids["keep"] {
+		var got []any
+		for _, c := range calls {
+			got = append(got, event(t, c)["title"])
+		}
+		t.Fatalf("sent %v, want only keep", got)
+	}
+}
+
+// TestSecondServeOnOneSQLiteFileIsRefused: the SQLite driver does not
+// coordinate several processes, so a second server on the same file must
+// fail to start, and start once the first has stopped.
+func TestSecondServeOnOneSQLiteFileIsRefused(t *testing.T) {
+	first := startApp(t, nil)
+	cfg := first.Config
+	cfg.Addr = "127.0.0.1:0"
+	ctx := context.Background()
+	st, err := app.OpenStore(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := app.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	err = second.Start(ctx, nil)
+	if err == nil || !strings.Contains(err.Error(), "another raas serve") {
+		_ = second.Stop(ctx)
+		t.Fatalf("second serve on one SQLite file: %v, want refused", err)
+	}
+	_ = st.Close()
+	if err := first.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, err = app.OpenStore(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	third := app.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := third.Start(ctx, nil); err != nil {
+		t.Fatalf("serve after the first stopped: %v", err)
+	}
+	_ = third.Stop(ctx)
 }

@@ -23,8 +23,11 @@ type Store interface {
 }
 
 // Dispatcher takes deliveries the scheduler created, leased to this process.
+// Stamp is read before the transaction that creates them and handed back
+// with them to Submit (see deliver.Dispatcher.Stamp).
 type Dispatcher interface {
-	Submit(ctx context.Context, ds []remind.Delivery)
+	Stamp() uint64
+	Submit(ctx context.Context, ds []remind.Delivery, stamp uint64)
 }
 
 // Observer hears of every firing (for metrics); may be nil.
@@ -160,6 +163,7 @@ func (s *Scheduler) fireDue(ctx context.Context) {
 		now := s.now()
 		horizon := now.Add(s.cfg.Lookahead)
 		var fired []firing
+		stamp := s.dispatch.Stamp()
 		ds, err := s.store.FireDue(ctx, horizon, s.cfg.Batch, horizon.Add(s.cfg.Lease), s.planner(now, &fired))
 		if err == nil && s.obs != nil {
 			// Only firings whose transaction committed count: a batch that
@@ -175,7 +179,7 @@ func (s *Scheduler) fireDue(ctx context.Context) {
 			return
 		}
 		if len(ds) > 0 {
-			s.dispatch.Submit(ctx, ds)
+			s.dispatch.Submit(ctx, ds, stamp)
 		}
 		next, ok, err := s.store.NextFireAt(ctx)
 		if err != nil || !ok || next.After(horizon) {

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -26,10 +27,19 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// ErrLocked means another process serves from the same database file.
+var ErrLocked = errors.New("database is served by another process")
+
 // Store is the SQLite Store.
 type Store struct {
-	w *sql.DB // the single writer connection
-	r *sql.DB // readers
+	w    *sql.DB // the single writer connection
+	r    *sql.DB // readers
+	path string
+
+	// changes counts committed transactions that may have taken a
+	// delivery out of pending by other means than recording its outcome:
+	// reminder updates, cancels and deletes (see Changes).
+	changes atomic.Uint64
 }
 
 var _ store.Store = (*Store)(nil)
@@ -56,7 +66,7 @@ func Open(path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
-	return &Store{w: w, r: r}, nil
+	return &Store{w: w, r: r, path: path}, nil
 }
 
 // Migrate applies the embedded migrations not yet applied, each in its own
@@ -96,6 +106,14 @@ func (s *Store) Migrate(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Changes counts committed transactions that may have taken a delivery out
+// of pending other than by recording its outcome (reminder updates, cancels,
+// deletes); it is bumped after each commits. A dispatcher that is the
+// database's only user (see LockServe) reads it before leasing deliveries
+// and again before sending them: when it has not moved, nothing can have
+// cancelled them and the store need not be asked (PendingOf).
+func (s *Store) Changes() uint64 { return s.changes.Load() }
 
 // Ping checks both pools.
 func (s *Store) Ping(ctx context.Context) error {
@@ -358,6 +376,7 @@ func (s *Store) ListReminders(ctx context.Context, tenantID string, q store.List
 
 // UpdateReminder replaces a reminder's mutable fields.
 func (s *Store) UpdateReminder(ctx context.Context, r remind.Reminder) error {
+	defer s.changes.Add(1)
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE reminders SET title = ?, "desc" = ?, at_ms = ?, rrule = ?, tz = ?, start_ms = ?, defer_min = ?,
 			external_url = ?, recipients = ?, channels = ?, status = ?, next_fire_ms = ?, meta = ?, updated_ms = ?
@@ -381,6 +400,7 @@ func (s *Store) UpdateReminder(ctx context.Context, r remind.Reminder) error {
 
 // CancelReminder cancels a reminder and what it has pending.
 func (s *Store) CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error) {
+	defer s.changes.Add(1)
 	var r remind.Reminder
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE reminders SET status = 'cancelled', next_fire_ms = NULL, updated_ms = ?
@@ -411,6 +431,7 @@ func cancelPending(ctx context.Context, tx *sql.Tx, reminderID string, at time.T
 
 // DeleteReminder hides a reminder and cancels what it has pending.
 func (s *Store) DeleteReminder(ctx context.Context, tenantID, id string, at time.Time) error {
+	defer s.changes.Add(1)
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE reminders SET deleted_ms = ?, next_fire_ms = NULL,
 			status = CASE WHEN status = 'active' THEN 'cancelled' ELSE status END, updated_ms = ?
