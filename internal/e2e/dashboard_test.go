@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -89,4 +91,49 @@ func mustTenant(t *testing.T, a *testApp) remind.Tenant {
 		t.Fatal(err)
 	}
 	return tn
+}
+
+// TestDashboardSubscribeLink checks the wiring to the subscribe pages: a
+// reminder made through the WeCron API shows its subscribe link and the QR
+// code the subscribe pages serve, and another tenant's session gets 404.
+func TestDashboardSubscribeLink(t *testing.T) {
+	a := startApp(t, nil)
+	code, r := wecron(t, "POST", a.URL+"/reminds/api/", a.Token, map[string]any{"desc": "明天下午3点开会"})
+	if code != 200 {
+		t.Fatalf("create: %d %v", code, r)
+	}
+	id := r["id"].(string)
+	page, _ := decodeQR(t, r["participate_qrcode"].(string))
+	other, _, err := a.Service.CreateToken(context.Background(), "t2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	getAs := func(token, path string) (int, string) {
+		req, _ := http.NewRequest("GET", a.URL+path, nil)
+		req.AddCookie(&http.Cookie{Name: dashboard.CookieName, Value: token})
+		resp, err := http.DefaultTransport.RoundTrip(req) // no redirects followed
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	code, body := getAs(a.Token, "/dashboard/reminders/"+id)
+	if code != 200 || !strings.Contains(body, `href="`+page+`"`) {
+		t.Fatalf("detail: %d, want a link to %s:\n%s", code, page, body)
+	}
+	qr := strings.TrimPrefix(page, a.URL) + "/qr.png"
+	if !strings.Contains(body, `src="`+qr+`"`) {
+		t.Fatalf("detail lacks the QR code %s", qr)
+	}
+	if got, _ := decodeQR(t, a.URL+qr); got != page {
+		t.Fatalf("the QR code holds %q", got)
+	}
+	if code, body := getAs(other, "/dashboard/reminders/"+id); code != 404 || strings.Contains(body, page) {
+		t.Fatalf("another tenant's session: %d", code)
+	}
+	if code, _ := getAs("", "/dashboard/reminders/"+id); code != http.StatusSeeOther {
+		t.Fatalf("signed out: %d", code)
+	}
 }

@@ -471,4 +471,13 @@ func TestWebhooksAndRecipients(t *testing.T) {
 	if _, err := e.svc.GetRecipient(context.Background(), e.ta, "u1"); err == nil {
 		t.Fatal("recipient not deleted")
 	}
+
+	// A uid with characters that need escaping in a path is deleted by its own form.
+	const odd = "a b%ü"
+	wantCode(t, e.do(t, "POST", "/dashboard/recipients", e.tokA, url.Values{"uid": {odd}, "name": {"Odd"}}), http.StatusOK, `id="saved"`)
+	wantCode(t, e.do(t, "GET", "/dashboard/recipients?uid="+url.QueryEscape(odd), e.tokA, nil), http.StatusOK, `action="/dashboard/recipients/a%20b%25%C3%BC/delete"`)
+	wantCode(t, e.do(t, "POST", "/dashboard/recipients/a%20b%25%c3%bc/delete", e.tokA, nil), http.StatusSeeOther)
+	if _, err := e.svc.GetRecipient(context.Background(), e.ta, odd); err == nil {
+		t.Fatal("odd recipient not deleted")
+	}
 }

@@ -75,6 +75,7 @@ type recipientForm struct {
 type recipientsPage struct {
 	base
 	UID     string // looked up
+	Delete  string // the delete form's action
 	Found   bool
 	Form    recipientForm
 	Errors  map[string]string
@@ -101,9 +102,12 @@ func (d *Dashboard) recipients(w http.ResponseWriter, r *http.Request, s session
 			return err
 		}
 	}
+	p.Delete = deletePath(p.UID)
 	d.render(w, http.StatusOK, "recipients.html", p)
 	return nil
 }
+
+func deletePath(uid string) string { return "/dashboard/recipients/" + url.PathEscape(uid) + "/delete" }
 
 func (d *Dashboard) putRecipient(w http.ResponseWriter, r *http.Request, s session) error {
 	f := r.PostForm
@@ -122,7 +126,7 @@ func (d *Dashboard) putRecipient(w http.ResponseWriter, r *http.Request, s sessi
 	if err != nil {
 		return err
 	}
-	p.Found, p.Saved, p.Secret = true, true, rc.WebhookSecret
+	p.Found, p.Saved, p.Secret, p.Delete = true, true, rc.WebhookSecret, deletePath(rc.UID)
 	d.render(w, http.StatusOK, "recipients.html", p)
 	return nil
 }

@@ -174,7 +174,7 @@ func (d *Dashboard) reminder(w http.ResponseWriter, r *http.Request, s session) 
 	if err != nil {
 		return err
 	}
-	p := reminderPage{base: base{PageTitle: rem.Title, Nav: "reminders", Session: &s}, reminderRow: d.row(rem), R: rem,
+	p := reminderPage{base: base{PageTitle: d.row(rem).Title, Nav: "reminders", Session: &s}, reminderRow: d.row(rem), R: rem,
 		Time: d.in(rem.Time, rem.TZ), Channels: strings.Join(rem.Channels, ", "), Created: d.in(&rem.CreatedAt, rem.TZ),
 		Cancellable: rem.Status != remind.StatusCancelled}
 	if rem.Recurring() {
