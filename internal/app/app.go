@@ -184,6 +184,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	a.registerWeCron()
 	a.registerTeamRemind()
 	a.registerOps()
+	a.registerDashboard() // dashboard.go
 	a.Mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		api.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
