@@ -199,6 +199,13 @@ func (d *Dispatcher) Submit(ctx context.Context, ds []remind.Delivery, stamp uin
 	}
 }
 
+// Held returns how many deliveries wait in memory for their time, and the
+// earliest one's time: the scheduler stops claiming ahead while too many do.
+func (d *Dispatcher) Held() (n int, next time.Time) {
+	next, _ = d.held.next()
+	return d.held.len(), next
+}
+
 // Wake makes the poller look at the store now.
 func (d *Dispatcher) Wake() {
 	select {

@@ -40,6 +40,12 @@ func (q *holdQueue) popDue(now time.Time) (remind.Delivery, bool) {
 	return heap.Pop(&q.h).(remind.Delivery), true
 }
 
+func (q *holdQueue) len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.h)
+}
+
 func (q *holdQueue) next() (time.Time, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()

@@ -26,6 +26,7 @@ type Store interface {
 // Stamp is read before the transaction that creates them and handed back
 // with them to Submit (see deliver.Dispatcher.Stamp).
 type Dispatcher interface {
+	Held() (n int, next time.Time)
 	Stamp() uint64
 	Submit(ctx context.Context, ds []remind.Delivery, stamp uint64)
 }
@@ -44,7 +45,11 @@ type Config struct {
 	// herd of them is fanned out and written before its instant and the
 	// dispatcher sends each at its time from memory (default 0: at the time).
 	Lookahead time.Duration
-	Policy    remind.FirePolicy
+	// MaxHeld bounds claiming ahead: while the dispatcher holds this many
+	// deliveries not yet due, only what is due now is claimed, so a herd
+	// of millions is not fanned out into memory at once (default 100,000).
+	MaxHeld int
+	Policy  remind.FirePolicy
 }
 
 // Scheduler fires due reminders. Create it with New, then Start it.
@@ -73,6 +78,9 @@ func New(s Store, d Dispatcher, obs Observer, log *slog.Logger, now func() time.
 	}
 	if cfg.MaxSleep <= 0 {
 		cfg.MaxSleep = 30 * time.Second
+	}
+	if cfg.MaxHeld <= 0 {
+		cfg.MaxHeld = 100_000
 	}
 	return &Scheduler{store: s, dispatch: d, obs: obs, log: log, now: now, cfg: cfg, wake: make(chan struct{}, 1)}
 }
@@ -133,6 +141,14 @@ func (s *Scheduler) loop(ctx context.Context) {
 			wakeAt = now.Add(time.Second)
 		case ok && next.Add(-s.cfg.Lookahead).Before(wakeAt):
 			wakeAt = next.Add(-s.cfg.Lookahead)
+			if n, held := s.dispatch.Held(); n >= s.cfg.MaxHeld {
+				// Claiming ahead is paused: wake when the next is due or
+				// when held deliveries start leaving, whichever is first.
+				wakeAt = next
+				if !held.IsZero() && held.Before(wakeAt) {
+					wakeAt = held
+				}
+			}
 		}
 		s.setPlanned(wakeAt)
 		if !timer.Stop() {
@@ -161,7 +177,7 @@ func (s *Scheduler) setPlanned(t time.Time) {
 func (s *Scheduler) fireDue(ctx context.Context) {
 	for ctx.Err() == nil {
 		now := s.now()
-		horizon := now.Add(s.cfg.Lookahead)
+		horizon := s.horizon(now)
 		var fired []firing
 		stamp := s.dispatch.Stamp()
 		ds, err := s.store.FireDue(ctx, horizon, s.cfg.Batch, horizon.Add(s.cfg.Lease), s.planner(now, &fired))
@@ -186,6 +202,15 @@ func (s *Scheduler) fireDue(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// horizon is how far ahead to claim: Lookahead, unless the dispatcher
+// already holds MaxHeld deliveries waiting for their time.
+func (s *Scheduler) horizon(now time.Time) time.Time {
+	if n, _ := s.dispatch.Held(); n >= s.cfg.MaxHeld {
+		return now
+	}
+	return now.Add(s.cfg.Lookahead)
 }
 
 // firing is one reminder the planner fanned out, kept for the observer.
