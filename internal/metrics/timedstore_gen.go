@@ -82,6 +82,13 @@ func (s *timedStore) GetReminder(ctx context.Context, tenantID, id string) (remi
 	return v0, err
 }
 
+func (s *timedStore) ReminderOverview(ctx context.Context, tenantID string, next int) (store.Overview, error) {
+	start := time.Now()
+	v0, err := s.Store.ReminderOverview(ctx, tenantID, next)
+	s.m.ObserveStore("ReminderOverview", time.Since(start), err)
+	return v0, err
+}
+
 func (s *timedStore) ListReminders(ctx context.Context, tenantID string, q store.ListQuery) ([]remind.Reminder, error) {
 	start := time.Now()
 	v0, err := s.Store.ListReminders(ctx, tenantID, q)

@@ -35,6 +35,7 @@ type Store interface {
 	CreateReminder(ctx context.Context, r remind.Reminder, idem *store.Idempotency) (remind.Reminder, bool, error)
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
 	ListReminders(ctx context.Context, tenantID string, q store.ListQuery) ([]remind.Reminder, error)
+	ReminderOverview(ctx context.Context, tenantID string, next int) (store.Overview, error)
 	UpdateReminder(ctx context.Context, r remind.Reminder) error
 	CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error)
 	DeleteReminder(ctx context.Context, tenantID, id string, at time.Time) error

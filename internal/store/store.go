@@ -36,6 +36,9 @@ type Store interface {
 	CreateReminder(ctx context.Context, r remind.Reminder, idem *Idempotency) (stored remind.Reminder, replayed bool, err error)
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
 	ListReminders(ctx context.Context, tenantID string, q ListQuery) ([]remind.Reminder, error)
+	// ReminderOverview counts the tenant's reminders (deleted ones aside) by
+	// status and returns up to next active ones, soonest firing first.
+	ReminderOverview(ctx context.Context, tenantID string, next int) (Overview, error)
 	// UpdateReminder replaces the mutable fields of r (matched by tenant and
 	// id) and cancels its pending deliveries that are not yet due (created
 	// ahead of their time by a scheduler's look-ahead).
@@ -109,6 +112,12 @@ type Idempotency struct {
 	Key      string
 	BodyHash string
 	Since    time.Time // keys recorded before this are expired and may be reused
+}
+
+// Overview is a tenant's reminders at a glance (see ReminderOverview).
+type Overview struct {
+	Counts map[remind.Status]int
+	Next   []remind.Reminder
 }
 
 // ListQuery pages through a list in id order.

@@ -466,6 +466,35 @@ func (s *Store) ListReminders(ctx context.Context, tenantID string, q store.List
 	return out, nil
 }
 
+// ReminderOverview counts a tenant's reminders by status and lists the next
+// to fire.
+func (s *Store) ReminderOverview(ctx context.Context, tenantID string, next int) (store.Overview, error) {
+	ov := store.Overview{Counts: map[remind.Status]int{}}
+	err := s.queryRows(ctx, func(rows pgx.Rows) error {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return err
+		}
+		ov.Counts[remind.Status(st)] = n
+		return nil
+	}, `SELECT status, COUNT(*) FROM reminders WHERE tenant_id = $1 AND deleted_ms IS NULL GROUP BY status`, tenantID)
+	if err != nil {
+		return ov, fmt.Errorf("postgres: overview: %w", err)
+	}
+	err = s.queryRows(ctx, func(rows pgx.Rows) error {
+		r, err := scanReminder(rows)
+		ov.Next = append(ov.Next, r)
+		return err
+	}, `SELECT `+reminderCols+` FROM reminders
+		WHERE tenant_id = $1 AND status = 'active' AND next_fire_ms IS NOT NULL AND deleted_ms IS NULL
+		ORDER BY next_fire_ms, id LIMIT $2`, tenantID, next)
+	if err != nil {
+		return ov, fmt.Errorf("postgres: overview: %w", err)
+	}
+	return ov, nil
+}
+
 // UpdateReminder replaces a reminder's mutable fields.
 func (s *Store) UpdateReminder(ctx context.Context, r remind.Reminder) error {
 	return s.tx(ctx, func(tx pgx.Tx) error {

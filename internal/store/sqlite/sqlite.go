@@ -374,6 +374,47 @@ func (s *Store) ListReminders(ctx context.Context, tenantID string, q store.List
 	return out, rows.Err()
 }
 
+// ReminderOverview counts a tenant's reminders by status and lists the next
+// to fire.
+func (s *Store) ReminderOverview(ctx context.Context, tenantID string, next int) (store.Overview, error) {
+	ov := store.Overview{Counts: map[remind.Status]int{}}
+	rows, err := s.r.QueryContext(ctx, `SELECT status, COUNT(*) FROM reminders WHERE tenant_id = ? AND deleted_ms IS NULL GROUP BY status`, tenantID)
+	if err != nil {
+		return ov, fmt.Errorf("sqlite: overview: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return ov, fmt.Errorf("sqlite: overview: %w", err)
+		}
+		ov.Counts[remind.Status(st)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return ov, fmt.Errorf("sqlite: overview: %w", err)
+	}
+	rows.Close()
+	rows, err = s.r.QueryContext(ctx, `SELECT `+reminderCols+` FROM reminders
+		WHERE tenant_id = ? AND status = 'active' AND next_fire_ms IS NOT NULL AND deleted_ms IS NULL
+		ORDER BY next_fire_ms, id LIMIT ?`, tenantID, next)
+	if err != nil {
+		return ov, fmt.Errorf("sqlite: overview: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanReminder(rows)
+		if err != nil {
+			return ov, fmt.Errorf("sqlite: overview: %w", err)
+		}
+		ov.Next = append(ov.Next, r)
+	}
+	if err := rows.Err(); err != nil {
+		return ov, fmt.Errorf("sqlite: overview: %w", err)
+	}
+	return ov, nil
+}
+
 // UpdateReminder replaces a reminder's mutable fields.
 func (s *Store) UpdateReminder(ctx context.Context, r remind.Reminder) error {
 	defer s.changes.Add(1)

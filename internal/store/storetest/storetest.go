@@ -30,6 +30,7 @@ func Run(t *testing.T, open Opener) {
 		{"Idempotency", testIdempotency},
 		{"IdempotencyConcurrent", testIdempotencyConcurrent},
 		{"ListPagination", testListPagination},
+		{"ReminderOverview", testOverview},
 		{"FireDueFansOut", testFireDue},
 		{"FireDueConcurrentClaimsOnce", testFireDueConcurrent},
 		{"LeaseExpiryAndFinish", testLease},
@@ -527,5 +528,42 @@ func testInbox(t *testing.T, s store.Store) {
 	st, err := s.InboxStatusByReminder(ctx, tn.ID, "r1")
 	if err != nil || st["u1"] != remind.InboxConfirmed {
 		t.Fatalf("status by reminder: %v %v", st, err)
+	}
+}
+
+// testOverview: counts by status leave deleted reminders and other tenants
+// out; the next list holds active reminders only, soonest first.
+func testOverview(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a, b := tenant(t, s, "a"), tenant(t, s, "b")
+	var ids []string
+	for i, h := range []int{5, 1, 3, 2, 4} {
+		r := reminder(a, t0.Add(time.Duration(h)*time.Hour))
+		r.ID = remind.NewID(t0.Add(time.Duration(i) * time.Millisecond))
+		ids = append(ids, mustCreate(t, s, r).ID)
+	}
+	mustCreate(t, s, reminder(b, t0.Add(time.Minute))) // another tenant's, due first
+	if _, err := s.CancelReminder(ctx, a.ID, ids[1], t0); err != nil { // due at +1h
+		t.Fatal(err)
+	}
+	if err := s.DeleteReminder(ctx, a.ID, ids[4], t0); err != nil { // due at +4h
+		t.Fatal(err)
+	}
+	ov, err := s.ReminderOverview(ctx, a.ID, 2)
+	if err != nil {
+		t.Fatalf("ReminderOverview: %v", err)
+	}
+	if ov.Counts[remind.StatusActive] != 3 || ov.Counts[remind.StatusCancelled] != 1 || len(ov.Counts) != 2 {
+		t.Fatalf("counts %v, want 3 active and 1 cancelled", ov.Counts)
+	}
+	if len(ov.Next) != 2 || ov.Next[0].ID != ids[3] || ov.Next[1].ID != ids[2] {
+		var got []string
+		for _, r := range ov.Next {
+			got = append(got, r.ID)
+		}
+		t.Fatalf("next %v, want [%s %s] (due +2h, +3h)", got, ids[3], ids[2])
+	}
+	if ov, err := s.ReminderOverview(ctx, "nobody", 5); err != nil || len(ov.Counts) != 0 || len(ov.Next) != 0 {
+		t.Fatalf("unknown tenant: %v %v", ov, err)
 	}
 }

@@ -48,7 +48,7 @@ type Service interface {
 	Authenticate(ctx context.Context, token string) (remind.Tenant, error)
 	Now() time.Time
 	Parse(t remind.Tenant, text, tz string, now time.Time) (timeparse.Schedule, error)
-	Summarize(ctx context.Context, t remind.Tenant, scanLimit, next int) (service.Summary, error)
+	Summarize(ctx context.Context, t remind.Tenant, next int) (service.Summary, error)
 	CreateReminder(ctx context.Context, t remind.Tenant, in service.CreateInput) (remind.Reminder, bool, error)
 	GetReminder(ctx context.Context, t remind.Tenant, id string) (remind.Reminder, error)
 	ListReminders(ctx context.Context, t remind.Tenant, q store.ListQuery) ([]remind.Reminder, error)
@@ -80,11 +80,10 @@ const CookieName = "raas_dashboard"
 
 // Limits of what a page reads.
 const (
-	summaryScan   = 5000 // reminders the overview counts at most
-	upcomingCount = 5    // next reminders the overview lists
-	pageSize      = 50   // reminders a list page shows unless ?limit= says otherwise
-	maxDeliveries = 100  // most recent deliveries the detail page shows
-	maxLookups    = 50   // recipients the detail page looks up
+	upcomingCount = 5   // next reminders the overview lists
+	pageSize      = 50  // reminders a list page shows unless ?limit= says otherwise
+	maxDeliveries = 100 // most recent deliveries the detail page shows
+	maxLookups    = 50  // recipients the detail page looks up
 	maxForm       = 64 << 10
 )
 

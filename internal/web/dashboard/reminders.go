@@ -42,16 +42,15 @@ type overviewPage struct {
 	base
 	Counts   []statusCount
 	Total    int
-	Partial  bool
 	Upcoming []reminderRow
 }
 
 func (d *Dashboard) overview(w http.ResponseWriter, r *http.Request, s session) error {
-	sum, err := d.svc.Summarize(r.Context(), s.Tenant, summaryScan, upcomingCount)
+	sum, err := d.svc.Summarize(r.Context(), s.Tenant, upcomingCount)
 	if err != nil {
 		return err
 	}
-	p := overviewPage{base: base{PageTitle: "Overview", Nav: "overview", Session: &s}, Total: sum.Total, Partial: sum.Partial}
+	p := overviewPage{base: base{PageTitle: "Overview", Nav: "overview", Session: &s}, Total: sum.Total}
 	for _, st := range []remind.Status{remind.StatusActive, remind.StatusDone, remind.StatusCancelled} {
 		p.Counts = append(p.Counts, statusCount{Status: string(st), Count: sum.Counts[st]})
 	}
