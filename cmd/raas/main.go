@@ -28,6 +28,7 @@ func commands() map[string]command {
 		"migrate": {"bring the database schema up to date", runMigrate},
 		"bench":   {"measure: raas bench herd|spread|crash|capacity", runBench},
 		"token":   {"create an API token: raas token create [--tenant NAME]", runToken},
+		"vapid":   {"print a new Web Push VAPID key pair: raas vapid generate", runVapid},
 
 		// client, version and backup (ops)
 		"remind":  {"talk to a running server: raas remind add|list|show|cancel", runRemind},

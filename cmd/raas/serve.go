@@ -55,6 +55,7 @@ func serveConfig(fs *flagSet) (*app.Config, *string) {
 	fs.IntVar(&cfg.Workers, "workers", cfg.Workers, "concurrent deliveries")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	wecronFlags(fs, &cfg.WeCron)
+	webPushFlags(fs, &cfg.WebPush)
 	teamRemindFlags(fs, &cfg.TeamRemind)
 	opsFlags(fs, &cfg.Ops)
 	return &cfg, logLevel

@@ -46,6 +46,7 @@ type Config struct {
 	ShutdownTimeout     time.Duration
 
 	WeCron     WeCronConfig     // wecron.go: WeCron API, subscribe pages, email, WeChat
+	WebPush    WebPushConfig    // webpush.go: Web Push for subscribers
 	TeamRemind TeamRemindConfig // teamremind.go: team-remind open API, SMS
 	Ops        OpsConfig        // ops.go: metrics, rate limits, OpenAPI, docs
 }

@@ -7,14 +7,16 @@ import (
 
 	"github.com/raasdev/raas/internal/api/wecron"
 	"github.com/raasdev/raas/internal/channel/email"
+	"github.com/raasdev/raas/internal/channel/webpush"
 	"github.com/raasdev/raas/internal/channel/wechat"
+	"github.com/raasdev/raas/internal/netguard"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/web"
 )
 
 // WeCronConfig configures the WeCron API, the subscribe pages and posters,
-// and the e-mail and WeChat channels.
+// and the e-mail and WeChat channels (Web Push: see WebPushConfig).
 type WeCronConfig struct {
 	// PosterFont is a CJK font file (.ttc/.otf/.ttf); "" searches the
 	// Debian paths in web.FontPaths (fonts-noto-cjk, fonts-wqy-microhei…).
@@ -58,12 +60,20 @@ func (a *App) registerWeCron() {
 		wx = wechat.New(cfg.WeChat, &http.Client{Timeout: 10 * time.Second}, a.now)
 		wc.WeChat, wc.WeChatToken = wx, cfg.WeChat.Token
 	}
+	push, pushOn := a.webPushConfig() // webpush.go
+	if pushOn {
+		wc.VAPIDPublicKey, wc.AllowHTTPPush = push.Keys.Public, a.Config.AllowPrivateTargets
+	}
 	w := web.New(wc, subs, a.Store)
 	if mailer != nil {
 		a.Senders[remind.ChannelEmail] = email.NewSender(mailer, w)
 	}
 	if wx != nil {
 		a.Senders[remind.ChannelWeChat] = wechat.NewSender(wx, w)
+	}
+	if pushOn {
+		client := netguard.Client(a.Config.WebhookTimeout, a.Config.AllowPrivateTargets)
+		a.Senders[remind.ChannelWebPush] = webpush.NewSender(push, client, subs, w, a.now)
 	}
 	w.Register(a.Mux)
 	wecron.New(a.Service, w, a.Config.PublicURL, a.Log).Register(a.Mux)

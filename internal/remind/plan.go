@@ -55,6 +55,9 @@ func DefaultRecipientChannels(rc Recipient) []string {
 	if rc.WeChatOpenID != "" {
 		ch = append(ch, ChannelWeChat)
 	}
+	if rc.WebPush {
+		ch = append(ch, ChannelWebPush)
+	}
 	return ch
 }
 
@@ -72,7 +75,7 @@ func target(rc Recipient, channel string) (string, bool) {
 	case ChannelWeChat:
 		return rc.WeChatOpenID, rc.WeChatOpenID != ""
 	case ChannelWebPush:
-		return rc.UID, true
+		return rc.UID, rc.WebPush
 	}
 	return "", false
 }

@@ -87,9 +87,13 @@ type Recipient struct {
 	WeChatOpenID  string
 	WebhookURL    string
 	WebhookSecret string // signs deliveries to WebhookURL
-	Muted         bool
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// WebPush says the recipient is a browser's Web Push subscription (a
+	// subscriber: the subscription itself is the subscriber's address, looked
+	// up by uid when sending). Set by the store, never by the API.
+	WebPush   bool
+	Muted     bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Webhook is a tenant-wide endpoint that receives every firing of the

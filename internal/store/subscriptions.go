@@ -36,8 +36,8 @@ type Subscriber struct {
 	ID         string // also the recipient uid: "sub-" + hash of reminder, channel and address
 	TenantID   string
 	ReminderID string
-	Channel    string // remind.ChannelEmail or remind.ChannelWeChat
-	Address    string // e-mail address or WeChat openid
+	Channel    string // remind.ChannelEmail, remind.ChannelWeChat or remind.ChannelWebPush
+	Address    string // e-mail address, WeChat openid or PushSubscription JSON
 	State      string
 	Token      string // secret of the confirm and unsubscribe links (128 random bits, hex)
 	CreatedAt  time.Time
@@ -60,6 +60,8 @@ func SubscriberRecipient(sb Subscriber, at time.Time) remind.Recipient {
 		rc.Email = sb.Address
 	case remind.ChannelWeChat:
 		rc.WeChatOpenID = sb.Address
+	case remind.ChannelWebPush:
+		rc.WebPush = true // the subscription stays the subscriber's address
 	}
 	return rc
 }

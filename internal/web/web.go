@@ -81,6 +81,10 @@ type Config struct {
 	WeChatToken string         // the callback token
 	Now         func() time.Time
 	Log         *slog.Logger
+
+	// VAPIDPublicKey is the server's Web Push key; "" means no web push.
+	VAPIDPublicKey string
+	AllowHTTPPush  bool // accept http push endpoints (tests, private networks)
 }
 
 // Web serves the pages.
@@ -107,6 +111,9 @@ func New(cfg Config, subs SubscriptionStore, rems Reminders) *Web {
 		}
 	}
 	csp := "default-src 'none'; style-src 'self'; script-src 'self'; img-src " + img + "; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+	if cfg.VAPIDPublicKey != "" {
+		csp += "; connect-src 'self'" // webpush.js posts the subscription
+	}
 	return &Web{cfg: cfg, subs: subs, rems: rems, csp: csp}
 }
 
@@ -121,6 +128,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /subscribe/unsubscribe/{token}", w.unsubscribe)
 	sub, _ := fs.Sub(assetFS, "assets")
 	mux.Handle("GET /s-assets/", http.StripPrefix("/s-assets/", http.FileServerFS(sub)))
+	w.registerWebPush(mux) // webpush.go
 	if w.cfg.WeChat != nil {
 		mux.HandleFunc("GET /wechat/callback", w.wechatVerify)
 		mux.HandleFunc("POST /wechat/callback", w.wechatEvent)
@@ -292,6 +300,7 @@ type subscribePage struct {
 	Recurring, Email                    bool
 	EmailAction, CalendarURL            string
 	WeChatQR                            string
+	WebPushKey, WebPushAction           string // "" when web push is off for the reminder
 }
 
 func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
@@ -314,6 +323,9 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
 		WhenISO: at.UTC().Format(time.RFC3339), WhenText: at.In(loc).Format("2006-01-02 15:04"), Zone: loc.String(),
 		Recurring: rem.Recurring(), Email: w.cfg.Mailer != nil,
 		EmailAction: "/s/" + l.Token + "/email", CalendarURL: "/s/" + l.Token + "/calendar.ics",
+	}
+	if w.webPushOn(rem) {
+		p.WebPushKey, p.WebPushAction = w.cfg.VAPIDPublicKey, "/s/"+l.Token+"/webpush"
 	}
 	if w.cfg.WeChat != nil {
 		if ticket, err := w.ticket(r.Context(), l); err == nil {

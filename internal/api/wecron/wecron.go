@@ -251,7 +251,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, t remind.Tenant
 	rem, _, err := h.svc.CreateReminder(r.Context(), t, service.CreateInput{
 		Title: in.Title, Desc: in.Desc, Time: in.Time, DeferMin: in.Defer, ExternalURL: in.ExternalURL,
 		// Only subscribers are recipients, each on the channel it chose.
-		Channels: []string{remind.ChannelEmail, remind.ChannelWeChat},
+		Channels: []string{remind.ChannelEmail, remind.ChannelWeChat, remind.ChannelWebPush},
 		Source:   "wecron",
 	})
 	if err != nil {

@@ -569,24 +569,25 @@ func (s *Store) DeleteReminder(ctx context.Context, tenantID, id string, at time
 
 // ---- recipients
 
-const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms`
+const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush`
 
 func scanRecipient(row pgx.Row) (remind.Recipient, error) {
 	var rc remind.Recipient
 	var created, updated int64
-	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &rc.Muted, &created, &updated)
+	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &rc.Muted, &created, &updated, &rc.WebPush)
 	rc.CreatedAt, rc.UpdatedAt = fromMS(created), fromMS(updated)
 	return rc, err
 }
 
-// PutRecipient creates or replaces a recipient; CreatedAt of an existing one is kept.
+// PutRecipient creates or replaces a recipient; CreatedAt of an existing one
+// is kept, and so is WebPush (the subscription's; see ConfirmSubscriber).
 func (s *Store) PutRecipient(ctx context.Context, rc remind.Recipient) (remind.Recipient, error) {
 	var out remind.Recipient
 	err := s.queryRow(ctx, func(row pgx.Row) error {
 		var err error
 		out, err = scanRecipient(row)
 		return err
-	}, `INSERT INTO recipients (`+recipientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+	}, `INSERT INTO recipients (`+recipientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false)
 		ON CONFLICT (tenant_id, uid) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
 		wechat_openid = excluded.wechat_openid, webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,
 		muted = excluded.muted, updated_ms = excluded.updated_ms

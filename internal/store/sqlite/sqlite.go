@@ -489,22 +489,23 @@ func (s *Store) DeleteReminder(ctx context.Context, tenantID, id string, at time
 
 // ---- recipients
 
-const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms`
+const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush`
 
 func scanRecipient(row interface{ Scan(...any) error }) (remind.Recipient, error) {
 	var rc remind.Recipient
-	var muted int
+	var muted, webpush int
 	var created, updated int64
-	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &muted, &created, &updated)
-	rc.Muted, rc.CreatedAt, rc.UpdatedAt = muted != 0, fromMS(created), fromMS(updated)
+	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &muted, &created, &updated, &webpush)
+	rc.Muted, rc.CreatedAt, rc.UpdatedAt, rc.WebPush = muted != 0, fromMS(created), fromMS(updated), webpush != 0
 	return rc, err
 }
 
-// PutRecipient creates or replaces a recipient; CreatedAt of an existing one is kept.
+// PutRecipient creates or replaces a recipient; CreatedAt of an existing one
+// is kept, and so is WebPush (the subscription's; see ConfirmSubscriber).
 func (s *Store) PutRecipient(ctx context.Context, rc remind.Recipient) (remind.Recipient, error) {
 	var out remind.Recipient
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+recipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		_, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+recipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
 			ON CONFLICT (tenant_id, uid) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
 			wechat_openid = excluded.wechat_openid, webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,
 			muted = excluded.muted, updated_ms = excluded.updated_ms`,

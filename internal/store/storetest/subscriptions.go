@@ -39,6 +39,7 @@ func RunSubscriptions(t *testing.T, open Opener) {
 		{"SubscribeLinks", testSubscribeLinks},
 		{"SubscribeConfirmUnsubscribe", testSubscribeFlow},
 		{"ConcurrentConfirmsAllLand", testConcurrentConfirms},
+		{"WebPushSubscriber", testWebPushSubscriber},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -217,5 +218,61 @@ func testConcurrentConfirms(t *testing.T, s SubscriptionStore) {
 	got, err := s.GetReminder(ctx, a.ID, r.ID)
 	if err != nil || len(got.Recipients) != n {
 		t.Fatalf("%d recipients after %d concurrent confirmations (%v)", len(got.Recipients), n, err)
+	}
+}
+
+// testWebPushSubscriber: a confirmed web push subscriber keeps its
+// subscription JSON as its address and becomes a recipient marked WebPush,
+// which an API PutRecipient does not clear, and a firing plans a webpush
+// delivery to it (target: its uid) and none to an e-mail subscriber.
+func testWebPushSubscriber(t *testing.T, s SubscriptionStore) {
+	ctx := context.Background()
+	a := tenant(t, s, "a")
+	r := reminder(a, t0.Add(time.Hour))
+	r.Channels = []string{remind.ChannelEmail, remind.ChannelWebPush}
+	r = mustCreate(t, s, r)
+	const subJSON = `{"endpoint":"https://push.example/ep/1","keys":{"p256dh":"BPk","auth":"YXV0aA"}}`
+	wp := store.Subscriber{ID: store.SubscriberID(r.ID, remind.ChannelWebPush, "https://push.example/ep/1"), TenantID: a.ID, ReminderID: r.ID,
+		Channel: remind.ChannelWebPush, Address: subJSON, State: store.SubscriberPending, Token: "w1", CreatedAt: t0, UpdatedAt: t0}
+	if _, err := s.PutSubscriber(ctx, wp); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmSubscriber(ctx, "w1", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PutSubscriber(ctx, sub(a, r, "m@example.com", "m1")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmSubscriber(ctx, "m1", t0); err != nil {
+		t.Fatal(err)
+	}
+	mail := store.SubscriberID(r.ID, remind.ChannelEmail, "m@example.com")
+	if g, err := s.GetSubscriber(ctx, a.ID, wp.ID); err != nil || g.Address != subJSON || g.Channel != remind.ChannelWebPush {
+		t.Fatalf("GetSubscriber = %+v, %v", g, err)
+	}
+	rc, err := s.GetRecipient(ctx, a.ID, wp.ID)
+	if err != nil || !rc.WebPush || rc.Email != "" {
+		t.Fatalf("web push subscriber's recipient = %+v, %v", rc, err)
+	}
+	if mrc, err := s.GetRecipient(ctx, a.ID, mail); err != nil || mrc.WebPush {
+		t.Fatalf("e-mail subscriber's recipient = %+v, %v", mrc, err)
+	}
+	rc.Name = "renamed"
+	rc.WebPush = false
+	if got, err := s.PutRecipient(ctx, rc); err != nil || !got.WebPush || got.Name != "renamed" {
+		t.Fatalf("PutRecipient over a web push subscriber = %+v, %v; want WebPush kept", got, err)
+	}
+	ds, err := s.FireDue(ctx, t0.Add(time.Hour), 10, t0.Add(2*time.Hour), func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
+		return store.FirePlan{Deliveries: remind.Plan(r, *r.NextFireAt, recips, hooks, t0.Add(time.Hour), remind.FirePolicy{}), Status: remind.StatusDone}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, d := range ds {
+		got[d.Recipient+"/"+d.Channel] = d.Target
+	}
+	if len(got) != 2 || got[wp.ID+"/"+remind.ChannelWebPush] != wp.ID || got[mail+"/"+remind.ChannelEmail] != "m@example.com" {
+		t.Fatalf("deliveries %v: want one webpush to the push subscriber and one email to the mail subscriber", got)
 	}
 }

@@ -1,0 +1,304 @@
+package webpush_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/raasdev/raas/internal/channel/webpush"
+	"github.com/raasdev/raas/internal/channel/webpush/webpushtest"
+	"github.com/raasdev/raas/internal/deliver"
+	"github.com/raasdev/raas/internal/netguard"
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+	"github.com/raasdev/raas/internal/store/sqlite"
+)
+
+// fixture is a SQLite store holding one reminder with one confirmed web
+// push subscriber whose browser is on a local push service.
+type fixture struct {
+	st      *sqlite.Store
+	sb      store.Subscriber
+	d       remind.Delivery
+	push    *webpushtest.Service
+	browser *webpushtest.Browser
+	sender  *webpush.Sender
+}
+
+func setup(t *testing.T, title, desc string, respond func(n int) int) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "raas.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Truncate(time.Millisecond)
+	tn := remind.Tenant{ID: remind.NewID(now), Name: "t", DisplayName: "t", TZ: "Asia/Shanghai", DateHour: 9, CreatedAt: now}
+	if err := st.CreateTenant(ctx, tn); err != nil {
+		t.Fatal(err)
+	}
+	at := now.Add(time.Hour)
+	r, _, err := st.CreateReminder(ctx, remind.Reminder{ID: remind.NewID(now), TenantID: tn.ID, Title: title, Desc: desc, Time: &at, TZ: tn.TZ, Start: at,
+		Channels: []string{remind.ChannelWebPush}, Status: remind.StatusActive, NextFireAt: &at, Source: "wecron", Meta: map[string]string{}, CreatedAt: now, UpdatedAt: now}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{st: st, push: webpushtest.Start(t, respond)}
+	f.browser = f.push.NewBrowser(t)
+	sub, err := webpush.ParseSubscription([]byte(f.browser.SubscriptionJSON()), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.sb, err = st.PutSubscriber(ctx, store.Subscriber{ID: store.SubscriberID(r.ID, remind.ChannelWebPush, sub.Endpoint), TenantID: tn.ID, ReminderID: r.ID,
+		Channel: remind.ChannelWebPush, Address: sub.JSON(), State: store.SubscriberPending, Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.sb, err = st.ConfirmSubscriber(ctx, f.sb.Token, now); err != nil {
+		t.Fatal(err)
+	}
+	r, err = st.GetReminder(ctx, tn.ID, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := st.GetRecipient(ctx, tn.ID, f.sb.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := remind.Plan(r, at, map[string]remind.Recipient{rc.UID: rc}, nil, at, remind.FirePolicy{})
+	if len(ds) != 1 || ds[0].Channel != remind.ChannelWebPush || ds[0].Target != f.sb.ID {
+		t.Fatalf("planned %+v, want one webpush delivery to the subscriber", ds)
+	}
+	f.d = ds[0]
+	keys, err := webpush.GenerateVAPIDKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.push.VAPIDPublic = keys.Public
+	f.sender = webpush.NewSender(webpush.Config{Keys: keys, Subject: "mailto:ops@raas.test"}, netguard.Client(5*time.Second, true), st, nil, time.Now)
+	return f
+}
+
+func TestSendEncryptsAndSigns(t *testing.T) {
+	f := setup(t, "交电费", "记得交电费", nil)
+	code, err := f.sender.Send(context.Background(), f.d)
+	if err != nil || code != http.StatusCreated {
+		t.Fatalf("Send = %d, %v", code, err)
+	}
+	p := f.push.Wait(t, 1, 5*time.Second)
+	if p.Err != nil {
+		t.Fatalf("the push service refused the message: %v", p.Err)
+	}
+	if p.Header.Get("TTL") != "86400" || p.Header.Get("Topic") != f.d.ID || p.Header.Get("Urgency") != "high" {
+		t.Fatalf("headers TTL %q Topic %q Urgency %q", p.Header.Get("TTL"), p.Header.Get("Topic"), p.Header.Get("Urgency"))
+	}
+	var m webpush.Message
+	if err := json.Unmarshal(p.Plain, &m); err != nil {
+		t.Fatalf("decrypted %q: %v", p.Plain, err)
+	}
+	if m.Title != "交电费" || m.DeliveryID != f.d.ID || m.ReminderID != f.d.ReminderID || !strings.Contains(m.Body, "记得交电费") {
+		t.Fatalf("message %+v", m)
+	}
+	// A retry is the same delivery: same id, so the browser's tag replaces it.
+	if _, err := f.sender.Send(context.Background(), f.d); err != nil {
+		t.Fatal(err)
+	}
+	var again webpush.Message
+	if err := json.Unmarshal(f.push.Wait(t, 2, 5*time.Second).Plain, &again); err != nil || again.DeliveryID != m.DeliveryID {
+		t.Fatalf("retry carries delivery id %q (%v), want %q", again.DeliveryID, err, m.DeliveryID)
+	}
+}
+
+func TestSendFitsLongText(t *testing.T) {
+	f := setup(t, strings.Repeat("长", 300), strings.Repeat("很长的描述", 2000), nil)
+	if _, err := f.sender.Send(context.Background(), f.d); err != nil {
+		t.Fatal(err)
+	}
+	p := f.push.Wait(t, 1, 5*time.Second)
+	var m webpush.Message
+	if p.Err != nil || json.Unmarshal(p.Plain, &m) != nil || m.DeliveryID != f.d.ID || !strings.HasSuffix(m.Title, "…") {
+		t.Fatalf("long message: %v %+v", p.Err, m)
+	}
+}
+
+func TestSendGoneUnsubscribes(t *testing.T) {
+	for _, status := range []int{http.StatusGone, http.StatusNotFound} {
+		f := setup(t, "x", "", func(int) int { return status })
+		code, err := f.sender.Send(context.Background(), f.d)
+		if code != status || !deliver.IsPermanent(err) || !deliver.IsGone(err) {
+			t.Fatalf("%d: Send = %d, %v; want a permanent (gone) failure", status, code, err)
+		}
+		sb, err := f.st.GetSubscriber(context.Background(), f.sb.TenantID, f.sb.ID)
+		if err != nil || sb.State != store.SubscriberUnsubscribed {
+			t.Fatalf("%d: subscriber after the push service's answer: %+v, %v", status, sb, err)
+		}
+		if _, err := f.st.GetRecipient(context.Background(), f.sb.TenantID, f.sb.ID); !errors.Is(err, remind.ErrNotFound) {
+			t.Fatalf("%d: the subscriber is still a recipient: %v", status, err)
+		}
+		// The next attempt fails for good without calling the push service.
+		if _, err := f.sender.Send(context.Background(), f.d); !deliver.IsPermanent(err) || len(f.push.Pushes()) != 1 {
+			t.Fatalf("%d: send after unsubscribing: %v, %d pushes", status, err, len(f.push.Pushes()))
+		}
+	}
+}
+
+func TestSendRetriesOverloadAndFailsOnOtherErrors(t *testing.T) {
+	for _, tc := range []struct {
+		status    int
+		permanent bool
+	}{
+		{http.StatusInternalServerError, false}, {http.StatusServiceUnavailable, false}, {http.StatusTooManyRequests, false},
+		{http.StatusBadRequest, true}, {http.StatusForbidden, true}, {http.StatusRequestEntityTooLarge, true},
+	} {
+		f := setup(t, "x", "", func(int) int { return tc.status })
+		code, err := f.sender.Send(context.Background(), f.d)
+		if code != tc.status || err == nil || deliver.IsPermanent(err) != tc.permanent {
+			t.Fatalf("%d: Send = %d, %v; want permanent=%v", tc.status, code, err, tc.permanent)
+		}
+		if sb, _ := f.st.GetSubscriber(context.Background(), f.sb.TenantID, f.sb.ID); sb.State != store.SubscriberConfirmed {
+			t.Fatalf("%d: subscriber became %s", tc.status, sb.State)
+		}
+	}
+}
+
+func TestSendRefusesPrivateAddressesThroughNetguard(t *testing.T) {
+	f := setup(t, "x", "", nil)
+	keys, _ := webpush.GenerateVAPIDKeys()
+	guarded := webpush.NewSender(webpush.Config{Keys: keys, Subject: "https://raas.test"}, netguard.Client(5*time.Second, false), f.st, nil, time.Now)
+	if _, err := guarded.Send(context.Background(), f.d); !errors.Is(err, netguard.ErrForbidden) {
+		t.Fatalf("push to loopback with the guard on: %v, want netguard.ErrForbidden", err)
+	}
+	if n := len(f.push.Pushes()); n != 0 {
+		t.Fatalf("%d pushes reached the service", n)
+	}
+}
+
+func TestSendToNonSubscriberIsPermanent(t *testing.T) {
+	f := setup(t, "x", "", nil)
+	d := f.d
+	d.Target = "sub-nobody"
+	if _, err := f.sender.Send(context.Background(), d); !deliver.IsPermanent(err) {
+		t.Fatalf("unknown subscriber: %v", err)
+	}
+	if n := len(f.push.Pushes()); n != 0 {
+		t.Fatalf("%d pushes", n)
+	}
+}
+
+func TestParseSubscription(t *testing.T) {
+	good := webpushtest.Start(t, nil).NewBrowser(t).Subscription()
+	keys := good["keys"].(map[string]string)
+	endpoint := strings.Replace(good["endpoint"].(string), "http://", "https://", 1)
+	mk := func(ep, p256dh, auth string) string {
+		b, _ := json.Marshal(map[string]any{"endpoint": ep, "keys": map[string]string{"p256dh": p256dh, "auth": auth}})
+		return string(b)
+	}
+	offCurve := "BA" + strings.Repeat("A", 85) // 65 bytes starting 0x04, not a point
+	for _, tc := range []struct {
+		name, in, field string
+	}{
+		{"not JSON", `{"endpoint":`, "subscription"},
+		{"array", `[1]`, "subscription"},
+		{"no endpoint", mk("", keys["p256dh"], keys["auth"]), "endpoint"},
+		{"relative endpoint", mk("/push/1", keys["p256dh"], keys["auth"]), "endpoint"},
+		{"http endpoint", mk(good["endpoint"].(string), keys["p256dh"], keys["auth"]), "endpoint"},
+		{"javascript endpoint", mk("javascript:alert(1)", keys["p256dh"], keys["auth"]), "endpoint"},
+		{"user info", mk("https://u:p@push.example/x", keys["p256dh"], keys["auth"]), "endpoint"},
+		{"no p256dh", mk(endpoint, "", keys["auth"]), "keys.p256dh"},
+		{"p256dh not base64url", mk(endpoint, "!!!", keys["auth"]), "keys.p256dh"},
+		{"p256dh compressed", mk(endpoint, "Aw"+keys["p256dh"][2:44], keys["auth"]), "keys.p256dh"},
+		{"p256dh off the curve", mk(endpoint, offCurve, keys["auth"]), "keys.p256dh"},
+		{"no auth", mk(endpoint, keys["p256dh"], ""), "keys.auth"},
+		{"auth of 8 bytes", mk(endpoint, keys["p256dh"], "AAAAAAAAAAA"), "keys.auth"},
+		{"auth not base64url", mk(endpoint, keys["p256dh"], "a+b/c+d/e+f/g+h/i+j/kw"), "keys.auth"},
+		{"too large", mk(endpoint+"?"+strings.Repeat("x", 5000), keys["p256dh"], keys["auth"]), "subscription"},
+	} {
+		_, err := webpush.ParseSubscription([]byte(tc.in), false)
+		var de *remind.Error
+		if !errors.As(err, &de) || de.Code != remind.CodeInvalid || de.Field != tc.field {
+			t.Errorf("%s: err = %v, want invalid %s", tc.name, err, tc.field)
+		}
+	}
+	// Good ones: as the browser sends it, with padding, and http when allowed.
+	padded := mk(endpoint, keys["p256dh"]+"=", keys["auth"]+"==")
+	for _, in := range []string{mk(endpoint, keys["p256dh"], keys["auth"]), padded} {
+		s, err := webpush.ParseSubscription([]byte(in), false)
+		if err != nil || s.Endpoint != endpoint || s.Keys.P256dh != keys["p256dh"] || s.Keys.Auth != keys["auth"] {
+			t.Fatalf("%s: %+v, %v", in, s, err)
+		}
+		if back, err := webpush.ParseSubscription([]byte(s.JSON()), false); err != nil || back != s {
+			t.Fatalf("JSON round trip: %+v, %v", back, err)
+		}
+	}
+	if _, err := webpush.ParseSubscription([]byte(mk(good["endpoint"].(string), keys["p256dh"], keys["auth"])), true); err != nil {
+		t.Fatalf("http with allowHTTP: %v", err)
+	}
+}
+
+func TestVAPIDKeysPersist(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vapid.json")
+	k, created, err := webpush.LoadOrCreateVAPIDKeys(path)
+	if err != nil || !created || k.Check() != nil {
+		t.Fatalf("first load: %+v %v %v", k, created, err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode %v, %v; want 0600", fi.Mode(), err)
+	}
+	again, created, err := webpush.LoadOrCreateVAPIDKeys(path)
+	if err != nil || created || again != k {
+		t.Fatalf("second load: %+v %v %v; want the same keys", again, created, err)
+	}
+	other, _ := webpush.GenerateVAPIDKeys()
+	if err := (webpush.VAPIDKeys{Public: other.Public, Private: k.Private}).Check(); err == nil {
+		t.Fatal("a mismatched pair passed Check")
+	}
+	if err := os.WriteFile(path, []byte(`{"public_key":"x","private_key":"y"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := webpush.LoadOrCreateVAPIDKeys(path); err == nil {
+		t.Fatal("a broken key file was accepted")
+	}
+}
+
+// The test push service is no rubber stamp: it refuses a message signed
+// with another key than the one the browser subscribed with, and its
+// decryptor refuses a body changed by one bit or meant for another browser.
+func TestPushServiceChecks(t *testing.T) {
+	f := setup(t, "x", "", nil)
+	if _, err := f.sender.Send(context.Background(), f.d); err != nil {
+		t.Fatal(err)
+	}
+	p := f.push.Wait(t, 1, 5*time.Second)
+	body := append([]byte(nil), p.Body...)
+	body[len(body)-1] ^= 1
+	if _, err := webpushtest.Decrypt(body, f.browser.Key, f.browser.Auth); err == nil {
+		t.Fatal("a tampered body decrypted")
+	}
+	other := f.push.NewBrowser(t)
+	if _, err := webpushtest.Decrypt(p.Body, other.Key, other.Auth); err == nil {
+		t.Fatal("another browser's keys decrypted the body")
+	}
+	keys, _ := webpush.GenerateVAPIDKeys()
+	wrong := webpush.NewSender(webpush.Config{Keys: keys, Subject: "mailto:ops@raas.test"}, netguard.Client(5*time.Second, true), f.st, nil, time.Now)
+	code, err := wrong.Send(context.Background(), f.d)
+	if code != http.StatusUnauthorized || !deliver.IsPermanent(err) {
+		t.Fatalf("send with another VAPID key: %d, %v", code, err)
+	}
+	if p := f.push.Wait(t, 2, 5*time.Second); p.Err == nil {
+		t.Fatal("the push service accepted another VAPID key")
+	}
+	if err := webpushtest.VerifyJWT("a.b.c", keys.Public, f.push.URL, time.Now()); err == nil {
+		t.Fatal("a malformed JWT verified")
+	}
+}
