@@ -542,7 +542,7 @@ func testOverview(t *testing.T, s store.Store) {
 		r.ID = remind.NewID(t0.Add(time.Duration(i) * time.Millisecond))
 		ids = append(ids, mustCreate(t, s, r).ID)
 	}
-	mustCreate(t, s, reminder(b, t0.Add(time.Minute))) // another tenant's, due first
+	mustCreate(t, s, reminder(b, t0.Add(time.Minute)))                 // another tenant's, due first
 	if _, err := s.CancelReminder(ctx, a.ID, ids[1], t0); err != nil { // due at +1h
 		t.Fatal(err)
 	}
