@@ -272,6 +272,10 @@ func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
 			roll = rollNone // 11月 in November: this month
 			date = today
 		}
+	case e.hasMonthOff && e.hasDayOff:
+		date = civil{today.y, today.m + e.monthOff, today.d + e.dayOff}.norm() // 下个月的今天
+	case e.hasWeekOff && e.hasDayOff && e.weekday == 0:
+		date = today.addDays(7*e.weekOff + e.dayOff) // 下周的今天
 	case e.hasMonthOff:
 		date = civil{today.y, today.m + e.monthOff, 1}.norm()
 		dateGrain = GrainMonth

@@ -161,10 +161,13 @@ func zhRecur(s *scanner, i int, e *expr) int {
 	n, k := s.num(j)
 	half := false
 	if k < 0 {
-		if k = s.lit(j, "半"); k < 0 {
+		if k = s.lit(j, "半"); k >= 0 {
+			half = true
+		} else if k2 := s.lits1(opt(j, s.lit(j, "个")), "小时", "钟头", "分钟"); k2 >= 0 && !gap {
+			n, k = 1, j // 每小时, 每个钟头, 每分钟: every one
+		} else {
 			return -1
 		}
-		half = true
 	}
 	k = opt(k, s.lit(k, "个"))
 	if !half {
@@ -474,6 +477,10 @@ func zhPart(s *scanner, i int, e *expr) int {
 	if (k == 22 || k == 23) && (e.comps == 0 || !e.hasDate() && !e.hasDur) {
 		return -1 // a lone 早/晚 is 早点睡, 晚点说
 	}
+	switch s.at(j) {
+	case '茶', '餐', '饭', '报', '场', '市', '宴':
+		return -1 // a meal, a paper or a show: 下午茶, 早餐, 晚报, 夜场
+	}
 	ps := [...]part{partEarly, partMorning, partMorning, partMorning, partMorning, partMorning, partForenoon, partNoon, partNoon, partNoon,
 		partAfternoon, partAfternoon, partEvening, partEvening, partNight, partNight, partNight, partNight, partNight,
 		partMidnight, partMidnight, partMidnight, partMorning, partNight, partForenoon, partAfternoon, partMorning, partMorning}
@@ -525,6 +532,9 @@ func (s *scanner) zhClockAt(i int) (h, m, j int) {
 	}
 	if s.r[i] == '一' && j == i+1 && (s.at(k) == '点' || s.at(k) == '儿') {
 		return 0, 0, -1 // 一点点, 一点儿: a little
+	}
+	if s.at(k) == '水' && h <= 3 && s.at(k-1) == '点' {
+		return 0, 0, -1 // 三点水, 两点水: radicals
 	}
 	if s.r[i] == '一' && j == i+1 {
 		switch s.at(i - 1) {
@@ -664,6 +674,9 @@ func zhDuration(s *scanner, i int, e *expr) int {
 		case 9, 10, 11:
 			days += amount2 * 7 / 2
 		case 12:
+			if s.at(u-2) != '个' && s.at(u-2) != '半' {
+				return -1 // 12月10日前 is a date, not twelve months
+			}
 			months += amount2 / 2
 			days += amount2 % 2 * 15
 		case 13:
