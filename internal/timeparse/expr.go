@@ -95,6 +95,7 @@ type matcher func(s *scanner, i int, e *expr) int
 // then the longest, then the first.
 func (s *scanner) find() (best expr, start, end int, ok bool) {
 	bestComps, bestLen := 0, 0
+	bestGap := [2]int{}
 	for i := 0; i < len(s.r); {
 		if isLetter(s.r[i]) && isLetter(s.at(i-1)) || isDigit(s.r[i]) && (isDigit(s.at(i-1)) || s.at(i-1) == '.' && isDigit(s.at(i-2))) {
 			i++
@@ -110,16 +111,66 @@ func (s *scanner) find() (best expr, start, end int, ok bool) {
 			i++
 			continue
 		}
+		gap := [2]int{}
+		if k, g := s.bridge(j, &e); k > j {
+			gap, j = [2]int{j, g}, k
+		}
 		if e.comps > bestComps || e.comps == bestComps && j-i > bestLen {
 			best, start, end, ok = e, i, j, true
-			bestComps, bestLen = e.comps, j-i
+			bestComps, bestLen, bestGap = e.comps, j-i, gap
 		}
 		i = j
 	}
+	s.gap = bestGap
 	if ok && !valid(&best) {
 		return best, 0, 0, false
 	}
 	return best, start, end, ok
+}
+
+// maxGap is how many characters bridge skips between two parts of a time.
+const maxGap = 4
+
+// bridge joins to e a time said after a few words of filler or title: the
+// clock of 明天提醒我下午三点开会, 周五记得两点去银行, 每天提醒我8点吃药,
+// or the date of 每年生日3月8日. Only a part e lacks qualifies (a clock or a
+// part of day after a date without one; a date or clock after a bare
+// 每年/每天), so two separate times are never merged. It returns the end of
+// the joined part and where it starts, or j when there is none.
+func (s *scanner) bridge(j int, e *expr) (int, int) {
+	bare := e.freq != fNone && !e.hasDate() && !e.hasTime && e.part == partNone && e.day == 0 && e.byday == 0
+	if e.hasTime || e.sameTime || e.hasEnd || !bare && !e.hasDate() && e.freq == fNone {
+		return j, j
+	}
+	if e.hasDur && e.durSec != 0 {
+		return j, j // 半小时后: already a clock reading
+	}
+	for g := j + 1; g < len(s.r) && g-j <= maxGap; g++ {
+		if c := s.r[g-1]; c < 0x4e00 || c > 0x9fff {
+			break // only Chinese words: punctuation, digits or Latin end the reminder's time
+		}
+		if !s.canStart(g) {
+			continue
+		}
+		// a time of its own ahead (明天的会改到后天下午3点) is not a part
+		// of this one
+		var f expr
+		if k := s.chain(g, &f); k > g && (f.freq != fNone || !bare && f.hasDate()) {
+			return j, j
+		}
+		t := *e
+		k := s.chain(g, &t)
+		if k <= g || t.comps == e.comps {
+			continue
+		}
+		if bare && (t.hasDate() || t.hasTime || t.part != partNone || t.day != 0) && t.freq == e.freq ||
+			!bare && (t.hasTime || t.part != e.part) && t.hasDate() == e.hasDate() && t.freq == e.freq && !t.hasEnd {
+			*e = t
+			return k, g
+		}
+		return j, j
+	}
+	return j, j
 }
 
 func valid(e *expr) bool {

@@ -17,6 +17,7 @@ type scanner struct {
 	en  bool
 
 	tmp, best expr // scratch for chain
+	gap       [2]int // the words bridge skipped inside the best expression, if any
 }
 
 func newScanner(text string, lang string) *scanner {

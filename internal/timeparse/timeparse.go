@@ -132,6 +132,11 @@ func Parse(text string, opts Options) (Schedule, error) {
 	}
 	bs, be := s.off[start], s.off[end]
 	sch.Matched = text[bs:be]
-	sch.Title = title(text[:bs], text[be:])
+	after := text[be:]
+	if s.gap[1] > s.gap[0] {
+		// the words inside the time (明天提醒我下午三点开会) belong to the title
+		after = text[s.off[s.gap[0]]:s.off[s.gap[1]]] + after
+	}
+	sch.Title = title(text[:bs], after)
 	return sch, nil
 }
