@@ -274,6 +274,10 @@ func enRelDay(s *scanner, i int, e *expr) int {
 		e.hasDur = true
 		return j
 	}
+	if j := s.words1(i, "next business day", "next working day", "next workday", "the next business day", "the next working day"); j >= 0 && !e.hasDate() && e.freq == fNone && !e.hasDur {
+		e.nextWorkday = true
+		return j
+	}
 	j, k := s.words(i, "today", "tomorrow", "tmr", "tmrw", "tomorow", "tonight", "tonite", "yesterday", "day after tomorrow",
 		"the day after tomorrow", "overmorrow", "this morning", "this afternoon", "this evening", "tomorrow morning", "tomorrow night",
 		"tomorrow evening", "tomorrow afternoon", "later today", "end of day", "end of the day", "eod", "this noon",
@@ -815,6 +819,16 @@ func enDuration(s *scanner, i int, e *expr) int {
 	}
 	if n == 0 {
 		return -1
+	}
+	if k, ki := s.words(s.sp(j), "from", "after", "before"); k >= 0 && !pre && sec == 0 && months == 0 && years == 0 &&
+		s.words1(s.sp(k), "now", "today") < 0 {
+		// a week from tomorrow, two days before christmas: days off a date
+		// the next components read
+		if ki == 2 {
+			days = -days
+		}
+		e.hasShift, e.shift = true, days
+		return k
 	}
 	if k := s.spw(j, "ago"); k >= 0 && !pre {
 		sec, days, months, years, j = -sec, -days, -months, -years, k

@@ -53,6 +53,9 @@ type expr struct {
 	weekOff          int
 	hasWeekOff       bool
 	festival         int // index into festivals + 1; 0 none
+	shift            int // days added to the date: 中秋节前一天, a week from tomorrow
+	hasShift         bool
+	nextWorkday      bool // 下个工作日, next business day
 
 	// time of day
 	part       part
@@ -84,7 +87,7 @@ type expr struct {
 
 func (e *expr) hasDate() bool {
 	return e.year != 0 || e.month != 0 || e.day != 0 || e.hasDayOff || e.hasMonthOff || e.hasYearOff ||
-		e.weekday != 0 || e.hasWeekOff || e.festival != 0
+		e.weekday != 0 || e.hasWeekOff || e.festival != 0 || e.nextWorkday
 }
 
 // matcher tries to read one component at i into e; it returns the end, or -1
@@ -122,7 +125,7 @@ func (s *scanner) find() (best expr, start, end int, ok bool) {
 		i = j
 	}
 	s.gap = bestGap
-	if ok && !valid(&best) {
+	if ok && (!valid(&best) || best.hasShift && !best.hasDate()) {
 		return best, 0, 0, false
 	}
 	return best, start, end, ok
@@ -223,7 +226,7 @@ func (s *scanner) connector(i int) int {
 }
 
 var matchers = []matcher{
-	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange,
+	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange, zhShift, zhNextWorkday,
 	clockColon, numericDate,
 	enNthWeekday, zhNthWeekday, zhMoreDays, enRecur, enRelDay, enRelPeriod, enWeekday, enDate, enFestival, enPart, enClock, enDuration, enRange,
 }

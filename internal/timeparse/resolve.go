@@ -312,9 +312,17 @@ func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
 		dateGrain = GrainWeek
 	case e.hasDayOff:
 		date = today.addDays(e.dayOff)
+	case e.nextWorkday:
+		date = today.addDays(1)
+		for k := 0; k < 60 && !calendar.IsWorkday(calendar.NewDate(date.y, time.Month(date.m), date.d)); k++ {
+			date = date.addDays(1)
+		}
 	default:
 		floating = true
 		roll = rollDay
+	}
+	if e.hasShift {
+		date, roll = date.addDays(e.shift), rollNone
 	}
 	if e.hasDur && !e.hasTime && e.part == partNone {
 		return r.oneOff(date.at(r.dateHour, r.dateMinute, r.loc), GrainDay, e)
@@ -517,6 +525,9 @@ func bydayString(bits uint8) string {
 }
 
 func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
+	if e.hasShift || e.nextWorkday {
+		return Schedule{}, ErrNoTime // no RRULE says 每年中秋节前一天
+	}
 	now := r.now
 	today := civilOf(now)
 	h, m, g, ambiguous := r.clock(e)

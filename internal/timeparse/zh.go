@@ -755,3 +755,47 @@ func zhMoreDays(s *scanner, i int, e *expr) int {
 	e.moreDays |= 1 << v
 	return k + 1
 }
+
+// zhShift reads the days before or after a date said just before it:
+// 中秋节前一天, 春节前三天, 生日后两天, 周五的前一天.
+func zhShift(s *scanner, i int, e *expr) int {
+	if !s.zh || e.hasShift || e.hasTime || e.freq != fNone || !e.hasDate() || e.hasDur {
+		return -1
+	}
+	j, k := s.lits(i, "前", "后", "之前", "之后", "以前", "以后")
+	if j < 0 {
+		return -1
+	}
+	sign := 1
+	if k%2 == 0 {
+		sign = -1
+	}
+	n, j2 := s.num(j)
+	if j2 < 0 || n < 1 || n > 400 {
+		return -1
+	}
+	j2 = opt(j2, s.lit(j2, "个"))
+	u, ui := s.lits(j2, "天", "日", "周", "星期", "礼拜")
+	if u < 0 {
+		return -1
+	}
+	if ui >= 2 {
+		n *= 7
+	}
+	e.hasShift, e.shift = true, sign*n
+	return u
+}
+
+// zhNextWorkday reads 下个工作日: the first working day after today in
+// China's official calendar.
+func zhNextWorkday(s *scanner, i int, e *expr) int {
+	if !s.zh || e.hasDate() || e.freq != fNone || e.hasDur {
+		return -1
+	}
+	j := s.lits1(i, "下个工作日", "下一个工作日", "下一工作日", "下一个工作天")
+	if j < 0 {
+		return -1
+	}
+	e.nextWorkday = true
+	return j
+}
