@@ -176,6 +176,13 @@ func enRecur(s *scanner, i int, e *expr) int {
 	} else {
 		return -1
 	}
+	if k := s.words1(j, "other", "second", "alternate"); k >= 0 {
+		// every other Monday
+		if bits, k2 := s.weekdayList(s.sp(k)); k2 >= 0 {
+			e.freq, e.byday, e.interval = fWeekly, bits, 2
+			return k2
+		}
+	}
 	if k, ki := s.words(j, "day", "morning", "night", "evening", "afternoon", "weekday", "weekdays", "workday", "working day", "business day", "weekend", "week", "month", "year", "hour", "minute", "other day", "other week", "other month", "other year", "half hour", "half an hour", "second day", "fortnight"); k >= 0 {
 		switch ki {
 		case 0:
@@ -321,6 +328,31 @@ func enRelPeriod(s *scanner, i int, e *expr) int {
 			e.freq = fMonthly
 		}
 		return j
+	}
+	if j := s.words1(i, "end of", "the end of"); j >= 0 && e.day == 0 && e.month == 0 {
+		// end of next month, end of the year
+		j = s.sp(j)
+		if k, ki := s.words(j, "next month", "the next month", "year", "the year", "this year", "next year"); k >= 0 {
+			switch {
+			case ki <= 1:
+				if e.hasMonthOff {
+					return -1
+				}
+				e.hasMonthOff, e.monthOff, e.day = true, 1, -1
+			case e.hasYearOff || e.year != 0:
+				return -1
+			default:
+				e.month, e.day = 12, 31
+				if ki == 5 {
+					e.hasYearOff, e.yearOff = true, 1
+				}
+			}
+			return k
+		}
+	}
+	if e.day != 0 || e.nth != 0 {
+		i = opt(i, s.spw(i, "of")) // the 3rd of next month
+		i = s.sp(i)
 	}
 	j, k := s.words(i, "next", "this", "last", "coming", "the following", "this coming", "the week after next")
 	if j < 0 {
