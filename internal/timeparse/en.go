@@ -136,7 +136,7 @@ func enRecur(s *scanner, i int, e *expr) int {
 	if j, k := s.words(i, "daily", "everyday", "weekly", "monthly", "yearly", "annually", "hourly", "nightly", "weeknights", "on weekdays", "weekdays", "every single day", "quarterly", "every quarter", "biweekly", "fortnightly"); j >= 0 {
 		switch k {
 		case 12, 13:
-			e.freq, e.interval = fMonthly, 3
+			e.freq, e.interval, e.quarter = fMonthly, 3, true
 		case 14, 15:
 			e.freq, e.interval = fWeekly, 2
 		case 0, 1, 11:

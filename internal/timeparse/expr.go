@@ -83,6 +83,7 @@ type expr struct {
 	byday    uint8  // bit d-1 for weekday d
 	moreDays uint32 // further days of the month (bit d): 每月5号和20号
 	workday  bool
+	quarter  bool // 每季度, quarterly: every three months from January
 }
 
 func (e *expr) hasDate() bool {

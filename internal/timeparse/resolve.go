@@ -608,6 +608,15 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 			add(true, "BYDAY="+strconv.Itoa(e.nth)+bydayNames[e.weekday-1])
 			break
 		}
+		if e.quarter && day != 0 && !lunar {
+			// the quarters of the year, not every third month from now
+			if day > 0 {
+				add(true, "BYMONTH=1,4,7,10")
+			} else {
+				add(true, "BYMONTH=3,6,9,12")
+			}
+			interval = 1
+		}
 		if day != 0 {
 			if lunar && day > 0 && month != 0 {
 				return Schedule{}, ErrNoTime

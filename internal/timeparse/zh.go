@@ -107,8 +107,16 @@ func zhRecur(s *scanner, i int, e *expr) int {
 		}
 		return j
 	}
-	if j := s.lits1(i, "每季度", "每个季度", "每一季度"); j >= 0 && e.freq == fNone {
-		e.freq, e.interval = fMonthly, 3
+	if j := s.lits1(i, "每季度", "每个季度", "每一季度", "每季"); j >= 0 && e.freq == fNone {
+		e.freq, e.interval, e.quarter = fMonthly, 3, true
+		k := opt(j, s.lit(j, "的"))
+		if k2, ki := s.lits(k, "第一天", "第1天", "初", "最后一天", "末", "底"); k2 >= 0 && e.day == 0 {
+			e.day = 1
+			if ki >= 3 {
+				e.day = -1
+			}
+			return k2
+		}
 		return j
 	}
 	if w := s.zhWeekWord(i); w >= 0 && e.freq == fNone && e.weekday == 0 {
