@@ -407,7 +407,7 @@ func enWeekday(s *scanner, i int, e *expr) int {
 	}
 	j := i
 	loose := false
-	if k := s.word(j, "on"); k >= 0 {
+	if k, _ := s.words(j, "on", "from"); k >= 0 {
 		j, loose = s.sp(k), true
 	}
 	off, hasOff, last := 0, false, false
@@ -463,7 +463,7 @@ func enDate(s *scanner, i int, e *expr) int {
 			return k2
 		}
 	}
-	j = s.sp(opt(j, s.word(j, "on")))
+	j = s.sp(opt(j, s.words1(j, "on", "from")))
 	j = s.sp(opt(j, s.word(j, "the")))
 	// March 12(th)?(, 2027)?
 	if m, k := s.monthAt(j); k >= 0 {

@@ -57,6 +57,12 @@ type expr struct {
 	hasShift         bool
 	nextWorkday      bool // 下个工作日, next business day
 
+	// the last day of a range of dates (12月1日到3日, 下周一到周三)
+	hasEndDate                bool
+	endYear, endMonth, endDay int
+	endWeekday, endWeekOff    int
+	endHasWeekOff             bool
+
 	// time of day
 	part       part
 	hour, min  int
@@ -227,7 +233,7 @@ func (s *scanner) connector(i int) int {
 }
 
 var matchers = []matcher{
-	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange, zhShift, zhNextWorkday,
+	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange, zhShift, zhNextWorkday, dateRange,
 	clockColon, numericDate,
 	enNthWeekday, zhNthWeekday, zhMoreDays, enRecur, enRelDay, enRelPeriod, enWeekday, enDate, enFestival, enPart, enClock, enDuration, enRange,
 }
@@ -260,4 +266,46 @@ func zhStart(c rune) bool {
 		return true
 	}
 	return false
+}
+
+// dateRange reads the end of a range of dates after its start: 到12月3日,
+// 至3号, 到周三, - dec 26, to wednesday.
+func dateRange(s *scanner, i int, e *expr) int {
+	if e.freq != fNone || e.hasTime || e.hasEnd || e.hasEndDate || e.part != partNone || e.hasDur || e.hasShift ||
+		e.nth != 0 || e.lunar || e.day <= 0 && e.weekday == 0 {
+		return -1
+	}
+	j := -1
+	if s.zh {
+		j = s.lits1(i, "到", "至")
+	}
+	if j < 0 && (s.at(i) == '-' || s.at(i) == '~') {
+		j = i + 1
+	}
+	if j < 0 && s.en {
+		j = s.words1(i, "to", "through", "thru", "until", "till")
+	}
+	if j < 0 {
+		return -1
+	}
+	j = s.sp(j)
+	var t, best expr
+	end := -1
+	for _, m := range []matcher{zhWeek, zhDate, enWeekday, enDate, numericDate} {
+		t = expr{comps: 1}
+		if k := m(s, j, &t); k > end && valid(&t) && !t.hasTime && t.festival == 0 && !t.lastWeekday &&
+			(t.weekday != 0) == (e.weekday != 0) && (t.weekday != 0 || t.day > 0) {
+			end, best = k, t
+		}
+	}
+	if end < 0 {
+		return -1
+	}
+	e.hasEndDate = true
+	e.endYear, e.endMonth, e.endDay = best.year, best.month, best.day
+	e.endWeekday, e.endWeekOff, e.endHasWeekOff = best.weekday, best.weekOff, best.hasWeekOff
+	if !best.hasWeekOff && e.hasWeekOff {
+		e.endWeekOff, e.endHasWeekOff = e.weekOff, true // 下周一到周三: Wednesday of the same week
+	}
+	return end
 }

@@ -390,6 +390,12 @@ func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
 			}
 		}
 	}
+	if e.hasEndDate {
+		sch, err := r.oneOff(t, g, e)
+		end := r.endDate(e, civilOf(t)).at(t.Hour(), t.Minute(), r.loc)
+		sch.End = &end
+		return sch, err
+	}
 	if g == GrainMinute && !e.hasEnd {
 		return r.oneOff(t, g, e)
 	}
@@ -527,6 +533,20 @@ func bydayString(bits uint8) string {
 func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 	if e.hasShift || e.nextWorkday {
 		return Schedule{}, ErrNoTime // no RRULE says 每年中秋节前一天
+	}
+	if e.hasEndDate && e.freq == fDaily && e.interval <= 1 {
+		// 下周一到周五每天早上9点: daily from the first day to the last
+		o := *e
+		o.freq, o.workday = fNone, false
+		once, err := r.resolveOnce(&o)
+		if err != nil || once.End == nil {
+			return Schedule{}, ErrNoTime
+		}
+		rr := "FREQ=DAILY;UNTIL=" + once.End.UTC().Format("20060102T150405Z")
+		if e.workday {
+			rr += ";X-WORKDAY=CN"
+		}
+		return r.expand(rr, once.Time, once.Grain, once.Time.Add(-time.Second))
 	}
 	now := r.now
 	today := civilOf(now)
@@ -692,4 +712,33 @@ func (r *resolver) expand(rrule string, first time.Time, g Grain, before time.Ti
 		return Schedule{}, ErrNoTime
 	}
 	return Schedule{Time: next[0], Grain: g, RRule: rrule, Next: next}, nil
+}
+
+// endDate is the last day of a range of dates that starts on start.
+func (r *resolver) endDate(e *expr, start civil) civil {
+	if e.endWeekday != 0 {
+		if e.endHasWeekOff {
+			today := civilOf(r.now)
+			if d := today.addDays(7*e.endWeekOff + e.endWeekday - today.isoWeekday()); !d.before(start) {
+				return d
+			}
+		}
+		return start.addDays((e.endWeekday - start.isoWeekday() + 7) % 7)
+	}
+	y, m := start.y, start.m
+	if e.endYear != 0 {
+		y = e.endYear
+	}
+	if e.endMonth != 0 {
+		m = e.endMonth
+	}
+	c := civil{y, m, e.endDay}.norm()
+	for k := 0; k < 12 && c.before(start); k++ {
+		if e.endMonth != 0 {
+			c = civil{c.y + 1, m, e.endDay}.norm() // 12月28日到1月3日
+		} else {
+			c = civil{c.y, c.m + 1, e.endDay}.norm() // 28号到3号
+		}
+	}
+	return c
 }

@@ -358,8 +358,8 @@ func zhWeek(s *scanner, i int, e *expr) int {
 		return w
 	}
 	// 周一三五 without 每 is not a weekday.
-	if s.at(w+1) == '到' || s.at(w+1) == '至' {
-		return -1
+	if (s.at(w+1) == '到' || s.at(w+1) == '至') && !hasOff {
+		return -1 // 下周一到周三 is a range of dates
 	}
 	e.weekday = d
 	if hasOff {
