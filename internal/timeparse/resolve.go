@@ -577,6 +577,8 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 			lunar, month, day = true, f.lunarM, f.lunarD
 		case f.solarM != 0:
 			month, day = f.solarM, f.solarD
+		case f.term != 0 && e.freq == fYearly:
+			return r.solarTermRule(f.term-1, h, m, g)
 		default:
 			return Schedule{}, ErrNoTime // 每年清明: a solar term, no RRULE says it
 		}
@@ -741,4 +743,32 @@ func (r *resolver) endDate(e *expr, start civil) civil {
 		}
 	}
 	return c
+}
+
+// solarTermRule is a yearly rule on a solar term (每年清明, 每年冬至): the
+// days around this year's date, kept only where the term falls
+// (X-SOLARTERM, see package recur).
+func (r *resolver) solarTermRule(term, h, m int, g Grain) (Schedule, error) {
+	today := civilOf(r.now)
+	d, err := calendar.SolarTermDate(term, today.y)
+	if err != nil {
+		return Schedule{}, ErrNoTime
+	}
+	var days []string
+	for k := max(d.Day-2, 1); k <= d.Day+2; k++ {
+		days = append(days, strconv.Itoa(k))
+	}
+	rr := fmt.Sprintf("FREQ=YEARLY;BYMONTH=%d;BYMONTHDAY=%s;X-SOLARTERM=%s", int(d.Month), strings.Join(days, ","), calendar.SolarTermCode(term))
+	start := today.addDays(-1).at(h, m, r.loc)
+	if h >= 24 {
+		start = today.addDays(-2).at(h, m, r.loc)
+	}
+	next, err := nextN(rr, start, r.now, 3)
+	if err != nil {
+		return Schedule{}, fmt.Errorf("timeparse: rule %q: %w", rr, err)
+	}
+	if len(next) == 0 {
+		return Schedule{}, ErrNoTime
+	}
+	return Schedule{Time: next[0], Grain: g, RRule: rr, Next: next}, nil
 }
