@@ -303,6 +303,10 @@ func zhRelPeriod(s *scanner, i int, e *expr) int {
 		e.day = -1
 		if k2i == 2 {
 			e.day = 1
+			if v, k3 := s.num(k2); k3 >= 0 && v >= 1 && v <= 10 && !isDigit(s.at(k2)) {
+				e.day = v // 下个月初三: the 3rd
+				return k3
+			}
 		}
 		return k2
 	}
@@ -450,8 +454,11 @@ func zhLunarDate(s *scanner, i int, e *expr) int {
 		j = opt(j, s.lit(j, "的"))
 	}
 	month := 0
-	if k, ki := s.lits(j, "正月", "冬月", "腊月", "臘月"); k >= 0 {
-		month = [...]int{1, 11, 12, 12}[ki]
+	if k, ki := s.lits(j, "正月", "冬月", "腊月", "臘月", "大年"); k >= 0 {
+		month = [...]int{1, 11, 12, 12, 1}[ki] // 大年初二: the 2nd of the 1st month
+		if ki == 4 && s.at(k) != '初' {
+			return -1 // 大年三十 is 除夕, the festival's
+		}
 		j, marked = k, true
 	} else if v, k := s.num(j); k >= 0 && s.at(k) == '月' && v >= 1 && v <= 12 {
 		month = v
