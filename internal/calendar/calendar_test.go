@@ -237,3 +237,32 @@ func BenchmarkIsWorkdayUncovered(b *testing.B) {
 		IsWorkday(day)
 	}
 }
+
+func TestSolarTerms(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		y    int
+		want string
+	}{
+		{"冬至", 2026, "2026-12-22"}, {"冬至", 2028, "2028-12-21"}, {"清明", 2028, "2028-04-04"},
+		{"QINGMING", 2027, "2027-04-05"}, {"立春", 2029, "2029-02-03"}, {"小寒", 2027, "2027-01-05"},
+	} {
+		i, ok := SolarTermIndex(c.name)
+		if !ok {
+			t.Fatalf("%s: unknown", c.name)
+		}
+		d, err := SolarTermDate(i, c.y)
+		if err != nil || d.String() != c.want {
+			t.Errorf("%s %d: got %v, %v; want %s", c.name, c.y, d, err, c.want)
+		}
+		if !IsSolarTerm(d, i) || IsSolarTerm(d.AddDays(1), i) {
+			t.Errorf("%s %d: IsSolarTerm disagrees with SolarTermDate", c.name, c.y)
+		}
+	}
+	if d, ok := NextFestival("冬至", NewDate(2026, 11, 22)); !ok || d.String() != "2026-12-22" {
+		t.Errorf("NextFestival(冬至) = %v, %v", d, ok)
+	}
+	if d, ok := FestivalDate("冬至", 2026); !ok || d.String() != "2026-12-22" {
+		t.Errorf("FestivalDate(冬至, 2026) = %v, %v", d, ok)
+	}
+}

@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/6tail/tyme4go/tyme"
 )
 
 type festivalKind int
@@ -55,6 +53,8 @@ var festivals = map[string]festival{
 	"除夕": {lunarNewYearsEve, 12, 0}, "大年三十": {lunarNewYearsEve, 12, 0}, "chinese new year's eve": {lunarNewYearsEve, 12, 0},
 
 	"清明": {solarTerm, 7, 0}, "清明节": {solarTerm, 7, 0},
+	"冬至": {solarTerm, 0, 0}, "立春": {solarTerm, 3, 0}, "春分": {solarTerm, 6, 0}, "立夏": {solarTerm, 9, 0},
+	"夏至": {solarTerm, 12, 0}, "立秋": {solarTerm, 15, 0}, "秋分": {solarTerm, 18, 0}, "立冬": {solarTerm, 21, 0},
 }
 
 // FestivalNames returns every name NextFestival and FestivalDate accept, sorted.
@@ -118,9 +118,8 @@ func (f festival) candidates(y int) []Date {
 	case solarFixed:
 		return []Date{{y, time.Month(f.month), f.day}}
 	case solarTerm:
-		st := tyme.SolarTerm{}.FromIndex(y, f.month)
-		sd := st.GetSolarDay()
-		return []Date{{sd.GetYear(), timeMonth(sd.GetMonth()), sd.GetDay()}}
+		// tyme's year y starts at the 冬至 of December y-1
+		return []Date{solarTermOf(y, f.month), solarTermOf(y+1, f.month)}
 	}
 	var out []Date
 	for ly := y - 1; ly <= y; ly++ {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/raasdev/raas/internal/calendar"
 	"github.com/teambition/rrule-go"
 )
 
@@ -145,6 +146,12 @@ func Parse(rule string, dtstart time.Time) (*Rule, error) {
 				err = invalid(name, "unknown value %q (OMIT, BACKWARD, FORWARD)", v)
 			}
 			r.skip = v
+		case "X-SOLARTERM":
+			i, found := calendar.SolarTermIndex(v)
+			if !found {
+				err = invalid(name, "unknown solar term %q", v)
+			}
+			r.solarTerm = i + 1
 		case "X-WORKDAY":
 			if v != "CN" && v != "CN-OFF" {
 				err = invalid(name, "unknown value %q (CN, CN-OFF)", v)
@@ -182,6 +189,9 @@ func (r *Rule) check(parts map[string]string) error {
 		if r.bymonth, r.lunarMonths, err = parseByMonth(r.bymonthRaw, r.chinese); err != nil {
 			return err
 		}
+	}
+	if r.chinese && r.solarTerm != 0 {
+		return invalid("X-SOLARTERM", "not supported with RSCALE=CHINESE")
 	}
 	if r.chinese {
 		if r.freq != rrule.YEARLY && r.freq != rrule.MONTHLY {
@@ -409,6 +419,9 @@ func (r *Rule) String() string {
 	}
 	if r.workday != "" {
 		add("X-WORKDAY", r.workday)
+	}
+	if r.solarTerm != 0 {
+		add("X-SOLARTERM", calendar.SolarTermCode(r.solarTerm-1))
 	}
 	return strings.Join(b, ";")
 }

@@ -26,7 +26,7 @@
 //     number of steps, so a rule that can never match (BYMONTH=2;
 //     BYMONTHDAY=30) simply has no occurrence.
 //
-// Two extensions:
+// Three extensions:
 //
 //   - RSCALE=CHINESE (RFC 7529): with FREQ=YEARLY or FREQ=MONTHLY, BYMONTH
 //     and BYMONTHDAY are months and days of the Chinese lunar calendar, and
@@ -40,12 +40,19 @@
 //     SKIP=FORWARD to the next day (or the month after). BYDAY, BYYEARDAY,
 //     BYWEEKNO and BYSETPOS are not supported with it. Time of day comes
 //     from BYHOUR/BYMINUTE/BYSECOND or dtstart.
+//
 //   - X-WORKDAY=CN keeps only the occurrences that fall on an official
 //     working day in mainland China (internal/calendar.IsWorkday: statutory
 //     holidays skipped, make-up Saturdays and Sundays included), judged on
 //     the occurrence's date in the rule's zone; "FREQ=DAILY;X-WORKDAY=CN" is
 //     every working day. X-WORKDAY=CN-OFF keeps the other days (weekends and
 //     holidays, minus make-up working days). COUNT counts kept occurrences.
+//
+//   - X-SOLARTERM=QINGMING (any of the 24 solar terms by its pinyin, see
+//     internal/calendar) keeps only the occurrences that fall on that solar
+//     term's date in China, whose date moves by a day or two from year to
+//     year: "FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=3,4,5,6;X-SOLARTERM=QINGMING"
+//     is 清明 every year. Not with RSCALE=CHINESE.
 //
 // A Rule is immutable and safe for concurrent use.
 package recur
@@ -84,6 +91,7 @@ type Rule struct {
 	lunarMonths []lunarMonthSel
 	skip        string
 	workday     string
+	solarTerm   int // X-SOLARTERM: index+1 of the solar term an occurrence must fall on; 0 none
 
 	opt   rrule.ROption // Gregorian rules: defaults made explicit
 	never bool          // statically known to have no occurrence
@@ -160,6 +168,9 @@ func (r *Rule) scan(t time.Time, n int) []time.Time {
 			break
 		}
 		if r.workday != "" && calendar.IsWorkday(calendar.Date{Year: w.Year(), Month: w.Month(), Day: w.Day()}) != (r.workday == "CN") {
+			continue
+		}
+		if r.solarTerm != 0 && !calendar.IsSolarTerm(calendar.Date{Year: w.Year(), Month: w.Month(), Day: w.Day()}, r.solarTerm-1) {
 			continue
 		}
 		inst := localize(w, r.loc)

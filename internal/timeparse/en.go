@@ -136,7 +136,7 @@ func enRecur(s *scanner, i int, e *expr) int {
 	if j, k := s.words(i, "daily", "everyday", "weekly", "monthly", "yearly", "annually", "hourly", "nightly", "weeknights", "on weekdays", "weekdays", "every single day", "quarterly", "every quarter", "biweekly", "fortnightly"); j >= 0 {
 		switch k {
 		case 12, 13:
-			e.freq, e.interval = fMonthly, 3
+			e.freq, e.interval, e.quarter = fMonthly, 3, true
 		case 14, 15:
 			e.freq, e.interval = fWeekly, 2
 		case 0, 1, 11:
@@ -175,6 +175,13 @@ func enRecur(s *scanner, i int, e *expr) int {
 		return k2
 	} else {
 		return -1
+	}
+	if k := s.words1(j, "other", "second", "alternate"); k >= 0 {
+		// every other Monday
+		if bits, k2 := s.weekdayList(s.sp(k)); k2 >= 0 {
+			e.freq, e.byday, e.interval = fWeekly, bits, 2
+			return k2
+		}
 	}
 	if k, ki := s.words(j, "day", "morning", "night", "evening", "afternoon", "weekday", "weekdays", "workday", "working day", "business day", "weekend", "week", "month", "year", "hour", "minute", "other day", "other week", "other month", "other year", "half hour", "half an hour", "second day", "fortnight"); k >= 0 {
 		switch ki {
@@ -274,6 +281,10 @@ func enRelDay(s *scanner, i int, e *expr) int {
 		e.hasDur = true
 		return j
 	}
+	if j := s.words1(i, "next business day", "next working day", "next workday", "the next business day", "the next working day"); j >= 0 && !e.hasDate() && e.freq == fNone && !e.hasDur {
+		e.nextWorkday = true
+		return j
+	}
 	j, k := s.words(i, "today", "tomorrow", "tmr", "tmrw", "tomorow", "tonight", "tonite", "yesterday", "day after tomorrow",
 		"the day after tomorrow", "overmorrow", "this morning", "this afternoon", "this evening", "tomorrow morning", "tomorrow night",
 		"tomorrow evening", "tomorrow afternoon", "later today", "end of day", "end of the day", "eod", "this noon",
@@ -317,6 +328,31 @@ func enRelPeriod(s *scanner, i int, e *expr) int {
 			e.freq = fMonthly
 		}
 		return j
+	}
+	if j := s.words1(i, "end of", "the end of"); j >= 0 && e.day == 0 && e.month == 0 {
+		// end of next month, end of the year
+		j = s.sp(j)
+		if k, ki := s.words(j, "next month", "the next month", "year", "the year", "this year", "next year"); k >= 0 {
+			switch {
+			case ki <= 1:
+				if e.hasMonthOff {
+					return -1
+				}
+				e.hasMonthOff, e.monthOff, e.day = true, 1, -1
+			case e.hasYearOff || e.year != 0:
+				return -1
+			default:
+				e.month, e.day = 12, 31
+				if ki == 5 {
+					e.hasYearOff, e.yearOff = true, 1
+				}
+			}
+			return k
+		}
+	}
+	if e.day != 0 || e.nth != 0 {
+		i = opt(i, s.spw(i, "of")) // the 3rd of next month
+		i = s.sp(i)
 	}
 	j, k := s.words(i, "next", "this", "last", "coming", "the following", "this coming", "the week after next")
 	if j < 0 {
@@ -371,7 +407,7 @@ func enWeekday(s *scanner, i int, e *expr) int {
 	}
 	j := i
 	loose := false
-	if k := s.word(j, "on"); k >= 0 {
+	if k, _ := s.words(j, "on", "from"); k >= 0 {
 		j, loose = s.sp(k), true
 	}
 	off, hasOff, last := 0, false, false
@@ -427,7 +463,7 @@ func enDate(s *scanner, i int, e *expr) int {
 			return k2
 		}
 	}
-	j = s.sp(opt(j, s.word(j, "on")))
+	j = s.sp(opt(j, s.words1(j, "on", "from")))
 	j = s.sp(opt(j, s.word(j, "the")))
 	// March 12(th)?(, 2027)?
 	if m, k := s.monthAt(j); k >= 0 {
@@ -815,6 +851,16 @@ func enDuration(s *scanner, i int, e *expr) int {
 	}
 	if n == 0 {
 		return -1
+	}
+	if k, ki := s.words(s.sp(j), "from", "after", "before"); k >= 0 && !pre && sec == 0 && months == 0 && years == 0 &&
+		s.words1(s.sp(k), "now", "today") < 0 {
+		// a week from tomorrow, two days before christmas: days off a date
+		// the next components read
+		if ki == 2 {
+			days = -days
+		}
+		e.hasShift, e.shift = true, days
+		return k
 	}
 	if k := s.spw(j, "ago"); k >= 0 && !pre {
 		sec, days, months, years, j = -sec, -days, -months, -years, k

@@ -53,6 +53,15 @@ type expr struct {
 	weekOff          int
 	hasWeekOff       bool
 	festival         int // index into festivals + 1; 0 none
+	shift            int // days added to the date: 中秋节前一天, a week from tomorrow
+	hasShift         bool
+	nextWorkday      bool // 下个工作日, next business day
+
+	// the last day of a range of dates (12月1日到3日, 下周一到周三)
+	hasEndDate                bool
+	endYear, endMonth, endDay int
+	endWeekday, endWeekOff    int
+	endHasWeekOff             bool
 
 	// time of day
 	part       part
@@ -80,11 +89,12 @@ type expr struct {
 	byday    uint8  // bit d-1 for weekday d
 	moreDays uint32 // further days of the month (bit d): 每月5号和20号
 	workday  bool
+	quarter  bool // 每季度, quarterly: every three months from January
 }
 
 func (e *expr) hasDate() bool {
 	return e.year != 0 || e.month != 0 || e.day != 0 || e.hasDayOff || e.hasMonthOff || e.hasYearOff ||
-		e.weekday != 0 || e.hasWeekOff || e.festival != 0
+		e.weekday != 0 || e.hasWeekOff || e.festival != 0 || e.nextWorkday
 }
 
 // matcher tries to read one component at i into e; it returns the end, or -1
@@ -95,6 +105,7 @@ type matcher func(s *scanner, i int, e *expr) int
 // then the longest, then the first.
 func (s *scanner) find() (best expr, start, end int, ok bool) {
 	bestComps, bestLen := 0, 0
+	bestGap := [2]int{}
 	for i := 0; i < len(s.r); {
 		if isLetter(s.r[i]) && isLetter(s.at(i-1)) || isDigit(s.r[i]) && (isDigit(s.at(i-1)) || s.at(i-1) == '.' && isDigit(s.at(i-2))) {
 			i++
@@ -110,16 +121,66 @@ func (s *scanner) find() (best expr, start, end int, ok bool) {
 			i++
 			continue
 		}
+		gap := [2]int{}
+		if k, g := s.bridge(j, &e); k > j {
+			gap, j = [2]int{j, g}, k
+		}
 		if e.comps > bestComps || e.comps == bestComps && j-i > bestLen {
 			best, start, end, ok = e, i, j, true
-			bestComps, bestLen = e.comps, j-i
+			bestComps, bestLen, bestGap = e.comps, j-i, gap
 		}
 		i = j
 	}
-	if ok && !valid(&best) {
+	s.gap = bestGap
+	if ok && (!valid(&best) || best.hasShift && !best.hasDate()) {
 		return best, 0, 0, false
 	}
 	return best, start, end, ok
+}
+
+// maxGap is how many characters bridge skips between two parts of a time.
+const maxGap = 4
+
+// bridge joins to e a time said after a few words of filler or title: the
+// clock of 明天提醒我下午三点开会, 周五记得两点去银行, 每天提醒我8点吃药,
+// or the date of 每年生日3月8日. Only a part e lacks qualifies (a clock or a
+// part of day after a date without one; a date or clock after a bare
+// 每年/每天), so two separate times are never merged. It returns the end of
+// the joined part and where it starts, or j when there is none.
+func (s *scanner) bridge(j int, e *expr) (int, int) {
+	bare := e.freq != fNone && !e.hasDate() && !e.hasTime && e.part == partNone && e.day == 0 && e.byday == 0
+	if e.hasTime || e.sameTime || e.hasEnd || !bare && !e.hasDate() && e.freq == fNone {
+		return j, j
+	}
+	if e.hasDur && e.durSec != 0 {
+		return j, j // 半小时后: already a clock reading
+	}
+	for g := j + 1; g < len(s.r) && g-j <= maxGap; g++ {
+		if c := s.r[g-1]; c < 0x4e00 || c > 0x9fff {
+			break // only Chinese words: punctuation, digits or Latin end the reminder's time
+		}
+		if !s.canStart(g) {
+			continue
+		}
+		// a time of its own ahead (明天的会改到后天下午3点) is not a part
+		// of this one
+		var f expr
+		if k := s.chain(g, &f); k > g && (f.freq != fNone || !bare && f.hasDate()) {
+			return j, j
+		}
+		t := *e
+		k := s.chain(g, &t)
+		if k <= g || t.comps == e.comps {
+			continue
+		}
+		if bare && (t.hasDate() || t.hasTime || t.part != partNone || t.day != 0) && t.freq == e.freq ||
+			!bare && (t.hasTime || t.part != e.part) && t.hasDate() == e.hasDate() && t.freq == e.freq && !t.hasEnd {
+			*e = t
+			return k, g
+		}
+		return j, j
+	}
+	return j, j
 }
 
 func valid(e *expr) bool {
@@ -172,7 +233,7 @@ func (s *scanner) connector(i int) int {
 }
 
 var matchers = []matcher{
-	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange,
+	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange, zhShift, zhNextWorkday, dateRange,
 	clockColon, numericDate,
 	enNthWeekday, zhNthWeekday, zhMoreDays, enRecur, enRelDay, enRelPeriod, enWeekday, enDate, enFestival, enPart, enClock, enDuration, enRange,
 }
@@ -200,9 +261,51 @@ func zhStart(c rune) bool {
 	case '今', '明', '后', '大', '昨', '前', '次', '翌', '当', '每', '工', '天', '隔', '下', '这', '本', '上', '周', '星', '礼', '週', '禮',
 		'月', '年', '去', '最', '第', '接', '和', '及', '与', '农', '阴', '旧', '農', '陰', '正', '冬', '腊', '臘', '初', '凌', '早', '清', '一', '中', '晌', '午',
 		'傍', '黄', '晚', '夜', '半', '深', '零', '〇', '二', '两', '兩', '三', '四', '五', '六', '七', '八', '九', '十', '廿', '卅',
-		'差', '过', '再', '元', '春', '除', '龙', '端', '重', '小', '国', '圣', '平', '情', '妇', '植', '愚', '劳', '青', '儿', '建',
+		'差', '过', '再', '元', '春', '夏', '秋', '除', '龙', '端', '重', '小', '国', '圣', '平', '情', '妇', '植', '愚', '劳', '青', '儿', '建',
 		'教', '万', '母', '父', '感', '到', '至', '新', '现', '马', '立', '此', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖', '拾':
 		return true
 	}
 	return false
+}
+
+// dateRange reads the end of a range of dates after its start: 到12月3日,
+// 至3号, 到周三, - dec 26, to wednesday.
+func dateRange(s *scanner, i int, e *expr) int {
+	if e.freq != fNone || e.hasTime || e.hasEnd || e.hasEndDate || e.part != partNone || e.hasDur || e.hasShift ||
+		e.nth != 0 || e.lunar || e.day <= 0 && e.weekday == 0 {
+		return -1
+	}
+	j := -1
+	if s.zh {
+		j = s.lits1(i, "到", "至")
+	}
+	if j < 0 && (s.at(i) == '-' || s.at(i) == '~') {
+		j = i + 1
+	}
+	if j < 0 && s.en {
+		j = s.words1(i, "to", "through", "thru", "until", "till")
+	}
+	if j < 0 {
+		return -1
+	}
+	j = s.sp(j)
+	var t, best expr
+	end := -1
+	for _, m := range []matcher{zhWeek, zhDate, enWeekday, enDate, numericDate} {
+		t = expr{comps: 1}
+		if k := m(s, j, &t); k > end && valid(&t) && !t.hasTime && t.festival == 0 && !t.lastWeekday &&
+			(t.weekday != 0) == (e.weekday != 0) && (t.weekday != 0 || t.day > 0) {
+			end, best = k, t
+		}
+	}
+	if end < 0 {
+		return -1
+	}
+	e.hasEndDate = true
+	e.endYear, e.endMonth, e.endDay = best.year, best.month, best.day
+	e.endWeekday, e.endWeekOff, e.endHasWeekOff = best.weekday, best.weekOff, best.hasWeekOff
+	if !best.hasWeekOff && e.hasWeekOff {
+		e.endWeekOff, e.endHasWeekOff = e.weekOff, true // 下周一到周三: Wednesday of the same week
+	}
+	return end
 }

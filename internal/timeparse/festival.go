@@ -13,6 +13,7 @@ type festivalName struct {
 	lunarD   int
 	solarM   int
 	solarD   int
+	term     int // a solar term: its index in package calendar + 1
 }
 
 var zhFestivals = []festivalName{
@@ -23,7 +24,10 @@ var zhFestivals = []festivalName{
 	{surface: "大年夜", calendar: "除夕", lunarM: 12, lunarD: -1},
 	{surface: "元宵节", calendar: "元宵", lunarM: 1, lunarD: 15}, {surface: "元宵", calendar: "元宵", lunarM: 1, lunarD: 15},
 	{surface: "龙抬头", calendar: "龙抬头", lunarM: 2, lunarD: 2},
-	{surface: "清明节", calendar: "清明"}, {surface: "清明", calendar: "清明"},
+	{surface: "清明节", calendar: "清明", term: 8}, {surface: "清明", calendar: "清明", term: 8},
+	{surface: "冬至", calendar: "冬至", term: 1}, {surface: "立春", calendar: "立春", term: 4}, {surface: "春分", calendar: "春分", term: 7},
+	{surface: "立夏", calendar: "立夏", term: 10}, {surface: "夏至", calendar: "夏至", term: 13}, {surface: "立秋", calendar: "立秋", term: 16},
+	{surface: "秋分", calendar: "秋分", term: 19}, {surface: "立冬", calendar: "立冬", term: 22},
 	{surface: "端午节", calendar: "端午", lunarM: 5, lunarD: 5}, {surface: "端午", calendar: "端午", lunarM: 5, lunarD: 5},
 	{surface: "七夕节", calendar: "七夕", lunarM: 7, lunarD: 7}, {surface: "七夕", calendar: "七夕", lunarM: 7, lunarD: 7},
 	{surface: "中元节", calendar: "中元", lunarM: 7, lunarD: 15},

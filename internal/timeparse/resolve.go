@@ -272,6 +272,10 @@ func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
 			roll = rollNone // 11月 in November: this month
 			date = today
 		}
+	case e.hasMonthOff && e.hasDayOff:
+		date = civil{today.y, today.m + e.monthOff, today.d + e.dayOff}.norm() // 下个月的今天
+	case e.hasWeekOff && e.hasDayOff && e.weekday == 0:
+		date = today.addDays(7*e.weekOff + e.dayOff) // 下周的今天
 	case e.hasMonthOff:
 		date = civil{today.y, today.m + e.monthOff, 1}.norm()
 		dateGrain = GrainMonth
@@ -308,9 +312,17 @@ func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
 		dateGrain = GrainWeek
 	case e.hasDayOff:
 		date = today.addDays(e.dayOff)
+	case e.nextWorkday:
+		date = today.addDays(1)
+		for k := 0; k < 60 && !calendar.IsWorkday(calendar.NewDate(date.y, time.Month(date.m), date.d)); k++ {
+			date = date.addDays(1)
+		}
 	default:
 		floating = true
 		roll = rollDay
+	}
+	if e.hasShift {
+		date, roll = date.addDays(e.shift), rollNone
 	}
 	if e.hasDur && !e.hasTime && e.part == partNone {
 		return r.oneOff(date.at(r.dateHour, r.dateMinute, r.loc), GrainDay, e)
@@ -377,6 +389,12 @@ func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
 				}
 			}
 		}
+	}
+	if e.hasEndDate {
+		sch, err := r.oneOff(t, g, e)
+		end := r.endDate(e, civilOf(t)).at(t.Hour(), t.Minute(), r.loc)
+		sch.End = &end
+		return sch, err
 	}
 	if g == GrainMinute && !e.hasEnd {
 		return r.oneOff(t, g, e)
@@ -513,6 +531,23 @@ func bydayString(bits uint8) string {
 }
 
 func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
+	if e.hasShift || e.nextWorkday {
+		return Schedule{}, ErrNoTime // no RRULE says 每年中秋节前一天
+	}
+	if e.hasEndDate && e.freq == fDaily && e.interval <= 1 {
+		// 下周一到周五每天早上9点: daily from the first day to the last
+		o := *e
+		o.freq, o.workday = fNone, false
+		once, err := r.resolveOnce(&o)
+		if err != nil || once.End == nil {
+			return Schedule{}, ErrNoTime
+		}
+		rr := "FREQ=DAILY;UNTIL=" + once.End.UTC().Format("20060102T150405Z")
+		if e.workday {
+			rr += ";X-WORKDAY=CN"
+		}
+		return r.expand(rr, once.Time, once.Grain, once.Time.Add(-time.Second))
+	}
 	now := r.now
 	today := civilOf(now)
 	h, m, g, ambiguous := r.clock(e)
@@ -542,6 +577,8 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 			lunar, month, day = true, f.lunarM, f.lunarD
 		case f.solarM != 0:
 			month, day = f.solarM, f.solarD
+		case f.term != 0 && e.freq == fYearly:
+			return r.solarTermRule(f.term-1, h, m, g)
 		default:
 			return Schedule{}, ErrNoTime // 每年清明: a solar term, no RRULE says it
 		}
@@ -592,6 +629,15 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 		if e.nth != 0 && e.weekday != 0 && !lunar {
 			add(true, "BYDAY="+strconv.Itoa(e.nth)+bydayNames[e.weekday-1])
 			break
+		}
+		if e.quarter && day != 0 && !lunar {
+			// the quarters of the year, not every third month from now
+			if day > 0 {
+				add(true, "BYMONTH=1,4,7,10")
+			} else {
+				add(true, "BYMONTH=3,6,9,12")
+			}
+			interval = 1
 		}
 		if day != 0 {
 			if lunar && day > 0 && month != 0 {
@@ -668,4 +714,61 @@ func (r *resolver) expand(rrule string, first time.Time, g Grain, before time.Ti
 		return Schedule{}, ErrNoTime
 	}
 	return Schedule{Time: next[0], Grain: g, RRule: rrule, Next: next}, nil
+}
+
+// endDate is the last day of a range of dates that starts on start.
+func (r *resolver) endDate(e *expr, start civil) civil {
+	if e.endWeekday != 0 {
+		if e.endHasWeekOff {
+			today := civilOf(r.now)
+			if d := today.addDays(7*e.endWeekOff + e.endWeekday - today.isoWeekday()); !d.before(start) {
+				return d
+			}
+		}
+		return start.addDays((e.endWeekday - start.isoWeekday() + 7) % 7)
+	}
+	y, m := start.y, start.m
+	if e.endYear != 0 {
+		y = e.endYear
+	}
+	if e.endMonth != 0 {
+		m = e.endMonth
+	}
+	c := civil{y, m, e.endDay}.norm()
+	for k := 0; k < 12 && c.before(start); k++ {
+		if e.endMonth != 0 {
+			c = civil{c.y + 1, m, e.endDay}.norm() // 12月28日到1月3日
+		} else {
+			c = civil{c.y, c.m + 1, e.endDay}.norm() // 28号到3号
+		}
+	}
+	return c
+}
+
+// solarTermRule is a yearly rule on a solar term (每年清明, 每年冬至): the
+// days around this year's date, kept only where the term falls
+// (X-SOLARTERM, see package recur).
+func (r *resolver) solarTermRule(term, h, m int, g Grain) (Schedule, error) {
+	today := civilOf(r.now)
+	d, err := calendar.SolarTermDate(term, today.y)
+	if err != nil {
+		return Schedule{}, ErrNoTime
+	}
+	var days []string
+	for k := max(d.Day-2, 1); k <= d.Day+2; k++ {
+		days = append(days, strconv.Itoa(k))
+	}
+	rr := fmt.Sprintf("FREQ=YEARLY;BYMONTH=%d;BYMONTHDAY=%s;X-SOLARTERM=%s", int(d.Month), strings.Join(days, ","), calendar.SolarTermCode(term))
+	start := today.addDays(-1).at(h, m, r.loc)
+	if h >= 24 {
+		start = today.addDays(-2).at(h, m, r.loc)
+	}
+	next, err := nextN(rr, start, r.now, 3)
+	if err != nil {
+		return Schedule{}, fmt.Errorf("timeparse: rule %q: %w", rr, err)
+	}
+	if len(next) == 0 {
+		return Schedule{}, ErrNoTime
+	}
+	return Schedule{Time: next[0], Grain: g, RRule: rr, Next: next}, nil
 }

@@ -16,7 +16,8 @@ type scanner struct {
 	zh  bool
 	en  bool
 
-	tmp, best expr // scratch for chain
+	tmp, best expr   // scratch for chain
+	gap       [2]int // the words bridge skipped inside the best expression, if any
 }
 
 func newScanner(text string, lang string) *scanner {

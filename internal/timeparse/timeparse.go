@@ -32,6 +32,14 @@
 //     "every weekday" is Monday to Friday.
 //   - 八月十五 without 农历 is the Gregorian date; 每年农历…三十 uses
 //     SKIP=BACKWARD so a 30th falls back to the 29th in short months.
+//   - A clock or date said a few Chinese words after the rest of the time
+//     joins it (明天提醒我下午三点开会, 每年生日3月8日) unless those words
+//     start a time of their own; the words go to the title.
+//   - 每季度 with a day (每季度第一天, every quarter on the 1st) follows the
+//     calendar quarters; 每年清明 / 每年冬至 are yearly rules kept to the
+//     solar term's date (X-SOLARTERM).
+//   - A range of dates (12月1日到3日, 下周一到周三) fires on its first day
+//     and ends on its last; 周一到周五 without 下/这 stays a weekly rule.
 //   - Only the first 4096 characters are searched, which bounds the work.
 package timeparse
 
@@ -132,6 +140,11 @@ func Parse(text string, opts Options) (Schedule, error) {
 	}
 	bs, be := s.off[start], s.off[end]
 	sch.Matched = text[bs:be]
-	sch.Title = title(text[:bs], text[be:])
+	after := text[be:]
+	if s.gap[1] > s.gap[0] {
+		// the words inside the time (明天提醒我下午三点开会) belong to the title
+		after = text[s.off[s.gap[0]]:s.off[s.gap[1]]] + after
+	}
+	sch.Title = title(text[:bs], after)
 	return sch, nil
 }

@@ -3,6 +3,7 @@ package timeparse
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // fillers are removed from the text around the time span, longest first
@@ -22,6 +23,7 @@ const trimSet = " \t,.;:!?，。；：！？、~-—…()（）[]【】\"'“”
 func title(before, after string) string {
 	b := strings.TrimRight(before, trimSet)
 	a := strings.TrimLeft(after, trimSet)
+	a = trimBefore(a)
 	var s string
 	switch {
 	case b == "":
@@ -101,3 +103,18 @@ func isWordByte(c byte) bool {
 
 func isASCIIWordEnd(s string) bool   { return s != "" && isWordByte(s[len(s)-1]) }
 func isASCIIWordStart(s string) bool { return s != "" && isWordByte(s[0]) }
+
+// trimBefore drops the 前 of a deadline (下午5点前提交, 12月10日前缴费) from
+// the text after a time, but not the 前 of a word that starts there (前台,
+// 前门).
+func trimBefore(a string) string {
+	r, n := utf8.DecodeRuneInString(a)
+	if r != '前' {
+		return a
+	}
+	next, _ := utf8.DecodeRuneInString(a[n:])
+	if strings.ContainsRune("台门面往进排线途景辈任夫妻额身卫天年后夕", next) {
+		return a
+	}
+	return strings.TrimLeft(a[n:], trimSet)
+}

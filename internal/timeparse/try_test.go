@@ -28,3 +28,23 @@ func TestTry(t *testing.T) {
 		t.Logf("%-30s %v %s", text, err, b)
 	}
 }
+
+// TestTryCases checks the cases in $TP_CASES (a .jsonl file in the format of
+// testdata) and lists the ones that fail; a tool for writing cases.
+func TestTryCases(t *testing.T) {
+	path := os.Getenv("TP_CASES")
+	if path == "" {
+		t.Skip("TP_CASES not set")
+	}
+	cases := loadCases(t, path)
+	fail := 0
+	for _, c := range cases {
+		s, err := parseCase(c)
+		if e := checkCase(c, s, err); e != nil {
+			fail++
+			b, _ := json.Marshal(s)
+			t.Logf("FAIL %s %q: %v\n\tgot %s", c.ID, c.Text, e, b)
+		}
+	}
+	t.Logf("%d/%d fail", fail, len(cases))
+}

@@ -107,8 +107,16 @@ func zhRecur(s *scanner, i int, e *expr) int {
 		}
 		return j
 	}
-	if j := s.lits1(i, "每季度", "每个季度", "每一季度"); j >= 0 && e.freq == fNone {
-		e.freq, e.interval = fMonthly, 3
+	if j := s.lits1(i, "每季度", "每个季度", "每一季度", "每季"); j >= 0 && e.freq == fNone {
+		e.freq, e.interval, e.quarter = fMonthly, 3, true
+		k := opt(j, s.lit(j, "的"))
+		if k2, ki := s.lits(k, "第一天", "第1天", "初", "最后一天", "末", "底"); k2 >= 0 && e.day == 0 {
+			e.day = 1
+			if ki >= 3 {
+				e.day = -1
+			}
+			return k2
+		}
 		return j
 	}
 	if w := s.zhWeekWord(i); w >= 0 && e.freq == fNone && e.weekday == 0 {
@@ -161,10 +169,13 @@ func zhRecur(s *scanner, i int, e *expr) int {
 	n, k := s.num(j)
 	half := false
 	if k < 0 {
-		if k = s.lit(j, "半"); k < 0 {
+		if k = s.lit(j, "半"); k >= 0 {
+			half = true
+		} else if k2 := s.lits1(opt(j, s.lit(j, "个")), "小时", "钟头", "分钟"); k2 >= 0 && !gap {
+			n, k = 1, j // 每小时, 每个钟头, 每分钟: every one
+		} else {
 			return -1
 		}
-		half = true
 	}
 	k = opt(k, s.lit(k, "个"))
 	if !half {
@@ -292,6 +303,10 @@ func zhRelPeriod(s *scanner, i int, e *expr) int {
 		e.day = -1
 		if k2i == 2 {
 			e.day = 1
+			if v, k3 := s.num(k2); k3 >= 0 && v >= 1 && v <= 10 && !isDigit(s.at(k2)) {
+				e.day = v // 下个月初三: the 3rd
+				return k3
+			}
 		}
 		return k2
 	}
@@ -347,8 +362,8 @@ func zhWeek(s *scanner, i int, e *expr) int {
 		return w
 	}
 	// 周一三五 without 每 is not a weekday.
-	if s.at(w+1) == '到' || s.at(w+1) == '至' {
-		return -1
+	if (s.at(w+1) == '到' || s.at(w+1) == '至') && !hasOff {
+		return -1 // 下周一到周三 is a range of dates
 	}
 	e.weekday = d
 	if hasOff {
@@ -439,8 +454,11 @@ func zhLunarDate(s *scanner, i int, e *expr) int {
 		j = opt(j, s.lit(j, "的"))
 	}
 	month := 0
-	if k, ki := s.lits(j, "正月", "冬月", "腊月", "臘月"); k >= 0 {
-		month = [...]int{1, 11, 12, 12}[ki]
+	if k, ki := s.lits(j, "正月", "冬月", "腊月", "臘月", "大年"); k >= 0 {
+		month = [...]int{1, 11, 12, 12, 1}[ki] // 大年初二: the 2nd of the 1st month
+		if ki == 4 && s.at(k) != '初' {
+			return -1 // 大年三十 is 除夕, the festival's
+		}
 		j, marked = k, true
 	} else if v, k := s.num(j); k >= 0 && s.at(k) == '月' && v >= 1 && v <= 12 {
 		month = v
@@ -473,6 +491,10 @@ func zhPart(s *scanner, i int, e *expr) int {
 	}
 	if (k == 22 || k == 23) && (e.comps == 0 || !e.hasDate() && !e.hasDur) {
 		return -1 // a lone 早/晚 is 早点睡, 晚点说
+	}
+	switch s.at(j) {
+	case '茶', '餐', '饭', '报', '场', '市', '宴':
+		return -1 // a meal, a paper or a show: 下午茶, 早餐, 晚报, 夜场
 	}
 	ps := [...]part{partEarly, partMorning, partMorning, partMorning, partMorning, partMorning, partForenoon, partNoon, partNoon, partNoon,
 		partAfternoon, partAfternoon, partEvening, partEvening, partNight, partNight, partNight, partNight, partNight,
@@ -525,6 +547,9 @@ func (s *scanner) zhClockAt(i int) (h, m, j int) {
 	}
 	if s.r[i] == '一' && j == i+1 && (s.at(k) == '点' || s.at(k) == '儿') {
 		return 0, 0, -1 // 一点点, 一点儿: a little
+	}
+	if s.at(k) == '水' && h <= 3 && s.at(k-1) == '点' {
+		return 0, 0, -1 // 三点水, 两点水: radicals
 	}
 	if s.r[i] == '一' && j == i+1 {
 		switch s.at(i - 1) {
@@ -664,6 +689,9 @@ func zhDuration(s *scanner, i int, e *expr) int {
 		case 9, 10, 11:
 			days += amount2 * 7 / 2
 		case 12:
+			if s.at(u-2) != '个' && s.at(u-2) != '半' {
+				return -1 // 12月10日前 is a date, not twelve months
+			}
 			months += amount2 / 2
 			days += amount2 % 2 * 15
 		case 13:
@@ -741,4 +769,48 @@ func zhMoreDays(s *scanner, i int, e *expr) int {
 	}
 	e.moreDays |= 1 << v
 	return k + 1
+}
+
+// zhShift reads the days before or after a date said just before it:
+// 中秋节前一天, 春节前三天, 生日后两天, 周五的前一天.
+func zhShift(s *scanner, i int, e *expr) int {
+	if !s.zh || e.hasShift || e.hasTime || e.freq != fNone || !e.hasDate() || e.hasDur {
+		return -1
+	}
+	j, k := s.lits(i, "前", "后", "之前", "之后", "以前", "以后")
+	if j < 0 {
+		return -1
+	}
+	sign := 1
+	if k%2 == 0 {
+		sign = -1
+	}
+	n, j2 := s.num(j)
+	if j2 < 0 || n < 1 || n > 400 {
+		return -1
+	}
+	j2 = opt(j2, s.lit(j2, "个"))
+	u, ui := s.lits(j2, "天", "日", "周", "星期", "礼拜")
+	if u < 0 {
+		return -1
+	}
+	if ui >= 2 {
+		n *= 7
+	}
+	e.hasShift, e.shift = true, sign*n
+	return u
+}
+
+// zhNextWorkday reads 下个工作日: the first working day after today in
+// China's official calendar.
+func zhNextWorkday(s *scanner, i int, e *expr) int {
+	if !s.zh || e.hasDate() || e.freq != fNone || e.hasDur {
+		return -1
+	}
+	j := s.lits1(i, "下个工作日", "下一个工作日", "下一工作日", "下一个工作天")
+	if j < 0 {
+		return -1
+	}
+	e.nextWorkday = true
+	return j
 }
