@@ -1,10 +1,16 @@
 package webhook
 
 import (
+	"context"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/raasdev/raas/internal/deliver"
+	"github.com/raasdev/raas/internal/remind"
 )
 
 // The Standard Webhooks specification's worked example.
@@ -44,5 +50,70 @@ func TestVerify(t *testing.T) {
 	}
 	if err := Verify(NewSecret(), h, body, now, time.Minute); err == nil {
 		t.Error("another secret verified")
+	}
+}
+
+// endpoints is a store of one tenant webhook that counts lookups.
+type endpoints struct {
+	mu      sync.Mutex
+	w       remind.Webhook
+	gone    bool
+	lookups int
+}
+
+func (e *endpoints) GetWebhook(_ context.Context, _, _ string) (remind.Webhook, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.lookups++
+	if e.gone {
+		return remind.Webhook{}, remind.ErrNotFound
+	}
+	return e.w, nil
+}
+
+func (e *endpoints) GetRecipient(context.Context, string, string) (remind.Recipient, error) {
+	return remind.Recipient{}, remind.ErrNotFound
+}
+
+func (e *endpoints) DisableWebhook(context.Context, string, string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.w.Disabled = true
+	return nil
+}
+
+// TestSenderCachesEndpoints: sends within CacheFor reuse one lookup; later
+// ones look again and see a deletion; a 410 forgets the cached endpoint
+// at once, so the next send sees it disabled.
+func TestSenderCachesEndpoints(t *testing.T) {
+	status := http.StatusOK
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(status) }))
+	defer srv.Close()
+	ends := &endpoints{w: remind.Webhook{ID: "wh1", URL: srv.URL, Secret: NewSecret()}}
+	now := time.Unix(1_800_000_000, 0)
+	s := NewSender(srv.Client(), ends, func() time.Time { return now })
+	d := remind.Delivery{ID: "d1", TenantID: "t1", Target: "wh1", Payload: []byte(`{}`)}
+	ctx := context.Background()
+	for i := 0; i < 3; i++ {
+		if _, err := s.Send(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ends.lookups != 1 {
+		t.Fatalf("%d lookups for 3 sends within CacheFor, want 1", ends.lookups)
+	}
+	now = now.Add(CacheFor)
+	ends.gone = true
+	if _, err := s.Send(ctx, d); !deliver.IsPermanent(err) || ends.lookups != 2 {
+		t.Fatalf("after CacheFor, deleted endpoint: %v (%d lookups), want a permanent error after a new lookup", err, ends.lookups)
+	}
+	ends.gone = false
+	status = http.StatusGone
+	if _, err := s.Send(ctx, d); !deliver.IsGone(err) {
+		t.Fatalf("410: %v", err)
+	}
+	status = http.StatusOK
+	if _, err := s.Send(ctx, d); !deliver.IsPermanent(err) || ends.lookups != 4 {
+		t.Fatalf("after 410: %v (%d lookups), want disabled after a new lookup", err, ends.lookups)
 	}
 }
