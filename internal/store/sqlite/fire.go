@@ -204,6 +204,43 @@ func (s *Store) PendingOf(ctx context.Context, ids []string) (map[string]bool, e
 	return out, nil
 }
 
+// finishChunk is the rows per outcome statement: 7 parameters a row, well
+// under SQLite's limit.
+const finishChunk = 100
+
+// finishSQL returns the outcome statements for n rows.
+func finishSQL(n int) (update, insert string) {
+	rows := strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", n)
+	rows = rows[:len(rows)-1]
+	return `WITH v(id, state, attempts, next_ms, last_error, updated_ms, finished_ms) AS (VALUES ` + rows + `)
+				UPDATE deliveries SET state = v.state, attempts = v.attempts, next_attempt_ms = v.next_ms, last_error = v.last_error,
+				updated_ms = v.updated_ms, finished_ms = v.finished_ms
+				FROM v WHERE deliveries.id = v.id AND deliveries.state = 'pending'`,
+		`INSERT INTO attempts (delivery_id, n, at_ms, duration_us, outcome, status_code, error) VALUES ` + rows + `
+				ON CONFLICT (delivery_id, n) DO UPDATE SET at_ms = excluded.at_ms, duration_us = excluded.duration_us, outcome = excluded.outcome,
+				status_code = excluded.status_code, error = excluded.error`
+}
+
+// finishStmts returns the full-chunk outcome statements, prepared on the
+// writer the first time.
+func (s *Store) finishStmts(ctx context.Context) (update, insert *sql.Stmt, err error) {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if s.finishUpd == nil {
+		upd, ins := finishSQL(finishChunk)
+		if s.finishUpd, err = s.w.PrepareContext(ctx, upd); err != nil {
+			s.finishUpd = nil
+			return nil, nil, err
+		}
+		if s.finishIns, err = s.w.PrepareContext(ctx, ins); err != nil {
+			s.finishUpd.Close()
+			s.finishUpd = nil
+			return nil, nil, err
+		}
+	}
+	return s.finishUpd, s.finishIns, nil
+}
+
 // FinishDeliveries records the outcome of attempts, in one transaction,
 // with multi-row statements (a herd's outcomes arrive by the thousand and a
 // statement per row dominated the fire path's profile).
@@ -211,12 +248,18 @@ func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) er
 	if len(results) == 0 {
 		return nil
 	}
-	const chunk = 100 // 7 parameters a row, well under SQLite's limit
+	var upd, ins *sql.Stmt
+	if len(results) >= finishChunk {
+		// Prepared before the transaction: the writer pool's one
+		// connection is the transaction's until it ends.
+		var err error
+		if upd, ins, err = s.finishStmts(ctx); err != nil {
+			return fmt.Errorf("sqlite: finish deliveries: %w", err)
+		}
+	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		for start := 0; start < len(results); start += chunk {
-			part := results[start:min(start+chunk, len(results))]
-			rows := strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", len(part))
-			rows = rows[:len(rows)-1]
+		for start := 0; start < len(results); start += finishChunk {
+			part := results[start:min(start+finishChunk, len(results))]
 			dargs := make([]any, 0, 7*len(part))
 			aargs := make([]any, 0, 7*len(part))
 			for _, r := range part {
@@ -224,15 +267,22 @@ func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) er
 				dargs = append(dargs, d.ID, string(d.State), d.Attempts, ms(d.NextAttemptAt), d.LastError, ms(d.UpdatedAt), nullMS(d.FinishedAt))
 				aargs = append(aargs, d.ID, a.N, ms(a.At), a.Duration.Microseconds(), a.Outcome, a.StatusCode, a.Error)
 			}
-			if _, err := tx.ExecContext(ctx, `WITH v(id, state, attempts, next_ms, last_error, updated_ms, finished_ms) AS (VALUES `+rows+`)
-				UPDATE deliveries SET state = v.state, attempts = v.attempts, next_attempt_ms = v.next_ms, last_error = v.last_error,
-				updated_ms = v.updated_ms, finished_ms = v.finished_ms
-				FROM v WHERE deliveries.id = v.id AND deliveries.state = 'pending'`, dargs...); err != nil {
+			if len(part) == finishChunk {
+				// Full chunks reuse statements prepared once on the writer:
+				// parsing these was a seventh of a herd's outcome writes.
+				if _, err := tx.StmtContext(ctx, upd).ExecContext(ctx, dargs...); err != nil {
+					return err
+				}
+				if _, err := tx.StmtContext(ctx, ins).ExecContext(ctx, aargs...); err != nil {
+					return err
+				}
+				continue
+			}
+			updSQL, insSQL := finishSQL(len(part))
+			if _, err := tx.ExecContext(ctx, updSQL, dargs...); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO attempts (delivery_id, n, at_ms, duration_us, outcome, status_code, error) VALUES `+rows+`
-				ON CONFLICT (delivery_id, n) DO UPDATE SET at_ms = excluded.at_ms, duration_us = excluded.duration_us, outcome = excluded.outcome,
-				status_code = excluded.status_code, error = excluded.error`, aargs...); err != nil {
+			if _, err := tx.ExecContext(ctx, insSQL, aargs...); err != nil {
 				return err
 			}
 		}

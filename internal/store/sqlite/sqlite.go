@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -40,6 +41,9 @@ type Store struct {
 	// delivery out of pending by other means than recording its outcome:
 	// reminder updates, cancels and deletes (see Changes).
 	changes atomic.Uint64
+
+	stmtMu               sync.Mutex
+	finishUpd, finishIns *sql.Stmt // see finishStmts
 }
 
 var _ store.Store = (*Store)(nil)
@@ -125,7 +129,15 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	s.stmtMu.Lock()
+	var errs []error
+	for _, st := range []*sql.Stmt{s.finishUpd, s.finishIns} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	s.stmtMu.Unlock()
+	return errors.Join(append(errs, s.r.Close(), s.w.Close())...)
 }
 
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {

@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 		{"FireDueFansOut", testFireDue},
 		{"FireDueConcurrentClaimsOnce", testFireDueConcurrent},
 		{"LeaseExpiryAndFinish", testLease},
+		{"FinishManyAtOnce", testFinishMany},
 		{"CancelCancelsPending", testCancel},
 		{"Recipients", testRecipients},
 		{"Webhooks", testWebhooks},
@@ -565,5 +566,59 @@ func testOverview(t *testing.T, s store.Store) {
 	}
 	if ov, err := s.ReminderOverview(ctx, "nobody", 5); err != nil || len(ov.Counts) != 0 || len(ov.Next) != 0 {
 		t.Fatalf("unknown tenant: %v %v", ov, err)
+	}
+}
+
+// testFinishMany records 250 outcomes in one call, more than a driver's
+// statement chunk, twice over (so reused statements are reused), and
+// checks every one landed: delivered ones finished, a retry still pending.
+func testFinishMany(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	const n = 250
+	for i := 0; i < n; i++ {
+		r := reminder(tn, t0, "u1")
+		r.ID = remind.NewID(t0.Add(time.Duration(i) * time.Millisecond))
+		mustCreate(t, s, r)
+	}
+	var ds []remind.Delivery
+	for len(ds) < n {
+		got, err := s.FireDue(ctx, t0, 100, t0.Add(time.Minute), planAll(t0))
+		if err != nil || len(got) == 0 {
+			t.Fatalf("fire: %d %v", len(got), err)
+		}
+		ds = append(ds, got...)
+	}
+	fin := t0.Add(time.Second)
+	for round, part := range [][]remind.Delivery{ds[:n/2], ds[n/2:]} {
+		var rs []store.Result
+		for i, d := range part {
+			d.UpdatedAt = fin
+			a := remind.Attempt{DeliveryID: d.ID, N: d.Attempts, At: fin, Outcome: "delivered", StatusCode: 200}
+			if round == 1 && i == 7 {
+				d.State, d.NextAttemptAt, d.LastError = remind.DeliveryPending, fin.Add(time.Hour), "boom"
+				a.Outcome, a.StatusCode, a.Error = "retry", 500, "boom"
+			} else {
+				d.State, d.FinishedAt = remind.DeliveryDelivered, &fin
+			}
+			rs = append(rs, store.Result{Delivery: d, Attempt: a})
+		}
+		if err := s.FinishDeliveries(ctx, rs); err != nil {
+			t.Fatalf("FinishDeliveries of %d: %v", len(rs), err)
+		}
+	}
+	ids := make([]string, len(ds))
+	for i, d := range ds {
+		ids[i] = d.ID
+	}
+	pend, err := s.PendingOf(ctx, ids)
+	if err != nil || len(pend) != 1 || !pend[ds[n/2+7].ID] {
+		t.Fatalf("pending after finishing: %d (%v), want only the retried one", len(pend), err)
+	}
+	for _, d := range []remind.Delivery{ds[0], ds[n/2-1], ds[n-1]} {
+		list, err := s.ListDeliveries(ctx, tn.ID, d.ReminderID)
+		if err != nil || len(list) != 1 || list[0].State != remind.DeliveryDelivered || len(list[0].Attempts) != 1 || list[0].Attempts[0].StatusCode != 200 {
+			t.Fatalf("history of %s: %+v %v", d.ID, list, err)
+		}
 	}
 }
