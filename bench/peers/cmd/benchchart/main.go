@@ -64,7 +64,16 @@ func load(path string) ([]result.Result, error) {
 }
 
 func label(r result.Result) string {
-	return fmt.Sprintf("%s %s/%s %s n=%d", r.Workload, r.System, r.Store, r.Config, r.N)
+	return fmt.Sprintf("%s %s/%s %s n=%d", r.Workload, r.System, r.Store, config(r), r.N)
+}
+
+// config names a run's settings, with RaaS's sink when it is not the
+// in-process one (the webhook sink measures the HTTP delivery path too).
+func config(r result.Result) string {
+	if r.Sink != "" && r.Sink != "inproc" {
+		return r.Config + ", " + r.Sink + " sink"
+	}
+	return r.Config
 }
 
 func num(v float64) string {
@@ -90,7 +99,7 @@ func writeTable(w io.Writer, rs []result.Result) {
 			wl = fmt.Sprintf("spread over %ss", num(r.OverS))
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %.2f | %d | %d | %d | %s | %s |\n",
-			wl, r.System, r.Store, r.Config, r.N, num(r.CreatePerS), num(r.P50Ms), num(r.P99Ms), num(r.MaxMs),
+			wl, r.System, r.Store, config(r), r.N, num(r.CreatePerS), num(r.P50Ms), num(r.P99Ms), num(r.MaxMs),
 			minMs, early, r.DrainS, r.Delivered, r.Duplicates, r.Lost, r.Version, strings.ReplaceAll(r.Error, "|", "/"))
 	}
 }

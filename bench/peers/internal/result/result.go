@@ -8,6 +8,7 @@ type Result struct {
 	Store      string  `json:"store"`
 	Workload   string  `json:"workload"`
 	Config     string  `json:"config"`
+	Sink       string  `json:"sink,omitempty"` // RaaS: inproc or webhook
 	N          int     `json:"n"`
 	CreatePerS float64 `json:"create_per_s"`
 	P50Ms      float64 `json:"p50_ms"`
