@@ -131,25 +131,24 @@ type App struct {
 	sole      soleUser    // the store, when it can be locked to this process (SQLite)
 	exclusive atomic.Bool // the lock is held: the store's Changes may be trusted
 	unlock    func() error
-	nochange  atomic.Uint64
 	stopped   atomic.Bool
 }
 
-// soleUser is a store that one serving process can lock for itself and
-// that then counts the changes that can cancel deliveries (sqlite.Store).
+// soleUser is a store that one serving process must lock for itself, and
+// whose change count (store.Store.Changes) is only true while it does
+// (sqlite.Store).
 type soleUser interface {
 	LockServe() (release func() error, err error)
-	Changes() uint64
 }
 
-// changes is the dispatcher's Config.Changes: the store's count while this
-// process holds the store's serve lock, otherwise a value that differs at
-// every call, so that every delivery is checked.
-func (a *App) changes() uint64 {
-	if a.exclusive.Load() {
-		return a.sole.Changes()
+// changes is the dispatcher's Config.Changes: the store's count, unless
+// the store needs the serve lock and this process does not hold it.
+func (a *App) changes(ctx context.Context) (uint64, bool) {
+	if a.sole != nil && !a.exclusive.Load() {
+		return 0, false
 	}
-	return a.nochange.Add(1) | 1<<63
+	n, err := a.Store.Changes(ctx)
+	return n, err == nil
 }
 
 // New builds the service on an open store; nothing runs until Start.

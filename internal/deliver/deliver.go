@@ -54,14 +54,14 @@ type Config struct {
 	MaxBackoff  time.Duration // longest retry delay (default 1h)
 	MaxSleep    time.Duration // longest wait without looking at the store (default 30s)
 	LateAfter   time.Duration // a delivery sent this long after its time says "late": true (0: never marked here)
-	// Changes, when set, counts the store's committed changes that can take
-	// a delivery out of pending by other means than this dispatcher's own
-	// outcome writes (cancels, updates, deletes). Set it only when this
-	// process is the store's sole user (SQLite under its serve lock): a
-	// delivery leased with no change since is then sent without asking the
-	// store whether it is still pending, the check that otherwise dominated
-	// a herd's profile. nil: every delivery is checked.
-	Changes func() uint64
+	// Changes, when set, returns the store's count of committed changes
+	// that can take a delivery out of pending by other means than this
+	// dispatcher's own outcome writes (reminder updates, cancels, deletes:
+	// store.Store.Changes), and false when it cannot be trusted or read. A
+	// delivery leased with no change since is sent without asking the store
+	// whether it is still pending, the check that otherwise dominated a
+	// herd's profile. nil: every delivery is checked.
+	Changes func(ctx context.Context) (uint64, bool)
 }
 
 // Dispatcher sends deliveries. Create it with New, then Start it.
@@ -167,14 +167,18 @@ func (d *Dispatcher) Stop() {
 	d.loops.Wait()
 }
 
-// Stamp returns the store's change count (Config.Changes), to be taken
-// before the transaction that leases deliveries and handed to Submit with
-// them. 0 when the dispatcher checks every delivery.
-func (d *Dispatcher) Stamp() uint64 {
+// Stamp returns the store's change count (Config.Changes) plus one, to be
+// taken before the transaction that leases deliveries and handed to Submit
+// with them; 0, which never matches, when there is none.
+func (d *Dispatcher) Stamp(ctx context.Context) uint64 {
 	if d.cfg.Changes == nil {
 		return 0
 	}
-	return d.cfg.Changes()
+	n, ok := d.cfg.Changes(ctx)
+	if !ok {
+		return 0
+	}
+	return n + 1
 }
 
 // Submit queues deliveries leased to this process; those not yet due are
@@ -225,21 +229,14 @@ func (d *Dispatcher) claim(id string, stamp uint64) bool {
 }
 
 // unchanged returns the deliveries of batch leased at the store's current
-// change count (none when Changes is not set), to be filled in with those
+// change count (none when there is no count), to be filled in with those
 // of the others, ask, that the store confirms are still pending.
-func (d *Dispatcher) unchanged(batch []remind.Delivery) (fresh map[string]bool, ask []string) {
+func (d *Dispatcher) unchanged(ctx context.Context, batch []remind.Delivery) (fresh map[string]bool, ask []string) {
 	fresh = make(map[string]bool, len(batch))
-	if d.cfg.Changes == nil {
-		ask = make([]string, len(batch))
-		for i, dl := range batch {
-			ask[i] = dl.ID
-		}
-		return fresh, ask
-	}
-	gen := d.cfg.Changes()
+	gen := d.Stamp(ctx)
 	d.mu.Lock()
 	for _, dl := range batch {
-		if d.inflight[dl.ID] == gen {
+		if gen != 0 && d.inflight[dl.ID] == gen {
 			fresh[dl.ID] = true
 		} else {
 			ask = append(ask, dl.ID)
@@ -278,7 +275,7 @@ func (d *Dispatcher) check(ctx, sendCtx context.Context) {
 				break fill
 			}
 		}
-		pending, ask := d.unchanged(batch)
+		pending, ask := d.unchanged(sendCtx, batch)
 		if len(ask) > 0 {
 			still, err := d.store.PendingOf(sendCtx, ask)
 			if err != nil {
@@ -477,7 +474,7 @@ func (d *Dispatcher) poll(ctx context.Context) {
 	for {
 		now := d.now()
 		for ctx.Err() == nil {
-			stamp := d.Stamp()
+			stamp := d.Stamp(ctx)
 			ds, err := d.store.LeaseDeliveries(ctx, now, 256, now.Add(d.cfg.Lease))
 			if err != nil {
 				if ctx.Err() == nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/app"
+	"github.com/raasdev/raas/internal/store/pgtest"
 )
 
 func TestCreateValidation(t *testing.T) {
@@ -389,9 +390,25 @@ func TestHealthAndReady(t *testing.T) {
 // reminders whose deliveries the scheduler already created and holds in
 // memory (they fall due inside the look-ahead), and checks that none of them
 // is sent while an untouched one is: the dispatcher skips the store check
-// only while nothing has changed since the lease.
+// only while the store's change count has not moved since the lease. On
+// PostgreSQL the reminders are created through one instance and changed
+// through another, whose changes the first must see.
 func TestCancelAfterDeliveriesAreClaimed(t *testing.T) {
-	a := startApp(t, func(c *app.Config) { c.Lookahead = 10 * time.Second })
+	t.Run("sqlite", func(t *testing.T) {
+		a := startApp(t, func(c *app.Config) { c.Lookahead = 10 * time.Second })
+		cancelAfterClaim(t, a, a)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := pgtest.NewDatabase(t)
+		mut := func(c *app.Config) { c.DB, c.Lookahead = url, 10*time.Second }
+		a, b := startApp(t, mut), startApp(t, mut)
+		b.Token = a.Token // one tenant, two instances
+		cancelAfterClaim(t, a, b)
+	})
+}
+
+// cancelAfterClaim creates through a and changes through b.
+func cancelAfterClaim(t *testing.T, a, b *testApp) {
 	s := newSink(t, nil)
 	do(t, "POST", a.URL+"/v1/webhooks", a.Token, map[string]any{"url": s.URL})
 	due := time.Now().Add(1500 * time.Millisecond).UnixMilli()
@@ -414,14 +431,14 @@ func TestCancelAfterDeliveriesAreClaimed(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	if st, _ := do(t, "POST", a.URL+"/v1/reminders/"+ids["cancel"]+"/cancel", a.Token, nil); st != 200 {
+	if st, _ := do(t, "POST", b.URL+"/v1/reminders/"+ids["cancel"]+"/cancel", b.Token, nil); st != 200 {
 		t.Fatalf("cancel: %d", st)
 	}
-	if st, _ := do(t, "DELETE", a.URL+"/v1/reminders/"+ids["delete"], a.Token, nil); st != 204 {
+	if st, _ := do(t, "DELETE", b.URL+"/v1/reminders/"+ids["delete"], b.Token, nil); st != 204 {
 		t.Fatalf("delete: %d", st)
 	}
 	later := time.Now().Add(time.Hour).UnixMilli()
-	if st, out := do(t, "PATCH", a.URL+"/v1/reminders/"+ids["move"], a.Token, map[string]any{"time": later}); st != 200 {
+	if st, out := do(t, "PATCH", b.URL+"/v1/reminders/"+ids["move"], b.Token, map[string]any{"time": later}); st != 200 {
 		t.Fatalf("patch: %d %v", st, out)
 	}
 	s.waitCalls(t, 1, 5*time.Second)

@@ -82,6 +82,13 @@ func (s *timedStore) GetReminder(ctx context.Context, tenantID, id string) (remi
 	return v0, err
 }
 
+func (s *timedStore) Changes(ctx context.Context) (uint64, error) {
+	start := time.Now()
+	v0, err := s.Store.Changes(ctx)
+	s.m.ObserveStore("Changes", time.Since(start), err)
+	return v0, err
+}
+
 func (s *timedStore) ReminderOverview(ctx context.Context, tenantID string, next int) (store.Overview, error) {
 	start := time.Now()
 	v0, err := s.Store.ReminderOverview(ctx, tenantID, next)

@@ -27,7 +27,7 @@ type Store interface {
 // with them to Submit (see deliver.Dispatcher.Stamp).
 type Dispatcher interface {
 	Held() (n int, next time.Time)
-	Stamp() uint64
+	Stamp(ctx context.Context) uint64
 	Submit(ctx context.Context, ds []remind.Delivery, stamp uint64)
 }
 
@@ -179,7 +179,7 @@ func (s *Scheduler) fireDue(ctx context.Context) {
 		now := s.now()
 		horizon := s.horizon(now)
 		var fired []firing
-		stamp := s.dispatch.Stamp()
+		stamp := s.dispatch.Stamp(ctx)
 		ds, err := s.store.FireDue(ctx, horizon, s.cfg.Batch, horizon.Add(s.cfg.Lease), s.planner(now, &fired))
 		if err == nil && s.obs != nil {
 			// Only firings whose transaction committed count: a batch that

@@ -47,7 +47,7 @@ type holder struct {
 	maxHeld int
 }
 
-func (h *holder) Stamp() uint64 { return 0 }
+func (h *holder) Stamp(context.Context) uint64 { return 0 }
 
 func (h *holder) Held() (int, time.Time) {
 	h.mu.Lock()

@@ -36,6 +36,13 @@ type Store interface {
 	CreateReminder(ctx context.Context, r remind.Reminder, idem *Idempotency) (stored remind.Reminder, replayed bool, err error)
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
 	ListReminders(ctx context.Context, tenantID string, q ListQuery) ([]remind.Reminder, error)
+	// Changes counts committed reminder updates, cancels and deletes: the
+	// only changes, besides recording outcomes, that can take a delivery
+	// out of pending. A dispatcher that reads the same count before leasing
+	// deliveries and before sending them need not re-check them. PostgreSQL
+	// keeps it in the database, for every instance; SQLite in memory, which
+	// is meaningful only while the process holds the serve lock.
+	Changes(ctx context.Context) (uint64, error)
 	// ReminderOverview counts the tenant's reminders (deleted ones aside) by
 	// status and returns up to next active ones, soonest firing first.
 	ReminderOverview(ctx context.Context, tenantID string, next int) (Overview, error)

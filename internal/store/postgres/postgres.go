@@ -518,7 +518,7 @@ func (s *Store) UpdateReminder(ctx context.Context, r remind.Reminder) error {
 		if err != nil {
 			return fmt.Errorf("postgres: update reminder: %w", err)
 		}
-		return nil
+		return bumpChanges(ctx, tx)
 	})
 }
 
@@ -532,12 +532,37 @@ func (s *Store) CancelReminder(ctx context.Context, tenantID, id string, at time
 		if err != nil {
 			return notFound(err, "reminder")
 		}
-		return cancelPending(ctx, tx, id, at)
+		if err := cancelPending(ctx, tx, id, at); err != nil {
+			return err
+		}
+		return bumpChanges(ctx, tx)
 	})
 	if err != nil {
 		return remind.Reminder{}, err
 	}
 	return r, nil
+}
+
+// bumpChanges counts, in tx, a change that may have taken deliveries out of
+// pending (see Changes). It is the last lock such a transaction takes.
+func bumpChanges(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, `UPDATE delivery_changes SET n = n + 1 WHERE id = 1`); err != nil {
+		return fmt.Errorf("postgres: count change: %w", err)
+	}
+	return nil
+}
+
+// Changes returns the count of committed reminder updates, cancels and
+// deletes, across every instance on the database: a dispatcher that reads
+// the same value before leasing deliveries and before sending them knows
+// none of them can have been cancelled in between.
+func (s *Store) Changes(ctx context.Context) (uint64, error) {
+	var n int64
+	err := s.queryRow(ctx, func(r pgx.Row) error { return r.Scan(&n) }, `SELECT n FROM delivery_changes WHERE id = 1`)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: changes: %w", err)
+	}
+	return uint64(n), nil
 }
 
 // cancelPending cancels a reminder's pending deliveries. It locks them in id
@@ -563,7 +588,10 @@ func (s *Store) DeleteReminder(ctx context.Context, tenantID, id string, at time
 		if err := mustAffect(tag, "reminder"); err != nil {
 			return err
 		}
-		return cancelPending(ctx, tx, id, at)
+		if err := cancelPending(ctx, tx, id, at); err != nil {
+			return err
+		}
+		return bumpChanges(ctx, tx)
 	})
 }
 

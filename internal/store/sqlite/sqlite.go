@@ -117,7 +117,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 // database's only user (see LockServe) reads it before leasing deliveries
 // and again before sending them: when it has not moved, nothing can have
 // cancelled them and the store need not be asked (PendingOf).
-func (s *Store) Changes() uint64 { return s.changes.Load() }
+// The count lives in this process's memory, so it is only meaningful
+// while the process holds the serve lock; it never fails.
+func (s *Store) Changes(context.Context) (uint64, error) { return s.changes.Load(), nil }
 
 // Ping checks both pools.
 func (s *Store) Ping(ctx context.Context) error {

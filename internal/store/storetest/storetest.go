@@ -31,6 +31,7 @@ func Run(t *testing.T, open Opener) {
 		{"IdempotencyConcurrent", testIdempotencyConcurrent},
 		{"ListPagination", testListPagination},
 		{"ReminderOverview", testOverview},
+		{"ChangesCountWhatCanCancel", testChanges},
 		{"FireDueFansOut", testFireDue},
 		{"FireDueConcurrentClaimsOnce", testFireDueConcurrent},
 		{"LeaseExpiryAndFinish", testLease},
@@ -619,6 +620,59 @@ func testFinishMany(t *testing.T, s store.Store) {
 		list, err := s.ListDeliveries(ctx, tn.ID, d.ReminderID)
 		if err != nil || len(list) != 1 || list[0].State != remind.DeliveryDelivered || len(list[0].Attempts) != 1 || list[0].Attempts[0].StatusCode != 200 {
 			t.Fatalf("history of %s: %+v %v", d.ID, list, err)
+		}
+	}
+}
+
+// testChanges: Changes moves after each reminder update, cancel and delete
+// (they may cancel pending deliveries) and not after creates, firings or
+// outcomes, which cannot.
+func testChanges(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	count := func() uint64 {
+		t.Helper()
+		n, err := s.Changes(ctx)
+		if err != nil {
+			t.Fatalf("Changes: %v", err)
+		}
+		return n
+	}
+	base := count()
+	var rs []remind.Reminder
+	for i := 0; i < 4; i++ {
+		r := reminder(tn, t0.Add(time.Hour), "u1")
+		r.ID = remind.NewID(t0.Add(time.Duration(i) * time.Millisecond))
+		rs = append(rs, mustCreate(t, s, r))
+	}
+	fired := reminder(tn, t0, "u1")
+	mustCreate(t, s, fired)
+	ds, err := s.FireDue(ctx, t0, 10, t0.Add(time.Minute), planAll(t0))
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("fire: %d %v", len(ds), err)
+	}
+	d := ds[0]
+	d.State, d.UpdatedAt, d.FinishedAt = remind.DeliveryDelivered, t0, &t0
+	if err := s.FinishDeliveries(ctx, []store.Result{{Delivery: d, Attempt: remind.Attempt{DeliveryID: d.ID, N: 1, At: t0, Outcome: "delivered"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(); got != base {
+		t.Fatalf("creates, a firing and an outcome moved Changes from %d to %d", base, got)
+	}
+	steps := []struct {
+		name string
+		do   func() error
+	}{
+		{"update", func() error { rs[0].Title = "y"; rs[0].UpdatedAt = t0; return s.UpdateReminder(ctx, rs[0]) }},
+		{"cancel", func() error { _, err := s.CancelReminder(ctx, tn.ID, rs[1].ID, t0); return err }},
+		{"delete", func() error { return s.DeleteReminder(ctx, tn.ID, rs[2].ID, t0) }},
+	}
+	for i, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if got := count(); got != base+uint64(i+1) {
+			t.Fatalf("after %s Changes is %d, want %d", st.name, got, base+uint64(i+1))
 		}
 	}
 }
