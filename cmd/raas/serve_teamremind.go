@@ -26,6 +26,7 @@ func teamRemindFlags(fs *flagSet, cfg *app.TeamRemindConfig) {
 	fs.StringVar(&a.AccessKeySecret, "sms-alibaba-access-key-secret", "", "Alibaba Cloud AccessKey secret")
 	fs.StringVar(&a.SignName, "sms-alibaba-sign-name", "", "approved SMS sign name (签名)")
 	fs.StringVar(&a.TemplateCode, "sms-alibaba-template-code", "", "approved SMS template code, e.g. SMS_123456789")
+	fs.StringVar(&a.Signature, "sms-alibaba-signature", a.Signature, "Alibaba request signature: rpc (HMAC-SHA1, signature version 1.0) or v3 (ACS3-HMAC-SHA256, which Alibaba recommends)")
 
 	t := &cfg.Tencent
 	fs.StringVar(&t.Endpoint, "sms-tencent-endpoint", t.Endpoint, "Tencent Cloud SMS endpoint")

@@ -16,6 +16,7 @@ func wecronFlags(fs *flagSet, cfg *app.WeCronConfig) {
 	fs.StringVar(&cfg.WeChat.AppID, "wechat-app-id", cfg.WeChat.AppID, "WeChat official account AppID (empty: WeChat off)")
 	fs.StringVar(&cfg.WeChat.Secret, "wechat-secret", cfg.WeChat.Secret, "WeChat official account AppSecret")
 	fs.StringVar(&cfg.WeChat.Token, "wechat-token", cfg.WeChat.Token, "WeChat callback token (signatures of /wechat/callback)")
+	fs.StringVar(&cfg.WeChat.AESKey, "wechat-aes-key", cfg.WeChat.AESKey, "WeChat EncodingAESKey (43 characters) for safe mode: callbacks must then be encrypted (empty: plaintext mode)")
 	fs.StringVar(&cfg.WeChat.TemplateID, "wechat-template-id", cfg.WeChat.TemplateID, "WeChat template message id for firings (fields first, keyword1-3, remark)")
 	fs.StringVar(&cfg.WeChat.APIBase, "wechat-api-base", wechat.DefaultAPIBase, "WeChat API base URL")
 	fs.StringVar(&cfg.WeChat.ShowQRBase, "wechat-showqr-base", wechat.DefaultShowQRBase, "base URL of WeChat's showqrcode")

@@ -30,7 +30,7 @@ type TeamRemindConfig struct {
 // DefaultTeamRemind returns the defaults `raas serve` starts with.
 func DefaultTeamRemind() TeamRemindConfig {
 	return TeamRemindConfig{AccessTokenTTL: 2 * time.Hour, SMSParams: "title:title,time:time", SMSRateLimit: 5, SMSRateWindow: time.Hour,
-		Alibaba: sms.AlibabaConfig{Endpoint: sms.AlibabaEndpoint, RegionID: "cn-hangzhou"},
+		Alibaba: sms.AlibabaConfig{Endpoint: sms.AlibabaEndpoint, RegionID: "cn-hangzhou", Signature: sms.AlibabaSignatureRPC},
 		Tencent: sms.TencentConfig{Endpoint: sms.TencentEndpoint, Region: "ap-guangzhou", CountryCode: "86"}}
 }
 
@@ -108,6 +108,9 @@ func NewSMSProvider(cfg TeamRemindConfig, now func() time.Time) (sms.Provider, e
 		c := cfg.Alibaba
 		if c.AccessKeyID == "" || c.AccessKeySecret == "" || c.SignName == "" || c.TemplateCode == "" {
 			return nil, fmt.Errorf("sms: alibaba needs --sms-alibaba-access-key-id, --sms-alibaba-access-key-secret, --sms-alibaba-sign-name and --sms-alibaba-template-code")
+		}
+		if s := c.Signature; s != "" && s != sms.AlibabaSignatureRPC && s != sms.AlibabaSignatureV3 {
+			return nil, fmt.Errorf("sms: --sms-alibaba-signature %q: want rpc or v3", s)
 		}
 		return sms.NewAlibaba(c, client, now), nil
 	case "tencent":

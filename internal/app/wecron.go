@@ -59,6 +59,12 @@ func (a *App) registerWeCron() {
 	if cfg.WeChat.Enabled() {
 		wx = wechat.New(cfg.WeChat, &http.Client{Timeout: 10 * time.Second}, a.now)
 		wc.WeChat, wc.WeChatToken = wx, cfg.WeChat.Token
+		if cfg.WeChat.AESKey != "" { // safe mode: encrypted callbacks only
+			if wc.WeChatCrypto, err = wechat.NewCrypter(cfg.WeChat.Token, cfg.WeChat.AESKey, cfg.WeChat.AppID); err != nil {
+				a.Log.Error("wechat is off: --wechat-aes-key", "err", err)
+				wx, wc.WeChat, wc.WeChatToken, wc.WeChatCrypto = nil, nil, "", nil
+			}
+		}
 	}
 	push, pushOn := a.webPushConfig() // webpush.go
 	if pushOn {

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"strconv"
 	"strings"
 	texttemplate "text/template"
 	"time"
@@ -72,6 +73,13 @@ type WeChat interface {
 	ShowQRURL(ticket string) string
 }
 
+// WeChatCrypto opens and seals safe-mode (encrypted) callback messages
+// (wechat.Crypter); errors wrap wechat.ErrSignature for a bad msg_signature.
+type WeChatCrypto interface {
+	Open(msgSignature, timestamp, nonce string, body []byte) ([]byte, error)
+	Seal(msg []byte, timestamp, nonce string) ([]byte, error)
+}
+
 // Config holds the pages' dependencies and settings.
 type Config struct {
 	PublicURL   string         // base of every link, without a trailing slash
@@ -81,6 +89,10 @@ type Config struct {
 	WeChatToken string         // the callback token
 	Now         func() time.Time
 	Log         *slog.Logger
+
+	// WeChatCrypto, when set, makes the callback safe mode only: POSTs must
+	// be encrypted (encrypt_type=aes) and replies are encrypted.
+	WeChatCrypto WeChatCrypto
 
 	// VAPIDPublicKey is the server's Web Push key; "" means no web push.
 	VAPIDPublicKey string
@@ -485,7 +497,7 @@ func (w *Web) unsubscribe(rw http.ResponseWriter, r *http.Request) {
 	w.message(rw, http.StatusOK, messagePage{Heading: "已退订 / Unsubscribed", Message: sb.Address + " 不会再收到这个提醒。" + sb.Address + " will not receive this reminder any more."})
 }
 
-// ---- WeChat callback (plaintext mode)
+// ---- WeChat callback (plaintext mode; safe mode with WeChatCrypto)
 
 func (w *Web) wechatSigned(r *http.Request) bool {
 	q := r.URL.Query()
@@ -511,6 +523,10 @@ func (w *Web) wechatEvent(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "bad body", http.StatusBadRequest)
 		return
 	}
+	if body, err = w.wechatOpen(r, body); err != nil {
+		w.wechatRefuse(rw, err)
+		return
+	}
 	ev, err := wechat.ParseEvent(body)
 	if err != nil {
 		http.Error(rw, "bad XML", http.StatusBadRequest)
@@ -530,8 +546,42 @@ func (w *Web) wechatEvent(rw http.ResponseWriter, r *http.Request) {
 		}
 		reply = "这个提醒已不存在。This reminder no longer exists."
 	}
+	out := wechat.TextReply(ev, reply, w.cfg.Now())
+	if w.cfg.WeChatCrypto != nil {
+		if out, err = w.cfg.WeChatCrypto.Seal(out, strconv.FormatInt(w.cfg.Now().Unix(), 10), r.URL.Query().Get("nonce")); err != nil {
+			w.cfg.Log.Error("web: wechat reply", "err", err)
+			_, _ = io.WriteString(rw, "success") // subscribed; only the reply is lost
+			return
+		}
+	}
 	rw.Header().Set("Content-Type", "application/xml; charset=utf-8")
-	_, _ = rw.Write(wechat.TextReply(ev, reply, w.cfg.Now()))
+	_, _ = rw.Write(out)
+}
+
+// wechatOpen returns the message of a callback POST: the body itself in
+// plaintext mode, the decrypted <Encrypt> in safe mode, where
+// msg_signature (over the ciphertext too) is what authenticates it.
+func (w *Web) wechatOpen(r *http.Request, body []byte) ([]byte, error) {
+	if w.cfg.WeChatCrypto == nil {
+		return body, nil
+	}
+	q := r.URL.Query()
+	if q.Get("encrypt_type") != "aes" {
+		// Safe mode configured: a plaintext body is authenticated by nothing.
+		return nil, fmt.Errorf("web: wechat: plaintext callback in safe mode: %w", wechat.ErrSignature)
+	}
+	return w.cfg.WeChatCrypto.Open(q.Get("msg_signature"), q.Get("timestamp"), q.Get("nonce"), body)
+}
+
+// wechatRefuse answers a callback that did not open: 403 for a bad
+// signature, 400 for a bad ciphertext; never 500, which WeChat retries.
+func (w *Web) wechatRefuse(rw http.ResponseWriter, err error) {
+	w.cfg.Log.Warn("web: wechat callback refused", "err", err)
+	if errors.Is(err, wechat.ErrSignature) {
+		http.Error(rw, "bad signature", http.StatusForbidden)
+		return
+	}
+	http.Error(rw, "bad message", http.StatusBadRequest)
 }
 
 // wechatSubscribe subscribes openid to the reminder of the scene (a

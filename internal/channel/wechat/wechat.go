@@ -40,6 +40,7 @@ type Config struct {
 	AppID      string
 	Secret     string
 	Token      string // the callback token, for signatures
+	AESKey     string // EncodingAESKey (43 characters): safe mode callbacks; "" plaintext mode
 	TemplateID string // template message used for firings
 	APIBase    string // default DefaultAPIBase
 	ShowQRBase string // default DefaultShowQRBase
