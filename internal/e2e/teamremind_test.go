@@ -365,8 +365,32 @@ func TestTeamRemindSeed(t *testing.T) {
 	c.status("create", map[string]any{"requesterUid": "boss", "detail": map[string]any{"content": "没有时间", "remindType": 0,
 		"members": []map[string]any{{"uid": "u1"}}}}, teamremind.StatusNoTime)
 
-	// delete: only the creator; then it is gone from the API, its history stays.
-	c.status("delete", map[string]any{"requesterUid": "u1", "teamRemindId": id1}, teamremind.StatusNotCreator)
+	// delete by a member: off that member's workbench only. Before it
+	// fires, u5 leaves and gets nothing while u6 is reminded; detail answers
+	// 4011 to u5 and shows u5 to the others with isRemind false.
+	leave := c.ok("create", map[string]any{"requesterUid": "boss", "detail": map[string]any{"content": "成员删除", "remindTime": trMS(time.Now().Add(1200 * time.Millisecond)), "remindType": 0,
+		"members": []map[string]any{{"uid": "u5", "name": "孙七"}, {"uid": "u6", "name": "周八"}}}})["teamRemindId"]
+	c.ok("delete", map[string]any{"requesterUid": "u5", "teamRemindId": leave})
+	c.ok("delete", map[string]any{"requesterUid": "u5", "teamRemindId": leave}) // twice is fine
+	trWait(t, "u6's inbox item", 5*time.Second, func() bool { return len(inbox("u6")) == 1 })
+	time.Sleep(300 * time.Millisecond)
+	if n := len(inbox("u5")); n != 0 {
+		t.Fatalf("u5 deleted it from the workbench but got %d items", n)
+	}
+	c.status("detail", map[string]any{"requesterUid": "u5", "teamRemindId": leave}, teamremind.StatusNotFound)
+	lm := map[string]bool{}
+	for _, m := range c.detail(leave)["detail"].(map[string]any)["members"].([]any) {
+		lm[m.(map[string]any)["uid"].(string)] = m.(map[string]any)["isRemind"].(bool)
+	}
+	if len(lm) != 2 || lm["u5"] || !lm["u6"] {
+		t.Fatalf("members after u5 left: %v", lm)
+	}
+	// After it fired, too; someone neither creator nor member gets 4010.
+	c.ok("delete", map[string]any{"requesterUid": "u1", "teamRemindId": id1})
+	c.status("detail", map[string]any{"requesterUid": "u1", "teamRemindId": id1}, teamremind.StatusNotFound)
+	c.status("delete", map[string]any{"requesterUid": "stranger", "teamRemindId": id1}, teamremind.StatusNotCreator)
+
+	// delete by the creator: gone for everyone; its history stays.
 	c.ok("delete", map[string]any{"requesterUid": "boss", "teamRemindId": id1})
 	c.status("detail", map[string]any{"requesterUid": "boss", "teamRemindId": id1}, teamremind.StatusNotFound)
 	if len(inbox("u1")) == 0 {

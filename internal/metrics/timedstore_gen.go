@@ -82,6 +82,13 @@ func (s *timedStore) GetReminder(ctx context.Context, tenantID, id string) (remi
 	return v0, err
 }
 
+func (s *timedStore) DropRecipient(ctx context.Context, r remind.Reminder, uid string) error {
+	start := time.Now()
+	err := s.Store.DropRecipient(ctx, r, uid)
+	s.m.ObserveStore("DropRecipient", time.Since(start), err)
+	return err
+}
+
 func (s *timedStore) Changes(ctx context.Context) (uint64, error) {
 	start := time.Now()
 	v0, err := s.Store.Changes(ctx)

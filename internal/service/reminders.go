@@ -250,6 +250,35 @@ func (s *Service) UpdateReminder(ctx context.Context, t remind.Tenant, id string
 	return r, nil
 }
 
+// LeaveReminder takes uid off a reminder's recipients, whatever its status
+// (a member removing it from their own view), and cancels what is pending
+// for them; the others' firings and the schedule are untouched. meta is
+// merged into the reminder's meta. Leaving twice is fine.
+func (s *Service) LeaveReminder(ctx context.Context, t remind.Tenant, id, uid string, meta map[string]string) (remind.Reminder, error) {
+	r, err := s.GetReminder(ctx, t, id)
+	if err != nil {
+		return r, err
+	}
+	kept := make([]string, 0, len(r.Recipients))
+	for _, rc := range r.Recipients {
+		if rc != uid {
+			kept = append(kept, rc)
+		}
+	}
+	r.Recipients = kept
+	if len(meta) > 0 && r.Meta == nil {
+		r.Meta = map[string]string{}
+	}
+	for k, v := range meta {
+		r.Meta[k] = v
+	}
+	r.UpdatedAt = s.now()
+	if err := s.store.DropRecipient(ctx, r, uid); err != nil {
+		return r, fmt.Errorf("service: leave reminder: %w", err)
+	}
+	return r, nil
+}
+
 // CancelReminder stops a reminder for good, including firings already due
 // and queued.
 func (s *Service) CancelReminder(ctx context.Context, t remind.Tenant, id string) (remind.Reminder, error) {

@@ -36,6 +36,7 @@ type Store interface {
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
 	ListReminders(ctx context.Context, tenantID string, q store.ListQuery) ([]remind.Reminder, error)
 	ReminderOverview(ctx context.Context, tenantID string, next int) (store.Overview, error)
+	DropRecipient(ctx context.Context, r remind.Reminder, uid string) error
 	UpdateReminder(ctx context.Context, r remind.Reminder) error
 	CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error)
 	DeleteReminder(ctx context.Context, tenantID, id string, at time.Time) error

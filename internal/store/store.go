@@ -36,7 +36,14 @@ type Store interface {
 	CreateReminder(ctx context.Context, r remind.Reminder, idem *Idempotency) (stored remind.Reminder, replayed bool, err error)
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
 	ListReminders(ctx context.Context, tenantID string, q ListQuery) ([]remind.Reminder, error)
-	// Changes counts committed reminder updates, cancels and deletes: the
+	// DropRecipient writes r's recipients and meta (matched by tenant and
+	// id; nothing else of r) and cancels the pending deliveries of the
+	// recipient uid, whatever the reminder's status: a member leaving one
+	// reminder. It fails with remind.ErrNotFound for a missing or deleted
+	// reminder.
+	DropRecipient(ctx context.Context, r remind.Reminder, uid string) error
+	// Changes counts committed reminder updates, cancels, deletes and
+	// dropped recipients: the
 	// only changes, besides recording outcomes, that can take a delivery
 	// out of pending. A dispatcher that reads the same count before leasing
 	// deliveries and before sending them need not re-check them. PostgreSQL

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -234,12 +235,68 @@ func (h *Handler) cancel(ctx context.Context, t remind.Tenant, in request) (any,
 	return nil, err
 }
 
+// delete removes the reminder from the requester's workbench. The
+// creator's delete removes it for everyone (cancelling what is pending); a
+// member's removes it for that member only: they leave its recipients,
+// their pending deliveries are cancelled, detail answers 4011 to them and
+// shows them to others with isRemind false. Anyone else gets 4010.
 func (h *Handler) delete(ctx context.Context, t remind.Tenant, in request) (any, error) {
-	r, err := h.own(ctx, t, in)
+	r, err := h.reminder(ctx, t, in)
 	if err != nil {
 		return nil, err
 	}
-	return nil, h.svc.DeleteReminder(ctx, t, r.ID)
+	uid := string(in.RequesterUID)
+	if r.Meta[MetaCreaterID] == uid {
+		return nil, h.svc.DeleteReminder(ctx, t, r.ID)
+	}
+	if !isMember(r, uid) {
+		return nil, fail(StatusNotCreator, "只有提醒创建者或成员可以删除此提醒 (only the creator or a member may delete this reminder)")
+	}
+	left := leftOf(r)
+	if left[uid] {
+		return nil, nil
+	}
+	uids := []string{uid}
+	for u := range left {
+		uids = append(uids, u)
+	}
+	sort.Strings(uids)
+	lj, _ := json.Marshal(uids)
+	_, err = h.svc.LeaveReminder(ctx, t, r.ID, uid, map[string]string{MetaLeft: string(lj)})
+	return nil, err
+}
+
+// membersOf returns a team reminder's members as created (or its
+// recipients, for one that recorded none).
+func membersOf(r remind.Reminder) []member {
+	var members []member
+	if err := json.Unmarshal([]byte(r.Meta[MetaMembers]), &members); err != nil || len(members) == 0 {
+		members = members[:0]
+		for _, uid := range r.Recipients {
+			members = append(members, member{UID: flexString(uid)})
+		}
+	}
+	return members
+}
+
+func isMember(r remind.Reminder, uid string) bool {
+	for _, m := range membersOf(r) {
+		if string(m.UID) == uid {
+			return true
+		}
+	}
+	return false
+}
+
+// leftOf returns the members who deleted the reminder from their workbench.
+func leftOf(r remind.Reminder) map[string]bool {
+	var uids []string
+	_ = json.Unmarshal([]byte(r.Meta[MetaLeft]), &uids)
+	out := make(map[string]bool, len(uids))
+	for _, u := range uids {
+		out[u] = true
+	}
+	return out
 }
 
 type memberOut struct {
@@ -277,6 +334,10 @@ func (h *Handler) detail(ctx context.Context, t remind.Tenant, in request) (any,
 	if err != nil {
 		return nil, err
 	}
+	left := leftOf(r)
+	if left[string(in.RequesterUID)] {
+		return nil, remind.NotFound("team reminder") // off this member's workbench
+	}
 	num, err := h.st.TeamRemindNumber(ctx, t.ID, r.ID)
 	if err != nil {
 		return nil, err
@@ -289,13 +350,7 @@ func (h *Handler) detail(ctx context.Context, t remind.Tenant, in request) (any,
 	if err != nil {
 		return nil, err
 	}
-	var members []member
-	if err := json.Unmarshal([]byte(r.Meta[MetaMembers]), &members); err != nil || len(members) == 0 {
-		members = members[:0]
-		for _, uid := range r.Recipients {
-			members = append(members, member{UID: flexString(uid)})
-		}
-	}
+	members := membersOf(r)
 	out := detailAnswer{TeamRemindID: num, CreaterID: r.Meta[MetaCreaterID], CreaterName: r.Meta[MetaCreaterName], PushStatus: push}
 	out.Detail.Content = r.Desc
 	out.Detail.RemindType, _ = strconv.Atoi(r.Meta[MetaRemindType])
@@ -311,11 +366,11 @@ func (h *Handler) detail(ctx context.Context, t remind.Tenant, in request) (any,
 	out.Detail.Members = make([]memberOut, 0, len(members))
 	for _, m := range members {
 		uid := string(m.UID)
-		mo := memberOut{UID: uid, Name: m.Name, MsgStatus: int(statuses[uid]), IsRemind: true}
+		mo := memberOut{UID: uid, Name: m.Name, MsgStatus: int(statuses[uid]), IsRemind: !left[uid]}
 		rc, err := h.svc.GetRecipient(ctx, t, uid)
 		switch {
 		case err == nil:
-			mo.IsRemind = !rc.Muted
+			mo.IsRemind = mo.IsRemind && !rc.Muted
 			if mo.Name == "" {
 				mo.Name = rc.Name
 			}

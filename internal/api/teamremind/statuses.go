@@ -11,7 +11,7 @@ const (
 	StatusBadToken     = 4002 // unknown accessToken (never issued, or purged a day after it expired)
 	StatusTokenExpired = 4003 // accessToken expired: get a new one (the seed's "accessToken超时，请重新获取")
 	StatusBadApp       = 4004 // appId or appSecret wrong or missing
-	StatusNotCreator   = 4010 // only the reminder's creator may update, cancel or delete it
+	StatusNotCreator   = 4010 // only the reminder's creator may update or cancel it (or the creator or a member delete it)
 	StatusNotFound     = 4011 // no such team reminder (or it was deleted)
 	StatusCancelled    = 4012 // the reminder is cancelled and cannot be changed
 	StatusNoTime       = 4013 // no usable remindTime and no time found in content

@@ -48,6 +48,7 @@ const (
 	MetaRemindType  = "remindType"
 	MetaCreateTime  = "createTime"
 	MetaMembers     = "members" // JSON [{"uid":…,"name":…}]
+	MetaLeft        = "left"    // JSON ["uid",…]: members who deleted it from their own workbench
 )
 
 // Remind types.

@@ -522,6 +522,27 @@ func (s *Store) UpdateReminder(ctx context.Context, r remind.Reminder) error {
 	})
 }
 
+// DropRecipient writes r's recipients and meta and cancels uid's pending
+// deliveries of r (locked in id order, as in cancelPending).
+func (s *Store) DropRecipient(ctx context.Context, r remind.Reminder, uid string) error {
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE reminders SET recipients = $1, meta = $2, updated_ms = $3
+			WHERE tenant_id = $4 AND id = $5 AND deleted_ms IS NULL`, encodeJSON(r.Recipients), encodeJSON(r.Meta), ms(r.UpdatedAt), r.TenantID, r.ID)
+		if err != nil {
+			return fmt.Errorf("postgres: drop recipient: %w", err)
+		}
+		if err := mustAffect(tag, "reminder"); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
+			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND recipient = $3 AND state = 'pending' ORDER BY id FOR UPDATE)`,
+			ms(r.UpdatedAt), r.ID, uid); err != nil {
+			return fmt.Errorf("postgres: drop recipient: %w", err)
+		}
+		return bumpChanges(ctx, tx)
+	})
+}
+
 // CancelReminder cancels a reminder and what it has pending.
 func (s *Store) CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error) {
 	var r remind.Reminder

@@ -453,6 +453,27 @@ func (s *Store) UpdateReminder(ctx context.Context, r remind.Reminder) error {
 	})
 }
 
+// DropRecipient writes r's recipients and meta and cancels uid's pending
+// deliveries of r.
+func (s *Store) DropRecipient(ctx context.Context, r remind.Reminder, uid string) error {
+	defer s.changes.Add(1)
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE reminders SET recipients = ?, meta = ?, updated_ms = ?
+			WHERE tenant_id = ? AND id = ? AND deleted_ms IS NULL`, encodeJSON(r.Recipients), encodeJSON(r.Meta), ms(r.UpdatedAt), r.TenantID, r.ID)
+		if err != nil {
+			return fmt.Errorf("sqlite: drop recipient: %w", err)
+		}
+		if err := mustAffect(res, "reminder"); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = ?, finished_ms = ?
+			WHERE reminder_id = ? AND recipient = ? AND state = 'pending'`, ms(r.UpdatedAt), ms(r.UpdatedAt), r.ID, uid); err != nil {
+			return fmt.Errorf("sqlite: drop recipient: %w", err)
+		}
+		return nil
+	})
+}
+
 // CancelReminder cancels a reminder and what it has pending.
 func (s *Store) CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error) {
 	defer s.changes.Add(1)

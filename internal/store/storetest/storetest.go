@@ -32,6 +32,7 @@ func Run(t *testing.T, open Opener) {
 		{"ListPagination", testListPagination},
 		{"ReminderOverview", testOverview},
 		{"ChangesCountWhatCanCancel", testChanges},
+		{"DropRecipient", testDropRecipient},
 		{"FireDueFansOut", testFireDue},
 		{"FireDueConcurrentClaimsOnce", testFireDueConcurrent},
 		{"LeaseExpiryAndFinish", testLease},
@@ -666,6 +667,7 @@ func testChanges(t *testing.T, s store.Store) {
 		{"update", func() error { rs[0].Title = "y"; rs[0].UpdatedAt = t0; return s.UpdateReminder(ctx, rs[0]) }},
 		{"cancel", func() error { _, err := s.CancelReminder(ctx, tn.ID, rs[1].ID, t0); return err }},
 		{"delete", func() error { return s.DeleteReminder(ctx, tn.ID, rs[2].ID, t0) }},
+		{"drop recipient", func() error { rs[3].Recipients = nil; rs[3].UpdatedAt = t0; return s.DropRecipient(ctx, rs[3], "u1") }},
 	}
 	for i, st := range steps {
 		if err := st.do(); err != nil {
@@ -674,5 +676,58 @@ func testChanges(t *testing.T, s store.Store) {
 		if got := count(); got != base+uint64(i+1) {
 			t.Fatalf("after %s Changes is %d, want %d", st.name, got, base+uint64(i+1))
 		}
+	}
+}
+
+// testDropRecipient: one recipient leaves a reminder whose firing is already
+// fanned out: its pending delivery is cancelled, the others' stay pending,
+// the recipients and meta are written, and the reminder's schedule is not
+// touched. A deleted or another tenant's reminder is not found.
+func testDropRecipient(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn, other := tenant(t, s, "a"), tenant(t, s, "b")
+	r := mustCreate(t, s, reminder(tn, t0, "u1", "u2"))
+	ds, err := s.FireDue(ctx, t0, 10, t0.Add(time.Minute), planAll(t0))
+	if err != nil || len(ds) != 2 {
+		t.Fatalf("fire: %d %v", len(ds), err)
+	}
+	before, err := s.GetReminder(ctx, tn.ID, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	upd := before
+	upd.Recipients = []string{"u2"}
+	upd.Meta = map[string]string{"k": "v", "left": "u1"}
+	upd.UpdatedAt = t0.Add(time.Second)
+	if err := s.DropRecipient(ctx, upd, "u1"); err != nil {
+		t.Fatalf("DropRecipient: %v", err)
+	}
+	got, err := s.GetReminder(ctx, tn.ID, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Recipients) != 1 || got.Recipients[0] != "u2" || got.Meta["left"] != "u1" || got.Status != before.Status ||
+		(got.NextFireAt == nil) != (before.NextFireAt == nil) {
+		t.Fatalf("after DropRecipient: %+v", got)
+	}
+	pend, err := s.PendingOf(ctx, []string{ds[0].ID, ds[1].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		if want := d.Recipient != "u1"; pend[d.ID] != want {
+			t.Fatalf("delivery to %s pending=%v, want %v", d.Recipient, pend[d.ID], want)
+		}
+	}
+	wrong := upd
+	wrong.TenantID = other.ID
+	if err := s.DropRecipient(ctx, wrong, "u2"); !errors.Is(err, remind.ErrNotFound) {
+		t.Fatalf("another tenant's reminder: %v, want ErrNotFound", err)
+	}
+	if err := s.DeleteReminder(ctx, tn.ID, r.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DropRecipient(ctx, upd, "u2"); !errors.Is(err, remind.ErrNotFound) {
+		t.Fatalf("deleted reminder: %v, want ErrNotFound", err)
 	}
 }
