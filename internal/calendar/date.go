@@ -8,7 +8,10 @@
 // extends the library's own data; see [IsWorkday] for what happens in years
 // whose schedule is not yet published.
 //
-// All functions are pure and safe for concurrent use.
+// All functions are pure and safe for concurrent use. tyme4go's lunar months
+// and solar terms are slow to compute (a lunar year about 0.7 ms), so they
+// are memoised per year in a bounded, fill-once table (see yearTables) and
+// conversions are arithmetic on it.
 package calendar
 
 import (
