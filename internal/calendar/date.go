@@ -8,7 +8,10 @@
 // extends the library's own data; see [IsWorkday] for what happens in years
 // whose schedule is not yet published.
 //
-// All functions are pure and safe for concurrent use.
+// All functions are pure and safe for concurrent use. tyme4go's lunar months
+// and solar terms are slow to compute (a lunar year about 0.7 ms), so they
+// are memoised per year in a bounded, fill-once table (see yearTables) and
+// conversions are arithmetic on it.
 package calendar
 
 import (
@@ -90,4 +93,50 @@ func cmpInt(a, b int) int {
 		return 1
 	}
 	return 0
+}
+
+// dayNumber returns the number of days from 1970-01-01 to d (proleptic
+// Gregorian calendar, negative before 1970), for a valid d.
+func (d Date) dayNumber() int {
+	// Howard Hinnant's days_from_civil, with years starting on 1 March.
+	y, m := d.Year, int(d.Month)
+	if m <= 2 {
+		y--
+	}
+	era := floorDiv(y, 400)
+	yoe := y - era*400
+	doy := (153*((m+9)%12)+2)/5 + d.Day - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// dateOfDay is the inverse of dayNumber.
+func dateOfDay(n int) Date {
+	n += 719468
+	era := floorDiv(n, 146097)
+	doe := n - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	y := yoe + era*400
+	if m > 12 {
+		m -= 12
+		y++
+	}
+	return Date{y, time.Month(m), day}
+}
+
+// valid reports whether d is a real calendar date (not 2026-02-30).
+func (d Date) valid() bool {
+	return d.Month >= time.January && d.Month <= time.December && d.Day >= 1 && dateOfDay(d.dayNumber()) == d
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
 }

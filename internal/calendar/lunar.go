@@ -3,8 +3,6 @@ package calendar
 import (
 	"errors"
 	"fmt"
-
-	"github.com/6tail/tyme4go/tyme"
 )
 
 // ErrOutOfRange is returned for dates or lunar years the calendar cannot
@@ -40,53 +38,64 @@ func (l LunarDate) String() string {
 // ToLunar converts a Gregorian date to the lunar calendar. It returns an
 // error wrapping ErrOutOfRange outside [MinYear, MaxYear].
 func ToLunar(d Date) (LunarDate, error) {
-	if d.Year < MinYear || d.Year > MaxYear {
+	if d.Year < MinYear || d.Year > MaxYear || !d.valid() {
 		return LunarDate{}, fmt.Errorf("%w: %v", ErrOutOfRange, d)
 	}
-	sd, err := tyme.SolarDay{}.FromYmd(d.Year, int(d.Month), d.Day)
+	// A Gregorian year holds the end of the previous lunar year and the
+	// start of the lunar year with its number (正月初一 falls between 21
+	// January and 20 February).
+	n := d.dayNumber()
+	y := d.Year
+	ly, err := tables.lunarYear(y)
+	if err == nil && n < int(ly.first) {
+		y--
+		ly, err = tables.lunarYear(y)
+	}
 	if err != nil {
 		return LunarDate{}, fmt.Errorf("%w: %v: %w", ErrOutOfRange, d, err)
 	}
-	ld := sd.GetLunarDay()
-	m := ld.GetLunarMonth()
-	month := m.GetMonthWithLeap()
-	return LunarDate{Year: ld.GetYear(), Month: abs(month), Leap: month < 0, Day: ld.GetDay()}, nil
+	off := n - int(ly.first)
+	for i := range int(ly.n) {
+		if days := ly.days(i); off >= days {
+			off -= days
+			continue
+		}
+		month, leap := ly.monthAt(i)
+		return LunarDate{Year: y, Month: month, Leap: leap, Day: off + 1}, nil
+	}
+	return LunarDate{}, fmt.Errorf("%w: %v: after lunar year %d", ErrOutOfRange, d, y)
 }
 
 // FromLunar converts a lunar date to the Gregorian calendar. It returns an
 // error wrapping ErrOutOfRange when the date does not exist.
 func FromLunar(l LunarDate) (Date, error) {
-	m, err := lunarMonth(l.Year, l.Month, l.Leap)
+	ly, i, err := lunarMonth(l.Year, l.Month, l.Leap)
 	if err != nil {
 		return Date{}, err
 	}
-	if l.Day < 1 || l.Day > m.GetDayCount() {
-		return Date{}, fmt.Errorf("%w: lunar %v: month has %d days", ErrOutOfRange, l, m.GetDayCount())
+	if days := ly.days(i); l.Day < 1 || l.Day > days {
+		return Date{}, fmt.Errorf("%w: lunar %v: month has %d days", ErrOutOfRange, l, days)
 	}
-	first := m.GetFirstJulianDay().GetSolarDay()
-	return NewDate(first.GetYear(), timeMonth(first.GetMonth()), first.GetDay()+l.Day-1), nil
+	return dateOfDay(ly.start(i) + l.Day - 1), nil
 }
 
 // LeapMonth returns the month that is followed by a leap month in lunar
 // year y, or 0 when y has none.
 func LeapMonth(y int) (int, error) {
-	if y < MinYear-1 || y > MaxYear {
-		return 0, fmt.Errorf("%w: lunar year %d", ErrOutOfRange, y)
-	}
-	ly, err := tyme.LunarYear{}.FromYear(y)
+	ly, err := tables.lunarYear(y)
 	if err != nil {
-		return 0, fmt.Errorf("%w: lunar year %d: %w", ErrOutOfRange, y, err)
+		return 0, err
 	}
-	return ly.GetLeapMonth(), nil
+	return int(ly.leap), nil
 }
 
 // LunarMonthDays returns the number of days (29 or 30) of a lunar month.
 func LunarMonthDays(y, month int, leap bool) (int, error) {
-	m, err := lunarMonth(y, month, leap)
+	ly, i, err := lunarMonth(y, month, leap)
 	if err != nil {
 		return 0, err
 	}
-	return m.GetDayCount(), nil
+	return ly.days(i), nil
 }
 
 // LunarMonth is one month of a lunar year, as listed by LunarMonths.
@@ -100,39 +109,35 @@ type LunarMonth struct {
 
 // LunarMonths returns the 12 or 13 months of lunar year y in order.
 func LunarMonths(y int) ([]LunarMonth, error) {
-	if y < MinYear-1 || y > MaxYear {
-		return nil, fmt.Errorf("%w: lunar year %d", ErrOutOfRange, y)
-	}
-	ly, err := tyme.LunarYear{}.FromYear(y)
+	ly, err := tables.lunarYear(y)
 	if err != nil {
-		return nil, fmt.Errorf("%w: lunar year %d: %w", ErrOutOfRange, y, err)
+		return nil, err
 	}
-	ms := ly.GetMonths()
-	out := make([]LunarMonth, 0, len(ms))
-	for _, m := range ms {
-		first := m.GetFirstJulianDay().GetSolarDay()
-		mm := m.GetMonthWithLeap()
-		out = append(out, LunarMonth{
-			Year: y, Month: abs(mm), Leap: mm < 0, Days: m.GetDayCount(),
-			First: NewDate(first.GetYear(), timeMonth(first.GetMonth()), first.GetDay()),
-		})
+	out := make([]LunarMonth, ly.n)
+	first := int(ly.first)
+	for i := range out {
+		month, leap := ly.monthAt(i)
+		out[i] = LunarMonth{Year: y, Month: month, Leap: leap, Days: ly.days(i), First: dateOfDay(first)}
+		first += out[i].Days
 	}
 	return out, nil
 }
 
-func lunarMonth(y, month int, leap bool) (*tyme.LunarMonth, error) {
-	if y < MinYear-1 || y > MaxYear || month < 1 || month > 12 {
-		return nil, fmt.Errorf("%w: lunar year %d month %d", ErrOutOfRange, y, month)
+// lunarMonth returns the table of lunar year y and the position in it of
+// month (leap or not).
+func lunarMonth(y, month int, leap bool) (*lunarYear, int, error) {
+	if y < minLunarYear || y > maxLunarYear || month < 1 || month > 12 {
+		return nil, 0, fmt.Errorf("%w: lunar year %d month %d", ErrOutOfRange, y, month)
 	}
-	mm := month
-	if leap {
-		mm = -month
-	}
-	m, err := tyme.LunarMonth{}.FromYm(y, mm)
+	ly, err := tables.lunarYear(y)
 	if err != nil {
-		return nil, fmt.Errorf("%w: lunar year %d month %d leap %t: %w", ErrOutOfRange, y, month, leap, err)
+		return nil, 0, err
 	}
-	return m, nil
+	i := ly.index(month, leap)
+	if i < 0 {
+		return nil, 0, fmt.Errorf("%w: lunar year %d has no month %d leap %t", ErrOutOfRange, y, month, leap)
+	}
+	return ly, i, nil
 }
 
 func abs(x int) int {

@@ -1,10 +1,6 @@
 package calendar
 
-import (
-	"fmt"
-
-	"github.com/6tail/tyme4go/tyme"
-)
+import "fmt"
 
 // The 24 solar terms (节气) in tyme4go's order, which starts at 冬至: index
 // 0 of tyme's year y is the 冬至 of December y-1.
@@ -50,7 +46,6 @@ func IsSolarTerm(d Date, i int) bool {
 	return err == nil && t == d
 }
 
-func solarTermOf(tymeYear, i int) Date {
-	sd := tyme.SolarTerm{}.FromIndex(tymeYear, i).GetSolarDay()
-	return Date{sd.GetYear(), timeMonth(sd.GetMonth()), sd.GetDay()}
-}
+// solarTermOf returns the date of solar term i of tyme4go's year tymeYear
+// (whose index 0 is the 冬至 of December tymeYear-1).
+func solarTermOf(tymeYear, i int) Date { return tables.solarTerm(tymeYear, i) }
