@@ -44,6 +44,15 @@ type Store struct {
 
 	stmtMu               sync.Mutex
 	finishUpd, finishIns *sql.Stmt // see finishStmts
+
+	// creates feeds commitCreates (see CreateReminder), started by the first
+	// create; closing stops it.
+	createMu     sync.RWMutex // held to queue a create; Close takes it to shut the queue
+	closed       bool
+	startCreates sync.Once
+	creates      chan createReq
+	createsDone  chan struct{}
+	closing      chan struct{}
 }
 
 var _ store.Store = (*Store)(nil)
@@ -70,7 +79,7 @@ func Open(path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
-	return &Store{w: w, r: r, path: path}, nil
+	return &Store{w: w, r: r, path: path, closing: make(chan struct{})}, nil
 }
 
 // Migrate applies the embedded migrations not yet applied, each in its own
@@ -131,6 +140,17 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	s.createMu.Lock()
+	already := s.closed
+	s.closed = true
+	s.createMu.Unlock()
+	if !already {
+		s.startCreates.Do(func() {}) // no committer starts after this
+		close(s.closing)
+		if s.createsDone != nil {
+			<-s.createsDone
+		}
+	}
 	s.stmtMu.Lock()
 	var errs []error
 	for _, st := range []*sql.Stmt{s.finishUpd, s.finishIns} {
@@ -307,11 +327,126 @@ func encodeJSON(v any) string {
 	return string(b)
 }
 
-// CreateReminder inserts a reminder, honouring an idempotency key.
+// CreateReminder inserts r (see store.Store). Concurrent creates are
+// committed together: they queue for one goroutine that runs as many as
+// are waiting in one transaction, each under its own savepoint, so one
+// create's error rolls back only its own writes. A commit wrote every
+// page a create touched to the WAL, and creates arriving together touch
+// the same pages: committing them once was a quarter of the create
+// path's CPU.
 func (s *Store) CreateReminder(ctx context.Context, r remind.Reminder, idem *store.Idempotency) (remind.Reminder, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return remind.Reminder{}, false, err
+	}
+	req := createReq{r: r, idem: idem, done: make(chan createRes, 1)}
+	s.createMu.RLock()
+	if s.closed {
+		s.createMu.RUnlock()
+		return remind.Reminder{}, false, errors.New("sqlite: create reminder: store is closed")
+	}
+	s.startCreates.Do(func() {
+		s.creates = make(chan createReq, maxCreateBatch)
+		s.createsDone = make(chan struct{})
+		go s.commitCreates()
+	})
+	s.creates <- req
+	s.createMu.RUnlock()
+	// Once queued it is committed or not whatever ctx does: wait for it.
+	res := <-req.done
+	if res.err != nil {
+		return remind.Reminder{}, false, fmt.Errorf("sqlite: create reminder: %w", res.err)
+	}
+	return res.stored, res.replayed, nil
+}
+
+// maxCreateBatch bounds the creates committed together.
+const maxCreateBatch = 256
+
+type createReq struct {
+	r    remind.Reminder
+	idem *store.Idempotency
+	done chan createRes
+}
+
+type createRes struct {
+	stored   remind.Reminder
+	replayed bool
+	err      error
+}
+
+// commitCreates runs queued creates, as many as are waiting (up to
+// maxCreateBatch), one transaction at a time, until the store closes.
+func (s *Store) commitCreates() {
+	defer close(s.createsDone)
+	batch := make([]createReq, 0, maxCreateBatch)
+	for {
+		batch = batch[:0]
+		select {
+		case req := <-s.creates:
+			batch = append(batch, req)
+		case <-s.closing:
+			// Close has shut the queue: finish what is in it, then stop.
+			for {
+				select {
+				case req := <-s.creates:
+					s.runCreates([]createReq{req})
+				default:
+					return
+				}
+			}
+		}
+	fill:
+		for len(batch) < maxCreateBatch {
+			select {
+			case req := <-s.creates:
+				batch = append(batch, req)
+			default:
+				break fill
+			}
+		}
+		s.runCreates(batch)
+	}
+}
+
+// runCreates commits batch in one transaction, each create under its own
+// savepoint, and answers each.
+func (s *Store) runCreates(batch []createReq) {
+	res := make([]createRes, len(batch))
+	ctx := context.Background() // callers wait for their answer whatever their context does
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if len(batch) == 1 {
+			res[0] = createIn(ctx, tx, batch[0].r, batch[0].idem)
+			return res[0].err
+		}
+		for i, req := range batch {
+			if _, err := tx.ExecContext(ctx, `SAVEPOINT c`); err != nil {
+				return err
+			}
+			res[i] = createIn(ctx, tx, req.r, req.idem)
+			if res[i].err != nil {
+				if _, err := tx.ExecContext(ctx, `ROLLBACK TO c`); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `RELEASE c`); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for i, req := range batch {
+		if err != nil && res[i].err == nil {
+			res[i] = createRes{err: err}
+		}
+		req.done <- res[i]
+	}
+}
+
+// createIn is one create inside tx.
+func createIn(ctx context.Context, tx *sql.Tx, r remind.Reminder, idem *store.Idempotency) createRes {
 	var replayed bool
 	var stored remind.Reminder
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := func() error {
 		if idem != nil {
 			var hash, rid string
 			var created int64
@@ -346,11 +481,8 @@ func (s *Store) CreateReminder(ctx context.Context, r remind.Reminder, idem *sto
 			encodeJSON(r.Meta), ms(r.CreatedAt), ms(r.UpdatedAt))
 		stored = r
 		return err
-	})
-	if err != nil {
-		return remind.Reminder{}, false, fmt.Errorf("sqlite: create reminder: %w", err)
-	}
-	return stored, replayed, nil
+	}()
+	return createRes{stored: stored, replayed: replayed, err: err}
 }
 
 // GetReminder returns a reminder of a tenant.

@@ -29,6 +29,7 @@ func Run(t *testing.T, open Opener) {
 		{"TenantIsolation", testTenantIsolation},
 		{"Idempotency", testIdempotency},
 		{"IdempotencyConcurrent", testIdempotencyConcurrent},
+		{"ConcurrentCreatesFailAlone", testCreatesFailAlone},
 		{"ListPagination", testListPagination},
 		{"ReminderOverview", testOverview},
 		{"ChangesCountWhatCanCancel", testChanges},
@@ -238,6 +239,67 @@ func testIdempotencyConcurrent(t *testing.T, s store.Store) {
 	}
 	if list, _ := s.ListReminders(ctx, tn.ID, store.ListQuery{}); len(list) != 1 {
 		t.Fatalf("want 1 reminder, got %d", len(list))
+	}
+}
+
+// testCreatesFailAlone runs many creates at once, a third of them failing
+// on a duplicate id and a third on a reused idempotency key with another
+// body: each failure is its own (drivers may commit concurrent creates
+// together) and the rest are all stored.
+func testCreatesFailAlone(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	idem := &store.Idempotency{Key: "k1", BodyHash: "h1", Since: t0.Add(-24 * time.Hour)}
+	first := mustCreate(t, s, reminder(tn, t0.Add(time.Hour)))
+	if _, _, err := s.CreateReminder(ctx, reminder(tn, t0.Add(time.Hour)), idem); err != nil {
+		t.Fatal(err)
+	}
+	const n = 60
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := reminder(tn, t0.Add(time.Hour))
+			r.ID = remind.NewID(t0.Add(time.Duration(i+1) * time.Millisecond))
+			var key *store.Idempotency
+			switch i % 3 {
+			case 0:
+				r.ID = first.ID
+			case 1:
+				key = &store.Idempotency{Key: "k1", BodyHash: "h2", Since: idem.Since}
+			}
+			_, _, errs[i] = s.CreateReminder(ctx, r, key)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		switch {
+		case i%3 == 1 && !errors.Is(err, remind.ErrConflict):
+			t.Fatalf("create %d with a reused key: %v, want ErrConflict", i, err)
+		case i%3 == 0 && err == nil:
+			t.Fatalf("create %d with a duplicate id succeeded", i)
+		case i%3 == 2 && err != nil:
+			t.Fatalf("create %d: %v", i, err)
+		}
+	}
+	var all []remind.Reminder
+	q := store.ListQuery{Limit: 1000}
+	all, err := s.ListReminders(ctx, tn.ID, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 2 + n/3; len(all) != want {
+		t.Fatalf("%d reminders stored, want %d", len(all), want)
+	}
+	got, err := s.GetReminder(ctx, tn.ID, first.ID)
+	if err != nil || got.Title != first.Title || !got.CreatedAt.Equal(first.CreatedAt) {
+		t.Fatalf("the duplicated reminder changed: %+v %v", got, err)
+	}
+	// The key still answers with its first reminder.
+	if _, replayed, err := s.CreateReminder(ctx, reminder(tn, t0.Add(time.Hour)), idem); err != nil || !replayed {
+		t.Fatalf("replay after the conflicts: %v %v", replayed, err)
 	}
 }
 
