@@ -26,6 +26,7 @@ import (
 
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
+	"github.com/raasdev/raas/internal/store/batch"
 )
 
 //go:embed migrations/*.sql
@@ -37,8 +38,9 @@ const migrateLockKey = 0x72616173
 
 // Store is the PostgreSQL Store.
 type Store struct {
-	pool *pool
-	lis  *listener
+	pool    *pool
+	lis     *listener
+	creates *batch.Runner[remind.Reminder, error] // see CreateReminder
 }
 
 var (
@@ -59,6 +61,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
 	s := &Store{pool: newPool(cfg, max), lis: newListener(cfg)}
+	s.creates = batch.New(maxCreateBatch, s.insertReminders)
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("postgres: open: %w", err)
@@ -146,6 +149,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close stops the listener and closes the connections.
 func (s *Store) Close() error {
+	s.creates.Close() // runs what is queued
 	s.lis.close()
 	s.pool.close()
 	return nil
@@ -363,6 +367,70 @@ func encodeJSON(v any) string {
 // requests racing with one key serialise on the key's row: the second sees
 // the first's reminder (or its conflict) once the first commits.
 func (s *Store) CreateReminder(ctx context.Context, r remind.Reminder, idem *store.Idempotency) (remind.Reminder, bool, error) {
+	if idem == nil {
+		// Creates without a key, arriving together, are inserted by one
+		// multi-row statement (one round trip and one commit for all);
+		// those with a key take part in the key's row locks and go alone.
+		if err := ctx.Err(); err != nil {
+			return remind.Reminder{}, false, err
+		}
+		res, err := s.creates.Do(r)
+		if err != nil {
+			return remind.Reminder{}, false, fmt.Errorf("postgres: create reminder: %w", err)
+		}
+		if res != nil {
+			return remind.Reminder{}, false, res // from createOne, already wrapped
+		}
+		return r, false, nil
+	}
+	return s.createOne(ctx, r, idem)
+}
+
+// maxCreateBatch bounds the creates inserted together (19 parameters a row,
+// under PostgreSQL's 65,535).
+const maxCreateBatch = 256
+
+// insertReminders inserts rs with one statement; when it fails (a
+// duplicate id, say) each is inserted alone, so the failure is its own.
+func (s *Store) insertReminders(rs []remind.Reminder) []error {
+	ctx := context.Background() // callers wait for their answer whatever their context does
+	errs := make([]error, len(rs))
+	if len(rs) > 1 {
+		var sb strings.Builder
+		args := make([]any, 0, 19*len(rs))
+		sb.WriteString(`INSERT INTO reminders (` + reminderCols + `) VALUES `)
+		for i, r := range rs {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString("(")
+			for j := 1; j <= 19; j++ {
+				if j > 1 {
+					sb.WriteString(", ")
+				}
+				fmt.Fprintf(&sb, "$%d", 19*i+j)
+			}
+			sb.WriteString(")")
+			args = append(args, reminderArgs(r)...)
+		}
+		if _, err := s.exec(ctx, sb.String(), args...); err == nil {
+			return errs
+		}
+	}
+	for i, r := range rs {
+		_, _, errs[i] = s.createOne(ctx, r, nil)
+	}
+	return errs
+}
+
+func reminderArgs(r remind.Reminder) []any {
+	return []any{r.ID, r.TenantID, r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL,
+		encodeJSON(r.Recipients), encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), r.FiredCount, r.Source,
+		encodeJSON(r.Meta), ms(r.CreatedAt), ms(r.UpdatedAt)}
+}
+
+// createOne is one create in its own transaction.
+func (s *Store) createOne(ctx context.Context, r remind.Reminder, idem *store.Idempotency) (remind.Reminder, bool, error) {
 	var replayed bool
 	var stored remind.Reminder
 	err := s.tx(ctx, func(tx pgx.Tx) error {
@@ -375,9 +443,7 @@ func (s *Store) CreateReminder(ctx context.Context, r remind.Reminder, idem *sto
 			}
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO reminders (`+reminderCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
-			r.ID, r.TenantID, r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL,
-			encodeJSON(r.Recipients), encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), r.FiredCount, r.Source,
-			encodeJSON(r.Meta), ms(r.CreatedAt), ms(r.UpdatedAt))
+			reminderArgs(r)...)
 		stored = r
 		return err
 	})

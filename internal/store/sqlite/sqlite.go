@@ -23,6 +23,7 @@ import (
 
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
+	"github.com/raasdev/raas/internal/store/batch"
 )
 
 //go:embed migrations/*.sql
@@ -47,12 +48,7 @@ type Store struct {
 
 	// creates feeds commitCreates (see CreateReminder), started by the first
 	// create; closing stops it.
-	createMu     sync.RWMutex // held to queue a create; Close takes it to shut the queue
-	closed       bool
-	startCreates sync.Once
-	creates      chan createReq
-	createsDone  chan struct{}
-	closing      chan struct{}
+	creates *batch.Runner[createReq, createRes] // see CreateReminder
 }
 
 var _ store.Store = (*Store)(nil)
@@ -79,7 +75,9 @@ func Open(path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
-	return &Store{w: w, r: r, path: path, closing: make(chan struct{})}, nil
+	s := &Store{w: w, r: r, path: path}
+	s.creates = batch.New(maxCreateBatch, s.runCreates)
+	return s, nil
 }
 
 // Migrate applies the embedded migrations not yet applied, each in its own
@@ -140,17 +138,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	s.createMu.Lock()
-	already := s.closed
-	s.closed = true
-	s.createMu.Unlock()
-	if !already {
-		s.startCreates.Do(func() {}) // no committer starts after this
-		close(s.closing)
-		if s.createsDone != nil {
-			<-s.createsDone
-		}
-	}
+	s.creates.Close() // runs what is queued
 	s.stmtMu.Lock()
 	var errs []error
 	for _, st := range []*sql.Stmt{s.finishUpd, s.finishIns} {
@@ -328,8 +316,8 @@ func encodeJSON(v any) string {
 }
 
 // CreateReminder inserts r (see store.Store). Concurrent creates are
-// committed together: they queue for one goroutine that runs as many as
-// are waiting in one transaction, each under its own savepoint, so one
+// committed together: they queue for one goroutine (store/batch) that runs
+// as many as are waiting in one transaction, each under its own savepoint, so one
 // create's error rolls back only its own writes. A commit wrote every
 // page a create touched to the WAL, and creates arriving together touch
 // the same pages: committing them once was a quarter of the create
@@ -338,21 +326,10 @@ func (s *Store) CreateReminder(ctx context.Context, r remind.Reminder, idem *sto
 	if err := ctx.Err(); err != nil {
 		return remind.Reminder{}, false, err
 	}
-	req := createReq{r: r, idem: idem, done: make(chan createRes, 1)}
-	s.createMu.RLock()
-	if s.closed {
-		s.createMu.RUnlock()
-		return remind.Reminder{}, false, errors.New("sqlite: create reminder: store is closed")
+	res, err := s.creates.Do(createReq{r: r, idem: idem})
+	if err != nil {
+		return remind.Reminder{}, false, fmt.Errorf("sqlite: create reminder: %w", err)
 	}
-	s.startCreates.Do(func() {
-		s.creates = make(chan createReq, maxCreateBatch)
-		s.createsDone = make(chan struct{})
-		go s.commitCreates()
-	})
-	s.creates <- req
-	s.createMu.RUnlock()
-	// Once queued it is committed or not whatever ctx does: wait for it.
-	res := <-req.done
 	if res.err != nil {
 		return remind.Reminder{}, false, fmt.Errorf("sqlite: create reminder: %w", res.err)
 	}
@@ -365,7 +342,6 @@ const maxCreateBatch = 256
 type createReq struct {
 	r    remind.Reminder
 	idem *store.Idempotency
-	done chan createRes
 }
 
 type createRes struct {
@@ -374,51 +350,17 @@ type createRes struct {
 	err      error
 }
 
-// commitCreates runs queued creates, as many as are waiting (up to
-// maxCreateBatch), one transaction at a time, until the store closes.
-func (s *Store) commitCreates() {
-	defer close(s.createsDone)
-	batch := make([]createReq, 0, maxCreateBatch)
-	for {
-		batch = batch[:0]
-		select {
-		case req := <-s.creates:
-			batch = append(batch, req)
-		case <-s.closing:
-			// Close has shut the queue: finish what is in it, then stop.
-			for {
-				select {
-				case req := <-s.creates:
-					s.runCreates([]createReq{req})
-				default:
-					return
-				}
-			}
-		}
-	fill:
-		for len(batch) < maxCreateBatch {
-			select {
-			case req := <-s.creates:
-				batch = append(batch, req)
-			default:
-				break fill
-			}
-		}
-		s.runCreates(batch)
-	}
-}
-
-// runCreates commits batch in one transaction, each create under its own
-// savepoint, and answers each.
-func (s *Store) runCreates(batch []createReq) {
-	res := make([]createRes, len(batch))
+// runCreates commits reqs in one transaction, each create under its own
+// savepoint, and returns their results in order.
+func (s *Store) runCreates(reqs []createReq) []createRes {
+	res := make([]createRes, len(reqs))
 	ctx := context.Background() // callers wait for their answer whatever their context does
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if len(batch) == 1 {
-			res[0] = createIn(ctx, tx, batch[0].r, batch[0].idem)
+		if len(reqs) == 1 {
+			res[0] = createIn(ctx, tx, reqs[0].r, reqs[0].idem)
 			return res[0].err
 		}
-		for i, req := range batch {
+		for i, req := range reqs {
 			if _, err := tx.ExecContext(ctx, `SAVEPOINT c`); err != nil {
 				return err
 			}
@@ -434,12 +376,12 @@ func (s *Store) runCreates(batch []createReq) {
 		}
 		return nil
 	})
-	for i, req := range batch {
+	for i := range reqs {
 		if err != nil && res[i].err == nil {
 			res[i] = createRes{err: err}
 		}
-		req.done <- res[i]
 	}
+	return res
 }
 
 // createIn is one create inside tx.
