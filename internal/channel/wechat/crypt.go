@@ -5,16 +5,12 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
-	"crypto/sha1"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
 )
 
 // Errors of the safe mode (消息加解密). A caller answers ErrSignature with
@@ -65,10 +61,7 @@ func NewCrypter(token, encodingAESKey, appID string) (*Crypter, error) {
 // SignMsg returns the msg_signature of an encrypted message: the SHA-1 of
 // the sorted, concatenated token, timestamp, nonce and ciphertext.
 func SignMsg(token, timestamp, nonce, encrypt string) string {
-	parts := []string{token, timestamp, nonce, encrypt}
-	sort.Strings(parts)
-	h := sha1.Sum([]byte(strings.Join(parts, "")))
-	return hex.EncodeToString(h[:])
+	return sortedSHA1(token, timestamp, nonce, encrypt)
 }
 
 // envelope is the encrypted message as WeChat posts it (in compatible mode

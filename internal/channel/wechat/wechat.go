@@ -252,8 +252,11 @@ func CheckSignature(token, signature, timestamp, nonce string) bool {
 }
 
 // Sign returns the callback signature for token, timestamp and nonce.
-func Sign(token, timestamp, nonce string) string {
-	parts := []string{token, timestamp, nonce}
+func Sign(token, timestamp, nonce string) string { return sortedSHA1(token, timestamp, nonce) }
+
+// sortedSHA1 is WeChat's signature scheme: the hex SHA-1 of the parts,
+// sorted and concatenated.
+func sortedSHA1(parts ...string) string {
 	sort.Strings(parts)
 	h := sha1.Sum([]byte(strings.Join(parts, "")))
 	return hex.EncodeToString(h[:])
