@@ -2,13 +2,12 @@ package service_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
-	"github.com/raasdev/raas/internal/store/sqlite"
+	"github.com/raasdev/raas/internal/store/sqlite/sqlitetest"
 )
 
 type noWake struct{}
@@ -17,14 +16,7 @@ func (noWake) Notify(time.Time) {}
 
 func TestSummarize(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "raas.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := sqlitetest.Open(t)
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	svc := service.New(st, noWake{}, func() time.Time { return now }, service.Config{NewSecret: func() string { return "whsec_x" }})
 	_, ta, err := svc.CreateToken(ctx, "a")

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/store/sqlite"
+	"github.com/raasdev/raas/internal/store/sqlite/sqlitetest"
 	"github.com/raasdev/raas/internal/web"
 )
 
@@ -31,14 +31,7 @@ type pushSite struct {
 func newPushSite(t *testing.T, vapidPublic string, channels ...string) *pushSite {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "raas.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := sqlitetest.Open(t)
 	now := time.Now()
 	p := &pushSite{st: st, tn: remind.Tenant{ID: remind.NewID(now), Name: "t", TZ: remind.DefaultTZ, DateHour: 9, CreatedAt: now}}
 	if err := st.CreateTenant(ctx, p.tn); err != nil {
@@ -55,6 +48,7 @@ func newPushSite(t *testing.T, vapidPublic string, channels ...string) *pushSite
 	w.Register(mux)
 	p.srv = httptest.NewServer(mux)
 	t.Cleanup(p.srv.Close)
+	var err error
 	if p.link, err = w.Link(ctx, p.tn.ID, p.rem.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -6,14 +6,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/raasdev/raas/internal/channel/wechat"
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/store/sqlite"
+	"github.com/raasdev/raas/internal/store/sqlite/sqlitetest"
 	"github.com/raasdev/raas/internal/web"
 )
 
@@ -27,14 +26,7 @@ func TestWeChatSafeModeCallback(t *testing.T) {
 	api := httptest.NewServer(fake.handler(t))
 	defer api.Close()
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "raas.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := sqlitetest.Open(t)
 	now := time.Now()
 	tn := remind.Tenant{ID: remind.NewID(now), Name: "t", TZ: remind.DefaultTZ, DateHour: 9, CreatedAt: now}
 	if err := st.CreateTenant(ctx, tn); err != nil {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,7 +15,7 @@ import (
 
 	"github.com/raasdev/raas/internal/channel/wechat"
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/store/sqlite"
+	"github.com/raasdev/raas/internal/store/sqlite/sqlitetest"
 	"github.com/raasdev/raas/internal/web"
 )
 
@@ -92,14 +91,7 @@ func TestWeChatSubscribeAndSend(t *testing.T) {
 	api := httptest.NewServer(fake.handler(t))
 	defer api.Close()
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "raas.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := sqlitetest.Open(t)
 	now := time.Now()
 	tn := remind.Tenant{ID: remind.NewID(now), Name: "t", TZ: remind.DefaultTZ, DateHour: 9, CreatedAt: now}
 	if err := st.CreateTenant(ctx, tn); err != nil {

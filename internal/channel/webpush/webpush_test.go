@@ -18,6 +18,7 @@ import (
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/store/sqlite"
+	"github.com/raasdev/raas/internal/store/sqlite/sqlitetest"
 )
 
 // fixture is a SQLite store holding one reminder with one confirmed web
@@ -34,14 +35,7 @@ type fixture struct {
 func setup(t *testing.T, title, desc string, respond func(n int) int) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "raas.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := sqlitetest.Open(t)
 	now := time.Now().Truncate(time.Millisecond)
 	tn := remind.Tenant{ID: remind.NewID(now), Name: "t", DisplayName: "t", TZ: "Asia/Shanghai", DateHour: 9, CreatedAt: now}
 	if err := st.CreateTenant(ctx, tn); err != nil {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,7 +13,7 @@ import (
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/store"
-	"github.com/raasdev/raas/internal/store/sqlite"
+	"github.com/raasdev/raas/internal/store/sqlite/sqlitetest"
 	"github.com/raasdev/raas/internal/web/dashboard"
 )
 
@@ -43,16 +42,10 @@ type env struct {
 func newEnv(t *testing.T, publicURL string) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "raas.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := sqlitetest.Open(t)
 	e := &env{svc: service.New(st, noWake{}, time.Now, service.Config{AllowPrivateTargets: true, NewSecret: func() string { return "whsec_test" + remind.NewToken(8) }}),
 		links: fakeLinks{}}
+	var err error
 	if e.tokA, e.ta, err = e.svc.CreateToken(ctx, "alice"); err != nil {
 		t.Fatal(err)
 	}
