@@ -30,6 +30,7 @@ import (
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
+	"github.com/raasdev/raas/internal/web/htmlpage"
 )
 
 //go:embed templates/*.html templates/*.txt
@@ -104,7 +105,7 @@ type Web struct {
 	cfg  Config
 	subs SubscriptionStore
 	rems Reminders
-	csp  string
+	html htmlpage.Renderer
 }
 
 // New returns the pages' handler set.
@@ -126,7 +127,8 @@ func New(cfg Config, subs SubscriptionStore, rems Reminders) *Web {
 	if cfg.VAPIDPublicKey != "" {
 		csp += "; connect-src 'self'" // webpush.js posts the subscription
 	}
-	return &Web{cfg: cfg, subs: subs, rems: rems, csp: csp}
+	page := htmlpage.Renderer{Templates: pages, CSP: csp, Referrer: "no-referrer", Log: cfg.Log} // the URLs carry secrets
+	return &Web{cfg: cfg, subs: subs, rems: rems, html: page}
 }
 
 // Register adds the pages' routes to mux.
@@ -242,25 +244,8 @@ func (w *Web) unsubscribeURL(sb store.Subscriber) string {
 
 // ---- pages
 
-func (w *Web) headers(rw http.ResponseWriter) {
-	h := rw.Header()
-	h.Set("Content-Security-Policy", w.csp)
-	h.Set("Referrer-Policy", "no-referrer") // the URLs carry secrets
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
-}
-
 func (w *Web) render(rw http.ResponseWriter, code int, name string, data any) {
-	var buf bytes.Buffer
-	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
-		w.cfg.Log.Error("web: template", "template", name, "err", err)
-		http.Error(rw, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.headers(rw)
-	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
-	rw.WriteHeader(code)
-	_, _ = rw.Write(buf.Bytes())
+	w.html.Render(rw, code, name, data)
 }
 
 type messagePage struct {

@@ -13,7 +13,6 @@
 package dashboard
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -33,6 +32,7 @@ import (
 	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/timeparse"
+	"github.com/raasdev/raas/internal/web/htmlpage"
 )
 
 //go:embed templates/*.html
@@ -93,7 +93,7 @@ type Dashboard struct {
 	svc   Service
 	links Links // nil: no subscribe links
 	cop   *http.CrossOriginProtection
-	csp   string
+	page  htmlpage.Renderer
 	zones sync.Map // zone name → *time.Location
 }
 
@@ -105,7 +105,8 @@ func New(cfg Config, svc Service, links Links) *Dashboard {
 	}
 	return &Dashboard{
 		cfg: cfg, svc: svc, links: links, cop: http.NewCrossOriginProtection(),
-		csp: "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+		page: htmlpage.Renderer{Templates: pages, Referrer: "same-origin", Log: cfg.Log,
+			CSP: "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"},
 	}
 }
 
@@ -293,25 +294,8 @@ type base struct {
 	Session   *session
 }
 
-func (d *Dashboard) headers(w http.ResponseWriter) {
-	h := w.Header()
-	h.Set("Content-Security-Policy", d.csp)
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
-}
-
 func (d *Dashboard) render(w http.ResponseWriter, code int, name string, data any) {
-	var buf bytes.Buffer
-	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
-		d.cfg.Log.Error("dashboard: template", "template", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	d.headers(w)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(code)
-	_, _ = w.Write(buf.Bytes())
+	d.page.Render(w, code, name, data)
 }
 
 type errorPage struct {
