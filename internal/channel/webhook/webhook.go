@@ -113,7 +113,7 @@ func NewSender(client *http.Client, ends Endpoints, now func() time.Time) *Sende
 // endpoint resolves d's target, from the cache when fresh. Lookup errors
 // (not found included) are not cached.
 func (s *Sender) endpoint(ctx context.Context, d remind.Delivery) (endpoint, error) {
-	key := d.TenantID + "\x00" + d.Recipient + "\x00" + d.Target
+	key := cacheKey(d)
 	now := s.now()
 	s.mu.Lock()
 	e, ok := s.cache[key]
@@ -151,8 +151,13 @@ func (s *Sender) endpoint(ctx context.Context, d remind.Delivery) (endpoint, err
 
 func (s *Sender) forget(d remind.Delivery) {
 	s.mu.Lock()
-	delete(s.cache, d.TenantID+"\x00"+d.Recipient+"\x00"+d.Target)
+	delete(s.cache, cacheKey(d))
 	s.mu.Unlock()
+}
+
+// cacheKey names d's endpoint: a tenant webhook or a recipient's own.
+func cacheKey(d remind.Delivery) string {
+	return d.TenantID + "\x00" + d.Recipient + "\x00" + d.Target
 }
 
 // Send posts one delivery. 2xx is success; 410 disables a tenant endpoint and
