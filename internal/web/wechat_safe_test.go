@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/channel/wechat"
-	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store/sqlite/sqlitetest"
 	"github.com/raasdev/raas/internal/web"
 )
@@ -27,17 +26,7 @@ func TestWeChatSafeModeCallback(t *testing.T) {
 	defer api.Close()
 	ctx := context.Background()
 	st := sqlitetest.Open(t)
-	now := time.Now()
-	tn := remind.Tenant{ID: remind.NewID(now), Name: "t", TZ: remind.DefaultTZ, DateHour: 9, CreatedAt: now}
-	if err := st.CreateTenant(ctx, tn); err != nil {
-		t.Fatal(err)
-	}
-	at := now.Add(time.Hour)
-	rem := remind.Reminder{ID: remind.NewID(now), TenantID: tn.ID, Title: "开会", Time: &at, TZ: tn.TZ, Start: at,
-		Channels: []string{remind.ChannelWeChat}, Status: remind.StatusActive, NextFireAt: &at, Source: "wecron", CreatedAt: now, UpdatedAt: now}
-	if _, _, err := st.CreateReminder(ctx, rem, nil); err != nil {
-		t.Fatal(err)
-	}
+	tn, rem := wechatReminder(t, st, nil)
 	cfg := wechat.Config{AppID: "wxapp", Secret: "wxsecret", Token: "cbtoken", AESKey: safeKey, APIBase: api.URL, ShowQRBase: "https://mp.example"}
 	wx := wechat.New(cfg, api.Client(), time.Now)
 	crypter, err := wechat.NewCrypter(cfg.Token, cfg.AESKey, cfg.AppID)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/raasdev/raas/internal/channel/wechat"
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store/sqlite"
 	"github.com/raasdev/raas/internal/store/sqlite/sqlitetest"
 	"github.com/raasdev/raas/internal/web"
 )
@@ -86,23 +87,35 @@ func (f *fakeWeChat) handler(t *testing.T) http.Handler {
 	return mux
 }
 
-func TestWeChatSubscribeAndSend(t *testing.T) {
-	fake := &fakeWeChat{}
-	api := httptest.NewServer(fake.handler(t))
-	defer api.Close()
+// wechatReminder stores a tenant and a WeChat-channel reminder "开会" due in
+// an hour, changed by edit first when it is not nil.
+func wechatReminder(t *testing.T, st *sqlite.Store, edit func(*remind.Reminder)) (remind.Tenant, remind.Reminder) {
+	t.Helper()
 	ctx := context.Background()
-	st := sqlitetest.Open(t)
 	now := time.Now()
 	tn := remind.Tenant{ID: remind.NewID(now), Name: "t", TZ: remind.DefaultTZ, DateHour: 9, CreatedAt: now}
 	if err := st.CreateTenant(ctx, tn); err != nil {
 		t.Fatal(err)
 	}
 	at := now.Add(time.Hour)
-	rem := remind.Reminder{ID: remind.NewID(now), TenantID: tn.ID, Title: "开会", Desc: "三楼", Time: &at, TZ: tn.TZ, Start: at,
-		ExternalURL: "https://example.com/e", Channels: []string{remind.ChannelWeChat}, Status: remind.StatusActive, NextFireAt: &at, Source: "wecron", CreatedAt: now, UpdatedAt: now}
+	rem := remind.Reminder{ID: remind.NewID(now), TenantID: tn.ID, Title: "开会", Time: &at, TZ: tn.TZ, Start: at,
+		Channels: []string{remind.ChannelWeChat}, Status: remind.StatusActive, NextFireAt: &at, Source: "wecron", CreatedAt: now, UpdatedAt: now}
+	if edit != nil {
+		edit(&rem)
+	}
 	if _, _, err := st.CreateReminder(ctx, rem, nil); err != nil {
 		t.Fatal(err)
 	}
+	return tn, rem
+}
+
+func TestWeChatSubscribeAndSend(t *testing.T) {
+	fake := &fakeWeChat{}
+	api := httptest.NewServer(fake.handler(t))
+	defer api.Close()
+	ctx := context.Background()
+	st := sqlitetest.Open(t)
+	tn, rem := wechatReminder(t, st, func(r *remind.Reminder) { r.Desc, r.ExternalURL = "三楼", "https://example.com/e" })
 	wx := wechat.New(wechat.Config{AppID: "wxapp", Secret: "wxsecret", Token: "cbtoken", TemplateID: "TPL", APIBase: api.URL, ShowQRBase: "https://mp.example"}, api.Client(), time.Now)
 	w := web.New(web.Config{PublicURL: "https://raas.test", WeChat: wx, WeChatToken: "cbtoken"}, st, st)
 	mux := http.NewServeMux()
@@ -157,7 +170,7 @@ func TestWeChatSubscribeAndSend(t *testing.T) {
 	}
 
 	// Firing sends a template message (after refreshing an expired token).
-	d := remind.Plan(got, at, map[string]remind.Recipient{rc.UID: rc}, nil, at, remind.FirePolicy{})
+	d := remind.Plan(got, *rem.Time, map[string]remind.Recipient{rc.UID: rc}, nil, *rem.Time, remind.FirePolicy{})
 	if len(d) != 1 || d[0].Channel != remind.ChannelWeChat {
 		t.Fatalf("planned %+v", d)
 	}
