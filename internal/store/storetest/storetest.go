@@ -262,7 +262,6 @@ func testCreatesFailAlone(t *testing.T, s store.Store) {
 		go func() {
 			defer wg.Done()
 			r := reminder(tn, t0.Add(time.Hour))
-			r.ID = remind.NewID(t0.Add(time.Duration(i+1) * time.Millisecond))
 			var key *store.Idempotency
 			switch i % 3 {
 			case 0:
@@ -602,10 +601,8 @@ func testOverview(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	a, b := tenant(t, s, "a"), tenant(t, s, "b")
 	var ids []string
-	for i, h := range []int{5, 1, 3, 2, 4} {
-		r := reminder(a, t0.Add(time.Duration(h)*time.Hour))
-		r.ID = remind.NewID(t0.Add(time.Duration(i) * time.Millisecond))
-		ids = append(ids, mustCreate(t, s, r).ID)
+	for _, h := range []int{5, 1, 3, 2, 4} {
+		ids = append(ids, mustCreate(t, s, reminder(a, t0.Add(time.Duration(h)*time.Hour))).ID)
 	}
 	mustCreate(t, s, reminder(b, t0.Add(time.Minute)))                 // another tenant's, due first
 	if _, err := s.CancelReminder(ctx, a.ID, ids[1], t0); err != nil { // due at +1h
@@ -640,10 +637,8 @@ func testFinishMany(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	tn := tenant(t, s, "a")
 	const n = 250
-	for i := 0; i < n; i++ {
-		r := reminder(tn, t0, "u1")
-		r.ID = remind.NewID(t0.Add(time.Duration(i) * time.Millisecond))
-		mustCreate(t, s, r)
+	for range n {
+		mustCreate(t, s, reminder(tn, t0, "u1"))
 	}
 	var ds []remind.Delivery
 	for len(ds) < n {
@@ -703,10 +698,8 @@ func testChanges(t *testing.T, s store.Store) {
 	}
 	base := count()
 	var rs []remind.Reminder
-	for i := 0; i < 4; i++ {
-		r := reminder(tn, t0.Add(time.Hour), "u1")
-		r.ID = remind.NewID(t0.Add(time.Duration(i) * time.Millisecond))
-		rs = append(rs, mustCreate(t, s, r))
+	for range 4 {
+		rs = append(rs, mustCreate(t, s, reminder(tn, t0.Add(time.Hour), "u1")))
 	}
 	fired := reminder(tn, t0, "u1")
 	mustCreate(t, s, fired)
