@@ -18,12 +18,11 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 	"github.com/chromedp/chromedp"
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/raasdev/raas/internal/app"
 	"github.com/raasdev/raas/internal/channel/email"
 	"github.com/raasdev/raas/internal/channel/email/emailtest"
+	"github.com/raasdev/raas/internal/web/qrtest"
 )
 
 // wecron sends a WeCron API request with "Authorization: Token …".
@@ -57,15 +56,11 @@ func decodeQR(t *testing.T, url string) (string, image.Rectangle) {
 	if err != nil {
 		t.Fatalf("%s: %v", url, err)
 	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	text, err := qrtest.Decode(img)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", url, err)
 	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
-	if err != nil {
-		t.Fatalf("%s: no QR code found: %v", url, err)
-	}
-	return res.GetText(), img.Bounds()
+	return text, img.Bounds()
 }
 
 // browser returns a headless Chromium context, skipping (failing in CI)

@@ -1,0 +1,5 @@
+//go:build !race
+
+package qrtest_test
+
+const raceEnabled = false
