@@ -82,13 +82,6 @@ func (s *timedStore) GetReminder(ctx context.Context, tenantID, id string) (remi
 	return v0, err
 }
 
-func (s *timedStore) DropRecipient(ctx context.Context, r remind.Reminder, uid string) error {
-	start := time.Now()
-	err := s.Store.DropRecipient(ctx, r, uid)
-	s.m.ObserveStore("DropRecipient", time.Since(start), err)
-	return err
-}
-
 func (s *timedStore) Changes(ctx context.Context) (uint64, error) {
 	start := time.Now()
 	v0, err := s.Store.Changes(ctx)
@@ -110,11 +103,11 @@ func (s *timedStore) ListReminders(ctx context.Context, tenantID string, q store
 	return v0, err
 }
 
-func (s *timedStore) UpdateReminder(ctx context.Context, r remind.Reminder) error {
+func (s *timedStore) ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
 	start := time.Now()
-	err := s.Store.UpdateReminder(ctx, r)
-	s.m.ObserveStore("UpdateReminder", time.Since(start), err)
-	return err
+	v0, err := s.Store.ModifyReminder(ctx, tenantID, id, at, fn)
+	s.m.ObserveStore("ModifyReminder", time.Since(start), err)
+	return v0, err
 }
 
 func (s *timedStore) CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error) {
@@ -215,7 +208,7 @@ func (s *timedStore) LeaseDeliveries(ctx context.Context, now time.Time, limit i
 	return v0, err
 }
 
-func (s *timedStore) PendingOf(ctx context.Context, ids []string) (map[string]bool, error) {
+func (s *timedStore) PendingOf(ctx context.Context, ids []string) (map[string]int, error) {
 	start := time.Now()
 	v0, err := s.Store.PendingOf(ctx, ids)
 	s.m.ObserveStore("PendingOf", time.Since(start), err)

@@ -5,6 +5,7 @@
 package remind
 
 import (
+	"slices"
 	"time"
 )
 
@@ -57,10 +58,53 @@ type Reminder struct {
 	Status      Status
 	NextFireAt  *time.Time // when the next occurrence fires (occurrence + Defer); nil when none
 	FiredCount  int
-	Source      string            // which API created it: v1, wecron, teamremind
-	Meta        map[string]string // API-specific values (e.g. team-remind creator)
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Claim is the firings the scheduler claimed ahead of their instant
+	// (its look-ahead) that are not yet due; nil when none. It lets a write
+	// made before that instant take the claim back (Unclaim) so the firing
+	// is planned again from the reminder as it is then.
+	Claim     *Claim
+	Source    string            // which API created it: v1, wecron, teamremind
+	Meta      map[string]string // API-specific values (e.g. team-remind creator)
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Claim records firings claimed ahead of their time: the earliest one's
+// instant and how many were claimed since (each counted in FiredCount).
+type Claim struct {
+	FireAt time.Time
+	N      int
+}
+
+// ClaimAfter returns r's claim once the firing at fireAt has been claimed at
+// now: nil when that firing is already due (nothing ahead to take back),
+// else the earliest not-yet-due firing claimed, with one more counted.
+func (r Reminder) ClaimAfter(fireAt, now time.Time) *Claim {
+	if !fireAt.After(now) {
+		return nil
+	}
+	if r.Claim != nil && r.Claim.FireAt.After(now) {
+		return &Claim{FireAt: r.Claim.FireAt, N: r.Claim.N + 1}
+	}
+	return &Claim{FireAt: fireAt, N: 1}
+}
+
+// Unclaim takes back, at now, the firings claimed ahead that are not yet
+// due: the reminder is due again at the earliest of them, as if the
+// scheduler had not looked ahead, and reports true; the deliveries made for
+// them must then be cancelled with it (the store does both in one
+// transaction). A cancelled reminder, or one with nothing claimed ahead,
+// is left as it is.
+func (r *Reminder) Unclaim(now time.Time) bool {
+	c := r.Claim
+	r.Claim = nil
+	if c == nil || !c.FireAt.After(now) || r.Status == StatusCancelled {
+		return false
+	}
+	at := c.FireAt
+	r.NextFireAt, r.Status = &at, StatusActive
+	r.FiredCount = max(r.FiredCount-c.N, 0)
+	return true
 }
 
 // Recurring reports whether the reminder has a recurrence rule.
@@ -212,4 +256,41 @@ type InboxItem struct {
 	Status      InboxStatus
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+}
+
+// Removed returns the uids of before that are not in after, in before's order.
+func Removed(before, after []string) []string {
+	var out []string
+	for _, uid := range before {
+		if !slices.Contains(after, uid) && !slices.Contains(out, uid) {
+			out = append(out, uid)
+		}
+	}
+	return out
+}
+
+// AddRecipient adds uid to r's recipients unless it is there already; it
+// fails with ErrConflict when r has MaxRecipients already.
+func (r *Reminder) AddRecipient(uid string) error {
+	if slices.Contains(r.Recipients, uid) {
+		return nil
+	}
+	if len(r.Recipients) >= MaxRecipients {
+		return &Error{Code: CodeConflict, Message: "the reminder has as many recipients as it may have"}
+	}
+	r.Recipients = append(slices.Clip(r.Recipients), uid)
+	return nil
+}
+
+// RemoveRecipient takes uid off r's recipients and reports whether it was there.
+func (r *Reminder) RemoveRecipient(uid string) bool {
+	kept := make([]string, 0, len(r.Recipients))
+	for _, u := range r.Recipients {
+		if u != uid {
+			kept = append(kept, u)
+		}
+	}
+	removed := len(kept) != len(r.Recipients)
+	r.Recipients = kept
+	return removed
 }

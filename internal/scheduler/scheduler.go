@@ -227,7 +227,8 @@ func (s *Scheduler) planner(now time.Time, fired *[]firing) store.FirePlanner {
 		if s.obs != nil {
 			*fired = append(*fired, firing{r, fireAt})
 		}
-		plan := store.FirePlan{Deliveries: remind.Plan(r, fireAt, recips, hooks, now, s.cfg.Policy), Status: remind.StatusDone}
+		plan := store.FirePlan{Deliveries: remind.Plan(r, fireAt, recips, hooks, now, s.cfg.Policy), Status: remind.StatusDone,
+			Claim: r.ClaimAfter(fireAt, now)}
 		next, ok, err := nextfire.After(r, fireAt, now, s.cfg.Policy.MissedAfter)
 		if err != nil {
 			// A rule that parsed at create but not now (zone data changed): stop it, say why.

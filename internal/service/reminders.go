@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -183,18 +184,48 @@ type Patch struct {
 	Recipients  *[]string
 	Channels    *[]string
 	Meta        map[string]string // merged into the reminder's meta when non-nil
+
+	// IfMatch, when set, is the ETag (remind.Reminder.ETag) the caller last
+	// saw: the patch applies only if the reminder has not changed since,
+	// else it fails with remind.ErrPrecondition.
+	IfMatch string
 }
 
-// UpdateReminder applies a patch and reschedules the reminder. A cancelled
-// reminder cannot be changed.
+// UpdateReminder applies a patch and reschedules the reminder, in one store
+// transaction that holds the reminder (store.Store.ModifyReminder): the
+// patch applies to the reminder as it is then, so a concurrent cancel,
+// leave or subscription is never undone, and a firing claimed ahead of its
+// time is planned again from the patched reminder. A cancelled reminder
+// cannot be changed.
 func (s *Service) UpdateReminder(ctx context.Context, t remind.Tenant, id string, p Patch) (remind.Reminder, error) {
-	r, err := s.GetReminder(ctx, t, id)
+	if !remind.IsID(id) {
+		return remind.Reminder{}, remind.NotFound("reminder")
+	}
+	now := s.now()
+	r, err := s.store.ModifyReminder(ctx, t.ID, id, now, func(r *remind.Reminder) error {
+		if p.IfMatch != "" && p.IfMatch != "*" && p.IfMatch != r.ETag() {
+			return &remind.Error{Code: remind.CodePrecondition, Field: "If-Match", Message: "the reminder changed since that version: read it again"}
+		}
+		if r.Status == remind.StatusCancelled {
+			return &remind.Error{Code: remind.CodeConflict, Message: "the reminder is cancelled"}
+		}
+		if err := s.applyPatch(t, r, p, now); err != nil {
+			return err
+		}
+		r.UpdatedAt = now
+		return nil
+	})
 	if err != nil {
-		return r, err
+		return r, fmt.Errorf("service: update reminder: %w", err)
 	}
-	if r.Status == remind.StatusCancelled {
-		return r, &remind.Error{Code: remind.CodeConflict, Message: "the reminder is cancelled"}
+	if r.NextFireAt != nil {
+		s.wake.Notify(*r.NextFireAt)
 	}
+	return r, nil
+}
+
+// applyPatch changes r as p says and schedules it again.
+func (s *Service) applyPatch(t remind.Tenant, r *remind.Reminder, p Patch, now time.Time) error {
 	set := func(dst *string, v *string) {
 		if v != nil {
 			*dst = *v
@@ -213,11 +244,11 @@ func (s *Service) UpdateReminder(ctx context.Context, t remind.Tenant, id string
 	if p.Channels != nil {
 		r.Channels = *p.Channels
 	}
-	for k, v := range p.Meta {
-		if r.Meta == nil {
-			r.Meta = map[string]string{}
-		}
-		r.Meta[k] = v
+	if len(p.Meta) > 0 {
+		meta := make(map[string]string, len(r.Meta)+len(p.Meta))
+		maps.Copy(meta, r.Meta)
+		maps.Copy(meta, p.Meta)
+		r.Meta = meta
 	}
 	at, start, text := r.Time, &r.Start, ""
 	switch {
@@ -236,45 +267,36 @@ func (s *Service) UpdateReminder(ctx context.Context, t remind.Tenant, id string
 	if r.RRule == "" {
 		start = nil
 	}
-	now := s.now()
-	if err := s.schedule(t, &r, at, start, text, now); err != nil {
-		return r, err
-	}
-	r.UpdatedAt = now
-	if err := s.store.UpdateReminder(ctx, r); err != nil {
-		return r, fmt.Errorf("service: update reminder: %w", err)
-	}
-	if r.NextFireAt != nil {
-		s.wake.Notify(*r.NextFireAt)
-	}
-	return r, nil
+	return s.schedule(t, r, at, start, text, now)
 }
 
 // LeaveReminder takes uid off a reminder's recipients, whatever its status
 // (a member removing it from their own view), and cancels what is pending
 // for them; the others' firings and the schedule are untouched. meta is
-// merged into the reminder's meta. Leaving twice is fine.
+// merged into the reminder's meta. Leaving twice is fine. It runs in one
+// store transaction holding the reminder, so two members leaving at once
+// both leave.
 func (s *Service) LeaveReminder(ctx context.Context, t remind.Tenant, id, uid string, meta map[string]string) (remind.Reminder, error) {
-	r, err := s.GetReminder(ctx, t, id)
-	if err != nil {
-		return r, err
+	if !remind.IsID(id) {
+		return remind.Reminder{}, remind.NotFound("reminder")
 	}
-	kept := make([]string, 0, len(r.Recipients))
-	for _, rc := range r.Recipients {
-		if rc != uid {
-			kept = append(kept, rc)
+	now := s.now()
+	r, err := s.store.ModifyReminder(ctx, t.ID, id, now, func(r *remind.Reminder) error {
+		r.RemoveRecipient(uid)
+		if len(meta) > 0 {
+			m := make(map[string]string, len(r.Meta)+len(meta))
+			maps.Copy(m, r.Meta)
+			maps.Copy(m, meta)
+			r.Meta = m
 		}
-	}
-	r.Recipients = kept
-	if len(meta) > 0 && r.Meta == nil {
-		r.Meta = map[string]string{}
-	}
-	for k, v := range meta {
-		r.Meta[k] = v
-	}
-	r.UpdatedAt = s.now()
-	if err := s.store.DropRecipient(ctx, r, uid); err != nil {
+		r.UpdatedAt = now
+		return nil
+	})
+	if err != nil {
 		return r, fmt.Errorf("service: leave reminder: %w", err)
+	}
+	if r.NextFireAt != nil {
+		s.wake.Notify(*r.NextFireAt)
 	}
 	return r, nil
 }

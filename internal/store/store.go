@@ -36,14 +36,8 @@ type Store interface {
 	CreateReminder(ctx context.Context, r remind.Reminder, idem *Idempotency) (stored remind.Reminder, replayed bool, err error)
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
 	ListReminders(ctx context.Context, tenantID string, q ListQuery) ([]remind.Reminder, error)
-	// DropRecipient writes r's recipients and meta (matched by tenant and
-	// id; nothing else of r) and cancels the pending deliveries of the
-	// recipient uid, whatever the reminder's status: a member leaving one
-	// reminder. It fails with remind.ErrNotFound for a missing or deleted
-	// reminder.
-	DropRecipient(ctx context.Context, r remind.Reminder, uid string) error
-	// Changes counts committed reminder updates, cancels, deletes and
-	// dropped recipients: the
+	// Changes counts committed reminder modifications, cancels, deletes and
+	// subscription changes: the
 	// only changes, besides recording outcomes, that can take a delivery
 	// out of pending. A dispatcher that reads the same count before leasing
 	// deliveries and before sending them need not re-check them. PostgreSQL
@@ -53,10 +47,20 @@ type Store interface {
 	// ReminderOverview counts the tenant's reminders (deleted ones aside) by
 	// status and returns up to next active ones, soonest firing first.
 	ReminderOverview(ctx context.Context, tenantID string, next int) (Overview, error)
-	// UpdateReminder replaces the mutable fields of r (matched by tenant and
-	// id) and cancels its pending deliveries that are not yet due (created
-	// ahead of their time by a scheduler's look-ahead).
-	UpdateReminder(ctx context.Context, r remind.Reminder) error
+	// ModifyReminder changes one reminder in one transaction that holds its
+	// row, so writes to a reminder are applied one after another and none
+	// is lost (PostgreSQL: SELECT … FOR UPDATE; SQLite: the one writer).
+	// In it the store reads the reminder (deleted ones are not found), takes
+	// back its firings claimed ahead and not yet due at `at`
+	// (remind.Reminder.Unclaim), calls fn to change the reminder, and
+	// writes every mutable field back. When fn returns an error nothing is
+	// written and that error is returned. Pending deliveries of the firings
+	// taken back are cancelled; so are all pending deliveries of recipients
+	// fn removed. The scheduler then plans the taken-back firing again from
+	// the reminder as written: the same delivery ids, made pending again
+	// (FireDue), so each is still sent once, with the current content, to
+	// the current recipients.
+	ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, fn func(r *remind.Reminder) error) (remind.Reminder, error)
 	// CancelReminder marks the reminder cancelled, clears its next firing and
 	// cancels every pending delivery of it.
 	CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error)
@@ -78,9 +82,14 @@ type Store interface {
 	NextFireAt(ctx context.Context) (time.Time, bool, error)
 	// FireDue claims up to limit active reminders due at or before now, and
 	// in one transaction per batch asks plan for each one's deliveries and
-	// next firing, inserts the deliveries (existing ids are left alone) and
-	// moves the reminder on. Deliveries it inserts pending are leased to the
-	// caller until leaseUntil, with their first attempt counted (Attempts 1). It returns the pending deliveries inserted.
+	// next firing, inserts the deliveries and moves the reminder on (next
+	// firing, status, fired count and plan.Claim). A planned delivery whose
+	// id exists is left alone unless it was cancelled: then it is made
+	// pending again with the new plan's content and one more attempt
+	// counted, so a copy leased before (Attempts lower) is fenced off (see
+	// PendingOf and FinishDeliveries). Deliveries it makes pending are
+	// leased to the caller until leaseUntil, with their attempt counted
+	// (Attempts 1 when new). It returns them.
 	// Two callers never claim the same firing.
 	FireDue(ctx context.Context, now time.Time, limit int, leaseUntil time.Time, plan FirePlanner) ([]remind.Delivery, error)
 
@@ -91,11 +100,15 @@ type Store interface {
 	// come (due, retry time reached or lease expired), counting an attempt
 	// on each and leasing them until leaseUntil.
 	LeaseDeliveries(ctx context.Context, now time.Time, limit int, leaseUntil time.Time) ([]remind.Delivery, error)
-	// PendingOf returns which of ids are still pending (not cancelled or finished).
-	PendingOf(ctx context.Context, ids []string) (map[string]bool, error)
+	// PendingOf returns which of ids are still pending (not cancelled or
+	// finished), each with its attempt count: a holder whose copy has
+	// another count lost its lease to a newer one and must not send it.
+	PendingOf(ctx context.Context, ids []string) (map[string]int, error)
 	// FinishDeliveries records outcomes: each Result's delivery state,
 	// attempt count, next attempt and error, and its attempt row. A delivery
-	// no longer pending (cancelled meanwhile) keeps its state; the attempt is recorded.
+	// no longer pending (cancelled meanwhile), or pending under another
+	// attempt count (leased again since: a takeover or a re-plan), keeps its
+	// state; the attempt is recorded.
 	FinishDeliveries(ctx context.Context, results []Result) error
 	// ListDeliveries returns a reminder's deliveries with their attempts.
 	ListDeliveries(ctx context.Context, tenantID, reminderID string) ([]DeliveryWithAttempts, error)
@@ -151,6 +164,7 @@ type FirePlan struct {
 	Deliveries []remind.Delivery
 	Next       *time.Time    // next firing, nil when the reminder is done
 	Status     remind.Status // the reminder's status after this firing
+	Claim      *remind.Claim // the reminder's claim after this firing (remind.Reminder.ClaimAfter)
 }
 
 // Result is the outcome of one attempt at one delivery.
