@@ -202,6 +202,7 @@ func (h *Handler) createReminder(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	w.Header().Set("Location", "/v1/reminders/"+rem.ID)
+	w.Header().Set("ETag", rem.ETag())
 	WriteJSON(w, http.StatusCreated, Reminder(rem))
 	return nil
 }
@@ -263,6 +264,7 @@ func (h *Handler) getReminder(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", rem.ETag())
 	WriteJSON(w, http.StatusOK, Reminder(rem))
 	return nil
 }
@@ -297,10 +299,12 @@ func (h *Handler) patchReminder(w http.ResponseWriter, r *http.Request) error {
 	rem, err := h.svc.UpdateReminder(r.Context(), TenantFrom(r.Context()), r.PathValue("id"), service.Patch{
 		Title: in.Title, Desc: in.Desc, Text: in.Text, Time: timePtr(in.Time), RRule: in.RRule, TZ: in.TZ, Start: timePtr(in.Start),
 		DeferMin: in.Defer, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels, Meta: in.Meta,
+		IfMatch: r.Header.Get("If-Match"),
 	})
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", rem.ETag())
 	WriteJSON(w, http.StatusOK, Reminder(rem))
 	return nil
 }

@@ -39,6 +39,7 @@ var status = map[remind.Code]int{
 	remind.CodeForbidden:    http.StatusForbidden,
 	remind.CodeTooLarge:     http.StatusRequestEntityTooLarge,
 	remind.CodeRateLimited:  http.StatusTooManyRequests,
+	remind.CodePrecondition: http.StatusPreconditionFailed,
 }
 
 // WriteError answers with err as JSON: domain errors with their status,
