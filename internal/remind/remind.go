@@ -58,52 +58,52 @@ type Reminder struct {
 	Status      Status
 	NextFireAt  *time.Time // when the next occurrence fires (occurrence + Defer); nil when none
 	FiredCount  int
-	// Claim is the firings the scheduler claimed ahead of their instant
-	// (its look-ahead) that are not yet due; nil when none. It lets a write
-	// made before that instant take the claim back (Unclaim) so the firing
-	// is planned again from the reminder as it is then.
-	Claim     *Claim
+	// Claimed is the firings the scheduler claimed ahead of their instant
+	// (its look-ahead), oldest first. A write made before one of them is
+	// due takes those not yet due back (Unclaim), so they are planned again
+	// from the reminder as it is then.
+	Claimed []time.Time
 	Source    string            // which API created it: v1, wecron, teamremind
 	Meta      map[string]string // API-specific values (e.g. team-remind creator)
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
 
-// Claim records firings claimed ahead of their time: the earliest one's
-// instant and how many were claimed since (each counted in FiredCount).
-type Claim struct {
-	FireAt time.Time
-	N      int
-}
-
-// ClaimAfter returns r's claim once the firing at fireAt has been claimed at
-// now: nil when that firing is already due (nothing ahead to take back),
-// else the earliest not-yet-due firing claimed, with one more counted.
-func (r Reminder) ClaimAfter(fireAt, now time.Time) *Claim {
-	if !fireAt.After(now) {
-		return nil
+// ClaimAfter returns r's claimed firings once the firing at fireAt has been
+// claimed at now: those still ahead of now, and fireAt when it is.
+func (r Reminder) ClaimAfter(fireAt, now time.Time) []time.Time {
+	var out []time.Time
+	for _, c := range r.Claimed {
+		if c.After(now) {
+			out = append(out, c)
+		}
 	}
-	if r.Claim != nil && r.Claim.FireAt.After(now) {
-		return &Claim{FireAt: r.Claim.FireAt, N: r.Claim.N + 1}
+	if fireAt.After(now) {
+		out = append(out, fireAt)
 	}
-	return &Claim{FireAt: fireAt, N: 1}
+	return out
 }
 
 // Unclaim takes back, at now, the firings claimed ahead that are not yet
 // due: the reminder is due again at the earliest of them, as if the
-// scheduler had not looked ahead, and reports true; the deliveries made for
-// them must then be cancelled with it (the store does both in one
-// transaction). A cancelled reminder, or one with nothing claimed ahead,
-// is left as it is.
+// scheduler had not looked ahead, and Unclaim reports true; the deliveries
+// made for them must be cancelled with it (the store does both in one
+// transaction). A cancelled reminder, or one with nothing claimed ahead, is
+// left as it is.
 func (r *Reminder) Unclaim(now time.Time) bool {
-	c := r.Claim
-	r.Claim = nil
-	if c == nil || !c.FireAt.After(now) || r.Status == StatusCancelled {
+	var ahead []time.Time
+	for _, c := range r.Claimed {
+		if c.After(now) {
+			ahead = append(ahead, c)
+		}
+	}
+	r.Claimed = nil
+	if len(ahead) == 0 || r.Status == StatusCancelled {
 		return false
 	}
-	at := c.FireAt
+	at := ahead[0]
 	r.NextFireAt, r.Status = &at, StatusActive
-	r.FiredCount = max(r.FiredCount-c.N, 0)
+	r.FiredCount = max(r.FiredCount-len(ahead), 0)
 	return true
 }
 

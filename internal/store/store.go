@@ -83,7 +83,7 @@ type Store interface {
 	// FireDue claims up to limit active reminders due at or before now, and
 	// in one transaction per batch asks plan for each one's deliveries and
 	// next firing, inserts the deliveries and moves the reminder on (next
-	// firing, status, fired count and plan.Claim). A planned delivery whose
+	// firing, status, fired count and plan.Claimed). A planned delivery whose
 	// id exists is left alone unless it was cancelled: then it is made
 	// pending again with the new plan's content and one more attempt
 	// counted, so a copy leased before (Attempts lower) is fenced off (see
@@ -164,7 +164,7 @@ type FirePlan struct {
 	Deliveries []remind.Delivery
 	Next       *time.Time    // next firing, nil when the reminder is done
 	Status     remind.Status // the reminder's status after this firing
-	Claim      *remind.Claim // the reminder's claim after this firing (remind.Reminder.ClaimAfter)
+	Claimed    []time.Time   // the reminder's firings claimed ahead after this one (remind.Reminder.ClaimAfter)
 }
 
 // Result is the outcome of one attempt at one delivery.

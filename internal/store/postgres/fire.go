@@ -80,8 +80,7 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, leaseUnti
 		ids := make([]string, len(due))
 		nexts := make([]*int64, len(due))
 		statuses := make([]string, len(due))
-		claims := make([]*int64, len(due))
-		claimNs := make([]int32, len(due))
+		claims := make([]*string, len(due))
 		for i, r := range due {
 			p := plan(r, recips[r.TenantID], hooks[r.TenantID])
 			for _, d := range p.Deliveries {
@@ -96,10 +95,7 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, leaseUnti
 				planned = append(planned, d)
 			}
 			ids[i], nexts[i], statuses[i] = r.ID, nullMS(p.Next), string(p.Status)
-			if p.Claim != nil {
-				at := ms(p.Claim.FireAt)
-				claims[i], claimNs[i] = &at, int32(p.Claim.N)
-			}
+			claims[i] = store.EncodeClaimed(p.Claimed)
 		}
 
 		// A planned id that exists is made pending again only when it was
@@ -133,9 +129,9 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, leaseUnti
 		}
 
 		_, err = tx.Exec(ctx, `UPDATE reminders AS r SET next_fire_ms = u.next, status = u.status, fired_count = r.fired_count + 1, updated_ms = $4,
-			claimed_fire_ms = u.claimed, claimed_n = u.claimed_n
-			FROM unnest($1::text[], $2::bigint[], $3::text[], $5::bigint[], $6::int[]) AS u(id, next, status, claimed, claimed_n) WHERE r.id = u.id`,
-			ids, nexts, statuses, ms(now), claims, claimNs)
+			claimed = u.claimed
+			FROM unnest($1::text[], $2::bigint[], $3::text[], $5::text[]) AS u(id, next, status, claimed) WHERE r.id = u.id`,
+			ids, nexts, statuses, ms(now), claims)
 		return err
 	})
 	if err != nil {

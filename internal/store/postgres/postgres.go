@@ -330,22 +330,22 @@ func (s *Store) TenantByToken(ctx context.Context, hash string) (remind.Tenant, 
 // reminderRead adds the claim columns every read scans (scanReminder).
 const reminderCols = `id, tenant_id, title, "desc", at_ms, rrule, tz, start_ms, defer_min, external_url, recipients, channels, status, next_fire_ms, fired_count, source, meta, created_ms, updated_ms`
 
-const reminderRead = reminderCols + `, claimed_fire_ms, claimed_n`
+const reminderRead = reminderCols + `, claimed`
 
 func scanReminder(row pgx.Row) (remind.Reminder, error) {
 	var r remind.Reminder
-	var at, next, claimed *int64
+	var at, next *int64
+	var claimed *string
 	var start, created, updated int64
-	var claimedN int
 	var recips, chans, meta []byte
 	var status string
 	err := row.Scan(&r.ID, &r.TenantID, &r.Title, &r.Desc, &at, &r.RRule, &r.TZ, &start, &r.DeferMin, &r.ExternalURL,
-		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated, &claimed, &claimedN)
+		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated, &claimed)
 	if err != nil {
 		return r, err
 	}
-	if claimed != nil {
-		r.Claim = &remind.Claim{FireAt: fromMS(*claimed), N: claimedN}
+	if r.Claimed, err = store.DecodeClaimed(claimed); err != nil {
+		return r, err
 	}
 	r.Time, r.NextFireAt = ptrMS(at), ptrMS(next)
 	r.Start, r.CreatedAt, r.UpdatedAt = fromMS(start), fromMS(created), fromMS(updated)
@@ -601,18 +601,12 @@ func modifyReminder(ctx context.Context, tx pgx.Tx, tenantID, id string, at time
 	if err := fn(&r); err != nil {
 		return remind.Reminder{}, err
 	}
-	var claimed *int64
-	claimedN := 0
-	if r.Claim != nil {
-		v := ms(r.Claim.FireAt)
-		claimed, claimedN = &v, r.Claim.N
-	}
 	if _, err := tx.Exec(ctx, `UPDATE reminders SET title = $1, "desc" = $2, at_ms = $3, rrule = $4, tz = $5, start_ms = $6, defer_min = $7,
 		external_url = $8, recipients = $9, channels = $10, status = $11, next_fire_ms = $12, fired_count = $13, meta = $14, updated_ms = $15,
-		claimed_fire_ms = $16, claimed_n = $17 WHERE id = $18`,
+		claimed = $16 WHERE id = $17`,
 		r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL, encodeJSON(r.Recipients),
 		encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), r.FiredCount, encodeJSON(r.Meta), ms(r.UpdatedAt),
-		claimed, claimedN, r.ID); err != nil {
+		store.EncodeClaimed(r.Claimed), r.ID); err != nil {
 		return r, err
 	}
 	// Deliveries are locked in id order, as in cancelPending.

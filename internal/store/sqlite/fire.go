@@ -81,7 +81,7 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, leaseUnti
 		}
 		defer ins.Close()
 		upd, err := tx.PrepareContext(ctx, `UPDATE reminders SET next_fire_ms = ?, status = ?, fired_count = fired_count + 1, updated_ms = ?,
-			claimed_fire_ms = ?, claimed_n = ? WHERE id = ?`)
+			claimed = ? WHERE id = ?`)
 		if err != nil {
 			return err
 		}
@@ -121,12 +121,7 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, leaseUnti
 					out = append(out, d)
 				}
 			}
-			var claimed sql.NullInt64
-			claimedN := 0
-			if p.Claim != nil {
-				claimed, claimedN = sql.NullInt64{Int64: ms(p.Claim.FireAt), Valid: true}, p.Claim.N
-			}
-			if _, err := upd.ExecContext(ctx, nullMS(p.Next), string(p.Status), ms(now), claimed, claimedN, r.ID); err != nil {
+			if _, err := upd.ExecContext(ctx, nullMS(p.Next), string(p.Status), ms(now), store.EncodeClaimed(p.Claimed), r.ID); err != nil {
 				return err
 			}
 		}

@@ -284,21 +284,21 @@ func (s *Store) TenantByToken(ctx context.Context, hash string) (remind.Tenant, 
 // reminderRead adds the claim columns every read scans (scanReminder).
 const reminderCols = `id, tenant_id, title, "desc", at_ms, rrule, tz, start_ms, defer_min, external_url, recipients, channels, status, next_fire_ms, fired_count, source, meta, created_ms, updated_ms`
 
-const reminderRead = reminderCols + `, claimed_fire_ms, claimed_n`
+const reminderRead = reminderCols + `, claimed`
 
 func scanReminder(row interface{ Scan(...any) error }) (remind.Reminder, error) {
 	var r remind.Reminder
-	var at, next, claimed sql.NullInt64
+	var at, next sql.NullInt64
+	var claimed *string
 	var start, created, updated int64
-	var claimedN int
 	var recips, chans, meta, status string
 	err := row.Scan(&r.ID, &r.TenantID, &r.Title, &r.Desc, &at, &r.RRule, &r.TZ, &start, &r.DeferMin, &r.ExternalURL,
-		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated, &claimed, &claimedN)
+		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated, &claimed)
 	if err != nil {
 		return r, err
 	}
-	if claimed.Valid {
-		r.Claim = &remind.Claim{FireAt: fromMS(claimed.Int64), N: claimedN}
+	if r.Claimed, err = store.DecodeClaimed(claimed); err != nil {
+		return r, err
 	}
 	r.Time, r.NextFireAt = ptrMS(at), ptrMS(next)
 	r.Start, r.CreatedAt, r.UpdatedAt = fromMS(start), fromMS(created), fromMS(updated)
@@ -541,17 +541,12 @@ func modifyReminder(ctx context.Context, tx *sql.Tx, tenantID, id string, at tim
 	if err := fn(&r); err != nil {
 		return remind.Reminder{}, err
 	}
-	var claimed sql.NullInt64
-	claimedN := 0
-	if r.Claim != nil {
-		claimed, claimedN = sql.NullInt64{Int64: ms(r.Claim.FireAt), Valid: true}, r.Claim.N
-	}
 	if _, err := tx.ExecContext(ctx, `UPDATE reminders SET title = ?, "desc" = ?, at_ms = ?, rrule = ?, tz = ?, start_ms = ?, defer_min = ?,
 		external_url = ?, recipients = ?, channels = ?, status = ?, next_fire_ms = ?, fired_count = ?, meta = ?, updated_ms = ?,
-		claimed_fire_ms = ?, claimed_n = ? WHERE id = ?`,
+		claimed = ? WHERE id = ?`,
 		r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL, encodeJSON(r.Recipients),
 		encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), r.FiredCount, encodeJSON(r.Meta), ms(r.UpdatedAt),
-		claimed, claimedN, r.ID); err != nil {
+		store.EncodeClaimed(r.Claimed), r.ID); err != nil {
 		return r, err
 	}
 	if unclaimed {

@@ -1,6 +1,5 @@
--- The firings a scheduler claimed ahead of their instant and not yet due
--- (remind.Claim): the earliest one's instant and how many. A write to the
--- reminder before that instant takes them back so they are planned again
--- from the reminder as written.
-ALTER TABLE reminders ADD COLUMN claimed_fire_ms BIGINT;
-ALTER TABLE reminders ADD COLUMN claimed_n INTEGER NOT NULL DEFAULT 0;
+-- The firings a scheduler claimed ahead of their instant (remind.Reminder
+-- .Claimed), as a JSON array of Unix milliseconds, oldest first; NULL when
+-- none. A write to the reminder before one of them is due takes those not
+-- yet due back, so they are planned again from the reminder as written.
+ALTER TABLE reminders ADD COLUMN claimed TEXT;
