@@ -62,7 +62,7 @@ type Reminder struct {
 	// (its look-ahead), oldest first. A write made before one of them is
 	// due takes those not yet due back (Unclaim), so they are planned again
 	// from the reminder as it is then.
-	Claimed []time.Time
+	Claimed   []time.Time
 	Source    string            // which API created it: v1, wecron, teamremind
 	Meta      map[string]string // API-specific values (e.g. team-remind creator)
 	CreatedAt time.Time
