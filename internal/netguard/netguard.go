@@ -135,7 +135,7 @@ func Redirect(resp *http.Response) string {
 	}
 	loc := resp.Header.Get("Location")
 	if loc == "" {
-		return fmt.Sprintf("%d without a Location", resp.StatusCode)
+		return fmt.Sprintf("%d redirect without a Location (redirects are not followed)", resp.StatusCode)
 	}
 	if len(loc) > 200 {
 		loc = loc[:200] + "…"
