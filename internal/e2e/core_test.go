@@ -342,9 +342,9 @@ func TestCancelAndPatch(t *testing.T) {
 	if status != 200 || p["title"] != "moved!" {
 		t.Fatalf("patch: %d %v", status, p)
 	}
-	calls := s.waitCalls(t, 1, 5*time.Second)
+	s.waitCalls(t, 1, 5*time.Second)
 	time.Sleep(600 * time.Millisecond)
-	calls = s.Calls()
+	calls := s.Calls()
 	if len(calls) != 1 || event(t, calls[0])["title"] != "moved!" {
 		t.Fatalf("calls %d", len(calls))
 	}
