@@ -177,8 +177,9 @@ func (s *Sender) subscription(ctx context.Context, d remind.Delivery) (store.Sub
 	if sb.State != store.SubscriberConfirmed {
 		return sb, Subscription{}, deliver.Permanent(errors.New("webpush: the subscriber has unsubscribed"))
 	}
-	// The address was checked when it was stored; http is allowed here so
-	// that what the subscribe page accepted (see its allowHTTP) can be sent.
+	// The address was checked when it was stored; any address and http
+	// are allowed here so that what the subscribe page accepted (see its
+	// allowPrivate) can be sent: the client's dial-time guard checks again.
 	sub, err := ParseSubscription([]byte(sb.Address), true)
 	if err != nil {
 		return sb, sub, deliver.Permanent(fmt.Errorf("webpush: stored subscription: %w", err))
