@@ -3,6 +3,7 @@ module github.com/raasdev/raas
 go 1.26.8
 
 require (
+	code.dny.dev/ssrf v0.3.0
 	github.com/6tail/tyme4go v1.4.3
 	github.com/SherClockHolmes/webpush-go v1.4.0
 	github.com/arran4/golang-ical v0.3.4

@@ -179,7 +179,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	if b, ok := st.(store.Broadcaster); ok {
 		a.waker.bc = b
 	}
-	a.Service = service.New(st, a.waker, now, service.Config{AllowPrivateTargets: cfg.AllowPrivateTargets, NewSecret: webhook.NewSecret})
+	a.Service = service.New(st, a.waker, now, service.Config{AllowPrivateTargets: cfg.AllowPrivateTargets, Resolver: net.DefaultResolver, NewSecret: webhook.NewSecret})
 	api.New(a.Service, a.Hub, log).Register(a.Mux)
 	a.registerWeCron()
 	a.registerTeamRemind()

@@ -11,8 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
-	"net/netip"
-	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -59,10 +57,11 @@ type Waker interface {
 
 // Config holds the service's policies.
 type Config struct {
-	AllowPrivateTargets bool          // accept webhook URLs on private networks
-	IdempotencyTTL      time.Duration // how long an Idempotency-Key is remembered (default 24h)
-	PastTolerance       time.Duration // how far in the past a one-off may be and still fire now (default 2s)
-	NewSecret           func() string // makes webhook signing secrets
+	AllowPrivateTargets bool              // accept webhook URLs on private networks
+	Resolver            netguard.Resolver // looks webhook hosts up at registration (nil: names are checked at dial time only)
+	IdempotencyTTL      time.Duration     // how long an Idempotency-Key is remembered (default 24h)
+	PastTolerance       time.Duration     // how far in the past a one-off may be and still fire now (default 2s)
+	NewSecret           func() string     // makes webhook signing secrets
 }
 
 // Service carries out the use cases.
@@ -251,22 +250,28 @@ func checkPhone(field, v string) error {
 	return nil
 }
 
-// checkTarget refuses URLs whose host is a literal non-public address
-// (names are checked again at dial time).
-func (s *Service) checkTarget(field, raw string) error {
-	if err := remind.CheckURL(field, raw); err != nil {
-		return err
-	}
-	if s.cfg.AllowPrivateTargets {
+// checkTarget refuses an outgoing URL (a webhook) that netguard.CheckURL
+// refuses: not http(s), or pointing, in any spelling or through its DNS
+// answer now, at a non-public address (checked again at dial time).
+func (s *Service) checkTarget(ctx context.Context, field, raw string) error {
+	if raw == "" {
 		return nil
 	}
-	u, _ := url.Parse(raw)
-	host := u.Hostname()
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return remind.Invalid(field, "points at a loopback address; start the server with --allow-private-targets to allow it")
+	err := netguard.CheckURL(ctx, raw, netguard.Policy{AllowPrivate: s.cfg.AllowPrivateTargets, Resolver: s.cfg.Resolver})
+	return TargetError(field, err)
+}
+
+// TargetError turns a netguard.CheckURL refusal into the invalid-argument
+// error naming field (nil stays nil).
+func TargetError(field string, err error) error {
+	var ue *netguard.URLError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ue) && ue.Address:
+		return remind.Invalid(field, "%s; only public addresses are called (start the server with --allow-private-targets to allow others)", ue.Reason)
+	case errors.As(err, &ue):
+		return remind.Invalid(field, "%s", ue.Reason)
 	}
-	if ip, err := netip.ParseAddr(host); err == nil && !netguard.Allowed(ip) {
-		return remind.Invalid(field, "points at a private, loopback or link-local address; start the server with --allow-private-targets to allow it")
-	}
-	return nil
+	return remind.Invalid(field, "is not a usable URL")
 }

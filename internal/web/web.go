@@ -97,7 +97,7 @@ type Config struct {
 
 	// VAPIDPublicKey is the server's Web Push key; "" means no web push.
 	VAPIDPublicKey string
-	AllowHTTPPush  bool // accept http push endpoints (tests, private networks)
+	AllowHTTPPush  bool // accept http push endpoints and private addresses (--allow-private-targets: tests, private networks)
 }
 
 // Web serves the pages.
