@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/channel/inbox"
+	"github.com/raasdev/raas/internal/ratelimit"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/store"
@@ -87,8 +88,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 func (h *Handler) auth(fn func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t, err := h.svc.Authenticate(r.Context(), BearerToken(r))
-		if err != nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="raas"`)
+		if err = ratelimit.Charge(r.Context(), t.ID, err); err != nil {
+			if remind.CodeOf(err) == remind.CodeUnauthorized {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="raas"`)
+			}
 			WriteError(w, r, h.log, err)
 			return
 		}

@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/api"
+	"github.com/raasdev/raas/internal/ratelimit"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/store"
@@ -136,7 +137,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, t remind.Tenant) e
 func (h *Handler) auth(fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t, err := h.svc.Authenticate(r.Context(), token(r))
-		if err != nil {
+		if err = ratelimit.Charge(r.Context(), t.ID, err); err != nil {
 			h.writeError(w, r, err)
 			return
 		}
