@@ -76,7 +76,7 @@ func TestOpenAPIMatchesService(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := startTestApp(t, func(cfg *app.Config) {
-		cfg.Ops.RateLimit, cfg.Ops.RateBurst = 1, 1000 // the tenant's budget outlasts the test
+		cfg.Ops.RateLimit, cfg.Ops.RateBurst = 1, 1000         // the tenant's budget outlasts the test
 		cfg.Ops.AnonRateLimit, cfg.Ops.AnonRateBurst = 0.01, 5 // refused credentials run out, so a 429 can be checked too
 	})
 	ctx := context.Background()
@@ -173,6 +173,15 @@ func TestOpenAPIMatchesService(t *testing.T) {
 	expect(200, first(call("GET", "/v1/inbox/alice", tok(), nil)), "inbox")
 	expect(404, first(call("POST", "/v1/inbox/alice/items/nope/read", tok(), nil)), "inbox action missing")
 	expect(400, first(call("POST", "/v1/inbox/alice/items/nope/dance", tok(), nil)), "inbox bad action")
+	code, tk := call("POST", "/v1/tokens", tok(), nil)
+	expect(201, code, "create token")
+	secret, _ := tk["token"].(string)
+	tkID, _ := tk["id"].(string)
+	expect(200, first(call("GET", "/v1/tokens", secret, nil)), "list tokens")
+	expect(400, first(call("POST", "/v1/tokens", tok(), map[string]any{"tenant": "other"})), "create token with a field")
+	expect(204, first(call("DELETE", "/v1/tokens/"+tkID, tok(), nil)), "revoke token")
+	expect(404, first(call("DELETE", "/v1/tokens/"+tkID, tok(), nil)), "revoke token again")
+	expect(401, first(call("GET", "/v1/tenant", secret, nil)), "revoked token")
 	expect(200, first(call("GET", "/v1/tenant", tok(), nil)), "tenant")
 	expect(200, first(call("PATCH", "/v1/tenant", tok(), map[string]any{"display_name": "OpenAPI"})), "patch tenant")
 	expect(400, first(call("PATCH", "/v1/tenant", tok(), map[string]any{"date_hour": 25})), "patch tenant bad")
