@@ -46,7 +46,10 @@ import (
 type Links interface {
 	Link(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error)
 	QRCodeURL(ctx context.Context, l store.SubscribeLink) (string, error)
-	Poster(ctx context.Context, reminderID string) ([]byte, error)
+	// ServePoster answers the GET of a reminder's poster (with ETag and
+	// Cache-Control, 304 when the client has it); it returns an error,
+	// having written nothing, when there is none.
+	ServePoster(ctx context.Context, w http.ResponseWriter, r *http.Request, reminderID string) error
 }
 
 // Handler serves the WeCron API.
@@ -319,15 +322,10 @@ func (h *Handler) poster(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, remind.NotFound("poster"))
 		return
 	}
-	png, err := h.links.Poster(r.Context(), id)
-	if err != nil {
+	if err := h.links.ServePoster(r.Context(), w, r, id); err != nil {
 		if errors.Is(err, remind.ErrNotFound) {
 			err = remind.NotFound("poster")
 		}
 		h.writeError(w, r, err)
-		return
 	}
-	w.Header().Set("Content-Type", "image/png")
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	_, _ = w.Write(png)
 }
