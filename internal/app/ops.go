@@ -168,6 +168,8 @@ func authenticatesLater(r *http.Request) bool {
 		return r.Header.Get("Authorization") != ""
 	case strings.HasPrefix(p, "/openapi/workbench/"):
 		return r.URL.Query().Get("accessToken") != ""
+	case p == "/wechat/callback": // signed: the handler checks the signature, then charges WeChat's budget
+		return r.URL.Query().Get("signature") != ""
 	case p == "/dashboard" || strings.HasPrefix(p, "/dashboard/") && p != "/dashboard/login" && !strings.HasPrefix(p, "/dashboard/assets/"):
 		_, err := r.Cookie(dashboard.CookieName)
 		return err == nil

@@ -6,7 +6,10 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http/httptest"
+	"net/url"
 	"testing"
+
+	"github.com/raasdev/raas/internal/channel/wechat"
 )
 
 func testApp(t *testing.T, cfg Config) *App {
@@ -77,5 +80,40 @@ func TestRateLimitHoldsAgainstRandomCredentials(t *testing.T) {
 	}
 	if code := do("GET", "/healthz", "203.0.113.1:5000", ""); code != 200 {
 		t.Fatalf("/healthz from a limited address: %d", code)
+	}
+}
+
+// TestWeChatCallbacksHaveTheirOwnBudget: WeChat's servers carry every
+// subscriber's events, so signed callbacks are not held to one address's
+// small anonymous budget; unsigned ones are.
+func TestWeChatCallbacksHaveTheirOwnBudget(t *testing.T) {
+	cfg := Defaults()
+	cfg.Ops.Metrics = false
+	cfg.Ops.RateLimit, cfg.Ops.RateBurst = 0.001, 50
+	cfg.Ops.AnonRateLimit, cfg.Ops.AnonRateBurst = 0.001, 5
+	cfg.WeCron.WeChat = wechat.Config{AppID: "wxapp", Secret: "s", Token: "cbtoken"}
+	a := testApp(t, cfg)
+	h := a.Handler()
+	get := func(q string) int {
+		r := httptest.NewRequest("GET", "/wechat/callback?"+q, nil)
+		r.RemoteAddr = "101.226.103.1:1000"
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Code
+	}
+	signed := url.Values{"timestamp": {"1"}, "nonce": {"n"}, "echostr": {"e"}, "signature": {wechat.Sign("cbtoken", "1", "n")}}.Encode()
+	codes := map[int]int{}
+	for range 40 {
+		codes[get(signed)]++
+	}
+	if codes[200] != 40 {
+		t.Fatalf("signed callbacks: %v; want all 40 served (beyond the address budget of 5)", codes)
+	}
+	codes = map[int]int{}
+	for range 10 {
+		codes[get("timestamp=1&nonce=n&signature=bad")]++
+	}
+	if codes[403] != 5 || codes[429] != 5 {
+		t.Fatalf("badly signed callbacks: %v; want 5 refused, then 5 limited", codes)
 	}
 }

@@ -476,8 +476,7 @@ func (w *Web) wechatSigned(r *http.Request) bool {
 }
 
 func (w *Web) wechatVerify(rw http.ResponseWriter, r *http.Request) {
-	if !w.wechatSigned(r) {
-		http.Error(rw, "bad signature", http.StatusForbidden)
+	if !w.wechatAllowed(rw, r) {
 		return
 	}
 	rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -485,8 +484,7 @@ func (w *Web) wechatVerify(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) wechatEvent(rw http.ResponseWriter, r *http.Request) {
-	if !w.wechatSigned(r) {
-		http.Error(rw, "bad signature", http.StatusForbidden)
+	if !w.wechatAllowed(rw, r) {
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(rw, r.Body, 64<<10))
