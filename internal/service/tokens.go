@@ -147,7 +147,9 @@ func (s *Service) touch(ctx context.Context, id string) {
 	}
 	// A failed write is retried on the token's next use: the time is a
 	// hint for the operator, not worth failing a request over.
-	if err := s.store.TouchToken(ctx, id, now, now.Add(-touchEvery)); err == nil {
+	// Another instance's write less than touchEvery ago (times are kept in
+	// milliseconds) makes this one a no-op.
+	if err := s.store.TouchToken(ctx, id, now, now.Add(-touchEvery+time.Millisecond)); err == nil {
 		s.touched.Store(id, now)
 	}
 }
