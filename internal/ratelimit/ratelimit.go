@@ -77,6 +77,9 @@ func (l *Limiter) sweep(now time.Time) {
 		return
 	}
 	l.swept = now
+	if l.limit <= 0 {
+		return // a bucket that never refills is never full again: keep it
+	}
 	full := time.Duration(float64(l.burst) / float64(l.limit) * float64(time.Second))
 	for k, b := range l.buckets {
 		if now.Sub(b.seen) >= full {
