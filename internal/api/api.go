@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/channel/inbox"
+	"github.com/raasdev/raas/internal/ratelimit"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/store"
@@ -75,6 +76,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	route("GET /v1/inbox/{uid}", h.inbox)
 	route("GET /v1/inbox/{uid}/stream", h.stream)
 	route("POST /v1/inbox/{uid}/items/{id}/{action}", h.inboxAction)
+	route("GET /v1/tokens", h.listTokens)
+	route("POST /v1/tokens", h.createToken)
+	route("DELETE /v1/tokens/{id}", h.revokeToken)
 	route("GET /v1/tenant", h.getTenant)
 	route("PATCH /v1/tenant", h.patchTenant)
 	route("POST /v1/parse", h.parse)
@@ -87,8 +91,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 func (h *Handler) auth(fn func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t, err := h.svc.Authenticate(r.Context(), BearerToken(r))
-		if err != nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="raas"`)
+		if err = ratelimit.Charge(r.Context(), t.ID, err); err != nil {
+			if remind.CodeOf(err) == remind.CodeUnauthorized {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="raas"`)
+			}
 			WriteError(w, r, h.log, err)
 			return
 		}

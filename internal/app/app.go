@@ -237,6 +237,7 @@ func (a *App) Start(ctx context.Context, ln net.Listener) error {
 		}
 	}
 	a.Hub.Start(ctx)
+	a.startJanitor(ctx) // ops.go
 	a.waker.start(ctx)
 	a.Dispatcher.Start(ctx)
 	a.Scheduler.Start(ctx)
@@ -282,6 +283,7 @@ func (a *App) Stop(ctx context.Context) error {
 	if a.cancel != nil {
 		a.cancel()
 	}
+	a.waitJanitor()
 	if err := a.Store.Close(); err != nil {
 		errs = append(errs, err)
 	}

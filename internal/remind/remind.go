@@ -41,6 +41,27 @@ type Tenant struct {
 	CreatedAt   time.Time
 }
 
+// APIToken is a tenant's API token as kept: its id and the hash of its
+// secret, never the secret itself.
+type APIToken struct {
+	ID         string
+	TenantID   string
+	Hash       string // service.HashToken of the secret
+	CreatedAt  time.Time
+	LastUsedAt time.Time // zero when never used; written at most once a minute
+}
+
+// Session is a dashboard sign-in: bound to the token it was opened with,
+// so revoking the token ends it. Only the hash of its id (the cookie's
+// value) is kept.
+type Session struct {
+	Hash      string
+	TokenID   string
+	TenantID  string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
 // Reminder is something to fire at its moments to its recipients.
 type Reminder struct {
 	ID          string

@@ -6,8 +6,6 @@ package service
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -28,8 +26,15 @@ type Store interface {
 	GetTenant(ctx context.Context, id string) (remind.Tenant, error)
 	TenantByName(ctx context.Context, name string) (remind.Tenant, error)
 	UpdateTenant(ctx context.Context, t remind.Tenant) error
-	CreateToken(ctx context.Context, tenantID, tokenHash string, at time.Time) error
-	TenantByToken(ctx context.Context, tokenHash string) (remind.Tenant, error)
+	CreateToken(ctx context.Context, tok remind.APIToken) error
+	TokenByHash(ctx context.Context, tokenHash string) (remind.APIToken, remind.Tenant, error)
+	ListTokens(ctx context.Context, tenantID string) ([]remind.APIToken, error)
+	ListAllTokens(ctx context.Context) ([]remind.APIToken, error)
+	RevokeToken(ctx context.Context, tenantID, id string) error
+	TouchToken(ctx context.Context, id string, at, notBefore time.Time) error
+	CreateSession(ctx context.Context, s remind.Session) error
+	SessionByHash(ctx context.Context, hash string, now time.Time) (remind.Session, remind.Tenant, error)
+	DeleteSession(ctx context.Context, hash string) error
 	CreateReminder(ctx context.Context, r remind.Reminder, idem *store.Idempotency) (remind.Reminder, bool, error)
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
 	ListReminders(ctx context.Context, tenantID string, q store.ListQuery) ([]remind.Reminder, error)
@@ -62,6 +67,7 @@ type Config struct {
 	IdempotencyTTL      time.Duration     // how long an Idempotency-Key is remembered (default 24h)
 	PastTolerance       time.Duration     // how far in the past a one-off may be and still fire now (default 2s)
 	NewSecret           func() string     // makes webhook signing secrets
+	SessionTTL          time.Duration     // how long a dashboard sign-in lasts (default 7 days)
 }
 
 // Service carries out the use cases.
@@ -70,6 +76,8 @@ type Service struct {
 	wake  Waker
 	now   func() time.Time
 	cfg   Config
+
+	touched sync.Map // token id → time.Time its last use was written (see Authenticate)
 }
 
 // New returns a Service.
@@ -80,6 +88,9 @@ func New(s Store, wake Waker, now func() time.Time, cfg Config) *Service {
 	if cfg.PastTolerance <= 0 {
 		cfg.PastTolerance = 2 * time.Second
 	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 7 * 24 * time.Hour
+	}
 	return &Service{store: s, wake: wake, now: now, cfg: cfg}
 }
 
@@ -87,32 +98,6 @@ func New(s Store, wake Waker, now func() time.Time, cfg Config) *Service {
 func (s *Service) Now() time.Time { return s.now() }
 
 // ---- tenants and tokens
-
-// HashToken returns the stored form of an API token.
-func HashToken(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
-}
-
-// CreateToken makes a new API token for the tenant named name, creating the
-// tenant when it does not exist. The token is returned once; only its hash is kept.
-func (s *Service) CreateToken(ctx context.Context, name string) (string, remind.Tenant, error) {
-	if name == "" {
-		name = "default"
-	}
-	if err := remind.CheckText("tenant", name, 100); err != nil {
-		return "", remind.Tenant{}, err
-	}
-	t, err := s.EnsureTenant(ctx, name)
-	if err != nil {
-		return "", t, err
-	}
-	token := "raas_" + remind.NewToken(24)
-	if err := s.store.CreateToken(ctx, t.ID, HashToken(token), s.now()); err != nil {
-		return "", t, fmt.Errorf("service: create token: %w", err)
-	}
-	return token, t, nil
-}
 
 // EnsureTenant returns the tenant named name, creating it when missing.
 func (s *Service) EnsureTenant(ctx context.Context, name string) (remind.Tenant, error) {
@@ -131,18 +116,6 @@ func (s *Service) EnsureTenant(ctx context.Context, name string) (remind.Tenant,
 		return t, fmt.Errorf("service: create tenant: %w", err)
 	}
 	return t, nil
-}
-
-// Authenticate returns the tenant owning an API token.
-func (s *Service) Authenticate(ctx context.Context, token string) (remind.Tenant, error) {
-	if token == "" {
-		return remind.Tenant{}, &remind.Error{Code: remind.CodeUnauthorized, Message: "missing API token"}
-	}
-	t, err := s.store.TenantByToken(ctx, HashToken(token))
-	if errors.Is(err, remind.ErrNotFound) {
-		return t, &remind.Error{Code: remind.CodeUnauthorized, Message: "unknown API token"}
-	}
-	return t, err
 }
 
 // TenantPatch changes tenant settings; nil fields stay.

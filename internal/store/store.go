@@ -24,10 +24,32 @@ type Store interface {
 	GetTenant(ctx context.Context, id string) (remind.Tenant, error)
 	TenantByName(ctx context.Context, name string) (remind.Tenant, error)
 	UpdateTenant(ctx context.Context, t remind.Tenant) error
-	// CreateToken records an API token by its hash.
-	CreateToken(ctx context.Context, tenantID, tokenHash string, at time.Time) error
-	// TenantByToken returns the tenant owning the token with this hash.
-	TenantByToken(ctx context.Context, tokenHash string) (remind.Tenant, error)
+	// CreateToken records an API token (by its id and hash).
+	CreateToken(ctx context.Context, tok remind.APIToken) error
+	// TokenByHash returns the token with this hash and its tenant.
+	TokenByHash(ctx context.Context, tokenHash string) (remind.APIToken, remind.Tenant, error)
+	// ListTokens returns the tenant's tokens in id order.
+	ListTokens(ctx context.Context, tenantID string) ([]remind.APIToken, error)
+	// ListAllTokens returns every tenant's tokens in id order (for the
+	// operator's `raas token list`).
+	ListAllTokens(ctx context.Context) ([]remind.APIToken, error)
+	// RevokeToken deletes the tenant's token and every dashboard session
+	// opened with it, in one transaction.
+	RevokeToken(ctx context.Context, tenantID, id string) error
+	// TouchToken sets the token's last-used time to at unless it was
+	// already set at or after notBefore (so a busy token is written at most
+	// once per interval, whichever instance serves it). A missing token is
+	// not an error.
+	TouchToken(ctx context.Context, id string, at, notBefore time.Time) error
+
+	// CreateSession records a dashboard session (by the hash of its id)
+	// and removes the expired sessions of the same token.
+	CreateSession(ctx context.Context, s remind.Session) error
+	// SessionByHash returns the session with this hash and its tenant,
+	// when it has not expired at now and its token still exists.
+	SessionByHash(ctx context.Context, hash string, now time.Time) (remind.Session, remind.Tenant, error)
+	// DeleteSession removes a session; a missing one is not an error.
+	DeleteSession(ctx context.Context, hash string) error
 
 	// CreateReminder inserts r. With a non-nil idem, the insert is tied to the
 	// idempotency key: a key already used with the same body hash returns the

@@ -102,10 +102,12 @@ type Config struct {
 
 // Web serves the pages.
 type Web struct {
-	cfg  Config
-	subs SubscriptionStore
-	rems Reminders
-	html htmlpage.Renderer
+	cfg     Config
+	subs    SubscriptionStore
+	rems    Reminders
+	html    htmlpage.Renderer
+	images  imageCache // posters and QR codes by ETag (images.go)
+	fontTag string
 }
 
 // New returns the pages' handler set.
@@ -128,7 +130,7 @@ func New(cfg Config, subs SubscriptionStore, rems Reminders) *Web {
 		csp += "; connect-src 'self'" // webpush.js posts the subscription
 	}
 	page := htmlpage.Renderer{Templates: pages, CSP: csp, Referrer: "no-referrer", Log: cfg.Log} // the URLs carry secrets
-	return &Web{cfg: cfg, subs: subs, rems: rems, html: page}
+	return &Web{cfg: cfg, subs: subs, rems: rems, html: page, fontTag: fontTag(cfg.Font)}
 }
 
 // Register adds the pages' routes to mux.
@@ -205,20 +207,6 @@ func When(r remind.Reminder) time.Time {
 		return *r.Time
 	}
 	return r.Start
-}
-
-// Poster returns the PNG poster of a reminder with a subscribe link, by
-// reminder id alone: the poster is meant to be shared (see the wecron package).
-func (w *Web) Poster(ctx context.Context, reminderID string) ([]byte, error) {
-	l, err := w.subs.SubscribeLinkByReminder(ctx, reminderID)
-	if err != nil {
-		return nil, err
-	}
-	r, err := w.rems.GetReminder(ctx, l.TenantID, l.ReminderID)
-	if err != nil {
-		return nil, err
-	}
-	return RenderPoster(w.cfg.Font, r, When(r), w.PageURL(l))
 }
 
 // UnsubscribeURL implements email.Links and wechat.Links: subscribers'
@@ -340,14 +328,12 @@ func (w *Web) qr(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	png, err := QRPNG(w.PageURL(l), 400)
-	if err != nil {
+	page := w.PageURL(l)
+	img := newImage(func() ([]byte, error) { return QRPNG(page, 400) }, "qr", imageVersion, page, 400)
+	// A link's URL never changes: a day's caching, then revalidation.
+	if err := w.images.serve(rw, r, img, "public, max-age=86400"); err != nil {
 		w.fail(rw, r, err)
-		return
 	}
-	rw.Header().Set("Content-Type", "image/png")
-	rw.Header().Set("Cache-Control", "public, max-age=86400")
-	_, _ = rw.Write(png)
 }
 
 func (w *Web) calendar(rw http.ResponseWriter, r *http.Request) {
@@ -490,8 +476,7 @@ func (w *Web) wechatSigned(r *http.Request) bool {
 }
 
 func (w *Web) wechatVerify(rw http.ResponseWriter, r *http.Request) {
-	if !w.wechatSigned(r) {
-		http.Error(rw, "bad signature", http.StatusForbidden)
+	if !w.wechatAllowed(rw, r) {
 		return
 	}
 	rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -499,8 +484,7 @@ func (w *Web) wechatVerify(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) wechatEvent(rw http.ResponseWriter, r *http.Request) {
-	if !w.wechatSigned(r) {
-		http.Error(rw, "bad signature", http.StatusForbidden)
+	if !w.wechatAllowed(rw, r) {
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(rw, r.Body, 64<<10))

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/api"
+	"github.com/raasdev/raas/internal/ratelimit"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
 )
@@ -133,7 +134,11 @@ func (h *Handler) answerErr(w http.ResponseWriter, r *http.Request, err error) {
 		if !ok {
 			st = StatusInvalid
 		}
-		api.WriteJSON(w, http.StatusOK, answer{Status: st, Message: de.Error()})
+		code := http.StatusOK
+		if de.Code == remind.CodeRateLimited {
+			code = http.StatusTooManyRequests // the one answer whose HTTP status says something: clients back off on it
+		}
+		api.WriteJSON(w, code, answer{Status: st, Message: de.Error()})
 	default:
 		if r.Context().Err() != nil {
 			return
@@ -246,7 +251,7 @@ func (h *Handler) authenticate(r *http.Request) (remind.Tenant, error) {
 func (h *Handler) call(fn func(context.Context, remind.Tenant, request) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		t, err := h.authenticate(r)
-		if err != nil {
+		if err = ratelimit.Charge(r.Context(), t.ID, err); err != nil {
 			h.answerErr(w, r, err)
 			return
 		}

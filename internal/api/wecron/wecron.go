@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/api"
+	"github.com/raasdev/raas/internal/ratelimit"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/store"
@@ -45,7 +46,10 @@ import (
 type Links interface {
 	Link(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error)
 	QRCodeURL(ctx context.Context, l store.SubscribeLink) (string, error)
-	Poster(ctx context.Context, reminderID string) ([]byte, error)
+	// ServePoster answers the GET of a reminder's poster (with ETag and
+	// Cache-Control, 304 when the client has it); it returns an error,
+	// having written nothing, when there is none.
+	ServePoster(ctx context.Context, w http.ResponseWriter, r *http.Request, reminderID string) error
 }
 
 // Handler serves the WeCron API.
@@ -136,7 +140,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, t remind.Tenant) e
 func (h *Handler) auth(fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t, err := h.svc.Authenticate(r.Context(), token(r))
-		if err != nil {
+		if err = ratelimit.Charge(r.Context(), t.ID, err); err != nil {
 			h.writeError(w, r, err)
 			return
 		}
@@ -318,15 +322,10 @@ func (h *Handler) poster(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, remind.NotFound("poster"))
 		return
 	}
-	png, err := h.links.Poster(r.Context(), id)
-	if err != nil {
+	if err := h.links.ServePoster(r.Context(), w, r, id); err != nil {
 		if errors.Is(err, remind.ErrNotFound) {
 			err = remind.NotFound("poster")
 		}
 		h.writeError(w, r, err)
-		return
 	}
-	w.Header().Set("Content-Type", "image/png")
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	_, _ = w.Write(png)
 }

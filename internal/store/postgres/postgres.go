@@ -310,20 +310,6 @@ func (s *Store) UpdateTenant(ctx context.Context, t remind.Tenant) error {
 	return mustAffect(tag, "tenant")
 }
 
-// CreateToken records a token hash for a tenant.
-func (s *Store) CreateToken(ctx context.Context, tenantID, hash string, at time.Time) error {
-	if _, err := s.exec(ctx, `INSERT INTO tokens (hash, tenant_id, created_ms) VALUES ($1, $2, $3)`, hash, tenantID, ms(at)); err != nil {
-		return fmt.Errorf("postgres: create token: %w", err)
-	}
-	return nil
-}
-
-// TenantByToken returns the tenant owning a token hash.
-func (s *Store) TenantByToken(ctx context.Context, hash string) (remind.Tenant, error) {
-	return s.tenantWhere(ctx, "token", `SELECT t.id, t.name, t.display_name, t.avatar_url, t.tz, t.date_hour, t.created_ms
-		FROM tokens k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = $1`, hash)
-}
-
 // ---- reminders
 
 // reminderCols are the columns a new reminder is inserted with;

@@ -260,24 +260,6 @@ func mustAffect(res sql.Result, what string) error {
 	return nil
 }
 
-// CreateToken records a token hash for a tenant.
-func (s *Store) CreateToken(ctx context.Context, tenantID, hash string, at time.Time) error {
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO tokens (hash, tenant_id, created_ms) VALUES (?, ?, ?)`, hash, tenantID, ms(at)); err != nil {
-		return fmt.Errorf("sqlite: create token: %w", err)
-	}
-	return nil
-}
-
-// TenantByToken returns the tenant owning a token hash.
-func (s *Store) TenantByToken(ctx context.Context, hash string) (remind.Tenant, error) {
-	t, err := scanTenant(s.r.QueryRowContext(ctx, `SELECT t.id, t.name, t.display_name, t.avatar_url, t.tz, t.date_hour, t.created_ms
-		FROM tokens k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = ?`, hash))
-	if err != nil {
-		return t, notFound(err, "token")
-	}
-	return t, nil
-}
-
 // ---- reminders
 
 // reminderCols are the columns a new reminder is inserted with;

@@ -27,6 +27,9 @@ func Run(t *testing.T, open Opener) {
 		{"TenantsAndTokens", testTenants},
 		{"ReminderCRUD", testReminderCRUD},
 		{"TenantIsolation", testTenantIsolation},
+		{"TokensListTouchRevoke", testTokens},
+		{"TokenIsolation", testTokenIsolation},
+		{"SessionsEndWithTheirToken", testSessions},
 		{"Idempotency", testIdempotency},
 		{"IdempotencyConcurrent", testIdempotencyConcurrent},
 		{"ConcurrentCreatesFailAlone", testCreatesFailAlone},
@@ -102,14 +105,14 @@ func testTenants(t *testing.T, s store.Store) {
 	if err := s.CreateTenant(ctx, remind.Tenant{ID: remind.NewID(t0), Name: "acme", TZ: "UTC", CreatedAt: t0}); !errors.Is(err, remind.ErrConflict) {
 		t.Fatalf("duplicate tenant name: want conflict, got %v", err)
 	}
-	if err := s.CreateToken(ctx, tn.ID, "hash1", t0); err != nil {
+	if err := s.CreateToken(ctx, remind.APIToken{ID: remind.NewID(t0), TenantID: tn.ID, Hash: "hash1", CreatedAt: t0}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.TenantByToken(ctx, "hash1")
+	_, got, err := s.TokenByHash(ctx, "hash1")
 	if err != nil || got.ID != tn.ID || got.Name != "acme" || !got.CreatedAt.Equal(t0) {
-		t.Fatalf("TenantByToken = %+v, %v", got, err)
+		t.Fatalf("TokenByHash = %+v, %v", got, err)
 	}
-	_, err = s.TenantByToken(ctx, "nope")
+	_, _, err = s.TokenByHash(ctx, "nope")
 	wantNotFound(t, err, "unknown token")
 	tn.DisplayName, tn.AvatarURL, tn.DateHour = "Awk", "https://a.example/x.png", 8
 	if err := s.UpdateTenant(ctx, tn); err != nil {
