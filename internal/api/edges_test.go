@@ -212,4 +212,3 @@ func TestWriteJSONNeverSendsACutBody(t *testing.T) {
 		t.Errorf("good value: %d %q %v", rec.Code, rec.Body.String(), rec.errs)
 	}
 }
-

@@ -2,8 +2,8 @@ package remind
 
 import (
 	"net/url"
-	"time"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
