@@ -4,9 +4,12 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -114,7 +117,7 @@ type reminderIn struct {
 	Time        *Time             `json:"time"`
 	RRule       string            `json:"rrule"`
 	TZ          string            `json:"tz"`
-	Start       *Time             `json:"start"`
+	Start       *StartTime        `json:"start"`
 	Defer       int               `json:"defer"`
 	ExternalURL string            `json:"external_url"`
 	Recipients  []string          `json:"recipients"`
@@ -183,6 +186,14 @@ func timePtr(t *Time) *time.Time {
 	return &v
 }
 
+func startPtr(t *StartTime) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := t.Time
+	return &v
+}
+
 func (h *Handler) createReminder(w http.ResponseWriter, r *http.Request) error {
 	body, err := ReadBody(w, r)
 	if err != nil {
@@ -197,7 +208,7 @@ func (h *Handler) createReminder(w http.ResponseWriter, r *http.Request) error {
 	}
 	sum := sha256.Sum256(body)
 	rem, replayed, err := h.svc.CreateReminder(r.Context(), TenantFrom(r.Context()), service.CreateInput{
-		Title: in.Title, Desc: in.Desc, Text: in.Text, Time: timePtr(in.Time), RRule: in.RRule, TZ: in.TZ, Start: timePtr(in.Start),
+		Title: in.Title, Desc: in.Desc, Text: in.Text, Time: timePtr(in.Time), RRule: in.RRule, TZ: in.TZ, Start: startPtr(in.Start),
 		DeferMin: in.Defer, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels, Source: "v1", Meta: in.Meta,
 		IdempotencyKey: r.Header.Get("Idempotency-Key"), BodyHash: hex.EncodeToString(sum[:]),
 	})
@@ -229,8 +240,8 @@ func checkMeta(m map[string]string) error {
 }
 
 type listOut struct {
-	Data       []ReminderOut `json:"data"`
-	NextCursor string        `json:"next_cursor,omitempty"`
+	Data       []json.RawMessage `json:"data"`
+	NextCursor string            `json:"next_cursor,omitempty"`
 }
 
 func pageQuery(r *http.Request) (store.ListQuery, error) {
@@ -254,9 +265,19 @@ func (h *Handler) listReminders(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := listOut{Data: make([]ReminderOut, 0, len(list))}
+	// Each reminder is encoded on its own, so one that cannot be (a row
+	// written before times were bounded) is logged and left out rather
+	// than breaking every page it is on; the cursor still moves past it.
+	out := listOut{Data: make([]json.RawMessage, 0, len(list))}
 	for _, rem := range list {
-		out.Data = append(out.Data, Reminder(rem))
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(Reminder(rem)); err != nil {
+			RecordError(w, fmt.Errorf("api: list: reminder %s left out: %w", rem.ID, err))
+			continue
+		}
+		out.Data = append(out.Data, bytes.TrimSpace(buf.Bytes()))
 	}
 	if len(list) == store.PageLimit(q.Limit) {
 		out.NextCursor = list[len(list)-1].ID
@@ -282,7 +303,7 @@ type patchIn struct {
 	Time        *Time             `json:"time"`
 	RRule       *string           `json:"rrule"`
 	TZ          *string           `json:"tz"`
-	Start       *Time             `json:"start"`
+	Start       *StartTime        `json:"start"`
 	Defer       *int              `json:"defer"`
 	ExternalURL *string           `json:"external_url"`
 	Recipients  *[]string         `json:"recipients"`
@@ -303,7 +324,7 @@ func (h *Handler) patchReminder(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rem, err := h.svc.UpdateReminder(r.Context(), TenantFrom(r.Context()), r.PathValue("id"), service.Patch{
-		Title: in.Title, Desc: in.Desc, Text: in.Text, Time: timePtr(in.Time), RRule: in.RRule, TZ: in.TZ, Start: timePtr(in.Start),
+		Title: in.Title, Desc: in.Desc, Text: in.Text, Time: timePtr(in.Time), RRule: in.RRule, TZ: in.TZ, Start: startPtr(in.Start),
 		DeferMin: in.Defer, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels, Meta: in.Meta,
 		IfMatch: r.Header.Get("If-Match"),
 	})
@@ -554,9 +575,9 @@ func (h *Handler) parse(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in struct {
-		Text string `json:"text"`
-		Now  *Time  `json:"now"`
-		TZ   string `json:"tz"`
+		Text string   `json:"text"`
+		Now  *NowTime `json:"now"`
+		TZ   string   `json:"tz"`
 	}
 	if err := DecodeStrict(body, &in); err != nil {
 		return err

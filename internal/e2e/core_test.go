@@ -40,7 +40,7 @@ func TestCreateValidation(t *testing.T) {
 		{"bad zone", `{"title":"x","rrule":"FREQ=DAILY","tz":"Mars/Olympus"}`, 400, "tz"},
 		{"zone path", `{"title":"x","rrule":"FREQ=DAILY","tz":"../../etc/passwd"}`, 400, "tz"},
 		{"both time and rrule", `{"title":"x","time":"` + future + `","rrule":"FREQ=DAILY"}`, 400, "time"},
-		{"no time at all", `{"title":"买牛奶"}`, 400, "text"},
+		{"no time at all", `{"title":"买牛奶"}`, 400, "title"},
 		{"nothing", `{}`, 400, "time"},
 		{"long title", `{"title":"` + strings.Repeat("长", 201) + `","time":"` + future + `"}`, 400, "title"},
 		{"control chars", `{"title":"a\u0000b","time":"` + future + `"}`, 400, "title"},

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/netguard"
+	"github.com/raasdev/raas/internal/recur"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/timeparse"
@@ -195,8 +196,15 @@ func (s *Service) Parse(t remind.Tenant, text, tz string, now time.Time) (timepa
 	opts := timeparse.DefaultOptions(now.In(loc))
 	opts.Loc, opts.DateHour = loc, t.DateHour
 	sch, err := timeparse.Parse(text, opts)
-	if errors.Is(err, timeparse.ErrNoTime) {
+	switch {
+	case errors.Is(err, timeparse.ErrNoTime):
 		return sch, &remind.Error{Code: remind.CodeNoTime, Field: "text", Message: "no time found in the text", Err: err}
+	case errors.Is(err, timeparse.ErrNowRange):
+		return sch, &remind.Error{Code: remind.CodeInvalid, Field: "now", Err: err,
+			Message: fmt.Sprintf("must lie in the years %d–%d (in %s)", timeparse.MinNowYear, timeparse.MaxNowYear, loc)}
+	case errors.Is(err, recur.ErrInvalid):
+		// The phrase makes a rule that cannot be evaluated from now.
+		return sch, &remind.Error{Code: remind.CodeInvalid, Field: "text", Message: "cannot be scheduled: " + err.Error(), Err: err}
 	}
 	return sch, err
 }

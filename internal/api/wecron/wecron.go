@@ -259,10 +259,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, t remind.Tenant
 		Source:   "wecron",
 	})
 	if err != nil {
-		if remind.CodeOf(err) == remind.CodeNoTime {
-			err = &remind.Error{Code: remind.CodeNoTime, Field: "desc", Message: "no time found in desc or title; give time (Unix ms) or a desc like 明天下午3点开会", Err: err}
-		}
-		return err
+		return inOwnWords(err, in)
 	}
 	out, err := h.view(r.Context(), t, rem)
 	if err != nil {
@@ -270,6 +267,36 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, t remind.Tenant
 	}
 	api.WriteJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// inOwnWords names the WeCron field a service error is about: the service
+// reads the time from desc, then title, and a rule or its start read there
+// is that field's fault; no time found at all is about time when no desc
+// was given (a title alone is not where a time is looked for first).
+func inOwnWords(err error, in input) error {
+	var de *remind.Error
+	if !errors.As(err, &de) {
+		return err
+	}
+	textField := "desc"
+	if strings.TrimSpace(in.Desc) == "" {
+		textField = "title"
+	}
+	c := *de
+	switch {
+	case de.Code == remind.CodeNoTime:
+		c.Field, c.Message = "desc", "no time found in desc or title; give time (Unix ms) or a desc like 明天下午3点开会"
+		if textField != "desc" {
+			c.Field = "time"
+		}
+	case de.Field == "text" || de.Field == "rrule" || de.Field == "start":
+		c.Field = textField
+	case de.Field == "recipients" || de.Field == "channels" || de.Field == "meta" || de.Field == "tz":
+		c.Field = "" // not the caller's: set by this API or the tenant
+	default:
+		return err
+	}
+	return &c
 }
 
 func (h *Handler) get(w http.ResponseWriter, r *http.Request, t remind.Tenant) error {
