@@ -152,9 +152,9 @@ func (s *timedStore) ListReminders(ctx context.Context, tenantID string, q store
 	return v0, err
 }
 
-func (s *timedStore) ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
+func (s *timedStore) ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
 	start := time.Now()
-	v0, err := s.Store.ModifyReminder(ctx, tenantID, id, at, fn)
+	v0, err := s.Store.ModifyReminder(ctx, tenantID, id, at, ifMatch, fn)
 	s.m.ObserveStore("ModifyReminder", time.Since(start), err)
 	return v0, err
 }

@@ -40,7 +40,7 @@ type Store interface {
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
 	ListReminders(ctx context.Context, tenantID string, q store.ListQuery) ([]remind.Reminder, error)
 	ReminderOverview(ctx context.Context, tenantID string, next int) (store.Overview, error)
-	ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, fn func(r *remind.Reminder) error) (remind.Reminder, error)
+	ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error)
 	CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error)
 	DeleteReminder(ctx context.Context, tenantID, id string, at time.Time) error
 	PutRecipient(ctx context.Context, rc remind.Recipient) (remind.Recipient, error)

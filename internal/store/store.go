@@ -72,7 +72,9 @@ type Store interface {
 	// ModifyReminder changes one reminder in one transaction that holds its
 	// row, so writes to a reminder are applied one after another and none
 	// is lost (PostgreSQL: SELECT … FOR UPDATE; SQLite: the one writer).
-	// In it the store reads the reminder (deleted ones are not found), takes
+	// In it the store reads the reminder (deleted ones are not found),
+	// compares its ETag with ifMatch when that is not "" or "*" (a
+	// mismatch fails with remind.ErrPrecondition and writes nothing), takes
 	// back its firings claimed ahead and not yet due at `at`
 	// (remind.Reminder.Unclaim), calls fn to change the reminder, and
 	// writes every mutable field back. When fn returns an error nothing is
@@ -82,7 +84,7 @@ type Store interface {
 	// the reminder as written: the same delivery ids, made pending again
 	// (FireDue), so each is still sent once, with the current content, to
 	// the current recipients.
-	ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, fn func(r *remind.Reminder) error) (remind.Reminder, error)
+	ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error)
 	// CancelReminder marks the reminder cancelled, clears its next firing and
 	// cancels every pending delivery of it.
 	CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error)

@@ -559,11 +559,11 @@ func (s *Store) ReminderOverview(ctx context.Context, tenantID string, next int)
 // ModifyReminder changes one reminder in one transaction holding its row
 // (SELECT … FOR UPDATE), so concurrent writes to it, from this instance or
 // another, are applied one after another (see store.Store.ModifyReminder).
-func (s *Store) ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
+func (s *Store) ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
 	var out remind.Reminder
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var err error
-		if out, err = modifyReminder(ctx, tx, tenantID, id, at, fn); err != nil {
+		if out, err = modifyReminder(ctx, tx, tenantID, id, at, ifMatch, fn); err != nil {
 			return err
 		}
 		return bumpChanges(ctx, tx)
@@ -577,10 +577,13 @@ func (s *Store) ModifyReminder(ctx context.Context, tenantID, id string, at time
 // modifyReminder is ModifyReminder inside tx, for the writes (subscription
 // changes) that change a reminder along with other rows. The caller bumps
 // the change count.
-func modifyReminder(ctx context.Context, tx pgx.Tx, tenantID, id string, at time.Time, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
+func modifyReminder(ctx context.Context, tx pgx.Tx, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
 	r, err := scanReminder(tx.QueryRow(ctx, `SELECT `+reminderRead+` FROM reminders WHERE tenant_id = $1 AND id = $2 AND deleted_ms IS NULL FOR UPDATE`, tenantID, id))
 	if err != nil {
 		return r, notFound(err, "reminder")
+	}
+	if ifMatch != "" && ifMatch != "*" && ifMatch != r.ETag() {
+		return remind.Reminder{}, &remind.Error{Code: remind.CodePrecondition, Field: "If-Match", Message: "the reminder changed since that version: read it again"}
 	}
 	before := slices.Clone(r.Recipients)
 	unclaimed := r.Unclaim(at)

@@ -497,12 +497,12 @@ func (s *Store) ReminderOverview(ctx context.Context, tenantID string, next int)
 // ModifyReminder changes one reminder in one transaction on the writer (see
 // store.Store.ModifyReminder): SQLite's single writer orders it after every
 // other write.
-func (s *Store) ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
+func (s *Store) ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
 	defer s.changes.Add(1)
 	var out remind.Reminder
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = modifyReminder(ctx, tx, tenantID, id, at, fn)
+		out, err = modifyReminder(ctx, tx, tenantID, id, at, ifMatch, fn)
 		return err
 	})
 	if err != nil {
@@ -513,10 +513,13 @@ func (s *Store) ModifyReminder(ctx context.Context, tenantID, id string, at time
 
 // modifyReminder is ModifyReminder inside tx, for the writes (subscription
 // changes) that change a reminder along with other rows.
-func modifyReminder(ctx context.Context, tx *sql.Tx, tenantID, id string, at time.Time, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
+func modifyReminder(ctx context.Context, tx *sql.Tx, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
 	r, err := scanReminder(tx.QueryRowContext(ctx, `SELECT `+reminderRead+` FROM reminders WHERE tenant_id = ? AND id = ? AND deleted_ms IS NULL`, tenantID, id))
 	if err != nil {
 		return r, notFound(err, "reminder")
+	}
+	if ifMatch != "" && ifMatch != "*" && ifMatch != r.ETag() {
+		return remind.Reminder{}, &remind.Error{Code: remind.CodePrecondition, Field: "If-Match", Message: "the reminder changed since that version: read it again"}
 	}
 	before := slices.Clone(r.Recipients)
 	unclaimed := r.Unclaim(at)

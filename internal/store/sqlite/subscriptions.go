@@ -179,7 +179,7 @@ func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Tim
 		// Through modifyReminder: ordered with every other write to the
 		// reminder, and a firing claimed ahead is planned again with the
 		// new subscriber in it.
-		if _, err := modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, func(r *remind.Reminder) error {
+		if _, err := modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, "", func(r *remind.Reminder) error {
 			r.UpdatedAt = at
 			return r.AddRecipient(sb.ID)
 		}); err != nil {
@@ -219,7 +219,7 @@ func (s *Store) Unsubscribe(ctx context.Context, token string, at time.Time) (st
 		if sb.State == store.SubscriberUnsubscribed {
 			return nil
 		}
-		_, err = modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, func(r *remind.Reminder) error {
+		_, err = modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, "", func(r *remind.Reminder) error {
 			r.UpdatedAt = at
 			r.RemoveRecipient(sb.ID)
 			return nil

@@ -139,7 +139,7 @@ func testReminderCRUD(t *testing.T, s store.Store) {
 	if got.Title != "call mom" || !got.Time.Equal(at) || !got.NextFireAt.Equal(at) || len(got.Recipients) != 2 || got.Meta["k"] != "v" || got.Status != remind.StatusActive {
 		t.Fatalf("round trip: %+v", got)
 	}
-	if _, err := s.ModifyReminder(ctx, tn.ID, r.ID, t0, func(r *remind.Reminder) error {
+	if _, err := s.ModifyReminder(ctx, tn.ID, r.ID, t0, "", func(r *remind.Reminder) error {
 		r.Title, r.UpdatedAt = "call dad", t0.Add(time.Minute)
 		return nil
 	}); err != nil {
@@ -169,7 +169,7 @@ func testTenantIsolation(t *testing.T, s store.Store) {
 	_, err = s.CancelReminder(ctx, b.ID, r.ID, t0)
 	wantNotFound(t, err, "other tenant's cancel")
 	wantNotFound(t, s.DeleteReminder(ctx, b.ID, r.ID, t0), "other tenant's delete")
-	_, err = s.ModifyReminder(ctx, b.ID, r.ID, t0, func(r *remind.Reminder) error { r.Title = "hijack"; return nil })
+	_, err = s.ModifyReminder(ctx, b.ID, r.ID, t0, "", func(r *remind.Reminder) error { r.Title = "hijack"; return nil })
 	wantNotFound(t, err, "other tenant's update")
 	list, err := s.ListReminders(ctx, b.ID, store.ListQuery{})
 	if err != nil || len(list) != 0 {
@@ -729,13 +729,13 @@ func testChanges(t *testing.T, s store.Store) {
 		do   func() error
 	}{
 		{"modify", func() error {
-			_, err := s.ModifyReminder(ctx, tn.ID, rs[0].ID, t0, func(r *remind.Reminder) error { r.Title = "y"; return nil })
+			_, err := s.ModifyReminder(ctx, tn.ID, rs[0].ID, t0, "", func(r *remind.Reminder) error { r.Title = "y"; return nil })
 			return err
 		}},
 		{"cancel", func() error { _, err := s.CancelReminder(ctx, tn.ID, rs[1].ID, t0); return err }},
 		{"delete", func() error { return s.DeleteReminder(ctx, tn.ID, rs[2].ID, t0) }},
 		{"drop recipient", func() error {
-			_, err := s.ModifyReminder(ctx, tn.ID, rs[3].ID, t0, func(r *remind.Reminder) error { r.RemoveRecipient("u1"); return nil })
+			_, err := s.ModifyReminder(ctx, tn.ID, rs[3].ID, t0, "", func(r *remind.Reminder) error { r.RemoveRecipient("u1"); return nil })
 			return err
 		}},
 	}
@@ -767,7 +767,7 @@ func testDropRecipient(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	leave := func(tenantID, uid string) error {
-		_, err := s.ModifyReminder(ctx, tenantID, r.ID, t0.Add(time.Second), func(r *remind.Reminder) error {
+		_, err := s.ModifyReminder(ctx, tenantID, r.ID, t0.Add(time.Second), "", func(r *remind.Reminder) error {
 			r.RemoveRecipient(uid)
 			r.Meta["left"] = uid
 			r.UpdatedAt = t0.Add(time.Second)
