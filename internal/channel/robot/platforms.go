@@ -4,12 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/raasdev/raas/internal/channel/msgtext"
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/remind"
 )
@@ -174,50 +173,12 @@ func (wecom) answer(a answer) error {
 	return deliver.Permanent(fmt.Errorf("wecom: errcode %d: %s", code, a.ErrMsg))
 }
 
-// ---- rendering
+// Cut is msgtext.Cut.
+func Cut(s string, maxChars, maxBytes int) string { return msgtext.Cut(s, maxChars, maxBytes) }
 
 type msgView struct{ title, when, desc, link string }
 
 func view(ev remind.EventData) msgView {
-	loc, err := time.LoadLocation(ev.TZ)
-	if err != nil {
-		loc = time.UTC
-	}
-	v := msgView{title: oneLine(ev.Title), desc: ev.Desc, link: ev.ExternalURL,
-		when: "🕒 " + ev.Occurrence.In(loc).Format("2006-01-02 15:04 MST") + " (" + loc.String() + ")"}
-	if v.title == "" {
-		v.title = "提醒 / Reminder"
-	}
-	if ev.Late {
-		v.when += " · 迟到 / late"
-	}
-	if v.link != "" {
-		if u, err := url.Parse(v.link); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-			v.link = ""
-		}
-	}
-	return v
-}
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// Cut returns s cut to at most maxChars characters and maxBytes UTF-8
-// bytes (0: no limit), never inside a character, ending in "…" when cut
-// (the "…" counted in both limits).
-func Cut(s string, maxChars, maxBytes int) string {
-	const ell = "…"
-	fits := func(chars, bytes int) bool {
-		return (maxChars <= 0 || chars <= maxChars) && (maxBytes <= 0 || bytes <= maxBytes)
-	}
-	if fits(utf8.RuneCountInString(s), len(s)) {
-		return s
-	}
-	best, k := 0, 0 // s[:best], of k whole characters, is the longest prefix that fits with "…"
-	for i := range s {
-		if !fits(k+1, i+len(ell)) {
-			break
-		}
-		best, k = i, k+1
-	}
-	return s[:best] + ell
+	v := msgtext.Of(ev)
+	return msgView{title: v.Title, when: v.When, desc: v.Desc, link: v.Link}
 }
