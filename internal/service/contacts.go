@@ -76,7 +76,7 @@ func (s *Service) contacts(ctx context.Context, in ContactsInput, old remind.Con
 				return out, err
 			}
 			if s.cfg.Secrets == nil {
-				return out, fmt.Errorf("service: no secret key to seal robot secrets with")
+				return out, remind.Invalid(field+".secret", "cannot be stored: this server runs without --secret-key")
 			}
 			if rb.SealedSecret, err = s.cfg.Secrets.Seal(r.in.Secret); err != nil {
 				return out, fmt.Errorf("service: seal: %w", err)
