@@ -19,6 +19,7 @@ import (
 
 // Msg is one request the fake took.
 type Msg struct {
+	At     time.Time // when it arrived
 	Body   map[string]any
 	SignOK bool // the signature (or key) was right
 }
@@ -125,7 +126,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	case "wecom":
 		ok = r.URL.Path == "/cgi-bin/webhook/send" && q.Get("key") == f.token
 	}
-	m := Msg{Body: body, SignOK: ok}
+	m := Msg{At: time.Now(), Body: body, SignOK: ok}
 	f.mu.Lock()
 	f.msgs = append(f.msgs, m)
 	code := 0
