@@ -50,18 +50,18 @@ func Check(ctx context.Context, raw string, p netguard.Policy) error {
 		return &netguard.URLError{Reason: fmt.Sprintf("is longer than %d bytes", netguard.MaxURL)}
 	}
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" {
+	if err != nil || u.Scheme == "" || u.Opaque != "" || !strings.Contains(raw, "://") {
 		return &netguard.URLError{Reason: "is not a service URL (slack://…, ntfy://…)"}
 	}
 	scheme, _, _ := strings.Cut(u.Scheme, "+")
 	if !slices.Contains(Services, scheme) {
 		return &netguard.URLError{Reason: fmt.Sprintf("has service %q; use one of %s", scheme, strings.Join(Services, ", "))}
 	}
-	if _, err := (&router.ServiceRouter{}).Locate(raw); err != nil {
-		return &netguard.URLError{Reason: fmt.Sprintf("is not a valid %s URL (see the shoutrrr documentation for its form)", scheme)}
-	}
 	var hosts []string
 	if slices.Contains(hostedServices, scheme) {
+		if u.Host == "" {
+			return &netguard.URLError{Reason: fmt.Sprintf("names no %s server", scheme)}
+		}
 		hosts = append(hosts, u.Host)
 	}
 	if h := u.Query().Get("host"); h != "" && scheme == "teams" {
@@ -74,6 +74,14 @@ func Check(ctx context.Context, raw string, p netguard.Policy) error {
 		if err := netguard.CheckURL(ctx, "https://"+h+"/", p); err != nil {
 			return err
 		}
+	}
+	// Only then is the URL read by the library: matrix:// logs in to its
+	// server when read, so it is read at send time only.
+	if scheme == "matrix" {
+		return nil
+	}
+	if _, err := (&router.ServiceRouter{}).Locate(raw); err != nil {
+		return &netguard.URLError{Reason: fmt.Sprintf("is not a valid %s URL (see the shoutrrr documentation for its form)", scheme)}
 	}
 	return nil
 }
@@ -162,8 +170,11 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 // Scheme returns the service of a notify URL ("ntfy"), for logs and
 // errors: the URL itself is never shown.
 func Scheme(raw string) string {
-	scheme, _, _ := strings.Cut(raw, "://")
-	scheme, _, _ = strings.Cut(scheme, "+")
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "?"
+	}
+	scheme, _, _ := strings.Cut(u.Scheme, "+")
 	return scheme
 }
 
