@@ -21,6 +21,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/nicholas-fedor/shoutrrr/pkg/router"
 	"github.com/nicholas-fedor/shoutrrr/pkg/types"
@@ -97,12 +99,47 @@ type Sender struct {
 	recips Recipients
 	client *http.Client // for services that take one (ntfy)
 	policy netguard.Policy
+
+	mu       sync.Mutex
+	inflight map[string]int // service URL's host -> sends under way
+	total    int
 }
+
+// Some services (generic, teams, telegram, bark) send through
+// http.DefaultClient with no timeout and no context: a send to a server
+// that never answers is abandoned at the delivery's timeout but its call
+// lives on. These bound how many such calls one host, and all, may hold;
+// past them a send is put off.
+const (
+	MaxInflightPerHost = 4
+	MaxInflight        = 256
+)
 
 // NewSender returns a Sender; client (netguard.Client) is given to the
 // services that take a client, policy checks each URL before it is used.
 func NewSender(recips Recipients, client *http.Client, policy netguard.Policy) *Sender {
-	return &Sender{recips: recips, client: client, policy: policy}
+	return &Sender{recips: recips, client: client, policy: policy, inflight: map[string]int{}}
+}
+
+// acquire takes a send slot for host, or reports false.
+func (s *Sender) acquire(host string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inflight[host] >= MaxInflightPerHost || s.total >= MaxInflight {
+		return false
+	}
+	s.inflight[host]++
+	s.total++
+	return true
+}
+
+func (s *Sender) release(host string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.total--
+	if s.inflight[host]--; s.inflight[host] <= 0 {
+		delete(s.inflight, host)
+	}
 }
 
 type httpClientSetter interface{ SetHTTPClient(*http.Client) }
@@ -154,8 +191,15 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 			params["url"] = v.Link
 		}
 	}
+	host := scheme + "://" + hostOf(raw)
+	if !s.acquire(host) {
+		return 0, deliver.RetryAfter(fmt.Errorf("notify (%s): earlier sends to this server have not finished", scheme), time.Minute)
+	}
 	done := make(chan error, 1)
-	go func() { done <- svc.Send(v.Plain(limit, 0), &params) }() // shoutrrr takes no context; its clients time out
+	go func() { // shoutrrr takes no context; the slot is held until its call returns
+		defer s.release(host)
+		done <- svc.Send(v.Plain(limit, 0), &params)
+	}()
 	select {
 	case err = <-done:
 	case <-ctx.Done():
@@ -165,6 +209,17 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 		return 0, classify(scheme, err)
 	}
 	return 200, nil
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	if h := u.Query().Get("host"); h != "" {
+		return h
+	}
+	return u.Host
 }
 
 // Scheme returns the service of a notify URL ("ntfy"), for logs and

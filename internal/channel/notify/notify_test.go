@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -193,5 +194,72 @@ func TestSendRechecksTheURL(t *testing.T) {
 	rs["me"] = remind.Recipient{UID: "me"}
 	if _, err := notify.NewSender(rs, nil, allow).Send(context.Background(), ds[0]); !deliver.IsPermanent(err) {
 		t.Fatalf("removed URL: %v", err)
+	}
+}
+
+// A server that never answers holds at most MaxInflightPerHost calls:
+// sends past them are put off without calling it, and its slots come back
+// when its calls end.
+func TestHungServerHoldsFewCalls(t *testing.T) {
+	release := make(chan struct{})
+	var mu sync.Mutex
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		<-release
+	}))
+	defer srv.Close()
+	defer func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	}()
+	rs, ds := deliveries(t, "generic+http://"+strings.TrimPrefix(srv.URL, "http://")+"/hook")
+	s := notify.NewSender(rs, nil, allow)
+	for i := range notify.MaxInflightPerHost {
+		ctx, cancel := context.WithCancel(context.Background())
+		got := make(chan error, 1)
+		go func() { _, err := s.Send(ctx, ds[0]); got <- err }()
+		// Wait for the call to reach the server, then abandon it.
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			mu.Lock()
+			n := calls
+			mu.Unlock()
+			if n == i+1 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("call %d never arrived", i+1)
+			}
+			time.Sleep(time.Millisecond) // polling a condition with a deadline
+		}
+		cancel()
+		if err := <-got; !errors.Is(err, context.Canceled) {
+			t.Fatalf("abandoned send: %v", err)
+		}
+	}
+	_, err := s.Send(context.Background(), ds[0])
+	if after, ok := deliver.RetryAfterOf(err); !ok || after <= 0 {
+		t.Fatalf("send past the limit: %v", err)
+	}
+	mu.Lock()
+	if calls != notify.MaxInflightPerHost {
+		t.Fatalf("server called %d times", calls)
+	}
+	mu.Unlock()
+	close(release)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, err := s.Send(context.Background(), ds[0]); err == nil {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("slots never came back: %v", err)
+		}
+		time.Sleep(5 * time.Millisecond) // polling a condition with a deadline
 	}
 }
