@@ -36,14 +36,18 @@ type Config struct {
 	DB                  string // database URL; empty means SQLite under DataDir
 	PublicURL           string
 	AllowPrivateTargets bool
-	LateAfter           time.Duration
-	MissedAfter         time.Duration
-	RetryFor            time.Duration
-	Lease               time.Duration
-	Lookahead           time.Duration
-	WebhookTimeout      time.Duration
-	Workers             int
-	ShutdownTimeout     time.Duration
+	// SecretKey seals recipients' robot secrets (base64 of 32 bytes);
+	// empty: a key kept in the data directory with SQLite, none with
+	// PostgreSQL (robot secrets cannot be stored then).
+	SecretKey       string
+	LateAfter       time.Duration
+	MissedAfter     time.Duration
+	RetryFor        time.Duration
+	Lease           time.Duration
+	Lookahead       time.Duration
+	WebhookTimeout  time.Duration
+	Workers         int
+	ShutdownTimeout time.Duration
 
 	WeCron     WeCronConfig     // wecron.go: WeCron API, subscribe pages, email, WeChat
 	WebPush    WebPushConfig    // webpush.go: Web Push for subscribers
@@ -168,6 +172,8 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 		remind.ChannelWebhook: webhook.NewSender(client, st, now),
 		remind.ChannelInbox:   inbox.NewSender(st, a.Hub, now),
 	}
+	box := a.secretBox() // contacts.go
+	a.registerContacts(box)
 	a.Dispatcher = deliver.New(st, a.Senders, a.deliverObserver(), log, now, deliver.Config{
 		Workers: cfg.Workers, Lease: cfg.Lease, SendTimeout: cfg.WebhookTimeout, RetryFor: cfg.RetryFor, LateAfter: cfg.LateAfter,
 		Changes: a.changes,
@@ -179,7 +185,12 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	if b, ok := st.(store.Broadcaster); ok {
 		a.waker.bc = b
 	}
-	a.Service = service.New(st, a.waker, now, service.Config{AllowPrivateTargets: cfg.AllowPrivateTargets, Resolver: net.DefaultResolver, NewSecret: webhook.NewSecret})
+	svcCfg := service.Config{AllowPrivateTargets: cfg.AllowPrivateTargets, Resolver: net.DefaultResolver, NewSecret: webhook.NewSecret,
+		NotifyURL: a.checkNotifyURL}
+	if box != nil {
+		svcCfg.Secrets = box
+	}
+	a.Service = service.New(st, a.waker, now, svcCfg)
 	api.New(a.Service, a.Hub, log).Register(a.Mux)
 	a.registerWeCron()
 	a.registerTeamRemind()

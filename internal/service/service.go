@@ -69,6 +69,10 @@ type Config struct {
 	PastTolerance       time.Duration     // how far in the past a one-off may be and still fire now (default 2s)
 	NewSecret           func() string     // makes webhook signing secrets
 	SessionTTL          time.Duration     // how long a dashboard sign-in lasts (default 7 days)
+	Secrets             Sealer            // seals robot secrets (nil: a robot secret cannot be stored)
+	// NotifyURL checks a notify service URL (notify.Check under the
+	// server's address policy); nil refuses them all.
+	NotifyURL func(ctx context.Context, raw string) error
 }
 
 // Service carries out the use cases.

@@ -164,7 +164,7 @@ func loadFanOut(ctx context.Context, tx pgx.Tx, due []remind.Reminder) (map[stri
 	b := &pgx.Batch{}
 	b.Queue(`SELECT `+webhookCols+` FROM webhooks WHERE tenant_id = ANY($1) ORDER BY id`, tenants)
 	if len(uids) > 0 {
-		b.Queue(`SELECT r.tenant_id, r.uid, r.name, r.email, r.phone, r.wechat_openid, r.webhook_url, r.webhook_secret, r.muted, r.created_ms, r.updated_ms, r.webpush
+		b.Queue(`SELECT r.tenant_id, r.uid, r.name, r.email, r.phone, r.wechat_openid, r.webhook_url, r.webhook_secret, r.muted, r.created_ms, r.updated_ms, r.webpush, r.contacts
 			FROM unnest($1::text[], $2::text[]) AS k(tenant_id, uid)
 			JOIN recipients r ON r.tenant_id = k.tenant_id AND r.uid = k.uid`, tenantOf, uids)
 	}

@@ -693,13 +693,21 @@ func (s *Store) DeleteReminder(ctx context.Context, tenantID, id string, at time
 
 // ---- recipients
 
-const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush`
+const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush, contacts`
+
+// subscriberRecipientCols are the columns a confirmed subscriber's
+// recipient row is written with (no contacts).
+const subscriberRecipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush`
 
 func scanRecipient(row pgx.Row) (remind.Recipient, error) {
 	var rc remind.Recipient
 	var created, updated int64
-	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &rc.Muted, &created, &updated, &rc.WebPush)
+	var contacts string
+	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &rc.Muted, &created, &updated, &rc.WebPush, &contacts)
 	rc.CreatedAt, rc.UpdatedAt = fromMS(created), fromMS(updated)
+	if err == nil {
+		rc.Contacts, err = store.DecodeContacts(contacts)
+	}
 	return rc, err
 }
 
@@ -711,12 +719,12 @@ func (s *Store) PutRecipient(ctx context.Context, rc remind.Recipient) (remind.R
 		var err error
 		out, err = scanRecipient(row)
 		return err
-	}, `INSERT INTO recipients (`+recipientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false)
+	}, `INSERT INTO recipients (`+recipientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false, $12)
 		ON CONFLICT (tenant_id, uid) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
 		wechat_openid = excluded.wechat_openid, webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,
-		muted = excluded.muted, updated_ms = excluded.updated_ms
+		muted = excluded.muted, updated_ms = excluded.updated_ms, contacts = excluded.contacts
 		RETURNING `+recipientCols,
-		rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, rc.Muted, ms(rc.CreatedAt), ms(rc.UpdatedAt))
+		rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, rc.Muted, ms(rc.CreatedAt), ms(rc.UpdatedAt), store.EncodeContacts(rc.Contacts))
 	if err != nil {
 		return remind.Recipient{}, fmt.Errorf("postgres: put recipient: %w", err)
 	}

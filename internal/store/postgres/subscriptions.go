@@ -186,7 +186,7 @@ func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Tim
 			return err
 		}
 		rc := store.SubscriberRecipient(sb, at)
-		if _, err := tx.Exec(ctx, `INSERT INTO recipients (`+recipientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false, $9, $10, $11)
+		if _, err := tx.Exec(ctx, `INSERT INTO recipients (`+subscriberRecipientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false, $9, $10, $11)
 			ON CONFLICT (tenant_id, uid) DO UPDATE SET email = excluded.email, wechat_openid = excluded.wechat_openid, webpush = excluded.webpush, muted = false, updated_ms = excluded.updated_ms`,
 			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, ms(at), ms(at), rc.WebPush); err != nil {
 			return err

@@ -186,7 +186,7 @@ func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Tim
 			return err
 		}
 		rc := store.SubscriberRecipient(sb, at)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+recipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+subscriberRecipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (tenant_id, uid) DO UPDATE SET email = excluded.email, wechat_openid = excluded.wechat_openid, webpush = excluded.webpush, muted = 0, updated_ms = excluded.updated_ms`,
 			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, 0, ms(at), ms(at), boolInt(rc.WebPush)); err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -48,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"FinishManyAtOnce", testFinishMany},
 		{"CancelCancelsPending", testCancel},
 		{"Recipients", testRecipients},
+		{"RecipientContacts", testRecipientContacts},
 		{"Webhooks", testWebhooks},
 		{"Inbox", testInbox},
 		{"MigrateTwice", func(t *testing.T, s store.Store) {
@@ -549,6 +551,50 @@ func testRecipients(t *testing.T, s store.Store) {
 	}
 	_, err = s.GetRecipient(ctx, a.ID, "u1")
 	wantNotFound(t, err, "deleted recipient")
+}
+
+// Contacts round-trip (robots with their sealed secrets, notify URLs),
+// are replaced by a PUT without them, and reach the planner of a firing.
+func testRecipientContacts(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	c := remind.Contacts{
+		DingTalk: &remind.Robot{Webhook: "https://oapi.dingtalk.com/robot/send?access_token=t", SealedSecret: "v1:sealed"},
+		Feishu:   &remind.Robot{Webhook: "https://open.feishu.cn/open-apis/bot/v2/hook/h"},
+		WeCom:    &remind.Robot{Webhook: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"},
+		Notify:   []string{"ntfy://ntfy.sh/topic", "gotify://g.example.com/tok"},
+	}
+	rc := remind.Recipient{TenantID: tn.ID, UID: "team-chat", Contacts: c, CreatedAt: t0, UpdatedAt: t0}
+	got, err := s.PutRecipient(ctx, rc)
+	if err != nil || !reflect.DeepEqual(got.Contacts, c) {
+		t.Fatalf("put = %+v %v", got.Contacts, err)
+	}
+	if got, err = s.GetRecipient(ctx, tn.ID, "team-chat"); err != nil || !reflect.DeepEqual(got.Contacts, c) {
+		t.Fatalf("get = %+v %v", got.Contacts, err)
+	}
+	r := mustCreate(t, s, reminder(tn, t0, "team-chat"))
+	var planned remind.Contacts
+	if _, err := s.FireDue(ctx, t0, 100, t0.Add(time.Minute), func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
+		planned = recips["team-chat"].Contacts
+		return planAll(t0)(r, recips, hooks)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(planned, c) {
+		t.Fatalf("planner saw contacts %+v", planned)
+	}
+	ds, _ := s.ListDeliveries(ctx, tn.ID, r.ID)
+	chans := map[string]int{}
+	for _, d := range ds {
+		chans[d.Channel]++
+	}
+	if chans[remind.ChannelDingTalk] != 1 || chans[remind.ChannelFeishu] != 1 || chans[remind.ChannelWeCom] != 1 || chans[remind.ChannelNotify] != 2 {
+		t.Fatalf("deliveries by channel %v", chans)
+	}
+	rc.Contacts = remind.Contacts{}
+	if got, err = s.PutRecipient(ctx, rc); err != nil || !got.Contacts.IsZero() {
+		t.Fatalf("cleared = %+v %v", got.Contacts, err)
+	}
 }
 
 func testWebhooks(t *testing.T, s store.Store) {
