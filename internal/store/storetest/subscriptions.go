@@ -144,7 +144,7 @@ func testSubscribeFlow(t *testing.T, s SubscriptionStore) {
 		t.Fatalf("ListSubscribers = %+v, %v", l, err)
 	}
 	// The firing plans an email delivery to the subscriber.
-	ds, err := s.FireDue(ctx, t0.Add(time.Hour), 10, t0.Add(2*time.Hour), func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
+	ds, err := s.FireDue(ctx, t0.Add(time.Hour), 10, store.Lease{Until: t0.Add(2 * time.Hour)}, func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
 		return store.FirePlan{Deliveries: remind.Plan(r, *r.NextFireAt, recips, hooks, t0.Add(time.Hour), remind.FirePolicy{}), Status: remind.StatusDone}
 	})
 	if err != nil {
@@ -262,7 +262,7 @@ func testWebPushSubscriber(t *testing.T, s SubscriptionStore) {
 	if got, err := s.PutRecipient(ctx, rc); err != nil || !got.WebPush || got.Name != "renamed" {
 		t.Fatalf("PutRecipient over a web push subscriber = %+v, %v; want WebPush kept", got, err)
 	}
-	ds, err := s.FireDue(ctx, t0.Add(time.Hour), 10, t0.Add(2*time.Hour), func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
+	ds, err := s.FireDue(ctx, t0.Add(time.Hour), 10, store.Lease{Until: t0.Add(2 * time.Hour)}, func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
 		return store.FirePlan{Deliveries: remind.Plan(r, *r.NextFireAt, recips, hooks, t0.Add(time.Hour), remind.FirePolicy{}), Status: remind.StatusDone}
 	})
 	if err != nil {
