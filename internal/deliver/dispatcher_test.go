@@ -414,4 +414,3 @@ func TestOutcomeWritesBackOffWhileTheStoreFails(t *testing.T) {
 		}
 	})
 }
-
