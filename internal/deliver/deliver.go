@@ -1,8 +1,10 @@
 // Package deliver sends deliveries on their channels: at least once, with a
 // stable id, retried with exponential backoff and jitter until a deadline,
 // then recorded as failed. Deliveries reach it two ways: straight from the
-// scheduler, already leased, and from the store when their retry time comes
-// or a lease (of a process that died) runs out.
+// scheduler, already leased, and from the store when their retry time comes,
+// when a dead process's heartbeat stopped (or a restarted SQLite server
+// took over) and they were handed back, or when a lease runs out. Every
+// loop's clock is Config.Clock, and a loop whose store calls fail backs off.
 package deliver
 
 import (
@@ -182,8 +184,9 @@ func (d *Dispatcher) Start(ctx context.Context) {
 }
 
 // Stop stops taking work, lets in-flight sends finish and records their
-// outcomes. Queued deliveries not yet sent stay leased in the store and are
-// taken up again when the lease runs out.
+// outcomes. Queued deliveries not yet sent stay in the store, held by
+// Config.Owner: handed back when the instance leaves (its last heartbeat)
+// or restarts (SQLite), else taken up again when the lease runs out.
 func (d *Dispatcher) Stop() {
 	if d.cancel == nil {
 		return

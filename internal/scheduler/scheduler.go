@@ -2,7 +2,8 @@
 // next firings is the queue: the scheduler sleeps until the earliest one,
 // is woken early by writes that bring a firing forward, claims what is due in
 // batches, and hands the deliveries to the dispatcher. Nothing about the
-// pending set is held in memory, so millions can wait.
+// pending set is held in memory, so millions can wait. Time comes from
+// Config.Clock; while the store fails the loop backs off.
 package scheduler
 
 import (
@@ -132,8 +133,9 @@ func (s *Scheduler) Start(ctx context.Context) {
 }
 
 // Stop ends the loop and waits for it. Deliveries already created stay in
-// the store, leased; they are sent by the dispatcher or, after a restart,
-// when their lease runs out.
+// the store, leased to Config.Owner; they are sent by the dispatcher or,
+// once the instance is gone, by whoever takes them over (see
+// store.Store.Heartbeat and ReleaseLeases).
 func (s *Scheduler) Stop() {
 	if s.cancel != nil {
 		s.cancel()
