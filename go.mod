@@ -3,6 +3,7 @@ module github.com/raasdev/raas
 go 1.26.8
 
 require (
+	code.dny.dev/ssrf v0.3.0
 	github.com/6tail/tyme4go v1.4.3
 	github.com/SherClockHolmes/webpush-go v1.4.0
 	github.com/arran4/golang-ical v0.3.4
@@ -20,6 +21,7 @@ require (
 	github.com/yeqown/go-qrcode/v2 v2.2.5
 	github.com/yeqown/go-qrcode/writer/standard v1.3.0
 	golang.org/x/image v0.47.0
+	golang.org/x/time v0.16.0
 	modernc.org/sqlite v1.62.0
 )
 

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -196,5 +197,30 @@ func TestAgainstRealServer(t *testing.T) {
 	}
 	if err := c.DeleteWebhook(ctx, w.ID); err != nil {
 		t.Fatal(err)
+	}
+	// Tokens: a second one works, is listed without secrets, and stops
+	// working once revoked; revoking it again is not found.
+	tk, err := c.CreateToken(ctx)
+	if err != nil || !strings.HasPrefix(tk.Token, "raas_") || tk.ID == "" {
+		t.Fatalf("create token: %+v %v", tk, err)
+	}
+	c2 := client.New(s.URL, tk.Token)
+	ks, err := c2.ListTokens(ctx)
+	if err != nil || len(ks) != 2 {
+		t.Fatalf("tokens: %+v %v", ks, err)
+	}
+	for _, k := range ks {
+		if k.Token != "" || k.ID == tk.ID && k.LastUsedAt == nil {
+			t.Fatalf("listed token %+v: a secret, or no last use for the token just used", k)
+		}
+	}
+	if err := c.RevokeToken(ctx, tk.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c2.Tenant(ctx); !errors.As(err, &e) || e.Status != 401 {
+		t.Fatalf("revoked token: %v", err)
+	}
+	if err := c.RevokeToken(ctx, tk.ID); !client.IsNotFound(err) {
+		t.Fatalf("revoke again: %v", err)
 	}
 }

@@ -139,6 +139,15 @@ type Webhook struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+// Token is an API token of the tenant. Only CreateToken's answer carries
+// its secret (Token); lists never do.
+type Token struct {
+	ID         string     `json:"id"`
+	Token      string     `json:"token,omitempty"` // only in CreateToken's answer
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"` // recorded at most once a minute; nil when never used
+}
+
 // Tenant is the account a token belongs to.
 type Tenant struct {
 	Name        string `json:"name"`
@@ -293,6 +302,34 @@ func (c *Client) ListWebhooks(ctx context.Context) ([]Webhook, error) {
 // DeleteWebhook deletes a webhook endpoint.
 func (c *Client) DeleteWebhook(ctx context.Context, id string) error {
 	return c.do(ctx, http.MethodDelete, "/v1/webhooks/"+esc(id), nil, nil, nil, true)
+}
+
+// CreateToken makes another API token for the tenant; keep the answer's
+// Token, the secret, which is shown this once. Not retried on 5xx (it
+// would make two tokens).
+func (c *Client) CreateToken(ctx context.Context) (*Token, error) {
+	var out Token
+	if err := c.do(ctx, http.MethodPost, "/v1/tokens", nil, &out, nil, false); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListTokens returns the tenant's API tokens (ids and times, no secrets).
+func (c *Client) ListTokens(ctx context.Context) ([]Token, error) {
+	var out struct {
+		Data []Token `json:"data"`
+	}
+	if err := c.do(ctx, http.MethodGet, "/v1/tokens", nil, &out, nil, true); err != nil {
+		return nil, err
+	}
+	return out.Data, nil
+}
+
+// RevokeToken revokes one of the tenant's API tokens by id: it stops
+// authenticating at once (revoking the client's own token is allowed).
+func (c *Client) RevokeToken(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodDelete, "/v1/tokens/"+esc(id), nil, nil, nil, true)
 }
 
 // Tenant returns the tenant of the token.

@@ -27,7 +27,7 @@ func commands() map[string]command {
 		"serve":   {"run the service", runServe},
 		"migrate": {"bring the database schema up to date", runMigrate},
 		"bench":   {"measure: raas bench herd|spread|crash|capacity", runBench},
-		"token":   {"create an API token: raas token create [--tenant NAME]", runToken},
+		"token":   {"API tokens: raas token create|list|revoke", runToken},
 		"vapid":   {"print a new Web Push VAPID key pair: raas vapid generate", runVapid},
 
 		// client, version and backup (ops)

@@ -216,7 +216,10 @@ func (p *printer) result(stderr io.Writer, err error, table func(), v any) int {
 		enc := json.NewEncoder(p.w)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		_ = enc.Encode(v)
+		if err := enc.Encode(v); err != nil {
+			fmt.Fprintln(stderr, "raas remind: cannot write the answer as JSON:", err)
+			return 1
+		}
 		return 0
 	}
 	table()

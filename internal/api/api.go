@@ -4,9 +4,12 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -14,6 +17,7 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/channel/inbox"
+	"github.com/raasdev/raas/internal/ratelimit"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/store"
@@ -75,6 +79,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	route("GET /v1/inbox/{uid}", h.inbox)
 	route("GET /v1/inbox/{uid}/stream", h.stream)
 	route("POST /v1/inbox/{uid}/items/{id}/{action}", h.inboxAction)
+	route("GET /v1/tokens", h.listTokens)
+	route("POST /v1/tokens", h.createToken)
+	route("DELETE /v1/tokens/{id}", h.revokeToken)
 	route("GET /v1/tenant", h.getTenant)
 	route("PATCH /v1/tenant", h.patchTenant)
 	route("POST /v1/parse", h.parse)
@@ -87,8 +94,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 func (h *Handler) auth(fn func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t, err := h.svc.Authenticate(r.Context(), BearerToken(r))
-		if err != nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="raas"`)
+		if err = ratelimit.Charge(r.Context(), t.ID, err); err != nil {
+			if remind.CodeOf(err) == remind.CodeUnauthorized {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="raas"`)
+			}
 			WriteError(w, r, h.log, err)
 			return
 		}
@@ -108,7 +117,7 @@ type reminderIn struct {
 	Time        *Time             `json:"time"`
 	RRule       string            `json:"rrule"`
 	TZ          string            `json:"tz"`
-	Start       *Time             `json:"start"`
+	Start       *StartTime        `json:"start"`
 	Defer       int               `json:"defer"`
 	ExternalURL string            `json:"external_url"`
 	Recipients  []string          `json:"recipients"`
@@ -177,6 +186,14 @@ func timePtr(t *Time) *time.Time {
 	return &v
 }
 
+func startPtr(t *StartTime) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := t.Time
+	return &v
+}
+
 func (h *Handler) createReminder(w http.ResponseWriter, r *http.Request) error {
 	body, err := ReadBody(w, r)
 	if err != nil {
@@ -191,7 +208,7 @@ func (h *Handler) createReminder(w http.ResponseWriter, r *http.Request) error {
 	}
 	sum := sha256.Sum256(body)
 	rem, replayed, err := h.svc.CreateReminder(r.Context(), TenantFrom(r.Context()), service.CreateInput{
-		Title: in.Title, Desc: in.Desc, Text: in.Text, Time: timePtr(in.Time), RRule: in.RRule, TZ: in.TZ, Start: timePtr(in.Start),
+		Title: in.Title, Desc: in.Desc, Text: in.Text, Time: timePtr(in.Time), RRule: in.RRule, TZ: in.TZ, Start: startPtr(in.Start),
 		DeferMin: in.Defer, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels, Source: "v1", Meta: in.Meta,
 		IdempotencyKey: r.Header.Get("Idempotency-Key"), BodyHash: hex.EncodeToString(sum[:]),
 	})
@@ -202,6 +219,7 @@ func (h *Handler) createReminder(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	w.Header().Set("Location", "/v1/reminders/"+rem.ID)
+	w.Header().Set("ETag", rem.ETag())
 	WriteJSON(w, http.StatusCreated, Reminder(rem))
 	return nil
 }
@@ -222,8 +240,8 @@ func checkMeta(m map[string]string) error {
 }
 
 type listOut struct {
-	Data       []ReminderOut `json:"data"`
-	NextCursor string        `json:"next_cursor,omitempty"`
+	Data       []json.RawMessage `json:"data"`
+	NextCursor string            `json:"next_cursor,omitempty"`
 }
 
 func pageQuery(r *http.Request) (store.ListQuery, error) {
@@ -247,9 +265,19 @@ func (h *Handler) listReminders(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := listOut{Data: make([]ReminderOut, 0, len(list))}
+	// Each reminder is encoded on its own, so one that cannot be (a row
+	// written before times were bounded) is logged and left out rather
+	// than breaking every page it is on; the cursor still moves past it.
+	out := listOut{Data: make([]json.RawMessage, 0, len(list))}
 	for _, rem := range list {
-		out.Data = append(out.Data, Reminder(rem))
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(Reminder(rem)); err != nil {
+			RecordError(w, fmt.Errorf("api: list: reminder %s left out: %w", rem.ID, err))
+			continue
+		}
+		out.Data = append(out.Data, bytes.TrimSpace(buf.Bytes()))
 	}
 	if len(list) == store.PageLimit(q.Limit) {
 		out.NextCursor = list[len(list)-1].ID
@@ -263,6 +291,7 @@ func (h *Handler) getReminder(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", rem.ETag())
 	WriteJSON(w, http.StatusOK, Reminder(rem))
 	return nil
 }
@@ -274,7 +303,7 @@ type patchIn struct {
 	Time        *Time             `json:"time"`
 	RRule       *string           `json:"rrule"`
 	TZ          *string           `json:"tz"`
-	Start       *Time             `json:"start"`
+	Start       *StartTime        `json:"start"`
 	Defer       *int              `json:"defer"`
 	ExternalURL *string           `json:"external_url"`
 	Recipients  *[]string         `json:"recipients"`
@@ -295,12 +324,14 @@ func (h *Handler) patchReminder(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rem, err := h.svc.UpdateReminder(r.Context(), TenantFrom(r.Context()), r.PathValue("id"), service.Patch{
-		Title: in.Title, Desc: in.Desc, Text: in.Text, Time: timePtr(in.Time), RRule: in.RRule, TZ: in.TZ, Start: timePtr(in.Start),
+		Title: in.Title, Desc: in.Desc, Text: in.Text, Time: timePtr(in.Time), RRule: in.RRule, TZ: in.TZ, Start: startPtr(in.Start),
 		DeferMin: in.Defer, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels, Meta: in.Meta,
+		IfMatch: r.Header.Get("If-Match"),
 	})
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", rem.ETag())
 	WriteJSON(w, http.StatusOK, Reminder(rem))
 	return nil
 }
@@ -544,9 +575,9 @@ func (h *Handler) parse(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in struct {
-		Text string `json:"text"`
-		Now  *Time  `json:"now"`
-		TZ   string `json:"tz"`
+		Text string   `json:"text"`
+		Now  *NowTime `json:"now"`
+		TZ   string   `json:"tz"`
 	}
 	if err := DecodeStrict(body, &in); err != nil {
 		return err

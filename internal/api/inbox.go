@@ -88,7 +88,11 @@ func (h *Handler) stream(w http.ResponseWriter, r *http.Request) error {
 		case <-tick.C:
 			fmt.Fprint(w, ": keep-alive\n\n")
 		case it := <-items:
-			b, _ := json.Marshal(inboxItem(it))
+			b, err := json.Marshal(inboxItem(it))
+			if err != nil { // never an event with empty data: log it and go on
+				RecordError(w, fmt.Errorf("api: inbox stream: item %s left out: %w", it.ID, err))
+				continue
+			}
 			fmt.Fprintf(w, "id: %s\nevent: item\ndata: %s\n\n", it.ID, b)
 		}
 		fl.Flush()

@@ -39,6 +39,7 @@ var status = map[remind.Code]int{
 	remind.CodeForbidden:    http.StatusForbidden,
 	remind.CodeTooLarge:     http.StatusRequestEntityTooLarge,
 	remind.CodeRateLimited:  http.StatusTooManyRequests,
+	remind.CodePrecondition: http.StatusPreconditionFailed,
 }
 
 // WriteError answers with err as JSON: domain errors with their status,
@@ -60,13 +61,46 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	WriteJSON(w, http.StatusInternalServerError, errorBody{errorDetail{Code: "internal", Message: "internal error"}})
 }
 
-// WriteJSON answers with v as JSON.
+// WriteJSON answers with v as JSON. v is encoded before anything is sent,
+// so a value that cannot be encoded (a time past year 9999, say) is never
+// answered with code and a cut body: the answer is the JSON 500 instead, and
+// the encoding error goes to the request log (see RecordError).
 func WriteJSON(w http.ResponseWriter, code int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		RecordError(w, fmt.Errorf("api: encode %T answer: %w", v, err))
+		code = http.StatusInternalServerError
+		buf.Reset()
+		buf.WriteString(`{"error":{"code":"internal","message":"internal error"}}` + "\n")
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// ErrorRecorder is implemented by a ResponseWriter that logs what went
+// wrong while answering (the app's request log does, with the request id).
+type ErrorRecorder interface {
+	RecordError(err error)
+}
+
+// RecordError hands err to the first ErrorRecorder among w and the writers
+// it wraps (through Unwrap), and reports whether one took it.
+func RecordError(w http.ResponseWriter, err error) bool {
+	for w != nil {
+		if rec, ok := w.(ErrorRecorder); ok {
+			rec.RecordError(err)
+			return true
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return false
+		}
+		w = u.Unwrap()
+	}
+	return false
 }
 
 // ReadBody reads a request body of at most MaxBody bytes.
@@ -139,11 +173,29 @@ func jsonKind(k string) string {
 	return k
 }
 
-// Time is a JSON time given as an RFC 3339 string or Unix milliseconds.
+// Time is a JSON time given as an RFC 3339 string or Unix milliseconds, in
+// a field named "time"; StartTime and NowTime are the same in fields named
+// "start" and "now", so each error names the field the caller sent.
 type Time struct{ time.Time }
 
+// StartTime is Time in a field named "start".
+type StartTime struct{ time.Time }
+
+// NowTime is Time in a field named "now".
+type NowTime struct{ time.Time }
+
 // UnmarshalJSON accepts "2026-12-01T09:30:00+08:00" or 1764552600000.
-func (t *Time) UnmarshalJSON(b []byte) error {
+func (t *Time) UnmarshalJSON(b []byte) error { return decodeTime("time", b, &t.Time) }
+
+// UnmarshalJSON accepts "2026-12-01T09:30:00+08:00" or 1764552600000.
+func (t *StartTime) UnmarshalJSON(b []byte) error { return decodeTime("start", b, &t.Time) }
+
+// UnmarshalJSON accepts "2026-12-01T09:30:00+08:00" or 1764552600000.
+func (t *NowTime) UnmarshalJSON(b []byte) error { return decodeTime("now", b, &t.Time) }
+
+// decodeTime reads an RFC 3339 string or Unix milliseconds into dst;
+// errors name field.
+func decodeTime(field string, b []byte, dst *time.Time) error {
 	s := string(bytes.TrimSpace(b))
 	if s == "null" {
 		return nil
@@ -151,26 +203,26 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	if strings.HasPrefix(s, `"`) {
 		var str string
 		if err := json.Unmarshal(b, &str); err != nil {
-			return remind.Invalid("time", "must be an RFC 3339 string or Unix milliseconds")
+			return remind.Invalid(field, "must be an RFC 3339 string or Unix milliseconds")
 		}
 		tm, err := time.Parse(time.RFC3339Nano, str)
 		if err != nil {
-			return remind.Invalid("time", "must be an RFC 3339 time like 2026-12-01T09:30:00+08:00")
+			return remind.Invalid(field, "must be an RFC 3339 time like 2026-12-01T09:30:00+08:00")
 		}
-		t.Time = tm
+		*dst = tm
 		return nil
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		f, ferr := strconv.ParseFloat(s, 64)
 		if ferr != nil || f != float64(int64(f)) {
-			return remind.Invalid("time", "must be an RFC 3339 string or whole Unix milliseconds")
+			return remind.Invalid(field, "must be an RFC 3339 string or whole Unix milliseconds")
 		}
 		n = int64(f)
 	}
 	if n < 0 || n > 253402300799999 {
-		return remind.Invalid("time", "is out of range")
+		return remind.Invalid(field, "is out of range")
 	}
-	t.Time = time.UnixMilli(n)
+	*dst = time.UnixMilli(n)
 	return nil
 }

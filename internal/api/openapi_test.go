@@ -76,7 +76,8 @@ func TestOpenAPIMatchesService(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := startTestApp(t, func(cfg *app.Config) {
-		cfg.Ops.RateLimit, cfg.Ops.RateBurst = 1, 3 // low, so a 429 can be checked too
+		cfg.Ops.RateLimit, cfg.Ops.RateBurst = 1, 1000         // the tenant's budget outlasts the test
+		cfg.Ops.AnonRateLimit, cfg.Ops.AnonRateBurst = 0.01, 5 // refused credentials run out, so a 429 can be checked too
 	})
 	ctx := context.Background()
 	srv := struct{ URL string }{"http://" + a.Addr()}
@@ -112,8 +113,8 @@ func TestOpenAPIMatchesService(t *testing.T) {
 		_ = json.Unmarshal(out, &m)
 		return resp.StatusCode, m
 	}
-	// Rate limit 1/s burst 3 per token: each step below uses a fresh token
-	// where it matters, so only the 429 check is limited.
+	// Every token below is the one tenant's, with one generous budget; the
+	// address's budget for refused credentials is small, for the 429 check.
 	tok := func() string {
 		tk, _, err := a.Service.CreateToken(ctx, "openapi")
 		if err != nil {
@@ -172,6 +173,15 @@ func TestOpenAPIMatchesService(t *testing.T) {
 	expect(200, first(call("GET", "/v1/inbox/alice", tok(), nil)), "inbox")
 	expect(404, first(call("POST", "/v1/inbox/alice/items/nope/read", tok(), nil)), "inbox action missing")
 	expect(400, first(call("POST", "/v1/inbox/alice/items/nope/dance", tok(), nil)), "inbox bad action")
+	code, tk := call("POST", "/v1/tokens", tok(), nil)
+	expect(201, code, "create token")
+	secret, _ := tk["token"].(string)
+	tkID, _ := tk["id"].(string)
+	expect(200, first(call("GET", "/v1/tokens", secret, nil)), "list tokens")
+	expect(400, first(call("POST", "/v1/tokens", tok(), map[string]any{"tenant": "other"})), "create token with a field")
+	expect(204, first(call("DELETE", "/v1/tokens/"+tkID, tok(), nil)), "revoke token")
+	expect(404, first(call("DELETE", "/v1/tokens/"+tkID, tok(), nil)), "revoke token again")
+	expect(401, first(call("GET", "/v1/tenant", secret, nil)), "revoked token")
 	expect(200, first(call("GET", "/v1/tenant", tok(), nil)), "tenant")
 	expect(200, first(call("PATCH", "/v1/tenant", tok(), map[string]any{"display_name": "OpenAPI"})), "patch tenant")
 	expect(400, first(call("PATCH", "/v1/tenant", tok(), map[string]any{"date_hour": 25})), "patch tenant bad")
@@ -196,11 +206,10 @@ func TestOpenAPIMatchesService(t *testing.T) {
 	expect(200, first(call("POST", "/v1/inbox/bob/items/"+item+"/confirm", tok(), nil)), "inbox confirm")
 	expect(200, first(call("GET", "/v1/reminders/"+fired["id"].(string), tok(), nil)), "get fired")
 	streamCheck(t, router, srv.URL, tok(), covered)
-	// Rate limit: burst 3, then 429 with Retry-After.
-	k = tok()
+	// Rate limit: refused credentials spend the address's budget of 5, then 429.
 	got429 := false
 	for i := 0; i < 6 && !got429; i++ {
-		got429 = first(call("GET", "/v1/tenant", k, nil)) == 429
+		got429 = first(call("GET", "/v1/tenant", "raas_wrong", nil)) == 429
 	}
 	if !got429 {
 		t.Error("no 429 after the burst")

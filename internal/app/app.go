@@ -209,7 +209,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	if b, ok := st.(store.Broadcaster); ok {
 		a.waker.bc = b
 	}
-	a.Service = service.New(st, a.waker, now, service.Config{AllowPrivateTargets: cfg.AllowPrivateTargets, NewSecret: webhook.NewSecret})
+	a.Service = service.New(st, a.waker, now, service.Config{AllowPrivateTargets: cfg.AllowPrivateTargets, Resolver: net.DefaultResolver, NewSecret: webhook.NewSecret})
 	api.New(a.Service, a.Hub, log).Register(a.Mux)
 	a.registerWeCron()
 	a.registerTeamRemind()
@@ -283,6 +283,7 @@ func (a *App) Start(ctx context.Context, ln net.Listener) error {
 		}
 	}
 	a.Hub.Start(ctx)
+	a.startJanitor(ctx) // ops.go
 	a.waker.start(ctx)
 	a.Dispatcher.Start(ctx)
 	a.Scheduler.Start(ctx)
@@ -338,6 +339,7 @@ func (a *App) Stop(ctx context.Context) error {
 	if a.cancel != nil {
 		a.cancel()
 	}
+	a.waitJanitor()
 	if err := a.Store.Close(); err != nil {
 		errs = append(errs, err)
 	}

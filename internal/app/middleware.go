@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -23,7 +24,11 @@ type statusWriter struct {
 	http.ResponseWriter
 	code  int
 	bytes int
+	err   error // what went wrong while answering (api.RecordError)
 }
+
+// RecordError keeps err for the request's log line (api.ErrorRecorder).
+func (w *statusWriter) RecordError(err error) { w.err = errors.Join(w.err, err) }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.code == 0 {
@@ -62,8 +67,13 @@ func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w}
 		start := time.Now()
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), reqIDKey{}, id)))
-		log.Info("http", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.code,
-			"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+		attrs := []any{"request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.code,
+			"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds()) / 1000}
+		if sw.err != nil {
+			log.Error("http", append(attrs, "err", sw.err)...)
+			return
+		}
+		log.Info("http", attrs...)
 	})
 }
 

@@ -1,12 +1,14 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/raasdev/raas/internal/api/teamremind"
 	"github.com/raasdev/raas/internal/channel/sms"
+	"github.com/raasdev/raas/internal/netguard"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
 )
@@ -72,6 +74,12 @@ func (a *App) registerTeamRemind() {
 		return
 	}
 	provider, err := NewSMSProvider(cfg, a.now)
+	switch cfg.SMSProvider {
+	case "alibaba":
+		err = errors.Join(err, a.checkEndpoint("--sms-alibaba-endpoint", cfg.Alibaba.Endpoint))
+	case "tencent":
+		err = errors.Join(err, a.checkEndpoint("--sms-tencent-endpoint", cfg.Tencent.Endpoint))
+	}
 	if err != nil {
 		a.Log.Error("sms disabled", "err", err)
 		provider = sms.Disabled{}
@@ -100,7 +108,7 @@ func NewSMSProvider(cfg TeamRemindConfig, now func() time.Time) (sms.Provider, e
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
-	client := &http.Client{Timeout: timeout}
+	client := netguard.NoRedirects(timeout) // signed calls go to the endpoint only
 	switch cfg.SMSProvider {
 	case "", "none":
 		return sms.Disabled{}, nil

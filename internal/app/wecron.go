@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"net/http"
 	"time"
 
 	"github.com/raasdev/raas/internal/api/wecron"
@@ -56,8 +55,15 @@ func (a *App) registerWeCron() {
 		}
 	}
 	var wx *wechat.Client
-	if cfg.WeChat.Enabled() {
-		wx = wechat.New(cfg.WeChat, &http.Client{Timeout: 10 * time.Second}, a.now)
+	wxOn := cfg.WeChat.Enabled()
+	if wxOn && cfg.WeChat.APIBase != "" {
+		if err := a.checkEndpoint("--wechat-api-base", cfg.WeChat.APIBase); err != nil {
+			a.Log.Error("wechat is off", "err", err)
+			wxOn = false
+		}
+	}
+	if wxOn {
+		wx = wechat.New(cfg.WeChat, netguard.NoRedirects(10*time.Second), a.now)
 		wc.WeChat, wc.WeChatToken = wx, cfg.WeChat.Token
 		if cfg.WeChat.AESKey != "" { // safe mode: encrypted callbacks only
 			if wc.WeChatCrypto, err = wechat.NewCrypter(cfg.WeChat.Token, cfg.WeChat.AESKey, cfg.WeChat.AppID); err != nil {

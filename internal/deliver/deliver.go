@@ -40,7 +40,7 @@ func (f SenderFunc) Send(ctx context.Context, d remind.Delivery) (int, error) { 
 type Store interface {
 	NextDeliveryAt(ctx context.Context) (time.Time, bool, error)
 	LeaseDeliveries(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]remind.Delivery, error)
-	PendingOf(ctx context.Context, ids []string) (map[string]bool, error)
+	PendingOf(ctx context.Context, ids []string) (map[string]int, error)
 	FinishDeliveries(ctx context.Context, results []store.Result) error
 }
 
@@ -104,7 +104,7 @@ type Dispatcher struct {
 	held    *holdQueue // deliveries submitted before their time
 
 	mu       sync.Mutex
-	inflight map[string]uint64 // queued or being sent by this process, with its Stamp
+	inflight map[string]claim // queued or being sent by this process
 
 	cancel  context.CancelFunc
 	workers sync.WaitGroup
@@ -146,7 +146,7 @@ func New(s Store, senders map[string]Sender, obs Observer, log *slog.Logger, cfg
 		results:     make(chan store.Result, 1<<16),
 		held:        newHoldQueue(),
 		wake:        make(chan struct{}, 1),
-		inflight:    map[string]uint64{},
+		inflight:    map[string]claim{},
 	}
 }
 
@@ -218,7 +218,7 @@ func (d *Dispatcher) Stamp(ctx context.Context) uint64 {
 func (d *Dispatcher) Submit(ctx context.Context, ds []remind.Delivery, stamp uint64) {
 	now := d.clock.Now()
 	for _, dl := range ds {
-		if !d.claim(dl.ID, stamp) {
+		if !d.claim(dl, stamp) {
 			continue
 		}
 		if dl.DueAt.After(now) {
@@ -248,14 +248,34 @@ func (d *Dispatcher) Wake() {
 	}
 }
 
-func (d *Dispatcher) claim(id string, stamp uint64) bool {
+// claim is this process's hold on one delivery: the lease's attempt count
+// (its fencing token: a lease taken later counts more) and the Stamp taken
+// before the lease.
+type claim struct {
+	attempts int
+	stamp    uint64
+}
+
+// claim records dl as held by this process, unless a copy leased as late
+// or later is held already. A copy leased later (the delivery was planned
+// again after a write, or taken over) supersedes the one held: that one is
+// dropped when it comes up (current).
+func (d *Dispatcher) claim(dl remind.Delivery, stamp uint64) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if _, ok := d.inflight[id]; ok {
+	if c, ok := d.inflight[dl.ID]; ok && c.attempts >= dl.Attempts {
 		return false
 	}
-	d.inflight[id] = stamp
+	d.inflight[dl.ID] = claim{attempts: dl.Attempts, stamp: stamp}
 	return true
+}
+
+// current reports whether dl is the copy this process holds.
+func (d *Dispatcher) current(dl remind.Delivery) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c, ok := d.inflight[dl.ID]
+	return ok && c.attempts == dl.Attempts
 }
 
 // unchanged returns the deliveries of batch leased at the store's current
@@ -266,9 +286,13 @@ func (d *Dispatcher) unchanged(ctx context.Context, batch []remind.Delivery) (fr
 	gen := d.Stamp(ctx)
 	d.mu.Lock()
 	for _, dl := range batch {
-		if gen != 0 && d.inflight[dl.ID] == gen {
+		c, ok := d.inflight[dl.ID]
+		switch {
+		case !ok || c.attempts != dl.Attempts:
+			// Superseded by a later copy: neither sent nor asked about.
+		case gen != 0 && c.stamp == gen:
 			fresh[dl.ID] = true
-		} else {
+		default:
 			ask = append(ask, dl.ID)
 		}
 	}
@@ -276,9 +300,12 @@ func (d *Dispatcher) unchanged(ctx context.Context, batch []remind.Delivery) (fr
 	return fresh, ask
 }
 
-func (d *Dispatcher) unclaim(id string) {
+// unclaim ends this process's hold on dl, unless a later copy superseded it.
+func (d *Dispatcher) unclaim(dl remind.Delivery) {
 	d.mu.Lock()
-	delete(d.inflight, id)
+	if c, ok := d.inflight[dl.ID]; ok && c.attempts == dl.Attempts {
+		delete(d.inflight, dl.ID)
+	}
 	d.mu.Unlock()
 }
 
@@ -313,13 +340,22 @@ func (d *Dispatcher) check(ctx, sendCtx context.Context) {
 				// poller takes them again.
 				d.log.Error("deliver: check pending", "err", err)
 			}
-			for id := range still {
-				pending[id] = true
+			attempts := make(map[string]int, len(batch))
+			for _, dl := range batch {
+				attempts[dl.ID] = dl.Attempts
+			}
+			for id, n := range still {
+				// Pending under another attempt count: leased again since
+				// (planned anew after a write, or taken over), so this copy
+				// is stale and the newer lease's holder sends it.
+				if n == attempts[id] {
+					pending[id] = true
+				}
 			}
 		}
 		for _, dl := range batch {
-			if !pending[dl.ID] {
-				d.unclaim(dl.ID)
+			if !pending[dl.ID] || !d.current(dl) {
+				d.unclaim(dl)
 				continue
 			}
 			select {
@@ -338,8 +374,10 @@ func (d *Dispatcher) work(ctx, sendCtx context.Context) {
 		case <-ctx.Done():
 			return
 		case dl := <-d.sendq:
-			d.send(sendCtx, dl)
-			d.unclaim(dl.ID)
+			if d.current(dl) { // not superseded by a later copy meanwhile
+				d.send(sendCtx, dl)
+			}
+			d.unclaim(dl)
 		}
 	}
 }

@@ -89,14 +89,14 @@ func (s *memStore) LeaseDeliveries(_ context.Context, now time.Time, limit int, 
 	return out, nil
 }
 
-func (s *memStore) PendingOf(_ context.Context, ids []string) (map[string]bool, error) {
+func (s *memStore) PendingOf(_ context.Context, ids []string) (map[string]int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.pendingOf++
-	out := map[string]bool{}
+	out := map[string]int{}
 	for _, id := range ids {
 		if d, ok := s.ds[id]; ok && d.State == remind.DeliveryPending {
-			out[id] = true
+			out[id] = d.Attempts
 		}
 	}
 	return out, nil
@@ -110,7 +110,7 @@ func (s *memStore) FinishDeliveries(_ context.Context, rs []store.Result) error 
 		return errDown
 	}
 	for _, r := range rs {
-		if d, ok := s.ds[r.Delivery.ID]; ok && d.State == remind.DeliveryPending {
+		if d, ok := s.ds[r.Delivery.ID]; ok && d.State == remind.DeliveryPending && d.Attempts == r.Delivery.Attempts {
 			*d = r.Delivery
 		}
 		s.recorded++

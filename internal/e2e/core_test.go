@@ -42,7 +42,7 @@ func TestCreateValidation(t *testing.T) {
 		{"bad zone", `{"title":"x","rrule":"FREQ=DAILY","tz":"Mars/Olympus"}`, 400, "tz"},
 		{"zone path", `{"title":"x","rrule":"FREQ=DAILY","tz":"../../etc/passwd"}`, 400, "tz"},
 		{"both time and rrule", `{"title":"x","time":"` + future + `","rrule":"FREQ=DAILY"}`, 400, "time"},
-		{"no time at all", `{"title":"买牛奶"}`, 400, "text"},
+		{"no time at all", `{"title":"买牛奶"}`, 400, "title"},
 		{"nothing", `{}`, 400, "time"},
 		{"long title", `{"title":"` + strings.Repeat("长", 201) + `","time":"` + future + `"}`, 400, "title"},
 		{"control chars", `{"title":"a\u0000b","time":"` + future + `"}`, 400, "title"},
@@ -318,7 +318,8 @@ func TestRetriesWithBackoffThenGone(t *testing.T) {
 
 func TestPrivateTargetsRefused(t *testing.T) {
 	a := startApp(t, func(c *app.Config) { c.AllowPrivateTargets = false })
-	for _, u := range []string{"http://127.0.0.1:9/x", "http://10.0.0.1/", "http://[::1]/", "http://169.254.169.254/latest", "http://localhost:8080/"} {
+	for _, u := range []string{"http://127.0.0.1:9/x", "http://10.0.0.1/", "http://[::1]/", "http://169.254.169.254/latest", "http://localhost:8080/",
+		"http://LOCALHOST/", "http://localhost./", "http://127.1/", "http://0x7f000001/", "http://2130706433/", "http://[2002:7f00:1::]/", "http://[64:ff9b:1::1]/"} {
 		status, out := do(t, "POST", a.URL+"/v1/webhooks", a.Token, map[string]any{"url": u})
 		if status != 400 || out["error"].(map[string]any)["field"] != "url" {
 			t.Fatalf("%s: %d %v", u, status, out)
@@ -343,9 +344,9 @@ func TestCancelAndPatch(t *testing.T) {
 	if status != 200 || p["title"] != "moved!" {
 		t.Fatalf("patch: %d %v", status, p)
 	}
-	calls := s.waitCalls(t, 1, 5*time.Second)
+	s.waitCalls(t, 1, 5*time.Second)
 	time.Sleep(600 * time.Millisecond)
-	calls = s.Calls()
+	calls := s.Calls()
 	if len(calls) != 1 || event(t, calls[0])["title"] != "moved!" {
 		t.Fatalf("calls %d", len(calls))
 	}

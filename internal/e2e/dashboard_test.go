@@ -109,8 +109,15 @@ func TestDashboardSubscribeLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	getAs := func(token, path string) (int, string) {
+		session := ""
+		if token != "" {
+			var err error
+			if session, _, err = a.Service.SignIn(context.Background(), token); err != nil {
+				t.Fatal(err)
+			}
+		}
 		req, _ := http.NewRequest("GET", a.URL+path, nil)
-		req.AddCookie(&http.Cookie{Name: dashboard.CookieName, Value: token})
+		req.AddCookie(&http.Cookie{Name: dashboard.CookieName, Value: session})
 		resp, err := http.DefaultTransport.RoundTrip(req) // no redirects followed
 		if err != nil {
 			t.Fatal(err)

@@ -54,18 +54,67 @@ func (s *timedStore) UpdateTenant(ctx context.Context, t remind.Tenant) error {
 	return err
 }
 
-func (s *timedStore) CreateToken(ctx context.Context, tenantID, tokenHash string, at time.Time) error {
+func (s *timedStore) CreateToken(ctx context.Context, tok remind.APIToken) error {
 	start := time.Now()
-	err := s.Store.CreateToken(ctx, tenantID, tokenHash, at)
+	err := s.Store.CreateToken(ctx, tok)
 	s.m.ObserveStore("CreateToken", time.Since(start), err)
 	return err
 }
 
-func (s *timedStore) TenantByToken(ctx context.Context, tokenHash string) (remind.Tenant, error) {
+func (s *timedStore) TokenByHash(ctx context.Context, tokenHash string) (remind.APIToken, remind.Tenant, error) {
 	start := time.Now()
-	v0, err := s.Store.TenantByToken(ctx, tokenHash)
-	s.m.ObserveStore("TenantByToken", time.Since(start), err)
+	v0, v1, err := s.Store.TokenByHash(ctx, tokenHash)
+	s.m.ObserveStore("TokenByHash", time.Since(start), err)
+	return v0, v1, err
+}
+
+func (s *timedStore) ListTokens(ctx context.Context, tenantID string) ([]remind.APIToken, error) {
+	start := time.Now()
+	v0, err := s.Store.ListTokens(ctx, tenantID)
+	s.m.ObserveStore("ListTokens", time.Since(start), err)
 	return v0, err
+}
+
+func (s *timedStore) ListAllTokens(ctx context.Context) ([]remind.APIToken, error) {
+	start := time.Now()
+	v0, err := s.Store.ListAllTokens(ctx)
+	s.m.ObserveStore("ListAllTokens", time.Since(start), err)
+	return v0, err
+}
+
+func (s *timedStore) RevokeToken(ctx context.Context, tenantID, id string) error {
+	start := time.Now()
+	err := s.Store.RevokeToken(ctx, tenantID, id)
+	s.m.ObserveStore("RevokeToken", time.Since(start), err)
+	return err
+}
+
+func (s *timedStore) TouchToken(ctx context.Context, id string, at, notBefore time.Time) error {
+	start := time.Now()
+	err := s.Store.TouchToken(ctx, id, at, notBefore)
+	s.m.ObserveStore("TouchToken", time.Since(start), err)
+	return err
+}
+
+func (s *timedStore) CreateSession(ctx context.Context, ss remind.Session) error {
+	start := time.Now()
+	err := s.Store.CreateSession(ctx, ss)
+	s.m.ObserveStore("CreateSession", time.Since(start), err)
+	return err
+}
+
+func (s *timedStore) SessionByHash(ctx context.Context, hash string, now time.Time) (remind.Session, remind.Tenant, error) {
+	start := time.Now()
+	v0, v1, err := s.Store.SessionByHash(ctx, hash, now)
+	s.m.ObserveStore("SessionByHash", time.Since(start), err)
+	return v0, v1, err
+}
+
+func (s *timedStore) DeleteSession(ctx context.Context, hash string) error {
+	start := time.Now()
+	err := s.Store.DeleteSession(ctx, hash)
+	s.m.ObserveStore("DeleteSession", time.Since(start), err)
+	return err
 }
 
 func (s *timedStore) CreateReminder(ctx context.Context, r remind.Reminder, idem *store.Idempotency) (stored remind.Reminder, replayed bool, err error) {
@@ -80,13 +129,6 @@ func (s *timedStore) GetReminder(ctx context.Context, tenantID, id string) (remi
 	v0, err := s.Store.GetReminder(ctx, tenantID, id)
 	s.m.ObserveStore("GetReminder", time.Since(start), err)
 	return v0, err
-}
-
-func (s *timedStore) DropRecipient(ctx context.Context, r remind.Reminder, uid string) error {
-	start := time.Now()
-	err := s.Store.DropRecipient(ctx, r, uid)
-	s.m.ObserveStore("DropRecipient", time.Since(start), err)
-	return err
 }
 
 func (s *timedStore) Changes(ctx context.Context) (uint64, error) {
@@ -110,11 +152,11 @@ func (s *timedStore) ListReminders(ctx context.Context, tenantID string, q store
 	return v0, err
 }
 
-func (s *timedStore) UpdateReminder(ctx context.Context, r remind.Reminder) error {
+func (s *timedStore) ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
 	start := time.Now()
-	err := s.Store.UpdateReminder(ctx, r)
-	s.m.ObserveStore("UpdateReminder", time.Since(start), err)
-	return err
+	v0, err := s.Store.ModifyReminder(ctx, tenantID, id, at, ifMatch, fn)
+	s.m.ObserveStore("ModifyReminder", time.Since(start), err)
+	return v0, err
 }
 
 func (s *timedStore) CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error) {
@@ -229,7 +271,7 @@ func (s *timedStore) ReleaseLeases(ctx context.Context, now time.Time) (int, err
 	return v0, err
 }
 
-func (s *timedStore) PendingOf(ctx context.Context, ids []string) (map[string]bool, error) {
+func (s *timedStore) PendingOf(ctx context.Context, ids []string) (map[string]int, error) {
 	start := time.Now()
 	v0, err := s.Store.PendingOf(ctx, ids)
 	s.m.ObserveStore("PendingOf", time.Since(start), err)

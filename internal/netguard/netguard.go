@@ -1,7 +1,14 @@
-// Package netguard keeps outgoing calls to user-supplied URLs (webhooks) off
-// the operator's own network: loopback, private, link-local and other
-// special addresses are refused at dial time, so DNS answers and redirects
-// are checked too, not only the URL as written.
+// Package netguard keeps outgoing calls to user-supplied URLs (webhooks,
+// Web Push endpoints) off the operator's own network. One address table
+// serves both checks: CheckURL, at registration, refuses a URL whose host is
+// written as (or resolves to) a non-public address with a clear reason, and
+// Client, at dial time, refuses the connection, so DNS answers that change
+// after registration are caught too. Clients made here follow no redirects.
+//
+// The table is code.dny.dev/ssrf's, generated from IANA's special-purpose
+// address registries (every IPv6 address outside 2000::/3 is refused), with
+// the ranges an attacker reaches for named first (named), so that a refusal
+// says what it hit and a change in the library cannot reopen them.
 package netguard
 
 import (
@@ -13,52 +20,90 @@ import (
 	"net/netip"
 	"syscall"
 	"time"
+
+	"code.dny.dev/ssrf"
 )
 
 // ErrForbidden is returned for a connection to a refused address.
 var ErrForbidden = errors.New("netguard: address not allowed")
 
-// Allowed reports whether a connection to ip is allowed for a public target.
-func Allowed(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	switch {
-	case !ip.IsValid(), ip.IsLoopback(), ip.IsPrivate(), ip.IsLinkLocalUnicast(), ip.IsLinkLocalMulticast(),
-		ip.IsMulticast(), ip.IsUnspecified(), ip.IsInterfaceLocalMulticast():
-		return false
-	}
-	for _, p := range special {
-		if p.Contains(ip) {
-			return false
-		}
-	}
-	return true
+// named are the refused ranges a caller is told about by name. IPv6 forms
+// that embed an IPv4 address are refused whatever the address they embed:
+// a gateway may deliver them to it.
+var named = []struct {
+	prefix netip.Prefix
+	what   string
+}{
+	{netip.MustParsePrefix("0.0.0.0/8"), "an unspecified (this-network) address"},
+	{netip.MustParsePrefix("127.0.0.0/8"), "a loopback address"},
+	{netip.MustParsePrefix("10.0.0.0/8"), "a private address"},
+	{netip.MustParsePrefix("172.16.0.0/12"), "a private address"},
+	{netip.MustParsePrefix("192.168.0.0/16"), "a private address"},
+	{netip.MustParsePrefix("100.64.0.0/10"), "a shared (carrier-grade NAT) address"},
+	{netip.MustParsePrefix("169.254.0.0/16"), "a link-local address"},
+	{netip.MustParsePrefix("224.0.0.0/4"), "a multicast address"},
+	{netip.MustParsePrefix("240.0.0.0/4"), "a reserved or broadcast address"},
+	{netip.MustParsePrefix("::/128"), "an unspecified address"},
+	{netip.MustParsePrefix("::1/128"), "a loopback address"},
+	{netip.MustParsePrefix("::ffff:0:0/96"), "an IPv4-mapped IPv6 address"},
+	{netip.MustParsePrefix("::ffff:0:0:0/96"), "an IPv4-translated IPv6 address"},
+	{netip.MustParsePrefix("::/96"), "an IPv4-compatible IPv6 address"},
+	{netip.MustParsePrefix("64:ff9b::/96"), "a NAT64 address"},
+	{netip.MustParsePrefix("64:ff9b:1::/48"), "a local-use NAT64 address"},
+	{netip.MustParsePrefix("2001::/32"), "a Teredo address"},
+	{netip.MustParsePrefix("2002::/16"), "a 6to4 address"},
+	{netip.MustParsePrefix("fc00::/7"), "a unique-local address"},
+	{netip.MustParsePrefix("fe80::/10"), "a link-local address"},
+	{netip.MustParsePrefix("fec0::/10"), "a site-local address"},
+	{netip.MustParsePrefix("ff00::/8"), "a multicast address"},
 }
 
-var special = []netip.Prefix{
-	netip.MustParsePrefix("0.0.0.0/8"),
-	netip.MustParsePrefix("100.64.0.0/10"), // carrier-grade NAT
-	netip.MustParsePrefix("192.0.0.0/24"),
-	netip.MustParsePrefix("198.18.0.0/15"),
-	netip.MustParsePrefix("240.0.0.0/4"),
-	netip.MustParsePrefix("64:ff9b::/96"), // NAT64 can reach private v4
+// table is the library's: IANA's special-purpose registries.
+var table = ssrf.New(ssrf.WithAnyPort(), ssrf.WithAnyNetwork())
+
+// Refused returns why a connection to ip is refused for a public target
+// ("a loopback address"), or "" when it is allowed.
+func Refused(ip netip.Addr) string {
+	if !ip.IsValid() {
+		return "not an IP address"
+	}
+	if ip.Zone() != "" {
+		return "an address with a zone"
+	}
+	for _, n := range named {
+		if n.prefix.Contains(ip) {
+			return n.what
+		}
+	}
+	if err := table.SafeAddr(ip); err != nil {
+		return "a special-purpose address"
+	}
+	return ""
+}
+
+// Allowed reports whether a connection to ip is allowed for a public target.
+func Allowed(ip netip.Addr) bool { return Refused(ip) == "" }
+
+// control is the dial-time check: the dialer calls it with the address it
+// is about to connect to, after any DNS lookup.
+func control(_, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("%w: %s", ErrForbidden, address)
+	}
+	if why := Refused(ap.Addr()); why != "" {
+		return fmt.Errorf("%w: %s is %s", ErrForbidden, ap.Addr(), why)
+	}
+	return nil
 }
 
 // Client returns an HTTP client for user-supplied URLs: it refuses
-// non-public addresses unless allowPrivate, follows at most 3 redirects, and
-// gives up after timeout.
+// non-public addresses unless allowPrivate, follows no redirects (a 3xx is
+// the answer the caller sees; see Redirect), and gives up after timeout.
 func Client(timeout time.Duration, allowPrivate bool) *http.Client {
 	d := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 	if !allowPrivate {
-		d.Control = func(network, address string, _ syscall.RawConn) error {
-			ap, err := netip.ParseAddrPort(address)
-			if err != nil {
-				return fmt.Errorf("%w: %s", ErrForbidden, address)
-			}
-			if !Allowed(ap.Addr()) {
-				return fmt.Errorf("%w: %s", ErrForbidden, ap.Addr())
-			}
-			return nil
-		}
+		d.Control = control
 	}
 	tr := &http.Transport{
 		DialContext:           func(ctx context.Context, n, a string) (net.Conn, error) { return d.DialContext(ctx, n, a) },
@@ -69,14 +114,31 @@ func Client(timeout time.Duration, allowPrivate bool) *http.Client {
 		ResponseHeaderTimeout: timeout,
 		ForceAttemptHTTP2:     true,
 	}
-	return &http.Client{
-		Transport: tr,
-		Timeout:   timeout,
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 3 {
-				return errors.New("netguard: too many redirects")
-			}
-			return nil
-		},
+	return &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: noRedirects}
+}
+
+// NoRedirects returns a plain client (for the operator's own provider
+// endpoints: SMS, WeChat) that gives up after timeout and follows no
+// redirects, so signed requests and credentials go nowhere else.
+func NoRedirects(timeout time.Duration) *http.Client {
+	return &http.Client{Timeout: timeout, CheckRedirect: noRedirects}
+}
+
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// Redirect describes a 3xx answer for an error message: the status and
+// where it pointed ("302 redirect to https://elsewhere.example/"), or ""
+// when resp is no redirect.
+func Redirect(resp *http.Response) string {
+	if resp.StatusCode < 300 || resp.StatusCode > 399 {
+		return ""
 	}
+	loc := resp.Header.Get("Location")
+	if loc == "" {
+		return fmt.Sprintf("%d redirect without a Location (redirects are not followed)", resp.StatusCode)
+	}
+	if len(loc) > 200 {
+		loc = loc[:200] + "…"
+	}
+	return fmt.Sprintf("%d redirect to %q (redirects are not followed)", resp.StatusCode, loc)
 }

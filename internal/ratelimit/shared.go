@@ -10,6 +10,9 @@ import (
 // shares (PostgreSQL); see postgres.Store.CountRequest.
 type Counter interface {
 	CountRequest(ctx context.Context, key string, window time.Time) (int64, error)
+	// PruneRequests removes the counts of windows that started before
+	// before, returning how many it removed.
+	PruneRequests(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Shared is a limiter whose counts live in shared storage, so several
@@ -38,20 +41,49 @@ func NewShared(c Counter, rate float64, burst int, now func() time.Time, log *sl
 	return &Shared{c: c, window: w, burst: int64(burst), now: now, log: log}
 }
 
+// Window returns the length of the limiter's counting windows.
+func (s *Shared) Window() time.Duration { return s.window }
+
 // Allow counts one request for key and says whether it is within the limit,
 // and if not, how long until the window ends.
-func (s *Shared) Allow(key string) (bool, time.Duration) {
+func (s *Shared) Allow(ctx context.Context, key string) (bool, time.Duration) {
 	now := s.now()
 	start := now.Truncate(s.window)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	cctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	n, err := s.c.CountRequest(ctx, key, start)
+	n, err := s.c.CountRequest(cctx, key, start)
 	if err != nil {
-		s.log.Warn("rate limit: shared count failed; letting the request through", "err", err)
+		if ctx.Err() == nil { // not merely a client that went away
+			s.log.Warn("rate limit: shared count failed; letting the request through", "err", err)
+		}
 		return true, 0
 	}
 	if n <= s.burst {
 		return true, 0
 	}
 	return false, start.Add(s.window).Sub(now)
+}
+
+// Janitor removes, every interval, the counts of windows that ended more
+// than keep ago, until ctx is done; it returns then. Keys seen once (a
+// client address, a tenant that went quiet) would otherwise stay forever.
+func Janitor(ctx context.Context, c Counter, interval, keep time.Duration, now func() time.Time, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		n, err := c.PruneRequests(pctx, now().Add(-keep))
+		cancel()
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("rate limit: pruning old windows failed", "err", err)
+		case n > 0:
+			log.Debug("rate limit: pruned old windows", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -15,6 +15,17 @@ import (
 // ErrInvalid is wrapped by every error Parse returns.
 var ErrInvalid = errors.New("recur: invalid rule")
 
+// ErrStartRange is wrapped, besides ErrInvalid, by Parse's error for a
+// dtstart outside the years MinStartYear–MaxStartYear: the fault is the
+// anchor, not the rule.
+var ErrStartRange = errors.New("recur: dtstart out of range")
+
+// The years a dtstart may lie in.
+const (
+	MinStartYear = minYear
+	MaxStartYear = maxYear
+)
+
 // Limits that keep every rule cheap to evaluate.
 const (
 	maxInterval = 100000
@@ -61,7 +72,7 @@ func Parse(rule string, dtstart time.Time) (*Rule, error) {
 		return nil, invalid("RRULE", "empty")
 	}
 	if y := dtstart.Year(); y < minYear || y > maxYear {
-		return nil, invalid("DTSTART", "year %d out of range [%d, %d]", y, minYear, maxYear)
+		return nil, fmt.Errorf("%w: %w: year %d is not in %d–%d", ErrInvalid, ErrStartRange, y, minYear, maxYear)
 	}
 	loc := dtstart.Location()
 	dtstart = dtstart.Truncate(time.Second)

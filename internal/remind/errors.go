@@ -18,6 +18,7 @@ const (
 	CodeTooLarge     Code = "too_large"
 	CodeRateLimited  Code = "rate_limited"
 	CodeNoTime       Code = "no_time_found"
+	CodePrecondition Code = "precondition_failed"
 )
 
 // Error is a domain error with a code, a message for people and, where one
@@ -51,6 +52,9 @@ var (
 	ErrNotFound = &Error{Code: CodeNotFound}
 	ErrConflict = &Error{Code: CodeConflict}
 	ErrInvalid  = &Error{Code: CodeInvalid}
+	// ErrPrecondition: the caller's If-Match names a version that is no
+	// longer current.
+	ErrPrecondition = &Error{Code: CodePrecondition}
 )
 
 // Invalid returns a CodeInvalid error about field.

@@ -5,6 +5,7 @@
 package remind
 
 import (
+	"slices"
 	"time"
 )
 
@@ -40,6 +41,27 @@ type Tenant struct {
 	CreatedAt   time.Time
 }
 
+// APIToken is a tenant's API token as kept: its id and the hash of its
+// secret, never the secret itself.
+type APIToken struct {
+	ID         string
+	TenantID   string
+	Hash       string // service.HashToken of the secret
+	CreatedAt  time.Time
+	LastUsedAt time.Time // zero when never used; written at most once a minute
+}
+
+// Session is a dashboard sign-in: bound to the token it was opened with,
+// so revoking the token ends it. Only the hash of its id (the cookie's
+// value) is kept.
+type Session struct {
+	Hash      string
+	TokenID   string
+	TenantID  string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
 // Reminder is something to fire at its moments to its recipients.
 type Reminder struct {
 	ID          string
@@ -57,10 +79,53 @@ type Reminder struct {
 	Status      Status
 	NextFireAt  *time.Time // when the next occurrence fires (occurrence + Defer); nil when none
 	FiredCount  int
-	Source      string            // which API created it: v1, wecron, teamremind
-	Meta        map[string]string // API-specific values (e.g. team-remind creator)
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Claimed is the firings the scheduler claimed ahead of their instant
+	// (its look-ahead), oldest first. A write made before one of them is
+	// due takes those not yet due back (Unclaim), so they are planned again
+	// from the reminder as it is then.
+	Claimed   []time.Time
+	Source    string            // which API created it: v1, wecron, teamremind
+	Meta      map[string]string // API-specific values (e.g. team-remind creator)
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// ClaimAfter returns r's claimed firings once the firing at fireAt has been
+// claimed at now: those still ahead of now, and fireAt when it is.
+func (r Reminder) ClaimAfter(fireAt, now time.Time) []time.Time {
+	var out []time.Time
+	for _, c := range r.Claimed {
+		if c.After(now) {
+			out = append(out, c)
+		}
+	}
+	if fireAt.After(now) {
+		out = append(out, fireAt)
+	}
+	return out
+}
+
+// Unclaim takes back, at now, the firings claimed ahead that are not yet
+// due: the reminder is due again at the earliest of them, as if the
+// scheduler had not looked ahead, and Unclaim reports true; the deliveries
+// made for them must be cancelled with it (the store does both in one
+// transaction). A cancelled reminder, or one with nothing claimed ahead, is
+// left as it is.
+func (r *Reminder) Unclaim(now time.Time) bool {
+	var ahead []time.Time
+	for _, c := range r.Claimed {
+		if c.After(now) {
+			ahead = append(ahead, c)
+		}
+	}
+	r.Claimed = nil
+	if len(ahead) == 0 || r.Status == StatusCancelled {
+		return false
+	}
+	at := ahead[0]
+	r.NextFireAt, r.Status = &at, StatusActive
+	r.FiredCount = max(r.FiredCount-len(ahead), 0)
+	return true
 }
 
 // Recurring reports whether the reminder has a recurrence rule.
@@ -212,4 +277,41 @@ type InboxItem struct {
 	Status      InboxStatus
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+}
+
+// Removed returns the uids of before that are not in after, in before's order.
+func Removed(before, after []string) []string {
+	var out []string
+	for _, uid := range before {
+		if !slices.Contains(after, uid) && !slices.Contains(out, uid) {
+			out = append(out, uid)
+		}
+	}
+	return out
+}
+
+// AddRecipient adds uid to r's recipients unless it is there already; it
+// fails with ErrConflict when r has MaxRecipients already.
+func (r *Reminder) AddRecipient(uid string) error {
+	if slices.Contains(r.Recipients, uid) {
+		return nil
+	}
+	if len(r.Recipients) >= MaxRecipients {
+		return &Error{Code: CodeConflict, Message: "the reminder has as many recipients as it may have"}
+	}
+	r.Recipients = append(slices.Clip(r.Recipients), uid)
+	return nil
+}
+
+// RemoveRecipient takes uid off r's recipients and reports whether it was there.
+func (r *Reminder) RemoveRecipient(uid string) bool {
+	kept := make([]string, 0, len(r.Recipients))
+	for _, u := range r.Recipients {
+		if u != uid {
+			kept = append(kept, u)
+		}
+	}
+	removed := len(kept) != len(r.Recipients)
+	r.Recipients = kept
+	return removed
 }

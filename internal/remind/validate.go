@@ -3,6 +3,7 @@ package remind
 import (
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -15,6 +16,25 @@ const (
 	MaxUID        = 128
 	MaxDeferMin   = 365 * 24 * 60
 )
+
+// The years every time a reminder holds must lie in, both in the
+// reminder's zone and in UTC: RFC 3339, JSON and the stores stop at 9999,
+// and nothing fires before the Unix epoch.
+const (
+	MinYear = 1970
+	MaxYear = 9999
+)
+
+// CheckYear returns an invalid-argument error about field unless t lies in
+// the years MinYear–MaxYear in loc and in UTC.
+func CheckYear(field string, t time.Time, loc *time.Location) error {
+	for _, y := range []int{t.In(loc).Year(), t.UTC().Year()} {
+		if y < MinYear || y > MaxYear {
+			return Invalid(field, "is %s (%s), outside the years %d–%d", t.In(loc).Format("2006-01-02 15:04 MST"), loc, MinYear, MaxYear)
+		}
+	}
+	return nil
+}
 
 // CheckText returns an invalid-argument error when s is not valid UTF-8, is
 // longer than max runes, or holds control characters other than newlines and tabs.

@@ -281,20 +281,33 @@ type firing struct {
 // notes each firing in fired.
 func (s *Scheduler) planner(now time.Time, fired *[]firing) store.FirePlanner {
 	return func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
-		fireAt := *r.NextFireAt
 		if s.obs != nil {
-			*fired = append(*fired, firing{r, fireAt})
+			*fired = append(*fired, firing{r, *r.NextFireAt})
 		}
-		plan := store.FirePlan{Deliveries: remind.Plan(r, fireAt, recips, hooks, now, s.cfg.Policy), Status: remind.StatusDone}
-		next, ok, err := nextfire.After(r, fireAt, now, s.cfg.Policy.MissedAfter)
+		plan, err := PlanFiring(r, recips, hooks, now, s.cfg.Policy)
 		if err != nil {
 			// A rule that parsed at create but not now (zone data changed): stop it, say why.
 			s.log.Error("scheduler: next occurrence", "reminder", r.ID, "err", err)
-			return plan
-		}
-		if ok {
-			plan.Next, plan.Status = &next, remind.StatusActive
 		}
 		return plan
 	}
+}
+
+// PlanFiring is the scheduler's decision, at now, for one due reminder:
+// the deliveries of its firing at r.NextFireAt, its next firing and status,
+// and its firings claimed ahead (remind.Reminder.ClaimAfter) when the firing is ahead of
+// now. A rule that no longer parses ends the reminder (done) and is
+// returned as the error.
+func PlanFiring(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook, now time.Time, policy remind.FirePolicy) (store.FirePlan, error) {
+	fireAt := *r.NextFireAt
+	plan := store.FirePlan{Deliveries: remind.Plan(r, fireAt, recips, hooks, now, policy), Status: remind.StatusDone,
+		Claimed: r.ClaimAfter(fireAt, now)}
+	next, ok, err := nextfire.After(r, fireAt, now, policy.MissedAfter)
+	if err != nil {
+		return plan, err
+	}
+	if ok {
+		plan.Next, plan.Status = &next, remind.StatusActive
+	}
+	return plan, nil
 }

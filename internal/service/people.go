@@ -38,7 +38,7 @@ func (s *Service) PutRecipient(ctx context.Context, t remind.Tenant, uid string,
 		return remind.Recipient{}, err
 	}
 	if in.WebhookURL != "" {
-		if err := s.checkTarget("webhook_url", in.WebhookURL); err != nil {
+		if err := s.checkTarget(ctx, "webhook_url", in.WebhookURL); err != nil {
 			return remind.Recipient{}, err
 		}
 	}
@@ -77,7 +77,7 @@ func (s *Service) CreateWebhook(ctx context.Context, t remind.Tenant, url string
 	if url == "" {
 		return remind.Webhook{}, remind.Invalid("url", "is required")
 	}
-	if err := s.checkTarget("url", url); err != nil {
+	if err := s.checkTarget(ctx, "url", url); err != nil {
 		return remind.Webhook{}, err
 	}
 	now := s.now()

@@ -2,7 +2,9 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -66,8 +68,22 @@ func (s *Service) CreateReminder(ctx context.Context, t remind.Tenant, in Create
 	return stored, replayed, nil
 }
 
+// CheckCreate validates a new reminder exactly as CreateReminder does, and
+// writes nothing: APIs that must do something before the reminder is
+// stored (team-remind names its members) call it first, so a refused
+// request leaves nothing behind.
+func (s *Service) CheckCreate(t remind.Tenant, in CreateInput) error {
+	now := s.now()
+	r := remind.Reminder{TenantID: t.ID, Title: in.Title, Desc: in.Desc, RRule: strings.TrimPrefix(in.RRule, "RRULE:"),
+		TZ: in.TZ, DeferMin: in.DeferMin, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels}
+	return s.schedule(t, &r, in.Time, in.Start, in.Text, now)
+}
+
 // schedule fills r's zone, time or rule and first firing, reading text when
 // neither a time nor a rule is given, and validates the whole reminder.
+// Every time it accepts, and the first firing, lie in the years
+// remind.MinYear–MaxYear in r's zone and in UTC. Errors name the field the
+// caller sent: a time read from the desc or title is that field's fault.
 func (s *Service) schedule(t remind.Tenant, r *remind.Reminder, at, start *time.Time, text string, now time.Time) error {
 	if r.TZ == "" {
 		r.TZ = t.TZ
@@ -82,24 +98,27 @@ func (s *Service) schedule(t remind.Tenant, r *remind.Reminder, at, start *time.
 	if at != nil && r.RRule != "" {
 		return remind.Invalid("time", "give either time or rrule, not both")
 	}
+	ruleField, startField := "rrule", "start" // who to blame for the rule and its anchor
 	if at == nil && r.RRule == "" {
+		textField := "text"
 		if text == "" {
-			text = r.Desc
+			text, textField = r.Desc, "desc"
 		}
 		if text == "" {
-			text = r.Title
+			text, textField = r.Title, "title"
 		}
 		if strings.TrimSpace(text) == "" {
 			return remind.Invalid("time", "give a time, an rrule, or a text to read the time from")
 		}
 		sch, err := s.Parse(t, text, r.TZ, now)
 		if err != nil {
-			return err
+			return renameField(err, "text", textField)
 		}
 		if sch.RRule != "" {
 			r.RRule = sch.RRule
 			st := sch.Time
 			start = &st
+			ruleField, startField = textField, textField
 		} else {
 			at = &sch.Time
 		}
@@ -113,6 +132,7 @@ func (s *Service) schedule(t remind.Tenant, r *remind.Reminder, at, start *time.
 	if err := r.Validate(); err != nil {
 		return err
 	}
+	fireField := "time"
 	if r.RRule != "" {
 		if len(r.RRule) > 1000 {
 			return remind.Invalid("rrule", "is longer than 1000 bytes")
@@ -120,14 +140,23 @@ func (s *Service) schedule(t remind.Tenant, r *remind.Reminder, at, start *time.
 		if start != nil {
 			r.Start = start.In(loc)
 		} else {
-			r.Start = now.In(loc).Truncate(time.Minute)
+			r.Start, startField = now.In(loc).Truncate(time.Minute), ruleField
 		}
-		if _, err := recur.Parse(r.RRule, r.Start); err != nil {
-			return &remind.Error{Code: remind.CodeInvalid, Field: "rrule", Message: err.Error(), Err: err}
+		if err := remind.CheckYear(startField, r.Start, loc); err != nil {
+			return err
 		}
-		r.Time = nil
+		if _, err := recur.Parse(r.RRule, r.Start); errors.Is(err, recur.ErrStartRange) {
+			return &remind.Error{Code: remind.CodeInvalid, Field: startField, Err: err,
+				Message: fmt.Sprintf("must lie in the years %d–%d for a recurring reminder", recur.MinStartYear, recur.MaxStartYear)}
+		} else if err != nil {
+			return &remind.Error{Code: remind.CodeInvalid, Field: ruleField, Message: err.Error(), Err: err}
+		}
+		r.Time, fireField = nil, ruleField
 	} else {
 		tm := at.In(loc)
+		if err := remind.CheckYear("time", tm, loc); err != nil {
+			return err
+		}
 		r.Time, r.Start = &tm, tm
 		if r.FireAt(tm).Before(now.Add(-s.cfg.PastTolerance)) {
 			field := "time"
@@ -142,11 +171,29 @@ func (s *Service) schedule(t remind.Tenant, r *remind.Reminder, at, start *time.
 		return err
 	}
 	if !ok {
-		return remind.Invalid("rrule", "has no occurrence after now")
+		return remind.Invalid(ruleField, "has no occurrence after now")
+	}
+	if r.DeferMin != 0 {
+		fireField = "defer"
+	}
+	if err := remind.CheckYear(fireField, next, loc); err != nil {
+		return err
 	}
 	r.NextFireAt = &next
 	r.Status = remind.StatusActive
 	return nil
+}
+
+// renameField returns err with its field from renamed to to, when it is a
+// domain error about from.
+func renameField(err error, from, to string) error {
+	var de *remind.Error
+	if from == to || !errors.As(err, &de) || de.Field != from {
+		return err
+	}
+	c := *de
+	c.Field = to
+	return &c
 }
 
 // GetReminder returns one of the tenant's reminders.
@@ -183,18 +230,58 @@ type Patch struct {
 	Recipients  *[]string
 	Channels    *[]string
 	Meta        map[string]string // merged into the reminder's meta when non-nil
+
+	// IfMatch, when set, is the ETag (remind.Reminder.ETag) the caller last
+	// saw: the patch applies only if the reminder has not changed since,
+	// else it fails with remind.ErrPrecondition.
+	IfMatch string
 }
 
-// UpdateReminder applies a patch and reschedules the reminder. A cancelled
-// reminder cannot be changed.
+// UpdateReminder applies a patch and reschedules the reminder, in one store
+// transaction that holds the reminder (store.Store.ModifyReminder): the
+// patch applies to the reminder as it is then, so a concurrent cancel,
+// leave or subscription is never undone, and a firing claimed ahead of its
+// time is planned again from the patched reminder. A cancelled reminder
+// cannot be changed.
 func (s *Service) UpdateReminder(ctx context.Context, t remind.Tenant, id string, p Patch) (remind.Reminder, error) {
+	if !remind.IsID(id) {
+		return remind.Reminder{}, remind.NotFound("reminder")
+	}
+	now := s.now()
+	r, err := s.store.ModifyReminder(ctx, t.ID, id, now, p.IfMatch, func(r *remind.Reminder) error {
+		if r.Status == remind.StatusCancelled {
+			return &remind.Error{Code: remind.CodeConflict, Message: "the reminder is cancelled"}
+		}
+		if err := s.applyPatch(t, r, p, now); err != nil {
+			return err
+		}
+		r.UpdatedAt = now
+		return nil
+	})
+	if err != nil {
+		return r, fmt.Errorf("service: update reminder: %w", err)
+	}
+	if r.NextFireAt != nil {
+		s.wake.Notify(*r.NextFireAt)
+	}
+	return r, nil
+}
+
+// CheckUpdate validates a patch exactly as UpdateReminder does, on the
+// reminder as it is now, and writes nothing (see CheckCreate).
+func (s *Service) CheckUpdate(ctx context.Context, t remind.Tenant, id string, p Patch) error {
 	r, err := s.GetReminder(ctx, t, id)
 	if err != nil {
-		return r, err
+		return err
 	}
 	if r.Status == remind.StatusCancelled {
-		return r, &remind.Error{Code: remind.CodeConflict, Message: "the reminder is cancelled"}
+		return &remind.Error{Code: remind.CodeConflict, Message: "the reminder is cancelled"}
 	}
+	return s.applyPatch(t, &r, p, s.now())
+}
+
+// applyPatch changes r as p says and schedules it again.
+func (s *Service) applyPatch(t remind.Tenant, r *remind.Reminder, p Patch, now time.Time) error {
 	set := func(dst *string, v *string) {
 		if v != nil {
 			*dst = *v
@@ -213,11 +300,11 @@ func (s *Service) UpdateReminder(ctx context.Context, t remind.Tenant, id string
 	if p.Channels != nil {
 		r.Channels = *p.Channels
 	}
-	for k, v := range p.Meta {
-		if r.Meta == nil {
-			r.Meta = map[string]string{}
-		}
-		r.Meta[k] = v
+	if len(p.Meta) > 0 {
+		meta := make(map[string]string, len(r.Meta)+len(p.Meta))
+		maps.Copy(meta, r.Meta)
+		maps.Copy(meta, p.Meta)
+		r.Meta = meta
 	}
 	at, start, text := r.Time, &r.Start, ""
 	switch {
@@ -236,45 +323,36 @@ func (s *Service) UpdateReminder(ctx context.Context, t remind.Tenant, id string
 	if r.RRule == "" {
 		start = nil
 	}
-	now := s.now()
-	if err := s.schedule(t, &r, at, start, text, now); err != nil {
-		return r, err
-	}
-	r.UpdatedAt = now
-	if err := s.store.UpdateReminder(ctx, r); err != nil {
-		return r, fmt.Errorf("service: update reminder: %w", err)
-	}
-	if r.NextFireAt != nil {
-		s.wake.Notify(*r.NextFireAt)
-	}
-	return r, nil
+	return s.schedule(t, r, at, start, text, now)
 }
 
 // LeaveReminder takes uid off a reminder's recipients, whatever its status
 // (a member removing it from their own view), and cancels what is pending
 // for them; the others' firings and the schedule are untouched. meta is
-// merged into the reminder's meta. Leaving twice is fine.
+// merged into the reminder's meta. Leaving twice is fine. It runs in one
+// store transaction holding the reminder, so two members leaving at once
+// both leave.
 func (s *Service) LeaveReminder(ctx context.Context, t remind.Tenant, id, uid string, meta map[string]string) (remind.Reminder, error) {
-	r, err := s.GetReminder(ctx, t, id)
-	if err != nil {
-		return r, err
+	if !remind.IsID(id) {
+		return remind.Reminder{}, remind.NotFound("reminder")
 	}
-	kept := make([]string, 0, len(r.Recipients))
-	for _, rc := range r.Recipients {
-		if rc != uid {
-			kept = append(kept, rc)
+	now := s.now()
+	r, err := s.store.ModifyReminder(ctx, t.ID, id, now, "", func(r *remind.Reminder) error {
+		r.RemoveRecipient(uid)
+		if len(meta) > 0 {
+			m := make(map[string]string, len(r.Meta)+len(meta))
+			maps.Copy(m, r.Meta)
+			maps.Copy(m, meta)
+			r.Meta = m
 		}
-	}
-	r.Recipients = kept
-	if len(meta) > 0 && r.Meta == nil {
-		r.Meta = map[string]string{}
-	}
-	for k, v := range meta {
-		r.Meta[k] = v
-	}
-	r.UpdatedAt = s.now()
-	if err := s.store.DropRecipient(ctx, r, uid); err != nil {
+		r.UpdatedAt = now
+		return nil
+	})
+	if err != nil {
 		return r, fmt.Errorf("service: leave reminder: %w", err)
+	}
+	if r.NextFireAt != nil {
+		s.wake.Notify(*r.NextFireAt)
 	}
 	return r, nil
 }

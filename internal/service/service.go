@@ -6,19 +6,16 @@ package service
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/mail"
-	"net/netip"
-	"net/url"
 	"regexp"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/raasdev/raas/internal/netguard"
+	"github.com/raasdev/raas/internal/recur"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/timeparse"
@@ -30,14 +27,20 @@ type Store interface {
 	GetTenant(ctx context.Context, id string) (remind.Tenant, error)
 	TenantByName(ctx context.Context, name string) (remind.Tenant, error)
 	UpdateTenant(ctx context.Context, t remind.Tenant) error
-	CreateToken(ctx context.Context, tenantID, tokenHash string, at time.Time) error
-	TenantByToken(ctx context.Context, tokenHash string) (remind.Tenant, error)
+	CreateToken(ctx context.Context, tok remind.APIToken) error
+	TokenByHash(ctx context.Context, tokenHash string) (remind.APIToken, remind.Tenant, error)
+	ListTokens(ctx context.Context, tenantID string) ([]remind.APIToken, error)
+	ListAllTokens(ctx context.Context) ([]remind.APIToken, error)
+	RevokeToken(ctx context.Context, tenantID, id string) error
+	TouchToken(ctx context.Context, id string, at, notBefore time.Time) error
+	CreateSession(ctx context.Context, s remind.Session) error
+	SessionByHash(ctx context.Context, hash string, now time.Time) (remind.Session, remind.Tenant, error)
+	DeleteSession(ctx context.Context, hash string) error
 	CreateReminder(ctx context.Context, r remind.Reminder, idem *store.Idempotency) (remind.Reminder, bool, error)
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
 	ListReminders(ctx context.Context, tenantID string, q store.ListQuery) ([]remind.Reminder, error)
 	ReminderOverview(ctx context.Context, tenantID string, next int) (store.Overview, error)
-	DropRecipient(ctx context.Context, r remind.Reminder, uid string) error
-	UpdateReminder(ctx context.Context, r remind.Reminder) error
+	ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error)
 	CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error)
 	DeleteReminder(ctx context.Context, tenantID, id string, at time.Time) error
 	PutRecipient(ctx context.Context, rc remind.Recipient) (remind.Recipient, error)
@@ -60,10 +63,12 @@ type Waker interface {
 
 // Config holds the service's policies.
 type Config struct {
-	AllowPrivateTargets bool          // accept webhook URLs on private networks
-	IdempotencyTTL      time.Duration // how long an Idempotency-Key is remembered (default 24h)
-	PastTolerance       time.Duration // how far in the past a one-off may be and still fire now (default 2s)
-	NewSecret           func() string // makes webhook signing secrets
+	AllowPrivateTargets bool              // accept webhook URLs on private networks
+	Resolver            netguard.Resolver // looks webhook hosts up at registration (nil: names are checked at dial time only)
+	IdempotencyTTL      time.Duration     // how long an Idempotency-Key is remembered (default 24h)
+	PastTolerance       time.Duration     // how far in the past a one-off may be and still fire now (default 2s)
+	NewSecret           func() string     // makes webhook signing secrets
+	SessionTTL          time.Duration     // how long a dashboard sign-in lasts (default 7 days)
 }
 
 // Service carries out the use cases.
@@ -72,6 +77,8 @@ type Service struct {
 	wake  Waker
 	now   func() time.Time
 	cfg   Config
+
+	touched sync.Map // token id → time.Time its last use was written (see Authenticate)
 }
 
 // New returns a Service.
@@ -82,6 +89,9 @@ func New(s Store, wake Waker, now func() time.Time, cfg Config) *Service {
 	if cfg.PastTolerance <= 0 {
 		cfg.PastTolerance = 2 * time.Second
 	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 7 * 24 * time.Hour
+	}
 	return &Service{store: s, wake: wake, now: now, cfg: cfg}
 }
 
@@ -89,32 +99,6 @@ func New(s Store, wake Waker, now func() time.Time, cfg Config) *Service {
 func (s *Service) Now() time.Time { return s.now() }
 
 // ---- tenants and tokens
-
-// HashToken returns the stored form of an API token.
-func HashToken(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
-}
-
-// CreateToken makes a new API token for the tenant named name, creating the
-// tenant when it does not exist. The token is returned once; only its hash is kept.
-func (s *Service) CreateToken(ctx context.Context, name string) (string, remind.Tenant, error) {
-	if name == "" {
-		name = "default"
-	}
-	if err := remind.CheckText("tenant", name, 100); err != nil {
-		return "", remind.Tenant{}, err
-	}
-	t, err := s.EnsureTenant(ctx, name)
-	if err != nil {
-		return "", t, err
-	}
-	token := "raas_" + remind.NewToken(24)
-	if err := s.store.CreateToken(ctx, t.ID, HashToken(token), s.now()); err != nil {
-		return "", t, fmt.Errorf("service: create token: %w", err)
-	}
-	return token, t, nil
-}
 
 // EnsureTenant returns the tenant named name, creating it when missing.
 func (s *Service) EnsureTenant(ctx context.Context, name string) (remind.Tenant, error) {
@@ -133,18 +117,6 @@ func (s *Service) EnsureTenant(ctx context.Context, name string) (remind.Tenant,
 		return t, fmt.Errorf("service: create tenant: %w", err)
 	}
 	return t, nil
-}
-
-// Authenticate returns the tenant owning an API token.
-func (s *Service) Authenticate(ctx context.Context, token string) (remind.Tenant, error) {
-	if token == "" {
-		return remind.Tenant{}, &remind.Error{Code: remind.CodeUnauthorized, Message: "missing API token"}
-	}
-	t, err := s.store.TenantByToken(ctx, HashToken(token))
-	if errors.Is(err, remind.ErrNotFound) {
-		return t, &remind.Error{Code: remind.CodeUnauthorized, Message: "unknown API token"}
-	}
-	return t, err
 }
 
 // TenantPatch changes tenant settings; nil fields stay.
@@ -224,8 +196,15 @@ func (s *Service) Parse(t remind.Tenant, text, tz string, now time.Time) (timepa
 	opts := timeparse.DefaultOptions(now.In(loc))
 	opts.Loc, opts.DateHour = loc, t.DateHour
 	sch, err := timeparse.Parse(text, opts)
-	if errors.Is(err, timeparse.ErrNoTime) {
+	switch {
+	case errors.Is(err, timeparse.ErrNoTime):
 		return sch, &remind.Error{Code: remind.CodeNoTime, Field: "text", Message: "no time found in the text", Err: err}
+	case errors.Is(err, timeparse.ErrNowRange):
+		return sch, &remind.Error{Code: remind.CodeInvalid, Field: "now", Err: err,
+			Message: fmt.Sprintf("must lie in the years %d–%d (in %s)", timeparse.MinNowYear, timeparse.MaxNowYear, loc)}
+	case errors.Is(err, recur.ErrInvalid):
+		// The phrase makes a rule that cannot be evaluated from now.
+		return sch, &remind.Error{Code: remind.CodeInvalid, Field: "text", Message: "cannot be scheduled: " + err.Error(), Err: err}
 	}
 	return sch, err
 }
@@ -252,22 +231,28 @@ func checkPhone(field, v string) error {
 	return nil
 }
 
-// checkTarget refuses URLs whose host is a literal non-public address
-// (names are checked again at dial time).
-func (s *Service) checkTarget(field, raw string) error {
-	if err := remind.CheckURL(field, raw); err != nil {
-		return err
-	}
-	if s.cfg.AllowPrivateTargets {
+// checkTarget refuses an outgoing URL (a webhook) that netguard.CheckURL
+// refuses: not http(s), or pointing, in any spelling or through its DNS
+// answer now, at a non-public address (checked again at dial time).
+func (s *Service) checkTarget(ctx context.Context, field, raw string) error {
+	if raw == "" {
 		return nil
 	}
-	u, _ := url.Parse(raw)
-	host := u.Hostname()
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return remind.Invalid(field, "points at a loopback address; start the server with --allow-private-targets to allow it")
+	err := netguard.CheckURL(ctx, raw, netguard.Policy{AllowPrivate: s.cfg.AllowPrivateTargets, Resolver: s.cfg.Resolver})
+	return TargetError(field, err)
+}
+
+// TargetError turns a netguard.CheckURL refusal into the invalid-argument
+// error naming field (nil stays nil).
+func TargetError(field string, err error) error {
+	var ue *netguard.URLError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ue) && ue.Address:
+		return remind.Invalid(field, "%s; only public addresses are called (start the server with --allow-private-targets to allow others)", ue.Reason)
+	case errors.As(err, &ue):
+		return remind.Invalid(field, "%s", ue.Reason)
 	}
-	if ip, err := netip.ParseAddr(host); err == nil && !netguard.Allowed(ip) {
-		return remind.Invalid(field, "points at a private, loopback or link-local address; start the server with --allow-private-targets to allow it")
-	}
-	return nil
+	return remind.Invalid(field, "is not a usable URL")
 }

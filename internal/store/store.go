@@ -24,10 +24,32 @@ type Store interface {
 	GetTenant(ctx context.Context, id string) (remind.Tenant, error)
 	TenantByName(ctx context.Context, name string) (remind.Tenant, error)
 	UpdateTenant(ctx context.Context, t remind.Tenant) error
-	// CreateToken records an API token by its hash.
-	CreateToken(ctx context.Context, tenantID, tokenHash string, at time.Time) error
-	// TenantByToken returns the tenant owning the token with this hash.
-	TenantByToken(ctx context.Context, tokenHash string) (remind.Tenant, error)
+	// CreateToken records an API token (by its id and hash).
+	CreateToken(ctx context.Context, tok remind.APIToken) error
+	// TokenByHash returns the token with this hash and its tenant.
+	TokenByHash(ctx context.Context, tokenHash string) (remind.APIToken, remind.Tenant, error)
+	// ListTokens returns the tenant's tokens in id order.
+	ListTokens(ctx context.Context, tenantID string) ([]remind.APIToken, error)
+	// ListAllTokens returns every tenant's tokens in id order (for the
+	// operator's `raas token list`).
+	ListAllTokens(ctx context.Context) ([]remind.APIToken, error)
+	// RevokeToken deletes the tenant's token and every dashboard session
+	// opened with it, in one transaction.
+	RevokeToken(ctx context.Context, tenantID, id string) error
+	// TouchToken sets the token's last-used time to at unless it was
+	// already set at or after notBefore (so a busy token is written at most
+	// once per interval, whichever instance serves it). A missing token is
+	// not an error.
+	TouchToken(ctx context.Context, id string, at, notBefore time.Time) error
+
+	// CreateSession records a dashboard session (by the hash of its id)
+	// and removes the expired sessions of the same token.
+	CreateSession(ctx context.Context, s remind.Session) error
+	// SessionByHash returns the session with this hash and its tenant,
+	// when it has not expired at now and its token still exists.
+	SessionByHash(ctx context.Context, hash string, now time.Time) (remind.Session, remind.Tenant, error)
+	// DeleteSession removes a session; a missing one is not an error.
+	DeleteSession(ctx context.Context, hash string) error
 
 	// CreateReminder inserts r. With a non-nil idem, the insert is tied to the
 	// idempotency key: a key already used with the same body hash returns the
@@ -36,14 +58,8 @@ type Store interface {
 	CreateReminder(ctx context.Context, r remind.Reminder, idem *Idempotency) (stored remind.Reminder, replayed bool, err error)
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
 	ListReminders(ctx context.Context, tenantID string, q ListQuery) ([]remind.Reminder, error)
-	// DropRecipient writes r's recipients and meta (matched by tenant and
-	// id; nothing else of r) and cancels the pending deliveries of the
-	// recipient uid, whatever the reminder's status: a member leaving one
-	// reminder. It fails with remind.ErrNotFound for a missing or deleted
-	// reminder.
-	DropRecipient(ctx context.Context, r remind.Reminder, uid string) error
-	// Changes counts committed reminder updates, cancels, deletes and
-	// dropped recipients: the
+	// Changes counts committed reminder modifications, cancels, deletes and
+	// subscription changes: the
 	// only changes, besides recording outcomes, that can take a delivery
 	// out of pending. A dispatcher that reads the same count before leasing
 	// deliveries and before sending them need not re-check them. PostgreSQL
@@ -53,10 +69,22 @@ type Store interface {
 	// ReminderOverview counts the tenant's reminders (deleted ones aside) by
 	// status and returns up to next active ones, soonest firing first.
 	ReminderOverview(ctx context.Context, tenantID string, next int) (Overview, error)
-	// UpdateReminder replaces the mutable fields of r (matched by tenant and
-	// id) and cancels its pending deliveries that are not yet due (created
-	// ahead of their time by a scheduler's look-ahead).
-	UpdateReminder(ctx context.Context, r remind.Reminder) error
+	// ModifyReminder changes one reminder in one transaction that holds its
+	// row, so writes to a reminder are applied one after another and none
+	// is lost (PostgreSQL: SELECT … FOR UPDATE; SQLite: the one writer).
+	// In it the store reads the reminder (deleted ones are not found),
+	// compares its ETag with ifMatch when that is not "" or "*" (a
+	// mismatch fails with remind.ErrPrecondition and writes nothing), takes
+	// back its firings claimed ahead and not yet due at `at`
+	// (remind.Reminder.Unclaim), calls fn to change the reminder, and
+	// writes every mutable field back. When fn returns an error nothing is
+	// written and that error is returned. Pending deliveries of the firings
+	// taken back are cancelled; so are all pending deliveries of recipients
+	// fn removed. The scheduler then plans the taken-back firing again from
+	// the reminder as written: the same delivery ids, made pending again
+	// (FireDue), so each is still sent once, with the current content, to
+	// the current recipients.
+	ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error)
 	// CancelReminder marks the reminder cancelled, clears its next firing and
 	// cancels every pending delivery of it.
 	CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error)
@@ -78,9 +106,14 @@ type Store interface {
 	NextFireAt(ctx context.Context) (time.Time, bool, error)
 	// FireDue claims up to limit active reminders due at or before now, and
 	// in one transaction per batch asks plan for each one's deliveries and
-	// next firing, inserts the deliveries (existing ids are left alone) and
-	// moves the reminder on. Deliveries it inserts pending are leased to the
-	// caller (lease.Owner until lease.Until), with their first attempt counted (Attempts 1). It returns the pending deliveries inserted.
+	// next firing, inserts the deliveries and moves the reminder on (next
+	// firing, status, fired count and plan.Claimed). A planned delivery whose
+	// id exists is left alone unless it was cancelled: then it is made
+	// pending again with the new plan's content and one more attempt
+	// counted, so a copy leased before (Attempts lower) is fenced off (see
+	// PendingOf and FinishDeliveries). Deliveries it makes pending are
+	// leased to the caller (lease.Owner until lease.Until), with their attempt counted
+	// (Attempts 1 when new). It returns them.
 	// Two callers never claim the same firing.
 	FireDue(ctx context.Context, now time.Time, limit int, lease Lease, plan FirePlanner) ([]remind.Delivery, error)
 
@@ -105,12 +138,16 @@ type Store interface {
 	// process uses the store may call it (SQLite's serve lock proves that
 	// the previous holder is gone); it returns how many it handed back.
 	ReleaseLeases(ctx context.Context, now time.Time) (released int, err error)
-	// PendingOf returns which of ids are still pending (not cancelled or finished).
-	PendingOf(ctx context.Context, ids []string) (map[string]bool, error)
+	// PendingOf returns which of ids are still pending (not cancelled or
+	// finished), each with its attempt count: a holder whose copy has
+	// another count lost its lease to a newer one and must not send it.
+	PendingOf(ctx context.Context, ids []string) (map[string]int, error)
 	// FinishDeliveries records outcomes: each Result's delivery state,
 	// attempt count, next attempt and error, and its attempt row; the
 	// delivery is held by nobody afterwards (a retry waits for its time). A delivery
-	// no longer pending (cancelled meanwhile) keeps its state; the attempt is recorded.
+	// no longer pending (cancelled meanwhile), or pending under another
+	// attempt count (leased again since: a takeover or a re-plan), keeps its
+	// state; the attempt is recorded.
 	FinishDeliveries(ctx context.Context, results []Result) error
 	// ListDeliveries returns a reminder's deliveries with their attempts.
 	ListDeliveries(ctx context.Context, tenantID, reminderID string) ([]DeliveryWithAttempts, error)
@@ -166,6 +203,7 @@ type FirePlan struct {
 	Deliveries []remind.Delivery
 	Next       *time.Time    // next firing, nil when the reminder is done
 	Status     remind.Status // the reminder's status after this firing
+	Claimed    []time.Time   // the reminder's firings claimed ahead after this one (remind.Reminder.ClaimAfter)
 }
 
 // Lease says who holds deliveries and until when: the instance that

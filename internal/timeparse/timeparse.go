@@ -46,6 +46,7 @@ package timeparse
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -91,6 +92,18 @@ type Schedule struct {
 // ErrNoTime is returned by Parse when the text holds no time.
 var ErrNoTime = errors.New("no time found")
 
+// ErrNowRange is returned by Parse when Options.Now (in Options.Loc) lies
+// outside the years MinNowYear–MaxNowYear.
+var ErrNowRange = errors.New("timeparse: now out of range")
+
+// The years Options.Now may lie in. The rules and calendars the parser
+// builds on (internal/recur, internal/calendar) end with 2999, and no
+// phrase reaches more than a century past now; nothing fires before 1970.
+const (
+	MinNowYear = 1970
+	MaxNowYear = 2899
+)
+
 type scheduleJSON struct {
 	Time    string   `json:"time"`
 	Grain   Grain    `json:"grain"`
@@ -123,6 +136,9 @@ func Parse(text string, opts Options) (Schedule, error) {
 	loc := opts.Loc
 	if loc == nil {
 		loc = opts.Now.Location()
+	}
+	if y := opts.Now.In(loc).Year(); y < MinNowYear || y > MaxNowYear {
+		return Schedule{}, fmt.Errorf("%w: year %d is not in %d–%d", ErrNowRange, y, MinNowYear, MaxNowYear)
 	}
 	lang := opts.Lang
 	if lang != "zh" && lang != "en" {

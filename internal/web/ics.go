@@ -18,6 +18,13 @@ import (
 // time across daylight saving. Rules with RaaS extensions (lunar RSCALE,
 // the Chinese workday calendar) are beyond calendar programs: those get the
 // next occurrence alone.
+//
+// The text is RFC 5545's: lines end in CRLF and are folded at 75 octets
+// (never inside a UTF-8 sequence), and TEXT values escape backslash,
+// semicolon, comma and newline (golang-ical does both). Line breaks of any
+// kind (CRLF, CR, LF) become one escaped newline, a tab a space, and every
+// other control character is dropped (see icsText), so no title can end a
+// line and start a component of its own.
 func ICS(r remind.Reminder, start time.Time, pageURL string, now time.Time) string {
 	cal := ics.NewCalendar()
 	cal.SetMethod(ics.MethodPublish)
@@ -43,12 +50,12 @@ func ICS(r remind.Reminder, start time.Time, pageURL string, now time.Time) stri
 	if rule != "" {
 		ev.AddRrule(rule)
 	}
-	title := r.Title
-	if title == "" {
+	title := icsText(r.Title)
+	if strings.TrimSpace(title) == "" {
 		title = "提醒"
 	}
 	ev.SetSummary(title)
-	desc := r.Desc
+	desc := icsText(r.Desc)
 	if r.ExternalURL != "" {
 		ev.SetURL(r.ExternalURL)
 		desc = strings.TrimSpace(desc + "\n\n" + r.ExternalURL)
@@ -57,13 +64,34 @@ func ICS(r remind.Reminder, start time.Time, pageURL string, now time.Time) stri
 		ev.SetDescription(desc)
 	}
 	if pageURL != "" {
-		ev.SetProperty(ics.ComponentPropertyComment, pageURL)
+		ev.SetProperty(ics.ComponentPropertyComment, icsText(pageURL))
 	}
 	a := ev.AddAlarm()
 	a.SetAction(ics.ActionDisplay)
 	a.SetTrigger(trigger(r.DeferMin))
 	a.SetProperty(ics.ComponentPropertyDescription, title)
-	return cal.Serialize()
+	return cal.Serialize(ics.WithNewLineWindows)
+}
+
+// icsText returns s fit for an RFC 5545 TEXT value before escaping: valid
+// UTF-8, every line break (CRLF, CR or LF) one LF, a tab a space, and no
+// other control character (RFC 5545 §3.3.11 allows none).
+func icsText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Map(func(c rune) rune {
+		switch {
+		case c == '\n':
+			return c
+		case c == '\r':
+			return '\n'
+		case c == '\t':
+			return ' '
+		case c < 0x20 || c == 0x7f:
+			return -1
+		}
+		return c
+	}, s)
 }
 
 // trigger is an RFC 5545 duration for a defer in minutes.

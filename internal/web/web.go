@@ -1,7 +1,8 @@
 // Package web serves the pages people reach without an API token: a
 // reminder's subscribe page (/s/{token}, the page its QR code encodes), its
-// QR code and .ics file, the e-mail double opt-in (confirm and one-click
-// unsubscribe links), posters, and the WeChat official account callback.
+// QR code and .ics file, the e-mail double opt-in (the confirm link, and an
+// unsubscribe page whose button, or an RFC 8058 one-click POST, ends a
+// subscription), posters, and the WeChat official account callback.
 // Templates and assets are embedded; html/template does the escaping.
 package web
 
@@ -9,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -97,15 +99,18 @@ type Config struct {
 
 	// VAPIDPublicKey is the server's Web Push key; "" means no web push.
 	VAPIDPublicKey string
-	AllowHTTPPush  bool // accept http push endpoints (tests, private networks)
+	AllowHTTPPush  bool // accept http push endpoints and private addresses (--allow-private-targets: tests, private networks)
 }
 
 // Web serves the pages.
 type Web struct {
-	cfg  Config
-	subs SubscriptionStore
-	rems Reminders
-	html htmlpage.Renderer
+	cfg     Config
+	subs    SubscriptionStore
+	rems    Reminders
+	html    htmlpage.Renderer
+	images  imageCache // posters and QR codes by ETag (images.go)
+	fontTag string
+	cop     *http.CrossOriginProtection // refuses cross-origin browser POSTs (unsubscribe)
 }
 
 // New returns the pages' handler set.
@@ -128,7 +133,7 @@ func New(cfg Config, subs SubscriptionStore, rems Reminders) *Web {
 		csp += "; connect-src 'self'" // webpush.js posts the subscription
 	}
 	page := htmlpage.Renderer{Templates: pages, CSP: csp, Referrer: "no-referrer", Log: cfg.Log} // the URLs carry secrets
-	return &Web{cfg: cfg, subs: subs, rems: rems, html: page}
+	return &Web{cfg: cfg, subs: subs, rems: rems, html: page, fontTag: fontTag(cfg.Font), cop: http.NewCrossOriginProtection()}
 }
 
 // Register adds the pages' routes to mux.
@@ -138,7 +143,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /s/{token}/calendar.ics", w.calendar)
 	mux.HandleFunc("POST /s/{token}/email", w.subscribeEmail)
 	mux.HandleFunc("GET /subscribe/confirm/{token}", w.confirm)
-	mux.HandleFunc("GET /subscribe/unsubscribe/{token}", w.unsubscribe)
+	mux.HandleFunc("GET /subscribe/unsubscribe/{token}", w.unsubscribePage)
 	mux.HandleFunc("POST /subscribe/unsubscribe/{token}", w.unsubscribe)
 	sub, _ := fs.Sub(assetFS, "assets")
 	mux.Handle("GET /s-assets/", http.StripPrefix("/s-assets/", http.FileServerFS(sub)))
@@ -205,20 +210,6 @@ func When(r remind.Reminder) time.Time {
 		return *r.Time
 	}
 	return r.Start
-}
-
-// Poster returns the PNG poster of a reminder with a subscribe link, by
-// reminder id alone: the poster is meant to be shared (see the wecron package).
-func (w *Web) Poster(ctx context.Context, reminderID string) ([]byte, error) {
-	l, err := w.subs.SubscribeLinkByReminder(ctx, reminderID)
-	if err != nil {
-		return nil, err
-	}
-	r, err := w.rems.GetReminder(ctx, l.TenantID, l.ReminderID)
-	if err != nil {
-		return nil, err
-	}
-	return RenderPoster(w.cfg.Font, r, When(r), w.PageURL(l))
 }
 
 // UnsubscribeURL implements email.Links and wechat.Links: subscribers'
@@ -340,14 +331,12 @@ func (w *Web) qr(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	png, err := QRPNG(w.PageURL(l), 400)
-	if err != nil {
+	page := w.PageURL(l)
+	img := newImage(func() ([]byte, error) { return QRPNG(page, 400) }, "qr", imageVersion, page, 400)
+	// A link's URL never changes: a day's caching, then revalidation.
+	if err := w.images.serve(rw, r, img, "public, max-age=86400"); err != nil {
 		w.fail(rw, r, err)
-		return
 	}
-	rw.Header().Set("Content-Type", "image/png")
-	rw.Header().Set("Cache-Control", "public, max-age=86400")
-	_, _ = rw.Write(png)
 }
 
 func (w *Web) calendar(rw http.ResponseWriter, r *http.Request) {
@@ -462,13 +451,49 @@ func (w *Web) confirm(rw http.ResponseWriter, r *http.Request) {
 	if rem, err := w.rems.GetReminder(r.Context(), sb.TenantID, sb.ReminderID); err == nil {
 		title = rem.Title
 	}
-	w.message(rw, http.StatusOK, messagePage{Heading: "订阅成功 / Subscribed", Message: "提醒到时会发到 " + sb.Address + "。The reminder will be sent to " + sb.Address + ".",
+	zh, en := subscriberLabel(sb)
+	w.message(rw, http.StatusOK, messagePage{Heading: "订阅成功 / Subscribed", Message: "提醒到时会发到 " + zh + "。The reminder will be sent to " + en + ".",
 		Title: title, LinkURL: w.unsubscribeURL(sb), LinkText: "退订 / Unsubscribe"})
 }
 
-// unsubscribe ends a subscription on GET (the link in a mail: one click)
-// and on POST (RFC 8058 List-Unsubscribe-Post from mail clients).
+// unsubscribePage answers the unsubscribe link of a mail or message with
+// a page of one button that POSTs to the same URL: a GET changes nothing,
+// so mail scanners that fetch every link unsubscribe nobody.
+func (w *Web) unsubscribePage(rw http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if !remind.IsID(token) {
+		w.fail(rw, r, remind.NotFound("subscription"))
+		return
+	}
+	sb, err := w.subs.SubscriberByToken(r.Context(), token)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	title := ""
+	if rem, err := w.rems.GetReminder(r.Context(), sb.TenantID, sb.ReminderID); err == nil {
+		title = rem.Title
+	}
+	if sb.State == store.SubscriberUnsubscribed {
+		w.unsubscribed(rw, sb, title)
+		return
+	}
+	zh, en := subscriberLabel(sb)
+	w.render(rw, http.StatusOK, "unsubscribe.html", struct {
+		PageTitle, Who, WhoEn, Title, Action string
+	}{PageTitle: "退订 / Unsubscribe", Who: zh, WhoEn: en, Title: title, Action: "/subscribe/unsubscribe/" + token})
+}
+
+// unsubscribe ends a subscription on POST: the page's button, or a mail
+// client's RFC 8058 one-click POST (List-Unsubscribe=One-Click) to the
+// List-Unsubscribe URL, which needs no page. The link's 128-bit token is
+// what authorises it; cross-origin browser POSTs are refused besides, as
+// the dashboard refuses them (mail providers' servers send no Origin).
 func (w *Web) unsubscribe(rw http.ResponseWriter, r *http.Request) {
+	if err := w.cop.Check(r); err != nil {
+		w.message(rw, http.StatusForbidden, messagePage{Heading: "拒绝 / Refused", Message: "跨站请求被拒绝。Cross-origin request refused."})
+		return
+	}
 	token := r.PathValue("token")
 	if !remind.IsID(token) {
 		w.fail(rw, r, remind.NotFound("subscription"))
@@ -479,7 +504,36 @@ func (w *Web) unsubscribe(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	w.message(rw, http.StatusOK, messagePage{Heading: "已退订 / Unsubscribed", Message: sb.Address + " 不会再收到这个提醒。" + sb.Address + " will not receive this reminder any more."})
+	w.unsubscribed(rw, sb, "")
+}
+
+func (w *Web) unsubscribed(rw http.ResponseWriter, sb store.Subscriber, title string) {
+	zh, en := subscriberLabel(sb)
+	w.message(rw, http.StatusOK, messagePage{Heading: "已退订 / Unsubscribed", Message: zh + " 不会再收到这个提醒。" + en + " will not receive this reminder any more.", Title: title})
+}
+
+// subscriberLabel names a subscriber for its own pages, in Chinese and
+// English: the e-mail address, or the channel. A Web Push subscription's
+// address holds its keys, which no page shows; its push service's host
+// tells the person which browser it is.
+func subscriberLabel(sb store.Subscriber) (zh, en string) {
+	switch sb.Channel {
+	case remind.ChannelEmail:
+		return sb.Address, sb.Address
+	case remind.ChannelWeChat:
+		return "你的微信", "Your WeChat"
+	case remind.ChannelWebPush:
+		var sub struct {
+			Endpoint string `json:"endpoint"`
+		}
+		if json.Unmarshal([]byte(sb.Address), &sub) == nil {
+			if u, err := url.Parse(sub.Endpoint); err == nil && u.Hostname() != "" {
+				return "这个浏览器（" + u.Hostname() + "）", "This browser (" + u.Hostname() + ")"
+			}
+		}
+		return "这个浏览器", "This browser"
+	}
+	return "这个订阅", "This subscription"
 }
 
 // ---- WeChat callback (plaintext mode; safe mode with WeChatCrypto)
@@ -490,8 +544,7 @@ func (w *Web) wechatSigned(r *http.Request) bool {
 }
 
 func (w *Web) wechatVerify(rw http.ResponseWriter, r *http.Request) {
-	if !w.wechatSigned(r) {
-		http.Error(rw, "bad signature", http.StatusForbidden)
+	if !w.wechatAllowed(rw, r) {
 		return
 	}
 	rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -499,8 +552,7 @@ func (w *Web) wechatVerify(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) wechatEvent(rw http.ResponseWriter, r *http.Request) {
-	if !w.wechatSigned(r) {
-		http.Error(rw, "bad signature", http.StatusForbidden)
+	if !w.wechatAllowed(rw, r) {
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(rw, r.Body, 64<<10))

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -112,6 +113,14 @@ func TestWebPushSubscribeAndUnsubscribe(t *testing.T) {
 		{`not json`, "subscription"},
 		{bad(func(m map[string]any) { m["endpoint"] = b.Endpoint }), "endpoint"}, // http: private targets are not allowed here
 		{bad(func(m map[string]any) { m["endpoint"] = "ftp://push.example/x" }), "endpoint"},
+		// non-public endpoints, in every spelling (docs/operations.md: refused)
+		{bad(func(m map[string]any) { m["endpoint"] = "https://127.0.0.1/x" }), "endpoint"},
+		{bad(func(m map[string]any) { m["endpoint"] = "https://[::1]/x" }), "endpoint"},
+		{bad(func(m map[string]any) { m["endpoint"] = "https://10.0.0.1/x" }), "endpoint"},
+		{bad(func(m map[string]any) { m["endpoint"] = "https://169.254.169.254/x" }), "endpoint"},
+		{bad(func(m map[string]any) { m["endpoint"] = "https://LOCALHOST./x" }), "endpoint"},
+		{bad(func(m map[string]any) { m["endpoint"] = "https://0x7f000001/x" }), "endpoint"},
+		{bad(func(m map[string]any) { m["endpoint"] = "https://[2002:7f00:1::]/x" }), "endpoint"},
 		{bad(func(m map[string]any) { m["keys"] = map[string]string{"p256dh": "AAAA", "auth": keysOf["auth"]} }), "keys.p256dh"},
 		{bad(func(m map[string]any) { m["keys"] = map[string]string{"p256dh": keysOf["p256dh"]} }), "keys.auth"},
 	} {
@@ -119,6 +128,9 @@ func TestWebPushSubscribeAndUnsubscribe(t *testing.T) {
 		if code != http.StatusBadRequest || errField(body) != tc.field {
 			t.Fatalf("POST %s: %d %v, want 400 naming %s", tc.body, code, body, tc.field)
 		}
+	}
+	if _, err := p.st.GetSubscriber(ctx, p.tn.ID, store.SubscriberID(p.rem.ID, remind.ChannelWebPush, "https://127.0.0.1/x")); !errors.Is(err, remind.ErrNotFound) {
+		t.Fatalf("a refused subscription was stored: %v", err)
 	}
 
 	// A good one: the subscriber is confirmed at once and is a recipient.

@@ -89,7 +89,7 @@ func (f *fakeWeChat) handler(t *testing.T) http.Handler {
 
 // wechatReminder stores a tenant and a WeChat-channel reminder "开会" due in
 // an hour, changed by edit first when it is not nil.
-func wechatReminder(t *testing.T, st *sqlite.Store, edit func(*remind.Reminder)) (remind.Tenant, remind.Reminder) {
+func wechatReminder(t testing.TB, st *sqlite.Store, edit func(*remind.Reminder)) (remind.Tenant, remind.Reminder) {
 	t.Helper()
 	ctx := context.Background()
 	now := time.Now()

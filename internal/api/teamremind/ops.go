@@ -28,10 +28,10 @@ type spec struct {
 	meta       map[string]string
 }
 
-// check validates a detail and resolves its members into the tenant's
-// recipients (creating unknown uids with their name, so /v1/recipients
-// knows them).
-func (h *Handler) check(ctx context.Context, t remind.Tenant, in request) (spec, error) {
+// check validates a detail and writes nothing; errors name the request's
+// fields (detail.remindTime, detail.members[1].uid). ensureMembers, once
+// the service has accepted the whole request, makes the members known.
+func (h *Handler) check(t remind.Tenant, in request) (spec, error) {
 	d := in.Detail
 	if d == nil {
 		return spec{}, remind.Invalid("detail", "is required")
@@ -39,9 +39,9 @@ func (h *Handler) check(ctx context.Context, t remind.Tenant, in request) (spec,
 	var s spec
 	s.content = strings.TrimSpace(d.Content)
 	if s.content == "" {
-		return s, remind.Invalid("content", "is required")
+		return s, remind.Invalid("detail.content", "is required")
 	}
-	if err := remind.CheckText("content", s.content, remind.MaxDesc); err != nil {
+	if err := remind.CheckText("detail.content", s.content, remind.MaxDesc); err != nil {
 		return s, err
 	}
 	s.title = titleOf(s.content)
@@ -51,34 +51,33 @@ func (h *Handler) check(ctx context.Context, t remind.Tenant, in request) (spec,
 	case d.RemindType.V == RemindSMS:
 		s.remindType, s.channels = RemindSMS, []string{remind.ChannelSMS}
 	default:
-		return s, remind.Invalid("remindType", "must be 0 (in-app) or 1 (sms)")
+		return s, remind.Invalid("detail.remindType", "must be 0 (in-app) or 1 (sms)")
 	}
 	now := h.svc.Now()
 	if d.RemindTime.Set && d.RemindTime.V > 0 {
 		if d.RemindTime.V > 253402300799999 {
-			return s, remind.Invalid("remindTime", "is out of range (Unix milliseconds)")
+			return s, remind.Invalid("detail.remindTime", "is out of range (Unix milliseconds)")
 		}
 		at := time.UnixMilli(d.RemindTime.V)
 		if at.Before(now.Add(-2 * time.Second)) {
-			s.pastErr = remind.Invalid("remindTime", "%s is in the past", at.In(loc(t)).Format("2006-01-02 15:04:05"))
+			s.pastErr = remind.Invalid("detail.remindTime", "%s is in the past", at.In(loc(t)).Format("2006-01-02 15:04:05"))
 		} else {
 			s.at = &at
 		}
 	}
 	if len(d.Members) == 0 {
-		return s, remind.Invalid("members", "at least one member is required")
+		return s, remind.Invalid("detail.members", "at least one member is required")
 	}
 	if len(d.Members) > remind.MaxRecipients {
-		return s, remind.Invalid("members", "at most %d members", remind.MaxRecipients)
+		return s, remind.Invalid("detail.members", "at most %d members", remind.MaxRecipients)
 	}
 	seen := map[string]bool{}
 	for i, m := range d.Members {
 		uid := string(m.UID)
-		field := fmt.Sprintf("members[%d].uid", i)
-		if err := remind.CheckUID(field, uid); err != nil {
+		if err := remind.CheckUID(fmt.Sprintf("detail.members[%d].uid", i), uid); err != nil {
 			return s, err
 		}
-		if err := remind.CheckText(fmt.Sprintf("members[%d].name", i), m.Name, 100); err != nil {
+		if err := remind.CheckText(fmt.Sprintf("detail.members[%d].name", i), m.Name, 100); err != nil {
 			return s, err
 		}
 		if seen[uid] {
@@ -87,13 +86,6 @@ func (h *Handler) check(ctx context.Context, t remind.Tenant, in request) (spec,
 		seen[uid] = true
 		s.members = append(s.members, m)
 		s.uids = append(s.uids, uid)
-		if _, err := h.svc.GetRecipient(ctx, t, uid); errors.Is(err, remind.ErrNotFound) {
-			if _, err := h.svc.PutRecipient(ctx, t, uid, service.RecipientInput{Name: m.Name}); err != nil {
-				return s, err
-			}
-		} else if err != nil {
-			return s, err
-		}
 	}
 	if err := remind.CheckText("requesterName", in.RequesterName, 100); err != nil {
 		return s, err
@@ -107,6 +99,47 @@ func (h *Handler) check(ctx context.Context, t remind.Tenant, in request) (spec,
 		MetaRemindType: strconv.Itoa(s.remindType), MetaMembers: string(mj), MetaCreateTime: strconv.FormatInt(createTime, 10),
 	}
 	return s, nil
+}
+
+// ensureMembers makes each member the tenant does not know yet a recipient
+// with its name, so /v1/recipients knows them and fan-out finds them.
+func (h *Handler) ensureMembers(ctx context.Context, t remind.Tenant, s spec) error {
+	for _, m := range s.members {
+		uid := string(m.UID)
+		if _, err := h.svc.GetRecipient(ctx, t, uid); errors.Is(err, remind.ErrNotFound) {
+			if _, err := h.svc.PutRecipient(ctx, t, uid, service.RecipientInput{Name: m.Name}); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fieldNames are the request fields that stand for the service's: a
+// remindTime is the reminder's time, the content is read for it, the
+// members are its recipients and remindType picks its channel.
+var fieldNames = map[string]string{
+	"time": "detail.remindTime", "defer": "detail.remindTime",
+	"title": "detail.content", "desc": "detail.content", "text": "detail.content", "rrule": "detail.content", "start": "detail.content",
+	"recipients": "detail.members", "channels": "detail.remindType", "meta": "detail",
+}
+
+// inOwnWords returns a service error with its field renamed to the
+// request's (see fieldNames).
+func inOwnWords(err error) error {
+	var de *remind.Error
+	if !errors.As(err, &de) {
+		return err
+	}
+	f, ok := fieldNames[de.Field]
+	if !ok {
+		return err
+	}
+	c := *de
+	c.Field = f
+	return &c
 }
 
 func loc(t remind.Tenant) *time.Location {
@@ -136,7 +169,7 @@ func (s spec) noTime(err error) error {
 }
 
 func (h *Handler) create(ctx context.Context, t remind.Tenant, in request) (any, error) {
-	s, err := h.check(ctx, t, in)
+	s, err := h.check(t, in)
 	if err != nil {
 		return nil, err
 	}
@@ -145,9 +178,17 @@ func (h *Handler) create(ctx context.Context, t remind.Tenant, in request) (any,
 	if s.at == nil {
 		ci.Title, ci.Text = "", s.content // the parser names it after what is left of the text
 	}
+	// Validate the whole request before anything is written, so a refused
+	// one leaves no member behind.
+	if err := h.svc.CheckCreate(t, ci); err != nil {
+		return nil, s.noTime(inOwnWords(err))
+	}
+	if err := h.ensureMembers(ctx, t, s); err != nil {
+		return nil, err
+	}
 	r, _, err := h.svc.CreateReminder(ctx, t, ci)
 	if err != nil {
-		return nil, s.noTime(err)
+		return nil, s.noTime(inOwnWords(err))
 	}
 	num, err := h.st.TeamRemindNumber(ctx, t.ID, r.ID)
 	if err != nil {
@@ -203,7 +244,7 @@ func (h *Handler) update(ctx context.Context, t remind.Tenant, in request) (any,
 	if r.Status == remind.StatusCancelled {
 		return nil, fail(StatusCancelled, "提醒已取消，不能更新 (the reminder is cancelled)")
 	}
-	s, err := h.check(ctx, t, in)
+	s, err := h.check(t, in)
 	if err != nil {
 		return nil, err
 	}
@@ -217,8 +258,14 @@ func (h *Handler) update(ctx context.Context, t remind.Tenant, in request) (any,
 		empty := ""
 		p.Title, p.Text = &empty, &s.content
 	}
+	if err := h.svc.CheckUpdate(ctx, t, r.ID, p); err != nil {
+		return nil, s.noTime(inOwnWords(err))
+	}
+	if err := h.ensureMembers(ctx, t, s); err != nil {
+		return nil, err
+	}
 	if _, err := h.svc.UpdateReminder(ctx, t, r.ID, p); err != nil {
-		return nil, s.noTime(err)
+		return nil, s.noTime(inOwnWords(err))
 	}
 	return nil, nil
 }

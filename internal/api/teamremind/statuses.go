@@ -17,6 +17,7 @@ const (
 	StatusNoTime       = 4013 // no usable remindTime and no time found in content
 	StatusNoEndpoint   = 4040 // no such endpoint
 	StatusTooLarge     = 4130 // the request body is larger than 1 MiB
+	StatusRateLimited  = 4290 // too many requests (answered with HTTP 429 and Retry-After)
 	StatusInternal     = 5000 // internal error (logged on the server)
 )
 
@@ -29,4 +30,5 @@ var domainStatus = map[remind.Code]int{
 	remind.CodeForbidden:    StatusNotCreator,
 	remind.CodeUnauthorized: StatusBadToken,
 	remind.CodeTooLarge:     StatusTooLarge,
+	remind.CodeRateLimited:  StatusRateLimited,
 }

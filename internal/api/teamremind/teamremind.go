@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/api"
+	"github.com/raasdev/raas/internal/ratelimit"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
 )
@@ -103,6 +104,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 type answer struct {
 	Status  int    `json:"status"`
 	Message string `json:"message,omitempty"`
+	Field   string `json:"field,omitempty"` // the request field at fault, when one is (detail.remindTime)
 	Data    any    `json:"data,omitempty"`
 }
 
@@ -133,7 +135,11 @@ func (h *Handler) answerErr(w http.ResponseWriter, r *http.Request, err error) {
 		if !ok {
 			st = StatusInvalid
 		}
-		api.WriteJSON(w, http.StatusOK, answer{Status: st, Message: de.Error()})
+		code := http.StatusOK
+		if de.Code == remind.CodeRateLimited {
+			code = http.StatusTooManyRequests // the one answer whose HTTP status says something: clients back off on it
+		}
+		api.WriteJSON(w, code, answer{Status: st, Message: de.Error(), Field: de.Field})
 	default:
 		if r.Context().Err() != nil {
 			return
@@ -246,7 +252,7 @@ func (h *Handler) authenticate(r *http.Request) (remind.Tenant, error) {
 func (h *Handler) call(fn func(context.Context, remind.Tenant, request) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		t, err := h.authenticate(r)
-		if err != nil {
+		if err = ratelimit.Charge(r.Context(), t.ID, err); err != nil {
 			h.answerErr(w, r, err)
 			return
 		}
@@ -259,9 +265,9 @@ func (h *Handler) call(fn func(context.Context, remind.Tenant, request) (any, er
 			h.answerErr(w, r, err)
 			return
 		}
-		var in request
-		if err := json.Unmarshal(body, &in); err != nil {
-			h.answerErr(w, r, jsonErr(err))
+		in, err := decodeRequest(body)
+		if err != nil {
+			h.answerErr(w, r, err)
 			return
 		}
 		if err := remind.CheckUID("requesterUid", string(in.RequesterUID)); err != nil {
@@ -277,16 +283,104 @@ func (h *Handler) call(fn func(context.Context, remind.Tenant, request) (any, er
 	}
 }
 
-func jsonErr(err error) error {
-	var de *remind.Error
-	if errors.As(err, &de) {
-		return de
+// decodeRequest reads a request body field by field, so every error names
+// the JSON field at fault as the caller wrote it ("detail.remindTime",
+// "detail.members[2].uid"). Fields it does not know are ignored, and null
+// or "" is a field not given, as the seed's clients send them.
+func decodeRequest(body []byte) (request, error) {
+	var in request
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(body, &top); err != nil {
+		return in, remind.Invalid("body", "must be a JSON object")
 	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return remind.Invalid(te.Field, "has the wrong type (%s)", te.Value)
+	var err error
+	if in.RequesterUID, err = decodeFlexString("requesterUid", top["requesterUid"]); err != nil {
+		return in, err
 	}
-	return remind.Invalid("body", "is not valid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+	if in.RequesterName, err = decodeString("requesterName", top["requesterName"]); err != nil {
+		return in, err
+	}
+	if in.TeamRemindID, err = decodeFlexString("teamRemindId", top["teamRemindId"]); err != nil {
+		return in, err
+	}
+	raw, ok := top["detail"]
+	if !ok || isNull(raw) {
+		return in, nil
+	}
+	var d map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return in, remind.Invalid("detail", "must be an object")
+	}
+	in.Detail = &detailIn{}
+	if in.Detail.CreateTime, err = decodeFlexInt("detail.createTime", d["createTime"]); err != nil {
+		return in, err
+	}
+	if in.Detail.Content, err = decodeString("detail.content", d["content"]); err != nil {
+		return in, err
+	}
+	if in.Detail.RemindTime, err = decodeFlexInt("detail.remindTime", d["remindTime"]); err != nil {
+		return in, err
+	}
+	if in.Detail.RemindType, err = decodeFlexInt("detail.remindType", d["remindType"]); err != nil {
+		return in, err
+	}
+	if raw, ok := d["members"]; ok && !isNull(raw) {
+		var ms []json.RawMessage
+		if err := json.Unmarshal(raw, &ms); err != nil {
+			return in, remind.Invalid("detail.members", "must be an array of {uid, name}")
+		}
+		for i, mraw := range ms {
+			field := fmt.Sprintf("detail.members[%d]", i)
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(mraw, &m); err != nil || m == nil {
+				return in, remind.Invalid(field, "must be an object {uid, name}")
+			}
+			var mb member
+			if mb.UID, err = decodeFlexString(field+".uid", m["uid"]); err != nil {
+				return in, err
+			}
+			if mb.Name, err = decodeString(field+".name", m["name"]); err != nil {
+				return in, err
+			}
+			in.Detail.Members = append(in.Detail.Members, mb)
+		}
+	}
+	return in, nil
+}
+
+func isNull(raw json.RawMessage) bool { return strings.TrimSpace(string(raw)) == "null" }
+
+func decodeString(field string, raw json.RawMessage) (string, error) {
+	if raw == nil || isNull(raw) {
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", remind.Invalid(field, "must be a string")
+	}
+	return s, nil
+}
+
+func decodeFlexString(field string, raw json.RawMessage) (flexString, error) {
+	var f flexString
+	if raw == nil {
+		return f, nil
+	}
+	if err := f.UnmarshalJSON(raw); err != nil {
+		return f, remind.Invalid(field, "must be a string or a number")
+	}
+	return f, nil
+}
+
+func decodeFlexInt(field string, raw json.RawMessage) (flexInt, error) {
+	var f flexInt
+	if raw == nil {
+		return f, nil
+	}
+	if err := f.UnmarshalJSON(raw); err != nil {
+		return f, remind.Invalid(field, "must be a whole number (or a string of one)")
+	}
+	return f, nil
 }
 
 // ---- flexible request values
@@ -316,7 +410,7 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		fl, ferr := strconv.ParseFloat(s, 64)
 		if ferr != nil || fl != float64(int64(fl)) {
-			return remind.Invalid("body", "%s is not a whole number", s)
+			return fmt.Errorf("%s is not a whole number", s)
 		}
 		n = int64(fl)
 	}
@@ -342,7 +436,7 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	}
 	var n json.Number
 	if err := json.Unmarshal(b, &n); err != nil {
-		return remind.Invalid("body", "%s must be a string or a number", s)
+		return fmt.Errorf("%s is not a string or a number", s)
 	}
 	*f = flexString(n.String())
 	return nil

@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/api"
+	"github.com/raasdev/raas/internal/ratelimit"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/store"
@@ -45,7 +46,10 @@ import (
 type Links interface {
 	Link(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error)
 	QRCodeURL(ctx context.Context, l store.SubscribeLink) (string, error)
-	Poster(ctx context.Context, reminderID string) ([]byte, error)
+	// ServePoster answers the GET of a reminder's poster (with ETag and
+	// Cache-Control, 304 when the client has it); it returns an error,
+	// having written nothing, when there is none.
+	ServePoster(ctx context.Context, w http.ResponseWriter, r *http.Request, reminderID string) error
 }
 
 // Handler serves the WeCron API.
@@ -136,7 +140,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, t remind.Tenant) e
 func (h *Handler) auth(fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t, err := h.svc.Authenticate(r.Context(), token(r))
-		if err != nil {
+		if err = ratelimit.Charge(r.Context(), t.ID, err); err != nil {
 			h.writeError(w, r, err)
 			return
 		}
@@ -255,10 +259,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, t remind.Tenant
 		Source:   "wecron",
 	})
 	if err != nil {
-		if remind.CodeOf(err) == remind.CodeNoTime {
-			err = &remind.Error{Code: remind.CodeNoTime, Field: "desc", Message: "no time found in desc or title; give time (Unix ms) or a desc like 明天下午3点开会", Err: err}
-		}
-		return err
+		return inOwnWords(err, in)
 	}
 	out, err := h.view(r.Context(), t, rem)
 	if err != nil {
@@ -266,6 +267,36 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, t remind.Tenant
 	}
 	api.WriteJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// inOwnWords names the WeCron field a service error is about: the service
+// reads the time from desc, then title, and a rule or its start read there
+// is that field's fault; no time found at all is about time when no desc
+// was given (a title alone is not where a time is looked for first).
+func inOwnWords(err error, in input) error {
+	var de *remind.Error
+	if !errors.As(err, &de) {
+		return err
+	}
+	textField := "desc"
+	if strings.TrimSpace(in.Desc) == "" {
+		textField = "title"
+	}
+	c := *de
+	switch {
+	case de.Code == remind.CodeNoTime:
+		c.Field, c.Message = "desc", "no time found in desc or title; give time (Unix ms) or a desc like 明天下午3点开会"
+		if textField != "desc" {
+			c.Field = "time"
+		}
+	case de.Field == "text" || de.Field == "rrule" || de.Field == "start":
+		c.Field = textField
+	case de.Field == "recipients" || de.Field == "channels" || de.Field == "meta" || de.Field == "tz":
+		c.Field = "" // not the caller's: set by this API or the tenant
+	default:
+		return err
+	}
+	return &c
 }
 
 func (h *Handler) get(w http.ResponseWriter, r *http.Request, t remind.Tenant) error {
@@ -318,15 +349,10 @@ func (h *Handler) poster(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, remind.NotFound("poster"))
 		return
 	}
-	png, err := h.links.Poster(r.Context(), id)
-	if err != nil {
+	if err := h.links.ServePoster(r.Context(), w, r, id); err != nil {
 		if errors.Is(err, remind.ErrNotFound) {
 			err = remind.NotFound("poster")
 		}
 		h.writeError(w, r, err)
-		return
 	}
-	w.Header().Set("Content-Type", "image/png")
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	_, _ = w.Write(png)
 }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/deliver"
+	"github.com/raasdev/raas/internal/netguard"
 	"github.com/raasdev/raas/internal/remind"
 )
 
@@ -162,7 +163,10 @@ func cacheKey(d remind.Delivery) string {
 
 // Send posts one delivery. 2xx is success; 410 disables a tenant endpoint and
 // fails the delivery; any other answer or a timeout is retried (429 and 503
-// honour Retry-After).
+// honour Retry-After). Redirects are not followed (the client must not; see
+// netguard.Client): a 3xx is a failed attempt whose error names the
+// Location, as Standard Webhooks senders do, so the signed payload goes to
+// the registered URL only.
 func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 	e, err := s.endpoint(ctx, d)
 	if err != nil {
@@ -213,6 +217,9 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 			return code, deliver.RetryAfter(err, time.Duration(secs)*time.Second)
 		}
 		return code, err
+	}
+	if code >= 300 && code < 400 {
+		return code, fmt.Errorf("webhook answered %s; register the final URL", netguard.Redirect(resp))
 	}
 	return code, fmt.Errorf("webhook answered %d", code)
 }

@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/raasdev/raas/internal/deliver"
+	"github.com/raasdev/raas/internal/netguard"
 	"github.com/raasdev/raas/internal/remind"
 )
 
@@ -116,4 +118,30 @@ func TestSenderCachesEndpoints(t *testing.T) {
 	if _, err := s.Send(ctx, d); !deliver.IsPermanent(err) || ends.lookups != 4 {
 		t.Fatalf("after 410: %v (%d lookups), want disabled after a new lookup", err, ends.lookups)
 	}
+}
+
+// TestSendDoesNotFollowRedirects: an endpoint answering a redirect (each
+// 3xx a server may send) gets a failed, retried attempt whose error names
+// the Location, and the server it points to is never called, so the signed
+// payload goes nowhere else. The client is the one the app uses, with the
+// address guard off so both local servers are reachable.
+func TestSendDoesNotFollowRedirects(t *testing.T) {
+	var hits sync.Map // method+path → true
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Store(r.Method+" "+r.URL.Path, true) }))
+	defer target.Close()
+	for _, code := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+		loc := target.URL + "/stolen/" + strconv.Itoa(code)
+		src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, loc, code) }))
+		ends := &endpoints{w: remind.Webhook{ID: "wh1", URL: src.URL + "/hook", Secret: NewSecret()}}
+		s := NewSender(netguard.Client(5*time.Second, true), ends, time.Now)
+		got, err := s.Send(context.Background(), remind.Delivery{ID: "d1", TenantID: "t1", Target: "wh1", Payload: []byte(`{"x":1}`)})
+		src.Close()
+		if got != code || err == nil || deliver.IsPermanent(err) || !strings.Contains(err.Error(), loc) {
+			t.Errorf("%d: Send = %d, %v; want a retried failure naming %s", code, got, err, loc)
+		}
+	}
+	hits.Range(func(k, _ any) bool {
+		t.Errorf("the redirect target was called: %s", k)
+		return true
+	})
 }

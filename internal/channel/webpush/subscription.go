@@ -2,12 +2,15 @@ package webpush
 
 import (
 	"bytes"
+	"context"
 	"crypto/ecdh"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"strings"
 
+	"github.com/raasdev/raas/internal/netguard"
 	"github.com/raasdev/raas/internal/remind"
 )
 
@@ -30,12 +33,15 @@ type Keys struct {
 }
 
 // ParseSubscription reads and checks PushSubscription JSON: an https
-// endpoint (http too when allowHTTP: tests and private deployments), a
+// endpoint on a public address as netguard.CheckURL has it (any address,
+// and http too, when allowPrivate: --allow-private-targets, for tests and
+// private deployments; names are not looked up, the dial-time guard checks
+// what they resolve to), a
 // p256dh that is an uncompressed P-256 point and a 16-byte auth, both
 // base64url. Errors are remind.Invalid naming the field. The keys come back
 // re-encoded as unpadded base64url, so one subscription has one JSON (see
 // JSON), whatever padding the browser used.
-func ParseSubscription(raw []byte, allowHTTP bool) (Subscription, error) {
+func ParseSubscription(raw []byte, allowPrivate bool) (Subscription, error) {
 	if len(raw) > MaxSubscriptionBytes {
 		return Subscription{}, remind.Invalid("subscription", "is larger than %d bytes", MaxSubscriptionBytes)
 	}
@@ -44,7 +50,7 @@ func ParseSubscription(raw []byte, allowHTTP bool) (Subscription, error) {
 	if err := dec.Decode(&s); err != nil {
 		return s, remind.Invalid("subscription", "must be a PushSubscription as JSON: {\"endpoint\": …, \"keys\": {\"p256dh\": …, \"auth\": …}}")
 	}
-	if err := checkEndpoint(s.Endpoint, allowHTTP); err != nil {
+	if err := checkEndpoint(s.Endpoint, allowPrivate); err != nil {
 		return s, err
 	}
 	p256dh, err := decodeKey(s.Keys.P256dh)
@@ -65,7 +71,7 @@ func ParseSubscription(raw []byte, allowHTTP bool) (Subscription, error) {
 	return s, nil
 }
 
-func checkEndpoint(v string, allowHTTP bool) error {
+func checkEndpoint(v string, allowPrivate bool) error {
 	if v == "" {
 		return remind.Invalid("endpoint", "is required")
 	}
@@ -76,13 +82,21 @@ func checkEndpoint(v string, allowHTTP bool) error {
 	if err != nil || u.Host == "" || u.User != nil || u.Fragment != "" {
 		return remind.Invalid("endpoint", "must be an absolute URL without user info or fragment")
 	}
-	switch {
-	case u.Scheme == "https":
-	case u.Scheme == "http" && allowHTTP:
+	p := netguard.Policy{AllowPrivate: allowPrivate, Schemes: []string{"https"}}
+	if allowPrivate {
+		p.Schemes = append(p.Schemes, "http")
+	}
+	var ue *netguard.URLError
+	switch err := netguard.CheckURL(context.Background(), v, p); {
+	case err == nil:
+		return nil
+	case errors.As(err, &ue) && ue.Address:
+		return remind.Invalid("endpoint", "%s; push services are on public addresses (start the server with --allow-private-targets to allow others)", ue.Reason)
+	case errors.As(err, &ue):
+		return remind.Invalid("endpoint", "%s", ue.Reason)
 	default:
 		return remind.Invalid("endpoint", "must be an https URL")
 	}
-	return nil
 }
 
 // decodeKey decodes base64url, padded or not (browsers send it unpadded).

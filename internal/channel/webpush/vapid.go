@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -59,7 +60,22 @@ func (k VAPIDKeys) Check() error {
 // a restarted server keeps its subscriptions. created says it was made now.
 // Two processes starting at once end up with the same pair: the file is
 // written aside and linked into place, and the loser reads the winner's.
+// A failed or short write leaves no key file behind.
 func LoadOrCreateVAPIDKeys(path string) (keys VAPIDKeys, created bool, err error) {
+	return loadOrCreate(path, func(dir, pattern string) (keyFile, error) { return os.CreateTemp(dir, pattern) })
+}
+
+// keyFile is what writing the key file needs of an *os.File (tests make
+// writes fail through it).
+type keyFile interface {
+	io.Writer
+	Chmod(mode fs.FileMode) error
+	Sync() error
+	Close() error
+	Name() string
+}
+
+func loadOrCreate(path string, createTemp func(dir, pattern string) (keyFile, error)) (VAPIDKeys, bool, error) {
 	if k, err := readKeys(path); err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return k, false, err
 	}
@@ -67,14 +83,34 @@ func LoadOrCreateVAPIDKeys(path string) (keys VAPIDKeys, created bool, err error
 	if err != nil {
 		return k, false, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".vapid-*")
+	b, _ := json.MarshalIndent(k, "", "  ") // plain strings: cannot fail
+	err = writeNew(path, append(b, '\n'), createTemp)
+	if errors.Is(err, fs.ErrExist) {
+		k, err = readKeys(path)
+		return k, false, err
+	}
 	if err != nil {
-		return k, false, fmt.Errorf("webpush: write VAPID keys: %w", err)
+		return VAPIDKeys{}, false, fmt.Errorf("webpush: write VAPID keys: %w", err)
+	}
+	return k, true, nil
+}
+
+// writeNew writes data to a new file at path, mode 0600, all or nothing: to
+// a file aside, synced, then linked into place (fs.ErrExist when path is
+// there already). The file aside is removed in any case.
+func writeNew(path string, data []byte, createTemp func(dir, pattern string) (keyFile, error)) error {
+	tmp, err := createTemp(filepath.Dir(path), ".vapid-*")
+	if err != nil {
+		return err
 	}
 	defer os.Remove(tmp.Name())
-	b, _ := json.MarshalIndent(k, "", "  ") // plain strings: cannot fail
-	if err := tmp.Chmod(0o600); err == nil {
-		_, err = tmp.Write(append(b, '\n'))
+	err = tmp.Chmod(0o600)
+	if err == nil {
+		var n int
+		n, err = tmp.Write(data)
+		if err == nil && n < len(data) {
+			err = io.ErrShortWrite
+		}
 	}
 	if err == nil {
 		err = tmp.Sync()
@@ -83,16 +119,9 @@ func LoadOrCreateVAPIDKeys(path string) (keys VAPIDKeys, created bool, err error
 		err = cerr
 	}
 	if err != nil {
-		return k, false, fmt.Errorf("webpush: write VAPID keys: %w", err)
+		return err
 	}
-	if err := os.Link(tmp.Name(), path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			k, err = readKeys(path)
-			return k, false, err
-		}
-		return k, false, fmt.Errorf("webpush: write VAPID keys: %w", err)
-	}
-	return k, true, nil
+	return os.Link(tmp.Name(), path)
 }
 
 func readKeys(path string) (VAPIDKeys, error) {

@@ -21,6 +21,7 @@ import (
 	wp "github.com/SherClockHolmes/webpush-go"
 
 	"github.com/raasdev/raas/internal/deliver"
+	"github.com/raasdev/raas/internal/netguard"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
 )
@@ -87,7 +88,9 @@ func NewSender(cfg Config, client *http.Client, subs Subscribers, links Links, n
 // Send pushes one delivery. The push service's 201 (any 2xx) is success;
 // 404 and 410 say the subscription is gone, so the subscriber is
 // unsubscribed and the delivery fails for good; 429 and 5xx are retried
-// (honouring Retry-After); any other answer fails for good.
+// (honouring Retry-After); any other answer fails for good, a redirect too
+// (not followed; see netguard.Client), and so does an endpoint the address
+// guard refuses.
 func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 	sb, sub, err := s.subscription(ctx, d)
 	if err != nil {
@@ -124,7 +127,8 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 		VAPIDPublicKey:  s.cfg.Keys.Public,
 		VAPIDPrivateKey: s.cfg.Keys.Private,
 	})
-	if errors.Is(err, wp.ErrMaxPadExceeded) {
+	if errors.Is(err, wp.ErrMaxPadExceeded) || errors.Is(err, netguard.ErrForbidden) {
+		// A refused address stays refused: no retries for RetryFor.
 		return 0, deliver.Permanent(fmt.Errorf("webpush: %w", err))
 	}
 	if err != nil {
@@ -148,6 +152,9 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 		}
 		return code, err
 	}
+	if r := netguard.Redirect(resp); r != "" {
+		return code, deliver.Permanent(fmt.Errorf("webpush: push service answered %s", r))
+	}
 	return code, deliver.Permanent(fmt.Errorf("webpush: push service answered %d", code))
 }
 
@@ -170,8 +177,9 @@ func (s *Sender) subscription(ctx context.Context, d remind.Delivery) (store.Sub
 	if sb.State != store.SubscriberConfirmed {
 		return sb, Subscription{}, deliver.Permanent(errors.New("webpush: the subscriber has unsubscribed"))
 	}
-	// The address was checked when it was stored; http is allowed here so
-	// that what the subscribe page accepted (see its allowHTTP) can be sent.
+	// The address was checked when it was stored; any address and http
+	// are allowed here so that what the subscribe page accepted (see its
+	// allowPrivate) can be sent: the client's dial-time guard checks again.
 	sub, err := ParseSubscription([]byte(sb.Address), true)
 	if err != nil {
 		return sb, sub, deliver.Permanent(fmt.Errorf("webpush: stored subscription: %w", err))

@@ -169,8 +169,10 @@ func TestSendRefusesPrivateAddressesThroughNetguard(t *testing.T) {
 	f := setup(t, "x", "", nil)
 	keys, _ := webpush.GenerateVAPIDKeys()
 	guarded := webpush.NewSender(webpush.Config{Keys: keys, Subject: "https://raas.test"}, netguard.Client(5*time.Second, false), f.st, nil, time.Now)
-	if _, err := guarded.Send(context.Background(), f.d); !errors.Is(err, netguard.ErrForbidden) {
-		t.Fatalf("push to loopback with the guard on: %v, want netguard.ErrForbidden", err)
+	// Refused for good: the address will not become public on a retry, so
+	// the delivery is not retried for RetryFor (24 h).
+	if _, err := guarded.Send(context.Background(), f.d); !errors.Is(err, netguard.ErrForbidden) || !deliver.IsPermanent(err) {
+		t.Fatalf("push to loopback with the guard on: %v, want a permanent netguard.ErrForbidden", err)
 	}
 	if n := len(f.push.Pushes()); n != 0 {
 		t.Fatalf("%d pushes reached the service", n)
@@ -192,7 +194,8 @@ func TestSendToNonSubscriberIsPermanent(t *testing.T) {
 func TestParseSubscription(t *testing.T) {
 	good := webpushtest.Start(t, nil).NewBrowser(t).Subscription()
 	keys := good["keys"].(map[string]string)
-	endpoint := strings.Replace(good["endpoint"].(string), "http://", "https://", 1)
+	local := strings.Replace(good["endpoint"].(string), "http://", "https://", 1)
+	endpoint := "https://push.example.net/wpush/v2/abc"
 	mk := func(ep, p256dh, auth string) string {
 		b, _ := json.Marshal(map[string]any{"endpoint": ep, "keys": map[string]string{"p256dh": p256dh, "auth": auth}})
 		return string(b)
@@ -208,6 +211,7 @@ func TestParseSubscription(t *testing.T) {
 		{"http endpoint", mk(good["endpoint"].(string), keys["p256dh"], keys["auth"]), "endpoint"},
 		{"javascript endpoint", mk("javascript:alert(1)", keys["p256dh"], keys["auth"]), "endpoint"},
 		{"user info", mk("https://u:p@push.example/x", keys["p256dh"], keys["auth"]), "endpoint"},
+		{"local https endpoint", mk(local, keys["p256dh"], keys["auth"]), "endpoint"},
 		{"no p256dh", mk(endpoint, "", keys["auth"]), "keys.p256dh"},
 		{"p256dh not base64url", mk(endpoint, "!!!", keys["auth"]), "keys.p256dh"},
 		{"p256dh compressed", mk(endpoint, "Aw"+keys["p256dh"][2:44], keys["auth"]), "keys.p256dh"},
@@ -234,8 +238,63 @@ func TestParseSubscription(t *testing.T) {
 			t.Fatalf("JSON round trip: %+v, %v", back, err)
 		}
 	}
-	if _, err := webpush.ParseSubscription([]byte(mk(good["endpoint"].(string), keys["p256dh"], keys["auth"])), true); err != nil {
-		t.Fatalf("http with allowHTTP: %v", err)
+	for _, ep := range []string{good["endpoint"].(string), local} {
+		if _, err := webpush.ParseSubscription([]byte(mk(ep, keys["p256dh"], keys["auth"])), true); err != nil {
+			t.Fatalf("%s with allowPrivate: %v", ep, err)
+		}
+	}
+}
+
+// TestParseSubscriptionRefusesPrivateEndpoints: every spelling of a
+// non-public push endpoint is refused at subscribe time, naming the
+// endpoint and why, unless private targets are allowed.
+func TestParseSubscriptionRefusesPrivateEndpoints(t *testing.T) {
+	keys := webpushtest.Start(t, nil).NewBrowser(t).Subscription()["keys"].(map[string]string)
+	for _, tc := range []struct{ endpoint, why string }{
+		{"https://127.0.0.1/push", "loopback"},
+		{"https://127.0.0.1:8443/push", "loopback"},
+		{"https://[::1]/push", "loopback"},
+		{"https://10.0.0.1/push", "private"},
+		{"https://192.168.0.10/push", "private"},
+		{"https://169.254.169.254/latest/meta-data", "link-local"},
+		{"https://[fd00::1]/push", "unique-local"},
+		{"https://[::ffff:10.0.0.1]/push", "IPv4-mapped"},
+		{"https://[2002:a00:1::]/push", "6to4"},
+		{"https://[64:ff9b::a9fe:a9fe]/push", "NAT64"},
+		{"https://localhost/push", "loopback name"},
+		{"https://LOCALHOST./push", "loopback name"},
+		{"https://push.localhost/push", "loopback name"},
+		{"https://127.1/push", "127.0.0.1"},
+		{"https://0x7f000001/push", "127.0.0.1"},
+		{"https://2130706433/push", "127.0.0.1"},
+		{"https://pushservice/push", "single-label"},
+		{"http://push.example.net/push", "https"},
+	} {
+		b, _ := json.Marshal(map[string]any{"endpoint": tc.endpoint, "keys": keys})
+		_, err := webpush.ParseSubscription(b, false)
+		var de *remind.Error
+		if !errors.As(err, &de) || de.Code != remind.CodeInvalid || de.Field != "endpoint" || !strings.Contains(de.Message, tc.why) {
+			t.Errorf("%s: err = %v, want invalid endpoint saying %q", tc.endpoint, err, tc.why)
+		}
+		if oddForm := strings.Contains(tc.endpoint, "0x") || strings.Contains(tc.endpoint, "127.1/") || strings.Contains(tc.endpoint, "2130706433"); strings.HasPrefix(tc.endpoint, "https://") && !oddForm {
+			if _, err := webpush.ParseSubscription(b, true); err != nil {
+				t.Errorf("%s with allowPrivate: %v", tc.endpoint, err)
+			}
+		}
+	}
+}
+
+// TestSendDoesNotFollowRedirects: a push service answering 3xx fails the
+// delivery for good, naming the redirect, and is called once (see
+// netguard's TestClientFollowsNoRedirects for a redirect's target).
+func TestSendDoesNotFollowRedirects(t *testing.T) {
+	f := setup(t, "x", "", func(int) int { return http.StatusTemporaryRedirect })
+	code, err := f.sender.Send(context.Background(), f.d)
+	if code != http.StatusTemporaryRedirect || !deliver.IsPermanent(err) || !strings.Contains(err.Error(), "redirect") {
+		t.Fatalf("Send = %d, %v; want a permanent failure naming the redirect", code, err)
+	}
+	if n := len(f.push.Pushes()); n != 1 {
+		t.Fatalf("%d requests reached the push service, want 1", n)
 	}
 }
 

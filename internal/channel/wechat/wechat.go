@@ -24,6 +24,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/remind"
@@ -291,7 +292,26 @@ func (e Event) Scene() (string, bool) {
 }
 
 type cdata struct {
-	Text string `xml:",cdata"`
+	Text string
+}
+
+// MarshalXML writes c as CDATA, as WeChat's samples do, unless it holds
+// something CDATA cannot carry unchanged: a CR (XML parsers read it as LF),
+// invalid UTF-8, or a character XML does not allow. Then it is written as
+// escaped text, with what XML does not allow replaced by U+FFFD, so every
+// reply is well-formed and an openid comes back exactly as it came.
+func (c cdata) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	if !utf8.ValidString(c.Text) || strings.ContainsFunc(c.Text, func(r rune) bool { return r == '\r' || !xmlChar(r) }) {
+		return e.EncodeElement(c.Text, start)
+	}
+	return e.EncodeElement(struct {
+		Text string `xml:",cdata"`
+	}{c.Text}, start)
+}
+
+// xmlChar reports whether XML 1.0 allows r (its Char production).
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
 
 // TextReply returns the XML of a passive text reply to e.

@@ -63,7 +63,7 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 			r, err := scanReminder(rows)
 			due = append(due, r)
 			return err
-		}, `SELECT `+reminderCols+` FROM reminders
+		}, `SELECT `+reminderRead+` FROM reminders
 			WHERE status = 'active' AND next_fire_ms IS NOT NULL AND next_fire_ms <= $1
 			ORDER BY next_fire_ms LIMIT $2 FOR UPDATE SKIP LOCKED`, ms(now), limit)
 		if err != nil || len(due) == 0 {
@@ -76,12 +76,18 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 
 		var ds deliveryColumns
 		var planned []remind.Delivery
+		seen := map[string]bool{}
 		ids := make([]string, len(due))
 		nexts := make([]*int64, len(due))
 		statuses := make([]string, len(due))
+		claims := make([]*string, len(due))
 		for i, r := range due {
 			p := plan(r, recips[r.TenantID], hooks[r.TenantID])
 			for _, d := range p.Deliveries {
+				if seen[d.ID] { // a delivery id twice in one plan is written once
+					continue
+				}
+				seen[d.ID] = true
 				if d.State == remind.DeliveryPending {
 					d.NextAttemptAt, d.Attempts = lease.Until, 1
 				}
@@ -89,33 +95,44 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 				planned = append(planned, d)
 			}
 			ids[i], nexts[i], statuses[i] = r.ID, nullMS(p.Next), string(p.Status)
+			claims[i] = store.EncodeClaimed(p.Claimed)
 		}
 
-		inserted := make(map[string]bool, len(planned))
+		// A planned id that exists is made pending again only when it was
+		// cancelled (its firing taken back by a write: see ModifyReminder),
+		// with one more attempt counted to fence off copies leased before.
+		written := make(map[string]int, len(planned))
 		if len(planned) > 0 {
 			err := queryRows(ctx, tx, func(rows pgx.Rows) error {
 				var id string
-				err := rows.Scan(&id)
-				inserted[id] = true
+				var n int
+				err := rows.Scan(&id, &n)
+				written[id] = n
 				return err
-			}, `INSERT INTO deliveries (`+deliveryCols+`, owner)
+			}, `INSERT INTO deliveries AS d (`+deliveryCols+`, owner)
 				SELECT *, NULLIF($18, '') FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],
 					$9::text[], $10::int[], $11::bigint[], $12::bool[], $13::bytea[], $14::text[], $15::bigint[], $16::bigint[], $17::bigint[])
-				ON CONFLICT (id) DO NOTHING RETURNING id`, append(ds.args(), lease.Owner)...)
+				ON CONFLICT (id) DO UPDATE SET occurrence_ms = excluded.occurrence_ms, due_ms = excluded.due_ms, target = excluded.target,
+					state = excluded.state, attempts = d.attempts + 1, next_attempt_ms = excluded.next_attempt_ms, late = excluded.late,
+					payload = excluded.payload, last_error = excluded.last_error, updated_ms = excluded.updated_ms, finished_ms = excluded.finished_ms,
+					owner = excluded.owner
+				WHERE d.state = 'cancelled'
+				RETURNING id, attempts`, append(ds.args(), lease.Owner)...)
 			if err != nil {
 				return err
 			}
 		}
 		for _, d := range planned {
-			// A delivery id twice in one plan is inserted once: return it once.
-			if inserted[d.ID] && d.State == remind.DeliveryPending {
+			if n, ok := written[d.ID]; ok && d.State == remind.DeliveryPending {
+				d.Attempts = n
 				out = append(out, d)
-				delete(inserted, d.ID)
 			}
 		}
 
-		_, err = tx.Exec(ctx, `UPDATE reminders AS r SET next_fire_ms = u.next, status = u.status, fired_count = r.fired_count + 1, updated_ms = $4
-			FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(id, next, status) WHERE r.id = u.id`, ids, nexts, statuses, ms(now))
+		_, err = tx.Exec(ctx, `UPDATE reminders AS r SET next_fire_ms = u.next, status = u.status, fired_count = r.fired_count + 1, updated_ms = $4,
+			claimed = u.claimed
+			FROM unnest($1::text[], $2::bigint[], $3::text[], $5::text[]) AS u(id, next, status, claimed) WHERE r.id = u.id`,
+			ids, nexts, statuses, ms(now), claims)
 		return err
 	})
 	if err != nil {
@@ -302,17 +319,18 @@ func prefixed(p, cols string) string {
 }
 
 // PendingOf returns which ids are still pending.
-func (s *Store) PendingOf(ctx context.Context, ids []string) (map[string]bool, error) {
-	out := make(map[string]bool, len(ids))
+func (s *Store) PendingOf(ctx context.Context, ids []string) (map[string]int, error) {
+	out := make(map[string]int, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
 	err := s.queryRows(ctx, func(rows pgx.Rows) error {
 		var id string
-		err := rows.Scan(&id)
-		out[id] = true
+		var n int
+		err := rows.Scan(&id, &n)
+		out[id] = n
 		return err
-	}, `SELECT id FROM deliveries WHERE state = 'pending' AND id = ANY($1)`, ids)
+	}, `SELECT id, attempts FROM deliveries WHERE state = 'pending' AND id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: pending of: %w", err)
 	}
@@ -335,7 +353,7 @@ func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) er
 		for _, r := range sorted {
 			d, a := r.Delivery, r.Attempt
 			b.Queue(`UPDATE deliveries SET state = $1, attempts = $2, next_attempt_ms = $3, last_error = $4, updated_ms = $5, finished_ms = $6, owner = NULL
-				WHERE id = $7 AND state = 'pending'`,
+				WHERE id = $7 AND state = 'pending' AND attempts = $2`,
 				string(d.State), d.Attempts, ms(d.NextAttemptAt), d.LastError, ms(d.UpdatedAt), nullMS(d.FinishedAt), d.ID)
 			b.Queue(`INSERT INTO attempts (delivery_id, n, at_ms, duration_us, outcome, status_code, error) VALUES ($1, $2, $3, $4, $5, $6, $7)
 				ON CONFLICT (delivery_id, n) DO UPDATE SET at_ms = excluded.at_ms, duration_us = excluded.duration_us, outcome = excluded.outcome,

@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"net/url"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -309,33 +310,27 @@ func (s *Store) UpdateTenant(ctx context.Context, t remind.Tenant) error {
 	return mustAffect(tag, "tenant")
 }
 
-// CreateToken records a token hash for a tenant.
-func (s *Store) CreateToken(ctx context.Context, tenantID, hash string, at time.Time) error {
-	if _, err := s.exec(ctx, `INSERT INTO tokens (hash, tenant_id, created_ms) VALUES ($1, $2, $3)`, hash, tenantID, ms(at)); err != nil {
-		return fmt.Errorf("postgres: create token: %w", err)
-	}
-	return nil
-}
-
-// TenantByToken returns the tenant owning a token hash.
-func (s *Store) TenantByToken(ctx context.Context, hash string) (remind.Tenant, error) {
-	return s.tenantWhere(ctx, "token", `SELECT t.id, t.name, t.display_name, t.avatar_url, t.tz, t.date_hour, t.created_ms
-		FROM tokens k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = $1`, hash)
-}
-
 // ---- reminders
 
+// reminderCols are the columns a new reminder is inserted with;
+// reminderRead adds the claim columns every read scans (scanReminder).
 const reminderCols = `id, tenant_id, title, "desc", at_ms, rrule, tz, start_ms, defer_min, external_url, recipients, channels, status, next_fire_ms, fired_count, source, meta, created_ms, updated_ms`
+
+const reminderRead = reminderCols + `, claimed`
 
 func scanReminder(row pgx.Row) (remind.Reminder, error) {
 	var r remind.Reminder
 	var at, next *int64
+	var claimed *string
 	var start, created, updated int64
 	var recips, chans, meta []byte
 	var status string
 	err := row.Scan(&r.ID, &r.TenantID, &r.Title, &r.Desc, &at, &r.RRule, &r.TZ, &start, &r.DeferMin, &r.ExternalURL,
-		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated)
+		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated, &claimed)
 	if err != nil {
+		return r, err
+	}
+	if r.Claimed, err = store.DecodeClaimed(claimed); err != nil {
 		return r, err
 	}
 	r.Time, r.NextFireAt = ptrMS(at), ptrMS(next)
@@ -467,7 +462,7 @@ func claimIdempotency(ctx context.Context, tx pgx.Tx, r remind.Reminder, idem *s
 			if hash != idem.BodyHash {
 				return false, &remind.Error{Code: remind.CodeConflict, Field: "Idempotency-Key", Message: "this key was used with another request body"}
 			}
-			got, err := scanReminder(tx.QueryRow(ctx, `SELECT `+reminderCols+` FROM reminders WHERE tenant_id = $1 AND id = $2`, r.TenantID, rid))
+			got, err := scanReminder(tx.QueryRow(ctx, `SELECT `+reminderRead+` FROM reminders WHERE tenant_id = $1 AND id = $2`, r.TenantID, rid))
 			if err != nil {
 				return false, notFound(err, "reminder")
 			}
@@ -502,7 +497,7 @@ func (s *Store) GetReminder(ctx context.Context, tenantID, id string) (remind.Re
 		var err error
 		r, err = scanReminder(row)
 		return err
-	}, `SELECT `+reminderCols+` FROM reminders WHERE tenant_id = $1 AND id = $2 AND deleted_ms IS NULL`, tenantID, id)
+	}, `SELECT `+reminderRead+` FROM reminders WHERE tenant_id = $1 AND id = $2 AND deleted_ms IS NULL`, tenantID, id)
 	if err != nil {
 		return remind.Reminder{}, notFound(err, "reminder")
 	}
@@ -511,7 +506,7 @@ func (s *Store) GetReminder(ctx context.Context, tenantID, id string) (remind.Re
 
 // ListReminders pages through a tenant's reminders in id (creation) order.
 func (s *Store) ListReminders(ctx context.Context, tenantID string, q store.ListQuery) ([]remind.Reminder, error) {
-	query := `SELECT ` + reminderCols + ` FROM reminders WHERE tenant_id = $1 AND deleted_ms IS NULL AND id > $2`
+	query := `SELECT ` + reminderRead + ` FROM reminders WHERE tenant_id = $1 AND deleted_ms IS NULL AND id > $2`
 	args := []any{tenantID, q.After}
 	if q.Status != "" {
 		query += ` AND status = $4`
@@ -552,7 +547,7 @@ func (s *Store) ReminderOverview(ctx context.Context, tenantID string, next int)
 		r, err := scanReminder(rows)
 		ov.Next = append(ov.Next, r)
 		return err
-	}, `SELECT `+reminderCols+` FROM reminders
+	}, `SELECT `+reminderRead+` FROM reminders
 		WHERE tenant_id = $1 AND status = 'active' AND next_fire_ms IS NOT NULL AND deleted_ms IS NULL
 		ORDER BY next_fire_ms, id LIMIT $2`, tenantID, next)
 	if err != nil {
@@ -561,52 +556,66 @@ func (s *Store) ReminderOverview(ctx context.Context, tenantID string, next int)
 	return ov, nil
 }
 
-// UpdateReminder replaces a reminder's mutable fields.
-func (s *Store) UpdateReminder(ctx context.Context, r remind.Reminder) error {
-	return s.tx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE reminders SET title = $1, "desc" = $2, at_ms = $3, rrule = $4, tz = $5, start_ms = $6, defer_min = $7,
-			external_url = $8, recipients = $9, channels = $10, status = $11, next_fire_ms = $12, meta = $13, updated_ms = $14
-			WHERE tenant_id = $15 AND id = $16 AND deleted_ms IS NULL`,
-			r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL, encodeJSON(r.Recipients),
-			encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), encodeJSON(r.Meta), ms(r.UpdatedAt), r.TenantID, r.ID)
-		if err != nil {
-			return fmt.Errorf("postgres: update reminder: %w", err)
-		}
-		if err := mustAffect(tag, "reminder"); err != nil {
+// ModifyReminder changes one reminder in one transaction holding its row
+// (SELECT … FOR UPDATE), so concurrent writes to it, from this instance or
+// another, are applied one after another (see store.Store.ModifyReminder).
+func (s *Store) ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
+	var out remind.Reminder
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if out, err = modifyReminder(ctx, tx, tenantID, id, at, ifMatch, fn); err != nil {
 			return err
-		}
-		// Pending deliveries not yet due were made ahead of time (a
-		// scheduler's look-ahead) from the old fields. Locked in id order, as
-		// in cancelPending.
-		_, err = tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
-			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND state = 'pending' AND due_ms > $1 ORDER BY id FOR UPDATE)`,
-			ms(r.UpdatedAt), r.ID)
-		if err != nil {
-			return fmt.Errorf("postgres: update reminder: %w", err)
 		}
 		return bumpChanges(ctx, tx)
 	})
+	if err != nil {
+		return remind.Reminder{}, wrapErr("modify reminder", err)
+	}
+	return out, nil
 }
 
-// DropRecipient writes r's recipients and meta and cancels uid's pending
-// deliveries of r (locked in id order, as in cancelPending).
-func (s *Store) DropRecipient(ctx context.Context, r remind.Reminder, uid string) error {
-	return s.tx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE reminders SET recipients = $1, meta = $2, updated_ms = $3
-			WHERE tenant_id = $4 AND id = $5 AND deleted_ms IS NULL`, encodeJSON(r.Recipients), encodeJSON(r.Meta), ms(r.UpdatedAt), r.TenantID, r.ID)
-		if err != nil {
-			return fmt.Errorf("postgres: drop recipient: %w", err)
-		}
-		if err := mustAffect(tag, "reminder"); err != nil {
-			return err
-		}
+// modifyReminder is ModifyReminder inside tx, for the writes (subscription
+// changes) that change a reminder along with other rows. The caller bumps
+// the change count.
+func modifyReminder(ctx context.Context, tx pgx.Tx, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
+	r, err := scanReminder(tx.QueryRow(ctx, `SELECT `+reminderRead+` FROM reminders WHERE tenant_id = $1 AND id = $2 AND deleted_ms IS NULL FOR UPDATE`, tenantID, id))
+	if err != nil {
+		return r, notFound(err, "reminder")
+	}
+	if ifMatch != "" && ifMatch != "*" && ifMatch != r.ETag() {
+		return remind.Reminder{}, &remind.Error{Code: remind.CodePrecondition, Field: "If-Match", Message: "the reminder changed since that version: read it again"}
+	}
+	before := slices.Clone(r.Recipients)
+	unclaimed := r.Unclaim(at)
+	if err := fn(&r); err != nil {
+		return remind.Reminder{}, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE reminders SET title = $1, "desc" = $2, at_ms = $3, rrule = $4, tz = $5, start_ms = $6, defer_min = $7,
+		external_url = $8, recipients = $9, channels = $10, status = $11, next_fire_ms = $12, fired_count = $13, meta = $14, updated_ms = $15,
+		claimed = $16 WHERE id = $17`,
+		r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL, encodeJSON(r.Recipients),
+		encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), r.FiredCount, encodeJSON(r.Meta), ms(r.UpdatedAt),
+		store.EncodeClaimed(r.Claimed), r.ID); err != nil {
+		return r, err
+	}
+	// Deliveries are locked in id order, as in cancelPending.
+	if unclaimed {
+		// The deliveries of the firings taken back: planned again, with
+		// the same ids, when the scheduler claims them anew.
 		if _, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
-			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND recipient = $3 AND state = 'pending' ORDER BY id FOR UPDATE)`,
-			ms(r.UpdatedAt), r.ID, uid); err != nil {
-			return fmt.Errorf("postgres: drop recipient: %w", err)
+			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND state = 'pending' AND due_ms > $1 ORDER BY id FOR UPDATE)`,
+			ms(at), r.ID); err != nil {
+			return r, err
 		}
-		return bumpChanges(ctx, tx)
-	})
+	}
+	if gone := remind.Removed(before, r.Recipients); len(gone) > 0 {
+		if _, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
+			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND recipient = ANY($3) AND state = 'pending' ORDER BY id FOR UPDATE)`,
+			ms(at), r.ID, gone); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
 }
 
 // CancelReminder cancels a reminder and what it has pending.
@@ -615,7 +624,7 @@ func (s *Store) CancelReminder(ctx context.Context, tenantID, id string, at time
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var err error
 		r, err = scanReminder(tx.QueryRow(ctx, `UPDATE reminders SET status = 'cancelled', next_fire_ms = NULL, updated_ms = $1
-			WHERE tenant_id = $2 AND id = $3 AND deleted_ms IS NULL RETURNING `+reminderCols, ms(at), tenantID, id))
+			WHERE tenant_id = $2 AND id = $3 AND deleted_ms IS NULL RETURNING `+reminderRead, ms(at), tenantID, id))
 		if err != nil {
 			return notFound(err, "reminder")
 		}

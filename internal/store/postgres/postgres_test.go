@@ -330,3 +330,34 @@ func TestCountRequestShared(t *testing.T) {
 		t.Fatalf("another key shares the count: %d", n)
 	}
 }
+
+// TestPruneRequestsRemovesOldWindows: the janitor's delete removes every
+// key's windows that started before the cut, keys never seen again
+// included, and leaves later windows counting.
+func TestPruneRequestsRemovesOldWindows(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	ctx := context.Background()
+	s := open(t, url)
+	cut := time.Unix(1_800_000_000, 0)
+	for i := range 50 {
+		if _, err := s.CountRequest(ctx, fmt.Sprintf("a:198.51.100.%d", i), cut.Add(-time.Duration(i+1)*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.CountRequest(ctx, "t:live", cut); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.PruneRequests(ctx, cut)
+	if err != nil || n != 50 {
+		t.Fatalf("PruneRequests = %d, %v; want the 50 old windows", n, err)
+	}
+	if n, _ := s.PruneRequests(ctx, cut); n != 0 {
+		t.Fatalf("second prune removed %d", n)
+	}
+	if n, _ := s.CountRequest(ctx, "t:live", cut); n != 2 {
+		t.Fatalf("the live window counts %d after the prune, want 2", n)
+	}
+	if n, _ := s.CountRequest(ctx, "a:198.51.100.0", cut.Add(-time.Second)); n != 1 {
+		t.Fatalf("a pruned window counts %d, want a fresh 1", n)
+	}
+}

@@ -10,8 +10,8 @@ import (
 
 // CountRequest adds one request to key's count in the window starting at
 // window and returns the count so far, so that every instance sharing the
-// database sees the same count. Windows older than a minute are removed now
-// and then by the caller that opens a new window.
+// database sees the same count. Old windows are removed by PruneRequests
+// (ratelimit.Janitor calls it).
 func (s *Store) CountRequest(ctx context.Context, key string, window time.Time) (int64, error) {
 	var n int64
 	err := s.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&n) },
@@ -20,10 +20,23 @@ func (s *Store) CountRequest(ctx context.Context, key string, window time.Time) 
 	if err != nil {
 		return 0, fmt.Errorf("postgres: count request: %w", err)
 	}
-	if n == 1 {
-		if _, err := s.exec(ctx, `DELETE FROM rate_windows WHERE key = $1 AND window_ms < $2`, key, ms(window.Add(-time.Minute))); err != nil {
-			return n, fmt.Errorf("postgres: prune rate windows: %w", err)
+	return n, nil
+}
+
+// PruneRequests removes the counts of every key's windows that started
+// before before, in batches of at most 10,000 rows so no statement holds
+// many locks for long.
+func (s *Store) PruneRequests(ctx context.Context, before time.Time) (int64, error) {
+	var total int64
+	for {
+		tag, err := s.exec(ctx, `DELETE FROM rate_windows WHERE ctid IN (
+			SELECT ctid FROM rate_windows WHERE window_ms < $1 LIMIT 10000)`, ms(before))
+		if err != nil {
+			return total, fmt.Errorf("postgres: prune rate windows: %w", err)
+		}
+		total += tag.RowsAffected()
+		if tag.RowsAffected() < 10000 {
+			return total, nil
 		}
 	}
-	return n, nil
 }

@@ -2,10 +2,8 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -178,16 +176,13 @@ func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Tim
 		if sb.State == store.SubscriberConfirmed {
 			return nil
 		}
-		var raw string
-		err = tx.QueryRow(ctx, `SELECT recipients::text FROM reminders WHERE id = $1 AND tenant_id = $2 AND deleted_ms IS NULL FOR UPDATE`, sb.ReminderID, sb.TenantID).Scan(&raw)
-		if err != nil {
-			return notFound(err, "reminder")
-		}
-		uids, err := addUID(raw, sb.ID)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE reminders SET recipients = $1::jsonb, updated_ms = $2 WHERE id = $3`, uids, ms(at), sb.ReminderID); err != nil {
+		// Through modifyReminder: ordered with every other write to the
+		// reminder, and a firing claimed ahead is planned again with the
+		// new subscriber in it.
+		if _, err := modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, "", func(r *remind.Reminder) error {
+			r.UpdatedAt = at
+			return r.AddRecipient(sb.ID)
+		}); err != nil {
 			return err
 		}
 		rc := store.SubscriberRecipient(sb, at)
@@ -200,7 +195,7 @@ func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Tim
 			return err
 		}
 		out.State, out.UpdatedAt = store.SubscriberConfirmed, at
-		return nil
+		return bumpChanges(ctx, tx)
 	})
 	if err != nil {
 		return out, wrapErr("confirm subscriber", err)
@@ -223,21 +218,13 @@ func (s *Store) Unsubscribe(ctx context.Context, token string, at time.Time) (st
 		if sb.State == store.SubscriberUnsubscribed {
 			return nil
 		}
-		var raw string
-		err = tx.QueryRow(ctx, `SELECT recipients::text FROM reminders WHERE id = $1 AND tenant_id = $2 FOR UPDATE`, sb.ReminderID, sb.TenantID).Scan(&raw)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		_, err = modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, "", func(r *remind.Reminder) error {
+			r.UpdatedAt = at
+			r.RemoveRecipient(sb.ID)
+			return nil
+		})
+		if err != nil && !errors.Is(err, remind.ErrNotFound) { // a deleted reminder keeps its list
 			return err
-		}
-		if err == nil {
-			uids, changed, err := removeUID(raw, sb.ID)
-			if err != nil {
-				return err
-			}
-			if changed {
-				if _, err := tx.Exec(ctx, `UPDATE reminders SET recipients = $1::jsonb, updated_ms = $2 WHERE id = $3`, uids, ms(at), sb.ReminderID); err != nil {
-					return err
-				}
-			}
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM recipients WHERE tenant_id = $1 AND uid = $2`, sb.TenantID, sb.ID); err != nil {
 			return err
@@ -246,7 +233,7 @@ func (s *Store) Unsubscribe(ctx context.Context, token string, at time.Time) (st
 			return err
 		}
 		out.State, out.UpdatedAt = store.SubscriberUnsubscribed, at
-		return nil
+		return bumpChanges(ctx, tx)
 	})
 	if err != nil {
 		return out, wrapErr("unsubscribe", err)
@@ -260,32 +247,4 @@ func wrapErr(what string, err error) error {
 		return err
 	}
 	return fmt.Errorf("postgres: %s: %w", what, err)
-}
-
-// addUID returns the JSON recipients list raw with uid added.
-func addUID(raw, uid string) (string, error) {
-	var uids []string
-	if err := json.Unmarshal([]byte(raw), &uids); err != nil {
-		return "", fmt.Errorf("reminder recipients: %w", err)
-	}
-	if !slices.Contains(uids, uid) {
-		if len(uids) >= remind.MaxRecipients {
-			return "", &remind.Error{Code: remind.CodeConflict, Message: "the reminder has as many recipients as it may have"}
-		}
-		uids = append(uids, uid)
-	}
-	return encodeJSON(uids), nil
-}
-
-// removeUID returns the JSON recipients list raw without uid.
-func removeUID(raw, uid string) (string, bool, error) {
-	var uids []string
-	if err := json.Unmarshal([]byte(raw), &uids); err != nil {
-		return "", false, fmt.Errorf("reminder recipients: %w", err)
-	}
-	i := slices.Index(uids, uid)
-	if i < 0 {
-		return raw, false, nil
-	}
-	return encodeJSON(slices.Delete(uids, i, i+1)), true, nil
 }

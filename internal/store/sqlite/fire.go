@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -44,7 +45,7 @@ func scanDelivery(row interface{ Scan(...any) error }) (remind.Delivery, error) 
 func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease store.Lease, plan store.FirePlanner) ([]remind.Delivery, error) {
 	var out []remind.Delivery
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+reminderCols+` FROM reminders
+		rows, err := tx.QueryContext(ctx, `SELECT `+reminderRead+` FROM reminders
 			WHERE status = 'active' AND next_fire_ms IS NOT NULL AND next_fire_ms <= ? ORDER BY next_fire_ms LIMIT ?`, ms(now), limit)
 		if err != nil {
 			return err
@@ -66,12 +67,22 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 			return nil
 		}
 		hooks := map[string][]remind.Webhook{}
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (`+deliveryCols+`, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, '')) ON CONFLICT (id) DO NOTHING`)
+		// A planned id that exists is made pending again only when it was
+		// cancelled (its firing taken back by a write: see ModifyReminder),
+		// with one more attempt counted to fence off copies leased before.
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (`+deliveryCols+`, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))
+			ON CONFLICT (id) DO UPDATE SET occurrence_ms = excluded.occurrence_ms, due_ms = excluded.due_ms, target = excluded.target,
+				state = excluded.state, attempts = deliveries.attempts + 1, next_attempt_ms = excluded.next_attempt_ms, late = excluded.late,
+				payload = excluded.payload, last_error = excluded.last_error, updated_ms = excluded.updated_ms, finished_ms = excluded.finished_ms,
+				owner = excluded.owner
+			WHERE deliveries.state = 'cancelled'
+			RETURNING attempts`)
 		if err != nil {
 			return err
 		}
 		defer ins.Close()
-		upd, err := tx.PrepareContext(ctx, `UPDATE reminders SET next_fire_ms = ?, status = ?, fired_count = fired_count + 1, updated_ms = ? WHERE id = ?`)
+		upd, err := tx.PrepareContext(ctx, `UPDATE reminders SET next_fire_ms = ?, status = ?, fired_count = fired_count + 1, updated_ms = ?,
+			claimed = ? WHERE id = ?`)
 		if err != nil {
 			return err
 		}
@@ -89,20 +100,29 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 				return err
 			}
 			p := plan(r, recips, h)
+			seen := make(map[string]bool, len(p.Deliveries))
 			for _, d := range p.Deliveries {
+				if seen[d.ID] { // a delivery id twice in one plan is written once
+					continue
+				}
+				seen[d.ID] = true
 				if d.State == remind.DeliveryPending {
 					d.NextAttemptAt, d.Attempts = lease.Until, 1
 				}
-				res, err := ins.ExecContext(ctx, d.ID, d.TenantID, d.ReminderID, ms(d.Occurrence), ms(d.DueAt), d.Recipient, d.Channel, d.Target,
-					string(d.State), d.Attempts, ms(d.NextAttemptAt), boolInt(d.Late), d.Payload, d.LastError, ms(d.CreatedAt), ms(d.UpdatedAt), nullMS(d.FinishedAt), lease.Owner)
+				err := ins.QueryRowContext(ctx, d.ID, d.TenantID, d.ReminderID, ms(d.Occurrence), ms(d.DueAt), d.Recipient, d.Channel, d.Target,
+					string(d.State), d.Attempts, ms(d.NextAttemptAt), boolInt(d.Late), d.Payload, d.LastError, ms(d.CreatedAt), ms(d.UpdatedAt),
+					nullMS(d.FinishedAt), lease.Owner).Scan(&d.Attempts)
+				if errors.Is(err, sql.ErrNoRows) {
+					continue // exists and was not cancelled: left alone
+				}
 				if err != nil {
 					return err
 				}
-				if n, _ := res.RowsAffected(); n == 1 && d.State == remind.DeliveryPending {
+				if d.State == remind.DeliveryPending {
 					out = append(out, d)
 				}
 			}
-			if _, err := upd.ExecContext(ctx, nullMS(p.Next), string(p.Status), ms(now), r.ID); err != nil {
+			if _, err := upd.ExecContext(ctx, nullMS(p.Next), string(p.Status), ms(now), store.EncodeClaimed(p.Claimed), r.ID); err != nil {
 				return err
 			}
 		}
@@ -218,22 +238,23 @@ func (s *Store) ReleaseLeases(ctx context.Context, now time.Time) (int, error) {
 // PendingOf returns which ids are still pending. The ids go in as one JSON
 // array parameter, so the statement text is the same for every batch and
 // no 500-parameter statement is compiled per call.
-func (s *Store) PendingOf(ctx context.Context, ids []string) (map[string]bool, error) {
-	out := make(map[string]bool, len(ids))
+func (s *Store) PendingOf(ctx context.Context, ids []string) (map[string]int, error) {
+	out := make(map[string]int, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT d.id FROM json_each(?) j JOIN deliveries d ON d.id = j.value WHERE d.state = 'pending'`, encodeJSON(ids))
+	rows, err := s.r.QueryContext(ctx, `SELECT d.id, d.attempts FROM json_each(?) j JOIN deliveries d ON d.id = j.value WHERE d.state = 'pending'`, encodeJSON(ids))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: pending of: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id string
-		if err := rows.Scan(&id); err != nil {
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
 			return nil, fmt.Errorf("sqlite: pending of: %w", err)
 		}
-		out[id] = true
+		out[id] = n
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: pending of: %w", err)
@@ -252,7 +273,7 @@ func finishSQL(n int) (update, insert string) {
 	return `WITH v(id, state, attempts, next_ms, last_error, updated_ms, finished_ms) AS (VALUES ` + rows + `)
 				UPDATE deliveries SET state = v.state, attempts = v.attempts, next_attempt_ms = v.next_ms, last_error = v.last_error,
 				updated_ms = v.updated_ms, finished_ms = v.finished_ms, owner = NULL
-				FROM v WHERE deliveries.id = v.id AND deliveries.state = 'pending'`,
+				FROM v WHERE deliveries.id = v.id AND deliveries.state = 'pending' AND deliveries.attempts = v.attempts`,
 		`INSERT INTO attempts (delivery_id, n, at_ms, duration_us, outcome, status_code, error) VALUES ` + rows + `
 				ON CONFLICT (delivery_id, n) DO UPDATE SET at_ms = excluded.at_ms, duration_us = excluded.duration_us, outcome = excluded.outcome,
 				status_code = excluded.status_code, error = excluded.error`

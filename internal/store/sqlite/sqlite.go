@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -259,36 +260,26 @@ func mustAffect(res sql.Result, what string) error {
 	return nil
 }
 
-// CreateToken records a token hash for a tenant.
-func (s *Store) CreateToken(ctx context.Context, tenantID, hash string, at time.Time) error {
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO tokens (hash, tenant_id, created_ms) VALUES (?, ?, ?)`, hash, tenantID, ms(at)); err != nil {
-		return fmt.Errorf("sqlite: create token: %w", err)
-	}
-	return nil
-}
-
-// TenantByToken returns the tenant owning a token hash.
-func (s *Store) TenantByToken(ctx context.Context, hash string) (remind.Tenant, error) {
-	t, err := scanTenant(s.r.QueryRowContext(ctx, `SELECT t.id, t.name, t.display_name, t.avatar_url, t.tz, t.date_hour, t.created_ms
-		FROM tokens k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = ?`, hash))
-	if err != nil {
-		return t, notFound(err, "token")
-	}
-	return t, nil
-}
-
 // ---- reminders
 
+// reminderCols are the columns a new reminder is inserted with;
+// reminderRead adds the claim columns every read scans (scanReminder).
 const reminderCols = `id, tenant_id, title, "desc", at_ms, rrule, tz, start_ms, defer_min, external_url, recipients, channels, status, next_fire_ms, fired_count, source, meta, created_ms, updated_ms`
+
+const reminderRead = reminderCols + `, claimed`
 
 func scanReminder(row interface{ Scan(...any) error }) (remind.Reminder, error) {
 	var r remind.Reminder
 	var at, next sql.NullInt64
+	var claimed *string
 	var start, created, updated int64
 	var recips, chans, meta, status string
 	err := row.Scan(&r.ID, &r.TenantID, &r.Title, &r.Desc, &at, &r.RRule, &r.TZ, &start, &r.DeferMin, &r.ExternalURL,
-		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated)
+		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated, &claimed)
 	if err != nil {
+		return r, err
+	}
+	if r.Claimed, err = store.DecodeClaimed(claimed); err != nil {
 		return r, err
 	}
 	r.Time, r.NextFireAt = ptrMS(at), ptrMS(next)
@@ -399,7 +390,7 @@ func createIn(ctx context.Context, tx *sql.Tx, r remind.Reminder, idem *store.Id
 				if hash != idem.BodyHash {
 					return &remind.Error{Code: remind.CodeConflict, Field: "Idempotency-Key", Message: "this key was used with another request body"}
 				}
-				got, err := scanReminder(tx.QueryRowContext(ctx, `SELECT `+reminderCols+` FROM reminders WHERE tenant_id = ? AND id = ?`, r.TenantID, rid))
+				got, err := scanReminder(tx.QueryRowContext(ctx, `SELECT `+reminderRead+` FROM reminders WHERE tenant_id = ? AND id = ?`, r.TenantID, rid))
 				if err != nil {
 					return notFound(err, "reminder")
 				}
@@ -429,7 +420,7 @@ func createIn(ctx context.Context, tx *sql.Tx, r remind.Reminder, idem *store.Id
 
 // GetReminder returns a reminder of a tenant.
 func (s *Store) GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error) {
-	r, err := scanReminder(s.r.QueryRowContext(ctx, `SELECT `+reminderCols+` FROM reminders WHERE tenant_id = ? AND id = ? AND deleted_ms IS NULL`, tenantID, id))
+	r, err := scanReminder(s.r.QueryRowContext(ctx, `SELECT `+reminderRead+` FROM reminders WHERE tenant_id = ? AND id = ? AND deleted_ms IS NULL`, tenantID, id))
 	if err != nil {
 		return r, notFound(err, "reminder")
 	}
@@ -438,7 +429,7 @@ func (s *Store) GetReminder(ctx context.Context, tenantID, id string) (remind.Re
 
 // ListReminders pages through a tenant's reminders in id (creation) order.
 func (s *Store) ListReminders(ctx context.Context, tenantID string, q store.ListQuery) ([]remind.Reminder, error) {
-	query := `SELECT ` + reminderCols + ` FROM reminders WHERE tenant_id = ? AND deleted_ms IS NULL AND id > ?`
+	query := `SELECT ` + reminderRead + ` FROM reminders WHERE tenant_id = ? AND deleted_ms IS NULL AND id > ?`
 	args := []any{tenantID, q.After}
 	if q.Status != "" {
 		query += ` AND status = ?`
@@ -483,7 +474,7 @@ func (s *Store) ReminderOverview(ctx context.Context, tenantID string, next int)
 		return ov, fmt.Errorf("sqlite: overview: %w", err)
 	}
 	rows.Close()
-	rows, err = s.r.QueryContext(ctx, `SELECT `+reminderCols+` FROM reminders
+	rows, err = s.r.QueryContext(ctx, `SELECT `+reminderRead+` FROM reminders
 		WHERE tenant_id = ? AND status = 'active' AND next_fire_ms IS NOT NULL AND deleted_ms IS NULL
 		ORDER BY next_fire_ms, id LIMIT ?`, tenantID, next)
 	if err != nil {
@@ -503,49 +494,61 @@ func (s *Store) ReminderOverview(ctx context.Context, tenantID string, next int)
 	return ov, nil
 }
 
-// UpdateReminder replaces a reminder's mutable fields.
-func (s *Store) UpdateReminder(ctx context.Context, r remind.Reminder) error {
+// ModifyReminder changes one reminder in one transaction on the writer (see
+// store.Store.ModifyReminder): SQLite's single writer orders it after every
+// other write.
+func (s *Store) ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
 	defer s.changes.Add(1)
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE reminders SET title = ?, "desc" = ?, at_ms = ?, rrule = ?, tz = ?, start_ms = ?, defer_min = ?,
-			external_url = ?, recipients = ?, channels = ?, status = ?, next_fire_ms = ?, meta = ?, updated_ms = ?
-			WHERE tenant_id = ? AND id = ? AND deleted_ms IS NULL`,
-			r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL, encodeJSON(r.Recipients),
-			encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), encodeJSON(r.Meta), ms(r.UpdatedAt), r.TenantID, r.ID)
-		if err != nil {
-			return fmt.Errorf("sqlite: update reminder: %w", err)
-		}
-		if err := mustAffect(res, "reminder"); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = ?, finished_ms = ?
-			WHERE reminder_id = ? AND state = 'pending' AND due_ms > ?`, ms(r.UpdatedAt), ms(r.UpdatedAt), r.ID, ms(r.UpdatedAt))
-		if err != nil {
-			return fmt.Errorf("sqlite: update reminder: %w", err)
-		}
-		return nil
+	var out remind.Reminder
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = modifyReminder(ctx, tx, tenantID, id, at, ifMatch, fn)
+		return err
 	})
+	if err != nil {
+		return remind.Reminder{}, wrapErr("modify reminder", err)
+	}
+	return out, nil
 }
 
-// DropRecipient writes r's recipients and meta and cancels uid's pending
-// deliveries of r.
-func (s *Store) DropRecipient(ctx context.Context, r remind.Reminder, uid string) error {
-	defer s.changes.Add(1)
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE reminders SET recipients = ?, meta = ?, updated_ms = ?
-			WHERE tenant_id = ? AND id = ? AND deleted_ms IS NULL`, encodeJSON(r.Recipients), encodeJSON(r.Meta), ms(r.UpdatedAt), r.TenantID, r.ID)
-		if err != nil {
-			return fmt.Errorf("sqlite: drop recipient: %w", err)
-		}
-		if err := mustAffect(res, "reminder"); err != nil {
-			return err
-		}
+// modifyReminder is ModifyReminder inside tx, for the writes (subscription
+// changes) that change a reminder along with other rows.
+func modifyReminder(ctx context.Context, tx *sql.Tx, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
+	r, err := scanReminder(tx.QueryRowContext(ctx, `SELECT `+reminderRead+` FROM reminders WHERE tenant_id = ? AND id = ? AND deleted_ms IS NULL`, tenantID, id))
+	if err != nil {
+		return r, notFound(err, "reminder")
+	}
+	if ifMatch != "" && ifMatch != "*" && ifMatch != r.ETag() {
+		return remind.Reminder{}, &remind.Error{Code: remind.CodePrecondition, Field: "If-Match", Message: "the reminder changed since that version: read it again"}
+	}
+	before := slices.Clone(r.Recipients)
+	unclaimed := r.Unclaim(at)
+	if err := fn(&r); err != nil {
+		return remind.Reminder{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE reminders SET title = ?, "desc" = ?, at_ms = ?, rrule = ?, tz = ?, start_ms = ?, defer_min = ?,
+		external_url = ?, recipients = ?, channels = ?, status = ?, next_fire_ms = ?, fired_count = ?, meta = ?, updated_ms = ?,
+		claimed = ? WHERE id = ?`,
+		r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL, encodeJSON(r.Recipients),
+		encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), r.FiredCount, encodeJSON(r.Meta), ms(r.UpdatedAt),
+		store.EncodeClaimed(r.Claimed), r.ID); err != nil {
+		return r, err
+	}
+	if unclaimed {
+		// The deliveries of the firings taken back: planned again, with
+		// the same ids, when the scheduler claims them anew.
 		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = ?, finished_ms = ?
-			WHERE reminder_id = ? AND recipient = ? AND state = 'pending'`, ms(r.UpdatedAt), ms(r.UpdatedAt), r.ID, uid); err != nil {
-			return fmt.Errorf("sqlite: drop recipient: %w", err)
+			WHERE reminder_id = ? AND state = 'pending' AND due_ms > ?`, ms(at), ms(at), r.ID, ms(at)); err != nil {
+			return r, err
 		}
-		return nil
-	})
+	}
+	for _, uid := range remind.Removed(before, r.Recipients) {
+		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = ?, finished_ms = ?
+			WHERE reminder_id = ? AND recipient = ? AND state = 'pending'`, ms(at), ms(at), r.ID, uid); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
 }
 
 // CancelReminder cancels a reminder and what it has pending.
@@ -564,7 +567,7 @@ func (s *Store) CancelReminder(ctx context.Context, tenantID, id string, at time
 		if err := cancelPending(ctx, tx, id, at); err != nil {
 			return err
 		}
-		r, err = scanReminder(tx.QueryRowContext(ctx, `SELECT `+reminderCols+` FROM reminders WHERE id = ?`, id))
+		r, err = scanReminder(tx.QueryRowContext(ctx, `SELECT `+reminderRead+` FROM reminders WHERE id = ?`, id))
 		return err
 	})
 	return r, err

@@ -3,10 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/raasdev/raas/internal/remind"
@@ -164,6 +162,7 @@ func (s *Store) ListSubscribers(ctx context.Context, tenantID, reminderID string
 // deleted reminder, and with remind.ErrConflict when the reminder has
 // remind.MaxRecipients recipients already.
 func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Time) (store.Subscriber, error) {
+	defer s.changes.Add(1)
 	var out store.Subscriber
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		sb, err := scanSub(tx.QueryRowContext(ctx, `SELECT `+subCols+` FROM subscribers WHERE token = ?`, token))
@@ -177,16 +176,13 @@ func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Tim
 		if sb.State == store.SubscriberConfirmed {
 			return nil
 		}
-		var raw string
-		err = tx.QueryRowContext(ctx, `SELECT recipients FROM reminders WHERE id = ? AND tenant_id = ? AND deleted_ms IS NULL`, sb.ReminderID, sb.TenantID).Scan(&raw)
-		if err != nil {
-			return notFound(err, "reminder")
-		}
-		uids, err := addUID(raw, sb.ID)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE reminders SET recipients = ?, updated_ms = ? WHERE id = ?`, uids, ms(at), sb.ReminderID); err != nil {
+		// Through modifyReminder: ordered with every other write to the
+		// reminder, and a firing claimed ahead is planned again with the
+		// new subscriber in it.
+		if _, err := modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, "", func(r *remind.Reminder) error {
+			r.UpdatedAt = at
+			return r.AddRecipient(sb.ID)
+		}); err != nil {
 			return err
 		}
 		rc := store.SubscriberRecipient(sb, at)
@@ -212,6 +208,7 @@ func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Tim
 // its uid leaves the reminder's recipients (of a deleted reminder too).
 // Unsubscribing twice changes nothing; an unknown token is remind.ErrNotFound.
 func (s *Store) Unsubscribe(ctx context.Context, token string, at time.Time) (store.Subscriber, error) {
+	defer s.changes.Add(1)
 	var out store.Subscriber
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		sb, err := scanSub(tx.QueryRowContext(ctx, `SELECT `+subCols+` FROM subscribers WHERE token = ?`, token))
@@ -222,21 +219,13 @@ func (s *Store) Unsubscribe(ctx context.Context, token string, at time.Time) (st
 		if sb.State == store.SubscriberUnsubscribed {
 			return nil
 		}
-		var raw string
-		err = tx.QueryRowContext(ctx, `SELECT recipients FROM reminders WHERE id = ? AND tenant_id = ?`, sb.ReminderID, sb.TenantID).Scan(&raw)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		_, err = modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, "", func(r *remind.Reminder) error {
+			r.UpdatedAt = at
+			r.RemoveRecipient(sb.ID)
+			return nil
+		})
+		if err != nil && !errors.Is(err, remind.ErrNotFound) { // a deleted reminder keeps its list
 			return err
-		}
-		if err == nil {
-			uids, changed, err := removeUID(raw, sb.ID)
-			if err != nil {
-				return err
-			}
-			if changed {
-				if _, err := tx.ExecContext(ctx, `UPDATE reminders SET recipients = ?, updated_ms = ? WHERE id = ?`, uids, ms(at), sb.ReminderID); err != nil {
-					return err
-				}
-			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM recipients WHERE tenant_id = ? AND uid = ?`, sb.TenantID, sb.ID); err != nil {
 			return err
@@ -259,32 +248,4 @@ func wrapErr(what string, err error) error {
 		return err
 	}
 	return fmt.Errorf("sqlite: %s: %w", what, err)
-}
-
-// addUID returns the JSON recipients list raw with uid added.
-func addUID(raw, uid string) (string, error) {
-	var uids []string
-	if err := json.Unmarshal([]byte(raw), &uids); err != nil {
-		return "", fmt.Errorf("reminder recipients: %w", err)
-	}
-	if !slices.Contains(uids, uid) {
-		if len(uids) >= remind.MaxRecipients {
-			return "", &remind.Error{Code: remind.CodeConflict, Message: "the reminder has as many recipients as it may have"}
-		}
-		uids = append(uids, uid)
-	}
-	return encodeJSON(uids), nil
-}
-
-// removeUID returns the JSON recipients list raw without uid.
-func removeUID(raw, uid string) (string, bool, error) {
-	var uids []string
-	if err := json.Unmarshal([]byte(raw), &uids); err != nil {
-		return "", false, fmt.Errorf("reminder recipients: %w", err)
-	}
-	i := slices.Index(uids, uid)
-	if i < 0 {
-		return raw, false, nil
-	}
-	return encodeJSON(slices.Delete(uids, i, i+1)), true, nil
 }

@@ -27,6 +27,9 @@ func Run(t *testing.T, open Opener) {
 		{"TenantsAndTokens", testTenants},
 		{"ReminderCRUD", testReminderCRUD},
 		{"TenantIsolation", testTenantIsolation},
+		{"TokensListTouchRevoke", testTokens},
+		{"TokenIsolation", testTokenIsolation},
+		{"SessionsEndWithTheirToken", testSessions},
 		{"Idempotency", testIdempotency},
 		{"IdempotencyConcurrent", testIdempotencyConcurrent},
 		{"ConcurrentCreatesFailAlone", testCreatesFailAlone},
@@ -34,6 +37,11 @@ func Run(t *testing.T, open Opener) {
 		{"ReminderOverview", testOverview},
 		{"ChangesCountWhatCanCancel", testChanges},
 		{"DropRecipient", testDropRecipient},
+		{"ModifySerialises", testModifySerialises},
+		{"CancelStaysCancelled", testCancelStaysCancelled},
+		{"ModifyRefusalWritesNothing", testModifyRefusalWritesNothing},
+		{"EditReplansClaimedFiring", testEditReplansClaimedFiring},
+		{"RecurringClaimsAhead", testRecurringClaimsAhead},
 		{"FireDueFansOut", testFireDue},
 		{"FireDueConcurrentClaimsOnce", testFireDueConcurrent},
 		{"LeaseExpiryAndFinish", testLease},
@@ -99,14 +107,14 @@ func testTenants(t *testing.T, s store.Store) {
 	if err := s.CreateTenant(ctx, remind.Tenant{ID: remind.NewID(t0), Name: "acme", TZ: "UTC", CreatedAt: t0}); !errors.Is(err, remind.ErrConflict) {
 		t.Fatalf("duplicate tenant name: want conflict, got %v", err)
 	}
-	if err := s.CreateToken(ctx, tn.ID, "hash1", t0); err != nil {
+	if err := s.CreateToken(ctx, remind.APIToken{ID: remind.NewID(t0), TenantID: tn.ID, Hash: "hash1", CreatedAt: t0}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.TenantByToken(ctx, "hash1")
+	_, got, err := s.TokenByHash(ctx, "hash1")
 	if err != nil || got.ID != tn.ID || got.Name != "acme" || !got.CreatedAt.Equal(t0) {
-		t.Fatalf("TenantByToken = %+v, %v", got, err)
+		t.Fatalf("TokenByHash = %+v, %v", got, err)
 	}
-	_, err = s.TenantByToken(ctx, "nope")
+	_, _, err = s.TokenByHash(ctx, "nope")
 	wantNotFound(t, err, "unknown token")
 	tn.DisplayName, tn.AvatarURL, tn.DateHour = "Awk", "https://a.example/x.png", 8
 	if err := s.UpdateTenant(ctx, tn); err != nil {
@@ -133,8 +141,10 @@ func testReminderCRUD(t *testing.T, s store.Store) {
 	if got.Title != "call mom" || !got.Time.Equal(at) || !got.NextFireAt.Equal(at) || len(got.Recipients) != 2 || got.Meta["k"] != "v" || got.Status != remind.StatusActive {
 		t.Fatalf("round trip: %+v", got)
 	}
-	got.Title, got.UpdatedAt = "call dad", t0.Add(time.Minute)
-	if err := s.UpdateReminder(ctx, got); err != nil {
+	if _, err := s.ModifyReminder(ctx, tn.ID, r.ID, t0, "", func(r *remind.Reminder) error {
+		r.Title, r.UpdatedAt = "call dad", t0.Add(time.Minute)
+		return nil
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ = s.GetReminder(ctx, tn.ID, r.ID); got.Title != "call dad" {
@@ -161,9 +171,8 @@ func testTenantIsolation(t *testing.T, s store.Store) {
 	_, err = s.CancelReminder(ctx, b.ID, r.ID, t0)
 	wantNotFound(t, err, "other tenant's cancel")
 	wantNotFound(t, s.DeleteReminder(ctx, b.ID, r.ID, t0), "other tenant's delete")
-	other := r
-	other.TenantID, other.Title = b.ID, "hijack"
-	wantNotFound(t, s.UpdateReminder(ctx, other), "other tenant's update")
+	_, err = s.ModifyReminder(ctx, b.ID, r.ID, t0, "", func(r *remind.Reminder) error { r.Title = "hijack"; return nil })
+	wantNotFound(t, err, "other tenant's update")
 	list, err := s.ListReminders(ctx, b.ID, store.ListQuery{})
 	if err != nil || len(list) != 0 {
 		t.Fatalf("other tenant's list = %d, %v", len(list), err)
@@ -486,7 +495,7 @@ func testLease(t *testing.T, s store.Store) {
 		t.Fatalf("history: %+v", list)
 	}
 	pend, _ := s.PendingOf(ctx, []string{d.ID})
-	if pend[d.ID] {
+	if _, ok := pend[d.ID]; ok {
 		t.Fatal("PendingOf reports a delivered delivery")
 	}
 }
@@ -499,13 +508,13 @@ func testCancel(t *testing.T, s store.Store) {
 	if len(ds) != 1 {
 		t.Fatalf("fire: %d", len(ds))
 	}
-	if pend, _ := s.PendingOf(ctx, []string{ds[0].ID}); !pend[ds[0].ID] {
+	if pend, _ := s.PendingOf(ctx, []string{ds[0].ID}); pend[ds[0].ID] != ds[0].Attempts {
 		t.Fatal("fresh delivery not pending")
 	}
 	if _, err := s.CancelReminder(ctx, tn.ID, r.ID, t0); err != nil {
 		t.Fatal(err)
 	}
-	if pend, _ := s.PendingOf(ctx, []string{ds[0].ID}); pend[ds[0].ID] {
+	if pend, _ := s.PendingOf(ctx, []string{ds[0].ID}); pend[ds[0].ID] != 0 {
 		t.Fatal("delivery still pending after cancel")
 	}
 	if got, _ := s.LeaseDeliveries(ctx, t0.Add(time.Hour), 10, store.Lease{Until: t0.Add(2 * time.Hour)}); len(got) != 0 {
@@ -673,7 +682,7 @@ func testFinishMany(t *testing.T, s store.Store) {
 		ids[i] = d.ID
 	}
 	pend, err := s.PendingOf(ctx, ids)
-	if err != nil || len(pend) != 1 || !pend[ds[n/2+7].ID] {
+	if _, ok := pend[ds[n/2+7].ID]; err != nil || len(pend) != 1 || !ok {
 		t.Fatalf("pending after finishing: %d (%v), want only the retried one", len(pend), err)
 	}
 	for _, d := range []remind.Delivery{ds[0], ds[n/2-1], ds[n-1]} {
@@ -721,10 +730,16 @@ func testChanges(t *testing.T, s store.Store) {
 		name string
 		do   func() error
 	}{
-		{"update", func() error { rs[0].Title = "y"; rs[0].UpdatedAt = t0; return s.UpdateReminder(ctx, rs[0]) }},
+		{"modify", func() error {
+			_, err := s.ModifyReminder(ctx, tn.ID, rs[0].ID, t0, "", func(r *remind.Reminder) error { r.Title = "y"; return nil })
+			return err
+		}},
 		{"cancel", func() error { _, err := s.CancelReminder(ctx, tn.ID, rs[1].ID, t0); return err }},
 		{"delete", func() error { return s.DeleteReminder(ctx, tn.ID, rs[2].ID, t0) }},
-		{"drop recipient", func() error { rs[3].Recipients = nil; rs[3].UpdatedAt = t0; return s.DropRecipient(ctx, rs[3], "u1") }},
+		{"drop recipient", func() error {
+			_, err := s.ModifyReminder(ctx, tn.ID, rs[3].ID, t0, "", func(r *remind.Reminder) error { r.RemoveRecipient("u1"); return nil })
+			return err
+		}},
 	}
 	for i, st := range steps {
 		if err := st.do(); err != nil {
@@ -736,10 +751,11 @@ func testChanges(t *testing.T, s store.Store) {
 	}
 }
 
-// testDropRecipient: one recipient leaves a reminder whose firing is already
-// fanned out: its pending delivery is cancelled, the others' stay pending,
-// the recipients and meta are written, and the reminder's schedule is not
-// touched. A deleted or another tenant's reminder is not found.
+// testDropRecipient: one recipient leaves (ModifyReminder removing it) a
+// reminder whose firing is already fanned out and due: its pending delivery
+// is cancelled, the others' stay pending, the recipients and meta are
+// written, and the reminder's schedule is not touched. A deleted or another
+// tenant's reminder is not found.
 func testDropRecipient(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	tn, other := tenant(t, s, "a"), tenant(t, s, "b")
@@ -752,39 +768,42 @@ func testDropRecipient(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	upd := before
-	upd.Recipients = []string{"u2"}
-	upd.Meta = map[string]string{"k": "v", "left": "u1"}
-	upd.UpdatedAt = t0.Add(time.Second)
-	if err := s.DropRecipient(ctx, upd, "u1"); err != nil {
-		t.Fatalf("DropRecipient: %v", err)
+	leave := func(tenantID, uid string) error {
+		_, err := s.ModifyReminder(ctx, tenantID, r.ID, t0.Add(time.Second), "", func(r *remind.Reminder) error {
+			r.RemoveRecipient(uid)
+			r.Meta["left"] = uid
+			r.UpdatedAt = t0.Add(time.Second)
+			return nil
+		})
+		return err
+	}
+	if err := leave(tn.ID, "u1"); err != nil {
+		t.Fatalf("leave: %v", err)
 	}
 	got, err := s.GetReminder(ctx, tn.ID, r.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got.Recipients) != 1 || got.Recipients[0] != "u2" || got.Meta["left"] != "u1" || got.Status != before.Status ||
-		(got.NextFireAt == nil) != (before.NextFireAt == nil) {
-		t.Fatalf("after DropRecipient: %+v", got)
+		(got.NextFireAt == nil) != (before.NextFireAt == nil) || got.FiredCount != before.FiredCount {
+		t.Fatalf("after leaving: %+v", got)
 	}
 	pend, err := s.PendingOf(ctx, []string{ds[0].ID, ds[1].ID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range ds {
-		if want := d.Recipient != "u1"; pend[d.ID] != want {
-			t.Fatalf("delivery to %s pending=%v, want %v", d.Recipient, pend[d.ID], want)
+		if _, ok := pend[d.ID]; ok != (d.Recipient != "u1") {
+			t.Fatalf("delivery to %s pending=%v", d.Recipient, ok)
 		}
 	}
-	wrong := upd
-	wrong.TenantID = other.ID
-	if err := s.DropRecipient(ctx, wrong, "u2"); !errors.Is(err, remind.ErrNotFound) {
+	if err := leave(other.ID, "u2"); !errors.Is(err, remind.ErrNotFound) {
 		t.Fatalf("another tenant's reminder: %v, want ErrNotFound", err)
 	}
 	if err := s.DeleteReminder(ctx, tn.ID, r.ID, t0); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DropRecipient(ctx, upd, "u2"); !errors.Is(err, remind.ErrNotFound) {
+	if err := leave(tn.ID, "u2"); !errors.Is(err, remind.ErrNotFound) {
 		t.Fatalf("deleted reminder: %v, want ErrNotFound", err)
 	}
 }

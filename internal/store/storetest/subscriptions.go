@@ -40,6 +40,7 @@ func RunSubscriptions(t *testing.T, open Opener) {
 		{"SubscribeConfirmUnsubscribe", testSubscribeFlow},
 		{"ConcurrentConfirmsAllLand", testConcurrentConfirms},
 		{"WebPushSubscriber", testWebPushSubscriber},
+		{"LateSubscriberGetsClaimedFiring", testLateSubscriberGetsClaimedFiring},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -274,5 +275,58 @@ func testWebPushSubscriber(t *testing.T, s SubscriptionStore) {
 	}
 	if len(got) != 2 || got[wp.ID+"/"+remind.ChannelWebPush] != wp.ID || got[mail+"/"+remind.ChannelEmail] != "m@example.com" {
 		t.Fatalf("deliveries %v: want one webpush to the push subscriber and one email to the mail subscriber", got)
+	}
+}
+
+// testLateSubscriberGetsClaimedFiring: a subscriber confirmed after the
+// firing was claimed ahead, but before its time, is in it; one who
+// unsubscribes in that window is not. Both changes take the claim back, so
+// the firing is planned again from the recipients as they are then.
+func testLateSubscriberGetsClaimedFiring(t *testing.T, s SubscriptionStore) {
+	ctx := context.Background()
+	a := tenant(t, s, "a")
+	due := t0.Add(4 * time.Second)
+	r := mustCreate(t, s, reminder(a, due, "u1"))
+	early := sub(a, r, "early@example.com", "e1")
+	for _, sb := range []store.Subscriber{early, sub(a, r, "late@example.com", "l1")} {
+		if _, err := s.PutSubscriber(ctx, sb); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.ConfirmSubscriber(ctx, "e1", t0); err != nil {
+		t.Fatal(err)
+	}
+	recipientsOf := func(ds []remind.Delivery) []string {
+		var to []string
+		for _, d := range ds {
+			if !slices.Contains(to, d.Recipient) {
+				to = append(to, d.Recipient)
+			}
+		}
+		slices.Sort(to)
+		return to
+	}
+	first, err := s.FireDue(ctx, t0.Add(10*time.Second), 10, store.Lease{Until: t0.Add(time.Minute)}, planAhead(t0))
+	if want := slices.Sorted(slices.Values([]string{"u1", early.ID})); err != nil || !slices.Equal(recipientsOf(first), want) {
+		t.Fatalf("fire ahead: to %v, want %v (%v)", recipientsOf(first), want, err)
+	}
+	if _, err := s.ConfirmSubscriber(ctx, "l1", t0.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Unsubscribe(ctx, "e1", t0.Add(2*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.FireDue(ctx, t0.Add(12*time.Second), 10, store.Lease{Until: t0.Add(time.Minute)}, planAhead(t0.Add(2*time.Second)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := recipientsOf(again)
+	late := sub(a, r, "late@example.com", "l1").ID
+	if want := []string{late, "u1"}; !slices.Equal(to, slices.Sorted(slices.Values(want))) {
+		t.Fatalf("the firing planned again goes to %v, want %v (late subscriber in, unsubscribed one out)", to, want)
+	}
+	got, _ := s.GetReminder(ctx, a.ID, r.ID)
+	if got.FiredCount != 1 {
+		t.Fatalf("fired %d times, want once", got.FiredCount)
 	}
 }

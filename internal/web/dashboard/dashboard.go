@@ -4,11 +4,14 @@
 // and manage webhooks and recipients. Pages are rendered on the server with
 // html/template from embedded templates; forms work without JavaScript.
 //
-// The session cookie holds the API token itself (HttpOnly, SameSite=Strict,
-// Path=/dashboard), authenticated again on every request: no server-side
-// session state, any instance behind a load balancer can serve any request,
-// and revoking the token ends the session. Every state-changing form is a
-// POST carrying a CSRF token derived from the session token by HMAC, and
+// Signing in with an API token opens a server-side session (in the store,
+// so any instance behind a load balancer can serve any request) bound to
+// the token's id. The cookie (HttpOnly, SameSite=Strict, Path=/dashboard)
+// holds only the session's random id, of which the store keeps the hash;
+// the API token itself is never stored in the browser. Every request looks
+// the session up: revoking the token deletes its sessions and ends them at
+// once, and signing out deletes the session. Every state-changing form is
+// a POST carrying a CSRF token derived from the session id by HMAC, and
 // cross-origin POSTs are refused before that (http.CrossOriginProtection).
 package dashboard
 
@@ -28,6 +31,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/raasdev/raas/internal/ratelimit"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/store"
@@ -45,7 +49,9 @@ var pages = template.Must(template.ParseFS(templateFS, "templates/*.html"))
 
 // Service is what the dashboard needs of the service layer (*service.Service).
 type Service interface {
-	Authenticate(ctx context.Context, token string) (remind.Tenant, error)
+	SignIn(ctx context.Context, token string) (sessionID string, t remind.Tenant, err error)
+	Session(ctx context.Context, sessionID string) (remind.Tenant, error)
+	SignOut(ctx context.Context, sessionID string) error
 	Now() time.Time
 	Parse(t remind.Tenant, text, tz string, now time.Time) (timeparse.Schedule, error)
 	Summarize(ctx context.Context, t remind.Tenant, next int) (service.Summary, error)
@@ -135,17 +141,17 @@ func (d *Dashboard) Register(mux *http.ServeMux) {
 
 // ---- sessions
 
-// session is a signed-in request's tenant and token.
+// session is a signed-in request's tenant and session id.
 type session struct {
 	Tenant remind.Tenant
-	token  string
+	id     string
 	CSRF   string
 }
 
-// CSRFToken returns the CSRF token of a session token: an HMAC keyed by
-// the session token, so it needs no state and changes with the session.
-func CSRFToken(sessionToken string) string {
-	m := hmac.New(sha256.New, []byte(sessionToken))
+// CSRFToken returns the CSRF token of a session id: an HMAC keyed by the
+// session id, so it needs no more state and changes with the session.
+func CSRFToken(sessionID string) string {
+	m := hmac.New(sha256.New, []byte(sessionID))
 	m.Write([]byte("raas dashboard csrf v1"))
 	return hex.EncodeToString(m.Sum(nil))
 }
@@ -153,20 +159,33 @@ func CSRFToken(sessionToken string) string {
 // errSignedOut means the request carries no valid session.
 var errSignedOut = errors.New("dashboard: not signed in")
 
-// session authenticates the request's cookie.
+// session finds the session of the request's cookie and charges the
+// request to its tenant's rate limit (to its address's without one).
 func (d *Dashboard) session(r *http.Request) (session, error) {
+	s, err := d.lookup(r)
+	var authErr error
+	if errors.Is(err, errSignedOut) {
+		authErr = err
+	}
+	if lerr := ratelimit.Charge(r.Context(), s.Tenant.ID, authErr); lerr != nil && lerr != authErr {
+		return session{}, lerr
+	}
+	return s, err
+}
+
+func (d *Dashboard) lookup(r *http.Request) (session, error) {
 	c, err := r.Cookie(CookieName)
 	if err != nil || c.Value == "" || len(c.Value) > 256 {
 		return session{}, errSignedOut
 	}
-	t, err := d.svc.Authenticate(r.Context(), c.Value)
+	t, err := d.svc.Session(r.Context(), c.Value)
 	if remind.CodeOf(err) == remind.CodeUnauthorized {
 		return session{}, errSignedOut
 	}
 	if err != nil {
 		return session{}, err
 	}
-	return session{Tenant: t, token: c.Value, CSRF: CSRFToken(c.Value)}, nil
+	return session{Tenant: t, id: c.Value, CSRF: CSRFToken(c.Value)}, nil
 }
 
 func (d *Dashboard) secure(r *http.Request) bool {
@@ -247,7 +266,7 @@ type loginPage struct {
 }
 
 func (d *Dashboard) loginForm(w http.ResponseWriter, r *http.Request) {
-	if _, err := d.session(r); err == nil {
+	if _, err := d.lookup(r); err == nil {
 		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
 		return
 	}
@@ -267,7 +286,8 @@ func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 		d.render(w, http.StatusBadRequest, "login.html", loginPage{base: base{PageTitle: "Sign in"}, Error: "Enter an API token (raas token create makes one)."})
 		return
 	}
-	if _, err := d.svc.Authenticate(r.Context(), token); err != nil {
+	id, _, err := d.svc.SignIn(r.Context(), token)
+	if err != nil {
 		if remind.CodeOf(err) != remind.CodeUnauthorized {
 			d.fail(w, r, session{}, err)
 			return
@@ -275,11 +295,14 @@ func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 		d.render(w, http.StatusUnauthorized, "login.html", loginPage{base: base{PageTitle: "Sign in"}, Error: "This API token is not valid."})
 		return
 	}
-	d.setCookie(w, r, token)
+	d.setCookie(w, r, id)
 	http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
 }
 
-func (d *Dashboard) logout(w http.ResponseWriter, r *http.Request, _ session) error {
+func (d *Dashboard) logout(w http.ResponseWriter, r *http.Request, s session) error {
+	if err := d.svc.SignOut(r.Context(), s.id); err != nil {
+		return err
+	}
 	d.setCookie(w, r, "")
 	http.Redirect(w, r, "/dashboard/login", http.StatusSeeOther)
 	return nil
@@ -319,6 +342,8 @@ func (d *Dashboard) fail(w http.ResponseWriter, r *http.Request, s session, err 
 		code, p.Heading, p.Message = http.StatusBadRequest, "Invalid input", err.Error()
 	case remind.CodeConflict:
 		code, p.Heading, p.Message = http.StatusConflict, "Conflict", err.Error()
+	case remind.CodeRateLimited:
+		code, p.Heading, p.Message = http.StatusTooManyRequests, "Too many requests", err.Error()
 	default:
 		if r.Context().Err() == nil {
 			d.cfg.Log.Error("dashboard: internal error", "path", r.URL.Path, "err", err)
@@ -338,7 +363,7 @@ func notFoundWhat(err error) string {
 }
 
 func signedIn(s session) *session {
-	if s.token == "" {
+	if s.id == "" {
 		return nil
 	}
 	return &s

@@ -35,7 +35,8 @@ func (f fakeLinks) SubscribeLinkOf(_ context.Context, tenantID, reminderID strin
 type env struct {
 	h          http.Handler
 	svc        *service.Service
-	tokA, tokB string
+	apiA, apiB string // the tenants' API tokens
+	tokA, tokB string // a dashboard session of each (the cookie's value)
 	ta, tb     remind.Tenant
 	links      fakeLinks
 }
@@ -47,10 +48,16 @@ func newEnv(t *testing.T, publicURL string) *env {
 	e := &env{svc: service.New(st, noWake{}, time.Now, service.Config{AllowPrivateTargets: true, NewSecret: func() string { return "whsec_test" + remind.NewToken(8) }}),
 		links: fakeLinks{}}
 	var err error
-	if e.tokA, e.ta, err = e.svc.CreateToken(ctx, "alice"); err != nil {
+	if e.apiA, e.ta, err = e.svc.CreateToken(ctx, "alice"); err != nil {
 		t.Fatal(err)
 	}
-	if e.tokB, e.tb, err = e.svc.CreateToken(ctx, "bob"); err != nil {
+	if e.apiB, e.tb, err = e.svc.CreateToken(ctx, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	if e.tokA, _, err = e.svc.SignIn(ctx, e.apiA); err != nil {
+		t.Fatal(err)
+	}
+	if e.tokB, _, err = e.svc.SignIn(ctx, e.apiB); err != nil {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
@@ -136,9 +143,9 @@ func TestLogin(t *testing.T) {
 	}{
 		{"empty", "", nil, http.StatusBadRequest, "Enter an API token"},
 		{"unknown", "raas_nope", nil, http.StatusUnauthorized, "not valid"},
-		{"cross-site", e.tokA, []string{"Sec-Fetch-Site", "cross-site"}, http.StatusForbidden, "cross-origin"},
-		{"foreign origin", e.tokA, []string{"Origin", "https://evil.example"}, http.StatusForbidden, "cross-origin"},
-		{"good", " " + e.tokA + " ", []string{"Sec-Fetch-Site", "same-origin"}, http.StatusSeeOther, ""},
+		{"cross-site", e.apiA, []string{"Sec-Fetch-Site", "cross-site"}, http.StatusForbidden, "cross-origin"},
+		{"foreign origin", e.apiA, []string{"Origin", "https://evil.example"}, http.StatusForbidden, "cross-origin"},
+		{"good", " " + e.apiA + " ", []string{"Sec-Fetch-Site", "same-origin"}, http.StatusSeeOther, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := e.do(t, "POST", "/dashboard/login", "", url.Values{"token": {tc.token}}, tc.hdr...)
@@ -157,7 +164,8 @@ func TestLogin(t *testing.T) {
 				t.Fatalf("cookies %v", cookies)
 			}
 			c := cookies[0]
-			if c.Name != dashboard.CookieName || c.Value != e.tokA || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/dashboard" || c.Secure {
+			// The cookie holds a new session's id, never the API token.
+			if c.Name != dashboard.CookieName || c.Value == e.apiA || strings.Contains(c.Value, e.apiA) || len(c.Value) != 64 || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/dashboard" || c.Secure {
 				t.Fatalf("cookie %+v", c)
 			}
 		})
@@ -165,7 +173,7 @@ func TestLogin(t *testing.T) {
 
 	// Over https the cookie is Secure.
 	es := newEnv(t, "https://raas.example/")
-	rec := es.do(t, "POST", "/dashboard/login", "", url.Values{"token": {es.tokA}})
+	rec := es.do(t, "POST", "/dashboard/login", "", url.Values{"token": {es.apiA}})
 	wantCode(t, rec, http.StatusSeeOther)
 	if c := rec.Result().Cookies(); len(c) != 1 || !c[0].Secure {
 		t.Fatalf("cookie over https: %v", c)
@@ -477,4 +485,45 @@ func TestWebhooksAndRecipients(t *testing.T) {
 	if _, err := e.svc.GetRecipient(context.Background(), e.ta, odd); err == nil {
 		t.Fatal("odd recipient not deleted")
 	}
+}
+
+// TestSessionsEndOnSignOutAndRevoke: the cookie holds a server-side
+// session: signing out ends it even if the cookie is replayed, revoking
+// the token ends every session opened with it at once, and an API token
+// in the cookie is no session at all.
+func TestSessionsEndOnSignOutAndRevoke(t *testing.T) {
+	e := newEnv(t, "")
+	ctx := context.Background()
+	signIn := func() string {
+		t.Helper()
+		rec := e.do(t, "POST", "/dashboard/login", "", url.Values{"token": {e.apiA}})
+		wantCode(t, rec, http.StatusSeeOther)
+		return rec.Result().Cookies()[0].Value
+	}
+	signedOut := func(what, session string) {
+		t.Helper()
+		rec := e.do(t, "GET", "/dashboard", session, nil)
+		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/dashboard/login" {
+			t.Fatalf("%s: %d → %q, want signed out", what, rec.Code, rec.Header().Get("Location"))
+		}
+	}
+	s1 := signIn()
+	wantCode(t, e.do(t, "GET", "/dashboard", s1, nil), http.StatusOK, `id="tenant">alice<`)
+	wantCode(t, e.do(t, "POST", "/dashboard/logout", s1, nil), http.StatusSeeOther)
+	signedOut("replayed cookie after sign-out", s1)
+	signedOut("the API token as a cookie", e.apiB)
+
+	s2 := signIn()
+	wantCode(t, e.do(t, "GET", "/dashboard", s2, nil), http.StatusOK)
+	toks, err := e.svc.ListTokens(ctx, e.ta)
+	if err != nil || len(toks) != 1 {
+		t.Fatalf("ListTokens = %v, %v", toks, err)
+	}
+	if err := e.svc.RevokeToken(ctx, e.ta, toks[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	signedOut("session after its token was revoked", s2)
+	signedOut("the other session of the revoked token", e.tokA)
+	wantCode(t, e.do(t, "GET", "/dashboard", e.tokB, nil), http.StatusOK, `id="tenant">bob<`)
+	wantCode(t, e.do(t, "POST", "/dashboard/login", "", url.Values{"token": {e.apiA}}), http.StatusUnauthorized, "not valid")
 }

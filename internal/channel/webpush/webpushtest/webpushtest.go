@@ -184,14 +184,14 @@ func (s *Service) check(r *http.Request, endpoint string) error {
 		return fmt.Errorf("TTL %q: want a number of seconds", r.Header.Get("TTL"))
 	}
 	if u := r.Header.Get("Urgency"); u != "" && u != "very-low" && u != "low" && u != "normal" && u != "high" {
-		return fmt.Errorf("Urgency %q", u)
+		return fmt.Errorf("header Urgency %q: want very-low, low, normal or high", u)
 	}
 	if tp := r.Header.Get("Topic"); len(tp) > 32 || strings.Trim(tp, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" {
-		return fmt.Errorf("Topic %q: want at most 32 base64url characters", tp)
+		return fmt.Errorf("header Topic %q: want at most 32 base64url characters", tp)
 	}
 	auth, ok := strings.CutPrefix(r.Header.Get("Authorization"), "vapid ")
 	if !ok {
-		return fmt.Errorf("Authorization %q: want the vapid scheme", r.Header.Get("Authorization"))
+		return fmt.Errorf("header Authorization %q: want the vapid scheme", r.Header.Get("Authorization"))
 	}
 	var tok, k string
 	for _, part := range strings.Split(auth, ",") {

@@ -1,0 +1,296 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+)
+
+// planAhead is the scheduler's planner as it runs at now, claiming firings
+// up to its look-ahead: deliveries for the firing, the reminder done, and
+// the claim recorded when the firing is still ahead of now.
+func planAhead(now time.Time) store.FirePlanner {
+	return func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
+		fireAt := *r.NextFireAt
+		return store.FirePlan{Deliveries: remind.Plan(r, fireAt, recips, hooks, now, remind.FirePolicy{}), Status: remind.StatusDone,
+			Claimed: r.ClaimAfter(fireAt, now)}
+	}
+}
+
+// testModifySerialises: writes to one reminder made at the same moment all
+// land, whichever order they commit in: each adds or removes one uid, and
+// none writes back a list it read before another's commit.
+func testModifySerialises(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	r := mustCreate(t, s, reminder(tn, t0.Add(time.Hour), "leave0", "leave1", "leave2", "leave3", "stay"))
+	var wg sync.WaitGroup
+	errs := make(chan error, 32)
+	for i := range 16 {
+		wg.Go(func() {
+			_, err := s.ModifyReminder(ctx, tn.ID, r.ID, t0, "", func(r *remind.Reminder) error {
+				return r.AddRecipient(fmt.Sprintf("join%d", i))
+			})
+			errs <- err
+		})
+	}
+	for i := range 4 {
+		wg.Go(func() {
+			_, err := s.ModifyReminder(ctx, tn.ID, r.ID, t0, "", func(r *remind.Reminder) error {
+				r.RemoveRecipient(fmt.Sprintf("leave%d", i))
+				return nil
+			})
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.GetReminder(ctx, tn.ID, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"stay"}
+	for i := range 16 {
+		want = append(want, fmt.Sprintf("join%d", i))
+	}
+	slices.Sort(want)
+	have := slices.Sorted(slices.Values(got.Recipients))
+	if !slices.Equal(have, want) {
+		t.Fatalf("recipients after 20 concurrent writes:\n got %v\nwant %v", have, want)
+	}
+}
+
+// testCancelStaysCancelled: a cancel racing a modification of the same
+// reminder is never undone. The modification refuses a cancelled reminder
+// (as the service's does) and otherwise rewrites every field, status
+// included; whichever commits first, a cancel that succeeded leaves the
+// reminder cancelled with nothing pending.
+func testCancelStaysCancelled(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	const n = 40
+	var rs []remind.Reminder
+	for range n {
+		rs = append(rs, mustCreate(t, s, reminder(tn, t0.Add(time.Hour), "u1")))
+	}
+	var wg sync.WaitGroup
+	cancelErr := make([]error, n)
+	for i, r := range rs {
+		wg.Go(func() {
+			_, cancelErr[i] = s.CancelReminder(ctx, tn.ID, r.ID, t0)
+		})
+		wg.Go(func() {
+			_, _ = s.ModifyReminder(ctx, tn.ID, r.ID, t0, "", func(r *remind.Reminder) error {
+				if r.Status == remind.StatusCancelled {
+					return remind.ErrConflict
+				}
+				at := t0.Add(2 * time.Hour)
+				r.Title, r.NextFireAt, r.Status = "moved", &at, remind.StatusActive
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	for i, r := range rs {
+		if cancelErr[i] != nil {
+			t.Fatalf("cancel %d: %v", i, cancelErr[i])
+		}
+		got, err := s.GetReminder(ctx, tn.ID, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != remind.StatusCancelled || got.NextFireAt != nil {
+			t.Fatalf("reminder %d is %s (next %v) after a cancel that succeeded", i, got.Status, got.NextFireAt)
+		}
+	}
+	if next, ok, err := s.NextFireAt(ctx); err != nil || ok {
+		t.Fatalf("a cancelled reminder is still due at %v (%v)", next, err)
+	}
+}
+
+// testModifyRefusalWritesNothing: fn's error leaves the reminder and its
+// deliveries as they were, claim included.
+func testModifyRefusalWritesNothing(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	r := mustCreate(t, s, reminder(tn, t0.Add(4*time.Second), "u1"))
+	ds, err := s.FireDue(ctx, t0.Add(10*time.Second), 10, store.Lease{Until: t0.Add(time.Minute)}, planAhead(t0))
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("fire ahead: %d %v", len(ds), err)
+	}
+	before, _ := s.GetReminder(ctx, tn.ID, r.ID)
+	refused := errors.New("no")
+	if _, err := s.ModifyReminder(ctx, tn.ID, r.ID, t0.Add(time.Second), "", func(r *remind.Reminder) error {
+		r.Title = "half written"
+		return refused
+	}); !errors.Is(err, refused) {
+		t.Fatalf("ModifyReminder = %v, want fn's error", err)
+	}
+	after, _ := s.GetReminder(ctx, tn.ID, r.ID)
+	if after.ETag() != before.ETag() || len(after.Claimed) != 1 {
+		t.Fatalf("a refused modification wrote:\nbefore %+v\nafter  %+v", before, after)
+	}
+	if pend, _ := s.PendingOf(ctx, []string{ds[0].ID}); pend[ds[0].ID] != ds[0].Attempts {
+		t.Fatal("a refused modification cancelled the claimed delivery")
+	}
+}
+
+// testEditReplansClaimedFiring: a reminder whose firing was claimed ahead
+// of its time (deliveries made and leased) is edited before that time.
+// The claim is taken back in the edit's transaction: the deliveries are
+// cancelled and the reminder is due again, as if never claimed. Claiming
+// it again makes the same deliveries pending again with the new content
+// and one more attempt counted, so the copy leased before is fenced off:
+// PendingOf no longer confirms it and its outcome does not finish the new
+// one. An edit at or after the firing's time takes nothing back.
+func testEditReplansClaimedFiring(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	due := t0.Add(4 * time.Second)
+	r := mustCreate(t, s, reminder(tn, due, "u1", "u2"))
+	old, err := s.FireDue(ctx, t0.Add(10*time.Second), 10, store.Lease{Until: t0.Add(time.Minute)}, planAhead(t0))
+	if err != nil || len(old) != 2 {
+		t.Fatalf("fire ahead: %d %v", len(old), err)
+	}
+	claimed, _ := s.GetReminder(ctx, tn.ID, r.ID)
+	if len(claimed.Claimed) != 1 || !claimed.Claimed[0].Equal(due) || claimed.FiredCount != 1 || claimed.Status != remind.StatusDone {
+		t.Fatalf("after claiming ahead: %+v", claimed)
+	}
+
+	edit := t0.Add(500 * time.Millisecond)
+	// If-Match compares the ETag of the reminder as stored and read (claim
+	// included), not as the claim is taken back.
+	if _, err := s.ModifyReminder(ctx, tn.ID, r.ID, edit, `"stale"`, func(r *remind.Reminder) error { return nil }); !errors.Is(err, remind.ErrPrecondition) {
+		t.Fatalf("a stale If-Match: %v, want ErrPrecondition", err)
+	}
+	got, err := s.ModifyReminder(ctx, tn.ID, r.ID, edit, claimed.ETag(), func(r *remind.Reminder) error {
+		if r.NextFireAt == nil || !r.NextFireAt.Equal(due) || r.Status != remind.StatusActive || r.FiredCount != 0 {
+			return fmt.Errorf("fn saw the claim not taken back: %+v", r)
+		}
+		r.Title, r.UpdatedAt = "new title", edit
+		r.RemoveRecipient("u2")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Claimed != nil || got.Status != remind.StatusActive || got.FiredCount != 0 {
+		t.Fatalf("after the edit: %+v", got)
+	}
+	if pend, _ := s.PendingOf(ctx, []string{old[0].ID, old[1].ID}); len(pend) != 0 {
+		t.Fatalf("deliveries of the taken-back firing still pending: %v", pend)
+	}
+	if next, ok, _ := s.NextFireAt(ctx); !ok || !next.Equal(due) {
+		t.Fatalf("NextFireAt after the edit = %v %v, want %v", next, ok, due)
+	}
+
+	again, err := s.FireDue(ctx, t0.Add(11*time.Second), 10, store.Lease{Until: t0.Add(time.Minute)}, planAhead(edit))
+	if err != nil || len(again) != 1 {
+		t.Fatalf("fire again: %d %v", len(again), err)
+	}
+	var oldU1 remind.Delivery
+	for _, d := range old {
+		if d.Recipient == "u1" {
+			oldU1 = d
+		}
+	}
+	d := again[0]
+	if d.ID != oldU1.ID || d.Attempts != oldU1.Attempts+1 || !strings.Contains(string(d.Payload), "new title") {
+		t.Fatalf("re-planned delivery %s attempts %d payload %s; want id %s, attempts %d, the new title", d.ID, d.Attempts, d.Payload, oldU1.ID, oldU1.Attempts+1)
+	}
+	if pend, _ := s.PendingOf(ctx, []string{d.ID}); pend[d.ID] != d.Attempts {
+		t.Fatalf("PendingOf = %v, want attempts %d (the stale copy has %d)", pend, d.Attempts, oldU1.Attempts)
+	}
+	// The stale copy's outcome does not finish the re-planned delivery.
+	stale := oldU1
+	stale.State, stale.FinishedAt, stale.UpdatedAt = remind.DeliveryDelivered, &due, due
+	if err := s.FinishDeliveries(ctx, []store.Result{{Delivery: stale, Attempt: remind.Attempt{DeliveryID: stale.ID, N: stale.Attempts, At: due, Outcome: "delivered"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if pend, _ := s.PendingOf(ctx, []string{d.ID}); pend[d.ID] != d.Attempts {
+		t.Fatal("a stale copy's outcome finished the re-planned delivery")
+	}
+	d.State, d.FinishedAt, d.UpdatedAt = remind.DeliveryDelivered, &due, due
+	if err := s.FinishDeliveries(ctx, []store.Result{{Delivery: d, Attempt: remind.Attempt{DeliveryID: d.ID, N: d.Attempts, At: due, Outcome: "delivered"}}}); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := s.ListDeliveries(ctx, tn.ID, r.ID)
+	states := map[string]remind.DeliveryState{}
+	for _, dl := range list {
+		states[dl.Recipient] = dl.State
+	}
+	if states["u1"] != remind.DeliveryDelivered || states["u2"] != remind.DeliveryCancelled || len(list) != 2 {
+		t.Fatalf("deliveries after the re-planned firing: %v", states)
+	}
+	fired, _ := s.GetReminder(ctx, tn.ID, r.ID)
+	if fired.FiredCount != 1 || fired.Status != remind.StatusDone {
+		t.Fatalf("a content-only edit fired %d times (status %s), want once", fired.FiredCount, fired.Status)
+	}
+
+	// Once the firing's time has come, a write takes nothing back.
+	if _, err := s.ModifyReminder(ctx, tn.ID, r.ID, due, "", func(r *remind.Reminder) error { r.Title = "late"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if next, ok, _ := s.NextFireAt(ctx); ok {
+		t.Fatalf("an edit at the firing's time made it due again at %v", next)
+	}
+}
+
+// testRecurringClaimsAhead: with a look-ahead longer than the gap between
+// firings, several are claimed ahead; a write takes all of them back, to
+// the earliest of those not yet due, and the fired count with them.
+func testRecurringClaimsAhead(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	first := t0.Add(time.Minute)
+	r := reminder(tn, first, "u1")
+	r.Time, r.RRule, r.Start, r.TZ = nil, "FREQ=MINUTELY;COUNT=10", first, "UTC"
+	r = mustCreate(t, s, r)
+	minutely := func(now time.Time) store.FirePlanner {
+		return func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
+			fireAt := *r.NextFireAt
+			next := fireAt.Add(time.Minute)
+			return store.FirePlan{Deliveries: remind.Plan(r, fireAt, recips, hooks, now, remind.FirePolicy{}), Status: remind.StatusActive,
+				Next: &next, Claimed: r.ClaimAfter(fireAt, now)}
+		}
+	}
+	horizon := t0.Add(3*time.Minute + 30*time.Second)
+	for range 3 {
+		if _, err := s.FireDue(ctx, horizon, 10, store.Lease{Until: horizon.Add(time.Minute)}, minutely(t0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, _ := s.GetReminder(ctx, tn.ID, r.ID)
+	if got.FiredCount != 3 || len(got.Claimed) != 3 || !got.Claimed[0].Equal(first) {
+		t.Fatalf("after three firings claimed ahead: fired %d claimed %v", got.FiredCount, got.Claimed)
+	}
+	// A write after the first is due takes back only the two still ahead.
+	edit := first.Add(time.Second)
+	got, err := s.ModifyReminder(ctx, tn.ID, r.ID, edit, "", func(r *remind.Reminder) error { r.Title = "x"; return nil })
+	if second := first.Add(time.Minute); err != nil || got.FiredCount != 1 || !got.NextFireAt.Equal(second) {
+		t.Fatalf("after the edit: fired %d next %v (%v), want 1 and %v", got.FiredCount, got.NextFireAt, err, second)
+	}
+	list, _ := s.ListDeliveries(ctx, tn.ID, r.ID)
+	for _, d := range list {
+		want := remind.DeliveryCancelled
+		if d.DueAt.Equal(first) {
+			want = remind.DeliveryPending // due already: sent as it is
+		}
+		if d.State != want {
+			t.Fatalf("delivery at %v is %s, want %s", d.DueAt, d.State, want)
+		}
+	}
+}
