@@ -12,6 +12,7 @@ require (
 	github.com/emersion/go-smtp v0.25.1
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/jackc/pgx/v5 v5.12.0
+	github.com/jonboulle/clockwork v0.5.0
 	github.com/makiuchi-d/gozxing v0.1.1
 	github.com/nicholas-fedor/shoutrrr v0.13.2
 	github.com/olebedev/when v1.1.0

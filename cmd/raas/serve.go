@@ -50,7 +50,8 @@ func serveConfig(fs *flagSet) (*app.Config, *string) {
 	fs.DurationVar(&cfg.LateAfter, "late-after", cfg.LateAfter, "a firing this late is marked \"late\": true")
 	fs.DurationVar(&cfg.MissedAfter, "missed-after", cfg.MissedAfter, "a firing this late (the service was down) is recorded as missed instead of sent")
 	fs.DurationVar(&cfg.RetryFor, "retry-for", cfg.RetryFor, "how long failed deliveries are retried")
-	fs.DurationVar(&cfg.Lease, "lease", cfg.Lease, "how long a process holds a delivery before another may take it")
+	fs.DurationVar(&cfg.Lease, "lease", cfg.Lease, "how long a live process holds a delivery it leased before another may take it")
+	fs.DurationVar(&cfg.InstanceTimeout, "instance-timeout", cfg.InstanceTimeout, "PostgreSQL: an instance silent this long is dead and the others take over its deliveries at once (heartbeat every third of it)")
 	fs.DurationVar(&cfg.Lookahead, "lookahead", cfg.Lookahead, "claim firings this long before they are due and send each at its time from memory")
 	fs.DurationVar(&cfg.WebhookTimeout, "webhook-timeout", cfg.WebhookTimeout, "timeout of one webhook call")
 	fs.IntVar(&cfg.Workers, "workers", cfg.Workers, "concurrent deliveries")
@@ -96,7 +97,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		st.Close()
 		return 1
 	}
-	log.Info("started", "startup_ms", time.Since(start).Milliseconds(), "pid", os.Getpid())
+	log.Info("started", "startup_ms", time.Since(start).Milliseconds(), "pid", os.Getpid(), "instance", a.Instance())
 	<-ctx.Done()
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)

@@ -39,7 +39,12 @@ type Result struct {
 	Version    string  `json:"version,omitempty"`
 	Error      string  `json:"error,omitempty"`
 
-	// capacity only
+	// crash only: from the restart (SQLite: the new process is started;
+	// PostgreSQL: the kill, with a survivor running) until the last
+	// delivery arrived, i.e. how long the dead process's work waited.
+	TakeoverS float64 `json:"takeover_s,omitempty"`
+
+	// capacity only (startup_s also for crash: the restart's)
 	Pending       int     `json:"pending,omitempty"`
 	DBBytes       int64   `json:"db_bytes,omitempty"`
 	RSSBytes      int64   `json:"rss_bytes,omitempty"`
@@ -86,6 +91,19 @@ func (r *recorder) record(id string, due, at time.Time) {
 	case r.arrived <- struct{}{}:
 	default:
 	}
+}
+
+// last returns the latest first arrival.
+func (r *recorder) last() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var last time.Time
+	for _, at := range r.first {
+		if at.After(last) {
+			last = at
+		}
+	}
+	return last
 }
 
 func (r *recorder) count() int {

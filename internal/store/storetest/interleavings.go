@@ -127,7 +127,7 @@ func testModifyRefusalWritesNothing(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	tn := tenant(t, s, "a")
 	r := mustCreate(t, s, reminder(tn, t0.Add(4*time.Second), "u1"))
-	ds, err := s.FireDue(ctx, t0.Add(10*time.Second), 10, t0.Add(time.Minute), planAhead(t0))
+	ds, err := s.FireDue(ctx, t0.Add(10*time.Second), 10, store.Lease{Until: t0.Add(time.Minute)}, planAhead(t0))
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("fire ahead: %d %v", len(ds), err)
 	}
@@ -161,7 +161,7 @@ func testEditReplansClaimedFiring(t *testing.T, s store.Store) {
 	tn := tenant(t, s, "a")
 	due := t0.Add(4 * time.Second)
 	r := mustCreate(t, s, reminder(tn, due, "u1", "u2"))
-	old, err := s.FireDue(ctx, t0.Add(10*time.Second), 10, t0.Add(time.Minute), planAhead(t0))
+	old, err := s.FireDue(ctx, t0.Add(10*time.Second), 10, store.Lease{Until: t0.Add(time.Minute)}, planAhead(t0))
 	if err != nil || len(old) != 2 {
 		t.Fatalf("fire ahead: %d %v", len(old), err)
 	}
@@ -197,7 +197,7 @@ func testEditReplansClaimedFiring(t *testing.T, s store.Store) {
 		t.Fatalf("NextFireAt after the edit = %v %v, want %v", next, ok, due)
 	}
 
-	again, err := s.FireDue(ctx, t0.Add(11*time.Second), 10, t0.Add(time.Minute), planAhead(edit))
+	again, err := s.FireDue(ctx, t0.Add(11*time.Second), 10, store.Lease{Until: t0.Add(time.Minute)}, planAhead(edit))
 	if err != nil || len(again) != 1 {
 		t.Fatalf("fire again: %d %v", len(again), err)
 	}
@@ -269,7 +269,7 @@ func testRecurringClaimsAhead(t *testing.T, s store.Store) {
 	}
 	horizon := t0.Add(3*time.Minute + 30*time.Second)
 	for range 3 {
-		if _, err := s.FireDue(ctx, horizon, 10, horizon.Add(time.Minute), minutely(t0)); err != nil {
+		if _, err := s.FireDue(ctx, horizon, 10, store.Lease{Until: horizon.Add(time.Minute)}, minutely(t0)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -46,6 +46,8 @@ func Run(t *testing.T, open Opener) {
 		{"FireDueFansOut", testFireDue},
 		{"FireDueConcurrentClaimsOnce", testFireDueConcurrent},
 		{"LeaseExpiryAndFinish", testLease},
+		{"TakeoverFromDeadInstance", testTakeover},
+		{"ReleaseLeasesAfterRestart", testReleaseLeases},
 		{"FinishManyAtOnce", testFinishMany},
 		{"CancelCancelsPending", testCancel},
 		{"Recipients", testRecipients},
@@ -376,7 +378,7 @@ func testFireDue(t *testing.T, s store.Store) {
 		t.Fatalf("NextFireAt = %v %v %v", next, ok, err)
 	}
 	lease := t0.Add(30 * time.Second)
-	ds, err := s.FireDue(ctx, t0, 100, lease, planAll(t0))
+	ds, err := s.FireDue(ctx, t0, 100, store.Lease{Until: lease}, planAll(t0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,7 +395,7 @@ func testFireDue(t *testing.T, s store.Store) {
 	if got.Status != remind.StatusDone || got.NextFireAt != nil || got.FiredCount != 1 {
 		t.Fatalf("after fire: %+v", got)
 	}
-	if again, _ := s.FireDue(ctx, t0, 100, lease, planAll(t0)); len(again) != 0 {
+	if again, _ := s.FireDue(ctx, t0, 100, store.Lease{Until: lease}, planAll(t0)); len(again) != 0 {
 		t.Fatalf("fired twice: %d", len(again))
 	}
 	if next, ok, _ = s.NextFireAt(ctx); !ok || !next.Equal(*later.NextFireAt) {
@@ -423,7 +425,7 @@ func testFireDueConcurrent(t *testing.T, s store.Store) {
 		go func() {
 			defer wg.Done()
 			for {
-				ds, err := s.FireDue(ctx, t0, 7, t0.Add(time.Minute), planAll(t0))
+				ds, err := s.FireDue(ctx, t0, 7, store.Lease{Until: t0.Add(time.Minute)}, planAll(t0))
 				if err != nil {
 					t.Error(err)
 					return
@@ -455,11 +457,11 @@ func testLease(t *testing.T, s store.Store) {
 	tn := tenant(t, s, "a")
 	mustCreate(t, s, reminder(tn, t0, "u1"))
 	lease := t0.Add(30 * time.Second)
-	ds, err := s.FireDue(ctx, t0, 10, lease, planAll(t0))
+	ds, err := s.FireDue(ctx, t0, 10, store.Lease{Until: lease}, planAll(t0))
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("fire: %d %v", len(ds), err)
 	}
-	if got, _ := s.LeaseDeliveries(ctx, t0.Add(10*time.Second), 10, t0.Add(time.Minute)); len(got) != 0 {
+	if got, _ := s.LeaseDeliveries(ctx, t0.Add(10*time.Second), 10, store.Lease{Until: t0.Add(time.Minute)}); len(got) != 0 {
 		t.Fatalf("leased while the fire lease holds: %d", len(got))
 	}
 	next, ok, _ := s.NextDeliveryAt(ctx)
@@ -468,7 +470,7 @@ func testLease(t *testing.T, s store.Store) {
 	}
 	// The lease runs out (the firing process died mid-attempt): another takes it.
 	now := lease.Add(time.Second)
-	got, err := s.LeaseDeliveries(ctx, now, 10, now.Add(30*time.Second))
+	got, err := s.LeaseDeliveries(ctx, now, 10, store.Lease{Until: now.Add(30 * time.Second)})
 	if err != nil || len(got) != 1 || got[0].ID != ds[0].ID || got[0].Attempts != 2 {
 		t.Fatalf("lease after expiry: %+v %v", got, err)
 	}
@@ -477,7 +479,7 @@ func testLease(t *testing.T, s store.Store) {
 	if err := s.FinishDeliveries(ctx, []store.Result{{Delivery: d, Attempt: remind.Attempt{DeliveryID: d.ID, N: 2, At: now, Outcome: "retry", Error: "boom"}}}); err != nil {
 		t.Fatal(err)
 	}
-	got, _ = s.LeaseDeliveries(ctx, now.Add(2*time.Minute), 10, now.Add(3*time.Minute))
+	got, _ = s.LeaseDeliveries(ctx, now.Add(2*time.Minute), 10, store.Lease{Until: now.Add(3 * time.Minute)})
 	if len(got) != 1 || got[0].Attempts != 3 {
 		t.Fatalf("retry lease: %+v", got)
 	}
@@ -504,7 +506,7 @@ func testCancel(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	tn := tenant(t, s, "a")
 	r := mustCreate(t, s, reminder(tn, t0, "u1"))
-	ds, _ := s.FireDue(ctx, t0, 10, t0.Add(time.Second), planAll(t0))
+	ds, _ := s.FireDue(ctx, t0, 10, store.Lease{Until: t0.Add(time.Second)}, planAll(t0))
 	if len(ds) != 1 {
 		t.Fatalf("fire: %d", len(ds))
 	}
@@ -517,7 +519,7 @@ func testCancel(t *testing.T, s store.Store) {
 	if pend, _ := s.PendingOf(ctx, []string{ds[0].ID}); pend[ds[0].ID] != 0 {
 		t.Fatal("delivery still pending after cancel")
 	}
-	if got, _ := s.LeaseDeliveries(ctx, t0.Add(time.Hour), 10, t0.Add(2*time.Hour)); len(got) != 0 {
+	if got, _ := s.LeaseDeliveries(ctx, t0.Add(time.Hour), 10, store.Lease{Until: t0.Add(2 * time.Hour)}); len(got) != 0 {
 		t.Fatal("a cancelled delivery was leased")
 	}
 	// A finish that races the cancel keeps the cancelled state.
@@ -574,7 +576,7 @@ func testRecipientContacts(t *testing.T, s store.Store) {
 	}
 	r := mustCreate(t, s, reminder(tn, t0, "team-chat"))
 	var planned remind.Contacts
-	if _, err := s.FireDue(ctx, t0, 100, t0.Add(time.Minute), func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
+	if _, err := s.FireDue(ctx, t0, 100, store.Lease{Until: t0.Add(time.Minute)}, func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
 		planned = recips["team-chat"].Contacts
 		return planAll(t0)(r, recips, hooks)
 	}); err != nil {
@@ -697,7 +699,7 @@ func testFinishMany(t *testing.T, s store.Store) {
 	}
 	var ds []remind.Delivery
 	for len(ds) < n {
-		got, err := s.FireDue(ctx, t0, 100, t0.Add(time.Minute), planAll(t0))
+		got, err := s.FireDue(ctx, t0, 100, store.Lease{Until: t0.Add(time.Minute)}, planAll(t0))
 		if err != nil || len(got) == 0 {
 			t.Fatalf("fire: %d %v", len(got), err)
 		}
@@ -758,7 +760,7 @@ func testChanges(t *testing.T, s store.Store) {
 	}
 	fired := reminder(tn, t0, "u1")
 	mustCreate(t, s, fired)
-	ds, err := s.FireDue(ctx, t0, 10, t0.Add(time.Minute), planAll(t0))
+	ds, err := s.FireDue(ctx, t0, 10, store.Lease{Until: t0.Add(time.Minute)}, planAll(t0))
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("fire: %d %v", len(ds), err)
 	}
@@ -804,7 +806,7 @@ func testDropRecipient(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	tn, other := tenant(t, s, "a"), tenant(t, s, "b")
 	r := mustCreate(t, s, reminder(tn, t0, "u1", "u2"))
-	ds, err := s.FireDue(ctx, t0, 10, t0.Add(time.Minute), planAll(t0))
+	ds, err := s.FireDue(ctx, t0, 10, store.Lease{Until: t0.Add(time.Minute)}, planAll(t0))
 	if err != nil || len(ds) != 2 {
 		t.Fatalf("fire: %d %v", len(ds), err)
 	}
