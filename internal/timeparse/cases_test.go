@@ -144,9 +144,29 @@ func caseFiles(t testing.TB) []string {
 	return append(files, shared...)
 }
 
+// minCases is how many cases each file of testdata must hold at least, so
+// that a truncated or lost file fails the test instead of passing quietly.
+var minCases = map[string]int{
+	"dev_cases.jsonl":      55,
+	"own_cases.jsonl":      684,
+	"f10_mixed_text.jsonl": 46,
+}
+
 func TestCases(t *testing.T) {
+	seen := map[string]bool{}
 	for _, file := range caseFiles(t) {
 		cases := loadCases(t, file)
+		if filepath.Dir(file) == "testdata" {
+			base := filepath.Base(file)
+			seen[base] = true
+			want, ok := minCases[base]
+			if !ok {
+				t.Errorf("%s: not listed in minCases", file)
+			}
+			if len(cases) < want {
+				t.Errorf("%s: %d cases loaded, want at least %d", file, len(cases), want)
+			}
+		}
 		pass := 0
 		for _, c := range cases {
 			s, err := parseCase(c)
@@ -157,5 +177,10 @@ func TestCases(t *testing.T) {
 			pass++
 		}
 		t.Logf("%s: %d/%d pass", file, pass, len(cases))
+	}
+	for base := range minCases {
+		if !seen[base] {
+			t.Errorf("testdata/%s: missing", base)
+		}
 	}
 }

@@ -134,6 +134,10 @@ func enRecur(s *scanner, i int, e *expr) int {
 		return -1
 	}
 	if j, k := s.words(i, "daily", "everyday", "weekly", "monthly", "yearly", "annually", "hourly", "nightly", "weeknights", "on weekdays", "weekdays", "every single day", "quarterly", "every quarter", "biweekly", "fortnightly"); j >= 0 {
+		if e.hasDur || e.hasDayOff || e.hasWeekOff || e.hasMonthOff || e.hasYearOff || e.day != 0 || e.month != 0 || e.year != 0 || e.festival != 0 {
+			return -1 // 明天下午3点 Weekly sync: a one-off, the word is the title's
+		}
+		e.adj = e.comps == 0
 		switch k {
 		case 12, 13:
 			e.freq, e.interval, e.quarter = fMonthly, 3, true
@@ -183,7 +187,7 @@ func enRecur(s *scanner, i int, e *expr) int {
 			return k2
 		}
 	}
-	if k, ki := s.words(j, "day", "morning", "night", "evening", "afternoon", "weekday", "weekdays", "workday", "working day", "business day", "weekend", "week", "month", "year", "hour", "minute", "other day", "other week", "other month", "other year", "half hour", "half an hour", "second day", "fortnight"); k >= 0 {
+	if k, ki := s.words(j, "day", "morning", "night", "evening", "afternoon", "weekday", "weekdays", "workday", "working day", "business day", "weekend", "week", "month", "year", "hour", "minute", "other day", "other week", "other month", "other year", "half hour", "half an hour", "second day", "fortnight", "week day", "week days"); k >= 0 {
 		switch ki {
 		case 0:
 			e.freq = fDaily
@@ -195,7 +199,7 @@ func enRecur(s *scanner, i int, e *expr) int {
 			e.freq, e.part = fDaily, partEvening
 		case 4:
 			e.freq, e.part = fDaily, partAfternoon
-		case 5, 6:
+		case 5, 6, 24, 25:
 			e.freq, e.byday = fWeekly, 0x1f
 		case 7, 8, 9:
 			e.freq, e.workday = fDaily, true

@@ -90,6 +90,7 @@ type expr struct {
 	moreDays uint32 // further days of the month (bit d): 每月5号和20号
 	workday  bool
 	quarter  bool // 每季度, quarterly: every three months from January
+	adj      bool // began with a bare "daily", "weekly" …: weaker than any other time
 }
 
 func (e *expr) hasDate() bool {
@@ -106,6 +107,8 @@ type matcher func(s *scanner, i int, e *expr) int
 func (s *scanner) find() (best expr, start, end int, ok bool) {
 	bestComps, bestLen := 0, 0
 	bestGap := [2]int{}
+	var adj expr // a lone "Daily …" that opens the text
+	hasAdj := false
 	for i := 0; i < len(s.r); {
 		if isLetter(s.r[i]) && isLetter(s.at(i-1)) || isDigit(s.r[i]) && (isDigit(s.at(i-1)) || s.at(i-1) == '.' && isDigit(s.at(i-2))) {
 			i++
@@ -125,13 +128,31 @@ func (s *scanner) find() (best expr, start, end int, ok bool) {
 		if k, g := s.bridge(j, &e); k > j {
 			gap, j = [2]int{j, g}, k
 		}
-		if e.comps > bestComps || e.comps == bestComps && j-i > bestLen {
+		if e.adj && e.comps == 1 {
+			// "3分钟后提醒大家交周报 Weekly report due": a recurrence adjective
+			// alone yields to any other time in the text, and makes a bare
+			// clock or weekday said later repeat when it opens the text
+			// ("Daily standup at 9:30").
+			if !hasAdj && i == s.sp(0) {
+				adj, hasAdj = e, true
+			}
+			if !ok {
+				best, start, end, ok = e, i, j, true
+				bestComps, bestLen, bestGap = 0, j-i, gap
+			}
+			i = j
+			continue
+		}
+		if e.comps > bestComps || e.comps == bestComps && j-i > bestLen || best.adj && best.comps == 1 {
 			best, start, end, ok = e, i, j, true
 			bestComps, bestLen, bestGap = e.comps, j-i, gap
 		}
 		i = j
 	}
 	s.gap = bestGap
+	if hasAdj && !best.adj {
+		mergeAdj(&best, &adj)
+	}
 	if ok && (!valid(&best) || best.hasShift && !best.hasDate()) {
 		return best, 0, 0, false
 	}
@@ -308,4 +329,21 @@ func dateRange(s *scanner, i int, e *expr) int {
 		e.endWeekOff, e.endHasWeekOff = e.weekOff, true // 下周一到周三: Wednesday of the same week
 	}
 	return end
+}
+
+// mergeAdj makes best, a bare clock or weekday, repeat as the adjective that
+// opens the text says (Daily standup at 9:30, Weekly review on Friday at 4pm).
+func mergeAdj(best, adj *expr) {
+	if best.freq != fNone || best.hasDur || best.hasDayOff || best.hasWeekOff || best.hasMonthOff || best.hasYearOff ||
+		best.year != 0 || best.month != 0 || best.day != 0 || best.festival != 0 || best.hasEndDate || best.hasShift ||
+		best.lastWeekday || best.nextWorkday || !best.hasTime && best.weekday == 0 {
+		return
+	}
+	if best.weekday != 0 && (adj.freq != fWeekly || adj.byday != 0) {
+		return
+	}
+	best.freq, best.interval, best.byday, best.workday, best.quarter = adj.freq, adj.interval, adj.byday, adj.workday, adj.quarter
+	if best.part == partNone {
+		best.part = adj.part
+	}
 }

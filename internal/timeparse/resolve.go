@@ -16,6 +16,7 @@ type resolver struct {
 }
 
 func (r *resolver) resolve(e *expr) (Schedule, error) {
+	weekdayRangeRule(e)
 	if e.freq != fNone {
 		return r.resolveRecur(e)
 	}
@@ -771,4 +772,22 @@ func (r *resolver) solarTermRule(term, h, m int, g Grain) (Schedule, error) {
 		return Schedule{}, ErrNoTime
 	}
 	return Schedule{Time: next[0], Grain: g, RRule: rr, Next: next}, nil
+}
+
+// weekdayRangeRule turns a range of weekdays with a clock and no week named
+// (Mon-Fri at 9, monday to friday at 8am) into a weekly rule on those days,
+// as 周一到周五9点 is: a routine, not the days of one week. Without a clock
+// (from monday to wednesday) it stays a range of dates.
+func weekdayRangeRule(e *expr) {
+	if !e.hasEndDate || e.weekday == 0 || e.endWeekday == 0 || e.hasWeekOff || e.endHasWeekOff || !e.hasTime || e.freq != fNone || e.lastWeekday {
+		return
+	}
+	var bits uint8
+	for d := e.weekday; ; d = d%7 + 1 {
+		bits |= 1 << (d - 1)
+		if d == e.endWeekday {
+			break
+		}
+	}
+	e.freq, e.byday, e.weekday, e.hasEndDate, e.endWeekday = fWeekly, bits, 0, false, 0
 }
