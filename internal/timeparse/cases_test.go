@@ -149,6 +149,7 @@ func caseFiles(t testing.TB) []string {
 var minCases = map[string]int{
 	"dev_cases.jsonl":      55,
 	"own_cases.jsonl":      684,
+	"f02_seconds.jsonl":    49,
 	"f10_mixed_text.jsonl": 46,
 }
 

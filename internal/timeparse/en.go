@@ -685,9 +685,10 @@ func clockColon(s *scanner, i int, e *expr) int {
 	if k2 < 0 || n != 2 || m > 59 {
 		return -1
 	}
+	sec, hasSec := 0, false
 	if s.at(k2) == ':' {
-		if _, k3, n3 := s.digits(k2+1, 2); k3 >= 0 && n3 == 2 {
-			k2 = k3
+		if v, k3, n3 := s.digits(k2+1, 2); k3 >= 0 && n3 == 2 && v < 60 {
+			k2, sec, hasSec = k3, v, true
 		}
 	}
 	ap := byte(0)
@@ -702,7 +703,7 @@ func clockColon(s *scanner, i int, e *expr) int {
 	if ap == 0 && s.at(j) == '0' && k-j == 2 && h > 0 {
 		ap = 'a' // 08:00 is a 24-hour reading: morning
 	}
-	e.hasTime, e.hour, e.min, e.ampm = true, h, m, ap
+	e.hasTime, e.hour, e.min, e.ampm, e.sec, e.hasSec = true, h, m, ap, sec, hasSec
 	return k2
 }
 

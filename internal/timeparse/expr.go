@@ -66,6 +66,8 @@ type expr struct {
 	// time of day
 	part       part
 	hour, min  int
+	sec        int  // seconds of a clock reading: 18:30:15, 7点5分30秒
+	hasSec     bool // the clock said its seconds
 	hasTime    bool
 	ampm       byte // 'a', 'p' or 0
 	endHour    int
@@ -205,7 +207,7 @@ func (s *scanner) bridge(j int, e *expr) (int, int) {
 }
 
 func valid(e *expr) bool {
-	if e.month > 12 || e.day > 31 || e.hour > 24 || e.min > 59 {
+	if e.month > 12 || e.day > 31 || e.hour > 24 || e.min > 59 || e.sec > 59 {
 		return false
 	}
 	if e.hasTime && e.hour == 24 && e.min != 0 {

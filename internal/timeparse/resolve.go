@@ -182,7 +182,13 @@ func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
 	case e.hasDur:
 		t := now.AddDate(e.durYears, e.durMonths, e.durDays).Add(time.Duration(e.durSec) * time.Second)
 		if !e.hasTime && e.part == partNone && (e.durSec > 0 || e.durDays == 0 && e.durMonths == 0 && e.durYears == 0) {
-			return r.oneOff(t.Truncate(time.Minute), GrainMinute, e)
+			// now plus the duration, to the second: "in 2 hours" at 14:40:27
+			// is 16:40:27, never a minute early
+			g := GrainMinute
+			if e.durSec%60 != 0 {
+				g = GrainSecond
+			}
+			return r.oneOff(t.Truncate(time.Second), g, e)
 		}
 		date = civilOf(t)
 	case e.festival != 0:
@@ -357,9 +363,12 @@ func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
 	} else {
 		t = date.at(h, m, r.loc)
 	}
+	if e.hasSec {
+		t, g = t.Add(time.Duration(e.sec)*time.Second), GrainSecond
+	}
 	// Reminders look forward.
 	past := t.Before(now)
-	if g != GrainMinute && g != GrainHour {
+	if g != GrainMinute && g != GrainHour && g != GrainSecond {
 		past = civilOf(t).before(today) || roll == rollWeek && date == today
 	}
 	if past {
@@ -397,7 +406,7 @@ func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
 		sch.End = &end
 		return sch, err
 	}
-	if g == GrainMinute && !e.hasEnd {
+	if (g == GrainMinute || g == GrainSecond) && !e.hasEnd {
 		return r.oneOff(t, g, e)
 	}
 	sch, err := r.oneOff(t, g, e)

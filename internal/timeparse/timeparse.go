@@ -40,6 +40,16 @@
 //     solar term's date (X-SOLARTERM).
 //   - A range of dates (12月1日到3日, 下周一到周三) fires on its first day
 //     and ends on its last; 周一到周五 without 下/这 stays a weekly rule.
+//   - A duration is added to now to the second ("in 2 hours" at 14:40:27
+//     is 16:40:27); a clock that says its seconds (18:30:15, 7点5分30秒)
+//     keeps them, and both answer with grain "second".
+//   - A bare recurrence word (daily, weekly …) yields to any other time in
+//     the text: "3分钟后…Weekly report due" is a one-off, the word is title.
+//     When it opens the text and the time is a bare clock or weekday
+//     ("Daily standup at 9:30", "Weekly review on Friday at 4pm"), it
+//     makes that time repeat. "Mon-Fri at 9" (a weekday range with a clock
+//     and no week named) is weekly on those days; without a clock ("from
+//     monday to wednesday") it stays a range of dates.
 //   - Only the first 4096 characters are searched, which bounds the work.
 package timeparse
 
@@ -55,6 +65,7 @@ type Grain string
 
 // The grains, finest first.
 const (
+	GrainSecond Grain = "second"
 	GrainMinute Grain = "minute"
 	GrainHour   Grain = "hour"
 	GrainDay    Grain = "day"

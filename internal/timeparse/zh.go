@@ -512,6 +512,9 @@ func zhClock(s *scanner, i int, e *expr) int {
 		return -1
 	}
 	e.hasTime, e.hour, e.min = true, h, m
+	if v, k := s.num(j); k >= 0 && v < 60 && s.at(k) == '秒' && s.at(j-1) == '分' {
+		e.sec, e.hasSec, j = v, true, opt(k+1, s.lit(k+1, "钟")) // 7点5分30秒
+	}
 	return j
 }
 
@@ -672,6 +675,9 @@ func zhDuration(s *scanner, i int, e *expr) int {
 		if k3 := s.lit(u, "半"); k3 >= 0 && amount2%2 == 0 {
 			amount2++
 			u = k3
+			if ui == 3 {
+				u = opt(u, s.lit(u, "钟")) // 一分半钟
+			}
 		}
 		switch ui {
 		case 0, 1:
