@@ -39,6 +39,7 @@ func newScanner(text string, lang string) *scanner {
 		s.off = append(s.off, i)
 	}
 	s.off = append(s.off, end)
+	foldCantonese(s.r)
 	return s
 }
 
@@ -64,6 +65,8 @@ func fold(c rune) rune {
 		return ' '
 	case c == '．':
 		return '.'
+	case c >= 0x4e00:
+		return tradRune(c)
 	}
 	return c
 }

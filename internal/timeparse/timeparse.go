@@ -4,7 +4,9 @@
 //
 // It is pure: the present, the zone and the language are arguments.
 //
-// How it works: a scanner folds the text (ASCII case, full-width digits),
+// How it works: a scanner folds the text (ASCII case, full-width digits,
+// traditional characters and Cantonese words such as 聽日, 今個, 下晝 to
+// the simplified Mandarin the components read, rune for rune),
 // then at each place where a component may start it chains components —
 // 明天 | 下午 | 三点一刻, or every | Monday and Wednesday | at 10 — each a
 // small matcher that fills fields of one expression and refuses to overwrite
