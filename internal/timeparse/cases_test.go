@@ -148,6 +148,7 @@ func caseFiles(t testing.TB) []string {
 // that a truncated or lost file fails the test instead of passing quietly.
 var minCases = map[string]int{
 	"dev_cases.jsonl":       55,
+	"f05_en_idioms.jsonl":   77,
 	"own_cases.jsonl":       684,
 	"f01_traditional.jsonl": 67,
 	"f02_seconds.jsonl":     49,

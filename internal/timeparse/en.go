@@ -18,7 +18,7 @@ func (s *scanner) weekdayAt(i int, loose bool) (int, int) {
 	if !loose && (k == 12 || k == 13 || k == 9) {
 		// sat, sun, wed are words too: only before a time or at the end
 		n := s.sp(j)
-		if !(n >= len(s.r) || isDigit(s.at(n)) || s.at(n) == ',' || s.words1(n, "at", "morning", "afternoon", "evening", "night", "noon", "next", "this") >= 0) {
+		if !(n >= len(s.r) || isDigit(s.at(n)) || s.at(n) == ',' || s.at(j) == '.' || s.words1(n, "at", "morning", "afternoon", "evening", "night", "noon", "next", "this") >= 0) {
 			return 0, -1
 		}
 	}
@@ -358,19 +358,36 @@ func enRelPeriod(s *scanner, i int, e *expr) int {
 		i = opt(i, s.spw(i, "of")) // the 3rd of next month
 		i = s.sp(i)
 	}
-	j, k := s.words(i, "next", "this", "last", "coming", "the following", "this coming", "the week after next")
+	j, k := s.words(i, "next", "this", "last", "coming", "the following", "this coming", "the week after next", "week after next",
+		"the month after next", "month after next", "the year after next", "year after next", "the yr after next", "yr after next")
 	if j < 0 {
 		return -1
 	}
-	if k == 6 {
+	switch {
+	case k == 6 || k == 7:
 		if e.hasWeekOff {
 			return -1
 		}
 		e.hasWeekOff, e.weekOff = true, 2
 		return j
+	case k == 8 || k == 9:
+		if e.hasMonthOff || e.month != 0 {
+			return -1
+		}
+		e.hasMonthOff, e.monthOff = true, 2
+		return j
+	case k >= 10:
+		if e.hasYearOff || e.year != 0 {
+			return -1
+		}
+		e.hasYearOff, e.yearOff = true, 2
+		return j
 	}
 	off := [...]int{1, 0, -1, 1, 1, 1}[k]
-	u, ui := s.words(s.sp(j), "week", "month", "year", "weekend")
+	u, ui := s.words(s.sp(j), "week", "month", "year", "weekend", "yr")
+	if ui == 4 {
+		ui = 2
+	}
 	if u < 0 {
 		return -1
 	}
@@ -427,7 +444,9 @@ func enWeekday(s *scanner, i int, e *expr) int {
 	if k < 0 {
 		return -1
 	}
-	if ki := s.spw(k, "next week"); ki >= 0 && !hasOff {
+	if ki, kk := s.words(s.sp(k), "of next week", "of the next week", "of the following week", "of this week", "of the week after next"); ki >= 0 && !hasOff {
+		k, off, hasOff = ki, [...]int{1, 1, 1, 0, 2}[kk], true
+	} else if ki := s.spw(k, "next week"); ki >= 0 && !hasOff {
 		k, off, hasOff = ki, 1, true
 	} else if ki := s.spw(k, "this week"); ki >= 0 && !hasOff {
 		k, off, hasOff = ki, 0, true
@@ -498,6 +517,9 @@ func enDate(s *scanner, i int, e *expr) int {
 	// 12th (of)? March
 	if d, k, suf := s.ordinalAt(j); k >= 0 && d >= 1 && d <= 31 {
 		k2 := s.sp(k)
+		if k3 := s.word(k2, "day of"); k3 >= 0 && s.at(j) != '1' {
+			k2 = k3 // the second day of march
+		}
 		k2 = s.sp(opt(k2, s.word(k2, "of")))
 		if m, k3 := s.monthAt(k2); k3 >= 0 {
 			e.month, e.day = m, d
@@ -543,8 +565,8 @@ func enPart(s *scanner, i int, e *expr) int {
 // ampmAt reads am, pm, a.m., p.m. after a clock reading.
 func (s *scanner) ampmAt(i int) (byte, int) {
 	k := s.sp(i)
-	if j, ki := s.words(k, "am", "pm", "a.m.", "p.m.", "a.m", "p.m", "a", "p"); j >= 0 {
-		if ki >= 6 && k != i {
+	if j, ki := s.words(k, "am", "pm", "a.m.", "p.m.", "a.m", "p.m", "a", "p", "a m", "p m"); j >= 0 {
+		if (ki == 6 || ki == 7) && k != i {
 			return 0, -1
 		}
 		if ki%2 == 0 {
@@ -599,6 +621,15 @@ func (s *scanner) enClockAt(i int) (h, m int, ap byte, at bool, j int) {
 		if hh, mm2, ap, k4 := s.enPastTo(k, mm); k4 >= 0 {
 			return hh, mm2, ap, false, k4
 		}
+		if k2 := s.word(j, "half"); k2 >= 0 {
+			// British "half seven": 7:30
+			if hh, k3 := s.wordNum(s.sp(k2)); k3 >= 0 && hh >= 1 && hh <= 12 && s.at(s.sp(k2)) != 'a' {
+				if w, _ := s.words(s.sp(k3), "hours", "hour", "hrs", "minutes", "mins", "days", "weeks"); w < 0 {
+					ap, k4 := s.ampmAt(k3)
+					return hh, 30, ap, false, opt(k3, k4)
+				}
+			}
+		}
 		if s.word(j, "half") >= 0 || s.word(j, "quarter") >= 0 || s.word(j, "a") >= 0 {
 			return 0, 0, 0, false, -1
 		}
@@ -611,6 +642,11 @@ func (s *scanner) enClockAt(i int) (h, m int, ap byte, at bool, j int) {
 			ap = 'p'
 		}
 		return v / 100, v % 100, ap, false, k3 // 0800, 1700 hours
+	}
+	if v, k2, n := s.digits(j, 4); k2 >= 0 && n >= 3 && v/100 >= 1 && v/100 <= 12 && v%100 < 60 {
+		if ap, k3 := s.ampmAt(k2); k3 >= 0 {
+			return v / 100, v % 100, ap, false, k3 // 830 p.m., 1030am
+		}
 	}
 	if v, k2 := s.wordNum(j); k2 >= 0 && v >= 1 && v <= 12 && !isDigit(s.at(j)) && s.at(j) != 'a' {
 		// ten thirty (am), at seven fifteen
@@ -808,10 +844,17 @@ func enDuration(s *scanner, i int, e *expr) int {
 				break
 			}
 		}
+		if k2, ki := s.words(k, "three quarters of an hour", "three-quarters of an hour", "3/4 of an hour", "3/4 hour", "3/4 of an hr",
+			"a quarter of an hour", "quarter of an hour", "a quarter hour", "quarter hour", "1/4 of an hour", "1/4 hour"); k2 >= 0 {
+			sec += [...]int{2700, 2700, 2700, 2700, 2700, 900, 900, 900, 900, 900, 900}[ki]
+			j = k2
+			n++
+			continue
+		}
 		halves := 0
 		if k2, _ := s.words(k, "half an", "half a", "a half", "half"); k2 >= 0 {
 			halves, k = 1, s.sp(k2)
-		} else if k2 := s.word(k, "a couple of"); k2 >= 0 {
+		} else if k2, _ := s.words(k, "a couple of", "a couple", "couple of"); k2 >= 0 {
 			halves, k = 4, s.sp(k2)
 		} else if v, k2 := s.wordNum(k); k2 >= 0 {
 			halves, k = v*2, k2
@@ -825,6 +868,7 @@ func enDuration(s *scanner, i int, e *expr) int {
 		} else {
 			break
 		}
+		k = s.sp(opt(k, s.words1(k, "more", "extra", "additional"))) // in 5 more minutes
 		u, ui := s.words(k, "seconds", "second", "secs", "sec", "minutes", "minute", "mins", "min", "m", "hours", "hour", "hrs", "hr", "h",
 			"days", "day", "weeks", "week", "wks", "fortnight", "months", "month", "years", "year")
 		if u < 0 {
@@ -921,6 +965,14 @@ func (s *scanner) enPastTo(k, mm int) (h, m int, ap byte, j int) {
 		return 0, 0, 0, -1
 	}
 	hh, k3 := s.wordNum(s.sp(k2))
+	if k3 < 0 {
+		// 20 past 3pm: digits glued to am/pm
+		if v, kd, _ := s.digits(s.sp(k2), 2); kd >= 0 {
+			if _, ka := s.ampmAt(kd); ka >= 0 {
+				hh, k3 = v, kd
+			}
+		}
+	}
 	if k3 < 0 || hh > 12 || hh == 0 {
 		k4, k4i := s.words(s.sp(k2), "noon", "midnight")
 		if k4 < 0 {

@@ -52,6 +52,9 @@
 //     makes that time repeat. "Mon-Fri at 9" (a weekday range with a clock
 //     and no week named) is weekly on those days; without a clock ("from
 //     monday to wednesday") it stays a range of dates.
+//   - A month named alone ("September") is its first day, next year's once
+//     passed; "half seven" is the British 7:30; 830 p.m. and 1030am are
+//     clocks only with am/pm said (a bare 830 is not a time).
 //   - Only the first 4096 characters are searched, which bounds the work.
 package timeparse
 
