@@ -53,6 +53,7 @@ type expr struct {
 	weekOff          int
 	hasWeekOff       bool
 	festival         int // index into festivals + 1; 0 none
+	yearDay          int // 第100天 of a year said with it: 2031年第100天
 	shift            int // days added to the date: 中秋节前一天, a week from tomorrow
 	hasShift         bool
 	nextWorkday      bool // 下个工作日, next business day

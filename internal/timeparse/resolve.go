@@ -171,247 +171,333 @@ const (
 	rollYear
 )
 
-func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
-	now := r.now
-	today := civilOf(now)
-	date := today
-	roll := rollNone
-	floating := false
-	dateGrain := GrainDay
-	switch {
-	case e.hasDur:
-		t := now.AddDate(e.durYears, e.durMonths, e.durDays).Add(time.Duration(e.durSec) * time.Second)
-		if !e.hasTime && e.part == partNone && (e.durSec > 0 || e.durDays == 0 && e.durMonths == 0 && e.durYears == 0) {
-			// now plus the duration, to the second: "in 2 hours" at 14:40:27
-			// is 16:40:27, never a minute early
-			g := GrainMinute
-			if e.durSec%60 != 0 {
-				g = GrainSecond
-			}
-			return r.oneOff(t.Truncate(time.Second), g, e)
-		}
-		date = civilOf(t)
-	case e.festival != 0:
-		d, ok := r.festivalDate(festivalAt(e.festival-1), today, e)
-		if !ok {
-			return Schedule{}, ErrNoTime
-		}
-		date = d
-	case e.nth != 0 && e.weekday != 0:
-		// the first Monday of next month, 5月的第二个星期日
-		y := today.y
-		if e.year != 0 {
-			y = e.year
-		} else if e.hasYearOff {
-			y += e.yearOff
-		}
-		m := e.month
-		if m == 0 {
-			m = today.m + e.monthOff
-		}
-		c := civil{y, m, 1}.norm()
-		date = nthWeekday(c.y, c.m, e.weekday, e.nth)
-		if date.before(today) && e.year == 0 && !e.hasYearOff && !e.hasMonthOff {
-			if e.month != 0 {
-				c.y++
-			} else {
-				c = civil{c.y, c.m + 1, 1}.norm()
-			}
-			date = nthWeekday(c.y, c.m, e.weekday, e.nth)
-		}
-	case e.month != 0 || e.day != 0 || e.year != 0:
-		y, explicitYear := today.y, e.year != 0 || e.hasYearOff
-		if e.year != 0 {
-			y = e.year
-		} else if e.hasYearOff {
-			y += e.yearOff
-		}
-		m := e.month
-		if m == 0 {
-			if e.year != 0 && e.day == 0 {
-				m, dateGrain = 1, GrainYear
-			} else {
-				m = today.m
-				if e.hasMonthOff {
-					m += e.monthOff
-				} else if !explicitYear {
-					roll = rollMonth
-				}
-			}
-		} else if !explicitYear {
-			roll = rollYear
-		}
-		if e.lunar {
-			d, err := r.lunarDate(y, m, e.day)
-			if err != nil {
-				return Schedule{}, ErrNoTime
-			}
-			if d.before(today) && !explicitYear {
-				if d, err = r.lunarDate(y+1, m, e.day); err != nil {
-					return Schedule{}, ErrNoTime
-				}
-			}
-			date, roll = d, rollNone
-			break
-		}
-		d := e.day
-		switch {
-		case d == -1:
-			d = daysIn(civil{y, m, 1}.norm().y, civil{y, m, 1}.norm().m)
-		case d == 0:
-			d = 1
-			if dateGrain != GrainYear {
-				dateGrain = GrainMonth
-			}
-		}
-		date = civil{y, m, d}.norm()
-		if e.day > 0 && date.d != e.day {
-			if roll != rollMonth {
-				return Schedule{}, ErrNoTime // 2月30日
-			}
-			// 31号 in November: the next month that has one
-			for k := 1; k <= 12 && date.d != e.day; k++ {
-				c := civil{y, m + k, 1}.norm()
-				date = civil{c.y, c.m, d}.norm()
-			}
-		}
-		if dateGrain == GrainMonth && date.y == today.y && date.m == today.m && roll == rollYear {
-			roll = rollNone // 11月 in November: this month
-			date = today
-		}
-	case e.hasMonthOff && e.hasDayOff:
-		date = civil{today.y, today.m + e.monthOff, today.d + e.dayOff}.norm() // 下个月的今天
-	case e.hasWeekOff && e.hasDayOff && e.weekday == 0:
-		date = today.addDays(7*e.weekOff + e.dayOff) // 下周的今天
-	case e.hasMonthOff:
-		date = civil{today.y, today.m + e.monthOff, 1}.norm()
-		dateGrain = GrainMonth
+// day is the date a one-off expression names before its time of day is
+// applied, with how the "reminders look forward" step may move it.
+type day struct {
+	date     civil
+	roll     rollKind // how to move a date that has passed
+	floating bool     // no date said: today or tomorrow, whichever comes first
+	grain    Grain    // the date's own grain (day, week, month, year)
+	done     *Schedule
+}
+
+// dateRule reads one shape of date: match says whether e has that shape,
+// date gives the day. The first rule that matches decides; adding a shape is
+// adding a rule.
+type dateRule struct {
+	match func(e *expr) bool
+	date  func(r *resolver, e *expr, today civil) (day, error)
+}
+
+var dateRules = []dateRule{
+	{func(e *expr) bool { return e.hasDur }, (*resolver).durationDay},
+	{func(e *expr) bool { return e.festival != 0 }, (*resolver).festivalDay},
+	{func(e *expr) bool { return e.yearDay != 0 }, (*resolver).yearDayDay},
+	{func(e *expr) bool { return e.nth != 0 && e.weekday != 0 }, (*resolver).nthWeekdayDay},
+	{func(e *expr) bool { return e.month != 0 || e.day != 0 || e.year != 0 }, (*resolver).calendarDay},
+	{func(e *expr) bool { return e.hasMonthOff && e.hasDayOff }, func(r *resolver, e *expr, t civil) (day, error) {
+		return dayOn(civil{t.y, t.m + e.monthOff, t.d + e.dayOff}.norm()), nil // 下个月的今天
+	}},
+	{func(e *expr) bool { return e.hasWeekOff && e.hasDayOff && e.weekday == 0 }, func(r *resolver, e *expr, t civil) (day, error) {
+		return dayOn(t.addDays(7*e.weekOff + e.dayOff)), nil // 下周的今天
+	}},
+	{func(e *expr) bool { return e.hasMonthOff }, func(r *resolver, e *expr, t civil) (day, error) {
 		if e.monthOff == 0 {
-			date = today
+			return day{date: t, grain: GrainMonth}, nil
 		}
-	case e.hasYearOff && e.hasDayOff:
-		date = civil{today.y + e.yearOff, today.m, today.d + e.dayOff}.norm() // 明年的今天
-	case e.hasYearOff:
-		date = civil{today.y + e.yearOff, 1, 1}
-		dateGrain = GrainYear
+		return day{date: civil{t.y, t.m + e.monthOff, 1}.norm(), grain: GrainMonth}, nil
+	}},
+	{func(e *expr) bool { return e.hasYearOff && e.hasDayOff }, func(r *resolver, e *expr, t civil) (day, error) {
+		return dayOn(civil{t.y + e.yearOff, t.m, t.d + e.dayOff}.norm()), nil // 明年的今天
+	}},
+	{func(e *expr) bool { return e.hasYearOff }, func(r *resolver, e *expr, t civil) (day, error) {
 		if e.yearOff == 0 {
-			date = today
+			return day{date: t, grain: GrainYear}, nil
 		}
-	case e.weekday != 0:
-		wd := today.isoWeekday()
-		if e.lastWeekday {
-			date = today.addDays(-((wd-e.weekday+6)%7 + 1))
-		} else if e.hasWeekOff {
-			date = today.addDays(7*e.weekOff + e.weekday - wd)
-			if e.weekOff == 0 && date.before(today) {
-				date = date.addDays(7) // 这周五 on Sunday: the coming one
-			}
-		} else {
-			date = today.addDays((e.weekday - wd + 7) % 7)
-			roll = rollWeek
-		}
-	case e.hasWeekOff:
-		wd := today.isoWeekday()
-		date = today.addDays(7*e.weekOff + 1 - wd)
+		return day{date: civil{t.y + e.yearOff, 1, 1}, grain: GrainYear}, nil
+	}},
+	{func(e *expr) bool { return e.weekday != 0 }, (*resolver).weekdayDay},
+	{func(e *expr) bool { return e.hasWeekOff }, func(r *resolver, e *expr, t civil) (day, error) {
 		if e.weekOff == 0 {
-			date = today
+			return day{date: t, grain: GrainWeek}, nil
 		}
-		dateGrain = GrainWeek
-	case e.hasDayOff:
-		date = today.addDays(e.dayOff)
-	case e.nextWorkday:
-		date = today.addDays(1)
+		return day{date: t.addDays(7*e.weekOff + 1 - t.isoWeekday()), grain: GrainWeek}, nil
+	}},
+	{func(e *expr) bool { return e.hasDayOff }, func(r *resolver, e *expr, t civil) (day, error) {
+		return dayOn(t.addDays(e.dayOff)), nil
+	}},
+	{func(e *expr) bool { return e.nextWorkday }, func(r *resolver, e *expr, t civil) (day, error) {
+		date := t.addDays(1)
 		for k := 0; k < 60 && !calendar.IsWorkday(calendar.NewDate(date.y, time.Month(date.m), date.d)); k++ {
 			date = date.addDays(1)
 		}
-	default:
-		floating = true
-		roll = rollDay
+		return dayOn(date), nil
+	}},
+	{func(e *expr) bool { return true }, func(r *resolver, e *expr, t civil) (day, error) {
+		return day{date: t, roll: rollDay, floating: true, grain: GrainDay}, nil
+	}},
+}
+
+func dayOn(c civil) day { return day{date: c, grain: GrainDay} }
+
+func (r *resolver) durationDay(e *expr, today civil) (day, error) {
+	t := r.now.AddDate(e.durYears, e.durMonths, e.durDays).Add(time.Duration(e.durSec) * time.Second)
+	if !e.hasTime && e.part == partNone && (e.durSec > 0 || e.durDays == 0 && e.durMonths == 0 && e.durYears == 0) {
+		// now plus the duration, to the second: "in 2 hours" at 14:40:27
+		// is 16:40:27, never a minute early
+		g := GrainMinute
+		if e.durSec%60 != 0 {
+			g = GrainSecond
+		}
+		sch, _ := r.oneOff(t.Truncate(time.Second), g, e)
+		return day{done: &sch}, nil
+	}
+	return dayOn(civilOf(t)), nil
+}
+
+func (r *resolver) festivalDay(e *expr, today civil) (day, error) {
+	d, ok := r.festivalDate(festivalAt(e.festival-1), today, e)
+	if !ok {
+		return day{}, ErrNoTime
+	}
+	return dayOn(d), nil
+}
+
+// yearDayDay reads 2031年第100天: the nth day of a year.
+func (r *resolver) yearDayDay(e *expr, today civil) (day, error) {
+	y := today.y
+	if e.year != 0 {
+		y = e.year
+	} else if e.hasYearOff {
+		y += e.yearOff
+	}
+	d := civil{y, 1, e.yearDay}.norm()
+	if d.y != y {
+		return day{}, ErrNoTime // 2031年第366天
+	}
+	return dayOn(d), nil
+}
+
+// nthWeekdayDay reads the first Monday of next month, 5月的第二个星期日.
+func (r *resolver) nthWeekdayDay(e *expr, today civil) (day, error) {
+	y := today.y
+	if e.year != 0 {
+		y = e.year
+	} else if e.hasYearOff {
+		y += e.yearOff
+	}
+	m := e.month
+	if m == 0 {
+		m = today.m + e.monthOff
+	}
+	c := civil{y, m, 1}.norm()
+	date := nthWeekday(c.y, c.m, e.weekday, e.nth)
+	if date.before(today) && e.year == 0 && !e.hasYearOff && !e.hasMonthOff {
+		if e.month != 0 {
+			c.y++
+		} else {
+			c = civil{c.y, c.m + 1, 1}.norm()
+		}
+		date = nthWeekday(c.y, c.m, e.weekday, e.nth)
+	}
+	return dayOn(date), nil
+}
+
+// calendarDay reads a date said by its year, month or day of the month,
+// Gregorian or lunar.
+func (r *resolver) calendarDay(e *expr, today civil) (day, error) {
+	out := day{grain: GrainDay}
+	y, explicitYear := today.y, e.year != 0 || e.hasYearOff
+	if e.year != 0 {
+		y = e.year
+	} else if e.hasYearOff {
+		y += e.yearOff
+	}
+	m := e.month
+	if m == 0 {
+		if e.year != 0 && e.day == 0 {
+			m, out.grain = 1, GrainYear
+		} else {
+			m = today.m
+			if e.hasMonthOff {
+				m += e.monthOff
+			} else if !explicitYear {
+				out.roll = rollMonth
+			}
+		}
+	} else if !explicitYear {
+		out.roll = rollYear
+	}
+	if e.lunar {
+		d, err := r.lunarDate(y, m, e.day)
+		if err != nil {
+			return day{}, ErrNoTime
+		}
+		if d.before(today) && !explicitYear {
+			if d, err = r.lunarDate(y+1, m, e.day); err != nil {
+				return day{}, ErrNoTime
+			}
+		}
+		return dayOn(d), nil
+	}
+	d := e.day
+	switch {
+	case d == -1:
+		d = daysIn(civil{y, m, 1}.norm().y, civil{y, m, 1}.norm().m)
+	case d == 0:
+		d = 1
+		if out.grain != GrainYear {
+			out.grain = GrainMonth
+		}
+	}
+	out.date = civil{y, m, d}.norm()
+	if e.day > 0 && out.date.d != e.day {
+		if out.roll != rollMonth {
+			return day{}, ErrNoTime // 2月30日
+		}
+		// 31号 in November: the next month that has one
+		for k := 1; k <= 12 && out.date.d != e.day; k++ {
+			c := civil{y, m + k, 1}.norm()
+			out.date = civil{c.y, c.m, d}.norm()
+		}
+	}
+	if out.grain == GrainMonth && out.date.y == today.y && out.date.m == today.m && out.roll == rollYear {
+		out.roll, out.date = rollNone, today // 11月 in November: this month
+	}
+	return out, nil
+}
+
+func (r *resolver) weekdayDay(e *expr, today civil) (day, error) {
+	wd := today.isoWeekday()
+	switch {
+	case e.lastWeekday:
+		return dayOn(today.addDays(-((wd-e.weekday+6)%7 + 1))), nil
+	case e.hasWeekOff:
+		date := today.addDays(7*e.weekOff + e.weekday - wd)
+		if e.weekOff == 0 && date.before(today) {
+			date = date.addDays(7) // 这周五 on Sunday: the coming one
+		}
+		return dayOn(date), nil
+	}
+	return day{date: today.addDays((e.weekday - wd + 7) % 7), roll: rollWeek, grain: GrainDay}, nil
+}
+
+func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
+	today := civilOf(r.now)
+	var dy day
+	for _, rule := range dateRules {
+		if rule.match(e) {
+			var err error
+			if dy, err = rule.date(r, e, today); err != nil {
+				return Schedule{}, err
+			}
+			break
+		}
+	}
+	if dy.done != nil {
+		return *dy.done, nil
 	}
 	if e.hasShift {
-		date, roll = date.addDays(e.shift), rollNone
+		dy.date, dy.roll = dy.date.addDays(e.shift), rollNone
 	}
 	if e.hasDur && !e.hasTime && e.part == partNone {
-		return r.oneOff(date.at(r.dateHour, r.dateMinute, r.loc), GrainDay, e)
+		return r.oneOff(dy.date.at(r.dateHour, r.dateMinute, r.loc), GrainDay, e)
 	}
+	t, g := r.timeOfDay(e, dy, today)
+	t = r.lookForward(e, dy, t, g, today)
+	return r.withEnd(e, t, g)
+}
 
+// timeOfDay puts the clock (or part of day, or the date hour) of e on the
+// day dy.
+func (r *resolver) timeOfDay(e *expr, dy day, today civil) (time.Time, Grain) {
 	h, m, g, ambiguous := r.clock(e)
 	if g == GrainDay {
-		g = dateGrain
+		g = dy.grain
 	}
+	date := dy.date
 	var t time.Time
-	if ambiguous {
-		if floating || date == today {
-			// the next of h and h+12 (12: noon, then midnight)
-			a, b := e.hour, e.hour+12
-			if e.hour == 12 {
-				a, b = 12, 24
-			}
-			t = date.at(a, m, r.loc)
-			if t.Before(now) {
-				t = date.at(b, m, r.loc)
-			}
-			if t.Before(now) && floating {
-				t = date.addDays(1).at(a, m, r.loc)
-			}
-		} else {
-			if e.hour <= 6 {
-				h = e.hour + 12
-			}
-			t = date.at(h, m, r.loc)
+	switch {
+	case ambiguous && (dy.floating || date == today):
+		// the next of h and h+12 (12: noon, then midnight)
+		a, b := e.hour, e.hour+12
+		if e.hour == 12 {
+			a, b = 12, 24
 		}
-	} else {
+		t = date.at(a, m, r.loc)
+		if t.Before(r.now) {
+			t = date.at(b, m, r.loc)
+		}
+		if t.Before(r.now) && dy.floating {
+			t = date.addDays(1).at(a, m, r.loc)
+		}
+	case ambiguous:
+		if e.hour <= 6 {
+			h = e.hour + 12
+		}
+		t = date.at(h, m, r.loc)
+	default:
 		t = date.at(h, m, r.loc)
 	}
 	if e.hasSec {
 		t, g = t.Add(time.Duration(e.sec)*time.Second), GrainSecond
 	}
-	// Reminders look forward.
-	past := t.Before(now)
+	return t, g
+}
+
+// lookForward moves a time that has passed to its next occurrence as the
+// day's roll says: reminders look forward.
+func (r *resolver) lookForward(e *expr, dy day, t time.Time, g Grain, today civil) time.Time {
+	past := t.Before(r.now)
 	if g != GrainMinute && g != GrainHour && g != GrainSecond {
-		past = civilOf(t).before(today) || roll == rollWeek && date == today
+		past = civilOf(t).before(today) || dy.roll == rollWeek && dy.date == today
 	}
-	if past {
-		switch roll {
-		case rollDay:
-			t = t.AddDate(0, 0, 1)
-		case rollWeek:
-			t = t.AddDate(0, 0, 7)
-		case rollMonth:
-			for k := 1; k <= 12; k++ {
-				c := civil{date.y, date.m + k, 1}.norm()
-				if e.day == -1 {
-					c.d = daysIn(c.y, c.m)
-				} else {
-					c.d = date.d
-				}
-				if c.d <= daysIn(c.y, c.m) {
-					t = c.at(t.Hour(), t.Minute(), r.loc)
-					break
-				}
+	if !past {
+		return t
+	}
+	date := dy.date
+	switch dy.roll {
+	case rollDay:
+		return t.AddDate(0, 0, 1)
+	case rollWeek:
+		return t.AddDate(0, 0, 7)
+	case rollMonth:
+		for k := 1; k <= 12; k++ {
+			c := civil{date.y, date.m + k, 1}.norm()
+			if e.day == -1 {
+				c.d = daysIn(c.y, c.m)
+			} else {
+				c.d = date.d
 			}
-		case rollYear:
-			for k := 1; k <= 8; k++ {
-				c := civil{date.y + k, date.m, date.d}
-				if c.d <= daysIn(c.y, c.m) {
-					t = c.at(t.Hour(), t.Minute(), r.loc)
-					break
-				}
+			if c.d <= daysIn(c.y, c.m) {
+				return c.at(t.Hour(), t.Minute(), r.loc).Add(time.Duration(t.Second()) * time.Second)
+			}
+		}
+	case rollYear:
+		for k := 1; k <= 8; k++ {
+			c := civil{date.y + k, date.m, date.d}
+			if c.d <= daysIn(c.y, c.m) {
+				return c.at(t.Hour(), t.Minute(), r.loc).Add(time.Duration(t.Second()) * time.Second)
 			}
 		}
 	}
+	return t
+}
+
+// withEnd answers t, with the end of the range e names if any: the last
+// day of a range of dates, or the end of a range of hours.
+func (r *resolver) withEnd(e *expr, t time.Time, g Grain) (Schedule, error) {
+	sch, err := r.oneOff(t, g, e)
+	if err != nil {
+		return sch, err
+	}
 	if e.hasEndDate {
-		sch, err := r.oneOff(t, g, e)
 		end := r.endDate(e, civilOf(t)).at(t.Hour(), t.Minute(), r.loc)
 		sch.End = &end
-		return sch, err
+		return sch, nil
 	}
-	if (g == GrainMinute || g == GrainSecond) && !e.hasEnd {
-		return r.oneOff(t, g, e)
-	}
-	sch, err := r.oneOff(t, g, e)
-	if err != nil || !e.hasEnd {
-		return sch, err
+	if !e.hasEnd {
+		return sch, nil
 	}
 	eh, eok := hour24(e.endHour, e.endPart, e.endAmpm)
 	if !eok && e.part != partNone {
