@@ -98,7 +98,7 @@ type expr struct {
 
 func (e *expr) hasDate() bool {
 	return e.year != 0 || e.month != 0 || e.day != 0 || e.hasDayOff || e.hasMonthOff || e.hasYearOff ||
-		e.weekday != 0 || e.hasWeekOff || e.festival != 0 || e.nextWorkday
+		e.weekday != 0 || e.hasWeekOff || e.festival != 0 || e.nextWorkday || e.yearDay != 0
 }
 
 // matcher tries to read one component at i into e; it returns the end, or -1
@@ -257,7 +257,7 @@ func (s *scanner) connector(i int) int {
 }
 
 var matchers = []matcher{
-	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange, zhShift, zhNextWorkday, dateRange,
+	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange, zhShift, zhNextWorkday, zhNthDay, zhShichen, dateRange,
 	clockColon, numericDate,
 	enNthWeekday, zhNthWeekday, zhMoreDays, enRecur, enRelDay, enRelPeriod, enWeekday, enDate, enFestival, enPart, enClock, enDuration, enRange,
 }
@@ -286,7 +286,7 @@ func zhStart(c rune) bool {
 		'月', '年', '去', '最', '第', '接', '和', '及', '与', '农', '阴', '旧', '農', '陰', '正', '冬', '腊', '臘', '初', '凌', '早', '清', '一', '中', '晌', '午',
 		'傍', '黄', '晚', '夜', '半', '深', '零', '〇', '二', '两', '兩', '三', '四', '五', '六', '七', '八', '九', '十', '廿', '卅',
 		'差', '过', '再', '元', '春', '夏', '秋', '除', '龙', '端', '重', '小', '国', '圣', '平', '情', '妇', '植', '愚', '劳', '青', '儿', '建',
-		'教', '万', '母', '父', '感', '到', '至', '新', '现', '马', '立', '此', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖', '拾':
+		'教', '万', '母', '父', '感', '到', '至', '新', '现', '马', '立', '此', '子', '丑', '寅', '卯', '辰', '巳', '未', '申', '酉', '戌', '亥', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖', '拾':
 		return true
 	}
 	return false

@@ -55,6 +55,11 @@
 //   - A month named alone ("September") is its first day, next year's once
 //     passed; "half seven" is the British 7:30; 830 p.m. and 1030am are
 //     clocks only with am/pm said (a bare 830 is not a time).
+//   - 第N天 counts today as the first day (第二天 is tomorrow); after a
+//     year (2031年第100天) it is the Nth day of that year.
+//   - A 时辰 fires at its start (丑时 01:00, 子时 23:00); 正 is its middle
+//     hour (申时正 16:00) and N刻 adds N quarters of an hour from the start
+//     (午时三刻 11:45).
 //   - Only the first 4096 characters are searched, which bounds the work.
 package timeparse
 

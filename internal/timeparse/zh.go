@@ -252,7 +252,7 @@ func zhRelDay(s *scanner, i int, e *expr) int {
 		}
 		e.part = p
 	}
-	if j2 := s.lits1(j, "这个时候", "这时候", "此时", "这会儿", "这个点"); j2 >= 0 && !e.hasTime && e.part == partNone {
+	if j2 := s.lits1(opt(j, s.lit(j, "的")), "这个时候", "这时候", "此时", "这会儿", "这个点"); j2 >= 0 && !e.hasTime && e.part == partNone {
 		e.sameTime = true // 明天这个时候: tomorrow at this time
 		j = j2
 	}
@@ -343,6 +343,13 @@ func zhWeek(s *scanner, i int, e *expr) int {
 	w := s.zhWeekWord(j)
 	if w < 0 {
 		return -1
+	}
+	if s.at(w) == ' ' && s.at(w+1) >= '1' && s.at(w+1) <= '7' && !isDigit(s.at(w+2)) {
+		switch s.at(w + 2) {
+		case '点', '时', '号', '日', '天', '个', '周', '月', ':', '.':
+		default:
+			w++ // 这星期 5: a digit after a space
+		}
 	}
 	if hasOff && e.hasWeekOff {
 		return -1
@@ -818,5 +825,87 @@ func zhNextWorkday(s *scanner, i int, e *expr) int {
 		return -1
 	}
 	e.nextWorkday = true
+	return j
+}
+
+// zhNthDay reads 第三天 (counted from today, which is the first: 第二天 is
+// tomorrow) and, after a year, 2031年第100天 (the 100th day of 2031).
+func zhNthDay(s *scanner, i int, e *expr) int {
+	if !s.zh || e.yearDay != 0 || e.hasDayOff || e.month != 0 || e.day != 0 || e.weekday != 0 || e.hasDur || e.freq != fNone {
+		return -1
+	}
+	j := s.lit(i, "第")
+	if j < 0 {
+		return -1
+	}
+	n, k := s.num(j)
+	if k < 0 || n < 1 || n > 366 {
+		return -1
+	}
+	k = opt(k, s.lit(k, "个"))
+	k2, _ := s.lits(k, "天", "日")
+	if k2 < 0 {
+		return -1
+	}
+	switch {
+	case e.year != 0 || e.hasYearOff:
+		e.yearDay = n
+	case e.hasDate():
+		return -1
+	default:
+		e.hasDayOff, e.dayOff = true, n-1
+	}
+	return k2
+}
+
+// shichen lists the twelve two-hour periods of the traditional day; each
+// starts at 2k-1 o'clock (子 at 23:00).
+const shichen = "子丑寅卯辰巳午未申酉戌亥"
+
+// zhShichen reads a 时辰: 丑时 (its start, 01:00), 午时三刻 (a 刻 is 15
+// minutes from the start: 11:45), 申时正 (its middle hour: 16:00), 午初.
+func zhShichen(s *scanner, i int, e *expr) int {
+	if !s.zh || e.hasTime {
+		return -1
+	}
+	k := 0
+	for _, c := range shichen {
+		if s.at(i) == c {
+			break
+		}
+		k++
+	}
+	if k == 12 {
+		return -1
+	}
+	h := (2*k + 23) % 24
+	j := i + 1
+	m := 0
+	switch {
+	case s.at(j) == '时':
+		j++
+		switch {
+		case s.at(j) == '正':
+			h, j = (h+1)%24, j+1
+		case s.at(j) == '初':
+			j++
+		default:
+			if n, k2 := s.num(j); k2 == j+1 && n >= 1 && n <= 7 && s.at(k2) == '刻' {
+				m, j = n*15, k2+1
+				h, m = (h+m/60)%24, m%60
+			}
+		}
+	case s.at(j) == '正' || s.at(j) == '初':
+		if s.at(j) == '正' {
+			h = (h + 1) % 24
+		}
+		j++
+	default:
+		return -1
+	}
+	e.hasTime, e.hour, e.min, e.ampm = true, h, m, 'a'
+	if h >= 12 {
+		e.ampm = 'p'
+	}
 	return j
 }
