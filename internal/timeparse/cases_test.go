@@ -147,13 +147,14 @@ func caseFiles(t testing.TB) []string {
 // minCases is how many cases each file of testdata must hold at least, so
 // that a truncated or lost file fails the test instead of passing quietly.
 var minCases = map[string]int{
-	"dev_cases.jsonl":       55,
-	"f05_en_idioms.jsonl":   77,
-	"f06_zh_relative.jsonl": 59,
-	"own_cases.jsonl":       684,
-	"f01_traditional.jsonl": 67,
-	"f02_seconds.jsonl":     49,
-	"f10_mixed_text.jsonl":  46,
+	"dev_cases.jsonl":         55,
+	"f05_en_idioms.jsonl":     77,
+	"f06_zh_relative.jsonl":   59,
+	"f08_numeric_dates.jsonl": 50,
+	"own_cases.jsonl":         684,
+	"f01_traditional.jsonl":   67,
+	"f02_seconds.jsonl":       49,
+	"f10_mixed_text.jsonl":    46,
 }
 
 func TestCases(t *testing.T) {

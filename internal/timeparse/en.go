@@ -1,5 +1,7 @@
 package timeparse
 
+import "time"
+
 // English components.
 
 var enWeekdays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -739,8 +741,54 @@ func clockColon(s *scanner, i int, e *expr) int {
 	if ap == 0 && s.at(j) == '0' && k-j == 2 && h > 0 {
 		ap = 'a' // 08:00 is a 24-hour reading: morning
 	}
+	if s.at(j-1) == 't' && isDigit(s.at(j-2)) && s.at(k) == ':' {
+		// ISO 8601: a 24-hour reading, maybe with its offset
+		ap = 'a'
+		if h >= 12 {
+			ap = 'p'
+		}
+		if z, k3 := s.isoZone(k2); k3 >= 0 && e.zone == nil {
+			e.zone, k2 = z, k3
+		}
+	}
 	e.hasTime, e.hour, e.min, e.ampm, e.sec, e.hasSec = true, h, m, ap, sec, hasSec
 	return k2
+}
+
+// isoZone reads the offset that ends an ISO 8601 time: Z, +08:00, -0500.
+func (s *scanner) isoZone(i int) (*time.Location, int) {
+	if s.at(i) == 'z' && !isLetter(s.at(i+1)) {
+		return time.UTC, i + 1
+	}
+	sign := 1
+	switch s.at(i) {
+	case '+':
+	case '-':
+		sign = -1
+	default:
+		return nil, -1
+	}
+	h, j, n := s.digits(i+1, 4)
+	if j < 0 {
+		return nil, -1
+	}
+	m := 0
+	switch {
+	case n == 4:
+		h, m = h/100, h%100
+	case n == 2 && s.at(j) == ':':
+		var k, nm int
+		if m, k, nm = s.digits(j+1, 2); k < 0 || nm != 2 {
+			return nil, -1
+		}
+		j = k
+	case n != 2:
+		return nil, -1
+	}
+	if h > 14 || m > 59 {
+		return nil, -1
+	}
+	return time.FixedZone("", sign*(h*3600+m*60)), j
 }
 
 // numericDate reads 2026-12-01, 2026/12/01, 2026.12.01, 12/25, 12/25/2026.
@@ -748,11 +796,30 @@ func numericDate(s *scanner, i int, e *expr) int {
 	if e.month != 0 || e.day != 0 || !isDigit(s.at(i)) {
 		return -1
 	}
+	if k := s.compactDate(i, e); k >= 0 {
+		return k
+	}
 	a, j, na := s.digits(i, 4)
 	if j < 0 {
 		return -1
 	}
 	sep := s.at(j)
+	if sep == ' ' && na == 4 && a >= 1900 && a <= 2999 {
+		// 2031 03 07
+		b, k, _ := s.digits(j+1, 2)
+		if k < 0 || s.at(k) != ' ' {
+			return -1
+		}
+		c, k2, _ := s.digits(k+1, 2)
+		if k2 < 0 || b < 1 || b > 12 || c < 1 || c > 31 || isLetter(s.at(k2)) || s.at(k2) == ':' || s.at(k2) == '.' || s.zh && zhUnitAfter(s.at(k2)) {
+			return -1
+		}
+		e.year, e.month, e.day = a, b, c
+		return k2
+	}
+	if sep == '·' || sep == '・' {
+		sep = '.'
+	}
 	if sep != '-' && sep != '/' && sep != '.' {
 		return -1
 	}
@@ -778,6 +845,11 @@ func numericDate(s *scanner, i int, e *expr) int {
 		e.month, e.day = a, b // 12.25号
 		return k + 1
 	}
+	if sep == '.' && s.zh && na <= 2 && nb <= 2 && a >= 1 && a <= 12 && b >= 1 && b <= 31 && !isDigit(s.at(k)) && !isLetter(s.at(k)) && !zhUnitAfter(s.at(k)) && s.at(k) != '.' && s.at(k) != '%' &&
+		(s.at(j) != '.' || (s.at(k) == 0 || s.at(k) == ' ' || s.at(k) >= 0x4e00) && dateLead(s.at(i-1))) {
+		e.month, e.day = a, b // 3.7, 3·7, 12.25开会
+		return k
+	}
 	if sep == '.' || na > 2 || nb > 2 {
 		return -1
 	}
@@ -788,8 +860,8 @@ func numericDate(s *scanner, i int, e *expr) int {
 	if m < 1 || m > 12 || d < 1 || d > 31 {
 		return -1
 	}
-	if sep == '-' && s.at(k) != '-' {
-		return -1 // 3-5 is a range more often than a date
+	if sep == '-' && s.at(k) != '-' && (na != 2 || nb != 2 || zhUnitAfter(s.at(k)) || s.at(k) == ':' || s.ampmAfter(k)) {
+		return -1 // 3-5 is a range more often than a date; 03-07 is a date
 	}
 	if s.at(k) == sep {
 		y, k2, ny := s.digits(k+1, 4)
@@ -1059,4 +1131,68 @@ func enNthWeekday(s *scanner, i int, e *expr) int {
 	}
 	*e = t
 	return k3
+}
+
+// compactDate reads 20310307 (and 20310307T0930, 20310307T093000): eight
+// digits that make a valid date from 1900 to 2999.
+func (s *scanner) compactDate(i int, e *expr) int {
+	v, j, n := s.digits(i, 8)
+	if j < 0 || n != 8 || isLetter(s.at(j)) && s.at(j) != 't' || s.at(j) == '.' {
+		return -1
+	}
+	y, m, d := v/10000, v/100%100, v%100
+	if y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		return -1
+	}
+	e.year, e.month, e.day = y, m, d
+	if s.at(j) == 't' {
+		hm, k, nt := s.digits(j+1, 6)
+		if k < 0 || nt != 4 && nt != 6 {
+			return -1
+		}
+		sec := 0
+		if nt == 6 {
+			hm, sec = hm/100, hm%100
+		}
+		if hm/100 > 23 || hm%100 > 59 || sec > 59 {
+			return -1
+		}
+		e.hasTime, e.hour, e.min, e.sec, e.hasSec = true, hm/100, hm%100, sec, nt == 6
+		e.ampm = 'a'
+		if e.hour >= 12 {
+			e.ampm = 'p'
+		}
+		if z, k2 := s.isoZone(k); k2 >= 0 {
+			e.zone, k = z, k2
+		}
+		return k
+	}
+	return j
+}
+
+// ampmAfter reports whether am or pm follows i (3-5pm is a range of hours).
+func (s *scanner) ampmAfter(i int) bool {
+	_, k := s.ampmAt(i)
+	return k >= 0
+}
+
+// zhUnitAfter reports whether c, after a number, makes it a quantity or a
+// clock (3.5小时, 1.5倍, 10-11点) rather than a date.
+func zhUnitAfter(c rune) bool {
+	switch c {
+	case '点', '时', '号', '日', '天', '个', '周', '月', '年', '元', '块', '万', '千', '百', '米', '斤', '公', '倍', '分', '秒', '小', '度', '岁', '折', '次', '人', '页', '楼', '层', '克', '升', '期', '版', '集', '章', '节', '名', '位', '台', '件', '份', '本', '张', '条', '只', '辆':
+		return true
+	}
+	return false
+}
+
+// dateLead reports whether c may come just before a bare M.D date (3.7):
+// the start, a blank, punctuation or a word that introduces a date; not a
+// word such as 版本 (版本2.1 is a version).
+func dateLead(c rune) bool {
+	switch c {
+	case 0, ' ', ',', '，', '、', '：', ':', '(', '（', '在', '于', '到', '至', '是', '从', '前', '后', '和', '与', '及':
+		return true
+	}
+	return false
 }

@@ -1,5 +1,7 @@
 package timeparse
 
+import "time"
+
 // part is a part of the day (上午, 下午, tonight …); it maps a 12-hour clock
 // reading to 24 hours and gives a phrase without a clock its hour.
 type part uint8
@@ -76,8 +78,9 @@ type expr struct {
 	hasEnd     bool
 	endAmpm    byte
 	endPart    part
-	timeFromAt bool // an English bare "at 10"
-	sameTime   bool // 明天这个时候: the present time of day
+	timeFromAt bool           // an English bare "at 10"
+	zone       *time.Location // the zone the text names (2031-03-07T01:30Z, 5pm CEST); nil: the reminder's
+	sameTime   bool           // 明天这个时候: the present time of day
 
 	// duration from now
 	durSec    int

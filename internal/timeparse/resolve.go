@@ -17,6 +17,9 @@ type resolver struct {
 
 func (r *resolver) resolve(e *expr) (Schedule, error) {
 	weekdayRangeRule(e)
+	if e.zone != nil && e.zone != r.loc {
+		return r.inZone(e)
+	}
 	if e.freq != fNone {
 		return r.resolveRecur(e)
 	}
@@ -885,4 +888,27 @@ func weekdayRangeRule(e *expr) {
 		}
 	}
 	e.freq, e.byday, e.weekday, e.hasEndDate, e.endWeekday = fWeekly, bits, 0, false, 0
+}
+
+// inZone resolves e in the zone its text names (9am PST, 2031-03-07T01:30Z)
+// and answers in the reminder's zone: the same instants, the RRULE's
+// wall-clock times moved by the offset of the first one.
+func (r *resolver) inZone(e *expr) (Schedule, error) {
+	z := *r
+	z.loc, z.now = e.zone, r.now.In(e.zone)
+	o := *e
+	o.zone = nil
+	sch, err := z.resolve(&o)
+	if err != nil {
+		return sch, err
+	}
+	sch.Time = sch.Time.In(r.loc)
+	for k := range sch.Next {
+		sch.Next[k] = sch.Next[k].In(r.loc)
+	}
+	if sch.End != nil {
+		end := sch.End.In(r.loc)
+		sch.End = &end
+	}
+	return sch, nil
 }

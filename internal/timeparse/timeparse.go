@@ -60,6 +60,13 @@
 //   - A 时辰 fires at its start (丑时 01:00, 子时 23:00); 正 is its middle
 //     hour (申时正 16:00) and N刻 adds N quarters of an hour from the start
 //     (午时三刻 11:45).
+//   - Numeric dates: 20310307, 2031 03 07, 2031/3/7 and ISO 8601 (an
+//     offset or Z is honoured, the answer is in the reminder's zone); two
+//     two-digit numbers with a hyphen (03-07) are month-day, 3-5 stays a
+//     range; M/D is month/day in both languages, and D/M/Y only when the
+//     first number cannot be a month (31/12/2026). A bare M.D (3.7, 3·7)
+//     is a date in Chinese text only after a blank, punctuation or 在/到 …,
+//     never before a unit (3.5小时, 4.8分), so versions and prices stay.
 //   - Only the first 4096 characters are searched, which bounds the work.
 package timeparse
 
