@@ -151,6 +151,7 @@ var minCases = map[string]int{
 	"f05_en_idioms.jsonl":     77,
 	"f06_zh_relative.jsonl":   59,
 	"f08_numeric_dates.jsonl": 50,
+	"f09_ranges.jsonl":        52,
 	"own_cases.jsonl":         684,
 	"f01_traditional.jsonl":   67,
 	"f02_seconds.jsonl":       49,

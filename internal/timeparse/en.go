@@ -860,7 +860,7 @@ func numericDate(s *scanner, i int, e *expr) int {
 	if m < 1 || m > 12 || d < 1 || d > 31 {
 		return -1
 	}
-	if sep == '-' && s.at(k) != '-' && (na != 2 || nb != 2 || zhUnitAfter(s.at(k)) || s.at(k) == ':' || s.ampmAfter(k)) {
+	if sep == '-' && s.at(k) != '-' && (na != 2 || nb != 2 || zhUnitAfter(s.at(k)) || s.at(k) == ':' || s.ampmAfter(k) || s.monthAt1(s.sp(k)) >= 0) {
 		return -1 // 3-5 is a range more often than a date; 03-07 is a date
 	}
 	if s.at(k) == sep {
@@ -1195,4 +1195,9 @@ func dateLead(c rune) bool {
 		return true
 	}
 	return false
+}
+
+func (s *scanner) monthAt1(i int) int {
+	_, j := s.monthAt(i)
+	return j
 }

@@ -78,6 +78,7 @@ type expr struct {
 	hasEnd     bool
 	endAmpm    byte
 	endPart    part
+	endNextDay bool           // the end is on the next day: 13:20至次日15:00
 	timeFromAt bool           // an English bare "at 10"
 	zone       *time.Location // the zone the text names (2031-03-07T01:30Z, 5pm CEST); nil: the reminder's
 	sameTime   bool           // 明天这个时候: the present time of day
@@ -260,7 +261,7 @@ func (s *scanner) connector(i int) int {
 }
 
 var matchers = []matcher{
-	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange, zhShift, zhNextWorkday, zhNthDay, zhShichen, dateRange,
+	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange, zhShift, zhNextWorkday, zhNthDay, zhShichen, dateRange, numRange, dayRangeMonth,
 	clockColon, numericDate,
 	enNthWeekday, zhNthWeekday, zhMoreDays, enRecur, enRelDay, enRelPeriod, enWeekday, enDate, enFestival, enPart, enClock, enDuration, enRange,
 }
@@ -298,7 +299,7 @@ func zhStart(c rune) bool {
 // dateRange reads the end of a range of dates after its start: 到12月3日,
 // 至3号, 到周三, - dec 26, to wednesday.
 func dateRange(s *scanner, i int, e *expr) int {
-	if e.freq != fNone || e.hasTime || e.hasEnd || e.hasEndDate || e.part != partNone || e.hasDur || e.hasShift ||
+	if e.freq != fNone && (e.freq != fDaily || e.interval > 1) || e.hasTime || e.hasEnd || e.hasEndDate || e.part != partNone || e.hasDur || e.hasShift ||
 		e.nth != 0 || e.lunar || e.day <= 0 && e.weekday == 0 {
 		return -1
 	}
@@ -323,6 +324,12 @@ func dateRange(s *scanner, i int, e *expr) int {
 		if k := m(s, j, &t); k > end && valid(&t) && !t.hasTime && t.festival == 0 && !t.lastWeekday &&
 			(t.weekday != 0) == (e.weekday != 0) && (t.weekday != 0 || t.day > 0) {
 			end, best = k, t
+		}
+	}
+	if end < 0 && e.day > 0 && e.month != 0 && e.weekday == 0 {
+		// Aug 12-14, from dec 24 to 26: a bare day of the same month
+		if d, k, _ := s.ordinalAt(j); k >= 0 && d >= 1 && d <= 31 && s.at(k) != ':' && s.at(k) != '.' && !s.ampmAfter(k) && !isLetter(s.at(k)) && !isDigit(s.at(k)) {
+			end, best = k, expr{day: d}
 		}
 	}
 	if end < 0 {
@@ -352,4 +359,43 @@ func mergeAdj(best, adj *expr) {
 	if best.part == partNone {
 		best.part = adj.part
 	}
+}
+
+// dayRangeMonth reads days of one month said before the month: from 12 to
+// 14 Aug, 12-14 August, 1st to 3rd of December (2027).
+func dayRangeMonth(s *scanner, i int, e *expr) int {
+	if !s.en || e.day != 0 || e.month != 0 || e.hasTime || e.hasEndDate || e.freq != fNone && e.freq != fDaily {
+		return -1
+	}
+	j := s.sp(opt(i, s.words1(i, "from", "between")))
+	j = s.sp(opt(j, s.word(j, "the")))
+	d1, k, _ := s.ordinalAt(j)
+	if k < 0 || d1 < 1 || d1 > 31 {
+		return -1
+	}
+	k = s.sp(k)
+	if s.at(k) == '-' || s.at(k) == '~' {
+		k = s.sp(k + 1)
+	} else if k2, _ := s.words(k, "to", "through", "thru", "until", "till", "and"); k2 >= 0 {
+		k = s.sp(k2)
+	} else {
+		return -1
+	}
+	k = s.sp(opt(k, s.word(k, "the")))
+	d2, k2, _ := s.ordinalAt(k)
+	if k2 < 0 || d2 < 1 || d2 > 31 {
+		return -1
+	}
+	k2 = s.sp(k2)
+	k2 = s.sp(opt(k2, s.word(k2, "of")))
+	m, k3 := s.monthAt(k2)
+	if k3 < 0 {
+		return -1
+	}
+	e.month, e.day = m, d1
+	e.hasEndDate, e.endMonth, e.endDay = true, m, d2
+	if y, k4 := s.enYear(k3); k4 >= 0 {
+		e.year, e.endYear, k3 = y, y, k4
+	}
+	return k3
 }

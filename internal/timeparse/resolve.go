@@ -510,6 +510,9 @@ func (r *resolver) withEnd(e *expr, t time.Time, g Grain) (Schedule, error) {
 	if !end.After(t) && !eok && eh < 12 {
 		end = end.Add(12 * time.Hour)
 	}
+	if e.endNextDay {
+		end = end.AddDate(0, 0, 1)
+	}
 	for !end.After(t) {
 		end = end.AddDate(0, 0, 1)
 	}
@@ -645,7 +648,9 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 		if e.workday {
 			rr += ";X-WORKDAY=CN"
 		}
-		return r.expand(rr, once.Time, once.Grain, once.Time.Add(-time.Second))
+		sch, err := r.expand(rr, once.Time, once.Grain, once.Time.Add(-time.Second))
+		sch.End = once.End
+		return sch, err
 	}
 	now := r.now
 	today := civilOf(now)

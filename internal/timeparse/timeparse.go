@@ -67,6 +67,11 @@
 //     first number cannot be a month (31/12/2026). A bare M.D (3.7, 3·7)
 //     is a date in Chinese text only after a blank, punctuation or 在/到 …,
 //     never before a unit (3.5小时, 4.8分), so versions and prices stay.
+//   - A range fires at its start and keeps its end (Schedule.End; a daily
+//     rule inside a range of dates also gets it as UNTIL): 9~11点半 and
+//     3-5pm take the end's part of day or am/pm for a bare start;
+//     13:20至次日05:40 ends the next day; "from 12 to 14 Aug" and "Aug
+//     12-14" are days of that month. A bare English "3-5" says nothing.
 //   - Only the first 4096 characters are searched, which bounds the work.
 package timeparse
 

@@ -625,6 +625,10 @@ func zhRange(s *scanner, i int, e *expr) int {
 		return -1
 	}
 	j = s.sp(j)
+	nextDay := false
+	if k := s.lits1(j, "次日", "翌日", "第二天", "隔天", "明天"); k >= 0 {
+		j, nextDay = k, true // 13:20至次日05:40
+	}
 	var t expr
 	if k := zhPart(s, j, &t); k >= 0 {
 		j = k
@@ -636,7 +640,13 @@ func zhRange(s *scanner, i int, e *expr) int {
 		}
 		h, m = t.hour, t.min
 	}
-	e.hasEnd, e.endHour, e.endMin, e.endPart, e.endAmpm = true, h, m, t.part, t.ampm
+	if nextDay && t.part == partNone && t.ampm == 0 {
+		t.ampm = 'a' // a clock on the next day reads as 24-hour: 次日5:40
+		if h >= 12 {
+			t.ampm = 'p'
+		}
+	}
+	e.hasEnd, e.endHour, e.endMin, e.endPart, e.endAmpm, e.endNextDay = true, h, m, t.part, t.ampm, nextDay
 	return k
 }
 
@@ -908,4 +918,59 @@ func zhShichen(s *scanner, i int, e *expr) int {
 		e.ampm = 'p'
 	}
 	return j
+}
+
+// numRange reads a range of hours whose start is a bare number and whose
+// end says what it is: 9~11点半, 10-11点, 3-5pm, 2 to 4pm. The start takes
+// the end's part of day or am/pm where it has none.
+func numRange(s *scanner, i int, e *expr) int {
+	if e.hasTime || e.hasEnd || e.part != partNone && !s.zh {
+		return -1
+	}
+	h, j := s.num(i)
+	if j < 0 || h > 24 || j-i > 2 {
+		return -1
+	}
+	sep := j
+	if s.at(j) == ' ' {
+		sep = s.sp(j)
+	}
+	t := *e
+	t.hasTime, t.hour, t.min = true, h, 0
+	var k int
+	switch {
+	case s.at(sep) == '-' || s.at(sep) == '~':
+		if k = zhRange(s, sep, &t); k < 0 {
+			t = *e
+			t.hasTime, t.hour, t.min = true, h, 0
+			k = enRange(s, sep, &t)
+		}
+	case s.lits1(sep, "到", "至") >= 0:
+		k = zhRange(s, sep, &t)
+	default:
+		k = enRange(s, sep, &t)
+	}
+	if k < 0 || !t.hasEnd {
+		return -1
+	}
+	if isLetter(s.at(sep)) || s.at(sep) == '-' || s.at(sep) == '~' {
+		// an English end must say am/pm or be a 24-hour clock: 2-4pm,
+		// 9-17:00 (3-5 alone is anything)
+		if t.endAmpm == 0 && s.at(k-3) != ':' && !s.zhClockEnd(k) {
+			return -1
+		}
+	}
+	*e = t
+	return k
+}
+
+// zhClockEnd reports whether the text before k ends a Chinese clock (11点,
+// 11点半, 9时).
+func (s *scanner) zhClockEnd(k int) bool {
+	for j := k - 1; j >= 0 && j >= k-4; j-- {
+		if c := s.at(j); c == '点' || c == '时' {
+			return true
+		}
+	}
+	return false
 }
