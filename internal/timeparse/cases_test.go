@@ -25,6 +25,7 @@ type testCase struct {
 		End         string   `json:"end"`
 		Title       *string  `json:"title"`
 		None        bool     `json:"none"`
+		Warn        *bool    `json:"warn"` // whether the answer carries warnings (our own files only)
 	} `json:"expect"`
 }
 
@@ -120,6 +121,9 @@ func checkCase(c testCase, s Schedule, err error) error {
 			return fmt.Errorf("end: %w", e)
 		}
 	}
+	if c.Expect.Warn != nil && *c.Expect.Warn != (len(s.Warnings) > 0) {
+		return fmt.Errorf("warnings: got %q, want some: %v", s.Warnings, *c.Expect.Warn)
+	}
 	if c.Expect.Title != nil && s.Title != *c.Expect.Title {
 		return fmt.Errorf("title: got %q, want %q", s.Title, *c.Expect.Title)
 	}
@@ -147,15 +151,16 @@ func caseFiles(t testing.TB) []string {
 // minCases is how many cases each file of testdata must hold at least, so
 // that a truncated or lost file fails the test instead of passing quietly.
 var minCases = map[string]int{
-	"dev_cases.jsonl":         55,
-	"f05_en_idioms.jsonl":     77,
-	"f06_zh_relative.jsonl":   59,
-	"f08_numeric_dates.jsonl": 50,
-	"f09_ranges.jsonl":        52,
-	"own_cases.jsonl":         684,
-	"f01_traditional.jsonl":   67,
-	"f02_seconds.jsonl":       49,
-	"f10_mixed_text.jsonl":    46,
+	"dev_cases.jsonl":            55,
+	"f05_en_idioms.jsonl":        77,
+	"f06_zh_relative.jsonl":      59,
+	"f08_numeric_dates.jsonl":    50,
+	"f09_ranges.jsonl":           52,
+	"f11_weekday_confirms.jsonl": 48,
+	"own_cases.jsonl":            684,
+	"f01_traditional.jsonl":      67,
+	"f02_seconds.jsonl":          49,
+	"f10_mixed_text.jsonl":       46,
 }
 
 func TestCases(t *testing.T) {

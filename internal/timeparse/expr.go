@@ -56,6 +56,7 @@ type expr struct {
 	hasWeekOff       bool
 	festival         int // index into festivals + 1; 0 none
 	yearDay          int // 第100天 of a year said with it: 2031年第100天
+	checkWeekday     int // 明天（周五）: a weekday said to confirm the date
 	shift            int // days added to the date: 中秋节前一天, a week from tomorrow
 	hasShift         bool
 	nextWorkday      bool // 下个工作日, next business day
@@ -261,7 +262,7 @@ func (s *scanner) connector(i int) int {
 }
 
 var matchers = []matcher{
-	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange, zhShift, zhNextWorkday, zhNthDay, zhShichen, dateRange, numRange, dayRangeMonth,
+	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange, zhShift, zhNextWorkday, zhNthDay, zhShichen, dateRange, numRange, dayRangeMonth, weekdayConfirm,
 	clockColon, numericDate,
 	enNthWeekday, zhNthWeekday, zhMoreDays, enRecur, enRelDay, enRelPeriod, enWeekday, enDate, enFestival, enPart, enClock, enDuration, enRange,
 }
@@ -274,8 +275,8 @@ func (s *scanner) canStart(i int) bool {
 	case c == 0:
 		return false
 	case c < 0x80:
-		return isDigit(c) || isLetter(c) || c == '@' || c == '-' || c == '~'
-	case c == '、' || c == '，':
+		return isDigit(c) || isLetter(c) || c == '@' || c == '-' || c == '~' || c == '(' || c == '['
+	case c == '、' || c == '，' || c == '（' || c == '【':
 		return s.zh
 	case c >= 0x4e00 && c <= 0x9fff || c == '〇':
 		return s.zh && zhStart(c)
@@ -398,4 +399,47 @@ func dayRangeMonth(s *scanner, i int, e *expr) int {
 		e.year, e.endYear, k3 = y, y, k4
 	}
 	return k3
+}
+
+// weekdayConfirm reads a weekday said after a date to confirm it:
+// 明天（周五）, 12月25日(星期五), 11/27(五), 11月27日周五, Dec 25 (Fri). The
+// date is kept; the resolver warns when the weekday disagrees.
+func weekdayConfirm(s *scanner, i int, e *expr) int {
+	if e.checkWeekday != 0 || e.weekday != 0 || e.hasTime || e.part != partNone || e.freq != fNone || e.hasEndDate ||
+		!(e.day > 0 || e.hasDayOff && !e.hasWeekOff || e.festival != 0) {
+		return -1
+	}
+	j := i
+	open := false
+	switch s.at(j) {
+	case '(', '（', '[', '【':
+		j, open = s.sp(j+1), true
+	}
+	d, k := 0, -1
+	if w := s.zhWeekWord(j); w >= 0 {
+		if d = zhWeekdayChar(s.at(w)); d != 0 {
+			k = w + 1
+		}
+	} else if open && s.zh {
+		if d = zhWeekdayChar(s.at(j)); d != 0 && !isDigit(s.at(j)) {
+			k = j + 1 // 11/27(五)
+		}
+	}
+	if k < 0 && s.en {
+		d, k = s.weekdayAt(j, open)
+	}
+	if k < 0 || d == 0 {
+		return -1
+	}
+	if open {
+		k = s.sp(k)
+		switch s.at(k) {
+		case ')', '）', ']', '】':
+			k++
+		default:
+			return -1
+		}
+	}
+	e.checkWeekday = d
+	return k
 }

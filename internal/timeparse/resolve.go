@@ -408,7 +408,30 @@ func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
 	}
 	t, g := r.timeOfDay(e, dy, today)
 	t = r.lookForward(e, dy, t, g, today)
-	return r.withEnd(e, t, g)
+	sch, err := r.withEnd(e, t, g)
+	if err == nil {
+		sch.Warnings = checkWeekday(e, t)
+	}
+	return sch, err
+}
+
+// checkWeekday compares the weekday said beside a date (明天（周五）,
+// Friday, Nov 26) with the date's own and warns when they disagree; the
+// date is kept, being the more specific.
+func checkWeekday(e *expr, t time.Time) []string {
+	wd := e.checkWeekday
+	if wd == 0 && e.weekday != 0 && e.nth == 0 && !e.hasWeekOff && !e.lastWeekday && (e.day > 0 || e.hasDayOff || e.festival != 0) {
+		wd = e.weekday // a weekday and a date both said: the date wins
+	}
+	if wd == 0 {
+		return nil
+	}
+	got := civilOf(t).isoWeekday()
+	if got == wd {
+		return nil
+	}
+	return []string{fmt.Sprintf("the text says %s but %s is a %s; the date was kept",
+		time.Weekday(wd%7), t.Format("2006-01-02"), time.Weekday(got%7))}
 }
 
 // timeOfDay puts the clock (or part of day, or the date hour) of e on the

@@ -72,6 +72,9 @@
 //     3-5pm take the end's part of day or am/pm for a bare start;
 //     13:20至次日05:40 ends the next day; "from 12 to 14 Aug" and "Aug
 //     12-14" are days of that month. A bare English "3-5" says nothing.
+//   - A weekday said beside a date (明天（周五）, 11月27日周五, Dec 25
+//     (Fri), Friday, Nov 27) confirms it; when it disagrees the date is
+//     kept, being the more specific, and Schedule.Warnings says so.
 //   - Only the first 4096 characters are searched, which bounds the work.
 package timeparse
 
@@ -120,6 +123,9 @@ type Schedule struct {
 	End     *time.Time  // end of an interval ("from 3 to 5pm"), nil otherwise
 	Title   string      // the text without its time words and filler
 	Matched string      // the time span as it appears in the text
+	// Warnings say where the text contradicts itself and which reading
+	// was kept: 明天（周五） when tomorrow is a Monday.
+	Warnings []string
 }
 
 // ErrNoTime is returned by Parse when the text holds no time.
@@ -138,13 +144,14 @@ const (
 )
 
 type scheduleJSON struct {
-	Time    string   `json:"time"`
-	Grain   Grain    `json:"grain"`
-	RRule   string   `json:"rrule,omitempty"`
-	Next    []string `json:"next"`
-	End     string   `json:"end,omitempty"`
-	Title   string   `json:"title"`
-	Matched string   `json:"matched"`
+	Time     string   `json:"time"`
+	Grain    Grain    `json:"grain"`
+	RRule    string   `json:"rrule,omitempty"`
+	Next     []string `json:"next"`
+	End      string   `json:"end,omitempty"`
+	Title    string   `json:"title"`
+	Matched  string   `json:"matched"`
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // MarshalJSON writes the contract's object, times in RFC 3339 in the zone of
@@ -152,7 +159,7 @@ type scheduleJSON struct {
 func (s Schedule) MarshalJSON() ([]byte, error) {
 	loc := s.Time.Location()
 	j := scheduleJSON{Time: s.Time.Format(time.RFC3339), Grain: s.Grain, RRule: s.RRule,
-		Title: s.Title, Matched: s.Matched, Next: make([]string, 0, len(s.Next))}
+		Title: s.Title, Matched: s.Matched, Next: make([]string, 0, len(s.Next)), Warnings: s.Warnings}
 	for _, t := range s.Next {
 		j.Next = append(j.Next, t.In(loc).Format(time.RFC3339))
 	}
