@@ -51,6 +51,10 @@ var zhFestivals = []festivalName{
 	{surface: "建军节", calendar: "建军节", solarM: 8, solarD: 1},
 	{surface: "教师节", calendar: "教师节", solarM: 9, solarD: 10},
 	{surface: "万圣节", calendar: "万圣节", solarM: 10, solarD: 31},
+	{surface: "小寒", term: 2}, {surface: "大寒", term: 3}, {surface: "雨水", term: 5}, {surface: "惊蛰", term: 6},
+	{surface: "谷雨", term: 9}, {surface: "小满", term: 11}, {surface: "芒种", term: 12}, {surface: "小暑", term: 14},
+	{surface: "大暑", term: 15}, {surface: "处暑", term: 17}, {surface: "白露", term: 18}, {surface: "寒露", term: 20},
+	{surface: "霜降", term: 21}, {surface: "小雪", term: 23}, {surface: "大雪", term: 24},
 	{surface: "母亲节", month: 5, weekday: 7, n: 2},
 	{surface: "父亲节", month: 6, weekday: 7, n: 3},
 	{surface: "感恩节", month: 11, weekday: 4, n: 4},
@@ -108,8 +112,11 @@ func zhFestival(s *scanner, i int, e *expr) int {
 			return -1
 		}
 	}
+	if f := &zhFestivals[bk]; f.term != 0 && f.calendar == "" && weatherWord(s, i, best) {
+		return -1 // 下大雪了, 小雪天: weather, not the solar term
+	}
 	e.festival = bk + 1
-	best = opt(best, s.lits1(best, "那天", "当天", "节"))
+	best = opt(best, s.lits1(best, "那天", "当天", "节气", "节"))
 	return best
 }
 
@@ -129,4 +136,18 @@ func enFestival(s *scanner, i int, e *expr) int {
 	}
 	e.festival = len(zhFestivals) + bk + 1
 	return best
+}
+
+// weatherWord reports whether the solar term read between i and j is used
+// as a word of weather (下大雪, 有小雪, 大雪天, 小雪了).
+func weatherWord(s *scanner, i, j int) bool {
+	switch s.at(i - 1) {
+	case '下', '有', '场', '阵', '降', '起', '转', '的', '大', '小', '中', '暴':
+		return true
+	}
+	switch s.at(j) {
+	case '天', '了', '纷', '中', '量', '啦', '呢', '吗', '过', '后', '停', '下', '飘', '夹', '转':
+		return true
+	}
+	return false
 }

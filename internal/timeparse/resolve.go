@@ -332,16 +332,7 @@ func (r *resolver) calendarDay(e *expr, today civil) (day, error) {
 		out.roll = rollYear
 	}
 	if e.lunar {
-		d, err := r.lunarDate(y, m, e.day)
-		if err != nil {
-			return day{}, ErrNoTime
-		}
-		if d.before(today) && !explicitYear {
-			if d, err = r.lunarDate(y+1, m, e.day); err != nil {
-				return day{}, ErrNoTime
-			}
-		}
-		return dayOn(d), nil
+		return r.lunarDay(e, y, m, explicitYear, today)
 	}
 	d := e.day
 	switch {
@@ -547,7 +538,10 @@ func (r *resolver) oneOff(t time.Time, g Grain, e *expr) (Schedule, error) {
 	return Schedule{Time: t, Grain: g, Next: []time.Time{t}}, nil
 }
 
-func (r *resolver) lunarDate(y, m, d int) (civil, error) {
+func (r *resolver) lunarDate(y, m, d int) (civil, error) { return r.lunarDateL(y, m, d, false) }
+
+// lunarDateL is lunarDate in the leap month (闰月) that follows m when leap.
+func (r *resolver) lunarDateL(y, m, d int, leap bool) (civil, error) {
 	if m == 0 {
 		l, err := calendar.ToLunar(calendar.DateOf(r.now))
 		if err != nil {
@@ -556,13 +550,16 @@ func (r *resolver) lunarDate(y, m, d int) (civil, error) {
 		m = l.Month
 	}
 	if d == -1 {
-		n, err := calendar.LunarMonthDays(y, m, false)
+		n, err := calendar.LunarMonthDays(y, m, leap)
 		if err != nil {
 			return civil{}, err
 		}
 		d = n
 	}
-	g, err := calendar.FromLunar(calendar.LunarDate{Year: y, Month: m, Day: d})
+	if d == 0 {
+		d = 1 // 农历八月, 腊月: the month's first day
+	}
+	g, err := calendar.FromLunar(calendar.LunarDate{Year: y, Month: m, Day: d, Leap: leap})
 	if err != nil {
 		return civil{}, err
 	}
@@ -571,6 +568,35 @@ func (r *resolver) lunarDate(y, m, d int) (civil, error) {
 
 func (r *resolver) festivalDate(f *festivalName, today civil, e *expr) (civil, bool) {
 	explicit := e.year != 0 || e.hasYearOff
+	if f.term != 0 {
+		// a solar term: this year's date, or next year's once passed
+		y := today.y
+		if explicit {
+			y = e.year
+			if y == 0 {
+				y = today.y + e.yearOff
+			}
+		}
+		for k := 0; k < 2; k++ {
+			d, err := calendar.SolarTermDate(f.term-1, y+k)
+			if err != nil {
+				return civil{}, false
+			}
+			if c := (civil{d.Year, int(d.Month), d.Day}); explicit || !c.before(today) {
+				return c, true
+			}
+		}
+		return civil{}, false
+	}
+	if f.lunarM != 0 && explicit {
+		// 2031年大年三十: the lunar year said, so its eve falls in 2032
+		y := e.year
+		if y == 0 {
+			y = today.y + e.yearOff
+		}
+		c, err := r.lunarDate(y, f.lunarM, f.lunarD)
+		return c, err == nil
+	}
 	if f.lunarM != 0 && !explicit {
 		// One conversion each way instead of NextFestival's search: tyme4go
 		// is slow, and festivals are common in reminders.
@@ -939,4 +965,40 @@ func (r *resolver) inZone(e *expr) (Schedule, error) {
 		sch.End = &end
 	}
 	return sch, nil
+}
+
+// lunarDay reads a lunar date (农历八月十五, 腊月, 闰六月初三): in the lunar
+// year said, else the next one to come, counting from the lunar year of
+// today (in January, 腊月 is this winter's). A leap month without a year is
+// the next year that has it.
+func (r *resolver) lunarDay(e *expr, y, m int, explicitYear bool, today civil) (day, error) {
+	if !explicitYear {
+		l, err := calendar.ToLunar(calendar.NewDate(today.y, time.Month(today.m), today.d))
+		if err != nil {
+			return day{}, ErrNoTime
+		}
+		y = l.Year
+	}
+	tries := 2
+	if e.leap && !explicitYear {
+		tries = 60 // leap months come every few years, not every month every year
+	}
+	if explicitYear {
+		tries = 1
+	}
+	for k := 0; k < tries; k++ {
+		if e.leap {
+			if lm, err := calendar.LeapMonth(y + k); err != nil || lm != m {
+				continue
+			}
+		}
+		d, err := r.lunarDateL(y+k, m, e.day, e.leap)
+		if err != nil {
+			continue
+		}
+		if explicitYear || !d.before(today) {
+			return dayOn(d), nil
+		}
+	}
+	return day{}, ErrNoTime
 }

@@ -75,6 +75,12 @@
 //   - A weekday said beside a date (明天（周五）, 11月27日周五, Dec 25
 //     (Fri), Friday, Nov 27) confirms it; when it disagrees the date is
 //     kept, being the more specific, and Schedule.Warnings says so.
+//   - Lunar dates: a lunar month without a day is its first day (农历八月,
+//     腊月); a day written with 廿 or 卅 makes the date lunar (六月廿五);
+//     闰六月 without a year is the next year that has that leap month; a
+//     year said with a lunar festival is the lunar year (2031年大年三十 is
+//     the eve that ends lunar 2031, in February 2032). All 24 solar terms
+//     are dates by name, except where the word is weather (下大雪, 小雪天).
 //   - Only the first 4096 characters are searched, which bounds the work.
 package timeparse
 

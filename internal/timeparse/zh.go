@@ -414,7 +414,7 @@ func zhDate(s *scanner, i int, e *expr) int {
 			e.day = v
 			return k + 1
 		}
-		if e.month != 0 && got && !isDigit(s.at(k)) {
+		if e.month != 0 && got && !isDigit(s.at(k)) && s.at(j) != '廿' && s.at(j) != '卅' { // 六月廿五 is lunar
 			switch s.at(k) {
 			case '点', '时', ':', '個', '个', '天', '.', '分', '小', '周', '月', '年', '号':
 			default:
@@ -460,6 +460,10 @@ func zhLunarDate(s *scanner, i int, e *expr) int {
 		j, marked = k, true
 		j = opt(j, s.lit(j, "的"))
 	}
+	leap := false
+	if k := s.lit(j, "闰"); k >= 0 {
+		j, marked, leap = k, true, true
+	}
 	month := 0
 	if k, ki := s.lits(j, "正月", "冬月", "腊月", "臘月", "大年"); k >= 0 {
 		month = [...]int{1, 11, 12, 12, 1}[ki] // 大年初二: the 2nd of the 1st month
@@ -473,17 +477,20 @@ func zhLunarDate(s *scanner, i int, e *expr) int {
 	} else if marked {
 		return -1
 	}
-	if s.at(j) == '初' {
-		marked = true
+	if s.at(j) == '初' || s.at(j) == '廿' || s.at(j) == '卅' {
+		marked = true // 六月廿五: 廿 and 卅 are the lunar calendar's
 	}
 	if !marked {
 		return -1
 	}
 	d, k := s.zhLunarDay(j)
 	if k < 0 {
-		return -1
+		if month == 0 || s.at(j) == '的' || isDigit(s.at(j)) || cdigit(s.at(j)) >= 0 {
+			return -1
+		}
+		d, k = 0, j // 农历八月, 腊月: the month's first day
 	}
-	e.lunar, e.month, e.day = true, month, d
+	e.lunar, e.month, e.day, e.leap = true, month, d, leap
 	return k
 }
 
