@@ -158,6 +158,7 @@ var minCases = map[string]int{
 	"f09_ranges.jsonl":           52,
 	"f11_weekday_confirms.jsonl": 48,
 	"f07_lunar_terms.jsonl":      66,
+	"f04_time_zones.jsonl":       50,
 	"own_cases.jsonl":            684,
 	"f01_traditional.jsonl":      67,
 	"f02_seconds.jsonl":          49,

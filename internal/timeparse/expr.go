@@ -263,7 +263,7 @@ func (s *scanner) connector(i int) int {
 }
 
 var matchers = []matcher{
-	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange, zhShift, zhNextWorkday, zhNthDay, zhShichen, dateRange, numRange, dayRangeMonth, weekdayConfirm,
+	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange, zhShift, zhNextWorkday, zhNthDay, zhShichen, dateRange, numRange, dayRangeMonth, weekdayConfirm, zoneName,
 	clockColon, numericDate,
 	enNthWeekday, zhNthWeekday, zhMoreDays, enRecur, enRelDay, enRelPeriod, enWeekday, enDate, enFestival, enPart, enClock, enDuration, enRange,
 }
@@ -288,11 +288,13 @@ func (s *scanner) canStart(i int) bool {
 // zhStart lists the first characters of every Chinese component.
 func zhStart(c rune) bool {
 	switch c {
-	case '今', '明', '后', '大', '昨', '前', '次', '翌', '当', '每', '工', '天', '隔', '下', '这', '本', '上', '周', '星', '礼', '週', '禮',
-		'月', '年', '去', '最', '第', '接', '和', '及', '与', '农', '阴', '旧', '農', '陰', '正', '冬', '腊', '臘', '初', '凌', '早', '清', '一', '中', '晌', '午',
-		'傍', '黄', '晚', '夜', '半', '深', '零', '〇', '二', '两', '兩', '三', '四', '五', '六', '七', '八', '九', '十', '廿', '卅',
-		'差', '过', '再', '元', '春', '夏', '秋', '除', '龙', '端', '重', '小', '国', '圣', '平', '情', '妇', '植', '愚', '劳', '青', '儿', '建',
-		'教', '万', '母', '父', '感', '到', '至', '新', '现', '马', '立', '此', '子', '丑', '寅', '卯', '辰', '巳', '未', '申', '酉', '戌', '亥', '闰', '雨', '惊', '谷', '芒', '处', '白', '寒', '霜', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖', '拾':
+	case '今', '明', '后', '大', '昨', '前', '次', '翌', '当', '每', '工', '天', '隔', '下', '这', '本', '上', '周', '星', '礼', '週', '禮', '月', '年',
+		'去', '最', '第', '接', '和', '及', '与', '农', '阴', '旧', '農', '陰', '正', '冬', '腊', '臘', '初', '凌', '早', '清', '一', '中', '晌', '午',
+		'傍', '黄', '晚', '夜', '半', '深', '零', '〇', '二', '两', '兩', '三', '四', '五', '六', '七', '八', '九', '十', '廿', '卅', '差', '过', '再',
+		'元', '春', '夏', '秋', '除', '龙', '端', '重', '小', '国', '圣', '平', '情', '妇', '植', '愚', '劳', '青', '儿', '建', '教', '万', '母', '父',
+		'感', '到', '至', '新', '现', '马', '立', '此', '子', '丑', '寅', '卯', '辰', '巳', '未', '申', '酉', '戌', '亥', '闰', '雨', '惊', '谷', '芒',
+		'处', '白', '寒', '霜', '东', '香', '台', '日', '首', '韩', '印', '迪', '莫', '伦', '英', '巴', '柏', '德', '法', '欧', '纽', '美', '芝', '洛',
+		'西', '太', '温', '多', '悉', '墨', '奥', '格', '世', '协', '北', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖', '拾':
 		return true
 	}
 	return false

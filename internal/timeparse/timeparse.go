@@ -81,6 +81,12 @@
 //     year said with a lunar festival is the lunar year (2031年大年三十 is
 //     the eve that ends lunar 2031, in February 2032). All 24 solar terms
 //     are dates by name, except where the word is weather (下大雪, 小雪天).
+//   - A zone named in the text (5pm CEST, 9am PST, UTC+8, 北京时间晚上8点)
+//     is where the whole time is read, its date words included ("monday
+//     9am PST" is Monday in Los Angeles); the answer is in the reminder's
+//     zone. Abbreviations stand for their region and its daylight-saving
+//     rules (9am PST in July is 9am PDT); CST is US Central, since a
+//     Chinese writer says 北京时间.
 //   - Only the first 4096 characters are searched, which bounds the work.
 package timeparse
 

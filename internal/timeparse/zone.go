@@ -1,0 +1,112 @@
+package timeparse
+
+import "time"
+
+// Time zones named in the text (5pm CEST, 9am PST, at 8 GMT, UTC+8,
+// 北京时间晚上8点): the time is read on that zone's clock and calendar and
+// answered in the reminder's zone. Abbreviations name their region, whose
+// rules decide daylight saving: "9am PST" in July is 9am in Los Angeles
+// (PDT), the way people write it.
+
+// enZones maps abbreviations (said after a clock) to IANA zones.
+var enZones = []struct{ name, zone string }{
+	{"pst", "America/Los_Angeles"}, {"pdt", "America/Los_Angeles"}, {"pt", "America/Los_Angeles"}, {"pacific time", "America/Los_Angeles"}, {"pacific", "America/Los_Angeles"},
+	{"mst", "America/Denver"}, {"mdt", "America/Denver"}, {"mt", "America/Denver"}, {"mountain time", "America/Denver"},
+	{"cst", "America/Chicago"}, {"cdt", "America/Chicago"}, {"ct", "America/Chicago"}, {"central time", "America/Chicago"},
+	{"est", "America/New_York"}, {"edt", "America/New_York"}, {"et", "America/New_York"}, {"eastern time", "America/New_York"}, {"eastern", "America/New_York"},
+	{"akst", "America/Anchorage"}, {"hst", "Pacific/Honolulu"},
+	{"gmt", "UTC"}, {"utc", "UTC"}, {"z", "UTC"}, {"zulu", "UTC"},
+	{"bst", "Europe/London"}, {"uk time", "Europe/London"}, {"london time", "Europe/London"},
+	{"cet", "Europe/Paris"}, {"cest", "Europe/Paris"}, {"eet", "Europe/Athens"}, {"eest", "Europe/Athens"}, {"wet", "Europe/Lisbon"}, {"west", "Europe/Lisbon"},
+	{"msk", "Europe/Moscow"}, {"ist", "Asia/Kolkata"}, {"jst", "Asia/Tokyo"}, {"kst", "Asia/Seoul"}, {"hkt", "Asia/Hong_Kong"},
+	{"sgt", "Asia/Singapore"}, {"aest", "Australia/Sydney"}, {"aedt", "Australia/Sydney"}, {"awst", "Australia/Perth"},
+	{"nzst", "Pacific/Auckland"}, {"nzdt", "Pacific/Auckland"}, {"beijing time", "Asia/Shanghai"}, {"china time", "Asia/Shanghai"},
+}
+
+// zhZones maps the place before 时间 (北京时间, 东京时间) to IANA zones.
+var zhZones = []struct{ name, zone string }{
+	{"北京", "Asia/Shanghai"}, {"中国", "Asia/Shanghai"}, {"上海", "Asia/Shanghai"}, {"香港", "Asia/Hong_Kong"}, {"台北", "Asia/Taipei"},
+	{"东京", "Asia/Tokyo"}, {"日本", "Asia/Tokyo"}, {"首尔", "Asia/Seoul"}, {"韩国", "Asia/Seoul"}, {"新加坡", "Asia/Singapore"},
+	{"印度", "Asia/Kolkata"}, {"迪拜", "Asia/Dubai"}, {"莫斯科", "Europe/Moscow"}, {"伦敦", "Europe/London"}, {"英国", "Europe/London"},
+	{"巴黎", "Europe/Paris"}, {"柏林", "Europe/Berlin"}, {"德国", "Europe/Berlin"}, {"法国", "Europe/Paris"}, {"欧洲中部", "Europe/Paris"},
+	{"纽约", "America/New_York"}, {"美东", "America/New_York"}, {"美国东部", "America/New_York"}, {"东部", "America/New_York"},
+	{"芝加哥", "America/Chicago"}, {"美中", "America/Chicago"}, {"美国中部", "America/Chicago"},
+	{"洛杉矶", "America/Los_Angeles"}, {"旧金山", "America/Los_Angeles"}, {"西雅图", "America/Los_Angeles"}, {"美西", "America/Los_Angeles"},
+	{"美国西部", "America/Los_Angeles"}, {"太平洋", "America/Los_Angeles"}, {"温哥华", "America/Vancouver"}, {"多伦多", "America/Toronto"},
+	{"悉尼", "Australia/Sydney"}, {"墨尔本", "Australia/Melbourne"}, {"奥克兰", "Pacific/Auckland"},
+	{"格林尼治", "UTC"}, {"格林威治", "UTC"}, {"世界标准", "UTC"}, {"协调世界", "UTC"},
+}
+
+// zoneName reads a zone the text names: 北京时间 anywhere in the time, an
+// abbreviation or UTC±h after a clock (5pm CEST, at 8 GMT, 3pm UTC+8).
+func zoneName(s *scanner, i int, e *expr) int {
+	if e.zone != nil {
+		return -1
+	}
+	if s.zh && s.at(i) >= 0x4e00 {
+		for _, z := range zhZones {
+			if k := s.lit(i, z.name); k >= 0 {
+				if k2 := s.lits1(k, "时间", "時間"); k2 >= 0 {
+					if loc, err := time.LoadLocation(z.zone); err == nil {
+						e.zone = loc
+						return k2
+					}
+				}
+			}
+		}
+		return -1
+	}
+	if !e.hasTime || !isLetter(s.at(i)) && s.at(i) != '(' {
+		return -1
+	}
+	j := i
+	if s.at(j) == '(' {
+		j++
+	}
+	if k, _ := s.words(j, "utc", "gmt"); k >= 0 && (s.at(k) == '+' || s.at(k) == '-') {
+		// UTC+8, GMT-5, UTC+5:30
+		sign := 1
+		if s.at(k) == '-' {
+			sign = -1
+		}
+		h, k2, _ := s.digits(k+1, 2)
+		if k2 < 0 || h > 14 {
+			return -1
+		}
+		m := 0
+		if s.at(k2) == ':' {
+			if v, k3, n := s.digits(k2+1, 2); k3 >= 0 && n == 2 && v < 60 {
+				m, k2 = v, k3
+			}
+		}
+		e.zone = time.FixedZone("", sign*(h*3600+m*60))
+		return closeParen(s, i, k2)
+	}
+	best, bz := -1, ""
+	for _, z := range enZones {
+		if k := s.word(j, z.name); k > best {
+			best, bz = k, z.zone
+		}
+	}
+	if best < 0 {
+		return -1
+	}
+	loc, err := time.LoadLocation(bz)
+	if err != nil {
+		return -1
+	}
+	e.zone = loc
+	best = opt(best, s.spw(best, "time"))
+	return closeParen(s, i, best)
+}
+
+// closeParen consumes the ) of "(UTC+8)" when the zone opened with one.
+func closeParen(s *scanner, i, k int) int {
+	if s.at(i) == '(' {
+		if s.at(k) != ')' {
+			return -1
+		}
+		return k + 1
+	}
+	return k
+}
