@@ -194,6 +194,60 @@ func tradRune(c rune) rune {
 		return '贰'
 	case '陸':
 		return '陆'
+	case '復':
+		return '复'
+	case '穌':
+		return '稣'
+	case '難':
+		return '难'
+	case '權':
+		return '权'
+	case '讀':
+		return '读'
+	case '網':
+		return '网'
+	case '絡':
+		return '络'
+	case '總':
+		return '总'
+	case '陣':
+		return '阵'
+	case '將':
+		return '将'
+	case '倫':
+		return '伦'
+	case '雙':
+		return '双'
+	case '獨':
+		return '独'
+	case '衛':
+		return '卫'
+	case '義':
+		return '义'
+	case '豐':
+		return '丰'
+	case '鋒':
+		return '锋'
+	case '殘':
+		return '残'
+	case '門':
+		return '门'
+	case '歸':
+		return '归'
+	case '殺':
+		return '杀'
+	case '費':
+		return '费'
+	case '經':
+		return '经'
+	case '濟':
+		return '济'
+	case '灣':
+		return '湾'
+	case '臺':
+		return '台'
+	case '圖':
+		return '图'
 	case '參', '叄':
 		return '叁'
 	}

@@ -582,7 +582,7 @@ func (r *resolver) festivalDate(f *festivalName, today civil, e *expr) (civil, b
 			if err != nil {
 				return civil{}, false
 			}
-			if c := (civil{d.Year, int(d.Month), d.Day}); explicit || !c.before(today) {
+			if c := (civil{d.Year, int(d.Month), d.Day}).addDays(f.shift); explicit || !c.before(today) {
 				return c, true
 			}
 		}
@@ -617,6 +617,22 @@ func (r *resolver) festivalDate(f *festivalName, today civil, e *expr) (civil, b
 				}
 			}
 		}
+	}
+	if f.computed() {
+		// Easter and the days counted from it, nth weekdays, shifted days
+		if explicit {
+			y := e.year
+			if y == 0 {
+				y = today.y + e.yearOff
+			}
+			return festivalIn(f, y), true
+		}
+		for y := today.y; y <= today.y+1; y++ {
+			if c := festivalIn(f, y); !c.before(today) {
+				return c, true
+			}
+		}
+		return civil{}, false
 	}
 	if f.solarM != 0 && !explicit {
 		c := civil{today.y, f.solarM, f.solarD}

@@ -87,6 +87,10 @@
 //     zone. Abbreviations stand for their region and its daylight-saving
 //     rules (9am PST in July is 9am PDT); CST is US Central, since a
 //     Chinese writer says 北京时间.
+//   - Holidays: the US and UK named days (fixed, nth weekday, Easter by the
+//     Gregorian computus and the days counted from it) and China's
+//     official 节日 and 纪念日, in English and Chinese; a year said with
+//     the name (2031年父亲节, labor day 2031) is that year's.
 //   - Only the first 4096 characters are searched, which bounds the work.
 package timeparse
 
