@@ -159,7 +159,7 @@ var minCases = map[string]int{
 	"f11_weekday_confirms.jsonl": 48,
 	"f07_lunar_terms.jsonl":      66,
 	"f04_time_zones.jsonl":       50,
-	"f03_holidays.jsonl":         105,
+	"f03_holidays.jsonl":         108,
 	"own_cases.jsonl":            684,
 	"f01_traditional.jsonl":      67,
 	"f02_seconds.jsonl":          49,

@@ -702,23 +702,8 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 		return Schedule{}, ErrNoTime // no RRULE says 每年中秋节前一天
 	}
 	if e.hasEndDate && e.freq == fDaily && e.interval <= 1 {
-		// 下周一到周五每天早上9点: daily from the first day to the last
-		o := *e
-		o.freq, o.workday = fNone, false
-		once, err := r.resolveOnce(&o)
-		if err != nil || once.End == nil {
-			return Schedule{}, ErrNoTime
-		}
-		rr := "FREQ=DAILY;UNTIL=" + once.End.UTC().Format("20060102T150405Z")
-		if e.workday {
-			rr += ";X-WORKDAY=CN"
-		}
-		sch, err := r.expand(rr, once.Time, once.Grain, once.Time.Add(-time.Second))
-		sch.End = once.End
-		return sch, err
+		return r.rangeRule(e)
 	}
-	now := r.now
-	today := civilOf(now)
 	h, m, g, ambiguous := r.clock(e)
 	if ambiguous && e.hour <= 6 {
 		h = e.hour + 12
@@ -726,136 +711,192 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 	if g != GrainMinute && g != GrainHour {
 		g = GrainDay
 	}
-	// The rule the user said, and a "probe" rule that pins what an anchor
-	// would otherwise decide (each Monday when the text said only 每周),
-	// used to find the first occurrence.
-	var rule, probe []string
-	add := func(both bool, kv string) {
-		rule = append(rule, kv)
-		probe = append(probe, kv)
-		if !both {
-			rule = rule[:len(rule)-1]
-		}
-	}
-	lunar := e.lunar
-	month, day := e.month, e.day
+	rs := ruleSpec{lunar: e.lunar, month: e.month, day: e.day, interval: e.interval}
 	if e.festival != 0 {
 		f := festivalAt(e.festival - 1)
 		switch {
-		case f.lunarM != 0:
-			lunar, month, day = true, f.lunarM, f.lunarD
-		case f.solarM != 0:
-			month, day = f.solarM, f.solarD
-		case f.term != 0 && e.freq == fYearly:
+		case f.lunarM != 0 && !f.computed():
+			rs.lunar, rs.month, rs.day = true, f.lunarM, f.lunarD
+		case f.solarM != 0 && !f.computed():
+			rs.month, rs.day = f.solarM, f.solarD
+		case f.term != 0 && f.shift == 0 && e.freq == fYearly:
 			return r.solarTermRule(f.term-1, h, m, g)
+		case f.month != 0 && f.shift == 0:
+			// 每年母亲节, every year on memorial day: BYMONTH=5;BYDAY=2SU
+			ee := *e
+			ee.nth, ee.weekday = f.n, f.weekday
+			e, rs.month = &ee, f.month
 		default:
-			return Schedule{}, ErrNoTime // 每年清明: a solar term, no RRULE says it
+			return Schedule{}, ErrNoTime // 每年复活节: no RRULE says it
 		}
 		if e.freq != fYearly {
 			return Schedule{}, ErrNoTime
 		}
 	}
-	if lunar {
+	if rs.lunar {
 		if e.freq != fYearly && e.freq != fMonthly {
 			return Schedule{}, ErrNoTime
 		}
-		add(true, "RSCALE=CHINESE")
+		rs.add(true, "RSCALE=CHINESE")
 	}
-	add(true, "FREQ="+e.freq.String())
-	interval := e.interval
+	rs.add(true, "FREQ="+e.freq.String())
+	today := civilOf(r.now)
 	switch e.freq {
 	case fHourly, fMinutely:
-		if interval < 1 {
-			interval = 1
-		}
-		step := time.Duration(interval) * time.Hour
-		if e.freq == fMinutely {
-			step = time.Duration(interval) * time.Minute
-		}
-		if interval > 1 {
-			add(true, "INTERVAL="+strconv.Itoa(interval))
-		}
-		first := now.Truncate(time.Minute).Add(step)
-		if e.hasTime || e.part != partNone {
-			first = today.at(h, m, r.loc)
-			for first.Before(now) {
-				first = first.Add(step)
-			}
-		}
-		return r.expand(strings.Join(rule, ";"), first, GrainMinute, first.Add(-time.Second))
-	case fDaily:
+		return r.subDailyRule(e, &rs, h, m)
 	case fWeekly:
-		bits := e.byday
-		if bits == 0 && e.weekday != 0 {
-			bits = 1 << (e.weekday - 1)
-		}
-		if bits != 0 {
-			add(true, "BYDAY="+bydayString(bits))
-		} else {
-			add(false, "BYDAY="+bydayNames[today.isoWeekday()-1])
-		}
+		weeklyParts(e, &rs, today)
 	case fMonthly:
-		if e.nth != 0 && e.weekday != 0 && !lunar {
-			add(true, "BYDAY="+strconv.Itoa(e.nth)+bydayNames[e.weekday-1])
-			break
-		}
-		if e.quarter && day != 0 && !lunar {
-			// the quarters of the year, not every third month from now
-			if day > 0 {
-				add(true, "BYMONTH=1,4,7,10")
-			} else {
-				add(true, "BYMONTH=3,6,9,12")
-			}
-			interval = 1
-		}
-		if day != 0 {
-			if lunar && day > 0 && month != 0 {
-				return Schedule{}, ErrNoTime
-			}
-			days := strconv.Itoa(day)
-			for d := 1; d <= 31; d++ {
-				if e.moreDays&(1<<d) != 0 && d != day {
-					days += "," + strconv.Itoa(d)
-				}
-			}
-			add(true, "BYMONTHDAY="+days)
-		} else {
-			add(false, "BYMONTHDAY="+strconv.Itoa(today.d))
+		if err := monthlyParts(e, &rs, today); err != nil {
+			return Schedule{}, err
 		}
 	case fYearly:
-		switch {
-		case month != 0 && e.nth != 0 && e.weekday != 0 && !lunar:
-			add(true, "BYMONTH="+strconv.Itoa(month))
-			add(true, "BYDAY="+strconv.Itoa(e.nth)+bydayNames[e.weekday-1])
-		case month != 0 && day != 0:
-			add(true, "BYMONTH="+strconv.Itoa(month))
-			add(true, "BYMONTHDAY="+strconv.Itoa(day))
-		case month != 0:
-			add(true, "BYMONTH="+strconv.Itoa(month))
-			add(false, "BYMONTHDAY=1")
-		case lunar:
-			return Schedule{}, ErrNoTime
-		default:
-			add(false, "BYMONTH="+strconv.Itoa(today.m))
-			add(false, "BYMONTHDAY="+strconv.Itoa(today.d))
+		if err := yearlyParts(e, &rs, today); err != nil {
+			return Schedule{}, err
 		}
 	}
-	if lunar && day == 30 {
-		add(true, "SKIP=BACKWARD") // a 三十 birthday in a 29-day month: the 29th
+	if rs.lunar && rs.day == 30 {
+		rs.add(true, "SKIP=BACKWARD") // a 三十 birthday in a 29-day month: the 29th
 	}
 	if e.workday {
-		add(true, "X-WORKDAY=CN")
+		rs.add(true, "X-WORKDAY=CN")
 	}
+	return r.firstOf(&rs, h, m, g)
+}
+
+// ruleSpec is an RRULE being built: the rule the user said, and a "probe"
+// rule that pins what an anchor would otherwise decide (each Monday when
+// the text said only 每周), used to find the first occurrence.
+type ruleSpec struct {
+	rule, probe []string
+	lunar       bool
+	month, day  int
+	interval    int
+}
+
+func (rs *ruleSpec) add(both bool, kv string) {
+	rs.probe = append(rs.probe, kv)
+	if both {
+		rs.rule = append(rs.rule, kv)
+	}
+}
+
+// rangeRule is a daily rule inside a range of dates (下周一到周五每天早上9点):
+// from the first day to the last, which becomes UNTIL and End.
+func (r *resolver) rangeRule(e *expr) (Schedule, error) {
+	o := *e
+	o.freq, o.workday = fNone, false
+	once, err := r.resolveOnce(&o)
+	if err != nil || once.End == nil {
+		return Schedule{}, ErrNoTime
+	}
+	rr := "FREQ=DAILY;UNTIL=" + once.End.UTC().Format("20060102T150405Z")
+	if e.workday {
+		rr += ";X-WORKDAY=CN"
+	}
+	sch, err := r.expand(rr, once.Time, once.Grain, once.Time.Add(-time.Second))
+	sch.End = once.End
+	return sch, err
+}
+
+// subDailyRule is every N hours or minutes, from the next step after now or
+// from the clock said.
+func (r *resolver) subDailyRule(e *expr, rs *ruleSpec, h, m int) (Schedule, error) {
+	interval := max(rs.interval, 1)
+	step := time.Duration(interval) * time.Hour
+	if e.freq == fMinutely {
+		step = time.Duration(interval) * time.Minute
+	}
+	if interval > 1 {
+		rs.add(true, "INTERVAL="+strconv.Itoa(interval))
+	}
+	first := r.now.Truncate(time.Minute).Add(step)
+	if e.hasTime || e.part != partNone {
+		first = civilOf(r.now).at(h, m, r.loc)
+		for first.Before(r.now) {
+			first = first.Add(step)
+		}
+	}
+	return r.expand(strings.Join(rs.rule, ";"), first, GrainMinute, first.Add(-time.Second))
+}
+
+func weeklyParts(e *expr, rs *ruleSpec, today civil) {
+	bits := e.byday
+	if bits == 0 && e.weekday != 0 {
+		bits = 1 << (e.weekday - 1)
+	}
+	if bits != 0 {
+		rs.add(true, "BYDAY="+bydayString(bits))
+	} else {
+		rs.add(false, "BYDAY="+bydayNames[today.isoWeekday()-1])
+	}
+}
+
+func monthlyParts(e *expr, rs *ruleSpec, today civil) error {
+	if e.nth != 0 && e.weekday != 0 && !rs.lunar {
+		rs.add(true, "BYDAY="+strconv.Itoa(e.nth)+bydayNames[e.weekday-1])
+		return nil
+	}
+	if e.quarter && rs.day != 0 && !rs.lunar {
+		// the quarters of the year, not every third month from now
+		if rs.day > 0 {
+			rs.add(true, "BYMONTH=1,4,7,10")
+		} else {
+			rs.add(true, "BYMONTH=3,6,9,12")
+		}
+		rs.interval = 1
+	}
+	if rs.day == 0 {
+		rs.add(false, "BYMONTHDAY="+strconv.Itoa(today.d))
+		return nil
+	}
+	if rs.lunar && rs.day > 0 && rs.month != 0 {
+		return ErrNoTime
+	}
+	days := strconv.Itoa(rs.day)
+	for d := 1; d <= 31; d++ {
+		if e.moreDays&(1<<d) != 0 && d != rs.day {
+			days += "," + strconv.Itoa(d)
+		}
+	}
+	rs.add(true, "BYMONTHDAY="+days)
+	return nil
+}
+
+func yearlyParts(e *expr, rs *ruleSpec, today civil) error {
+	switch {
+	case rs.month != 0 && e.nth != 0 && e.weekday != 0 && !rs.lunar:
+		rs.add(true, "BYMONTH="+strconv.Itoa(rs.month))
+		rs.add(true, "BYDAY="+strconv.Itoa(e.nth)+bydayNames[e.weekday-1])
+	case rs.month != 0 && rs.day != 0:
+		rs.add(true, "BYMONTH="+strconv.Itoa(rs.month))
+		rs.add(true, "BYMONTHDAY="+strconv.Itoa(rs.day))
+	case rs.month != 0:
+		rs.add(true, "BYMONTH="+strconv.Itoa(rs.month))
+		rs.add(false, "BYMONTHDAY=1")
+	case rs.lunar:
+		return ErrNoTime
+	default:
+		rs.add(false, "BYMONTH="+strconv.Itoa(today.m))
+		rs.add(false, "BYMONTHDAY="+strconv.Itoa(today.d))
+	}
+	return nil
+}
+
+// firstOf finds the first occurrence of the rule after now (through the
+// probe when the anchor matters) and expands the next three.
+func (r *resolver) firstOf(rs *ruleSpec, h, m int, g Grain) (Schedule, error) {
+	today := civilOf(r.now)
 	// the probe has no INTERVAL: the first occurrence is the next match.
 	start := today.addDays(-1).at(h, m, r.loc)
 	if h >= 24 {
 		start = today.addDays(-2).at(h, m, r.loc)
 	}
-	if interval <= 1 && len(rule) == len(probe) {
+	if rs.interval <= 1 && len(rs.rule) == len(rs.probe) {
 		// Nothing left to the anchor: the rule from yesterday gives the same
 		// occurrences as the rule from its first one.
-		rr := strings.Join(rule, ";")
-		next, err := nextN(rr, start, now, 3)
+		rr := strings.Join(rs.rule, ";")
+		next, err := nextN(rr, start, r.now, 3)
 		if err != nil {
 			return Schedule{}, fmt.Errorf("timeparse: rule %q: %w", rr, err)
 		}
@@ -864,12 +905,13 @@ func (r *resolver) resolveRecur(e *expr) (Schedule, error) {
 		}
 		return Schedule{Time: next[0], Grain: g, RRule: rr, Next: next}, nil
 	}
-	first, err := firstAfter(strings.Join(probe, ";"), start, now)
+	first, err := firstAfter(strings.Join(rs.probe, ";"), start, r.now)
 	if err != nil {
 		return Schedule{}, err
 	}
-	if interval > 1 {
-		rule = append(rule, "INTERVAL="+strconv.Itoa(interval))
+	rule := rs.rule
+	if rs.interval > 1 {
+		rule = append(rule, "INTERVAL="+strconv.Itoa(rs.interval))
 	}
 	return r.expand(strings.Join(rule, ";"), first, g, first.Add(-time.Second))
 }
