@@ -3,6 +3,7 @@ package timeparse
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -147,8 +148,11 @@ func TestCompareWhen(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, c := range loadCases(f, "testdata/dev_cases.jsonl") {
-		f.Add(c.Text)
+	files, _ := filepath.Glob("testdata/*.jsonl")
+	for _, file := range files {
+		for _, c := range loadCases(f, file) {
+			f.Add(c.Text)
+		}
 	}
 	for _, s := range []string{"", "每", "每隔", "下下下下周", "差差五分八点", "12/", "2026-13-45", "at", "in", "from 3 to",
 		"每年农历闰四月初一", "三十一号", "二月三十日", "every 0 days", "每0天", "99999999999999999999点", "\xff\xfe", "９９：９９"} {
