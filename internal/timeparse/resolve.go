@@ -181,64 +181,115 @@ type day struct {
 	roll     rollKind // how to move a date that has passed
 	floating bool     // no date said: today or tomorrow, whichever comes first
 	grain    Grain    // the date's own grain (day, week, month, year)
-	done     *Schedule
+	done     bool     // sch is the whole answer (in 2 hours: no time of day to apply)
+	sch      Schedule
 }
 
-// dateRule reads one shape of date: match says whether e has that shape,
-// date gives the day. The first rule that matches decides; adding a shape is
-// adding a rule.
-type dateRule struct {
-	match func(e *expr) bool
-	date  func(r *resolver, e *expr, today civil) (day, error)
+// dateShape is the shape of date a one-off expression names; shapeOf
+// picks it (the first that fits, in the order below) and dayOf turns it
+// into a day. Adding a shape is adding a constant, its test in shapeOf and
+// its method.
+type dateShape uint8
+
+const (
+	shapeDuration    dateShape = iota // in 3 days, 2小时后
+	shapeFestival                     // 中秋节, thanksgiving 2031
+	shapeYearDay                      // 2031年第100天
+	shapeNthWeekday                   // the first Monday of next month
+	shapeCalendar                     // 12月25日, 2031, 农历八月十五
+	shapeMonthDayOff                  // 下个月的今天
+	shapeWeekDayOff                   // 下周的今天
+	shapeMonthOff                     // next month
+	shapeYearDayOff                   // 明年的今天
+	shapeYearOff                      // next year
+	shapeWeekday                      // Friday, 下周三
+	shapeWeekOff                      // next week
+	shapeDayOff                       // tomorrow, 第三天
+	shapeNextWorkday                  // 下个工作日
+	shapeFloating                     // no date: today or tomorrow
+)
+
+func (e *expr) shapeOf() dateShape {
+	switch {
+	case e.hasDur:
+		return shapeDuration
+	case e.festival != 0:
+		return shapeFestival
+	case e.yearDay != 0:
+		return shapeYearDay
+	case e.nth != 0 && e.weekday != 0:
+		return shapeNthWeekday
+	case e.month != 0 || e.day != 0 || e.year != 0:
+		return shapeCalendar
+	case e.hasMonthOff && e.hasDayOff:
+		return shapeMonthDayOff
+	case e.hasWeekOff && e.hasDayOff && e.weekday == 0:
+		return shapeWeekDayOff
+	case e.hasMonthOff:
+		return shapeMonthOff
+	case e.hasYearOff && e.hasDayOff:
+		return shapeYearDayOff
+	case e.hasYearOff:
+		return shapeYearOff
+	case e.weekday != 0:
+		return shapeWeekday
+	case e.hasWeekOff:
+		return shapeWeekOff
+	case e.hasDayOff:
+		return shapeDayOff
+	case e.nextWorkday:
+		return shapeNextWorkday
+	}
+	return shapeFloating
 }
 
-var dateRules = []dateRule{
-	{func(e *expr) bool { return e.hasDur }, (*resolver).durationDay},
-	{func(e *expr) bool { return e.festival != 0 }, (*resolver).festivalDay},
-	{func(e *expr) bool { return e.yearDay != 0 }, (*resolver).yearDayDay},
-	{func(e *expr) bool { return e.nth != 0 && e.weekday != 0 }, (*resolver).nthWeekdayDay},
-	{func(e *expr) bool { return e.month != 0 || e.day != 0 || e.year != 0 }, (*resolver).calendarDay},
-	{func(e *expr) bool { return e.hasMonthOff && e.hasDayOff }, func(r *resolver, e *expr, t civil) (day, error) {
-		return dayOn(civil{t.y, t.m + e.monthOff, t.d + e.dayOff}.norm()), nil // 下个月的今天
-	}},
-	{func(e *expr) bool { return e.hasWeekOff && e.hasDayOff && e.weekday == 0 }, func(r *resolver, e *expr, t civil) (day, error) {
-		return dayOn(t.addDays(7*e.weekOff + e.dayOff)), nil // 下周的今天
-	}},
-	{func(e *expr) bool { return e.hasMonthOff }, func(r *resolver, e *expr, t civil) (day, error) {
+// dayOf gives the day of each shape.
+func (r *resolver) dayOf(e *expr, today civil) (day, error) {
+	t := today
+	switch e.shapeOf() {
+	case shapeDuration:
+		return r.durationDay(e, today)
+	case shapeFestival:
+		return r.festivalDay(e, today)
+	case shapeYearDay:
+		return r.yearDayDay(e, today)
+	case shapeNthWeekday:
+		return r.nthWeekdayDay(e, today)
+	case shapeCalendar:
+		return r.calendarDay(e, today)
+	case shapeMonthDayOff:
+		return dayOn(civil{t.y, t.m + e.monthOff, t.d + e.dayOff}.norm()), nil
+	case shapeWeekDayOff:
+		return dayOn(t.addDays(7*e.weekOff + e.dayOff)), nil
+	case shapeMonthOff:
 		if e.monthOff == 0 {
 			return day{date: t, grain: GrainMonth}, nil
 		}
 		return day{date: civil{t.y, t.m + e.monthOff, 1}.norm(), grain: GrainMonth}, nil
-	}},
-	{func(e *expr) bool { return e.hasYearOff && e.hasDayOff }, func(r *resolver, e *expr, t civil) (day, error) {
-		return dayOn(civil{t.y + e.yearOff, t.m, t.d + e.dayOff}.norm()), nil // 明年的今天
-	}},
-	{func(e *expr) bool { return e.hasYearOff }, func(r *resolver, e *expr, t civil) (day, error) {
+	case shapeYearDayOff:
+		return dayOn(civil{t.y + e.yearOff, t.m, t.d + e.dayOff}.norm()), nil
+	case shapeYearOff:
 		if e.yearOff == 0 {
 			return day{date: t, grain: GrainYear}, nil
 		}
 		return day{date: civil{t.y + e.yearOff, 1, 1}, grain: GrainYear}, nil
-	}},
-	{func(e *expr) bool { return e.weekday != 0 }, (*resolver).weekdayDay},
-	{func(e *expr) bool { return e.hasWeekOff }, func(r *resolver, e *expr, t civil) (day, error) {
+	case shapeWeekday:
+		return r.weekdayDay(e, today)
+	case shapeWeekOff:
 		if e.weekOff == 0 {
 			return day{date: t, grain: GrainWeek}, nil
 		}
 		return day{date: t.addDays(7*e.weekOff + 1 - t.isoWeekday()), grain: GrainWeek}, nil
-	}},
-	{func(e *expr) bool { return e.hasDayOff }, func(r *resolver, e *expr, t civil) (day, error) {
+	case shapeDayOff:
 		return dayOn(t.addDays(e.dayOff)), nil
-	}},
-	{func(e *expr) bool { return e.nextWorkday }, func(r *resolver, e *expr, t civil) (day, error) {
+	case shapeNextWorkday:
 		date := t.addDays(1)
 		for k := 0; k < 60 && !calendar.IsWorkday(calendar.NewDate(date.y, time.Month(date.m), date.d)); k++ {
 			date = date.addDays(1)
 		}
 		return dayOn(date), nil
-	}},
-	{func(e *expr) bool { return true }, func(r *resolver, e *expr, t civil) (day, error) {
-		return day{date: t, roll: rollDay, floating: true, grain: GrainDay}, nil
-	}},
+	}
+	return day{date: t, roll: rollDay, floating: true, grain: GrainDay}, nil
 }
 
 func dayOn(c civil) day { return day{date: c, grain: GrainDay} }
@@ -253,7 +304,7 @@ func (r *resolver) durationDay(e *expr, today civil) (day, error) {
 			g = GrainSecond
 		}
 		sch, _ := r.oneOff(t.Truncate(time.Second), g, e)
-		return day{done: &sch}, nil
+		return day{done: true, sch: sch}, nil
 	}
 	return dayOn(civilOf(t)), nil
 }
@@ -378,18 +429,12 @@ func (r *resolver) weekdayDay(e *expr, today civil) (day, error) {
 
 func (r *resolver) resolveOnce(e *expr) (Schedule, error) {
 	today := civilOf(r.now)
-	var dy day
-	for _, rule := range dateRules {
-		if rule.match(e) {
-			var err error
-			if dy, err = rule.date(r, e, today); err != nil {
-				return Schedule{}, err
-			}
-			break
-		}
+	dy, err := r.dayOf(e, today)
+	if err != nil {
+		return Schedule{}, err
 	}
-	if dy.done != nil {
-		return *dy.done, nil
+	if dy.done {
+		return dy.sch, nil
 	}
 	if e.hasShift {
 		dy.date, dy.roll = dy.date.addDays(e.shift), rollNone
