@@ -175,6 +175,22 @@ var enFestivals = []festivalName{
 	{surface: "canada day", solarM: 7, solarD: 1}, {surface: "international women's day", solarM: 3, solarD: 8}, {surface: "women's day", solarM: 3, solarD: 8},
 }
 
+// zhFestivalsByRune lists the festivals of zhFestivals by their first
+// rune, so a place in the text is only tried against the names that can
+// start there. Built once, never written after.
+var zhFestivalsByRune, enFestivalsByRune = byFirstRune(zhFestivals), byFirstRune(enFestivals)
+
+func byFirstRune(fs []festivalName) map[rune][]int {
+	m := map[rune][]int{}
+	for k, f := range fs {
+		for _, c := range f.surface {
+			m[c] = append(m[c], k)
+			break
+		}
+	}
+	return m
+}
+
 // allFestivals indexes both tables: e.festival-1 < len(zhFestivals) is
 // Chinese, the rest English.
 func festivalAt(k int) *festivalName {
@@ -189,7 +205,7 @@ func zhFestival(s *scanner, i int, e *expr) int {
 		return -1
 	}
 	best, bk := -1, -1
-	for k := range zhFestivals {
+	for _, k := range zhFestivalsByRune[s.at(i)] {
 		if j := s.lit(i, zhFestivals[k].surface); j > best {
 			best, bk = j, k
 		}
@@ -218,7 +234,7 @@ func enFestival(s *scanner, i int, e *expr) int {
 	}
 	j := s.sp(opt(i, s.word(i, "on")))
 	best, bk := -1, -1
-	for k := range enFestivals {
+	for _, k := range enFestivalsByRune[s.at(j)] {
 		if end := s.word(j, enFestivals[k].surface); end > best {
 			best, bk = end, k
 		}

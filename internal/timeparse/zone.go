@@ -44,6 +44,9 @@ func zoneName(s *scanner, i int, e *expr) int {
 		return -1
 	}
 	if s.zh && s.at(i) >= 0x4e00 {
+		if !zhZoneStart(s.at(i)) {
+			return -1
+		}
 		for _, z := range zhZones {
 			if k := s.lit(i, z.name); k >= 0 {
 				if k2 := s.lits1(k, "时间", "時間"); k2 >= 0 {
@@ -109,4 +112,17 @@ func closeParen(s *scanner, i, k int) int {
 		return k + 1
 	}
 	return k
+}
+
+// zhZoneStart reports whether a name of zhZones may start with c.
+func zhZoneStart(c rune) bool {
+	for _, z := range zhZones {
+		for _, f := range z.name {
+			if f == c {
+				return true
+			}
+			break
+		}
+	}
+	return false
 }
