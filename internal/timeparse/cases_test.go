@@ -160,8 +160,8 @@ var minCases = map[string]int{
 	"f07_lunar_terms.jsonl":      66,
 	"f04_time_zones.jsonl":       50,
 	"f03_holidays.jsonl":         108,
+	"f01_traditional.jsonl":      77,
 	"own_cases.jsonl":            684,
-	"f01_traditional.jsonl":      67,
 	"f02_seconds.jsonl":          49,
 	"f10_mixed_text.jsonl":       46,
 }

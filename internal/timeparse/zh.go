@@ -604,6 +604,11 @@ func (s *scanner) zhClockAt(i int) (h, m, j int) {
 		}
 		return h - 1, 60 - mm, k
 	}
+	if n, k2 := s.num(j); k2 >= 0 && n >= 1 && n <= 11 {
+		if k3 := s.lit(k2, "个字"); k3 >= 0 {
+			return h, n * 5, k3 // Cantonese 十點三個字: 10:15
+		}
+	}
 	k = j
 	k = opt(k, s.lit(k, "零"))
 	k = opt(k, s.lit(k, "过"))
@@ -692,7 +697,7 @@ func zhDuration(s *scanner, i int, e *expr) int {
 		if s.at(k) == '.' && s.at(k+1) == '5' && !isDigit(s.at(k+2)) && amount2 > 0 && amount2%2 == 0 {
 			amount2, k = amount2+1, k+2 // 1.5小时
 		}
-		u, ui := s.lits(k, "秒钟", "秒", "分钟", "分", "小时", "钟头", "钟", "天", "日", "周", "星期", "礼拜", "月", "年", "刻钟")
+		u, ui := s.lits(k, "秒钟", "秒", "分钟", "分", "小时", "钟头", "钟", "天", "日", "周", "星期", "礼拜", "月", "年", "刻钟", "字")
 		if u < 0 {
 			break
 		}
@@ -729,6 +734,11 @@ func zhDuration(s *scanner, i int, e *expr) int {
 			months += amount2 % 2 * 6
 		case 14:
 			sec += amount2 * 450
+		case 15:
+			if s.at(u-2) != '个' {
+				return -1
+			}
+			sec += amount2 * 150 // Cantonese 三個字: three times five minutes
 		}
 		j = u
 		n++
