@@ -118,6 +118,9 @@ func (s *scanner) find() (best expr, start, end int, ok bool) {
 	bestGap := [2]int{}
 	var adj expr // a lone "Daily …" that opens the text
 	hasAdj := false
+	var clock expr // the first bare clock after it: every monday: team sync at 10am
+	clockStart, clockEnd := -1, -1
+	adjEnd := -1
 	for i := 0; i < len(s.r); {
 		if isLetter(s.r[i]) && isLetter(s.at(i-1)) || isDigit(s.r[i]) && (isDigit(s.at(i-1)) || s.at(i-1) == '.' && isDigit(s.at(i-2))) {
 			i++
@@ -152,6 +155,11 @@ func (s *scanner) find() (best expr, start, end int, ok bool) {
 			i = j
 			continue
 		}
+		if !hasAdj && i == s.sp(0) && bareRecurrence(&e) {
+			adj, hasAdj, adjEnd = e, true, j // 每天 Daily standup 9:30
+		} else if hasAdj && clockStart < 0 && bareClock(&e) {
+			clock, clockStart, clockEnd = e, i, j
+		}
 		if e.comps > bestComps || e.comps == bestComps && j-i > bestLen || best.adj && best.comps == 1 {
 			best, start, end, ok = e, i, j, true
 			bestComps, bestLen, bestGap = e.comps, j-i, gap
@@ -159,8 +167,20 @@ func (s *scanner) find() (best expr, start, end int, ok bool) {
 		i = j
 	}
 	s.gap = bestGap
-	if hasAdj && !best.adj {
-		mergeAdj(&best, &adj)
+	if hasAdj && !best.adj && mergeAdj(&best, &adj) && !adj.adj && bestGap == [2]int{} && adjEnd <= start {
+		// 每周五 report due 下午5点: the recurrence's words join the time,
+		// the words between go to the title
+		s.gap, start = [2]int{adjEnd, start}, s.sp(0)
+	}
+	if ok && start == s.sp(0) && bareRecurrence(&best) && clockStart >= end && bestGap == [2]int{} {
+		// the recurrence won and a clock follows a few words later: join
+		// them, the words between going to the title (as bridge does)
+		best.hasTime, best.hour, best.min, best.ampm, best.sec, best.hasSec = true, clock.hour, clock.min, clock.ampm, clock.sec, clock.hasSec
+		best.timeFromAt = clock.timeFromAt
+		if best.part == partNone {
+			best.part = clock.part
+		}
+		s.gap, end = [2]int{end, clockStart}, clockEnd
 	}
 	if ok && (!valid(&best) || best.hasShift && !best.hasDate()) {
 		return best, 0, 0, false
@@ -350,21 +370,46 @@ func dateRange(s *scanner, i int, e *expr) int {
 	return end
 }
 
-// mergeAdj makes best, a bare clock or weekday, repeat as the adjective that
-// opens the text says (Daily standup at 9:30, Weekly review on Friday at 4pm).
-func mergeAdj(best, adj *expr) {
+// mergeAdj makes best, a bare clock (or a weekday or day said with a
+// recurrence adjective), repeat as the recurrence that opens the text says:
+// "Daily standup at 9:30", "Weekly review on Friday at 4pm", "Monthly
+// report on the 1st at 9am", "每天 Daily standup 9:30".
+func mergeAdj(best, adj *expr) bool {
 	if best.freq != fNone || best.hasDur || best.hasDayOff || best.hasWeekOff || best.hasMonthOff || best.hasYearOff ||
-		best.year != 0 || best.month != 0 || best.day != 0 || best.festival != 0 || best.hasEndDate || best.hasShift ||
-		best.lastWeekday || best.nextWorkday || !best.hasTime && best.weekday == 0 {
-		return
+		best.year != 0 || best.festival != 0 || best.hasEndDate || best.hasShift || best.lastWeekday || best.nextWorkday ||
+		best.lunar || best.nth != 0 || best.zone != nil {
+		return false
 	}
-	if best.weekday != 0 && (adj.freq != fWeekly || adj.byday != 0) {
-		return
+	switch {
+	case best.month != 0 || best.day != 0:
+		monthly := adj.freq == fMonthly && best.month == 0 && best.day > 0
+		yearly := adj.freq == fYearly && best.month != 0 && best.day > 0
+		if !adj.adj || best.weekday != 0 || !monthly && !yearly {
+			return false
+		}
+	case best.weekday != 0:
+		if !adj.adj || adj.freq != fWeekly || adj.byday != 0 {
+			return false
+		}
+	case !best.hasTime:
+		return false
 	}
 	best.freq, best.interval, best.byday, best.workday, best.quarter = adj.freq, adj.interval, adj.byday, adj.workday, adj.quarter
+	if !adj.adj {
+		// 每周一 … 9:30: the days come from the recurrence
+		best.weekday, best.day, best.month, best.moreDays, best.nth = adj.weekday, adj.day, adj.month, adj.moreDays, adj.nth
+		best.lunar, best.festival = adj.lunar, adj.festival
+	}
 	if best.part == partNone {
 		best.part = adj.part
 	}
+	return true
+}
+
+// bareRecurrence reports whether e repeats without saying when in the day
+// (每天, 每周一, every monday): a clock said later in the text may complete it.
+func bareRecurrence(e *expr) bool {
+	return e.freq != fNone && e.freq != fHourly && e.freq != fMinutely && !e.hasTime && !e.hasDur && !e.hasEndDate && !e.sameTime && !e.hasShift
 }
 
 // dayRangeMonth reads days of one month said before the month: from 12 to
@@ -447,4 +492,10 @@ func weekdayConfirm(s *scanner, i int, e *expr) int {
 	}
 	e.checkWeekday = d
 	return k
+}
+
+// bareClock reports whether e is a time of day and nothing else (at 10am,
+// 9:30, 下午3点).
+func bareClock(e *expr) bool {
+	return e.hasTime && !e.hasDate() && e.freq == fNone && !e.hasDur && !e.hasEnd && !e.hasEndDate && e.zone == nil && !e.hasShift
 }

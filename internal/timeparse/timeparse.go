@@ -49,7 +49,11 @@
 //     the text: "3分钟后…Weekly report due" is a one-off, the word is title.
 //     When it opens the text and the time is a bare clock or weekday
 //     ("Daily standup at 9:30", "Weekly review on Friday at 4pm"), it
-//     makes that time repeat. "Mon-Fri at 9" (a weekday range with a clock
+//     makes that time repeat; so does a recurrence without a clock that
+//     opens the text and a bare clock said later (每周五 report due 下午5点,
+//     every monday: team sync at 10am), the words between going to the
+//     title. "Monthly report on the 1st" and "yearly checkup on march 3"
+//     repeat on that day. "Mon-Fri at 9" (a weekday range with a clock
 //     and no week named) is weekly on those days; without a clock ("from
 //     monday to wednesday") it stays a range of dates.
 //   - A month named alone ("September") is its first day, next year's once
