@@ -793,7 +793,13 @@ func (s *scanner) isoZone(i int) (*time.Location, int) {
 
 // numericDate reads 2026-12-01, 2026/12/01, 2026.12.01, 12/25, 12/25/2026.
 func numericDate(s *scanner, i int, e *expr) int {
-	if e.month != 0 || e.day != 0 || !isDigit(s.at(i)) {
+	if e.month != 0 || e.day != 0 {
+		return -1
+	}
+	if k := s.word(i, "on"); k >= 0 && e.comps > 0 && isDigit(s.at(s.sp(k))) {
+		i = s.sp(k) // 3pm on 12/5
+	}
+	if !isDigit(s.at(i)) {
 		return -1
 	}
 	if k := s.compactDate(i, e); k >= 0 {
