@@ -159,9 +159,9 @@ var minCases = map[string]int{
 	"f03_holidays.jsonl":         108,
 	"f01_traditional.jsonl":      77,
 	"f06_zh_relative.jsonl":      72,
-	"f10_mixed_text.jsonl":       58,
 	"f08_numeric_dates.jsonl":    59,
 	"f09_ranges.jsonl":           60,
+	"f10_mixed_text.jsonl":       69,
 	"own_cases.jsonl":            684,
 	"f02_seconds.jsonl":          49,
 }

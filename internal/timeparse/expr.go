@@ -155,6 +155,10 @@ func (s *scanner) find() (best expr, start, end int, ok bool) {
 			i = j
 			continue
 		}
+		if s.nparts < len(s.parts) && (bareClock(&e) || bareDate(&e)) && gap == [2]int{} {
+			s.parts[s.nparts] = part2{e, i, j}
+			s.nparts++
+		}
 		if !hasAdj && i == s.sp(0) && bareRecurrence(&e) {
 			adj, hasAdj, adjEnd = e, true, j // 每天 Daily standup 9:30
 		} else if hasAdj && clockStart < 0 && bareClock(&e) {
@@ -181,6 +185,9 @@ func (s *scanner) find() (best expr, start, end int, ok bool) {
 			best.part = clock.part
 		}
 		s.gap, end = [2]int{end, clockStart}, clockEnd
+	}
+	if ok && s.gap == [2]int{} {
+		start, end = s.joinParts(&best, start, end)
 	}
 	if ok && (!valid(&best) || best.hasShift && !best.hasDate()) {
 		return best, 0, 0, false
@@ -498,4 +505,90 @@ func weekdayConfirm(s *scanner, i int, e *expr) int {
 // 9:30, 下午3点).
 func bareClock(e *expr) bool {
 	return e.hasTime && !e.hasDate() && e.freq == fNone && !e.hasDur && !e.hasEnd && !e.hasEndDate && e.zone == nil && !e.hasShift
+}
+
+// part2 is a time found in the text that may complete another: a date
+// without a clock, or a clock without a date.
+type part2 struct {
+	e          expr
+	start, end int
+}
+
+// maxJoin is how far apart (in runes) a date and a clock may be said and
+// still make one time: "tomorrow meeting with bob at 3pm".
+const maxJoin = 40
+
+// bareDate reports whether e is a date and nothing more (tomorrow, friday,
+// dec 5, 感恩节), maybe with a part of day.
+func bareDate(e *expr) bool {
+	return e.hasDate() && !e.hasTime && !e.sameTime && !e.hasDur && e.freq == fNone && !e.hasEnd && !e.hasEndDate && !e.hasShift && e.zone == nil
+}
+
+// joinParts completes best, a bare date or a bare clock, with the nearest
+// complementary part said within maxJoin runes and no sentence break
+// between (tomorrow meeting with bob at 3pm, dec 5 party at 8pm,
+// 明天 Daily standup 9:30); the words between go to the title. It returns
+// the span of the joined time.
+func (s *scanner) joinParts(best *expr, start, end int) (int, int) {
+	wantClock := bareDate(best)
+	if !wantClock && !bareClock(best) {
+		return start, end
+	}
+	pick, dist := -1, maxJoin+1
+	for k := 0; k < s.nparts; k++ {
+		p := &s.parts[k]
+		if p.start == start || wantClock != bareClock(&p.e) || !wantClock && !bareDate(&p.e) {
+			continue
+		}
+		a, b := end, p.start
+		if p.end <= start {
+			a, b = p.end, start
+		}
+		if b < a || b-a >= dist || s.sentenceBreak(a, b) {
+			continue
+		}
+		pick, dist = k, b-a
+	}
+	if pick < 0 {
+		return start, end
+	}
+	p := &s.parts[pick]
+	d, c := best, &p.e
+	if !wantClock {
+		d, c = &p.e, best
+	}
+	if c.part != partNone && d.part != partNone && c.part != d.part {
+		return start, end
+	}
+	m := *d
+	m.hasTime, m.hour, m.min, m.ampm, m.sec, m.hasSec, m.timeFromAt = true, c.hour, c.min, c.ampm, c.sec, c.hasSec, c.timeFromAt
+	if m.part == partNone {
+		m.part = c.part
+	}
+	m.comps = d.comps + c.comps
+	if !valid(&m) {
+		return start, end
+	}
+	*best = m
+	if p.start > end {
+		s.gap = [2]int{end, p.start}
+		return start, p.end
+	}
+	s.gap = [2]int{p.end, start}
+	return p.start, end
+}
+
+// sentenceBreak reports whether the text between a and b ends a sentence.
+func (s *scanner) sentenceBreak(a, b int) bool {
+	for k := a; k < b; k++ {
+		switch s.r[k] {
+		case '。', '！', '？', '；', ';', '!', '?', '\n':
+			return true
+		case '.':
+			if k+1 >= len(s.r) || s.r[k+1] == ' ' {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -16,7 +16,9 @@ type scanner struct {
 	zh  bool
 	en  bool
 
-	tmp, best expr   // scratch for chain
+	tmp, best expr     // scratch for chain
+	parts     [8]part2 // bare dates and clocks found, for joinParts
+	nparts    int
 	gap       [2]int // the words bridge skipped inside the best expression, if any
 }
 

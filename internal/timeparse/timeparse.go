@@ -95,6 +95,10 @@
 //     Gregorian computus and the days counted from it) and China's
 //     official 节日 and 纪念日, in English and Chinese; a year said with
 //     the name (2031年父亲节, labor day 2031) is that year's.
+//   - A date said without a clock and a clock said without a date join
+//     when at most 40 characters and no sentence break lie between them
+//     ("tomorrow meeting with bob at 3pm", "dec 5 party at 8pm"); the
+//     words between go to the title.
 //   - Only the first 4096 characters are searched, which bounds the work.
 package timeparse
 
@@ -219,7 +223,7 @@ func Parse(text string, opts Options) (Schedule, error) {
 	after := text[be:]
 	if s.gap[1] > s.gap[0] {
 		// the words inside the time (明天提醒我下午三点开会) belong to the title
-		after = text[s.off[s.gap[0]]:s.off[s.gap[1]]] + after
+		after = text[s.off[s.gap[0]]:s.off[s.gap[1]]] + trimBefore(after)
 	}
 	sch.Title = title(text[:bs], after)
 	return sch, nil
