@@ -128,7 +128,9 @@ var zhFestivals = []festivalName{
 var enFestivals = []festivalName{
 	{surface: "new year's day", calendar: "元旦", solarM: 1, solarD: 1}, {surface: "new years day", calendar: "元旦", solarM: 1, solarD: 1},
 	{surface: "new year's", calendar: "元旦", solarM: 1, solarD: 1},
-	{surface: "new year's eve", solarM: 12, solarD: 31},
+	{surface: "new year's eve", solarM: 12, solarD: 31}, {surface: "new years eve", solarM: 12, solarD: 31}, {surface: "new year eve", solarM: 12, solarD: 31},
+	{surface: "new year", calendar: "元旦", solarM: 1, solarD: 1}, {surface: "new years", calendar: "元旦", solarM: 1, solarD: 1},
+	{surface: "valentines", calendar: "情人节", solarM: 2, solarD: 14}, {surface: "valentine's", calendar: "情人节", solarM: 2, solarD: 14},
 	{surface: "valentine's day", calendar: "情人节", solarM: 2, solarD: 14}, {surface: "valentines day", calendar: "情人节", solarM: 2, solarD: 14},
 	{surface: "halloween", calendar: "万圣节", solarM: 10, solarD: 31},
 	{surface: "christmas eve", calendar: "平安夜", solarM: 12, solarD: 24}, {surface: "xmas eve", calendar: "平安夜", solarM: 12, solarD: 24},
@@ -230,10 +232,25 @@ func zhFestival(s *scanner, i int, e *expr) int {
 }
 
 func enFestival(s *scanner, i int, e *expr) int {
-	if !s.en || !isLetter(s.at(i)) || e.festival != 0 || e.month != 0 || e.day != 0 || e.hasDayOff || e.weekday != 0 {
+	if !s.en || !isLetter(s.at(i)) && !isDigit(s.at(i)) || e.festival != 0 || e.month != 0 || e.day != 0 || e.hasDayOff || e.weekday != 0 {
 		return -1
 	}
 	j := s.sp(opt(i, s.word(i, "on")))
+	shift, year := 0, 0
+	if k, ki := s.words(j, "the day before", "the day after", "day before", "day after", "the eve of"); k >= 0 {
+		// the day before christmas (not "the day after tomorrow", which
+		// names no festival and so fails below)
+		shift, j = [...]int{-1, 1, -1, 1, -1}[ki], s.sp(k)
+	}
+	if k, ki := s.words(j, "next", "this", "this year's", "next year's", "the coming", "this coming"); k >= 0 {
+		// next easter, this christmas: the coming one; next year's: next year
+		if ki == 3 {
+			year = -1
+		}
+		j = s.sp(k)
+	} else if y, k := s.enYear(j); k >= 0 && s.at(j) != ',' {
+		year, j = y, s.sp(k) // 2030 thanksgiving
+	}
 	best, bk := -1, -1
 	for _, k := range enFestivalsByRune[s.at(j)] {
 		if end := s.word(j, enFestivals[k].surface); end > best {
@@ -244,6 +261,15 @@ func enFestival(s *scanner, i int, e *expr) int {
 		return -1
 	}
 	e.festival = len(zhFestivals) + bk + 1
+	if shift != 0 {
+		e.hasShift, e.shift = true, shift
+	}
+	switch {
+	case year == -1:
+		e.hasYearOff, e.yearOff = true, 1
+	case year > 0:
+		e.year = year
+	}
 	// a year said after the name: labor day 2031, easter of 2030
 	if y, k := s.enYear(best); k >= 0 && e.year == 0 && !e.hasYearOff {
 		e.year, best = y, k
