@@ -21,6 +21,13 @@ var enZones = []struct{ name, zone string }{
 	{"msk", "Europe/Moscow"}, {"ist", "Asia/Kolkata"}, {"jst", "Asia/Tokyo"}, {"kst", "Asia/Seoul"}, {"hkt", "Asia/Hong_Kong"},
 	{"sgt", "Asia/Singapore"}, {"aest", "Australia/Sydney"}, {"aedt", "Australia/Sydney"}, {"awst", "Australia/Perth"},
 	{"nzst", "Pacific/Auckland"}, {"nzdt", "Pacific/Auckland"}, {"beijing time", "Asia/Shanghai"}, {"china time", "Asia/Shanghai"},
+	{"shanghai time", "Asia/Shanghai"}, {"hong kong time", "Asia/Hong_Kong"}, {"taipei time", "Asia/Taipei"}, {"tokyo time", "Asia/Tokyo"},
+	{"japan time", "Asia/Tokyo"}, {"seoul time", "Asia/Seoul"}, {"singapore time", "Asia/Singapore"}, {"india time", "Asia/Kolkata"},
+	{"dubai time", "Asia/Dubai"}, {"moscow time", "Europe/Moscow"}, {"paris time", "Europe/Paris"}, {"berlin time", "Europe/Berlin"},
+	{"new york time", "America/New_York"}, {"ny time", "America/New_York"}, {"chicago time", "America/Chicago"}, {"toronto time", "America/Toronto"},
+	{"los angeles time", "America/Los_Angeles"}, {"la time", "America/Los_Angeles"}, {"san francisco time", "America/Los_Angeles"},
+	{"seattle time", "America/Los_Angeles"}, {"vancouver time", "America/Vancouver"}, {"sydney time", "Australia/Sydney"},
+	{"melbourne time", "Australia/Melbourne"}, {"auckland time", "Pacific/Auckland"},
 }
 
 // zhZones maps the place before 时间 (北京时间, 东京时间) to IANA zones.
@@ -43,21 +50,24 @@ func zoneName(s *scanner, i int, e *expr) int {
 	if e.zone != nil {
 		return -1
 	}
-	if s.zh && s.at(i) >= 0x4e00 {
-		if !zhZoneStart(s.at(i)) {
+	if s.zh {
+		i0 := i
+		if c := s.at(i); (c == '（' || c == '(') && s.at(i+1) >= 0x4e00 {
+			i++ // 明天下午3点（北京时间）
+		}
+		if k := s.zhZoneAt(i, e); k >= 0 {
+			if i > i0 {
+				if c := s.at(k); c != '）' && c != ')' {
+					e.zone = nil
+					return -1
+				}
+				k++
+			}
+			return k
+		}
+		if s.at(i) >= 0x4e00 || i > i0 {
 			return -1
 		}
-		for _, z := range zhZones {
-			if k := s.lit(i, z.name); k >= 0 {
-				if k2 := s.lits1(k, "时间", "時間"); k2 >= 0 {
-					if loc, err := time.LoadLocation(z.zone); err == nil {
-						e.zone = loc
-						return k2
-					}
-				}
-			}
-		}
-		return -1
 	}
 	if !e.hasTime || !isLetter(s.at(i)) && s.at(i) != '(' {
 		return -1
@@ -125,4 +135,29 @@ func zhZoneStart(c rune) bool {
 		}
 	}
 	return false
+}
+
+// zhZoneAt reads 北京时间, 东京时间, UTC时间 at i into e.
+func (s *scanner) zhZoneAt(i int, e *expr) int {
+	if k, _ := s.words(i, "utc", "gmt"); k >= 0 {
+		if k2 := s.lits1(s.sp(k), "时间", "時間"); k2 >= 0 {
+			e.zone = time.UTC
+			return k2
+		}
+		return -1
+	}
+	if s.at(i) < 0x4e00 || !zhZoneStart(s.at(i)) {
+		return -1
+	}
+	for _, z := range zhZones {
+		if k := s.lit(i, z.name); k >= 0 {
+			if k2 := s.lits1(k, "时间", "時間"); k2 >= 0 {
+				if loc, err := time.LoadLocation(z.zone); err == nil {
+					e.zone = loc
+					return k2
+				}
+			}
+		}
+	}
+	return -1
 }
