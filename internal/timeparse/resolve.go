@@ -604,6 +604,12 @@ func (r *resolver) lunarDateL(y, m, d int, leap bool) (civil, error) {
 	if d == 0 {
 		d = 1 // 农历八月, 腊月: the month's first day
 	}
+	if d == 30 {
+		// 腊月三十 in a 29-day month: its last day, as 大年三十 is
+		if n, err := calendar.LunarMonthDays(y, m, leap); err == nil && n < 30 {
+			d = n
+		}
+	}
 	g, err := calendar.FromLunar(calendar.LunarDate{Year: y, Month: m, Day: d, Leap: leap})
 	if err != nil {
 		return civil{}, err
@@ -1082,6 +1088,9 @@ func (r *resolver) lunarDay(e *expr, y, m int, explicitYear bool, today civil) (
 		}
 		y = l.Year
 	}
+	if e.month == 0 {
+		return r.lunarDayOfMonth(e.day, today)
+	}
 	tries := 2
 	if e.leap && !explicitYear {
 		tries = 60 // leap months come every few years, not every month every year
@@ -1101,6 +1110,25 @@ func (r *resolver) lunarDay(e *expr, y, m int, explicitYear bool, today civil) (
 		}
 		if explicitYear || !d.before(today) {
 			return dayOn(d), nil
+		}
+	}
+	return day{}, ErrNoTime
+}
+
+// lunarDayOfMonth reads a lunar day said without its month (农历十五, 初一,
+// 廿八): this lunar month's, or the next month's once passed.
+func (r *resolver) lunarDayOfMonth(d int, today civil) (day, error) {
+	l, err := calendar.ToLunar(calendar.NewDate(today.y, time.Month(today.m), today.d))
+	if err != nil {
+		return day{}, ErrNoTime
+	}
+	y, m := l.Year, l.Month
+	for k := 0; k < 3; k++ {
+		if c, err := r.lunarDateL(y, m, d, false); err == nil && !c.before(today) {
+			return dayOn(c), nil
+		}
+		if m++; m > 12 {
+			y, m = y+1, 1
 		}
 	}
 	return day{}, ErrNoTime

@@ -83,7 +83,9 @@
 //     腊月); a day written with 廿 or 卅 makes the date lunar (六月廿五);
 //     闰六月 without a year is the next year that has that leap month; a
 //     year said with a lunar festival is the lunar year (2031年大年三十 is
-//     the eve that ends lunar 2031, in February 2032). All 24 solar terms
+//     the eve that ends lunar 2031, in February 2032); a lunar day without
+//     a month (农历十五, 初一) is this lunar month's or the next's; day 30
+//     of a 29-day month is its last day (腊月三十 is 除夕). All 24 solar terms
 //     are dates by name, except where the word is weather (下大雪, 小雪天).
 //   - A zone named in the text (5pm CEST, 9am PST, UTC+8, 北京时间晚上8点)
 //     is where the whole time is read, its date words included ("monday

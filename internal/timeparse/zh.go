@@ -475,7 +475,7 @@ func zhLunarDate(s *scanner, i int, e *expr) int {
 	} else if v, k := s.num(j); k >= 0 && s.at(k) == '月' && v >= 1 && v <= 12 {
 		month = v
 		j = k + 1
-	} else if marked {
+	} else if marked && leap {
 		return -1
 	}
 	if s.at(j) == '初' || s.at(j) == '廿' || s.at(j) == '卅' {
