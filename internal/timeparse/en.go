@@ -1,7 +1,5 @@
 package timeparse
 
-import "time"
-
 // English components.
 
 var enWeekdays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -747,7 +745,7 @@ func clockColon(s *scanner, i int, e *expr) int {
 		if h >= 12 {
 			ap = 'p'
 		}
-		if z, k3 := s.isoZone(k2); k3 >= 0 && e.zone == nil {
+		if z, k3 := s.isoZone(k2); k3 >= 0 && e.zone.kind == 0 {
 			e.zone, k2 = z, k3
 		}
 	}
@@ -756,9 +754,9 @@ func clockColon(s *scanner, i int, e *expr) int {
 }
 
 // isoZone reads the offset that ends an ISO 8601 time: Z, +08:00, -0500.
-func (s *scanner) isoZone(i int) (*time.Location, int) {
+func (s *scanner) isoZone(i int) (zoneRef, int) {
 	if s.at(i) == 'z' && !isLetter(s.at(i+1)) {
-		return time.UTC, i + 1
+		return zoneRef{kind: zoneFixed}, i + 1
 	}
 	sign := 1
 	switch s.at(i) {
@@ -766,11 +764,11 @@ func (s *scanner) isoZone(i int) (*time.Location, int) {
 	case '-':
 		sign = -1
 	default:
-		return nil, -1
+		return zoneRef{}, -1
 	}
 	h, j, n := s.digits(i+1, 4)
 	if j < 0 {
-		return nil, -1
+		return zoneRef{}, -1
 	}
 	m := 0
 	switch {
@@ -779,16 +777,16 @@ func (s *scanner) isoZone(i int) (*time.Location, int) {
 	case n == 2 && s.at(j) == ':':
 		var k, nm int
 		if m, k, nm = s.digits(j+1, 2); k < 0 || nm != 2 {
-			return nil, -1
+			return zoneRef{}, -1
 		}
 		j = k
 	case n != 2:
-		return nil, -1
+		return zoneRef{}, -1
 	}
 	if h > 14 || m > 59 {
-		return nil, -1
+		return zoneRef{}, -1
 	}
-	return time.FixedZone("", sign*(h*3600+m*60)), j
+	return zoneRef{kind: zoneFixed, off: int32(sign * (h*3600 + m*60))}, j
 }
 
 // numericDate reads 2026-12-01, 2026/12/01, 2026.12.01, 12/25, 12/25/2026.

@@ -1,7 +1,5 @@
 package timeparse
 
-import "time"
-
 // part is a part of the day (上午, 下午, tonight …); it maps a 12-hour clock
 // reading to 24 hours and gives a phrase without a clock its hour.
 type part uint8
@@ -80,10 +78,10 @@ type expr struct {
 	hasEnd     bool
 	endAmpm    byte
 	endPart    part
-	endNextDay bool           // the end is on the next day: 13:20至次日15:00
-	timeFromAt bool           // an English bare "at 10"
-	zone       *time.Location // the zone the text names (2031-03-07T01:30Z, 5pm CEST); nil: the reminder's
-	sameTime   bool           // 明天这个时候: the present time of day
+	endNextDay bool    // the end is on the next day: 13:20至次日15:00
+	timeFromAt bool    // an English bare "at 10"
+	zone       zoneRef // the zone the text names (2031-03-07T01:30Z, 5pm CEST); none: the reminder's
+	sameTime   bool    // 明天这个时候: the present time of day
 
 	// duration from now
 	durSec    int
@@ -156,7 +154,7 @@ func (s *scanner) find() (best expr, start, end int, ok bool) {
 			continue
 		}
 		if s.nparts < len(s.parts) && (bareClock(&e) || bareDate(&e)) && gap == [2]int{} {
-			s.parts[s.nparts] = part2{e, i, j}
+			s.parts[s.nparts] = part2{i, j, bareClock(&e)}
 			s.nparts++
 		}
 		if !hasAdj && i == s.sp(0) && bareRecurrence(&e) {
@@ -384,7 +382,7 @@ func dateRange(s *scanner, i int, e *expr) int {
 func mergeAdj(best, adj *expr) bool {
 	if best.freq != fNone || best.hasDur || best.hasDayOff || best.hasWeekOff || best.hasMonthOff || best.hasYearOff ||
 		best.year != 0 || best.festival != 0 || best.hasEndDate || best.hasShift || best.lastWeekday || best.nextWorkday ||
-		best.lunar || best.nth != 0 || best.zone != nil {
+		best.lunar || best.nth != 0 || best.zone.kind != 0 {
 		return false
 	}
 	switch {
@@ -504,14 +502,14 @@ func weekdayConfirm(s *scanner, i int, e *expr) int {
 // bareClock reports whether e is a time of day and nothing else (at 10am,
 // 9:30, 下午3点).
 func bareClock(e *expr) bool {
-	return e.hasTime && !e.hasDate() && e.freq == fNone && !e.hasDur && !e.hasEnd && !e.hasEndDate && e.zone == nil && !e.hasShift
+	return e.hasTime && !e.hasDate() && e.freq == fNone && !e.hasDur && !e.hasEnd && !e.hasEndDate && e.zone.kind == 0 && !e.hasShift
 }
 
 // part2 is a time found in the text that may complete another: a date
 // without a clock, or a clock without a date.
 type part2 struct {
-	e          expr
 	start, end int
+	clock      bool // a bare clock; else a bare date
 }
 
 // maxJoin is how far apart (in runes) a date and a clock may be said and
@@ -521,7 +519,7 @@ const maxJoin = 40
 // bareDate reports whether e is a date and nothing more (tomorrow, friday,
 // dec 5, 感恩节), maybe with a part of day.
 func bareDate(e *expr) bool {
-	return e.hasDate() && !e.hasTime && !e.sameTime && !e.hasDur && e.freq == fNone && !e.hasEnd && !e.hasEndDate && !e.hasShift && e.zone == nil
+	return e.hasDate() && !e.hasTime && !e.sameTime && !e.hasDur && e.freq == fNone && !e.hasEnd && !e.hasEndDate && !e.hasShift && e.zone.kind == 0
 }
 
 // joinParts completes best, a bare date or a bare clock, with the nearest
@@ -537,7 +535,7 @@ func (s *scanner) joinParts(best *expr, start, end int) (int, int) {
 	pick, dist := -1, maxJoin+1
 	for k := 0; k < s.nparts; k++ {
 		p := &s.parts[k]
-		if p.start == start || wantClock != bareClock(&p.e) || !wantClock && !bareDate(&p.e) {
+		if p.start == start || wantClock != p.clock {
 			continue
 		}
 		a, b := end, p.start
@@ -553,9 +551,11 @@ func (s *scanner) joinParts(best *expr, start, end int) (int, int) {
 		return start, end
 	}
 	p := &s.parts[pick]
-	d, c := best, &p.e
+	var pe expr // read again: keeping every candidate's expr would cost each Parse
+	s.chain(p.start, &pe)
+	d, c := best, &pe
 	if !wantClock {
-		d, c = &p.e, best
+		d, c = &pe, best
 	}
 	if c.part != partNone && d.part != partNone && c.part != d.part {
 		return start, end

@@ -17,8 +17,8 @@ type resolver struct {
 
 func (r *resolver) resolve(e *expr) (Schedule, error) {
 	weekdayRangeRule(e)
-	if e.zone != nil && e.zone != r.loc {
-		return r.inZone(e)
+	if loc := e.zone.location(); loc != nil {
+		return r.inZone(e, loc)
 	}
 	if e.freq != fNone {
 		return r.resolveRecur(e)
@@ -1056,11 +1056,11 @@ func weekdayRangeRule(e *expr) {
 // inZone resolves e in the zone its text names (9am PST, 2031-03-07T01:30Z)
 // and answers in the reminder's zone: the same instants, the RRULE's
 // wall-clock times moved by the offset of the first one.
-func (r *resolver) inZone(e *expr) (Schedule, error) {
+func (r *resolver) inZone(e *expr, loc *time.Location) (Schedule, error) {
 	z := *r
-	z.loc, z.now = e.zone, r.now.In(e.zone)
+	z.loc, z.now = loc, r.now.In(loc)
 	o := *e
-	o.zone = nil
+	o.zone = zoneRef{}
 	sch, err := z.resolve(&o)
 	if err != nil {
 		return sch, err

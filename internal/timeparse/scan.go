@@ -85,7 +85,18 @@ func isLetter(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 
 // lit matches str at i and returns the index after it, or -1.
 func (s *scanner) lit(i int, str string) int {
-	if i < 0 {
+	if i < 0 || i >= len(s.r) || str == "" {
+		if i >= 0 && str == "" {
+			return i
+		}
+		return -1
+	}
+	// most calls fail on the first rune: check it before decoding the rest
+	if c := str[0]; c < utf8.RuneSelf {
+		if s.r[i] != rune(c) {
+			return -1
+		}
+	} else if c0, _ := utf8.DecodeRuneInString(str); s.r[i] != c0 {
 		return -1
 	}
 	j := i

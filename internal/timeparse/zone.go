@@ -47,7 +47,7 @@ var zhZones = []struct{ name, zone string }{
 // zoneName reads a zone the text names: 北京时间 anywhere in the time, an
 // abbreviation or UTC±h after a clock (5pm CEST, at 8 GMT, 3pm UTC+8).
 func zoneName(s *scanner, i int, e *expr) int {
-	if e.zone != nil {
+	if e.zone.kind != 0 {
 		return -1
 	}
 	if s.zh {
@@ -58,7 +58,7 @@ func zoneName(s *scanner, i int, e *expr) int {
 		if k := s.zhZoneAt(i, e); k >= 0 {
 			if i > i0 {
 				if c := s.at(k); c != '）' && c != ')' {
-					e.zone = nil
+					e.zone = zoneRef{}
 					return -1
 				}
 				k++
@@ -92,7 +92,7 @@ func zoneName(s *scanner, i int, e *expr) int {
 				m, k2 = v, k3
 			}
 		}
-		e.zone = time.FixedZone("", sign*(h*3600+m*60))
+		e.zone = zoneRef{kind: zoneFixed, off: int32(sign * (h*3600 + m*60))}
 		return closeParen(s, i, k2)
 	}
 	best, bz := -1, ""
@@ -104,11 +104,7 @@ func zoneName(s *scanner, i int, e *expr) int {
 	if best < 0 {
 		return -1
 	}
-	loc, err := time.LoadLocation(bz)
-	if err != nil {
-		return -1
-	}
-	e.zone = loc
+	e.zone = namedZone(bz)
 	best = opt(best, s.spw(best, "time"))
 	return closeParen(s, i, best)
 }
@@ -126,22 +122,21 @@ func closeParen(s *scanner, i, k int) int {
 
 // zhZoneStart reports whether a name of zhZones may start with c.
 func zhZoneStart(c rune) bool {
-	for _, z := range zhZones {
-		for _, f := range z.name {
-			if f == c {
-				return true
-			}
-			break
-		}
+	switch c {
+	case '北', '中', '上', '香', '台', '东', '日', '首', '韩', '新', '印', '迪', '莫', '伦', '英', '巴', '柏', '德', '法', '欧', '纽', '美', '芝', '洛', '旧', '西', '太', '温', '多', '悉', '墨', '奥', '格', '世', '协':
+		return true
 	}
 	return false
 }
 
 // zhZoneAt reads 北京时间, 东京时间, UTC时间 at i into e.
 func (s *scanner) zhZoneAt(i int, e *expr) int {
+	if c := s.at(i); c != 'u' && c != 'g' && (c < 0x4e00 || !zhZoneStart(c)) {
+		return -1
+	}
 	if k, _ := s.words(i, "utc", "gmt"); k >= 0 {
 		if k2 := s.lits1(s.sp(k), "时间", "時間"); k2 >= 0 {
-			e.zone = time.UTC
+			e.zone = zoneRef{kind: zoneFixed}
 			return k2
 		}
 		return -1
@@ -152,12 +147,67 @@ func (s *scanner) zhZoneAt(i int, e *expr) int {
 	for _, z := range zhZones {
 		if k := s.lit(i, z.name); k >= 0 {
 			if k2 := s.lits1(k, "时间", "時間"); k2 >= 0 {
-				if loc, err := time.LoadLocation(z.zone); err == nil {
-					e.zone = loc
-					return k2
-				}
+				e.zone = namedZone(z.zone)
+				return k2
 			}
 		}
 	}
 	return -1
+}
+
+// zoneRef is a zone the text names, kept without pointers so that copying
+// an expr (which the scanner does for every try) stays a plain memmove.
+type zoneRef struct {
+	kind uint8 // zoneNone, zoneNamed or zoneFixed
+	name uint8 // zoneNamed: index into ianaZones
+	off  int32 // zoneFixed: seconds east of UTC
+}
+
+const (
+	zoneNone uint8 = iota
+	zoneNamed
+	zoneFixed
+)
+
+// ianaZones lists the IANA names the tables use, once each.
+var ianaZones = func() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, z := range enZones {
+		if !seen[z.zone] {
+			seen[z.zone], out = true, append(out, z.zone)
+		}
+	}
+	for _, z := range zhZones {
+		if !seen[z.zone] {
+			seen[z.zone], out = true, append(out, z.zone)
+		}
+	}
+	return out
+}()
+
+func namedZone(name string) zoneRef {
+	for k, n := range ianaZones {
+		if n == name {
+			return zoneRef{kind: zoneNamed, name: uint8(k)}
+		}
+	}
+	return zoneRef{}
+}
+
+// location loads the zone; nil when there is none or it cannot be loaded
+// (then the reminder's zone is used).
+func (z zoneRef) location() *time.Location {
+	switch z.kind {
+	case zoneFixed:
+		if z.off == 0 {
+			return time.UTC
+		}
+		return time.FixedZone("", int(z.off))
+	case zoneNamed:
+		if loc, err := time.LoadLocation(ianaZones[z.name]); err == nil {
+			return loc
+		}
+	}
+	return nil
 }
