@@ -262,9 +262,14 @@ func (s *scanner) chain(i int, e *expr) int {
 			break
 		}
 		bestEnd := -1
-		for _, m := range matchers {
+		c := s.at(k)
+		latin, hanzi := isLetter(c), c >= 0x2e80
+		for _, mm := range matchers {
+			if latin && !mm.latin || hanzi && !mm.hanzi {
+				continue
+			}
 			*t = *e
-			if end := m(s, k, t); end > k && end > bestEnd && valid(t) {
+			if end := mm.m(s, k, t); end > k && end > bestEnd && valid(t) {
 				bestEnd, *bestE = end, *t
 			}
 		}
@@ -287,10 +292,22 @@ func (s *scanner) connector(i int) int {
 	return j
 }
 
-var matchers = []matcher{
-	zhRecur, zhRelDay, zhRelPeriod, zhWeek, zhDate, zhLunarDate, zhFestival, zhPart, zhClock, zhDuration, zhRange, zhShift, zhNextWorkday, zhNthDay, zhShichen, dateRange, numRange, dayRangeMonth, weekdayConfirm, zoneName,
-	clockColon, numericDate,
-	enNthWeekday, zhNthWeekday, zhMoreDays, enRecur, enRelDay, enRelPeriod, enWeekday, enDate, enFestival, enPart, enClock, enDuration, enRange,
+// matchers are tried in this order at each place a component may start;
+// the first of the longest wins. Each is marked with the scripts it can
+// start in, so that a Chinese one is not tried on a Latin letter nor an
+// English one on a Chinese character (each try copies an expr).
+var matchers = []struct {
+	m            matcher
+	latin, hanzi bool
+}{
+	{zhRecur, false, true}, {zhRelDay, false, true}, {zhRelPeriod, false, true}, {zhWeek, false, true}, {zhDate, false, true},
+	{zhLunarDate, false, true}, {zhFestival, false, true}, {zhPart, false, true}, {zhClock, false, true}, {zhDuration, false, true},
+	{zhRange, false, true}, {zhShift, false, true}, {zhNextWorkday, false, true}, {zhNthDay, false, true}, {zhShichen, false, true},
+	{dateRange, true, true}, {numRange, true, true}, {dayRangeMonth, true, false}, {weekdayConfirm, true, true}, {zoneName, true, true},
+	{clockColon, true, false}, {numericDate, true, false},
+	{enNthWeekday, true, false}, {zhNthWeekday, false, true}, {zhMoreDays, false, true}, {enRecur, true, false}, {enRelDay, true, false},
+	{enRelPeriod, true, false}, {enWeekday, true, false}, {enDate, true, false}, {enFestival, true, false}, {enPart, true, false},
+	{enClock, true, false}, {enDuration, true, false}, {enRange, true, false},
 }
 
 // canStart reports whether any component may begin at i: a cheap filter
