@@ -613,7 +613,7 @@ func (s *scanner) enClockAt(i int) (h, m int, ap byte, at bool, j int) {
 		k3 := s.sp(k2)
 		k3 = s.sp(opt(k3, s.words1(k3, "minutes", "minute", "mins")))
 		minutes := s.words1(s.sp(k2), "minutes", "minute", "mins") >= 0
-		if s.word(k3, "past") >= 0 || (minutes || v%5 == 0) && (s.word(k3, "to") >= 0 || s.word(k3, "after") >= 0 || s.word(k3, "before") >= 0) {
+		if s.word(k3, "past") >= 0 || (minutes || v%5 == 0) && s.words1(k3, "to", "after", "before", "til", "till") >= 0 {
 			mm, k = v, k3
 		}
 	}
@@ -654,6 +654,24 @@ func (s *scanner) enClockAt(i int) (h, m int, ap byte, at bool, j int) {
 			ap, k4 := s.ampmAt(k3)
 			if k4 >= 0 || at {
 				return v, mm, ap, k4 < 0, opt(k3, k4)
+			}
+		}
+	}
+	if v, k2, _ := s.digits(j, 2); k2 >= 0 && v <= 23 && s.at(k2) == 'h' {
+		// 18h30, 6h30: the French and German way of writing a clock
+		if mm, k3, nm := s.digits(k2+1, 2); k3 >= 0 && nm == 2 && mm < 60 && !isLetter(s.at(k3)) {
+			ap := byte('a')
+			if v >= 12 {
+				ap = 'p'
+			}
+			return v, mm, ap, false, k3
+		}
+	}
+	if v, k2, _ := s.digits(j, 2); k2 >= 0 && v >= 1 && v <= 12 && s.at(k2) == ' ' {
+		// at 6 30 pm: minutes apart, am/pm said
+		if mm, k3, nm := s.digits(k2+1, 2); k3 >= 0 && nm == 2 && mm < 60 {
+			if ap, k4 := s.ampmAt(k3); k4 >= 0 {
+				return v, mm, ap, false, k4
 			}
 		}
 	}
@@ -946,11 +964,22 @@ func enDuration(s *scanner, i int, e *expr) int {
 		}
 		k = s.sp(opt(k, s.words1(k, "more", "extra", "additional"))) // in 5 more minutes
 		u, ui := s.words(k, "seconds", "second", "secs", "sec", "minutes", "minute", "mins", "min", "m", "hours", "hour", "hrs", "hr", "h",
-			"days", "day", "weeks", "week", "wks", "fortnight", "months", "month", "years", "year")
+			"days", "day", "weeks", "week", "wks", "fortnight", "months", "month", "years", "year", "d", "mo", "mos", "yr", "yrs", "wk")
 		if u < 0 {
 			break
 		}
 		switch {
+		case ui == 24:
+			days += halves / 2 // in 2d
+			sec += halves % 2 * 43200
+		case ui == 25 || ui == 26:
+			months += halves / 2
+			days += halves % 2 * 15
+		case ui == 27 || ui == 28:
+			years += halves / 2
+			months += halves % 2 * 6
+		case ui == 29:
+			days += halves * 7 / 2
 		case ui <= 3:
 			sec += halves / 2
 		case ui <= 8:
@@ -989,7 +1018,7 @@ func enDuration(s *scanner, i int, e *expr) int {
 	}
 	if k := s.spw(j, "ago"); k >= 0 && !pre {
 		sec, days, months, years, j = -sec, -days, -months, -years, k
-	} else if k, _ := s.words(s.sp(j), "from now", "later", "hence", "from today", "after now", "time"); k >= 0 {
+	} else if k, _ := s.words(s.sp(j), "from now", "later", "hence", "from today", "after now", "time", "'s time", "’s time"); k >= 0 {
 		j = k
 	} else if !pre {
 		return -1
@@ -1036,7 +1065,10 @@ func enRange(s *scanner, i int, e *expr) int {
 
 // enPastTo reads "past 3", "to 5" after a number of minutes mm.
 func (s *scanner) enPastTo(k, mm int) (h, m int, ap byte, j int) {
-	k2, ki := s.words(k, "past", "after", "to", "before", "til")
+	k2, ki := s.words(k, "past", "after", "to", "before", "til", "till", "of")
+	if ki == 6 && mm != 15 {
+		return 0, 0, 0, -1 // quarter of 5 is 4:45; "10 of 5" is not a time
+	}
 	if k2 < 0 {
 		return 0, 0, 0, -1
 	}

@@ -58,7 +58,8 @@
 //     monday to wednesday") it stays a range of dates.
 //   - A month named alone ("September") is its first day, next year's once
 //     passed; "half seven" is the British 7:30; 830 p.m. and 1030am are
-//     clocks only with am/pm said (a bare 830 is not a time).
+//     clocks only with am/pm said (a bare 830 is not a time); "quarter of
+//     5" is 4:45 (the American "of"), but "of" after a number is not.
 //   - 第N天 counts today as the first day (第二天 is tomorrow); after a
 //     year (2031年第100天) it is the Nth day of that year.
 //   - A 时辰 fires at its start (丑时 01:00, 子时 23:00); 正 is its middle

@@ -968,8 +968,8 @@ func numRange(s *scanner, i int, e *expr) int {
 	default:
 		k = enRange(s, sep, &t)
 	}
-	if k < 0 || !t.hasEnd {
-		return -1
+	if k < 0 || !t.hasEnd || h > 12 && t.endAmpm != 0 {
+		return -1 // 20 till 4 pm is 3:40 pm, not a range from 20:00
 	}
 	if isLetter(s.at(sep)) || s.at(sep) == '-' || s.at(sep) == '~' {
 		// an English end must say am/pm or be a 24-hour clock: 2-4pm,
