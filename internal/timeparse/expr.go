@@ -303,7 +303,8 @@ var matchers = []struct {
 	{zhRecur, false, true}, {zhRelDay, false, true}, {zhRelPeriod, false, true}, {zhWeek, false, true}, {zhDate, false, true},
 	{zhLunarDate, false, true}, {zhFestival, false, true}, {zhPart, false, true}, {zhClock, false, true}, {zhDuration, false, true},
 	{zhRange, false, true}, {zhShift, false, true}, {zhNextWorkday, false, true}, {zhNthDay, false, true}, {zhShichen, false, true},
-	{dateRange, true, true}, {numRange, true, true}, {dayRangeMonth, true, false}, {weekdayConfirm, true, true}, {zoneName, true, true},
+	{dateRange, true, true}, {numRange, true, true}, {dayRangeMonth, true, false}, {weekdayConfirm, true, true}, {bracketDate, true, true},
+	{zoneName, true, true},
 	{clockColon, true, false}, {numericDate, true, false},
 	{enNthWeekday, true, false}, {zhNthWeekday, false, true}, {zhMoreDays, false, true}, {enRecur, true, false}, {enRelDay, true, false},
 	{enRelPeriod, true, false}, {enWeekday, true, false}, {enDate, true, false}, {enFestival, true, false}, {enPart, true, false},
@@ -488,6 +489,9 @@ func weekdayConfirm(s *scanner, i int, e *expr) int {
 		j, open = s.sp(j+1), true
 	}
 	d, k := 0, -1
+	if s.zh {
+		j = opt(j, s.lits1(j, "下个", "这个", "本", "下", "这")) // 12月2日（下周三）: the weekday is what is checked
+	}
 	if w := s.zhWeekWord(j); w >= 0 {
 		if d = zhWeekdayChar(s.at(w)); d != 0 {
 			k = w + 1
@@ -608,4 +612,41 @@ func (s *scanner) sentenceBreak(a, b int) bool {
 		}
 	}
 	return false
+}
+
+// bracketDate reads a date in brackets after a weekday: 周五（11月27日）,
+// Friday (Nov 27). The date is kept and the weekday checked against it, as
+// in 11月27日（周五）.
+func bracketDate(s *scanner, i int, e *expr) int {
+	if e.weekday == 0 || e.checkWeekday != 0 || e.day != 0 || e.month != 0 || e.hasTime || e.freq != fNone || e.nth != 0 || e.lastWeekday {
+		return -1
+	}
+	switch s.at(i) {
+	case '(', '（', '[', '【':
+	default:
+		return -1
+	}
+	j := s.sp(i + 1)
+	var t expr
+	t.comps = 1
+	k := -1
+	for _, m := range []matcher{zhDate, enDate, numericDate} {
+		t = expr{comps: 1}
+		if k = m(s, j, &t); k >= 0 && t.day > 0 {
+			break
+		}
+		k = -1
+	}
+	if k < 0 {
+		return -1
+	}
+	k = s.sp(k)
+	switch s.at(k) {
+	case ')', '）', ']', '】':
+	default:
+		return -1
+	}
+	e.checkWeekday, e.weekday, e.hasWeekOff, e.weekOff = e.weekday, 0, false, 0
+	e.year, e.month, e.day = t.year, t.month, t.day
+	return k + 1
 }
