@@ -278,6 +278,12 @@ var cantonese = [...][2][2]rune{
 	{{'晚', '黑'}, {'晚', '上'}},
 	{{'出', '年'}, {'明', '年'}},
 	{{'旧', '年'}, {'去', '年'}},
+	{{'月', '尾'}, {'月', '底'}},
+	{{'年', '尾'}, {'年', '底'}},
+	{{'月', '头'}, {'月', '初'}}, // 下個月頭
+	{{'逢', '星'}, {'每', '星'}}, // 逢星期五: every Friday
+	{{'逢', '周'}, {'每', '周'}},
+	{{'逢', '礼'}, {'每', '礼'}},
 }
 
 // foldCantonese rewrites the two-rune Cantonese words of r in place.
@@ -288,7 +294,7 @@ func foldCantonese(r []rune) {
 			continue
 		}
 		for _, w := range cantonese {
-			if w[0][0] == c && w[0][1] == r[i+1] && (c != '后' || i == 0 || !unitBefore(r[i-1])) {
+			if w[0][0] == c && w[0][1] == r[i+1] && (c != '后' || i == 0 || !unitBefore(r[i-1])) && (c != '逢' || i == 0 || r[i-1] != '每') {
 				r[i], r[i+1] = w[1][0], w[1][1]
 				i++
 				break
