@@ -619,105 +619,80 @@ func (r *resolver) lunarDateL(y, m, d int, leap bool) (civil, error) {
 
 func (r *resolver) festivalDate(f *festivalName, today civil, e *expr) (civil, bool) {
 	explicit := e.year != 0 || e.hasYearOff
-	if f.term != 0 {
-		// a solar term: this year's date, or next year's once passed
-		y := today.y
-		if explicit {
-			y = e.year
-			if y == 0 {
-				y = today.y + e.yearOff
-			}
-		}
-		for k := 0; k < 2; k++ {
-			d, err := calendar.SolarTermDate(f.term-1, y+k)
-			if err != nil {
-				return civil{}, false
-			}
-			if c := (civil{d.Year, int(d.Month), d.Day}).addDays(f.shift); explicit || !c.before(today) {
-				return c, true
-			}
-		}
-		return civil{}, false
+	y := today.y
+	if e.year != 0 {
+		y = e.year
+	} else if e.hasYearOff {
+		y += e.yearOff
 	}
-	if f.lunarM != 0 && explicit {
+	switch {
+	case f.term != 0:
+		return termFestival(f, y, explicit, today)
+	case f.lunarM != 0 && explicit:
 		// 2031年大年三十: the lunar year said, so its eve falls in 2032
-		y := e.year
-		if y == 0 {
-			y = today.y + e.yearOff
-		}
 		c, err := r.lunarDate(y, f.lunarM, f.lunarD)
 		return c, err == nil
-	}
-	if f.lunarM != 0 && !explicit {
-		// One conversion each way instead of NextFestival's search: tyme4go
-		// is slow, and festivals are common in reminders.
-		l, err := calendar.ToLunar(calendar.NewDate(today.y, time.Month(today.m), today.d))
-		if err == nil {
-			d := f.lunarD
-			if d == -1 {
-				d = 31
-			}
-			ly := l.Year
-			if f.lunarM < l.Month || f.lunarM == l.Month && (d < l.Day || l.Leap) {
-				ly++
-			}
-			for k := 0; k < 2; k++ {
-				c, err := r.lunarDate(ly+k, f.lunarM, f.lunarD)
-				if err == nil && !c.before(today) {
-					return c, true
-				}
-			}
+	case f.lunarM != 0:
+		if c, ok := r.nextLunarFestival(f, today); ok {
+			return c, true
 		}
-	}
-	if f.computed() {
-		// Easter and the days counted from it, nth weekdays, shifted days
+	case f.computed() || f.solarM != 0:
+		// fixed days, Easter and the days counted from it, nth weekdays
 		if explicit {
-			y := e.year
-			if y == 0 {
-				y = today.y + e.yearOff
-			}
 			return festivalIn(f, y), true
 		}
-		for y := today.y; y <= today.y+1; y++ {
-			if c := festivalIn(f, y); !c.before(today) {
+		for k := 0; k < 2; k++ {
+			if c := festivalIn(f, y+k); !c.before(today) {
 				return c, true
 			}
 		}
 		return civil{}, false
 	}
-	if f.solarM != 0 && !explicit {
-		c := civil{today.y, f.solarM, f.solarD}
-		if c.before(today) {
-			c.y++
-		}
-		return c, true
+	if f.calendar == "" {
+		return civil{}, false
 	}
-	if f.calendar != "" {
-		if explicit {
-			y := e.year
-			if y == 0 {
-				y = today.y + e.yearOff
-			}
-			d, ok := calendar.FestivalDate(f.calendar, y)
-			return civil{d.Year, int(d.Month), d.Day}, ok
-		}
-		d, ok := calendar.NextFestival(f.calendar, calendar.NewDate(today.y, time.Month(today.m), today.d))
+	if explicit {
+		d, ok := calendar.FestivalDate(f.calendar, y)
 		return civil{d.Year, int(d.Month), d.Day}, ok
 	}
-	for y := today.y; y <= today.y+1; y++ {
-		if e.year != 0 || e.hasYearOff {
-			y = e.year
-			if y == 0 {
-				y = today.y + e.yearOff
-			}
+	d, ok := calendar.NextFestival(f.calendar, calendar.NewDate(today.y, time.Month(today.m), today.d))
+	return civil{d.Year, int(d.Month), d.Day}, ok
+}
+
+// termFestival is a solar term (and the days counted from it): in year y
+// when said, else this year's or next year's once passed.
+func termFestival(f *festivalName, y int, explicit bool, today civil) (civil, bool) {
+	for k := 0; k < 2; k++ {
+		d, err := calendar.SolarTermDate(f.term-1, y+k)
+		if err != nil {
+			return civil{}, false
 		}
-		var c civil
-		if f.solarM != 0 {
-			c = civil{y, f.solarM, f.solarD}
-		} else {
-			c = nthWeekday(y, f.month, f.weekday, f.n)
+		if c := (civil{d.Year, int(d.Month), d.Day}).addDays(f.shift); explicit || !c.before(today) {
+			return c, true
 		}
-		if !c.before(today) || e.year != 0 || e.hasYearOff {
+	}
+	return civil{}, false
+}
+
+// nextLunarFestival is the next lunar festival from today: one conversion
+// each way instead of NextFestival's search (tyme4go is slow, and festivals
+// are common in reminders).
+func (r *resolver) nextLunarFestival(f *festivalName, today civil) (civil, bool) {
+	l, err := calendar.ToLunar(calendar.NewDate(today.y, time.Month(today.m), today.d))
+	if err != nil {
+		return civil{}, false
+	}
+	d := f.lunarD
+	if d == -1 {
+		d = 31
+	}
+	ly := l.Year
+	if f.lunarM < l.Month || f.lunarM == l.Month && (d < l.Day || l.Leap) {
+		ly++
+	}
+	for k := 0; k < 2; k++ {
+		c, err := r.lunarDate(ly+k, f.lunarM, f.lunarD)
+		if err == nil && !c.before(today) {
 			return c, true
 		}
 	}
