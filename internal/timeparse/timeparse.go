@@ -11,7 +11,9 @@
 // 明天 | 下午 | 三点一刻, or every | Monday and Wednesday | at 10 — each a
 // small matcher that fills fields of one expression and refuses to overwrite
 // a field another set. The expression with most components (then the
-// longest) wins, and a resolver turns it into instants: recurrences become
+// longest) wins, and a resolver turns it into instants (a one-off by the
+// shape of its date, see shapeOf and dayOf; a rule by a step per
+// frequency, see resolveRecur): recurrences become
 // RRULEs whose occurrences come from package recur, festivals and lunar
 // dates come from package calendar.
 //
@@ -27,7 +29,7 @@
 //     a part of day alone (明天下午) fires at a representative hour (下午 15,
 //     晚上 20 …) with grain hour.
 //   - 下周X and "next X" are X of the next Monday-to-Sunday week.
-//   - 过几天, 一会儿, "in a few days" are not times: ErrNoTime.
+//   - 过几天, 一会儿, "in a few days", "in a moment" are not times: ErrNoTime.
 //   - 每隔一天/一周/一个月 is every other day/week/month; 每隔N (N≥2) is
 //     every N. 每周末 and "every weekend" are Saturday and Sunday.
 //   - 工作日 follows China's official calendar (X-WORKDAY=CN); the English
@@ -78,8 +80,9 @@
 //     13:20至次日05:40 ends the next day; "from 12 to 14 Aug" and "Aug
 //     12-14" are days of that month. A bare English "3-5" says nothing.
 //   - A weekday said beside a date (明天（周五）, 11月27日周五, Dec 25
-//     (Fri), Friday, Nov 27) confirms it; when it disagrees the date is
-//     kept, being the more specific, and Schedule.Warnings says so.
+//     (Fri), Friday, Nov 27, 周五（11月27日）) confirms it; when it
+//     disagrees the date is kept, being the more specific, and
+//     Schedule.Warnings says so.
 //   - Lunar dates: a lunar month without a day is its first day (农历八月,
 //     腊月); a day written with 廿 or 卅 makes the date lunar (六月廿五);
 //     闰六月 without a year is the next year that has that leap month; a
@@ -97,7 +100,9 @@
 //   - Holidays: the US and UK named days (fixed, nth weekday, Easter by the
 //     Gregorian computus and the days counted from it) and China's
 //     official 节日 and 纪念日, in English and Chinese; a year said with
-//     the name (2031年父亲节, labor day 2031) is that year's.
+//     the name (2031年父亲节, labor day 2031, 2030 thanksgiving) is that
+//     year's; "next easter" and "this christmas" are the coming one, "next
+//     year's christmas" next year's.
 //   - A date said without a clock and a clock said without a date join
 //     when at most 40 characters and no sentence break lie between them
 //     ("tomorrow meeting with bob at 3pm", "dec 5 party at 8pm"); the
