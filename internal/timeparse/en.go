@@ -292,11 +292,14 @@ func enRelDay(s *scanner, i int, e *expr) int {
 	j, k := s.words(i, "today", "tomorrow", "tmr", "tmrw", "tomorow", "tonight", "tonite", "yesterday", "day after tomorrow",
 		"the day after tomorrow", "overmorrow", "this morning", "this afternoon", "this evening", "tomorrow morning", "tomorrow night",
 		"tomorrow evening", "tomorrow afternoon", "later today", "end of day", "end of the day", "eod", "this noon",
-		"the next day", "the following day", "next day")
+		"the next day", "the following day", "next day", "the day after next", "day after next")
 	if j < 0 {
 		return -1
 	}
-	if k >= 23 {
+	switch {
+	case k >= 26:
+		k = 8 // the day after next: in two days
+	case k >= 23:
 		k = 1
 	}
 	off := [...]int{0, 1, 1, 1, 1, 0, 0, -1, 2, 2, 2, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0}[k]
@@ -658,13 +661,16 @@ func (s *scanner) enClockAt(i int) (h, m int, ap byte, at bool, j int) {
 		}
 	}
 	if v, k2, _ := s.digits(j, 2); k2 >= 0 && v <= 23 && s.at(k2) == 'h' {
-		// 18h30, 6h30: the French and German way of writing a clock
+		// 18h30, 6h30, at 17h: the French and German way of writing a clock
+		ap := byte('a')
+		if v >= 12 {
+			ap = 'p'
+		}
 		if mm, k3, nm := s.digits(k2+1, 2); k3 >= 0 && nm == 2 && mm < 60 && !isLetter(s.at(k3)) {
-			ap := byte('a')
-			if v >= 12 {
-				ap = 'p'
-			}
 			return v, mm, ap, false, k3
+		}
+		if at && !isLetter(s.at(k2+1)) && !isDigit(s.at(k2+1)) {
+			return v, 0, ap, false, k2 + 1
 		}
 	}
 	if v, k2, _ := s.digits(j, 2); k2 >= 0 && v >= 1 && v <= 12 && s.at(k2) == ' ' {
@@ -765,6 +771,20 @@ func clockColon(s *scanner, i int, e *expr) int {
 		}
 		if z, k3 := s.isoZone(k2); k3 >= 0 && e.zone.kind == 0 {
 			e.zone, k2 = z, k3
+		}
+	}
+	if e.year != 0 && e.zone.kind == 0 && s.at(k2) == ' ' {
+		// 2026-11-29 10:00:00 +0800: an offset after a full date and time
+		if c := s.at(k2 + 1); c == '+' || c == '-' {
+			if z, k3 := s.isoZone(k2 + 1); k3 >= 0 && (c == '+' || k3-k2-2 == 4) {
+				e.zone, k2 = z, k3
+				if ap == 0 {
+					ap = 'a'
+					if h >= 12 {
+						ap = 'p'
+					}
+				}
+			}
 		}
 	}
 	e.hasTime, e.hour, e.min, e.ampm, e.sec, e.hasSec = true, h, m, ap, sec, hasSec
