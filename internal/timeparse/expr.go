@@ -302,7 +302,7 @@ var matchers = []struct {
 }{
 	{zhRecur, false, true}, {zhRelDay, false, true}, {zhRelPeriod, false, true}, {zhWeek, false, true}, {zhDate, false, true},
 	{zhLunarDate, false, true}, {zhFestival, false, true}, {zhPart, false, true}, {zhClock, false, true}, {zhDuration, false, true},
-	{zhRange, false, true}, {zhShift, false, true}, {zhNextWorkday, false, true}, {zhNthDay, false, true}, {zhShichen, false, true},
+	{zhRange, false, true}, {zhShift, false, true}, {zhNextWorkday, false, true}, {zhNthDay, false, true}, {zhShichen, false, true}, {zhXun, false, true},
 	{dateRange, true, true}, {numRange, true, true}, {dayRangeMonth, true, false}, {weekdayConfirm, true, true}, {bracketDate, true, true},
 	{zoneName, true, true},
 	{clockColon, true, false}, {numericDate, true, false},
@@ -335,7 +335,7 @@ func zhStart(c rune) bool {
 		'去', '最', '第', '接', '和', '及', '与', '农', '阴', '旧', '農', '陰', '正', '冬', '腊', '臘', '初', '凌', '早', '清', '一', '中', '晌', '午',
 		'傍', '黄', '晚', '夜', '半', '深', '零', '〇', '二', '两', '兩', '三', '四', '五', '六', '七', '八', '九', '十', '廿', '卅', '差', '过', '再',
 		'元', '春', '夏', '秋', '除', '龙', '端', '重', '小', '国', '圣', '平', '情', '妇', '植', '愚', '劳', '青', '儿', '建', '教', '万', '母', '父',
-		'感', '到', '至', '新', '现', '马', '立', '此', '子', '丑', '寅', '卯', '辰', '巳', '未', '申', '酉', '戌', '亥', '闰', '雨', '惊', '谷', '芒',
+		'感', '到', '至', '新', '现', '马', '立', '此', '子', '丑', '寅', '卯', '辰', '巳', '未', '申', '酉', '戌', '亥', '旬', '闰', '雨', '惊', '谷', '芒',
 		'处', '白', '寒', '霜', '东', '香', '台', '日', '首', '韩', '印', '迪', '莫', '伦', '英', '巴', '柏', '德', '法', '欧', '纽', '美', '芝', '洛',
 		'西', '太', '温', '多', '悉', '墨', '奥', '格', '世', '协', '北', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖', '拾', '丰', '光', '全',
 		'南', '双', '受', '哥', '地', '复', '学', '宪', '总', '抗', '护', '棕', '消', '澳', '烈', '独', '科', '网', '老', '耶', '航', '节', '记', '跨',

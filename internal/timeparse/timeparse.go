@@ -63,7 +63,8 @@
 //     clocks only with am/pm said (a bare 830 is not a time); "quarter of
 //     5" is 4:45 (the American "of"), but "of" after a number is not.
 //   - 第N天 counts today as the first day (第二天 is tomorrow); after a
-//     year (2031年第100天) it is the Nth day of that year.
+//     year (2031年第100天) it is the Nth day of that year. 上旬/中旬/下旬
+//     start on the 1st, 11th and 21st, 月中 is the 15th.
 //   - A 时辰 fires at its start (丑时 01:00, 子时 23:00); 正 is its middle
 //     hour (申时正 16:00) and N刻 adds N quarters of an hour from the start
 //     (午时三刻 11:45).

@@ -83,7 +83,7 @@ func zhRecur(s *scanner, i int, e *expr) int {
 	if !s.zh || s.at(i) != '每' && s.at(i) != '工' && s.at(i) != '天' && s.at(i) != '隔' && s.zhWeekWord(i) < 0 {
 		return -1
 	}
-	if j, _ := s.lits(i, "每个工作日", "每一个工作日", "每工作日", "工作日", "每逢工作日", "工作日的"); j >= 0 {
+	if j, _ := s.lits(i, "每个工作日", "每一个工作日", "每工作日", "工作日", "每逢工作日", "工作日的"); j >= 0 && s.at(i-1) != '非' {
 		if e.freq != fNone {
 			return -1
 		}
@@ -991,4 +991,25 @@ func (s *scanner) zhClockEnd(k int) bool {
 		}
 	}
 	return false
+}
+
+// zhXun reads the thirds of a month after it (下个月中旬, 12月上旬) or alone
+// (下旬: this month's, or next month's once passed): 上旬 from the 1st,
+// 中旬 from the 11th, 下旬 from the 21st; 月中 is the 15th.
+func zhXun(s *scanner, i int, e *expr) int {
+	if !s.zh || e.day != 0 || e.freq != fNone || e.hasTime || e.hasDayOff || e.weekday != 0 {
+		return -1
+	}
+	j, k := s.lits(i, "上旬", "中旬", "下旬", "月中")
+	if j < 0 {
+		return -1
+	}
+	if k == 3 && (e.month != 0 || e.hasMonthOff) {
+		return -1 // 下个月中 is read by the month's own component
+	}
+	if k == 3 && s.at(j) == '旬' {
+		return -1
+	}
+	e.day = [...]int{1, 11, 21, 15}[k]
+	return j
 }
