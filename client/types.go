@@ -186,6 +186,9 @@ type Schedule struct {
 	End     *time.Time  `json:"end,omitempty"`
 	Title   string      `json:"title"`
 	Matched string      `json:"matched"`
+	// Warnings say where the text contradicts itself and which reading was
+	// kept (a weekday in brackets that does not match the date).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // CreateReminder creates a reminder. One Idempotency-Key is generated per

@@ -3,6 +3,7 @@ package timeparse
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -177,6 +178,33 @@ func FuzzParse(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestCaseInvariants checks FuzzParse's invariants, without its timing,
+// on the phrases of every case file: Next starts at Time, Matched is part
+// of the text, the answer marshals.
+func TestCaseInvariants(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.jsonl")
+	for _, file := range files {
+		for _, c := range loadCases(t, file) {
+			s, err := parseCase(c)
+			if err != nil {
+				continue
+			}
+			if len(s.Next) == 0 || !s.Next[0].Equal(s.Time) {
+				t.Errorf("%s %q: Next %v does not start at Time %v", file, c.Text, s.Next, s.Time)
+			}
+			if s.Matched == "" || !slicesContains(c.Text, s.Matched) {
+				t.Errorf("%s %q: matched %q is not in the text", file, c.Text, s.Matched)
+			}
+			if s.End != nil && s.End.Before(s.Time) {
+				t.Errorf("%s %q: end %v before time %v", file, c.Text, s.End, s.Time)
+			}
+			if _, err := s.MarshalJSON(); err != nil {
+				t.Error(err)
+			}
+		}
+	}
 }
 
 func slicesContains(text, sub string) bool {
