@@ -106,6 +106,12 @@ type Dispatcher struct {
 	mu       sync.Mutex
 	inflight map[string]claim // queued or being sent by this process
 
+	// leaseMu orders this process's own re-leases (poll) with its outcome
+	// writes, so an outcome is never written under a lease the poll has
+	// just replaced: either the poll renews first and the write uses the
+	// new lease, or the write lands first and there is nothing to lease.
+	leaseMu sync.Mutex
+
 	cancel  context.CancelFunc
 	workers sync.WaitGroup
 	loops   sync.WaitGroup
@@ -216,11 +222,26 @@ func (d *Dispatcher) Stamp(ctx context.Context) uint64 {
 // leased. It blocks while the queue is full, which slows the scheduler
 // down instead of growing memory.
 func (d *Dispatcher) Submit(ctx context.Context, ds []remind.Delivery, stamp uint64) {
+	d.submit(ctx, ds, stamp, false)
+}
+
+// submit is Submit; renew says the deliveries come from this process's own
+// poll of the store, where a delivery it still holds means its lease ran
+// out while it waited (see claim).
+func (d *Dispatcher) submit(ctx context.Context, ds []remind.Delivery, stamp uint64, renew bool) {
+	claimed := ds[:0:0]
+	for _, dl := range ds {
+		if d.claim(dl, stamp, renew) {
+			claimed = append(claimed, dl)
+		}
+	}
+	d.queueClaimed(ctx, claimed)
+}
+
+// queueClaimed holds or queues deliveries this process has just claimed.
+func (d *Dispatcher) queueClaimed(ctx context.Context, ds []remind.Delivery) {
 	now := d.clock.Now()
 	for _, dl := range ds {
-		if !d.claim(dl, stamp) {
-			continue
-		}
 		if dl.DueAt.After(now) {
 			d.held.push(dl)
 			continue
@@ -248,25 +269,36 @@ func (d *Dispatcher) Wake() {
 	}
 }
 
-// claim is this process's hold on one delivery: the lease's attempt count
-// (its fencing token: a lease taken later counts more) and the Stamp taken
-// before the lease.
+// claim is this process's hold on one delivery, from its lease until its
+// outcome is written: which copy it holds (that copy's attempt count), the
+// latest lease it took of it (the fencing token the store checks: a lease
+// taken later counts more), and the Stamp taken before that lease.
 type claim struct {
-	attempts int
-	stamp    uint64
+	copy  int
+	lease int
+	stamp uint64
 }
 
 // claim records dl as held by this process, unless a copy leased as late
-// or later is held already. A copy leased later (the delivery was planned
-// again after a write, or taken over) supersedes the one held: that one is
-// dropped when it comes up (current).
-func (d *Dispatcher) claim(dl remind.Delivery, stamp uint64) bool {
+// or later is held already. A later lease from the scheduler (the delivery
+// was planned again after a write: new content) supersedes the copy held,
+// which is dropped when it comes up (current). A later lease from this
+// process's own poll (renew: the lease ran out while the copy waited to be
+// sent or for its outcome to be written) renews the hold instead: the held
+// copy is sent or recorded under the new lease, and not sent twice.
+func (d *Dispatcher) claim(dl remind.Delivery, stamp uint64, renew bool) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if c, ok := d.inflight[dl.ID]; ok && c.attempts >= dl.Attempts {
+	c, ok := d.inflight[dl.ID]
+	switch {
+	case ok && dl.Attempts <= c.lease:
+		return false
+	case ok && renew:
+		c.lease, c.stamp = dl.Attempts, stamp
+		d.inflight[dl.ID] = c
 		return false
 	}
-	d.inflight[dl.ID] = claim{attempts: dl.Attempts, stamp: stamp}
+	d.inflight[dl.ID] = claim{copy: dl.Attempts, lease: dl.Attempts, stamp: stamp}
 	return true
 }
 
@@ -275,7 +307,18 @@ func (d *Dispatcher) current(dl remind.Delivery) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	c, ok := d.inflight[dl.ID]
-	return ok && c.attempts == dl.Attempts
+	return ok && c.copy == dl.Attempts
+}
+
+// leaseOf returns the attempt count of the latest lease this process holds
+// on dl's delivery: what the store's PendingOf and FinishDeliveries compare.
+func (d *Dispatcher) leaseOf(dl remind.Delivery) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if c, ok := d.inflight[dl.ID]; ok && c.copy == dl.Attempts {
+		return c.lease
+	}
+	return dl.Attempts
 }
 
 // unchanged returns the deliveries of batch leased at the store's current
@@ -288,7 +331,7 @@ func (d *Dispatcher) unchanged(ctx context.Context, batch []remind.Delivery) (fr
 	for _, dl := range batch {
 		c, ok := d.inflight[dl.ID]
 		switch {
-		case !ok || c.attempts != dl.Attempts:
+		case !ok || c.copy != dl.Attempts:
 			// Superseded by a later copy: neither sent nor asked about.
 		case gen != 0 && c.stamp == gen:
 			fresh[dl.ID] = true
@@ -303,7 +346,7 @@ func (d *Dispatcher) unchanged(ctx context.Context, batch []remind.Delivery) (fr
 // unclaim ends this process's hold on dl, unless a later copy superseded it.
 func (d *Dispatcher) unclaim(dl remind.Delivery) {
 	d.mu.Lock()
-	if c, ok := d.inflight[dl.ID]; ok && c.attempts == dl.Attempts {
+	if c, ok := d.inflight[dl.ID]; ok && c.copy == dl.Attempts {
 		delete(d.inflight, dl.ID)
 	}
 	d.mu.Unlock()
@@ -342,7 +385,7 @@ func (d *Dispatcher) check(ctx, sendCtx context.Context) {
 			}
 			attempts := make(map[string]int, len(batch))
 			for _, dl := range batch {
-				attempts[dl.ID] = dl.Attempts
+				attempts[dl.ID] = d.leaseOf(dl)
 			}
 			for id, n := range still {
 				// Pending under another attempt count: leased again since
@@ -375,9 +418,10 @@ func (d *Dispatcher) work(ctx, sendCtx context.Context) {
 			return
 		case dl := <-d.sendq:
 			if d.current(dl) { // not superseded by a later copy meanwhile
-				d.send(sendCtx, dl)
+				d.send(sendCtx, dl) // held until its outcome is written (writeResults)
+			} else {
+				d.unclaim(dl)
 			}
-			d.unclaim(dl)
 		}
 	}
 }
@@ -475,8 +519,30 @@ func (d *Dispatcher) writeResults(stop, ctx context.Context) {
 				earliest = r.Delivery.NextAttemptAt
 			}
 		}
+		// Each outcome is written under this process's latest lease of its
+		// delivery (a renewal may have come since it was sent), and the
+		// hold ends once it is written: until then the poll cannot lease
+		// the delivery to this process again as a second copy.
+		copies := make([]remind.Delivery, len(batch))
+		for i := range batch {
+			copies[i] = batch[i].Delivery
+		}
+		defer func() {
+			for _, c := range copies {
+				d.unclaim(c)
+			}
+		}()
+		write := func() error {
+			d.leaseMu.Lock()
+			defer d.leaseMu.Unlock()
+			for i := range batch {
+				n := d.leaseOf(copies[i])
+				batch[i].Delivery.Attempts, batch[i].Attempt.N = n, n
+			}
+			return d.store.FinishDeliveries(ctx, batch)
+		}
 		for tries := 0; ; {
-			err := d.store.FinishDeliveries(ctx, batch)
+			err := write()
 			if err == nil {
 				if d.resultFails.Succeed() {
 					d.log.Info("deliver: recording outcomes again")
@@ -598,11 +664,19 @@ func (d *Dispatcher) pollOnce(ctx context.Context) (time.Time, error) {
 	now := d.clock.Now()
 	for ctx.Err() == nil {
 		stamp := d.Stamp(ctx)
+		d.leaseMu.Lock()
 		ds, err := d.store.LeaseDeliveries(ctx, now, 256, store.Lease{Owner: d.cfg.Owner, Until: now.Add(d.cfg.Lease)})
+		fresh := make([]remind.Delivery, 0, len(ds))
+		for _, dl := range ds {
+			if d.claim(dl, stamp, true) { // a renewal of a hold is taken here, under leaseMu
+				fresh = append(fresh, dl)
+			}
+		}
+		d.leaseMu.Unlock()
 		if err != nil {
 			return time.Time{}, err
 		}
-		d.Submit(ctx, ds, stamp)
+		d.queueClaimed(ctx, fresh)
 		if len(ds) < 256 {
 			break
 		}
