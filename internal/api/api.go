@@ -21,6 +21,7 @@ import (
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/store"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 // Handler serves /v1.
@@ -149,10 +150,7 @@ type ReminderOut struct {
 
 // Reminder renders a reminder for the v1 API, times in its own zone.
 func Reminder(r remind.Reminder) ReminderOut {
-	loc, err := time.LoadLocation(r.TZ)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := zone.OrUTC(r.TZ)
 	in := func(t *time.Time) *time.Time {
 		if t == nil {
 			return nil

@@ -81,7 +81,7 @@ var Rules = []Rule{{
 }}
 
 // leaves are the pure libraries under the use cases.
-var leaves = []string{"internal/calendar", "internal/recur", "internal/timeparse", "internal/nextfire",
+var leaves = []string{"internal/calendar", "internal/recur", "internal/timeparse", "internal/nextfire", "internal/zone",
 	"internal/netguard", "internal/ratelimit", "internal/store/batch", "internal/web/htmlpage"}
 
 // transport is what sits above the use cases: HTTP, wiring and the binary.

@@ -19,6 +19,7 @@ import (
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/timeparse"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 // Store is what the service needs of the store.
@@ -159,23 +160,16 @@ func (s *Service) UpdateTenant(ctx context.Context, t remind.Tenant, p TenantPat
 	return t, nil
 }
 
-// zones caches loaded time zones: time.LoadLocation reads and parses a
-// file on every call, which showed in the create path's profile. Zone data
-// is immutable while the process runs, so the cache is never invalidated.
-var zones sync.Map // name → *time.Location
-
+// loadZone loads a zone a caller named in field (cached: see package
+// zone), refusing names no IANA zone has before trying them.
 func loadZone(field, name string) (*time.Location, error) {
-	if loc, ok := zones.Load(name); ok {
-		return loc.(*time.Location), nil
-	}
-	if name == "" || len(name) > 64 || strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
+	if name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
 		return nil, remind.Invalid(field, "unknown time zone %q", name)
 	}
-	loc, err := time.LoadLocation(name)
+	loc, err := zone.Load(name)
 	if err != nil {
 		return nil, remind.Invalid(field, "unknown time zone %q", name)
 	}
-	zones.Store(name, loc)
 	return loc, nil
 }
 

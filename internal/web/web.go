@@ -33,6 +33,7 @@ import (
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/web/htmlpage"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 //go:embed templates/*.html templates/*.txt
@@ -298,10 +299,7 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	at := When(rem)
-	loc, lerr := time.LoadLocation(rem.TZ)
-	if lerr != nil {
-		loc = time.UTC
-	}
+	loc := zone.OrUTC(rem.TZ)
 	title := rem.Title
 	if title == "" {
 		title = "提醒 / Reminder"

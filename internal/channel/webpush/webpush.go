@@ -24,6 +24,7 @@ import (
 	"github.com/raasdev/raas/internal/netguard"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 // DefaultTTL is how long a push service keeps a message for a browser that
@@ -216,10 +217,7 @@ func fit(msg Message) ([]byte, error) {
 // body is the notification text: the occurrence in the reminder's zone,
 // then the description.
 func body(ev remind.EventData) string {
-	loc, err := time.LoadLocation(ev.TZ)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := zone.OrUTC(ev.TZ)
 	b := ev.Occurrence.In(loc).Format("2006-01-02 15:04")
 	if ev.Desc != "" {
 		b += "\n" + clip(ev.Desc, 1000)
