@@ -10,7 +10,10 @@ import (
 	"github.com/raasdev/raas/internal/store"
 )
 
-// timedStore is a store.Store that records every call's duration.
+//go:generate go run ./gentimed -o timedstore_gen.go
+
+// timedStore is a store.Store that records every call's duration; its
+// methods are generated (timedstore_gen.go) but for Close, below.
 type timedStore struct {
 	store.Store
 	m *Metrics
