@@ -10,8 +10,8 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/raasdev/raas/internal/api"
 	"github.com/raasdev/raas/internal/channel/webpush"
+	"github.com/raasdev/raas/internal/httpjson"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
 )
@@ -50,44 +50,44 @@ func (w *Web) serviceWorker(rw http.ResponseWriter, r *http.Request) {
 
 func (w *Web) webPushKey(rw http.ResponseWriter, r *http.Request) {
 	if w.cfg.VAPIDPublicKey == "" {
-		api.WriteError(rw, r, w.cfg.Log, errWebPushOff)
+		httpjson.WriteError(rw, r, w.cfg.Log, errWebPushOff)
 		return
 	}
-	api.WriteJSON(rw, http.StatusOK, map[string]string{"public_key": w.cfg.VAPIDPublicKey})
+	httpjson.WriteJSON(rw, http.StatusOK, map[string]string{"public_key": w.cfg.VAPIDPublicKey})
 }
 
 var errWebPushOff = &remind.Error{Code: remind.CodeNotFound, Message: "web push is not set up on this server"}
 
 func (w *Web) subscribeWebPush(rw http.ResponseWriter, r *http.Request) {
 	if w.cfg.VAPIDPublicKey == "" {
-		api.WriteError(rw, r, w.cfg.Log, errWebPushOff)
+		httpjson.WriteError(rw, r, w.cfg.Log, errWebPushOff)
 		return
 	}
 	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
 	if err != nil {
-		api.WriteError(rw, r, w.cfg.Log, err)
+		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return
 	}
 	if !w.webPushOn(rem) {
-		api.WriteError(rw, r, w.cfg.Log, &remind.Error{Code: remind.CodeConflict, Message: "this reminder is not sent by web push"})
+		httpjson.WriteError(rw, r, w.cfg.Log, &remind.Error{Code: remind.CodeConflict, Message: "this reminder is not sent by web push"})
 		return
 	}
 	raw, err := io.ReadAll(http.MaxBytesReader(rw, r.Body, webpush.MaxSubscriptionBytes))
 	if err != nil {
-		api.WriteError(rw, r, w.cfg.Log, remind.Invalid("subscription", "is larger than %d bytes", webpush.MaxSubscriptionBytes))
+		httpjson.WriteError(rw, r, w.cfg.Log, remind.Invalid("subscription", "is larger than %d bytes", webpush.MaxSubscriptionBytes))
 		return
 	}
 	sub, err := webpush.ParseSubscription(raw, w.cfg.AllowHTTPPush)
 	if err != nil {
-		api.WriteError(rw, r, w.cfg.Log, err)
+		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return
 	}
 	sb, err := w.webPushSubscribe(r.Context(), l, sub)
 	if err != nil {
-		api.WriteError(rw, r, w.cfg.Log, err)
+		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return
 	}
-	api.WriteJSON(rw, http.StatusOK, map[string]any{"subscribed": true, "unsubscribe_url": w.unsubscribeURL(sb)})
+	httpjson.WriteJSON(rw, http.StatusOK, map[string]any{"subscribed": true, "unsubscribe_url": w.unsubscribeURL(sb)})
 }
 
 // webPushSubscribe puts and confirms the subscriber of a subscription: one
@@ -109,14 +109,14 @@ func (w *Web) webPushSubscribe(ctx context.Context, l store.SubscribeLink, sub w
 func (w *Web) unsubscribeWebPush(rw http.ResponseWriter, r *http.Request) {
 	l, _, err := w.linkReminder(r.Context(), r.PathValue("token"))
 	if err != nil {
-		api.WriteError(rw, r, w.cfg.Log, err)
+		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return
 	}
 	var in struct {
 		Endpoint string `json:"endpoint"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(rw, r.Body, webpush.MaxSubscriptionBytes)).Decode(&in); err != nil || in.Endpoint == "" {
-		api.WriteError(rw, r, w.cfg.Log, remind.Invalid("endpoint", "give the subscription's endpoint: {\"endpoint\": \"https://…\"}"))
+		httpjson.WriteError(rw, r, w.cfg.Log, remind.Invalid("endpoint", "give the subscription's endpoint: {\"endpoint\": \"https://…\"}"))
 		return
 	}
 	sb, err := w.subs.GetSubscriber(r.Context(), l.TenantID, store.SubscriberID(l.ReminderID, remind.ChannelWebPush, in.Endpoint))
@@ -127,10 +127,10 @@ func (w *Web) unsubscribeWebPush(rw http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, remind.ErrNotFound) {
 			err = remind.NotFound("subscription")
 		}
-		api.WriteError(rw, r, w.cfg.Log, err)
+		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return
 	}
-	api.WriteJSON(rw, http.StatusOK, map[string]any{"unsubscribed": true})
+	httpjson.WriteJSON(rw, http.StatusOK, map[string]any{"unsubscribed": true})
 }
 
 // ReminderPageURL implements webpush.Links: the subscribe page of the
