@@ -96,5 +96,4 @@ var wirers = []string{"cmd/...", "internal/app/...", "internal/bench", "internal
 // and still listed.
 var Exceptions = []Exception{
 	{From: "internal/api", To: "internal/channel/inbox", Why: "the v1 inbox endpoints use the inbox hub directly instead of through the service"},
-	{From: "internal/channel/webpush", To: "internal/store", Why: "the subscriber types live in store instead of remind"},
 }

@@ -31,7 +31,6 @@ import (
 	"github.com/raasdev/raas/internal/channel/wechat"
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/web/htmlpage"
 	"github.com/raasdev/raas/internal/zone"
 )
@@ -47,18 +46,18 @@ var (
 	textPages = texttemplate.Must(texttemplate.ParseFS(templateFS, "templates/*.txt"))
 )
 
-// SubscriptionStore is what the pages need of the store (see store.Subscriber).
+// SubscriptionStore is what the pages need of the store (see remind.Subscriber).
 type SubscriptionStore interface {
-	CreateSubscribeLink(ctx context.Context, l store.SubscribeLink) (store.SubscribeLink, error)
-	SubscribeLinkByToken(ctx context.Context, token string) (store.SubscribeLink, error)
-	SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error)
-	SubscribeLinkByReminder(ctx context.Context, reminderID string) (store.SubscribeLink, error)
+	CreateSubscribeLink(ctx context.Context, l remind.SubscribeLink) (remind.SubscribeLink, error)
+	SubscribeLinkByToken(ctx context.Context, token string) (remind.SubscribeLink, error)
+	SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (remind.SubscribeLink, error)
+	SubscribeLinkByReminder(ctx context.Context, reminderID string) (remind.SubscribeLink, error)
 	SetWeChatTicket(ctx context.Context, token, ticket string, expireAt time.Time) error
-	PutSubscriber(ctx context.Context, sb store.Subscriber) (store.Subscriber, error)
-	GetSubscriber(ctx context.Context, tenantID, id string) (store.Subscriber, error)
-	SubscriberByToken(ctx context.Context, token string) (store.Subscriber, error)
-	ConfirmSubscriber(ctx context.Context, token string, at time.Time) (store.Subscriber, error)
-	Unsubscribe(ctx context.Context, token string, at time.Time) (store.Subscriber, error)
+	PutSubscriber(ctx context.Context, sb remind.Subscriber) (remind.Subscriber, error)
+	GetSubscriber(ctx context.Context, tenantID, id string) (remind.Subscriber, error)
+	SubscriberByToken(ctx context.Context, token string) (remind.Subscriber, error)
+	ConfirmSubscriber(ctx context.Context, token string, at time.Time) (remind.Subscriber, error)
+	Unsubscribe(ctx context.Context, token string, at time.Time) (remind.Subscriber, error)
 }
 
 // Reminders reads reminders.
@@ -159,10 +158,10 @@ func (w *Web) Register(mux *http.ServeMux) {
 
 // Link returns the reminder's subscribe link, making one (a new 128-bit
 // token) the first time.
-func (w *Web) Link(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error) {
+func (w *Web) Link(ctx context.Context, tenantID, reminderID string) (remind.SubscribeLink, error) {
 	l, err := w.subs.SubscribeLinkOf(ctx, tenantID, reminderID)
 	if errors.Is(err, remind.ErrNotFound) {
-		l, err = w.subs.CreateSubscribeLink(ctx, store.SubscribeLink{Token: remind.NewToken(16), TenantID: tenantID, ReminderID: reminderID, CreatedAt: w.cfg.Now()})
+		l, err = w.subs.CreateSubscribeLink(ctx, remind.SubscribeLink{Token: remind.NewToken(16), TenantID: tenantID, ReminderID: reminderID, CreatedAt: w.cfg.Now()})
 	}
 	if err != nil {
 		return l, fmt.Errorf("web: subscribe link: %w", err)
@@ -171,12 +170,12 @@ func (w *Web) Link(ctx context.Context, tenantID, reminderID string) (store.Subs
 }
 
 // PageURL is the subscribe page of a link: what the QR codes encode.
-func (w *Web) PageURL(l store.SubscribeLink) string { return w.cfg.PublicURL + "/s/" + l.Token }
+func (w *Web) PageURL(l remind.SubscribeLink) string { return w.cfg.PublicURL + "/s/" + l.Token }
 
 // QRCodeURL returns the URL of the link's QR code image: with a WeChat
 // official account, a WeChat parametric QR code (made, or remade when less
 // than a day of it is left); otherwise a PNG of the subscribe page's URL.
-func (w *Web) QRCodeURL(ctx context.Context, l store.SubscribeLink) (string, error) {
+func (w *Web) QRCodeURL(ctx context.Context, l remind.SubscribeLink) (string, error) {
 	if w.cfg.WeChat == nil {
 		return w.PageURL(l) + "/qr.png", nil
 	}
@@ -187,7 +186,7 @@ func (w *Web) QRCodeURL(ctx context.Context, l store.SubscribeLink) (string, err
 	return w.cfg.WeChat.ShowQRURL(ticket), nil
 }
 
-func (w *Web) ticket(ctx context.Context, l store.SubscribeLink) (string, error) {
+func (w *Web) ticket(ctx context.Context, l remind.SubscribeLink) (string, error) {
 	if l.WeChatTicket != "" && l.WeChatExpireAt.After(w.cfg.Now().Add(24*time.Hour)) {
 		return l.WeChatTicket, nil
 	}
@@ -221,7 +220,7 @@ func (w *Web) UnsubscribeURL(ctx context.Context, d remind.Delivery) (string, er
 		return "", nil
 	}
 	sb, err := w.subs.GetSubscriber(ctx, d.TenantID, d.Recipient)
-	if errors.Is(err, remind.ErrNotFound) || err == nil && sb.State != store.SubscriberConfirmed {
+	if errors.Is(err, remind.ErrNotFound) || err == nil && sb.State != remind.SubscriberConfirmed {
 		return "", deliver.Permanent(errors.New("the subscriber has unsubscribed"))
 	}
 	if err != nil {
@@ -230,7 +229,7 @@ func (w *Web) UnsubscribeURL(ctx context.Context, d remind.Delivery) (string, er
 	return w.unsubscribeURL(sb), nil
 }
 
-func (w *Web) unsubscribeURL(sb store.Subscriber) string {
+func (w *Web) unsubscribeURL(sb remind.Subscriber) string {
 	return w.cfg.PublicURL + "/subscribe/unsubscribe/" + sb.Token
 }
 
@@ -268,9 +267,9 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
 }
 
 // linkReminder resolves a subscribe token to its link and live reminder.
-func (w *Web) linkReminder(ctx context.Context, token string) (store.SubscribeLink, remind.Reminder, error) {
+func (w *Web) linkReminder(ctx context.Context, token string) (remind.SubscribeLink, remind.Reminder, error) {
 	if !remind.IsID(token) {
-		return store.SubscribeLink{}, remind.Reminder{}, remind.NotFound("subscribe link")
+		return remind.SubscribeLink{}, remind.Reminder{}, remind.NotFound("subscribe link")
 	}
 	l, err := w.subs.SubscribeLinkByToken(ctx, token)
 	if err != nil {
@@ -371,22 +370,22 @@ func (w *Web) subscribeEmail(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := w.cfg.Now()
-	id := store.SubscriberID(l.ReminderID, remind.ChannelEmail, addr)
+	id := remind.SubscriberID(l.ReminderID, remind.ChannelEmail, addr)
 	old, err := w.subs.GetSubscriber(r.Context(), l.TenantID, id)
 	sent := messagePage{Heading: "请查收邮件 / Check your inbox", Message: "我们已向 " + addr + " 发送确认邮件，点击其中的链接完成订阅。We sent a confirmation link to " + addr + ".", Title: rem.Title}
 	switch {
-	case err == nil && old.State == store.SubscriberConfirmed:
+	case err == nil && old.State == remind.SubscriberConfirmed:
 		w.message(rw, http.StatusOK, messagePage{Heading: "已订阅 / Subscribed", Message: addr + " 已经订阅了这个提醒。" + addr + " is subscribed already.", Title: rem.Title})
 		return
-	case err == nil && old.State == store.SubscriberPending && now.Sub(old.UpdatedAt) < resendAfter:
+	case err == nil && old.State == remind.SubscriberPending && now.Sub(old.UpdatedAt) < resendAfter:
 		w.message(rw, http.StatusOK, sent)
 		return
 	case err != nil && !errors.Is(err, remind.ErrNotFound):
 		w.fail(rw, r, err)
 		return
 	}
-	sb, err := w.subs.PutSubscriber(r.Context(), store.Subscriber{ID: id, TenantID: l.TenantID, ReminderID: l.ReminderID, Channel: remind.ChannelEmail,
-		Address: addr, State: store.SubscriberPending, Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
+	sb, err := w.subs.PutSubscriber(r.Context(), remind.Subscriber{ID: id, TenantID: l.TenantID, ReminderID: l.ReminderID, Channel: remind.ChannelEmail,
+		Address: addr, State: remind.SubscriberPending, Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -414,7 +413,7 @@ func checkAddress(v string) (string, error) {
 	return v, nil
 }
 
-func (w *Web) confirmationMail(sb store.Subscriber, rem remind.Reminder) (email.Message, error) {
+func (w *Web) confirmationMail(sb remind.Subscriber, rem remind.Reminder) (email.Message, error) {
 	confirm := w.cfg.PublicURL + "/subscribe/confirm/" + sb.Token
 	unsub := w.unsubscribeURL(sb)
 	title := rem.Title
@@ -472,7 +471,7 @@ func (w *Web) unsubscribePage(rw http.ResponseWriter, r *http.Request) {
 	if rem, err := w.rems.GetReminder(r.Context(), sb.TenantID, sb.ReminderID); err == nil {
 		title = rem.Title
 	}
-	if sb.State == store.SubscriberUnsubscribed {
+	if sb.State == remind.SubscriberUnsubscribed {
 		w.unsubscribed(rw, sb, title)
 		return
 	}
@@ -505,7 +504,7 @@ func (w *Web) unsubscribe(rw http.ResponseWriter, r *http.Request) {
 	w.unsubscribed(rw, sb, "")
 }
 
-func (w *Web) unsubscribed(rw http.ResponseWriter, sb store.Subscriber, title string) {
+func (w *Web) unsubscribed(rw http.ResponseWriter, sb remind.Subscriber, title string) {
 	zh, en := subscriberLabel(sb)
 	w.message(rw, http.StatusOK, messagePage{Heading: "已退订 / Unsubscribed", Message: zh + " 不会再收到这个提醒。" + en + " will not receive this reminder any more.", Title: title})
 }
@@ -514,7 +513,7 @@ func (w *Web) unsubscribed(rw http.ResponseWriter, sb store.Subscriber, title st
 // English: the e-mail address, or the channel. A Web Push subscription's
 // address holds its keys, which no page shows; its push service's host
 // tells the person which browser it is.
-func subscriberLabel(sb store.Subscriber) (zh, en string) {
+func subscriberLabel(sb remind.Subscriber) (zh, en string) {
 	switch sb.Channel {
 	case remind.ChannelEmail:
 		return sb.Address, sb.Address
@@ -627,8 +626,8 @@ func (w *Web) wechatSubscribe(ctx context.Context, scene, openid string) (string
 		return "", err
 	}
 	now := w.cfg.Now()
-	sb, err := w.subs.PutSubscriber(ctx, store.Subscriber{ID: store.SubscriberID(l.ReminderID, remind.ChannelWeChat, openid), TenantID: l.TenantID,
-		ReminderID: l.ReminderID, Channel: remind.ChannelWeChat, Address: openid, State: store.SubscriberPending,
+	sb, err := w.subs.PutSubscriber(ctx, remind.Subscriber{ID: remind.SubscriberID(l.ReminderID, remind.ChannelWeChat, openid), TenantID: l.TenantID,
+		ReminderID: l.ReminderID, Channel: remind.ChannelWeChat, Address: openid, State: remind.SubscriberPending,
 		Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
 	if err != nil {
 		return "", err

@@ -13,7 +13,6 @@ import (
 	"github.com/raasdev/raas/internal/channel/webpush"
 	"github.com/raasdev/raas/internal/httpjson"
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/store"
 )
 
 // Web Push subscriptions: the subscribe page's script (assets/webpush.js)
@@ -93,10 +92,10 @@ func (w *Web) subscribeWebPush(rw http.ResponseWriter, r *http.Request) {
 // webPushSubscribe puts and confirms the subscriber of a subscription: one
 // per endpoint and reminder, so subscribing the same browser again changes
 // nothing.
-func (w *Web) webPushSubscribe(ctx context.Context, l store.SubscribeLink, sub webpush.Subscription) (store.Subscriber, error) {
+func (w *Web) webPushSubscribe(ctx context.Context, l remind.SubscribeLink, sub webpush.Subscription) (remind.Subscriber, error) {
 	now := w.cfg.Now()
-	sb, err := w.subs.PutSubscriber(ctx, store.Subscriber{ID: store.SubscriberID(l.ReminderID, remind.ChannelWebPush, sub.Endpoint), TenantID: l.TenantID,
-		ReminderID: l.ReminderID, Channel: remind.ChannelWebPush, Address: sub.JSON(), State: store.SubscriberPending,
+	sb, err := w.subs.PutSubscriber(ctx, remind.Subscriber{ID: remind.SubscriberID(l.ReminderID, remind.ChannelWebPush, sub.Endpoint), TenantID: l.TenantID,
+		ReminderID: l.ReminderID, Channel: remind.ChannelWebPush, Address: sub.JSON(), State: remind.SubscriberPending,
 		Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
 	if err != nil {
 		return sb, fmt.Errorf("web: web push subscriber: %w", err)
@@ -119,7 +118,7 @@ func (w *Web) unsubscribeWebPush(rw http.ResponseWriter, r *http.Request) {
 		httpjson.WriteError(rw, r, w.cfg.Log, remind.Invalid("endpoint", "give the subscription's endpoint: {\"endpoint\": \"https://…\"}"))
 		return
 	}
-	sb, err := w.subs.GetSubscriber(r.Context(), l.TenantID, store.SubscriberID(l.ReminderID, remind.ChannelWebPush, in.Endpoint))
+	sb, err := w.subs.GetSubscriber(r.Context(), l.TenantID, remind.SubscriberID(l.ReminderID, remind.ChannelWebPush, in.Endpoint))
 	if err == nil {
 		_, err = w.subs.Unsubscribe(r.Context(), sb.Token, w.cfg.Now())
 	}

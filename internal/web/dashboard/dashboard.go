@@ -72,7 +72,7 @@ type Service interface {
 // Links finds a reminder's subscribe link (see internal/web); the
 // dashboard shows the link and its QR code when the reminder has one.
 type Links interface {
-	SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error)
+	SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (remind.SubscribeLink, error)
 }
 
 // Config holds the dashboard's settings.
