@@ -1,7 +1,8 @@
 // Package service holds RaaS's use cases once, for every API: create a
 // reminder (validate, read its time from text when it has none, compute the
 // first firing, store it in one transaction, wake the scheduler), update,
-// cancel, delete, recipients, webhooks, tokens and inbox actions.
+// cancel, delete, recipients, webhooks, tokens and inbox actions; and
+// (Subscriptions) subscribing to a reminder through its public link.
 package service
 
 import (

@@ -18,7 +18,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -31,6 +30,7 @@ import (
 	"github.com/raasdev/raas/internal/channel/wechat"
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/web/htmlpage"
 	"github.com/raasdev/raas/internal/zone"
 )
@@ -105,6 +105,7 @@ type Config struct {
 // Web serves the pages.
 type Web struct {
 	cfg     Config
+	uc      *service.Subscriptions // the subscribe use cases
 	subs    SubscriptionStore
 	rems    Reminders
 	html    htmlpage.Renderer
@@ -133,7 +134,13 @@ func New(cfg Config, subs SubscriptionStore, rems Reminders) *Web {
 		csp += "; connect-src 'self'" // webpush.js posts the subscription
 	}
 	page := htmlpage.Renderer{Templates: pages, CSP: csp, Referrer: "no-referrer", Log: cfg.Log} // the URLs carry secrets
-	return &Web{cfg: cfg, subs: subs, rems: rems, html: page, fontTag: fontTag(cfg.Font), cop: http.NewCrossOriginProtection()}
+	w := &Web{cfg: cfg, subs: subs, rems: rems, html: page, fontTag: fontTag(cfg.Font), cop: http.NewCrossOriginProtection()}
+	var confirmer service.Confirmer // nil: no e-mail subscriptions
+	if cfg.Mailer != nil {
+		confirmer = w
+	}
+	w.uc = service.NewSubscriptions(subs, rems, confirmer, cfg.Now)
+	return w
 }
 
 // Register adds the pages' routes to mux.
@@ -266,22 +273,6 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// linkReminder resolves a subscribe token to its link and live reminder.
-func (w *Web) linkReminder(ctx context.Context, token string) (remind.SubscribeLink, remind.Reminder, error) {
-	if !remind.IsID(token) {
-		return remind.SubscribeLink{}, remind.Reminder{}, remind.NotFound("subscribe link")
-	}
-	l, err := w.subs.SubscribeLinkByToken(ctx, token)
-	if err != nil {
-		return l, remind.Reminder{}, err
-	}
-	r, err := w.rems.GetReminder(ctx, l.TenantID, l.ReminderID)
-	if err == nil && r.Status == remind.StatusCancelled {
-		err = remind.NotFound("reminder")
-	}
-	return l, r, err
-}
-
 type subscribePage struct {
 	PageTitle, Title, Desc, ExternalURL string
 	WhenISO, WhenText, Zone             string
@@ -292,7 +283,7 @@ type subscribePage struct {
 }
 
 func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
-	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	l, rem, err := w.uc.Link(r.Context(), r.PathValue("token"))
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -323,7 +314,7 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) qr(rw http.ResponseWriter, r *http.Request) {
-	l, _, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	l, _, err := w.uc.Link(r.Context(), r.PathValue("token"))
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -337,7 +328,7 @@ func (w *Web) qr(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) calendar(rw http.ResponseWriter, r *http.Request) {
-	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	l, rem, err := w.uc.Link(r.Context(), r.PathValue("token"))
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -349,68 +340,35 @@ func (w *Web) calendar(rw http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(rw, body)
 }
 
-// resendAfter is how long a pending subscriber waits before another
-// confirmation mail goes out (so the form cannot flood a mailbox).
-const resendAfter = time.Minute
-
 func (w *Web) subscribeEmail(rw http.ResponseWriter, r *http.Request) {
-	if w.cfg.Mailer == nil {
+	if !w.uc.EmailOn() {
 		w.message(rw, http.StatusNotFound, messagePage{Heading: "不支持 / Not available", Message: "这里没有配置邮件订阅。E-mail subscriptions are not set up here."})
 		return
 	}
-	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
 	r.Body = http.MaxBytesReader(rw, r.Body, 8<<10)
-	addr, err := checkAddress(r.PostFormValue("email"))
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	now := w.cfg.Now()
-	id := remind.SubscriberID(l.ReminderID, remind.ChannelEmail, addr)
-	old, err := w.subs.GetSubscriber(r.Context(), l.TenantID, id)
-	sent := messagePage{Heading: "请查收邮件 / Check your inbox", Message: "我们已向 " + addr + " 发送确认邮件，点击其中的链接完成订阅。We sent a confirmation link to " + addr + ".", Title: rem.Title}
+	sb, rem, outcome, err := w.uc.SubscribeEmail(r.Context(), r.PathValue("token"), r.PostFormValue("email"))
 	switch {
-	case err == nil && old.State == remind.SubscriberConfirmed:
-		w.message(rw, http.StatusOK, messagePage{Heading: "已订阅 / Subscribed", Message: addr + " 已经订阅了这个提醒。" + addr + " is subscribed already.", Title: rem.Title})
-		return
-	case err == nil && old.State == remind.SubscriberPending && now.Sub(old.UpdatedAt) < resendAfter:
-		w.message(rw, http.StatusOK, sent)
-		return
-	case err != nil && !errors.Is(err, remind.ErrNotFound):
-		w.fail(rw, r, err)
-		return
-	}
-	sb, err := w.subs.PutSubscriber(r.Context(), remind.Subscriber{ID: id, TenantID: l.TenantID, ReminderID: l.ReminderID, Channel: remind.ChannelEmail,
-		Address: addr, State: remind.SubscriberPending, Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	msg, err := w.confirmationMail(sb, rem)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(r.Context(), 20*time.Second)
-		err = w.cfg.Mailer.Send(ctx, msg)
-		cancel()
-	}
-	if err != nil {
+	case errors.Is(err, service.ErrConfirmationNotSent):
 		w.cfg.Log.Warn("web: confirmation mail", "err", err)
 		w.message(rw, http.StatusBadGateway, messagePage{Heading: "发送失败 / Could not send", Message: "确认邮件没有发出去，请稍后再试。The confirmation mail could not be sent; please try again later."})
-		return
+	case err != nil:
+		w.fail(rw, r, err)
+	case outcome == service.AlreadySubscribed:
+		w.message(rw, http.StatusOK, messagePage{Heading: "已订阅 / Subscribed", Message: sb.Address + " 已经订阅了这个提醒。" + sb.Address + " is subscribed already.", Title: rem.Title})
+	default:
+		w.message(rw, http.StatusOK, messagePage{Heading: "请查收邮件 / Check your inbox", Message: "我们已向 " + sb.Address + " 发送确认邮件，点击其中的链接完成订阅。We sent a confirmation link to " + sb.Address + ".", Title: rem.Title})
 	}
-	w.message(rw, http.StatusOK, sent)
 }
 
-func checkAddress(v string) (string, error) {
-	v = strings.TrimSpace(v)
-	a, err := mail.ParseAddress(v)
-	if v == "" || err != nil || a.Address != v || len(v) > 254 {
-		return "", remind.Invalid("email", "must be an e-mail address like name@example.com")
+// SendConfirmation implements service.Confirmer: the double opt-in mail.
+func (w *Web) SendConfirmation(ctx context.Context, sb remind.Subscriber, rem remind.Reminder) error {
+	msg, err := w.confirmationMail(sb, rem)
+	if err != nil {
+		return err
 	}
-	return v, nil
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	return w.cfg.Mailer.Send(ctx, msg)
 }
 
 func (w *Web) confirmationMail(sb remind.Subscriber, rem remind.Reminder) (email.Message, error) {
@@ -434,23 +392,14 @@ func (w *Web) confirmationMail(sb remind.Subscriber, rem remind.Reminder) (email
 }
 
 func (w *Web) confirm(rw http.ResponseWriter, r *http.Request) {
-	token := r.PathValue("token")
-	if !remind.IsID(token) {
-		w.fail(rw, r, remind.NotFound("subscription"))
-		return
-	}
-	sb, err := w.subs.ConfirmSubscriber(r.Context(), token, w.cfg.Now())
+	sb, rem, err := w.uc.Confirm(r.Context(), r.PathValue("token"))
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	title := ""
-	if rem, err := w.rems.GetReminder(r.Context(), sb.TenantID, sb.ReminderID); err == nil {
-		title = rem.Title
-	}
 	zh, en := subscriberLabel(sb)
 	w.message(rw, http.StatusOK, messagePage{Heading: "订阅成功 / Subscribed", Message: "提醒到时会发到 " + zh + "。The reminder will be sent to " + en + ".",
-		Title: title, LinkURL: w.unsubscribeURL(sb), LinkText: "退订 / Unsubscribe"})
+		Title: rem.Title, LinkURL: w.unsubscribeURL(sb), LinkText: "退订 / Unsubscribe"})
 }
 
 // unsubscribePage answers the unsubscribe link of a mail or message with
@@ -458,19 +407,12 @@ func (w *Web) confirm(rw http.ResponseWriter, r *http.Request) {
 // so mail scanners that fetch every link unsubscribe nobody.
 func (w *Web) unsubscribePage(rw http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	if !remind.IsID(token) {
-		w.fail(rw, r, remind.NotFound("subscription"))
-		return
-	}
-	sb, err := w.subs.SubscriberByToken(r.Context(), token)
+	sb, rem, err := w.uc.Subscriber(r.Context(), token)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	title := ""
-	if rem, err := w.rems.GetReminder(r.Context(), sb.TenantID, sb.ReminderID); err == nil {
-		title = rem.Title
-	}
+	title := rem.Title
 	if sb.State == remind.SubscriberUnsubscribed {
 		w.unsubscribed(rw, sb, title)
 		return
@@ -491,12 +433,7 @@ func (w *Web) unsubscribe(rw http.ResponseWriter, r *http.Request) {
 		w.message(rw, http.StatusForbidden, messagePage{Heading: "拒绝 / Refused", Message: "跨站请求被拒绝。Cross-origin request refused."})
 		return
 	}
-	token := r.PathValue("token")
-	if !remind.IsID(token) {
-		w.fail(rw, r, remind.NotFound("subscription"))
-		return
-	}
-	sb, err := w.subs.Unsubscribe(r.Context(), token, w.cfg.Now())
+	sb, err := w.uc.Unsubscribe(r.Context(), r.PathValue("token"))
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -621,18 +558,12 @@ func (w *Web) wechatRefuse(rw http.ResponseWriter, err error) {
 // wechatSubscribe subscribes openid to the reminder of the scene (a
 // subscribe token): scanning the code is the consent, so it is confirmed at once.
 func (w *Web) wechatSubscribe(ctx context.Context, scene, openid string) (string, error) {
-	l, rem, err := w.linkReminder(ctx, scene)
+	l, rem, err := w.uc.Link(ctx, scene)
 	if err != nil {
 		return "", err
 	}
-	now := w.cfg.Now()
-	sb, err := w.subs.PutSubscriber(ctx, remind.Subscriber{ID: remind.SubscriberID(l.ReminderID, remind.ChannelWeChat, openid), TenantID: l.TenantID,
-		ReminderID: l.ReminderID, Channel: remind.ChannelWeChat, Address: openid, State: remind.SubscriberPending,
-		Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
+	sb, err := w.uc.SubscribeConfirmed(ctx, l, remind.ChannelWeChat, openid, openid)
 	if err != nil {
-		return "", err
-	}
-	if sb, err = w.subs.ConfirmSubscriber(ctx, sb.Token, now); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("已订阅「%s」，%s 提醒你。\n退订：%s", rem.Title, FormatWhen(rem, When(rem)), w.unsubscribeURL(sb)), nil

@@ -62,7 +62,7 @@ func (w *Web) subscribeWebPush(rw http.ResponseWriter, r *http.Request) {
 		httpjson.WriteError(rw, r, w.cfg.Log, errWebPushOff)
 		return
 	}
-	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	l, rem, err := w.uc.Link(r.Context(), r.PathValue("token"))
 	if err != nil {
 		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return
@@ -81,7 +81,9 @@ func (w *Web) subscribeWebPush(rw http.ResponseWriter, r *http.Request) {
 		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return
 	}
-	sb, err := w.webPushSubscribe(r.Context(), l, sub)
+	// One subscriber per endpoint and reminder: subscribing the same
+	// browser again changes nothing.
+	sb, err := w.uc.SubscribeConfirmed(r.Context(), l, remind.ChannelWebPush, sub.Endpoint, sub.JSON())
 	if err != nil {
 		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return
@@ -89,24 +91,10 @@ func (w *Web) subscribeWebPush(rw http.ResponseWriter, r *http.Request) {
 	httpjson.WriteJSON(rw, http.StatusOK, map[string]any{"subscribed": true, "unsubscribe_url": w.unsubscribeURL(sb)})
 }
 
-// webPushSubscribe puts and confirms the subscriber of a subscription: one
-// per endpoint and reminder, so subscribing the same browser again changes
-// nothing.
-func (w *Web) webPushSubscribe(ctx context.Context, l remind.SubscribeLink, sub webpush.Subscription) (remind.Subscriber, error) {
-	now := w.cfg.Now()
-	sb, err := w.subs.PutSubscriber(ctx, remind.Subscriber{ID: remind.SubscriberID(l.ReminderID, remind.ChannelWebPush, sub.Endpoint), TenantID: l.TenantID,
-		ReminderID: l.ReminderID, Channel: remind.ChannelWebPush, Address: sub.JSON(), State: remind.SubscriberPending,
-		Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
-	if err != nil {
-		return sb, fmt.Errorf("web: web push subscriber: %w", err)
-	}
-	return w.subs.ConfirmSubscriber(ctx, sb.Token, now)
-}
-
 // unsubscribeWebPush ends the subscription of an endpoint (the body is
 // {"endpoint": …}, or the whole PushSubscription).
 func (w *Web) unsubscribeWebPush(rw http.ResponseWriter, r *http.Request) {
-	l, _, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	l, _, err := w.uc.Link(r.Context(), r.PathValue("token"))
 	if err != nil {
 		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return
@@ -118,14 +106,7 @@ func (w *Web) unsubscribeWebPush(rw http.ResponseWriter, r *http.Request) {
 		httpjson.WriteError(rw, r, w.cfg.Log, remind.Invalid("endpoint", "give the subscription's endpoint: {\"endpoint\": \"https://…\"}"))
 		return
 	}
-	sb, err := w.subs.GetSubscriber(r.Context(), l.TenantID, remind.SubscriberID(l.ReminderID, remind.ChannelWebPush, in.Endpoint))
-	if err == nil {
-		_, err = w.subs.Unsubscribe(r.Context(), sb.Token, w.cfg.Now())
-	}
-	if err != nil {
-		if errors.Is(err, remind.ErrNotFound) {
-			err = remind.NotFound("subscription")
-		}
+	if _, err := w.uc.UnsubscribeKey(r.Context(), l, remind.ChannelWebPush, in.Endpoint); err != nil {
 		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return
 	}
