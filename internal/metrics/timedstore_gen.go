@@ -13,11 +13,25 @@ import (
 
 var _ store.Store = (*timedStore)(nil)
 
+func (s *timedStore) AccessToken(ctx context.Context, tokenHash string) (remind.Tenant, time.Time, error) {
+	start := time.Now()
+	v0, v1, err := s.Store.AccessToken(ctx, tokenHash)
+	s.m.ObserveStore("AccessToken", time.Since(start), err)
+	return v0, v1, err
+}
+
 func (s *timedStore) AddInboxItem(ctx context.Context, it remind.InboxItem) (bool, error) {
 	start := time.Now()
 	v0, err := s.Store.AddInboxItem(ctx, it)
 	s.m.ObserveStore("AddInboxItem", time.Since(start), err)
 	return v0, err
+}
+
+func (s *timedStore) AppByID(ctx context.Context, appID string) (string, string, error) {
+	start := time.Now()
+	v0, v1, err := s.Store.AppByID(ctx, appID)
+	s.m.ObserveStore("AppByID", time.Since(start), err)
+	return v0, v1, err
 }
 
 func (s *timedStore) CancelReminder(ctx context.Context, tenantID string, id string, at time.Time) (remind.Reminder, error) {
@@ -34,6 +48,27 @@ func (s *timedStore) Changes(ctx context.Context) (uint64, error) {
 	return v0, err
 }
 
+func (s *timedStore) ConfirmSubscriber(ctx context.Context, token string, at time.Time) (remind.Subscriber, error) {
+	start := time.Now()
+	v0, err := s.Store.ConfirmSubscriber(ctx, token, at)
+	s.m.ObserveStore("ConfirmSubscriber", time.Since(start), err)
+	return v0, err
+}
+
+func (s *timedStore) CreateAccessToken(ctx context.Context, tokenHash string, appID string, tenantID string, expiresAt time.Time, at time.Time) error {
+	start := time.Now()
+	err := s.Store.CreateAccessToken(ctx, tokenHash, appID, tenantID, expiresAt, at)
+	s.m.ObserveStore("CreateAccessToken", time.Since(start), err)
+	return err
+}
+
+func (s *timedStore) CreateApp(ctx context.Context, appID string, secretHash string, tenantID string, at time.Time) error {
+	start := time.Now()
+	err := s.Store.CreateApp(ctx, appID, secretHash, tenantID, at)
+	s.m.ObserveStore("CreateApp", time.Since(start), err)
+	return err
+}
+
 func (s *timedStore) CreateReminder(ctx context.Context, r remind.Reminder, idem *store.Idempotency) (remind.Reminder, bool, error) {
 	start := time.Now()
 	v0, v1, err := s.Store.CreateReminder(ctx, r, idem)
@@ -46,6 +81,13 @@ func (s *timedStore) CreateSession(ctx context.Context, sArg remind.Session) err
 	err := s.Store.CreateSession(ctx, sArg)
 	s.m.ObserveStore("CreateSession", time.Since(start), err)
 	return err
+}
+
+func (s *timedStore) CreateSubscribeLink(ctx context.Context, l remind.SubscribeLink) (remind.SubscribeLink, error) {
+	start := time.Now()
+	v0, err := s.Store.CreateSubscribeLink(ctx, l)
+	s.m.ObserveStore("CreateSubscribeLink", time.Since(start), err)
+	return v0, err
 }
 
 func (s *timedStore) CreateTenant(ctx context.Context, t remind.Tenant) error {
@@ -132,6 +174,13 @@ func (s *timedStore) GetReminder(ctx context.Context, tenantID string, id string
 	return v0, err
 }
 
+func (s *timedStore) GetSubscriber(ctx context.Context, tenantID string, id string) (remind.Subscriber, error) {
+	start := time.Now()
+	v0, err := s.Store.GetSubscriber(ctx, tenantID, id)
+	s.m.ObserveStore("GetSubscriber", time.Since(start), err)
+	return v0, err
+}
+
 func (s *timedStore) GetTenant(ctx context.Context, id string) (remind.Tenant, error) {
 	start := time.Now()
 	v0, err := s.Store.GetTenant(ctx, id)
@@ -185,6 +234,13 @@ func (s *timedStore) ListReminders(ctx context.Context, tenantID string, q store
 	start := time.Now()
 	v0, err := s.Store.ListReminders(ctx, tenantID, q)
 	s.m.ObserveStore("ListReminders", time.Since(start), err)
+	return v0, err
+}
+
+func (s *timedStore) ListSubscribers(ctx context.Context, tenantID string, reminderID string) ([]remind.Subscriber, error) {
+	start := time.Now()
+	v0, err := s.Store.ListSubscribers(ctx, tenantID, reminderID)
+	s.m.ObserveStore("ListSubscribers", time.Since(start), err)
 	return v0, err
 }
 
@@ -244,10 +300,24 @@ func (s *timedStore) Ping(ctx context.Context) error {
 	return err
 }
 
+func (s *timedStore) PurgeAccessTokens(ctx context.Context, before time.Time) (int64, error) {
+	start := time.Now()
+	v0, err := s.Store.PurgeAccessTokens(ctx, before)
+	s.m.ObserveStore("PurgeAccessTokens", time.Since(start), err)
+	return v0, err
+}
+
 func (s *timedStore) PutRecipient(ctx context.Context, rc remind.Recipient) (remind.Recipient, error) {
 	start := time.Now()
 	v0, err := s.Store.PutRecipient(ctx, rc)
 	s.m.ObserveStore("PutRecipient", time.Since(start), err)
+	return v0, err
+}
+
+func (s *timedStore) PutSubscriber(ctx context.Context, sb remind.Subscriber) (remind.Subscriber, error) {
+	start := time.Now()
+	v0, err := s.Store.PutSubscriber(ctx, sb)
+	s.m.ObserveStore("PutSubscriber", time.Since(start), err)
 	return v0, err
 }
 
@@ -279,6 +349,62 @@ func (s *timedStore) SetInboxStatus(ctx context.Context, tenantID string, uid st
 	return v0, err
 }
 
+func (s *timedStore) SetWeChatTicket(ctx context.Context, token string, ticket string, expireAt time.Time) error {
+	start := time.Now()
+	err := s.Store.SetWeChatTicket(ctx, token, ticket, expireAt)
+	s.m.ObserveStore("SetWeChatTicket", time.Since(start), err)
+	return err
+}
+
+func (s *timedStore) SubscribeLinkByReminder(ctx context.Context, reminderID string) (remind.SubscribeLink, error) {
+	start := time.Now()
+	v0, err := s.Store.SubscribeLinkByReminder(ctx, reminderID)
+	s.m.ObserveStore("SubscribeLinkByReminder", time.Since(start), err)
+	return v0, err
+}
+
+func (s *timedStore) SubscribeLinkByToken(ctx context.Context, token string) (remind.SubscribeLink, error) {
+	start := time.Now()
+	v0, err := s.Store.SubscribeLinkByToken(ctx, token)
+	s.m.ObserveStore("SubscribeLinkByToken", time.Since(start), err)
+	return v0, err
+}
+
+func (s *timedStore) SubscribeLinkOf(ctx context.Context, tenantID string, reminderID string) (remind.SubscribeLink, error) {
+	start := time.Now()
+	v0, err := s.Store.SubscribeLinkOf(ctx, tenantID, reminderID)
+	s.m.ObserveStore("SubscribeLinkOf", time.Since(start), err)
+	return v0, err
+}
+
+func (s *timedStore) SubscriberByToken(ctx context.Context, token string) (remind.Subscriber, error) {
+	start := time.Now()
+	v0, err := s.Store.SubscriberByToken(ctx, token)
+	s.m.ObserveStore("SubscriberByToken", time.Since(start), err)
+	return v0, err
+}
+
+func (s *timedStore) TakeSMSQuota(ctx context.Context, phone string, deliveryID string, at time.Time, window time.Duration, limit int) (bool, error) {
+	start := time.Now()
+	v0, err := s.Store.TakeSMSQuota(ctx, phone, deliveryID, at, window, limit)
+	s.m.ObserveStore("TakeSMSQuota", time.Since(start), err)
+	return v0, err
+}
+
+func (s *timedStore) TeamRemindByNumber(ctx context.Context, tenantID string, num int64) (string, error) {
+	start := time.Now()
+	v0, err := s.Store.TeamRemindByNumber(ctx, tenantID, num)
+	s.m.ObserveStore("TeamRemindByNumber", time.Since(start), err)
+	return v0, err
+}
+
+func (s *timedStore) TeamRemindNumber(ctx context.Context, tenantID string, reminderID string) (int64, error) {
+	start := time.Now()
+	v0, err := s.Store.TeamRemindNumber(ctx, tenantID, reminderID)
+	s.m.ObserveStore("TeamRemindNumber", time.Since(start), err)
+	return v0, err
+}
+
 func (s *timedStore) TenantByName(ctx context.Context, name string) (remind.Tenant, error) {
 	start := time.Now()
 	v0, err := s.Store.TenantByName(ctx, name)
@@ -298,6 +424,13 @@ func (s *timedStore) TouchToken(ctx context.Context, id string, at time.Time, no
 	err := s.Store.TouchToken(ctx, id, at, notBefore)
 	s.m.ObserveStore("TouchToken", time.Since(start), err)
 	return err
+}
+
+func (s *timedStore) Unsubscribe(ctx context.Context, token string, at time.Time) (remind.Subscriber, error) {
+	start := time.Now()
+	v0, err := s.Store.Unsubscribe(ctx, token, at)
+	s.m.ObserveStore("Unsubscribe", time.Since(start), err)
+	return v0, err
 }
 
 func (s *timedStore) UpdateTenant(ctx context.Context, t remind.Tenant) error {
