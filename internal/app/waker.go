@@ -36,7 +36,10 @@ type waker struct {
 // Notify wakes the local scheduler and, for firings due soon, the others.
 // Announcements are coalesced: a firing no earlier than one announced in
 // the last second is news to nobody (a herd of creates sends one NOTIFY).
-func (w *waker) Notify(at time.Time) {
+// The broadcast keeps ctx's values but not its end: the write it announces
+// is done, and a client hanging up now must not keep other instances from
+// hearing of it; it is bounded by two seconds instead.
+func (w *waker) Notify(ctx context.Context, at time.Time) {
 	w.sched.Notify(at)
 	if w.bc == nil {
 		return
@@ -53,7 +56,7 @@ func (w *waker) Notify(at time.Time) {
 	w.sentFor, w.sentWhen = at, now
 	w.mu.Unlock()
 	{
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 		defer cancel()
 		if err := w.bc.Broadcast(ctx, dueTopic, []byte(strconv.FormatInt(at.UnixMilli(), 10))); err != nil {
 			w.log.Warn("broadcast wake-up", "err", err)

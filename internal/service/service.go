@@ -58,9 +58,11 @@ type Store interface {
 }
 
 // Waker is told of every firing a write creates or moves; the scheduler
-// implements it (and, across instances, a broadcast does).
+// implements it (and, across instances, a broadcast does). ctx is the
+// write's: telling other instances is I/O, bounded by it (the waker may
+// keep its values past the write's end).
 type Waker interface {
-	Notify(at time.Time)
+	Notify(ctx context.Context, at time.Time)
 }
 
 // Config holds the service's policies.

@@ -20,7 +20,7 @@ import (
 
 type noWake struct{}
 
-func (noWake) Notify(time.Time) {}
+func (noWake) Notify(context.Context, time.Time) {}
 
 // fakeLinks gives every reminder in it a subscribe link.
 type fakeLinks map[string]string // reminder id → token
