@@ -14,6 +14,8 @@ import (
 // SubscriptionStore is what the subscribe use cases need of the store: the
 // drivers' subscription methods (storetest.RunSubscriptions proves them).
 type SubscriptionStore interface {
+	CreateSubscribeLink(ctx context.Context, l remind.SubscribeLink) (remind.SubscribeLink, error)
+	SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (remind.SubscribeLink, error)
 	SubscribeLinkByToken(ctx context.Context, token string) (remind.SubscribeLink, error)
 	PutSubscriber(ctx context.Context, sb remind.Subscriber) (remind.Subscriber, error)
 	GetSubscriber(ctx context.Context, tenantID, id string) (remind.Subscriber, error)
@@ -76,6 +78,19 @@ func NewSubscriptions(st SubscriptionStore, reminders ReminderReader, mail Confi
 
 // EmailOn reports whether e-mail subscriptions are set up.
 func (s *Subscriptions) EmailOn() bool { return s.mail != nil }
+
+// LinkOf returns a reminder's subscribe link, making one (a new 128-bit
+// token) the first time; two callers at once get the same link.
+func (s *Subscriptions) LinkOf(ctx context.Context, tenantID, reminderID string) (remind.SubscribeLink, error) {
+	l, err := s.store.SubscribeLinkOf(ctx, tenantID, reminderID)
+	if errors.Is(err, remind.ErrNotFound) {
+		l, err = s.store.CreateSubscribeLink(ctx, remind.SubscribeLink{Token: remind.NewToken(16), TenantID: tenantID, ReminderID: reminderID, CreatedAt: s.now()})
+	}
+	if err != nil {
+		return l, fmt.Errorf("service: subscribe link: %w", err)
+	}
+	return l, nil
+}
 
 // Link resolves a subscribe token to its link and live reminder. A token
 // that is not one, a link that does not exist and a cancelled reminder are

@@ -145,7 +145,8 @@ func emailOutcome(t *testing.T, subs *service.Subscriptions, token, addr string,
 	return sb, err
 }
 
-// TestSubscribeWithoutMailOrLink: no mailer means ErrEmailOff; a cancelled
+// TestSubscribeWithoutMailOrLink: a reminder's link is made once; no
+// mailer means ErrEmailOff; a cancelled
 // reminder's link subscribes nobody; WeChat and Web Push subscribers are
 // confirmed at once, once per key.
 func TestSubscribeWithoutMailOrLink(t *testing.T) {
@@ -163,11 +164,17 @@ func TestSubscribeWithoutMailOrLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	link, err := st.CreateSubscribeLink(ctx, remind.SubscribeLink{Token: remind.NewToken(16), TenantID: tn.ID, ReminderID: rem.ID, CreatedAt: now})
-	if err != nil {
-		t.Fatal(err)
-	}
 	subs := service.NewSubscriptions(st, st, nil, clock)
+	link, err := subs.LinkOf(ctx, tn.ID, rem.ID)
+	if err != nil || !remind.IsID(link.Token) {
+		t.Fatalf("LinkOf = %+v, %v", link, err)
+	}
+	if again, err := subs.LinkOf(ctx, tn.ID, rem.ID); err != nil || again.Token != link.Token {
+		t.Fatalf("second LinkOf = %+v, %v; want the first link %s", again, err, link.Token)
+	}
+	if l, r, err := subs.Link(ctx, link.Token); err != nil || l.ReminderID != rem.ID || r.ID != rem.ID {
+		t.Fatalf("Link(%s) = %+v, %+v, %v", link.Token, l, r, err)
+	}
 	if subs.EmailOn() {
 		t.Fatal("EmailOn without a Confirmer")
 	}

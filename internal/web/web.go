@@ -166,14 +166,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 // Link returns the reminder's subscribe link, making one (a new 128-bit
 // token) the first time.
 func (w *Web) Link(ctx context.Context, tenantID, reminderID string) (remind.SubscribeLink, error) {
-	l, err := w.subs.SubscribeLinkOf(ctx, tenantID, reminderID)
-	if errors.Is(err, remind.ErrNotFound) {
-		l, err = w.subs.CreateSubscribeLink(ctx, remind.SubscribeLink{Token: remind.NewToken(16), TenantID: tenantID, ReminderID: reminderID, CreatedAt: w.cfg.Now()})
-	}
-	if err != nil {
-		return l, fmt.Errorf("web: subscribe link: %w", err)
-	}
-	return l, nil
+	return w.uc.LinkOf(ctx, tenantID, reminderID)
 }
 
 // PageURL is the subscribe page of a link: what the QR codes encode.
