@@ -36,9 +36,6 @@ func (m *Metrics) TimeStore(st store.Store) store.Store {
 	return t
 }
 
-// Unwrap returns the store being timed.
-func (s *timedStore) Unwrap() store.Store { return s.Store }
-
 // Close closes the wrapped store.
 func (s *timedStore) Close() error { return s.Store.Close() }
 
