@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/api/teamremind"
-	"github.com/raasdev/raas/internal/app"
 	"github.com/raasdev/raas/internal/service"
 )
 
@@ -28,13 +27,8 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	defer st.Close()
-	ts, ok := app.TeamRemindStore(st)
-	if !ok {
-		fmt.Fprintf(stderr, "raas app create: the store %T keeps no apps\n", st)
-		return 1
-	}
 	svc := service.New(st, nopWaker{}, time.Now, service.Config{})
-	appID, secret, err := teamremind.CreateApp(ctx, svc, ts, *tenant)
+	appID, secret, err := teamremind.CreateApp(ctx, svc, st, *tenant)
 	if err != nil {
 		fmt.Fprintln(stderr, "raas app create:", err)
 		return 1

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/timeparse"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 // runParse is "raas parse": it reads the time of one reminder text, or of
@@ -44,7 +45,7 @@ func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	var loc *time.Location
 	if *tzFlag != "" {
-		l, err := time.LoadLocation(*tzFlag)
+		l, err := zone.Load(*tzFlag)
 		if err != nil {
 			fmt.Fprintf(stderr, "raas parse: --tz: %v\n", err)
 			return 2
@@ -184,7 +185,7 @@ func parseJSONL(ctx context.Context, path string, loc *time.Location, lang strin
 		}
 		cloc := loc
 		if c.TZ != "" {
-			l, err := time.LoadLocation(c.TZ)
+			l, err := zone.Load(c.TZ)
 			if err != nil {
 				b, _ := answer(c.ID, nil, fmt.Errorf("bad tz: %v", err))
 				w.Write(append(b, '\n'))

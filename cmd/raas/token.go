@@ -165,4 +165,4 @@ func tokenRevoke(ctx context.Context, args []string, _, stderr io.Writer) int {
 
 type nopWaker struct{}
 
-func (nopWaker) Notify(time.Time) {}
+func (nopWaker) Notify(context.Context, time.Time) {}

@@ -16,22 +16,30 @@ import (
 	"strings"
 	"time"
 
-	"github.com/raasdev/raas/internal/channel/inbox"
 	"github.com/raasdev/raas/internal/ratelimit"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/store"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 // Handler serves /v1.
 type Handler struct {
 	svc *service.Service
-	hub *inbox.Hub
+	hub InboxFollower
 	log *slog.Logger
 }
 
+// InboxFollower hears of new inbox items as they arrive, for the inbox's
+// Server-Sent Events stream (the inbox channel's hub implements it).
+type InboxFollower interface {
+	// Follow returns a channel of new items for one inbox and a function
+	// that stops following.
+	Follow(tenantID, uid string) (<-chan remind.InboxItem, func())
+}
+
 // New returns the v1 API handler.
-func New(svc *service.Service, hub *inbox.Hub, log *slog.Logger) *Handler {
+func New(svc *service.Service, hub InboxFollower, log *slog.Logger) *Handler {
 	return &Handler{svc: svc, hub: hub, log: log}
 }
 
@@ -149,10 +157,7 @@ type ReminderOut struct {
 
 // Reminder renders a reminder for the v1 API, times in its own zone.
 func Reminder(r remind.Reminder) ReminderOut {
-	loc, err := time.LoadLocation(r.TZ)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := zone.OrUTC(r.TZ)
 	in := func(t *time.Time) *time.Time {
 		if t == nil {
 			return nil

@@ -34,11 +34,7 @@ func TestOpenAPIMatchesCompatibleAPIs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	apps, ok := app.TeamRemindStore(a.Store)
-	if !ok {
-		t.Fatal("the store keeps no apps")
-	}
-	appID, secret, err := teamremind.CreateApp(ctx, a.Service, apps, "t1")
+	appID, secret, err := teamremind.CreateApp(ctx, a.Service, a.Store, "t1")
 	if err != nil {
 		t.Fatal(err)
 	}

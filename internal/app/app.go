@@ -143,8 +143,8 @@ type App struct {
 	srv      *http.Server
 	ln       net.Listener
 	cancel   context.CancelFunc
-	ready    bool
-	ops      opsState // ops.go
+	ready    atomic.Bool // read by /readyz, written by Start and Stop
+	ops      opsState    // ops.go
 
 	sole      soleUser    // the store, when it can be locked to this process (SQLite)
 	exclusive atomic.Bool // the lock is held: the store's Changes may be trusted
@@ -236,7 +236,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if !a.ready {
+	if !a.ready.Load() {
 		api.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "starting"})
 		return
 	}
@@ -313,7 +313,7 @@ func (a *App) Start(ctx context.Context, ln net.Listener) error {
 			a.Log.Error("http server", "err", err)
 		}
 	}()
-	a.ready = true
+	a.ready.Store(true)
 	a.Log.Info("raas serving", "addr", ln.Addr().String())
 	return nil
 }
@@ -332,7 +332,7 @@ func (a *App) Stop(ctx context.Context) error {
 	if !a.stopped.CompareAndSwap(false, true) {
 		return nil
 	}
-	a.ready = false
+	a.ready.Store(false)
 	var errs []error
 	if a.srv != nil {
 		// SSE streams never end by themselves: cancel the base context after a grace period.
@@ -351,6 +351,8 @@ func (a *App) Stop(ctx context.Context) error {
 		a.cancel()
 	}
 	a.waitJanitor()
+	a.waker.stop()
+	a.Hub.Stop()
 	if err := a.Store.Close(); err != nil {
 		errs = append(errs, err)
 	}

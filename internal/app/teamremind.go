@@ -3,14 +3,12 @@ package app
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/raasdev/raas/internal/api/teamremind"
 	"github.com/raasdev/raas/internal/channel/sms"
 	"github.com/raasdev/raas/internal/netguard"
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/store"
 )
 
 // TeamRemindConfig configures the team-remind open API and the SMS channel.
@@ -37,42 +35,10 @@ func DefaultTeamRemind() TeamRemindConfig {
 }
 
 // teamRemindStore is what this part needs of the store beyond store.Store.
-type teamRemindStore interface {
-	teamremind.Store
-	sms.Quota
-}
-
-// TeamRemindStore returns the part of st (or of a store it wraps, such as
-// the metrics timer) that keeps apps, access tokens, numeric team-remind ids
-// and SMS quotas.
-func TeamRemindStore(st store.Store) (interface {
-	teamremind.Store
-	sms.Quota
-}, bool) {
-	for st != nil {
-		if t, ok := st.(teamRemindStore); ok {
-			return t, true
-		}
-		u, ok := st.(interface{ Unwrap() store.Store })
-		if !ok {
-			break
-		}
-		st = u.Unwrap()
-	}
-	return nil, false
-}
-
 // registerTeamRemind adds the SMS sender and the /openapi routes.
 func (a *App) registerTeamRemind() {
 	cfg := a.Config.TeamRemind
-	st, ok := TeamRemindStore(a.Store)
-	if !ok {
-		a.Log.Error("team-remind API disabled: the store keeps no apps or access tokens", "store", fmt.Sprintf("%T", a.Store))
-		a.Mux.HandleFunc("/openapi/", func(w http.ResponseWriter, r *http.Request) {
-			http.Error(w, "the team-remind API is not available with this store", http.StatusNotImplemented)
-		})
-		return
-	}
+	st := a.Store
 	provider, err := NewSMSProvider(cfg, a.now)
 	switch cfg.SMSProvider {
 	case "alibaba":

@@ -26,12 +26,20 @@ type waker struct {
 	mu       sync.Mutex
 	sentFor  time.Time // the firing last announced
 	sentWhen time.Time // when it was announced
+
+	run      sync.Mutex
+	started  bool
+	cancel   context.CancelFunc // ends the listening goroutine
+	finished chan struct{}      // closed when it has ended
 }
 
 // Notify wakes the local scheduler and, for firings due soon, the others.
 // Announcements are coalesced: a firing no earlier than one announced in
 // the last second is news to nobody (a herd of creates sends one NOTIFY).
-func (w *waker) Notify(at time.Time) {
+// The broadcast keeps ctx's values but not its end: the write it announces
+// is done, and a client hanging up now must not keep other instances from
+// hearing of it; it is bounded by two seconds instead.
+func (w *waker) Notify(ctx context.Context, at time.Time) {
 	w.sched.Notify(at)
 	if w.bc == nil {
 		return
@@ -48,7 +56,7 @@ func (w *waker) Notify(at time.Time) {
 	w.sentFor, w.sentWhen = at, now
 	w.mu.Unlock()
 	{
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 		defer cancel()
 		if err := w.bc.Broadcast(ctx, dueTopic, []byte(strconv.FormatInt(at.UnixMilli(), 10))); err != nil {
 			w.log.Warn("broadcast wake-up", "err", err)
@@ -56,12 +64,19 @@ func (w *waker) Notify(at time.Time) {
 	}
 }
 
-// start listens for other instances' wake-ups until ctx is done.
+// start listens for other instances' wake-ups until ctx is done or stop is
+// called; once started, it does nothing.
 func (w *waker) start(ctx context.Context) {
-	if w.bc == nil {
+	w.run.Lock()
+	defer w.run.Unlock()
+	if w.bc == nil || w.started {
 		return
 	}
+	w.started = true
+	ctx, w.cancel = context.WithCancel(ctx)
+	w.finished = make(chan struct{})
 	go func() {
+		defer close(w.finished)
 		err := w.bc.Subscribe(ctx, dueTopic, func(p []byte) {
 			if ms, err := strconv.ParseInt(string(p), 10, 64); err == nil {
 				w.sched.Notify(time.UnixMilli(ms))
@@ -71,4 +86,16 @@ func (w *waker) start(ctx context.Context) {
 			w.log.Error("subscribe to wake-ups", "err", err)
 		}
 	}()
+}
+
+// stop ends the listening and waits for its goroutine; it may be called
+// more than once, and before start.
+func (w *waker) stop() {
+	w.run.Lock()
+	defer w.run.Unlock()
+	if w.cancel == nil {
+		return
+	}
+	w.cancel()
+	<-w.finished
 }

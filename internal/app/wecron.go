@@ -10,7 +10,6 @@ import (
 	"github.com/raasdev/raas/internal/channel/wechat"
 	"github.com/raasdev/raas/internal/netguard"
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/web"
 )
 
@@ -40,11 +39,7 @@ func (a *App) registerWeCron() {
 	default:
 		a.Log.Debug("poster font", "path", path)
 	}
-	subs, ok := subscriptionStore(a.Store)
-	if !ok {
-		a.Log.Error("the store keeps no subscriptions: WeCron API and subscribe pages are off")
-		return
-	}
+	subs := a.Store
 	wc := web.Config{PublicURL: a.Config.PublicURL, Font: font, Now: a.now, Log: a.Log}
 	var mailer *email.Mailer
 	if cfg.SMTP.Host != "" {
@@ -89,20 +84,4 @@ func (a *App) registerWeCron() {
 	}
 	w.Register(a.Mux)
 	wecron.New(a.Service, w, a.Config.PublicURL, a.Log).Register(a.Mux)
-}
-
-// subscriptionStore finds the subscription methods on st or, through
-// Unwrap, on the store it wraps (metrics time the store calls).
-func subscriptionStore(st store.Store) (web.SubscriptionStore, bool) {
-	for st != nil {
-		if s, ok := st.(web.SubscriptionStore); ok {
-			return s, true
-		}
-		u, ok := st.(interface{ Unwrap() store.Store })
-		if !ok {
-			break
-		}
-		st = u.Unwrap()
-	}
-	return nil, false
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/raasdev/raas/internal/app"
 	"github.com/raasdev/raas/internal/service"
+	"github.com/raasdev/raas/internal/testenv"
 )
 
 // pgServer is a PostgreSQL server of one test's own, in a temporary
@@ -33,10 +34,7 @@ func startOwnPostgres(t *testing.T) *pgServer {
 	t.Helper()
 	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
 	if len(bins) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("PostgreSQL server binaries (/usr/lib/postgresql/*/bin) are missing; CI needs them")
-		}
-		t.Skip("no PostgreSQL server binaries to run a server of the test's own")
+		testenv.Missing(t, "the PostgreSQL server binaries (/usr/lib/postgresql/*/bin)", "apt-get install -y postgresql")
 	}
 	p := &pgServer{bin: filepath.Dir(bins[len(bins)-1])}
 	dir, err := os.MkdirTemp("", "raas-pg-*")

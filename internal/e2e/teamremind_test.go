@@ -161,10 +161,7 @@ func TestTeamRemindSeed(t *testing.T) {
 		cfg.TeamRemind.Tencent.SDKAppID, cfg.TeamRemind.Tencent.SignName, cfg.TeamRemind.Tencent.TemplateID = "1400000000", "团队提醒", "449739"
 	})
 	ctx := context.Background()
-	st, ok := app.TeamRemindStore(ta.Store)
-	if !ok {
-		t.Fatal("the store keeps no apps")
-	}
+	st := ta.Store
 	appID, secret, err := teamremind.CreateApp(ctx, ta.Service, st, "t1") // the harness token's tenant
 	if err != nil {
 		t.Fatal(err)

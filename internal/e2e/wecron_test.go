@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -23,6 +22,7 @@ import (
 	"github.com/raasdev/raas/internal/app"
 	"github.com/raasdev/raas/internal/channel/email"
 	"github.com/raasdev/raas/internal/channel/email/emailtest"
+	"github.com/raasdev/raas/internal/testenv"
 	"github.com/raasdev/raas/internal/web/qrtest"
 )
 
@@ -98,10 +98,7 @@ func browser(t *testing.T) context.Context {
 		}
 	}
 	if path == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not installed (apt-get install -y chromium); CI needs it")
-		}
-		t.Skip("chromium is not installed: apt-get install -y chromium to run the browser test")
+		testenv.Missing(t, "chromium", "apt-get install -y chromium")
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU,

@@ -10,7 +10,10 @@ import (
 	"github.com/raasdev/raas/internal/store"
 )
 
-// timedStore is a store.Store that records every call's duration.
+//go:generate go run ./gentimed -o timedstore_gen.go
+
+// timedStore is a store.Store that records every call's duration; its
+// methods are generated (timedstore_gen.go) but for Close, below.
 type timedStore struct {
 	store.Store
 	m *Metrics
@@ -32,9 +35,6 @@ func (m *Metrics) TimeStore(st store.Store) store.Store {
 	}
 	return t
 }
-
-// Unwrap returns the store being timed.
-func (s *timedStore) Unwrap() store.Store { return s.Store }
 
 // Close closes the wrapped store.
 func (s *timedStore) Close() error { return s.Store.Close() }

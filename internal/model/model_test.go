@@ -175,7 +175,7 @@ type sim struct {
 
 type nopWaker struct{}
 
-func (nopWaker) Notify(time.Time) {}
+func (nopWaker) Notify(context.Context, time.Time) {}
 
 func newSim(t *testing.T, s store.Store, seed uint64, start time.Time) *sim {
 	sm := &sim{t: t, s: s, rng: rand.New(rand.NewPCG(seed, seed*7919)), now: start, lease: 30 * time.Second,

@@ -8,11 +8,12 @@ import (
 
 	"github.com/raasdev/raas/internal/recur"
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 // Rule parses a reminder's recurrence in its zone, anchored at its start.
 func Rule(r remind.Reminder) (*recur.Rule, error) {
-	loc, err := time.LoadLocation(r.TZ)
+	loc, err := zone.Load(r.TZ)
 	if err != nil {
 		return nil, remind.Invalid("tz", "unknown time zone %q", r.TZ)
 	}

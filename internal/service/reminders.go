@@ -63,7 +63,7 @@ func (s *Service) CreateReminder(ctx context.Context, t remind.Tenant, in Create
 		return stored, false, fmt.Errorf("service: create reminder: %w", err)
 	}
 	if !replayed && stored.NextFireAt != nil {
-		s.wake.Notify(*stored.NextFireAt)
+		s.wake.Notify(ctx, *stored.NextFireAt)
 	}
 	return stored, replayed, nil
 }
@@ -262,7 +262,7 @@ func (s *Service) UpdateReminder(ctx context.Context, t remind.Tenant, id string
 		return r, fmt.Errorf("service: update reminder: %w", err)
 	}
 	if r.NextFireAt != nil {
-		s.wake.Notify(*r.NextFireAt)
+		s.wake.Notify(ctx, *r.NextFireAt)
 	}
 	return r, nil
 }
@@ -352,7 +352,7 @@ func (s *Service) LeaveReminder(ctx context.Context, t remind.Tenant, id, uid st
 		return r, fmt.Errorf("service: leave reminder: %w", err)
 	}
 	if r.NextFireAt != nil {
-		s.wake.Notify(*r.NextFireAt)
+		s.wake.Notify(ctx, *r.NextFireAt)
 	}
 	return r, nil
 }

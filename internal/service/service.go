@@ -1,7 +1,8 @@
 // Package service holds RaaS's use cases once, for every API: create a
 // reminder (validate, read its time from text when it has none, compute the
 // first firing, store it in one transaction, wake the scheduler), update,
-// cancel, delete, recipients, webhooks, tokens and inbox actions.
+// cancel, delete, recipients, webhooks, tokens and inbox actions; and
+// (Subscriptions) subscribing to a reminder through its public link.
 package service
 
 import (
@@ -19,6 +20,7 @@ import (
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/timeparse"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 // Store is what the service needs of the store.
@@ -56,9 +58,11 @@ type Store interface {
 }
 
 // Waker is told of every firing a write creates or moves; the scheduler
-// implements it (and, across instances, a broadcast does).
+// implements it (and, across instances, a broadcast does). ctx is the
+// write's: telling other instances is I/O, bounded by it (the waker may
+// keep its values past the write's end).
 type Waker interface {
-	Notify(at time.Time)
+	Notify(ctx context.Context, at time.Time)
 }
 
 // Config holds the service's policies.
@@ -163,23 +167,16 @@ func (s *Service) UpdateTenant(ctx context.Context, t remind.Tenant, p TenantPat
 	return t, nil
 }
 
-// zones caches loaded time zones: time.LoadLocation reads and parses a
-// file on every call, which showed in the create path's profile. Zone data
-// is immutable while the process runs, so the cache is never invalidated.
-var zones sync.Map // name → *time.Location
-
+// loadZone loads a zone a caller named in field (cached: see package
+// zone), refusing names no IANA zone has before trying them.
 func loadZone(field, name string) (*time.Location, error) {
-	if loc, ok := zones.Load(name); ok {
-		return loc.(*time.Location), nil
-	}
-	if name == "" || len(name) > 64 || strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
+	if name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
 		return nil, remind.Invalid(field, "unknown time zone %q", name)
 	}
-	loc, err := time.LoadLocation(name)
+	loc, err := zone.Load(name)
 	if err != nil {
 		return nil, remind.Invalid(field, "unknown time zone %q", name)
 	}
-	zones.Store(name, loc)
 	return loc, nil
 }
 

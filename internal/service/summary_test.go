@@ -12,7 +12,7 @@ import (
 
 type noWake struct{}
 
-func (noWake) Notify(time.Time) {}
+func (noWake) Notify(context.Context, time.Time) {}
 
 func TestSummarize(t *testing.T) {
 	ctx := context.Background()

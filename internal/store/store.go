@@ -159,6 +159,73 @@ type Store interface {
 	// InboxStatusByReminder returns, for one reminder, each recipient's most
 	// recent inbox status.
 	InboxStatusByReminder(ctx context.Context, tenantID, reminderID string) (map[string]remind.InboxStatus, error)
+
+	// Subscriptions through a reminder's public link (storetest.RunSubscriptions).
+
+	// CreateSubscribeLink stores l unless the reminder has a link already, and
+	// returns the reminder's link (the existing one when there was one).
+	CreateSubscribeLink(ctx context.Context, l remind.SubscribeLink) (remind.SubscribeLink, error)
+	// SubscribeLinkByToken returns the link with this token.
+	SubscribeLinkByToken(ctx context.Context, token string) (remind.SubscribeLink, error)
+	// SubscribeLinkOf returns a reminder's link.
+	SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (remind.SubscribeLink, error)
+	// SubscribeLinkByReminder returns a reminder's link whatever its tenant:
+	// the public poster URL names only the reminder id.
+	SubscribeLinkByReminder(ctx context.Context, reminderID string) (remind.SubscribeLink, error)
+	// SetWeChatTicket records the WeChat QR ticket made for a link.
+	SetWeChatTicket(ctx context.Context, token, ticket string, expireAt time.Time) error
+	// PutSubscriber inserts sb, or, when a subscriber with its id exists and
+	// is not confirmed, gives it sb's state and token. A confirmed subscriber
+	// is left as it is. It returns the stored subscriber.
+	PutSubscriber(ctx context.Context, sb remind.Subscriber) (remind.Subscriber, error)
+	// GetSubscriber returns a subscriber by id (its recipient uid) within a tenant.
+	GetSubscriber(ctx context.Context, tenantID, id string) (remind.Subscriber, error)
+	// SubscriberByToken returns the subscriber a confirm or unsubscribe link names.
+	SubscriberByToken(ctx context.Context, token string) (remind.Subscriber, error)
+	// ListSubscribers returns a reminder's subscribers in id order.
+	ListSubscribers(ctx context.Context, tenantID, reminderID string) ([]remind.Subscriber, error)
+	// ConfirmSubscriber confirms the subscriber of a confirmation token in one
+	// transaction, making it a recipient of the reminder. Confirming twice
+	// changes nothing. It fails with remind.ErrNotFound for an unknown token,
+	// an unsubscribed subscriber or a deleted reminder, and with
+	// remind.ErrConflict when the reminder has remind.MaxRecipients
+	// recipients already.
+	ConfirmSubscriber(ctx context.Context, token string, at time.Time) (remind.Subscriber, error)
+	// Unsubscribe ends the subscription whose link token this is, in one
+	// transaction: its state becomes unsubscribed, its recipient is deleted
+	// and its uid leaves the reminder's recipients. Unsubscribing twice
+	// changes nothing; an unknown token is remind.ErrNotFound.
+	Unsubscribe(ctx context.Context, token string, at time.Time) (remind.Subscriber, error)
+
+	// Apps, access tokens, numeric ids and SMS quotas of the team-remind
+	// API (storetest.RunApps).
+
+	// CreateApp records an app by its id and the hash of its secret; a taken
+	// app id is a conflict.
+	CreateApp(ctx context.Context, appID, secretHash, tenantID string, at time.Time) error
+	// AppByID returns an app's secret hash and tenant; an unknown app is
+	// remind.ErrNotFound.
+	AppByID(ctx context.Context, appID string) (secretHash, tenantID string, err error)
+	// CreateAccessToken records an access token by its hash, valid until expiresAt.
+	CreateAccessToken(ctx context.Context, tokenHash, appID, tenantID string, expiresAt, at time.Time) error
+	// AccessToken returns the tenant of the access token with this hash and
+	// when it expires, expired or not (the caller judges); an unknown token
+	// is remind.ErrNotFound.
+	AccessToken(ctx context.Context, tokenHash string) (remind.Tenant, time.Time, error)
+	// PurgeAccessTokens deletes the tokens that expired before before and
+	// returns how many.
+	PurgeAccessTokens(ctx context.Context, before time.Time) (int64, error)
+	// TeamRemindNumber returns the numeric id of a reminder, giving it the
+	// next free number on first use.
+	TeamRemindNumber(ctx context.Context, tenantID, reminderID string) (int64, error)
+	// TeamRemindByNumber returns the reminder id of a tenant's numeric id; an
+	// unknown number is remind.ErrNotFound.
+	TeamRemindByNumber(ctx context.Context, tenantID string, num int64) (string, error)
+	// TakeSMSQuota records one SMS to phone at at and returns true, unless
+	// limit sends to phone are recorded within the window before at: then it
+	// records nothing and returns false. Concurrent callers never both take
+	// the last send.
+	TakeSMSQuota(ctx context.Context, phone, deliveryID string, at time.Time, window time.Duration, limit int) (bool, error)
 }
 
 // Broadcaster is implemented by drivers whose database several processes

@@ -8,6 +8,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 // ICS returns an RFC 5545 calendar with the reminder as one event: DTSTART
@@ -29,10 +30,7 @@ func ICS(r remind.Reminder, start time.Time, pageURL string, now time.Time) stri
 	cal := ics.NewCalendar()
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetProductId("-//RaaS//Reminder as a Service//ZH")
-	loc, err := time.LoadLocation(r.TZ)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := zone.OrUTC(r.TZ)
 	ev := cal.AddEvent(r.ID + "@raas")
 	ev.SetDtStampTime(now.UTC())
 	rule := r.RRule

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 // FontPaths are where Debian's packages put CJK fonts, searched in order
@@ -179,10 +180,7 @@ func RenderPoster(f *opentype.Font, r remind.Reminder, at time.Time, qrText stri
 // FormatWhen renders when a reminder happens, in its zone: for example
 // "2026-12-01 周二 09:30 (Asia/Shanghai)".
 func FormatWhen(r remind.Reminder, at time.Time) string {
-	loc, err := time.LoadLocation(r.TZ)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := zone.OrUTC(r.TZ)
 	t := at.In(loc)
 	wd := [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[t.Weekday()]
 	return fmt.Sprintf("%s %s %s (%s)", t.Format("2006-01-02"), wd, t.Format("15:04"), loc.String())

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/image/font/sfnt"
 
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/testenv"
 	"github.com/raasdev/raas/internal/web"
 )
 
@@ -18,7 +19,7 @@ import (
 func TestPosterFontCoversChinese(t *testing.T) {
 	f, path, err := web.LoadFont("")
 	if errors.Is(err, web.ErrNoCJKFont) {
-		t.Skip("no CJK font installed (apt-get install -y fonts-noto-cjk)")
+		testenv.Missing(t, "a CJK font", "apt-get install -y fonts-noto-cjk, or fonts-wqy-microhei")
 	}
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,6 @@ import (
 	"github.com/raasdev/raas/internal/channel/webpush"
 	"github.com/raasdev/raas/internal/channel/webpush/webpushtest"
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/web"
 )
 
@@ -106,14 +105,14 @@ func TestEmailUnsubscribeNeedsAPost(t *testing.T) {
 				t.Fatalf("GET %s: %d\n%s", local, code, page)
 			}
 		}
-		if s := state(); s != store.SubscriberConfirmed {
+		if s := state(); s != remind.SubscriberConfirmed {
 			t.Fatalf("after GETs the subscriber is %s", s)
 		}
 		// Another site's form is refused.
 		if code, _ := fetch(t, "POST", local, url.Values{"List-Unsubscribe": {"One-Click"}}, "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"); code != http.StatusForbidden {
 			t.Fatalf("cross-origin POST: %d", code)
 		}
-		if s := state(); s != store.SubscriberConfirmed {
+		if s := state(); s != remind.SubscriberConfirmed {
 			t.Fatalf("after a cross-origin POST the subscriber is %s", s)
 		}
 		// Alice presses the button (same origin); Bob's mail client posts
@@ -126,7 +125,7 @@ func TestEmailUnsubscribeNeedsAPost(t *testing.T) {
 		if code != 200 || !strings.Contains(page, "Unsubscribed") {
 			t.Fatalf("POST %s: %d\n%s", local, code, page)
 		}
-		if s := state(); s != store.SubscriberUnsubscribed {
+		if s := state(); s != remind.SubscriberUnsubscribed {
 			t.Fatalf("after the POST the subscriber is %s", s)
 		}
 		// The link still answers, saying so, without a button.
@@ -153,8 +152,8 @@ func TestWebPushPagesShowNoKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	sb, err := p.st.PutSubscriber(ctx, store.Subscriber{ID: store.SubscriberID(p.rem.ID, remind.ChannelWebPush, parsed.Endpoint), TenantID: p.tn.ID,
-		ReminderID: p.rem.ID, Channel: remind.ChannelWebPush, Address: parsed.JSON(), State: store.SubscriberPending, Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
+	sb, err := p.st.PutSubscriber(ctx, remind.Subscriber{ID: remind.SubscriberID(p.rem.ID, remind.ChannelWebPush, parsed.Endpoint), TenantID: p.tn.ID,
+		ReminderID: p.rem.ID, Channel: remind.ChannelWebPush, Address: parsed.JSON(), State: remind.SubscriberPending, Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -31,8 +30,9 @@ import (
 	"github.com/raasdev/raas/internal/channel/wechat"
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/store"
+	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/web/htmlpage"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 //go:embed templates/*.html templates/*.txt
@@ -46,18 +46,18 @@ var (
 	textPages = texttemplate.Must(texttemplate.ParseFS(templateFS, "templates/*.txt"))
 )
 
-// SubscriptionStore is what the pages need of the store (see store.Subscriber).
+// SubscriptionStore is what the pages need of the store (see remind.Subscriber).
 type SubscriptionStore interface {
-	CreateSubscribeLink(ctx context.Context, l store.SubscribeLink) (store.SubscribeLink, error)
-	SubscribeLinkByToken(ctx context.Context, token string) (store.SubscribeLink, error)
-	SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error)
-	SubscribeLinkByReminder(ctx context.Context, reminderID string) (store.SubscribeLink, error)
+	CreateSubscribeLink(ctx context.Context, l remind.SubscribeLink) (remind.SubscribeLink, error)
+	SubscribeLinkByToken(ctx context.Context, token string) (remind.SubscribeLink, error)
+	SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (remind.SubscribeLink, error)
+	SubscribeLinkByReminder(ctx context.Context, reminderID string) (remind.SubscribeLink, error)
 	SetWeChatTicket(ctx context.Context, token, ticket string, expireAt time.Time) error
-	PutSubscriber(ctx context.Context, sb store.Subscriber) (store.Subscriber, error)
-	GetSubscriber(ctx context.Context, tenantID, id string) (store.Subscriber, error)
-	SubscriberByToken(ctx context.Context, token string) (store.Subscriber, error)
-	ConfirmSubscriber(ctx context.Context, token string, at time.Time) (store.Subscriber, error)
-	Unsubscribe(ctx context.Context, token string, at time.Time) (store.Subscriber, error)
+	PutSubscriber(ctx context.Context, sb remind.Subscriber) (remind.Subscriber, error)
+	GetSubscriber(ctx context.Context, tenantID, id string) (remind.Subscriber, error)
+	SubscriberByToken(ctx context.Context, token string) (remind.Subscriber, error)
+	ConfirmSubscriber(ctx context.Context, token string, at time.Time) (remind.Subscriber, error)
+	Unsubscribe(ctx context.Context, token string, at time.Time) (remind.Subscriber, error)
 }
 
 // Reminders reads reminders.
@@ -105,6 +105,7 @@ type Config struct {
 // Web serves the pages.
 type Web struct {
 	cfg     Config
+	uc      *service.Subscriptions // the subscribe use cases
 	subs    SubscriptionStore
 	rems    Reminders
 	html    htmlpage.Renderer
@@ -133,7 +134,13 @@ func New(cfg Config, subs SubscriptionStore, rems Reminders) *Web {
 		csp += "; connect-src 'self'" // webpush.js posts the subscription
 	}
 	page := htmlpage.Renderer{Templates: pages, CSP: csp, Referrer: "no-referrer", Log: cfg.Log} // the URLs carry secrets
-	return &Web{cfg: cfg, subs: subs, rems: rems, html: page, fontTag: fontTag(cfg.Font), cop: http.NewCrossOriginProtection()}
+	w := &Web{cfg: cfg, subs: subs, rems: rems, html: page, fontTag: fontTag(cfg.Font), cop: http.NewCrossOriginProtection()}
+	var confirmer service.Confirmer // nil: no e-mail subscriptions
+	if cfg.Mailer != nil {
+		confirmer = w
+	}
+	w.uc = service.NewSubscriptions(subs, rems, confirmer, cfg.Now)
+	return w
 }
 
 // Register adds the pages' routes to mux.
@@ -158,24 +165,17 @@ func (w *Web) Register(mux *http.ServeMux) {
 
 // Link returns the reminder's subscribe link, making one (a new 128-bit
 // token) the first time.
-func (w *Web) Link(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error) {
-	l, err := w.subs.SubscribeLinkOf(ctx, tenantID, reminderID)
-	if errors.Is(err, remind.ErrNotFound) {
-		l, err = w.subs.CreateSubscribeLink(ctx, store.SubscribeLink{Token: remind.NewToken(16), TenantID: tenantID, ReminderID: reminderID, CreatedAt: w.cfg.Now()})
-	}
-	if err != nil {
-		return l, fmt.Errorf("web: subscribe link: %w", err)
-	}
-	return l, nil
+func (w *Web) Link(ctx context.Context, tenantID, reminderID string) (remind.SubscribeLink, error) {
+	return w.uc.LinkOf(ctx, tenantID, reminderID)
 }
 
 // PageURL is the subscribe page of a link: what the QR codes encode.
-func (w *Web) PageURL(l store.SubscribeLink) string { return w.cfg.PublicURL + "/s/" + l.Token }
+func (w *Web) PageURL(l remind.SubscribeLink) string { return w.cfg.PublicURL + "/s/" + l.Token }
 
 // QRCodeURL returns the URL of the link's QR code image: with a WeChat
 // official account, a WeChat parametric QR code (made, or remade when less
 // than a day of it is left); otherwise a PNG of the subscribe page's URL.
-func (w *Web) QRCodeURL(ctx context.Context, l store.SubscribeLink) (string, error) {
+func (w *Web) QRCodeURL(ctx context.Context, l remind.SubscribeLink) (string, error) {
 	if w.cfg.WeChat == nil {
 		return w.PageURL(l) + "/qr.png", nil
 	}
@@ -186,7 +186,7 @@ func (w *Web) QRCodeURL(ctx context.Context, l store.SubscribeLink) (string, err
 	return w.cfg.WeChat.ShowQRURL(ticket), nil
 }
 
-func (w *Web) ticket(ctx context.Context, l store.SubscribeLink) (string, error) {
+func (w *Web) ticket(ctx context.Context, l remind.SubscribeLink) (string, error) {
 	if l.WeChatTicket != "" && l.WeChatExpireAt.After(w.cfg.Now().Add(24*time.Hour)) {
 		return l.WeChatTicket, nil
 	}
@@ -220,7 +220,7 @@ func (w *Web) UnsubscribeURL(ctx context.Context, d remind.Delivery) (string, er
 		return "", nil
 	}
 	sb, err := w.subs.GetSubscriber(ctx, d.TenantID, d.Recipient)
-	if errors.Is(err, remind.ErrNotFound) || err == nil && sb.State != store.SubscriberConfirmed {
+	if errors.Is(err, remind.ErrNotFound) || err == nil && sb.State != remind.SubscriberConfirmed {
 		return "", deliver.Permanent(errors.New("the subscriber has unsubscribed"))
 	}
 	if err != nil {
@@ -229,7 +229,7 @@ func (w *Web) UnsubscribeURL(ctx context.Context, d remind.Delivery) (string, er
 	return w.unsubscribeURL(sb), nil
 }
 
-func (w *Web) unsubscribeURL(sb store.Subscriber) string {
+func (w *Web) unsubscribeURL(sb remind.Subscriber) string {
 	return w.cfg.PublicURL + "/subscribe/unsubscribe/" + sb.Token
 }
 
@@ -266,22 +266,6 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// linkReminder resolves a subscribe token to its link and live reminder.
-func (w *Web) linkReminder(ctx context.Context, token string) (store.SubscribeLink, remind.Reminder, error) {
-	if !remind.IsID(token) {
-		return store.SubscribeLink{}, remind.Reminder{}, remind.NotFound("subscribe link")
-	}
-	l, err := w.subs.SubscribeLinkByToken(ctx, token)
-	if err != nil {
-		return l, remind.Reminder{}, err
-	}
-	r, err := w.rems.GetReminder(ctx, l.TenantID, l.ReminderID)
-	if err == nil && r.Status == remind.StatusCancelled {
-		err = remind.NotFound("reminder")
-	}
-	return l, r, err
-}
-
 type subscribePage struct {
 	PageTitle, Title, Desc, ExternalURL string
 	WhenISO, WhenText, Zone             string
@@ -292,16 +276,13 @@ type subscribePage struct {
 }
 
 func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
-	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	l, rem, err := w.uc.Link(r.Context(), r.PathValue("token"))
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
 	at := When(rem)
-	loc, lerr := time.LoadLocation(rem.TZ)
-	if lerr != nil {
-		loc = time.UTC
-	}
+	loc := zone.OrUTC(rem.TZ)
 	title := rem.Title
 	if title == "" {
 		title = "提醒 / Reminder"
@@ -326,7 +307,7 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) qr(rw http.ResponseWriter, r *http.Request) {
-	l, _, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	l, _, err := w.uc.Link(r.Context(), r.PathValue("token"))
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -340,7 +321,7 @@ func (w *Web) qr(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) calendar(rw http.ResponseWriter, r *http.Request) {
-	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	l, rem, err := w.uc.Link(r.Context(), r.PathValue("token"))
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -352,71 +333,38 @@ func (w *Web) calendar(rw http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(rw, body)
 }
 
-// resendAfter is how long a pending subscriber waits before another
-// confirmation mail goes out (so the form cannot flood a mailbox).
-const resendAfter = time.Minute
-
 func (w *Web) subscribeEmail(rw http.ResponseWriter, r *http.Request) {
-	if w.cfg.Mailer == nil {
+	if !w.uc.EmailOn() {
 		w.message(rw, http.StatusNotFound, messagePage{Heading: "不支持 / Not available", Message: "这里没有配置邮件订阅。E-mail subscriptions are not set up here."})
 		return
 	}
-	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
 	r.Body = http.MaxBytesReader(rw, r.Body, 8<<10)
-	addr, err := checkAddress(r.PostFormValue("email"))
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	now := w.cfg.Now()
-	id := store.SubscriberID(l.ReminderID, remind.ChannelEmail, addr)
-	old, err := w.subs.GetSubscriber(r.Context(), l.TenantID, id)
-	sent := messagePage{Heading: "请查收邮件 / Check your inbox", Message: "我们已向 " + addr + " 发送确认邮件，点击其中的链接完成订阅。We sent a confirmation link to " + addr + ".", Title: rem.Title}
+	sb, rem, outcome, err := w.uc.SubscribeEmail(r.Context(), r.PathValue("token"), r.PostFormValue("email"))
 	switch {
-	case err == nil && old.State == store.SubscriberConfirmed:
-		w.message(rw, http.StatusOK, messagePage{Heading: "已订阅 / Subscribed", Message: addr + " 已经订阅了这个提醒。" + addr + " is subscribed already.", Title: rem.Title})
-		return
-	case err == nil && old.State == store.SubscriberPending && now.Sub(old.UpdatedAt) < resendAfter:
-		w.message(rw, http.StatusOK, sent)
-		return
-	case err != nil && !errors.Is(err, remind.ErrNotFound):
-		w.fail(rw, r, err)
-		return
-	}
-	sb, err := w.subs.PutSubscriber(r.Context(), store.Subscriber{ID: id, TenantID: l.TenantID, ReminderID: l.ReminderID, Channel: remind.ChannelEmail,
-		Address: addr, State: store.SubscriberPending, Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	msg, err := w.confirmationMail(sb, rem)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(r.Context(), 20*time.Second)
-		err = w.cfg.Mailer.Send(ctx, msg)
-		cancel()
-	}
-	if err != nil {
+	case errors.Is(err, service.ErrConfirmationNotSent):
 		w.cfg.Log.Warn("web: confirmation mail", "err", err)
 		w.message(rw, http.StatusBadGateway, messagePage{Heading: "发送失败 / Could not send", Message: "确认邮件没有发出去，请稍后再试。The confirmation mail could not be sent; please try again later."})
-		return
+	case err != nil:
+		w.fail(rw, r, err)
+	case outcome == service.AlreadySubscribed:
+		w.message(rw, http.StatusOK, messagePage{Heading: "已订阅 / Subscribed", Message: sb.Address + " 已经订阅了这个提醒。" + sb.Address + " is subscribed already.", Title: rem.Title})
+	default:
+		w.message(rw, http.StatusOK, messagePage{Heading: "请查收邮件 / Check your inbox", Message: "我们已向 " + sb.Address + " 发送确认邮件，点击其中的链接完成订阅。We sent a confirmation link to " + sb.Address + ".", Title: rem.Title})
 	}
-	w.message(rw, http.StatusOK, sent)
 }
 
-func checkAddress(v string) (string, error) {
-	v = strings.TrimSpace(v)
-	a, err := mail.ParseAddress(v)
-	if v == "" || err != nil || a.Address != v || len(v) > 254 {
-		return "", remind.Invalid("email", "must be an e-mail address like name@example.com")
+// SendConfirmation implements service.Confirmer: the double opt-in mail.
+func (w *Web) SendConfirmation(ctx context.Context, sb remind.Subscriber, rem remind.Reminder) error {
+	msg, err := w.confirmationMail(sb, rem)
+	if err != nil {
+		return err
 	}
-	return v, nil
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	return w.cfg.Mailer.Send(ctx, msg)
 }
 
-func (w *Web) confirmationMail(sb store.Subscriber, rem remind.Reminder) (email.Message, error) {
+func (w *Web) confirmationMail(sb remind.Subscriber, rem remind.Reminder) (email.Message, error) {
 	confirm := w.cfg.PublicURL + "/subscribe/confirm/" + sb.Token
 	unsub := w.unsubscribeURL(sb)
 	title := rem.Title
@@ -437,23 +385,14 @@ func (w *Web) confirmationMail(sb store.Subscriber, rem remind.Reminder) (email.
 }
 
 func (w *Web) confirm(rw http.ResponseWriter, r *http.Request) {
-	token := r.PathValue("token")
-	if !remind.IsID(token) {
-		w.fail(rw, r, remind.NotFound("subscription"))
-		return
-	}
-	sb, err := w.subs.ConfirmSubscriber(r.Context(), token, w.cfg.Now())
+	sb, rem, err := w.uc.Confirm(r.Context(), r.PathValue("token"))
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	title := ""
-	if rem, err := w.rems.GetReminder(r.Context(), sb.TenantID, sb.ReminderID); err == nil {
-		title = rem.Title
-	}
 	zh, en := subscriberLabel(sb)
 	w.message(rw, http.StatusOK, messagePage{Heading: "订阅成功 / Subscribed", Message: "提醒到时会发到 " + zh + "。The reminder will be sent to " + en + ".",
-		Title: title, LinkURL: w.unsubscribeURL(sb), LinkText: "退订 / Unsubscribe"})
+		Title: rem.Title, LinkURL: w.unsubscribeURL(sb), LinkText: "退订 / Unsubscribe"})
 }
 
 // unsubscribePage answers the unsubscribe link of a mail or message with
@@ -461,20 +400,13 @@ func (w *Web) confirm(rw http.ResponseWriter, r *http.Request) {
 // so mail scanners that fetch every link unsubscribe nobody.
 func (w *Web) unsubscribePage(rw http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	if !remind.IsID(token) {
-		w.fail(rw, r, remind.NotFound("subscription"))
-		return
-	}
-	sb, err := w.subs.SubscriberByToken(r.Context(), token)
+	sb, rem, err := w.uc.Subscriber(r.Context(), token)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	title := ""
-	if rem, err := w.rems.GetReminder(r.Context(), sb.TenantID, sb.ReminderID); err == nil {
-		title = rem.Title
-	}
-	if sb.State == store.SubscriberUnsubscribed {
+	title := rem.Title
+	if sb.State == remind.SubscriberUnsubscribed {
 		w.unsubscribed(rw, sb, title)
 		return
 	}
@@ -494,12 +426,7 @@ func (w *Web) unsubscribe(rw http.ResponseWriter, r *http.Request) {
 		w.message(rw, http.StatusForbidden, messagePage{Heading: "拒绝 / Refused", Message: "跨站请求被拒绝。Cross-origin request refused."})
 		return
 	}
-	token := r.PathValue("token")
-	if !remind.IsID(token) {
-		w.fail(rw, r, remind.NotFound("subscription"))
-		return
-	}
-	sb, err := w.subs.Unsubscribe(r.Context(), token, w.cfg.Now())
+	sb, err := w.uc.Unsubscribe(r.Context(), r.PathValue("token"))
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -507,7 +434,7 @@ func (w *Web) unsubscribe(rw http.ResponseWriter, r *http.Request) {
 	w.unsubscribed(rw, sb, "")
 }
 
-func (w *Web) unsubscribed(rw http.ResponseWriter, sb store.Subscriber, title string) {
+func (w *Web) unsubscribed(rw http.ResponseWriter, sb remind.Subscriber, title string) {
 	zh, en := subscriberLabel(sb)
 	w.message(rw, http.StatusOK, messagePage{Heading: "已退订 / Unsubscribed", Message: zh + " 不会再收到这个提醒。" + en + " will not receive this reminder any more.", Title: title})
 }
@@ -516,7 +443,7 @@ func (w *Web) unsubscribed(rw http.ResponseWriter, sb store.Subscriber, title st
 // English: the e-mail address, or the channel. A Web Push subscription's
 // address holds its keys, which no page shows; its push service's host
 // tells the person which browser it is.
-func subscriberLabel(sb store.Subscriber) (zh, en string) {
+func subscriberLabel(sb remind.Subscriber) (zh, en string) {
 	switch sb.Channel {
 	case remind.ChannelEmail:
 		return sb.Address, sb.Address
@@ -624,18 +551,12 @@ func (w *Web) wechatRefuse(rw http.ResponseWriter, err error) {
 // wechatSubscribe subscribes openid to the reminder of the scene (a
 // subscribe token): scanning the code is the consent, so it is confirmed at once.
 func (w *Web) wechatSubscribe(ctx context.Context, scene, openid string) (string, error) {
-	l, rem, err := w.linkReminder(ctx, scene)
+	l, rem, err := w.uc.Link(ctx, scene)
 	if err != nil {
 		return "", err
 	}
-	now := w.cfg.Now()
-	sb, err := w.subs.PutSubscriber(ctx, store.Subscriber{ID: store.SubscriberID(l.ReminderID, remind.ChannelWeChat, openid), TenantID: l.TenantID,
-		ReminderID: l.ReminderID, Channel: remind.ChannelWeChat, Address: openid, State: store.SubscriberPending,
-		Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
+	sb, err := w.uc.SubscribeConfirmed(ctx, l, remind.ChannelWeChat, openid, openid)
 	if err != nil {
-		return "", err
-	}
-	if sb, err = w.subs.ConfirmSubscriber(ctx, sb.Token, now); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("已订阅「%s」，%s 提醒你。\n退订：%s", rem.Title, FormatWhen(rem, When(rem)), w.unsubscribeURL(sb)), nil

@@ -10,10 +10,9 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/raasdev/raas/internal/api"
 	"github.com/raasdev/raas/internal/channel/webpush"
+	"github.com/raasdev/raas/internal/httpjson"
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/store"
 )
 
 // Web Push subscriptions: the subscribe page's script (assets/webpush.js)
@@ -50,87 +49,68 @@ func (w *Web) serviceWorker(rw http.ResponseWriter, r *http.Request) {
 
 func (w *Web) webPushKey(rw http.ResponseWriter, r *http.Request) {
 	if w.cfg.VAPIDPublicKey == "" {
-		api.WriteError(rw, r, w.cfg.Log, errWebPushOff)
+		httpjson.WriteError(rw, r, w.cfg.Log, errWebPushOff)
 		return
 	}
-	api.WriteJSON(rw, http.StatusOK, map[string]string{"public_key": w.cfg.VAPIDPublicKey})
+	httpjson.WriteJSON(rw, http.StatusOK, map[string]string{"public_key": w.cfg.VAPIDPublicKey})
 }
 
 var errWebPushOff = &remind.Error{Code: remind.CodeNotFound, Message: "web push is not set up on this server"}
 
 func (w *Web) subscribeWebPush(rw http.ResponseWriter, r *http.Request) {
 	if w.cfg.VAPIDPublicKey == "" {
-		api.WriteError(rw, r, w.cfg.Log, errWebPushOff)
+		httpjson.WriteError(rw, r, w.cfg.Log, errWebPushOff)
 		return
 	}
-	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	l, rem, err := w.uc.Link(r.Context(), r.PathValue("token"))
 	if err != nil {
-		api.WriteError(rw, r, w.cfg.Log, err)
+		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return
 	}
 	if !w.webPushOn(rem) {
-		api.WriteError(rw, r, w.cfg.Log, &remind.Error{Code: remind.CodeConflict, Message: "this reminder is not sent by web push"})
+		httpjson.WriteError(rw, r, w.cfg.Log, &remind.Error{Code: remind.CodeConflict, Message: "this reminder is not sent by web push"})
 		return
 	}
 	raw, err := io.ReadAll(http.MaxBytesReader(rw, r.Body, webpush.MaxSubscriptionBytes))
 	if err != nil {
-		api.WriteError(rw, r, w.cfg.Log, remind.Invalid("subscription", "is larger than %d bytes", webpush.MaxSubscriptionBytes))
+		httpjson.WriteError(rw, r, w.cfg.Log, remind.Invalid("subscription", "is larger than %d bytes", webpush.MaxSubscriptionBytes))
 		return
 	}
 	sub, err := webpush.ParseSubscription(raw, w.cfg.AllowHTTPPush)
 	if err != nil {
-		api.WriteError(rw, r, w.cfg.Log, err)
+		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return
 	}
-	sb, err := w.webPushSubscribe(r.Context(), l, sub)
+	// One subscriber per endpoint and reminder: subscribing the same
+	// browser again changes nothing.
+	sb, err := w.uc.SubscribeConfirmed(r.Context(), l, remind.ChannelWebPush, sub.Endpoint, sub.JSON())
 	if err != nil {
-		api.WriteError(rw, r, w.cfg.Log, err)
+		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return
 	}
-	api.WriteJSON(rw, http.StatusOK, map[string]any{"subscribed": true, "unsubscribe_url": w.unsubscribeURL(sb)})
-}
-
-// webPushSubscribe puts and confirms the subscriber of a subscription: one
-// per endpoint and reminder, so subscribing the same browser again changes
-// nothing.
-func (w *Web) webPushSubscribe(ctx context.Context, l store.SubscribeLink, sub webpush.Subscription) (store.Subscriber, error) {
-	now := w.cfg.Now()
-	sb, err := w.subs.PutSubscriber(ctx, store.Subscriber{ID: store.SubscriberID(l.ReminderID, remind.ChannelWebPush, sub.Endpoint), TenantID: l.TenantID,
-		ReminderID: l.ReminderID, Channel: remind.ChannelWebPush, Address: sub.JSON(), State: store.SubscriberPending,
-		Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
-	if err != nil {
-		return sb, fmt.Errorf("web: web push subscriber: %w", err)
-	}
-	return w.subs.ConfirmSubscriber(ctx, sb.Token, now)
+	httpjson.WriteJSON(rw, http.StatusOK, map[string]any{"subscribed": true, "unsubscribe_url": w.unsubscribeURL(sb)})
 }
 
 // unsubscribeWebPush ends the subscription of an endpoint (the body is
 // {"endpoint": …}, or the whole PushSubscription).
 func (w *Web) unsubscribeWebPush(rw http.ResponseWriter, r *http.Request) {
-	l, _, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	l, _, err := w.uc.Link(r.Context(), r.PathValue("token"))
 	if err != nil {
-		api.WriteError(rw, r, w.cfg.Log, err)
+		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return
 	}
 	var in struct {
 		Endpoint string `json:"endpoint"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(rw, r.Body, webpush.MaxSubscriptionBytes)).Decode(&in); err != nil || in.Endpoint == "" {
-		api.WriteError(rw, r, w.cfg.Log, remind.Invalid("endpoint", "give the subscription's endpoint: {\"endpoint\": \"https://…\"}"))
+		httpjson.WriteError(rw, r, w.cfg.Log, remind.Invalid("endpoint", "give the subscription's endpoint: {\"endpoint\": \"https://…\"}"))
 		return
 	}
-	sb, err := w.subs.GetSubscriber(r.Context(), l.TenantID, store.SubscriberID(l.ReminderID, remind.ChannelWebPush, in.Endpoint))
-	if err == nil {
-		_, err = w.subs.Unsubscribe(r.Context(), sb.Token, w.cfg.Now())
-	}
-	if err != nil {
-		if errors.Is(err, remind.ErrNotFound) {
-			err = remind.NotFound("subscription")
-		}
-		api.WriteError(rw, r, w.cfg.Log, err)
+	if _, err := w.uc.UnsubscribeKey(r.Context(), l, remind.ChannelWebPush, in.Endpoint); err != nil {
+		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return
 	}
-	api.WriteJSON(rw, http.StatusOK, map[string]any{"unsubscribed": true})
+	httpjson.WriteJSON(rw, http.StatusOK, map[string]any{"unsubscribed": true})
 }
 
 // ReminderPageURL implements webpush.Links: the subscribe page of the

@@ -15,7 +15,6 @@ import (
 	"github.com/raasdev/raas/internal/channel/webpush"
 	"github.com/raasdev/raas/internal/channel/webpush/webpushtest"
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/store/sqlite"
 	"github.com/raasdev/raas/internal/store/sqlite/sqlitetest"
 	"github.com/raasdev/raas/internal/web"
@@ -26,7 +25,7 @@ type pushSite struct {
 	srv  *httptest.Server
 	tn   remind.Tenant
 	rem  remind.Reminder
-	link store.SubscribeLink
+	link remind.SubscribeLink
 }
 
 func newPushSite(t *testing.T, vapidPublic string, channels ...string) *pushSite {
@@ -129,7 +128,7 @@ func TestWebPushSubscribeAndUnsubscribe(t *testing.T) {
 			t.Fatalf("POST %s: %d %v, want 400 naming %s", tc.body, code, body, tc.field)
 		}
 	}
-	if _, err := p.st.GetSubscriber(ctx, p.tn.ID, store.SubscriberID(p.rem.ID, remind.ChannelWebPush, "https://127.0.0.1/x")); !errors.Is(err, remind.ErrNotFound) {
+	if _, err := p.st.GetSubscriber(ctx, p.tn.ID, remind.SubscriberID(p.rem.ID, remind.ChannelWebPush, "https://127.0.0.1/x")); !errors.Is(err, remind.ErrNotFound) {
 		t.Fatalf("a refused subscription was stored: %v", err)
 	}
 
@@ -139,9 +138,9 @@ func TestWebPushSubscribeAndUnsubscribe(t *testing.T) {
 	if code != http.StatusOK || body["subscribed"] != true || !strings.HasPrefix(body["unsubscribe_url"].(string), "https://raas.test/subscribe/unsubscribe/") {
 		t.Fatalf("subscribe: %d %v", code, body)
 	}
-	id := store.SubscriberID(p.rem.ID, remind.ChannelWebPush, "https://push.example/x")
+	id := remind.SubscriberID(p.rem.ID, remind.ChannelWebPush, "https://push.example/x")
 	sb, err := p.st.GetSubscriber(ctx, p.tn.ID, id)
-	if err != nil || sb.State != store.SubscriberConfirmed || sb.Channel != remind.ChannelWebPush {
+	if err != nil || sb.State != remind.SubscriberConfirmed || sb.Channel != remind.ChannelWebPush {
 		t.Fatalf("subscriber %+v, %v", sb, err)
 	}
 	if s, err := webpush.ParseSubscription([]byte(sb.Address), false); err != nil || s.Endpoint != "https://push.example/x" {
@@ -168,7 +167,7 @@ func TestWebPushSubscribeAndUnsubscribe(t *testing.T) {
 	if code, body := p.post(t, path+"/unsubscribe", `{"endpoint":"https://push.example/x"}`); code != http.StatusOK || body["unsubscribed"] != true {
 		t.Fatalf("unsubscribe: %d %v", code, body)
 	}
-	if sb, _ := p.st.GetSubscriber(ctx, p.tn.ID, id); sb.State != store.SubscriberUnsubscribed {
+	if sb, _ := p.st.GetSubscriber(ctx, p.tn.ID, id); sb.State != remind.SubscriberUnsubscribed {
 		t.Fatalf("after unsubscribe: %s", sb.State)
 	}
 	if r, _ := p.st.GetReminder(ctx, p.tn.ID, p.rem.ID); len(r.Recipients) != 0 {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 // spec is a checked detail: what create and update need.
@@ -142,12 +143,7 @@ func inOwnWords(err error) error {
 	return &c
 }
 
-func loc(t remind.Tenant) *time.Location {
-	if l, err := time.LoadLocation(t.TZ); err == nil {
-		return l
-	}
-	return time.UTC
-}
+func loc(t remind.Tenant) *time.Location { return zone.OrUTC(t.TZ) }
 
 // titleOf is the first line of content, cut to the title limit.
 func titleOf(content string) string {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/api/teamremind"
-	"github.com/raasdev/raas/internal/app"
 	"github.com/raasdev/raas/internal/app/apptest"
 	"github.com/raasdev/raas/internal/remind"
 )
@@ -25,12 +24,8 @@ type client struct {
 func newClient(t *testing.T) *client {
 	t.Helper()
 	a := apptest.Start(t, nil)
-	st, ok := app.TeamRemindStore(a.Store)
-	if !ok {
-		t.Fatal("the store keeps no team-remind apps")
-	}
 	ctx := context.Background()
-	appID, secret, err := teamremind.CreateApp(ctx, a.Service, st, "team")
+	appID, secret, err := teamremind.CreateApp(ctx, a.Service, a.Store, "team")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ package teamremind
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -68,21 +67,16 @@ type Config struct {
 
 // Handler serves /openapi.
 type Handler struct {
-	svc *service.Service
-	st  Store
-	log *slog.Logger
-	cfg Config
+	svc  *service.Service
+	apps *service.Apps // apps and access tokens
+	st   Store
+	log  *slog.Logger
 }
 
 // New returns the handler.
 func New(svc *service.Service, st Store, log *slog.Logger, cfg Config) *Handler {
-	if cfg.TokenTTL <= 0 {
-		cfg.TokenTTL = 2 * time.Hour
-	}
-	if cfg.KeepExpired <= 0 {
-		cfg.KeepExpired = 24 * time.Hour
-	}
-	return &Handler{svc: svc, st: st, log: log, cfg: cfg}
+	apps := service.NewApps(svc, st, service.AppsConfig{TokenTTL: cfg.TokenTTL, KeepExpired: cfg.KeepExpired, Log: log})
+	return &Handler{svc: svc, apps: apps, st: st, log: log}
 }
 
 // Register adds the routes to mux.
@@ -156,20 +150,9 @@ func (h *Handler) answerErr(w http.ResponseWriter, r *http.Request, err error) {
 func HashSecret(s string) string { return service.HashToken(s) }
 
 // CreateApp makes an app for the tenant named tenantName (created when new)
-// and returns its id and secret; only the secret's hash is kept.
+// and returns its id and secret (service.Apps.CreateApp).
 func CreateApp(ctx context.Context, svc *service.Service, st Store, tenantName string) (appID, secret string, err error) {
-	if tenantName == "" {
-		tenantName = "default"
-	}
-	t, err := svc.EnsureTenant(ctx, tenantName)
-	if err != nil {
-		return "", "", err
-	}
-	appID, secret = "app_"+remind.NewToken(8), remind.NewToken(16)
-	if err := st.CreateApp(ctx, appID, HashSecret(secret), t.ID, svc.Now()); err != nil {
-		return "", "", fmt.Errorf("teamremind: create app: %w", err)
-	}
-	return appID, secret, nil
+	return service.NewApps(svc, st, service.AppsConfig{}).CreateApp(ctx, tenantName)
 }
 
 // token answers GET or POST /openapi/token?appId=…&appSecret=… (a form or
@@ -201,25 +184,15 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 		h.answerErr(w, r, fail(StatusBadApp, "appId and appSecret are required"))
 		return
 	}
-	hash, tenantID, err := h.st.AppByID(r.Context(), appID)
-	if errors.Is(err, remind.ErrNotFound) || err == nil && subtle.ConstantTimeCompare([]byte(hash), []byte(HashSecret(secret))) != 1 {
-		h.answerErr(w, r, fail(StatusBadApp, "appId或appSecret错误"))
-		return
+	tok, err := h.apps.IssueAccessToken(r.Context(), appID, secret)
+	if errors.Is(err, service.ErrBadApp) {
+		err = fail(StatusBadApp, "appId或appSecret错误")
 	}
 	if err != nil {
 		h.answerErr(w, r, err)
 		return
 	}
-	now := h.svc.Now()
-	tok := remind.NewToken(16)
-	if err := h.st.CreateAccessToken(r.Context(), HashSecret(tok), appID, tenantID, now.Add(h.cfg.TokenTTL), now); err != nil {
-		h.answerErr(w, r, err)
-		return
-	}
-	if _, err := h.st.PurgeAccessTokens(r.Context(), now.Add(-h.cfg.KeepExpired)); err != nil {
-		h.log.WarnContext(r.Context(), "teamremind: purge expired access tokens", "err", err)
-	}
-	ok(w, map[string]any{"accessToken": tok, "expiresIn": int64(h.cfg.TokenTTL / time.Second)})
+	ok(w, map[string]any{"accessToken": tok, "expiresIn": int64(h.apps.TokenTTL() / time.Second)})
 }
 
 func first(a, b string) string {
@@ -231,21 +204,16 @@ func first(a, b string) string {
 
 // authenticate returns the tenant of the request's accessToken.
 func (h *Handler) authenticate(r *http.Request) (remind.Tenant, error) {
-	tok := r.URL.Query().Get("accessToken")
-	if tok == "" {
-		return remind.Tenant{}, fail(StatusNoToken, "缺少accessToken")
-	}
-	t, exp, err := h.st.AccessToken(r.Context(), HashSecret(tok))
-	if errors.Is(err, remind.ErrNotFound) {
+	t, err := h.apps.Authenticate(r.Context(), r.URL.Query().Get("accessToken"))
+	switch {
+	case errors.Is(err, service.ErrNoAccessToken):
+		return t, fail(StatusNoToken, "缺少accessToken")
+	case errors.Is(err, service.ErrBadAccessToken):
 		return t, fail(StatusBadToken, "accessToken无效，请重新获取")
-	}
-	if err != nil {
-		return t, err
-	}
-	if !h.svc.Now().Before(exp) {
+	case errors.Is(err, service.ErrAccessTokenExpired):
 		return t, fail(StatusTokenExpired, "accessToken超时，请重新获取")
 	}
-	return t, nil
+	return t, err
 }
 
 // call authenticates, decodes the body and runs fn.

@@ -39,13 +39,12 @@ import (
 	"github.com/raasdev/raas/internal/ratelimit"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
-	"github.com/raasdev/raas/internal/store"
 )
 
 // Links are the subscribe links, QR codes and posters (internal/web).
 type Links interface {
-	Link(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error)
-	QRCodeURL(ctx context.Context, l store.SubscribeLink) (string, error)
+	Link(ctx context.Context, tenantID, reminderID string) (remind.SubscribeLink, error)
+	QRCodeURL(ctx context.Context, l remind.SubscribeLink) (string, error)
 	// ServePoster answers the GET of a reminder's poster (with ETag and
 	// Cache-Control, 304 when the client has it); it returns an error,
 	// having written nothing, when there is none.

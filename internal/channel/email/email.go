@@ -21,6 +21,7 @@ import (
 
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 // TLS modes.
@@ -228,10 +229,7 @@ var reminderHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype h
 
 // ReminderMessage renders the mail of one firing.
 func ReminderMessage(to string, ev remind.EventData, unsubscribeURL string) (Message, error) {
-	loc, err := time.LoadLocation(ev.TZ)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := zone.OrUTC(ev.TZ)
 	v := reminderView{Title: ev.Title, Desc: ev.Desc, Link: ev.ExternalURL, Unsubscribe: unsubscribeURL,
 		When: ev.Occurrence.In(loc).Format("2006-01-02 15:04 MST") + " (" + loc.String() + ")", Late: ev.Late}
 	if v.Title == "" {

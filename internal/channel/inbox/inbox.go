@@ -34,6 +34,11 @@ type Hub struct {
 
 	mu   sync.Mutex
 	subs map[string]map[chan remind.InboxItem]struct{} // tenant/uid → subscribers
+
+	run     sync.Mutex
+	started bool
+	stop    context.CancelFunc // ends the listening goroutine
+	done    chan struct{}      // closed when it has ended
 }
 
 // NewHub returns a hub; with a non-nil Broadcaster, call Start so items
@@ -42,12 +47,20 @@ func NewHub(bc Broadcaster, log *slog.Logger) *Hub {
 	return &Hub{bc: bc, log: log, subs: map[string]map[chan remind.InboxItem]struct{}{}}
 }
 
-// Start listens for items published by other instances until ctx is done.
+// Start listens for items published by other instances until ctx is done
+// or Stop is called. Without a Broadcaster, or once started, it does
+// nothing.
 func (h *Hub) Start(ctx context.Context) {
-	if h.bc == nil {
+	h.run.Lock()
+	defer h.run.Unlock()
+	if h.bc == nil || h.started {
 		return
 	}
+	h.started = true
+	ctx, h.stop = context.WithCancel(ctx)
+	h.done = make(chan struct{})
 	go func() {
+		defer close(h.done)
 		err := h.bc.Subscribe(ctx, topic, func(p []byte) {
 			var it remind.InboxItem
 			if err := json.Unmarshal(p, &it); err == nil {
@@ -58,6 +71,19 @@ func (h *Hub) Start(ctx context.Context) {
 			h.log.Error("inbox: subscribe", "err", err)
 		}
 	}()
+}
+
+// Stop ends the listening Start began and waits for its goroutine; items
+// broadcast afterwards no longer reach this hub's followers. It may be
+// called more than once, and before Start.
+func (h *Hub) Stop() {
+	h.run.Lock()
+	defer h.run.Unlock()
+	if h.stop == nil {
+		return
+	}
+	h.stop()
+	<-h.done
 }
 
 func key(tenantID, uid string) string { return tenantID + "/" + uid }

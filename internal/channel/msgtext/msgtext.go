@@ -6,10 +6,10 @@ package msgtext
 import (
 	"net/url"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 // View is a firing as the chat channels show it.
@@ -22,10 +22,7 @@ type View struct {
 
 // Of returns the view of an event.
 func Of(ev remind.EventData) View {
-	loc, err := time.LoadLocation(ev.TZ)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := zone.OrUTC(ev.TZ)
 	v := View{Title: strings.Join(strings.Fields(ev.Title), " "), Desc: ev.Desc, Link: ev.ExternalURL,
 		When: "🕒 " + ev.Occurrence.In(loc).Format("2006-01-02 15:04 MST") + " (" + loc.String() + ")"}
 	if v.Title == "" {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 // Param is one template variable: its name (Alibaba's TemplateParam keys)
@@ -183,7 +184,7 @@ func (s *Sender) Params(e remind.EventData) []Param {
 			}
 		case FieldTime:
 			t := e.Occurrence
-			if loc, err := time.LoadLocation(e.TZ); err == nil {
+			if loc, err := zone.Load(e.TZ); err == nil {
 				t = t.In(loc)
 			}
 			v = t.Format(s.cfg.TimeLayout)

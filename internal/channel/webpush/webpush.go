@@ -23,7 +23,7 @@ import (
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/netguard"
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/store"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 // DefaultTTL is how long a push service keeps a message for a browser that
@@ -33,8 +33,8 @@ const DefaultTTL = 24 * time.Hour
 // Subscribers finds a delivery's subscriber and ends its subscription when
 // the push service says it is gone.
 type Subscribers interface {
-	GetSubscriber(ctx context.Context, tenantID, id string) (store.Subscriber, error)
-	Unsubscribe(ctx context.Context, token string, at time.Time) (store.Subscriber, error)
+	GetSubscriber(ctx context.Context, tenantID, id string) (remind.Subscriber, error)
+	Unsubscribe(ctx context.Context, token string, at time.Time) (remind.Subscriber, error)
 }
 
 // Links gives the pages a notification links to (see web.Web).
@@ -160,9 +160,9 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 
 // subscription returns the confirmed web push subscriber the delivery
 // targets and its subscription.
-func (s *Sender) subscription(ctx context.Context, d remind.Delivery) (store.Subscriber, Subscription, error) {
+func (s *Sender) subscription(ctx context.Context, d remind.Delivery) (remind.Subscriber, Subscription, error) {
 	if d.Target == "" {
-		return store.Subscriber{}, Subscription{}, deliver.Permanent(errors.New("webpush: no subscriber"))
+		return remind.Subscriber{}, Subscription{}, deliver.Permanent(errors.New("webpush: no subscriber"))
 	}
 	sb, err := s.subs.GetSubscriber(ctx, d.TenantID, d.Target)
 	if errors.Is(err, remind.ErrNotFound) {
@@ -174,7 +174,7 @@ func (s *Sender) subscription(ctx context.Context, d remind.Delivery) (store.Sub
 	if sb.Channel != remind.ChannelWebPush {
 		return sb, Subscription{}, deliver.Permanent(fmt.Errorf("webpush: the recipient subscribed by %s, not web push", sb.Channel))
 	}
-	if sb.State != store.SubscriberConfirmed {
+	if sb.State != remind.SubscriberConfirmed {
 		return sb, Subscription{}, deliver.Permanent(errors.New("webpush: the subscriber has unsubscribed"))
 	}
 	// The address was checked when it was stored; any address and http
@@ -216,10 +216,7 @@ func fit(msg Message) ([]byte, error) {
 // body is the notification text: the occurrence in the reminder's zone,
 // then the description.
 func body(ev remind.EventData) string {
-	loc, err := time.LoadLocation(ev.TZ)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := zone.OrUTC(ev.TZ)
 	b := ev.Occurrence.In(loc).Format("2006-01-02 15:04")
 	if ev.Desc != "" {
 		b += "\n" + clip(ev.Desc, 1000)

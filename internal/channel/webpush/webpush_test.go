@@ -16,7 +16,6 @@ import (
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/netguard"
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/store/sqlite"
 	"github.com/raasdev/raas/internal/store/sqlite/sqlitetest"
 )
@@ -25,7 +24,7 @@ import (
 // push subscriber whose browser is on a local push service.
 type fixture struct {
 	st      *sqlite.Store
-	sb      store.Subscriber
+	sb      remind.Subscriber
 	d       remind.Delivery
 	push    *webpushtest.Service
 	browser *webpushtest.Browser
@@ -53,8 +52,8 @@ func setup(t *testing.T, title, desc string, respond func(n int) int) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.sb, err = st.PutSubscriber(ctx, store.Subscriber{ID: store.SubscriberID(r.ID, remind.ChannelWebPush, sub.Endpoint), TenantID: tn.ID, ReminderID: r.ID,
-		Channel: remind.ChannelWebPush, Address: sub.JSON(), State: store.SubscriberPending, Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
+	f.sb, err = st.PutSubscriber(ctx, remind.Subscriber{ID: remind.SubscriberID(r.ID, remind.ChannelWebPush, sub.Endpoint), TenantID: tn.ID, ReminderID: r.ID,
+		Channel: remind.ChannelWebPush, Address: sub.JSON(), State: remind.SubscriberPending, Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +132,7 @@ func TestSendGoneUnsubscribes(t *testing.T) {
 			t.Fatalf("%d: Send = %d, %v; want a permanent (gone) failure", status, code, err)
 		}
 		sb, err := f.st.GetSubscriber(context.Background(), f.sb.TenantID, f.sb.ID)
-		if err != nil || sb.State != store.SubscriberUnsubscribed {
+		if err != nil || sb.State != remind.SubscriberUnsubscribed {
 			t.Fatalf("%d: subscriber after the push service's answer: %+v, %v", status, sb, err)
 		}
 		if _, err := f.st.GetRecipient(context.Background(), f.sb.TenantID, f.sb.ID); !errors.Is(err, remind.ErrNotFound) {
@@ -159,7 +158,7 @@ func TestSendRetriesOverloadAndFailsOnOtherErrors(t *testing.T) {
 		if code != tc.status || err == nil || deliver.IsPermanent(err) != tc.permanent {
 			t.Fatalf("%d: Send = %d, %v; want permanent=%v", tc.status, code, err, tc.permanent)
 		}
-		if sb, _ := f.st.GetSubscriber(context.Background(), f.sb.TenantID, f.sb.ID); sb.State != store.SubscriberConfirmed {
+		if sb, _ := f.st.GetSubscriber(context.Background(), f.sb.TenantID, f.sb.ID); sb.State != remind.SubscriberConfirmed {
 			t.Fatalf("%d: subscriber became %s", tc.status, sb.State)
 		}
 	}

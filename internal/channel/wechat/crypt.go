@@ -157,13 +157,38 @@ func (c *Crypter) encrypt(random, msg []byte) string {
 }
 
 // Seal returns the encrypted passive reply carrying msg:
-// <xml><Encrypt/><MsgSignature/><TimeStamp/><Nonce/></xml>.
+// <xml><Encrypt/><MsgSignature/><TimeStamp/><Nonce/></xml>. The nonce is
+// the replier's to choose (callers echo the request's): one that XML
+// cannot carry as it is (not plain letters and digits, or over 64 bytes)
+// is replaced by a fresh one, since the signature must cover the nonce
+// the reply shows.
 func (c *Crypter) Seal(msg []byte, timestamp, nonce string) ([]byte, error) {
 	enc, err := c.Encrypt(msg)
 	if err != nil {
 		return nil, err
 	}
+	if !plainToken(nonce) {
+		var b [8]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return nil, err
+		}
+		nonce = fmt.Sprintf("%d", binary.BigEndian.Uint64(b[:])>>1)
+	}
 	return c.seal(enc, timestamp, nonce), nil
+}
+
+// plainToken reports whether s is 1 to 64 ASCII letters and digits, as
+// WeChat's nonces are.
+func plainToken(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range []byte(s) {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *Crypter) seal(enc, timestamp, nonce string) []byte {

@@ -182,3 +182,37 @@ func TestNewCrypterRejectsBadKeys(t *testing.T) {
 		t.Error("empty token accepted")
 	}
 }
+
+// TestSealNonce: a reply sealed with the request's nonce opens, whatever
+// that nonce was: one XML cannot carry as it is (invalid UTF-8, markup, too
+// long) is replaced, so the signature covers the nonce the reply shows.
+func TestSealNonce(t *testing.T) {
+	c, err := NewCrypter("tok", sampleKey, "wxapp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		nonce string
+		kept  bool
+	}{
+		{"1320562132", true},
+		{"abcXYZ09", true},
+		{"\xa1", false},
+		{"", false},
+		{"a]]>b", false},
+		{"<x>", false},
+		{strings.Repeat("7", 65), false},
+	} {
+		out, err := c.Seal([]byte("<xml>hi</xml>"), "1700000000", tc.nonce)
+		if err != nil {
+			t.Fatalf("Seal(nonce %q): %v", tc.nonce, err)
+		}
+		msg, err := c.OpenReply(out)
+		if err != nil || string(msg) != "<xml>hi</xml>" {
+			t.Fatalf("nonce %q: OpenReply = %q, %v", tc.nonce, msg, err)
+		}
+		if kept := strings.Contains(string(out), "<Nonce><![CDATA["+tc.nonce+"]]></Nonce>"); kept != tc.kept {
+			t.Errorf("nonce %q: kept in the reply %v, want %v: %s", tc.nonce, kept, tc.kept, out)
+		}
+	}
+}

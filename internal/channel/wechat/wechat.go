@@ -28,6 +28,7 @@ import (
 
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 // Default API addresses.
@@ -359,10 +360,7 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 			return 0, err
 		}
 	}
-	loc, err := time.LoadLocation(ev.Data.TZ)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := zone.OrUTC(ev.Data.TZ)
 	remark := ""
 	if unsub != "" {
 		remark = "退订：" + unsub

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/raasdev/raas/internal/testenv"
 )
 
 // Env is the environment variable holding the server's URL, e.g.
@@ -29,10 +31,7 @@ func BaseURL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv(Env)
 	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not set, and CI=true: the PostgreSQL tests must run in CI (.ci/run sets it)", Env)
-		}
-		t.Skipf("PostgreSQL tests skipped: set %s=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", Env)
+		testenv.Missing(t, "PostgreSQL ("+Env+" unset)", "set "+Env+"=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable; .ci/run does")
 	}
 	return u
 }

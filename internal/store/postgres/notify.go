@@ -124,7 +124,7 @@ func (l *listener) subscribe(ctx context.Context, channel string, fn func([]byte
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
-		return errPoolClosed
+		return errClosed
 	}
 	if l.subs[channel] == nil {
 		l.subs[channel] = map[*subscription]struct{}{}
@@ -175,7 +175,7 @@ func (l *listener) pokeLocked() {
 func (l *listener) waitApplied(ctx context.Context, gen uint64) error {
 	for {
 		l.mu.Lock()
-		if l.applied >= gen && (l.appliedErr == nil || errors.Is(l.appliedErr, errPoolClosed)) {
+		if l.applied >= gen && (l.appliedErr == nil || errors.Is(l.appliedErr, errClosed)) {
 			err := l.appliedErr
 			l.mu.Unlock()
 			return err
@@ -204,6 +204,11 @@ func (l *listener) publish(gen uint64, err error) {
 func (l *listener) run(ctx context.Context) {
 	defer close(l.done)
 	var conn *pgx.Conn
+	closeConn := func(c *pgx.Conn) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = c.Close(ctx)
+	}
 	defer func() {
 		if conn != nil {
 			closeConn(conn)
@@ -291,7 +296,7 @@ func (l *listener) run(ctx context.Context) {
 			conn = nil
 		}
 	}
-	l.publish(^uint64(0), errPoolClosed)
+	l.publish(^uint64(0), errClosed)
 }
 
 type pgconnNotification struct{ Channel, Payload string }

@@ -14,16 +14,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
-	"runtime"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
@@ -39,7 +37,7 @@ const migrateLockKey = 0x72616173
 
 // Store is the PostgreSQL Store.
 type Store struct {
-	pool    *pool
+	pool    *pgxpool.Pool
 	lis     *listener
 	creates *batch.Runner[remind.Reminder, error] // see CreateReminder
 }
@@ -49,49 +47,34 @@ var (
 	_ store.Broadcaster = (*Store)(nil)
 )
 
+// errClosed is what a subscription gets once the Store is closed.
+var errClosed = errors.New("postgres: store closed")
+
 // Open connects to the database at url (a postgres:// URL or a key=value
-// DSN). The URL may carry pool_max_conns (default max(4, GOMAXPROCS)). It
-// checks the connection; call Migrate before use.
+// DSN). Besides the server's settings, the URL may carry pgxpool's:
+// pool_max_conns (default max(4, number of CPUs)), pool_max_conn_lifetime
+// (1h), pool_max_conn_idle_time (30m), pool_health_check_period (1m) and the
+// others pgxpool.ParseConfig reads. It checks the connection; call Migrate
+// before use.
 func Open(ctx context.Context, url string) (*Store, error) {
-	url, max, err := poolSize(url)
+	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
-	cfg, err := pgx.ParseConfig(url)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
-	s := &Store{pool: newPool(cfg, max), lis: newListener(cfg)}
+	// LISTEN holds its connection for good, so it has one of its own rather
+	// than a pooled one, as River's listener does; it is made from the same
+	// settings.
+	s := &Store{pool: pool, lis: newListener(cfg.ConnConfig.Copy())}
 	s.creates = batch.New(maxCreateBatch, s.insertReminders)
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
 	return s, nil
-}
-
-// poolSize takes pool_max_conns out of a URL (the server would reject it as
-// a setting) and returns the pool size.
-func poolSize(dsn string) (string, int, error) {
-	max := max(4, runtime.GOMAXPROCS(0))
-	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		return dsn, max, nil
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "", 0, err
-	}
-	q := u.Query()
-	if v := q.Get("pool_max_conns"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return "", 0, fmt.Errorf("pool_max_conns %q: want a positive integer", v)
-		}
-		max = n
-		q.Del("pool_max_conns")
-		u.RawQuery = q.Encode()
-	}
-	return u.String(), max, nil
 }
 
 // Migrate applies the embedded migrations not yet applied, all in one
@@ -141,50 +124,44 @@ func (s *Store) Migrate(ctx context.Context) error {
 
 // Ping checks that a connection can be had and answers.
 func (s *Store) Ping(ctx context.Context) error {
-	err := s.conn(ctx, func(c *pgx.Conn) error { return c.Ping(ctx) })
-	if err != nil {
+	if err := s.pool.Ping(ctx); err != nil {
 		return fmt.Errorf("postgres: ping: %w", err)
 	}
 	return nil
 }
 
-// Close stops the listener and closes the connections.
+// Close runs the queued creates, stops the listener and closes the
+// connections, waiting for those in use to be released.
 func (s *Store) Close() error {
 	s.creates.Close() // runs what is queued
 	s.lis.close()
-	s.pool.close()
+	s.pool.Close()
 	return nil
 }
 
-// conn runs fn on a pooled connection.
+// conn runs fn on one pooled connection, for queries that must share it.
 func (s *Store) conn(ctx context.Context, fn func(*pgx.Conn) error) error {
-	c, err := s.pool.acquire(ctx)
+	c, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
-	defer s.pool.release(c)
-	return fn(c)
+	defer c.Release()
+	return fn(c.Conn())
 }
 
 // tx runs fn in a transaction, committed when fn returns nil.
 func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return s.conn(ctx, func(c *pgx.Conn) error { return pgx.BeginFunc(ctx, c, fn) })
+	return pgx.BeginFunc(ctx, s.pool, fn)
 }
 
 // exec runs one statement on a pooled connection.
 func (s *Store) exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	var tag pgconn.CommandTag
-	err := s.conn(ctx, func(c *pgx.Conn) error {
-		var err error
-		tag, err = c.Exec(ctx, sql, args...)
-		return err
-	})
-	return tag, err
+	return s.pool.Exec(ctx, sql, args...)
 }
 
 // queryRow runs a one-row query and scans it with scan.
 func (s *Store) queryRow(ctx context.Context, scan func(pgx.Row) error, sql string, args ...any) error {
-	return s.conn(ctx, func(c *pgx.Conn) error { return scan(c.QueryRow(ctx, sql, args...)) })
+	return scan(s.pool.QueryRow(ctx, sql, args...))
 }
 
 // queryRows runs a query and calls each for every row.
@@ -203,10 +180,10 @@ func queryRows(ctx context.Context, q querier, each func(pgx.Rows) error, sql st
 }
 
 func (s *Store) queryRows(ctx context.Context, each func(pgx.Rows) error, sql string, args ...any) error {
-	return s.conn(ctx, func(c *pgx.Conn) error { return queryRows(ctx, c, each, sql, args...) })
+	return queryRows(ctx, s.pool, each, sql, args...)
 }
 
-// querier is what a pgx.Conn and a pgx.Tx share.
+// querier is what a pgx.Conn, a pgx.Tx and the pool share.
 type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)

@@ -9,16 +9,15 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/store"
 )
 
-// The WeCron subscription methods (see store.Subscriber). They are not part
+// The WeCron subscription methods (see remind.Subscriber). They are not part
 // of store.Store: internal/web declares the interface it consumes.
 
 const linkCols = `token, tenant_id, reminder_id, wechat_ticket, wechat_expire_ms, created_ms`
 
-func scanLink(row pgx.Row) (store.SubscribeLink, error) {
-	var l store.SubscribeLink
+func scanLink(row pgx.Row) (remind.SubscribeLink, error) {
+	var l remind.SubscribeLink
 	var exp, created int64
 	err := row.Scan(&l.Token, &l.TenantID, &l.ReminderID, &l.WeChatTicket, &exp, &created)
 	if exp != 0 {
@@ -30,8 +29,8 @@ func scanLink(row pgx.Row) (store.SubscribeLink, error) {
 
 // CreateSubscribeLink stores l unless the reminder has a link already, and
 // returns the reminder's link (the existing one when there was one).
-func (s *Store) CreateSubscribeLink(ctx context.Context, l store.SubscribeLink) (store.SubscribeLink, error) {
-	var out store.SubscribeLink
+func (s *Store) CreateSubscribeLink(ctx context.Context, l remind.SubscribeLink) (remind.SubscribeLink, error) {
+	var out remind.SubscribeLink
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO subscribe_links (`+linkCols+`) VALUES ($1, $2, $3, '', 0, $4)
 			ON CONFLICT (reminder_id) DO NOTHING`, l.Token, l.TenantID, l.ReminderID, ms(l.CreatedAt)); err != nil {
@@ -47,8 +46,8 @@ func (s *Store) CreateSubscribeLink(ctx context.Context, l store.SubscribeLink) 
 	return out, nil
 }
 
-func (s *Store) oneLink(ctx context.Context, sql string, args ...any) (store.SubscribeLink, error) {
-	var l store.SubscribeLink
+func (s *Store) oneLink(ctx context.Context, sql string, args ...any) (remind.SubscribeLink, error) {
+	var l remind.SubscribeLink
 	err := s.queryRow(ctx, func(row pgx.Row) error {
 		var err error
 		l, err = scanLink(row)
@@ -61,18 +60,18 @@ func (s *Store) oneLink(ctx context.Context, sql string, args ...any) (store.Sub
 }
 
 // SubscribeLinkByToken returns the link with this token.
-func (s *Store) SubscribeLinkByToken(ctx context.Context, token string) (store.SubscribeLink, error) {
+func (s *Store) SubscribeLinkByToken(ctx context.Context, token string) (remind.SubscribeLink, error) {
 	return s.oneLink(ctx, `SELECT `+linkCols+` FROM subscribe_links WHERE token = $1`, token)
 }
 
 // SubscribeLinkOf returns a reminder's link.
-func (s *Store) SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error) {
+func (s *Store) SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (remind.SubscribeLink, error) {
 	return s.oneLink(ctx, `SELECT `+linkCols+` FROM subscribe_links WHERE reminder_id = $1 AND tenant_id = $2`, reminderID, tenantID)
 }
 
 // SubscribeLinkByReminder returns a reminder's link whatever its tenant: the
 // public poster URL names only the reminder id.
-func (s *Store) SubscribeLinkByReminder(ctx context.Context, reminderID string) (store.SubscribeLink, error) {
+func (s *Store) SubscribeLinkByReminder(ctx context.Context, reminderID string) (remind.SubscribeLink, error) {
 	return s.oneLink(ctx, `SELECT `+linkCols+` FROM subscribe_links WHERE reminder_id = $1`, reminderID)
 }
 
@@ -87,16 +86,16 @@ func (s *Store) SetWeChatTicket(ctx context.Context, token, ticket string, expir
 
 const subCols = `id, tenant_id, reminder_id, channel, address, state, token, created_ms, updated_ms`
 
-func scanSub(row pgx.Row) (store.Subscriber, error) {
-	var sb store.Subscriber
+func scanSub(row pgx.Row) (remind.Subscriber, error) {
+	var sb remind.Subscriber
 	var created, updated int64
 	err := row.Scan(&sb.ID, &sb.TenantID, &sb.ReminderID, &sb.Channel, &sb.Address, &sb.State, &sb.Token, &created, &updated)
 	sb.CreatedAt, sb.UpdatedAt = fromMS(created), fromMS(updated)
 	return sb, err
 }
 
-func (s *Store) oneSub(ctx context.Context, sql string, args ...any) (store.Subscriber, error) {
-	var sb store.Subscriber
+func (s *Store) oneSub(ctx context.Context, sql string, args ...any) (remind.Subscriber, error) {
+	var sb remind.Subscriber
 	err := s.queryRow(ctx, func(row pgx.Row) error {
 		var err error
 		sb, err = scanSub(row)
@@ -111,8 +110,8 @@ func (s *Store) oneSub(ctx context.Context, sql string, args ...any) (store.Subs
 // PutSubscriber inserts sb, or, when a subscriber with its id exists and is
 // not confirmed, gives it sb's state and token. A confirmed subscriber is
 // left as it is. It returns the stored subscriber.
-func (s *Store) PutSubscriber(ctx context.Context, sb store.Subscriber) (store.Subscriber, error) {
-	var out store.Subscriber
+func (s *Store) PutSubscriber(ctx context.Context, sb remind.Subscriber) (remind.Subscriber, error) {
+	var out remind.Subscriber
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO subscribers (`+subCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			ON CONFLICT (id) DO UPDATE SET state = excluded.state, token = excluded.token, updated_ms = excluded.updated_ms
@@ -131,18 +130,18 @@ func (s *Store) PutSubscriber(ctx context.Context, sb store.Subscriber) (store.S
 }
 
 // GetSubscriber returns a subscriber by id (its recipient uid) within a tenant.
-func (s *Store) GetSubscriber(ctx context.Context, tenantID, id string) (store.Subscriber, error) {
+func (s *Store) GetSubscriber(ctx context.Context, tenantID, id string) (remind.Subscriber, error) {
 	return s.oneSub(ctx, `SELECT `+subCols+` FROM subscribers WHERE id = $1 AND tenant_id = $2`, id, tenantID)
 }
 
 // SubscriberByToken returns the subscriber a confirm or unsubscribe link names.
-func (s *Store) SubscriberByToken(ctx context.Context, token string) (store.Subscriber, error) {
+func (s *Store) SubscriberByToken(ctx context.Context, token string) (remind.Subscriber, error) {
 	return s.oneSub(ctx, `SELECT `+subCols+` FROM subscribers WHERE token = $1`, token)
 }
 
 // ListSubscribers returns a reminder's subscribers in id order.
-func (s *Store) ListSubscribers(ctx context.Context, tenantID, reminderID string) ([]store.Subscriber, error) {
-	var out []store.Subscriber
+func (s *Store) ListSubscribers(ctx context.Context, tenantID, reminderID string) ([]remind.Subscriber, error) {
+	var out []remind.Subscriber
 	err := s.queryRows(ctx, func(rows pgx.Rows) error {
 		sb, err := scanSub(rows)
 		out = append(out, sb)
@@ -162,18 +161,18 @@ func (s *Store) ListSubscribers(ctx context.Context, tenantID, reminderID string
 // fails with remind.ErrNotFound for an unknown token, an unsubscribed
 // subscriber or a deleted reminder, and with remind.ErrConflict when the
 // reminder has remind.MaxRecipients recipients already.
-func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Time) (store.Subscriber, error) {
-	var out store.Subscriber
+func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Time) (remind.Subscriber, error) {
+	var out remind.Subscriber
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		sb, err := scanSub(tx.QueryRow(ctx, `SELECT `+subCols+` FROM subscribers WHERE token = $1 FOR UPDATE`, token))
 		if err != nil {
 			return notFound(err, "subscriber")
 		}
-		if sb.State == store.SubscriberUnsubscribed {
+		if sb.State == remind.SubscriberUnsubscribed {
 			return fmt.Errorf("postgres: %w", remind.NotFound("subscription"))
 		}
 		out = sb
-		if sb.State == store.SubscriberConfirmed {
+		if sb.State == remind.SubscriberConfirmed {
 			return nil
 		}
 		// Through modifyReminder: ordered with every other write to the
@@ -185,7 +184,7 @@ func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Tim
 		}); err != nil {
 			return err
 		}
-		rc := store.SubscriberRecipient(sb, at)
+		rc := remind.SubscriberRecipient(sb, at)
 		if _, err := tx.Exec(ctx, `INSERT INTO recipients (`+subscriberRecipientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false, $9, $10, $11)
 			ON CONFLICT (tenant_id, uid) DO UPDATE SET email = excluded.email, wechat_openid = excluded.wechat_openid, webpush = excluded.webpush, muted = false, updated_ms = excluded.updated_ms`,
 			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, ms(at), ms(at), rc.WebPush); err != nil {
@@ -194,7 +193,7 @@ func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Tim
 		if _, err := tx.Exec(ctx, `UPDATE subscribers SET state = 'confirmed', updated_ms = $1 WHERE id = $2`, ms(at), sb.ID); err != nil {
 			return err
 		}
-		out.State, out.UpdatedAt = store.SubscriberConfirmed, at
+		out.State, out.UpdatedAt = remind.SubscriberConfirmed, at
 		return bumpChanges(ctx, tx)
 	})
 	if err != nil {
@@ -207,15 +206,15 @@ func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Tim
 // transaction: its state becomes unsubscribed, its recipient is deleted and
 // its uid leaves the reminder's recipients (of a deleted reminder too).
 // Unsubscribing twice changes nothing; an unknown token is remind.ErrNotFound.
-func (s *Store) Unsubscribe(ctx context.Context, token string, at time.Time) (store.Subscriber, error) {
-	var out store.Subscriber
+func (s *Store) Unsubscribe(ctx context.Context, token string, at time.Time) (remind.Subscriber, error) {
+	var out remind.Subscriber
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		sb, err := scanSub(tx.QueryRow(ctx, `SELECT `+subCols+` FROM subscribers WHERE token = $1 FOR UPDATE`, token))
 		if err != nil {
 			return notFound(err, "subscriber")
 		}
 		out = sb
-		if sb.State == store.SubscriberUnsubscribed {
+		if sb.State == remind.SubscriberUnsubscribed {
 			return nil
 		}
 		_, err = modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, "", func(r *remind.Reminder) error {
@@ -232,7 +231,7 @@ func (s *Store) Unsubscribe(ctx context.Context, token string, at time.Time) (st
 		if _, err := tx.Exec(ctx, `UPDATE subscribers SET state = 'unsubscribed', updated_ms = $1 WHERE id = $2`, ms(at), sb.ID); err != nil {
 			return err
 		}
-		out.State, out.UpdatedAt = store.SubscriberUnsubscribed, at
+		out.State, out.UpdatedAt = remind.SubscriberUnsubscribed, at
 		return bumpChanges(ctx, tx)
 	})
 	if err != nil {

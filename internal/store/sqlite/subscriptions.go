@@ -8,16 +8,15 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/store"
 )
 
-// The WeCron subscription methods (see store.Subscriber). They are not part
+// The WeCron subscription methods (see remind.Subscriber). They are not part
 // of store.Store: internal/web declares the interface it consumes.
 
 const linkCols = `token, tenant_id, reminder_id, wechat_ticket, wechat_expire_ms, created_ms`
 
-func scanLink(row interface{ Scan(...any) error }) (store.SubscribeLink, error) {
-	var l store.SubscribeLink
+func scanLink(row interface{ Scan(...any) error }) (remind.SubscribeLink, error) {
+	var l remind.SubscribeLink
 	var exp, created int64
 	err := row.Scan(&l.Token, &l.TenantID, &l.ReminderID, &l.WeChatTicket, &exp, &created)
 	if exp != 0 {
@@ -29,8 +28,8 @@ func scanLink(row interface{ Scan(...any) error }) (store.SubscribeLink, error) 
 
 // CreateSubscribeLink stores l unless the reminder has a link already, and
 // returns the reminder's link (the existing one when there was one).
-func (s *Store) CreateSubscribeLink(ctx context.Context, l store.SubscribeLink) (store.SubscribeLink, error) {
-	var out store.SubscribeLink
+func (s *Store) CreateSubscribeLink(ctx context.Context, l remind.SubscribeLink) (remind.SubscribeLink, error) {
+	var out remind.SubscribeLink
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO subscribe_links (`+linkCols+`) VALUES (?, ?, ?, '', 0, ?)
 			ON CONFLICT (reminder_id) DO NOTHING`, l.Token, l.TenantID, l.ReminderID, ms(l.CreatedAt)); err != nil {
@@ -47,7 +46,7 @@ func (s *Store) CreateSubscribeLink(ctx context.Context, l store.SubscribeLink) 
 }
 
 // SubscribeLinkByToken returns the link with this token.
-func (s *Store) SubscribeLinkByToken(ctx context.Context, token string) (store.SubscribeLink, error) {
+func (s *Store) SubscribeLinkByToken(ctx context.Context, token string) (remind.SubscribeLink, error) {
 	l, err := scanLink(s.r.QueryRowContext(ctx, `SELECT `+linkCols+` FROM subscribe_links WHERE token = ?`, token))
 	if err != nil {
 		return l, notFound(err, "subscribe link")
@@ -56,7 +55,7 @@ func (s *Store) SubscribeLinkByToken(ctx context.Context, token string) (store.S
 }
 
 // SubscribeLinkOf returns a reminder's link.
-func (s *Store) SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error) {
+func (s *Store) SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (remind.SubscribeLink, error) {
 	l, err := scanLink(s.r.QueryRowContext(ctx, `SELECT `+linkCols+` FROM subscribe_links WHERE reminder_id = ? AND tenant_id = ?`, reminderID, tenantID))
 	if err != nil {
 		return l, notFound(err, "subscribe link")
@@ -66,7 +65,7 @@ func (s *Store) SubscribeLinkOf(ctx context.Context, tenantID, reminderID string
 
 // SubscribeLinkByReminder returns a reminder's link whatever its tenant: the
 // public poster URL names only the reminder id.
-func (s *Store) SubscribeLinkByReminder(ctx context.Context, reminderID string) (store.SubscribeLink, error) {
+func (s *Store) SubscribeLinkByReminder(ctx context.Context, reminderID string) (remind.SubscribeLink, error) {
 	l, err := scanLink(s.r.QueryRowContext(ctx, `SELECT `+linkCols+` FROM subscribe_links WHERE reminder_id = ?`, reminderID))
 	if err != nil {
 		return l, notFound(err, "subscribe link")
@@ -88,8 +87,8 @@ func (s *Store) SetWeChatTicket(ctx context.Context, token, ticket string, expir
 
 const subCols = `id, tenant_id, reminder_id, channel, address, state, token, created_ms, updated_ms`
 
-func scanSub(row interface{ Scan(...any) error }) (store.Subscriber, error) {
-	var sb store.Subscriber
+func scanSub(row interface{ Scan(...any) error }) (remind.Subscriber, error) {
+	var sb remind.Subscriber
 	var created, updated int64
 	err := row.Scan(&sb.ID, &sb.TenantID, &sb.ReminderID, &sb.Channel, &sb.Address, &sb.State, &sb.Token, &created, &updated)
 	sb.CreatedAt, sb.UpdatedAt = fromMS(created), fromMS(updated)
@@ -99,8 +98,8 @@ func scanSub(row interface{ Scan(...any) error }) (store.Subscriber, error) {
 // PutSubscriber inserts sb, or, when a subscriber with its id exists and is
 // not confirmed, gives it sb's state and token. A confirmed subscriber is
 // left as it is. It returns the stored subscriber.
-func (s *Store) PutSubscriber(ctx context.Context, sb store.Subscriber) (store.Subscriber, error) {
-	var out store.Subscriber
+func (s *Store) PutSubscriber(ctx context.Context, sb remind.Subscriber) (remind.Subscriber, error) {
+	var out remind.Subscriber
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO subscribers (`+subCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET state = excluded.state, token = excluded.token, updated_ms = excluded.updated_ms
@@ -119,7 +118,7 @@ func (s *Store) PutSubscriber(ctx context.Context, sb store.Subscriber) (store.S
 }
 
 // GetSubscriber returns a subscriber by id (its recipient uid) within a tenant.
-func (s *Store) GetSubscriber(ctx context.Context, tenantID, id string) (store.Subscriber, error) {
+func (s *Store) GetSubscriber(ctx context.Context, tenantID, id string) (remind.Subscriber, error) {
 	sb, err := scanSub(s.r.QueryRowContext(ctx, `SELECT `+subCols+` FROM subscribers WHERE id = ? AND tenant_id = ?`, id, tenantID))
 	if err != nil {
 		return sb, notFound(err, "subscriber")
@@ -128,7 +127,7 @@ func (s *Store) GetSubscriber(ctx context.Context, tenantID, id string) (store.S
 }
 
 // SubscriberByToken returns the subscriber a confirm or unsubscribe link names.
-func (s *Store) SubscriberByToken(ctx context.Context, token string) (store.Subscriber, error) {
+func (s *Store) SubscriberByToken(ctx context.Context, token string) (remind.Subscriber, error) {
 	sb, err := scanSub(s.r.QueryRowContext(ctx, `SELECT `+subCols+` FROM subscribers WHERE token = ?`, token))
 	if err != nil {
 		return sb, notFound(err, "subscriber")
@@ -137,13 +136,13 @@ func (s *Store) SubscriberByToken(ctx context.Context, token string) (store.Subs
 }
 
 // ListSubscribers returns a reminder's subscribers in id order.
-func (s *Store) ListSubscribers(ctx context.Context, tenantID, reminderID string) ([]store.Subscriber, error) {
+func (s *Store) ListSubscribers(ctx context.Context, tenantID, reminderID string) ([]remind.Subscriber, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+subCols+` FROM subscribers WHERE reminder_id = ? AND tenant_id = ? ORDER BY id`, reminderID, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list subscribers: %w", err)
 	}
 	defer rows.Close()
-	var out []store.Subscriber
+	var out []remind.Subscriber
 	for rows.Next() {
 		sb, err := scanSub(rows)
 		if err != nil {
@@ -161,19 +160,19 @@ func (s *Store) ListSubscribers(ctx context.Context, tenantID, reminderID string
 // remind.ErrNotFound for an unknown token, an unsubscribed subscriber or a
 // deleted reminder, and with remind.ErrConflict when the reminder has
 // remind.MaxRecipients recipients already.
-func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Time) (store.Subscriber, error) {
+func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Time) (remind.Subscriber, error) {
 	defer s.changes.Add(1)
-	var out store.Subscriber
+	var out remind.Subscriber
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		sb, err := scanSub(tx.QueryRowContext(ctx, `SELECT `+subCols+` FROM subscribers WHERE token = ?`, token))
 		if err != nil {
 			return notFound(err, "subscriber")
 		}
-		if sb.State == store.SubscriberUnsubscribed {
+		if sb.State == remind.SubscriberUnsubscribed {
 			return fmt.Errorf("sqlite: %w", remind.NotFound("subscription"))
 		}
 		out = sb
-		if sb.State == store.SubscriberConfirmed {
+		if sb.State == remind.SubscriberConfirmed {
 			return nil
 		}
 		// Through modifyReminder: ordered with every other write to the
@@ -185,7 +184,7 @@ func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Tim
 		}); err != nil {
 			return err
 		}
-		rc := store.SubscriberRecipient(sb, at)
+		rc := remind.SubscriberRecipient(sb, at)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+subscriberRecipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (tenant_id, uid) DO UPDATE SET email = excluded.email, wechat_openid = excluded.wechat_openid, webpush = excluded.webpush, muted = 0, updated_ms = excluded.updated_ms`,
 			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, 0, ms(at), ms(at), boolInt(rc.WebPush)); err != nil {
@@ -194,7 +193,7 @@ func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Tim
 		if _, err := tx.ExecContext(ctx, `UPDATE subscribers SET state = 'confirmed', updated_ms = ? WHERE id = ?`, ms(at), sb.ID); err != nil {
 			return err
 		}
-		out.State, out.UpdatedAt = store.SubscriberConfirmed, at
+		out.State, out.UpdatedAt = remind.SubscriberConfirmed, at
 		return nil
 	})
 	if err != nil {
@@ -207,16 +206,16 @@ func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Tim
 // transaction: its state becomes unsubscribed, its recipient is deleted and
 // its uid leaves the reminder's recipients (of a deleted reminder too).
 // Unsubscribing twice changes nothing; an unknown token is remind.ErrNotFound.
-func (s *Store) Unsubscribe(ctx context.Context, token string, at time.Time) (store.Subscriber, error) {
+func (s *Store) Unsubscribe(ctx context.Context, token string, at time.Time) (remind.Subscriber, error) {
 	defer s.changes.Add(1)
-	var out store.Subscriber
+	var out remind.Subscriber
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		sb, err := scanSub(tx.QueryRowContext(ctx, `SELECT `+subCols+` FROM subscribers WHERE token = ?`, token))
 		if err != nil {
 			return notFound(err, "subscriber")
 		}
 		out = sb
-		if sb.State == store.SubscriberUnsubscribed {
+		if sb.State == remind.SubscriberUnsubscribed {
 			return nil
 		}
 		_, err = modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, "", func(r *remind.Reminder) error {
@@ -233,7 +232,7 @@ func (s *Store) Unsubscribe(ctx context.Context, token string, at time.Time) (st
 		if _, err := tx.ExecContext(ctx, `UPDATE subscribers SET state = 'unsubscribed', updated_ms = ? WHERE id = ?`, ms(at), sb.ID); err != nil {
 			return err
 		}
-		out.State, out.UpdatedAt = store.SubscriberUnsubscribed, at
+		out.State, out.UpdatedAt = remind.SubscriberUnsubscribed, at
 		return nil
 	})
 	if err != nil {

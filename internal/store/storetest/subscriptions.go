@@ -13,24 +13,12 @@ import (
 	"github.com/raasdev/raas/internal/store"
 )
 
-// SubscriptionStore is a Store with the WeCron subscription methods.
-type SubscriptionStore interface {
-	store.Store
-	CreateSubscribeLink(ctx context.Context, l store.SubscribeLink) (store.SubscribeLink, error)
-	SubscribeLinkByToken(ctx context.Context, token string) (store.SubscribeLink, error)
-	SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error)
-	SubscribeLinkByReminder(ctx context.Context, reminderID string) (store.SubscribeLink, error)
-	SetWeChatTicket(ctx context.Context, token, ticket string, expireAt time.Time) error
-	PutSubscriber(ctx context.Context, sb store.Subscriber) (store.Subscriber, error)
-	GetSubscriber(ctx context.Context, tenantID, id string) (store.Subscriber, error)
-	SubscriberByToken(ctx context.Context, token string) (store.Subscriber, error)
-	ListSubscribers(ctx context.Context, tenantID, reminderID string) ([]store.Subscriber, error)
-	ConfirmSubscriber(ctx context.Context, token string, at time.Time) (store.Subscriber, error)
-	Unsubscribe(ctx context.Context, token string, at time.Time) (store.Subscriber, error)
-}
+// SubscriptionStore is store.Store, which declares the subscription methods
+// (the name stays for the suites written against it).
+type SubscriptionStore = store.Store
 
 // RunSubscriptions runs the subscription conformance tests against stores
-// made by open, which must implement SubscriptionStore.
+// made by open.
 func RunSubscriptions(t *testing.T, open Opener) {
 	tests := []struct {
 		name string
@@ -44,10 +32,7 @@ func RunSubscriptions(t *testing.T, open Opener) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s, ok := open(t).(SubscriptionStore)
-			if !ok {
-				t.Fatal("the store does not implement storetest.SubscriptionStore")
-			}
+			s := open(t)
 			tc.fn(t, s)
 		})
 	}
@@ -57,11 +42,11 @@ func testSubscribeLinks(t *testing.T, s SubscriptionStore) {
 	ctx := context.Background()
 	a, b := tenant(t, s, "a"), tenant(t, s, "b")
 	r := mustCreate(t, s, reminder(a, t0.Add(time.Hour)))
-	l, err := s.CreateSubscribeLink(ctx, store.SubscribeLink{Token: "tok1", TenantID: a.ID, ReminderID: r.ID, CreatedAt: t0})
+	l, err := s.CreateSubscribeLink(ctx, remind.SubscribeLink{Token: "tok1", TenantID: a.ID, ReminderID: r.ID, CreatedAt: t0})
 	if err != nil || l.Token != "tok1" || l.ReminderID != r.ID || !l.CreatedAt.Equal(t0) {
 		t.Fatalf("CreateSubscribeLink = %+v, %v", l, err)
 	}
-	again, err := s.CreateSubscribeLink(ctx, store.SubscribeLink{Token: "tok2", TenantID: a.ID, ReminderID: r.ID, CreatedAt: t0})
+	again, err := s.CreateSubscribeLink(ctx, remind.SubscribeLink{Token: "tok2", TenantID: a.ID, ReminderID: r.ID, CreatedAt: t0})
 	if err != nil || again.Token != "tok1" {
 		t.Fatalf("second CreateSubscribeLink = %+v, %v; want the first link", again, err)
 	}
@@ -89,9 +74,9 @@ func testSubscribeLinks(t *testing.T, s SubscriptionStore) {
 	}
 }
 
-func sub(tn remind.Tenant, r remind.Reminder, addr, token string) store.Subscriber {
-	return store.Subscriber{ID: store.SubscriberID(r.ID, remind.ChannelEmail, addr), TenantID: tn.ID, ReminderID: r.ID,
-		Channel: remind.ChannelEmail, Address: addr, State: store.SubscriberPending, Token: token, CreatedAt: t0, UpdatedAt: t0}
+func sub(tn remind.Tenant, r remind.Reminder, addr, token string) remind.Subscriber {
+	return remind.Subscriber{ID: remind.SubscriberID(r.ID, remind.ChannelEmail, addr), TenantID: tn.ID, ReminderID: r.ID,
+		Channel: remind.ChannelEmail, Address: addr, State: remind.SubscriberPending, Token: token, CreatedAt: t0, UpdatedAt: t0}
 }
 
 func testSubscribeFlow(t *testing.T, s SubscriptionStore) {
@@ -99,7 +84,7 @@ func testSubscribeFlow(t *testing.T, s SubscriptionStore) {
 	a, b := tenant(t, s, "a"), tenant(t, s, "b")
 	r := mustCreate(t, s, reminder(a, t0.Add(time.Hour), "u1"))
 	sb, err := s.PutSubscriber(ctx, sub(a, r, "x@example.com", "c1"))
-	if err != nil || sb.State != store.SubscriberPending || sb.Token != "c1" {
+	if err != nil || sb.State != remind.SubscriberPending || sb.Token != "c1" {
 		t.Fatalf("PutSubscriber = %+v, %v", sb, err)
 	}
 	// Asking again while pending gives a new token (a new confirmation mail).
@@ -114,7 +99,7 @@ func testSubscribeFlow(t *testing.T, s SubscriptionStore) {
 	}
 	at := t0.Add(time.Minute)
 	sb, err = s.ConfirmSubscriber(ctx, "c2", at)
-	if err != nil || sb.State != store.SubscriberConfirmed {
+	if err != nil || sb.State != remind.SubscriberConfirmed {
 		t.Fatalf("ConfirmSubscriber = %+v, %v", sb, err)
 	}
 	if _, err := s.ConfirmSubscriber(ctx, "c2", at); err != nil {
@@ -129,7 +114,7 @@ func testSubscribeFlow(t *testing.T, s SubscriptionStore) {
 		t.Fatalf("subscriber's recipient = %+v, %v", rc, err)
 	}
 	// A confirmed subscriber asking again stays confirmed with its token.
-	if again, err := s.PutSubscriber(ctx, sub(a, r, "x@example.com", "c3")); err != nil || again.State != store.SubscriberConfirmed || again.Token != "c2" {
+	if again, err := s.PutSubscriber(ctx, sub(a, r, "x@example.com", "c3")); err != nil || again.State != remind.SubscriberConfirmed || again.Token != "c2" {
 		t.Fatalf("PutSubscriber on confirmed = %+v, %v", again, err)
 	}
 	if g, err := s.GetSubscriber(ctx, a.ID, sb.ID); err != nil || g.Address != "x@example.com" {
@@ -162,7 +147,7 @@ func testSubscribeFlow(t *testing.T, s SubscriptionStore) {
 	}
 
 	un, err := s.Unsubscribe(ctx, "c2", at.Add(time.Minute))
-	if err != nil || un.State != store.SubscriberUnsubscribed {
+	if err != nil || un.State != remind.SubscriberUnsubscribed {
 		t.Fatalf("Unsubscribe = %+v, %v", un, err)
 	}
 	if _, err := s.Unsubscribe(ctx, "c2", at.Add(time.Minute)); err != nil {
@@ -181,7 +166,7 @@ func testSubscribeFlow(t *testing.T, s SubscriptionStore) {
 		t.Fatalf("unsubscribe unknown: %v", err)
 	}
 	// Subscribing again after leaving starts over as pending.
-	if again, err := s.PutSubscriber(ctx, sub(a, r, "x@example.com", "c4")); err != nil || again.State != store.SubscriberPending {
+	if again, err := s.PutSubscriber(ctx, sub(a, r, "x@example.com", "c4")); err != nil || again.State != remind.SubscriberPending {
 		t.Fatalf("resubscribe = %+v, %v", again, err)
 	}
 	// A deleted reminder takes no new subscribers.
@@ -233,8 +218,8 @@ func testWebPushSubscriber(t *testing.T, s SubscriptionStore) {
 	r.Channels = []string{remind.ChannelEmail, remind.ChannelWebPush}
 	r = mustCreate(t, s, r)
 	const subJSON = `{"endpoint":"https://push.example/ep/1","keys":{"p256dh":"BPk","auth":"YXV0aA"}}`
-	wp := store.Subscriber{ID: store.SubscriberID(r.ID, remind.ChannelWebPush, "https://push.example/ep/1"), TenantID: a.ID, ReminderID: r.ID,
-		Channel: remind.ChannelWebPush, Address: subJSON, State: store.SubscriberPending, Token: "w1", CreatedAt: t0, UpdatedAt: t0}
+	wp := remind.Subscriber{ID: remind.SubscriberID(r.ID, remind.ChannelWebPush, "https://push.example/ep/1"), TenantID: a.ID, ReminderID: r.ID,
+		Channel: remind.ChannelWebPush, Address: subJSON, State: remind.SubscriberPending, Token: "w1", CreatedAt: t0, UpdatedAt: t0}
 	if _, err := s.PutSubscriber(ctx, wp); err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +232,7 @@ func testWebPushSubscriber(t *testing.T, s SubscriptionStore) {
 	if _, err := s.ConfirmSubscriber(ctx, "m1", t0); err != nil {
 		t.Fatal(err)
 	}
-	mail := store.SubscriberID(r.ID, remind.ChannelEmail, "m@example.com")
+	mail := remind.SubscriberID(r.ID, remind.ChannelEmail, "m@example.com")
 	if g, err := s.GetSubscriber(ctx, a.ID, wp.ID); err != nil || g.Address != subJSON || g.Channel != remind.ChannelWebPush {
 		t.Fatalf("GetSubscriber = %+v, %v", g, err)
 	}
@@ -288,7 +273,7 @@ func testLateSubscriberGetsClaimedFiring(t *testing.T, s SubscriptionStore) {
 	due := t0.Add(4 * time.Second)
 	r := mustCreate(t, s, reminder(a, due, "u1"))
 	early := sub(a, r, "early@example.com", "e1")
-	for _, sb := range []store.Subscriber{early, sub(a, r, "late@example.com", "l1")} {
+	for _, sb := range []remind.Subscriber{early, sub(a, r, "late@example.com", "l1")} {
 		if _, err := s.PutSubscriber(ctx, sb); err != nil {
 			t.Fatal(err)
 		}

@@ -28,7 +28,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/raasdev/raas/internal/ratelimit"
@@ -37,6 +36,7 @@ import (
 	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/timeparse"
 	"github.com/raasdev/raas/internal/web/htmlpage"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 //go:embed templates/*.html
@@ -72,7 +72,7 @@ type Service interface {
 // Links finds a reminder's subscribe link (see internal/web); the
 // dashboard shows the link and its QR code when the reminder has one.
 type Links interface {
-	SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (store.SubscribeLink, error)
+	SubscribeLinkOf(ctx context.Context, tenantID, reminderID string) (remind.SubscribeLink, error)
 }
 
 // Config holds the dashboard's settings.
@@ -100,7 +100,6 @@ type Dashboard struct {
 	links Links // nil: no subscribe links
 	cop   *http.CrossOriginProtection
 	page  htmlpage.Renderer
-	zones sync.Map // zone name → *time.Location
 }
 
 // New returns the dashboard; links may be nil.
@@ -369,25 +368,12 @@ func signedIn(s session) *session {
 	return &s
 }
 
-// zone loads a reminder's zone, UTC when it cannot.
-func (d *Dashboard) zone(name string) *time.Location {
-	if loc, ok := d.zones.Load(name); ok {
-		return loc.(*time.Location)
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC
-	}
-	d.zones.Store(name, loc)
-	return loc
-}
-
 // TimeFormat is how the pages show a moment (in the reminder's zone).
 const TimeFormat = "2006-01-02 15:04 Mon"
 
-func (d *Dashboard) in(t *time.Time, zone string) string {
+func (d *Dashboard) in(t *time.Time, tz string) string {
 	if t == nil || t.IsZero() {
 		return ""
 	}
-	return t.In(d.zone(zone)).Format(TimeFormat)
+	return t.In(zone.OrUTC(tz)).Format(TimeFormat)
 }

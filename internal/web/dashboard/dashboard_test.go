@@ -20,16 +20,16 @@ import (
 
 type noWake struct{}
 
-func (noWake) Notify(time.Time) {}
+func (noWake) Notify(context.Context, time.Time) {}
 
 // fakeLinks gives every reminder in it a subscribe link.
 type fakeLinks map[string]string // reminder id → token
 
-func (f fakeLinks) SubscribeLinkOf(_ context.Context, tenantID, reminderID string) (store.SubscribeLink, error) {
+func (f fakeLinks) SubscribeLinkOf(_ context.Context, tenantID, reminderID string) (remind.SubscribeLink, error) {
 	if tok, ok := f[reminderID]; ok {
-		return store.SubscribeLink{Token: tok, TenantID: tenantID, ReminderID: reminderID}, nil
+		return remind.SubscribeLink{Token: tok, TenantID: tenantID, ReminderID: reminderID}, nil
 	}
-	return store.SubscribeLink{}, remind.NotFound("subscribe link")
+	return remind.SubscribeLink{}, remind.NotFound("subscribe link")
 }
 
 type env struct {
