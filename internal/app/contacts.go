@@ -30,16 +30,12 @@ func (a *App) secretBox() *secretbox.Box {
 			a.Log.Warn("robot secrets cannot be stored: with PostgreSQL every instance must seal them with the same key; set --secret-key (RAAS_SECRET_KEY) to one made once with `openssl rand -base64 32`")
 			return nil
 		}
-		dir := a.Config.DataDir
-		if p := strings.TrimPrefix(a.Config.DB, "sqlite:"); p != "" {
-			dir = filepath.Dir(p) // beside the database it belongs with
-		}
-		var err error
-		if err = os.MkdirAll(dir, 0o700); err == nil {
+		file, err := a.keyFile(SecretKeyFile)
+		if err == nil {
 			var created bool
-			key, created, err = secretbox.LoadOrCreate(filepath.Join(dir, SecretKeyFile))
+			key, created, err = secretbox.LoadOrCreate(file)
 			if created {
-				a.Log.Info("made a key to seal robot secrets with; back it up with the database", "file", filepath.Join(dir, SecretKeyFile))
+				a.Log.Info("made a key to seal robot secrets with; back it up with the database", "file", file)
 			}
 		}
 		if err != nil {
@@ -89,4 +85,18 @@ func (a *App) registerContacts(box *secretbox.Box) {
 // checkNotifyURL is the service's check of notify URLs.
 func (a *App) checkNotifyURL(ctx context.Context, raw string) error {
 	return notify.Check(ctx, raw, a.targetPolicy())
+}
+
+// keyFile returns the path of a key file kept beside the SQLite database it
+// belongs with (the data directory, or the directory of a sqlite: path),
+// making that directory when it is missing.
+func (a *App) keyFile(name string) (string, error) {
+	dir := a.Config.DataDir
+	if p := strings.TrimPrefix(a.Config.DB, "sqlite:"); p != "" {
+		dir = filepath.Dir(p)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, name), nil
 }

@@ -3,8 +3,6 @@ package app
 import (
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/raasdev/raas/internal/channel/webpush"
@@ -40,16 +38,12 @@ func (a *App) webPushConfig() (cfg webpush.Config, ok bool) {
 		a.Log.Warn("web push is off: with PostgreSQL every instance must sign with the same VAPID keys; set --vapid-public-key and --vapid-private-key (RAAS_VAPID_PUBLIC_KEY, RAAS_VAPID_PRIVATE_KEY) to a pair made once with `raas vapid generate`")
 		return cfg, false
 	default:
-		dir := a.Config.DataDir
-		if p := strings.TrimPrefix(a.Config.DB, "sqlite:"); p != "" {
-			dir = filepath.Dir(p) // beside the database it belongs with
-		}
-		var err error
-		if err = os.MkdirAll(dir, 0o700); err == nil {
+		file, err := a.keyFile(VAPIDKeyFile)
+		if err == nil {
 			var created bool
-			keys, created, err = webpush.LoadOrCreateVAPIDKeys(filepath.Join(dir, VAPIDKeyFile))
+			keys, created, err = webpush.LoadOrCreateVAPIDKeys(file)
 			if created {
-				a.Log.Info("web push: made a VAPID key pair", "file", filepath.Join(dir, VAPIDKeyFile))
+				a.Log.Info("web push: made a VAPID key pair", "file", file)
 			}
 		}
 		if err != nil {

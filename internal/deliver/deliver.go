@@ -19,6 +19,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/raasdev/raas/internal/backoff"
+	"github.com/raasdev/raas/internal/clock"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
 )
@@ -559,7 +560,7 @@ func (d *Dispatcher) writeResults(stop, ctx context.Context) {
 				wait = time.Duration(50<<tries) * time.Millisecond // stopping: a second or so in all, not the full back-off
 			}
 			d.log.Error("deliver: record outcomes failed; backing off", "n", len(batch), "err", err, "failures", n, "retry_in", wait)
-			resetTimer(retry, wait)
+			clock.Reset(retry, wait)
 			<-retry.Chan()
 		}
 		if !earliest.IsZero() {
@@ -575,7 +576,7 @@ func (d *Dispatcher) writeResults(stop, ctx context.Context) {
 		if len(batch) == 0 {
 			r, ok = <-d.results
 		} else {
-			resetTimer(timer, maxDefer-d.clock.Since(started))
+			clock.Reset(timer, maxDefer-d.clock.Since(started))
 			select {
 			case r, ok = <-d.results:
 			case <-timer.Chan():
@@ -612,18 +613,6 @@ func (d *Dispatcher) writeResults(stop, ctx context.Context) {
 	}
 }
 
-// resetTimer stops t, drops a tick it may have left, and sets it to fire
-// after d (at once when d <= 0).
-func resetTimer(t clockwork.Timer, d time.Duration) {
-	if !t.Stop() {
-		select {
-		case <-t.Chan():
-		default:
-		}
-	}
-	t.Reset(max(d, 0))
-}
-
 // poll takes deliveries from the store whose retry time has come, whose
 // lease ran out or that a dead instance's heartbeat handed back, sleeping
 // until the earliest one or a Wake. While the store fails it backs off.
@@ -638,7 +627,7 @@ func (d *Dispatcher) poll(ctx context.Context) {
 		if err != nil {
 			wait, n := d.pollFails.Fail()
 			d.log.Error("deliver: store failed; backing off", "err", err, "failures", n, "retry_in", wait)
-			resetTimer(timer, wait)
+			clock.Reset(timer, wait)
 			select {
 			case <-ctx.Done():
 				return
@@ -649,7 +638,7 @@ func (d *Dispatcher) poll(ctx context.Context) {
 		if d.pollFails.Succeed() {
 			d.log.Info("deliver: store recovered")
 		}
-		resetTimer(timer, max(wakeAt.Sub(d.clock.Now()), 5*time.Millisecond))
+		clock.Reset(timer, max(wakeAt.Sub(d.clock.Now()), 5*time.Millisecond))
 		select {
 		case <-ctx.Done():
 			return
@@ -713,7 +702,7 @@ func (d *Dispatcher) release(ctx context.Context) {
 		if next, ok := d.held.next(); ok {
 			wait = next.Sub(d.clock.Now())
 		}
-		resetTimer(timer, wait)
+		clock.Reset(timer, wait)
 		select {
 		case <-ctx.Done():
 			return

@@ -15,6 +15,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/raasdev/raas/internal/backoff"
+	"github.com/raasdev/raas/internal/clock"
 	"github.com/raasdev/raas/internal/nextfire"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
@@ -169,7 +170,7 @@ func (s *Scheduler) loop(ctx context.Context) {
 			wait, n := s.fails.Fail()
 			s.log.Error("scheduler: store failed; backing off", "err", err, "failures", n, "retry_in", wait)
 			s.setPlanned(s.clock.Now().Add(wait))
-			resetTimer(timer, wait)
+			clock.Reset(timer, wait)
 			select {
 			case <-ctx.Done():
 				return
@@ -181,7 +182,7 @@ func (s *Scheduler) loop(ctx context.Context) {
 			s.log.Info("scheduler: store recovered")
 		}
 		s.setPlanned(wakeAt)
-		resetTimer(timer, wakeAt.Sub(s.clock.Now()))
+		clock.Reset(timer, wakeAt.Sub(s.clock.Now()))
 		select {
 		case <-ctx.Done():
 			return
@@ -212,18 +213,6 @@ func (s *Scheduler) nextWake(ctx context.Context) (time.Time, error) {
 		}
 	}
 	return wakeAt, nil
-}
-
-// resetTimer stops t, drops a tick it may have left, and sets it to fire
-// after d (at once when d <= 0).
-func resetTimer(t clockwork.Timer, d time.Duration) {
-	if !t.Stop() {
-		select {
-		case <-t.Chan():
-		default:
-		}
-	}
-	t.Reset(max(d, 0))
 }
 
 func (s *Scheduler) setPlanned(t time.Time) {
