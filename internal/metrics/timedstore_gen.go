@@ -124,6 +124,13 @@ func (s *timedStore) CreateReminder(ctx context.Context, r remind.Reminder, idem
 	return v0, v1, err
 }
 
+func (s *timedStore) CreateReminders(ctx context.Context, tenantID string, items []store.BatchItem, batch *store.Idempotency) (results []store.BatchResult, replayed bool, err error) {
+	start := time.Now()
+	v0, v1, err := s.Store.CreateReminders(ctx, tenantID, items, batch)
+	s.m.ObserveStore("CreateReminders", time.Since(start), err)
+	return v0, v1, err
+}
+
 func (s *timedStore) GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error) {
 	start := time.Now()
 	v0, err := s.Store.GetReminder(ctx, tenantID, id)
