@@ -103,12 +103,19 @@ func RecordError(w http.ResponseWriter, err error) bool {
 	return false
 }
 
+// MaxBatchBody is the largest batch create body accepted.
+const MaxBatchBody = 8 << 20
+
 // ReadBody reads a request body of at most MaxBody bytes.
 func ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	return readBody(w, r, MaxBody)
+}
+
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return nil, &remind.Error{Code: remind.CodeTooLarge, Message: fmt.Sprintf("the request body is larger than %d bytes", MaxBody)}
+		return nil, &remind.Error{Code: remind.CodeTooLarge, Message: fmt.Sprintf("the request body is larger than %d bytes", limit)}
 	}
 	if err != nil {
 		return nil, remind.Invalid("body", "could not be read")
