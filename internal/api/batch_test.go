@@ -12,8 +12,8 @@ import (
 
 type batchAnswer struct {
 	Results []struct {
-		Status   int             `json:"status"`
-		Replayed bool            `json:"replayed"`
+		Status   int  `json:"status"`
+		Replayed bool `json:"replayed"`
 		Reminder *struct{ ID, Title string }
 		Error    *struct{ Code, Field string }
 	} `json:"results"`
