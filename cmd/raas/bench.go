@@ -25,6 +25,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&o.Sink, "sink", "inproc", "inproc (the scheduler alone) or webhook (a loopback HTTP receiver)")
 	fs.DurationVar(&o.Lead, "lead", 0, "time from start until the reminders fall due (default: from --n)")
 	fs.IntVar(&o.Concurrency, "concurrency", 8, "concurrent creates")
+	fs.IntVar(&o.Batch, "batch", 0, "herd: create through POST /v1/reminders/batch, this many reminders a request (up to 1000; 0: one create a call, through the service)")
 	fs.DurationVar(&o.Timeout, "timeout", 0, "how long to wait for deliveries after the last is due (default 60s)")
 	pending := fs.Int("pending", 10000000, "capacity: pending reminders to hold")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
