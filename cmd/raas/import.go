@@ -37,7 +37,7 @@ func runImport(ctx context.Context, c *client.Client, path string, format string
 		fmt.Fprintln(stderr, "raas remind import:", err)
 		return 1
 	}
-	total, err := countLines(abs)
+	total, err := countLines(abs, importer.Format(format))
 	if err != nil {
 		fmt.Fprintln(stderr, "raas remind import:", err)
 		return 1
@@ -116,17 +116,19 @@ func runImport(ctx context.Context, c *client.Client, path string, format string
 	return 0
 }
 
-// countLines counts a file's newlines, for the progress bar's total.
-func countLines(path string) (int, error) {
-	f, err := os.Open(path)
+// countLines counts a file's lines (a CSV header aside), for the
+// progress bar's total; blank lines and CSV records spanning lines make it
+// an estimate.
+func countLines(path string, f importer.Format) (int, error) {
+	file, err := os.Open(path)
 	if err != nil {
 		return 0, err
 	}
-	defer f.Close()
+	defer file.Close()
 	buf := make([]byte, 256<<10)
 	n, last := 0, byte('\n')
 	for {
-		k, err := f.Read(buf)
+		k, err := file.Read(buf)
 		n += bytes.Count(buf[:k], []byte{'\n'})
 		if k > 0 {
 			last = buf[k-1]
@@ -141,5 +143,8 @@ func countLines(path string) (int, error) {
 	if last != '\n' {
 		n++
 	}
-	return max(n-1, 1), nil // CSV: the header; JSON Lines: close enough for a bar
+	if f == importer.CSV {
+		n--
+	}
+	return max(n, 1), nil
 }

@@ -43,7 +43,9 @@ type Result struct {
 	// herd: the peak resident memory (VmHWM) of the bench process, which
 	// holds RaaS, the sink and the recorder
 	PeakRSSBytes int64 `json:"peak_rss_bytes,omitempty"`
-	Batch        int   `json:"batch,omitempty"` // herd: reminders per batch create (0: one create a call)
+	// herd: the same peak taken at T, before any firing (the creates' share)
+	PeakRSSAtTBytes int64 `json:"peak_rss_at_t_bytes,omitempty"`
+	Batch           int   `json:"batch,omitempty"` // herd: reminders per batch create (0: one create a call)
 
 	// capacity only
 	Pending       int     `json:"pending,omitempty"`

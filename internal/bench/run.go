@@ -224,6 +224,7 @@ func Herd(ctx context.Context, o Options) Result {
 		return res
 	}
 	time.Sleep(time.Until(at.Add(-20 * time.Millisecond)))
+	res.PeakRSSAtTBytes = peakRSS()
 	if o.DueProfile != nil {
 		if err := pprof.StartCPUProfile(o.DueProfile); err == nil {
 			defer pprof.StopCPUProfile()
