@@ -31,6 +31,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	dueprofile := fs.String("dueprofile", "", "herd: write a CPU profile of the fire path only (from T until the last delivery) to this file")
+	heapprofile := fs.String("heapprofile", "", "herd: write a heap profile taken at T (what is held for the herd before it fires) to this file")
 	if err := fs.parse(args[1:]); err != nil {
 		return 2
 	}
@@ -58,6 +59,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		defer f.Close()
 		o.DueProfile = f
+	}
+	if *heapprofile != "" {
+		f, err := os.Create(*heapprofile)
+		if err != nil {
+			fmt.Fprintln(stderr, "raas bench:", err)
+			return 1
+		}
+		defer f.Close()
+		o.HeapProfile = f
 	}
 	var res bench.Result
 	switch args[0] {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -37,6 +38,9 @@ type Options struct {
 	// DueProfile, when set, receives a CPU profile of the herd from just
 	// before T until the last delivery: the fire path without the creates.
 	DueProfile io.Writer
+	// HeapProfile, when set, receives a heap profile taken at T, after a
+	// GC: what the process holds for the herd before it fires.
+	HeapProfile io.Writer
 }
 
 func (o *Options) defaults() {
@@ -225,6 +229,10 @@ func Herd(ctx context.Context, o Options) Result {
 	}
 	time.Sleep(time.Until(at.Add(-20 * time.Millisecond)))
 	res.PeakRSSAtTBytes = peakRSS()
+	if o.HeapProfile != nil {
+		runtime.GC()
+		_ = pprof.WriteHeapProfile(o.HeapProfile)
+	}
 	if o.DueProfile != nil {
 		if err := pprof.StartCPUProfile(o.DueProfile); err == nil {
 			defer pprof.StopCPUProfile()
