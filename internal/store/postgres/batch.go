@@ -167,6 +167,10 @@ func createBatch(ctx context.Context, tx pgx.Tx, tenantID string, items []store.
 		}
 	}
 	if len(newKeys) > 0 {
+		// Inserted in key order, as they were locked: two batches
+		// recording the same new keys wait for each other instead of
+		// deadlocking.
+		sortByKey(newKeys, hashes, ids, createdMS)
 		rows, err := tx.Query(ctx, `INSERT INTO idempotency (tenant_id, key, body_hash, reminder_id, created_ms)
 			SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[])
 			ON CONFLICT (tenant_id, key) DO NOTHING RETURNING key`, tenantID, newKeys, hashes, ids, createdMS)
@@ -211,6 +215,19 @@ func createBatch(ctx context.Context, tx pgx.Tx, tenantID string, items []store.
 		}
 	}
 	return nil
+}
+
+// sortByKey sorts keys, and the other slices along with it.
+func sortByKey(keys, hashes, ids []string, created []int64) {
+	idx := make([]int, len(keys))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
+	k, h, r, c := slices.Clone(keys), slices.Clone(hashes), slices.Clone(ids), slices.Clone(created)
+	for to, from := range idx {
+		keys[to], hashes[to], ids[to], created[to] = k[from], h[from], r[from], c[from]
+	}
 }
 
 // maxInsertRows bounds one multi-row insert (19 parameters a row, under

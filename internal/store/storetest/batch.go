@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -244,5 +245,59 @@ func testBatchLarge(t *testing.T, s store.Store) {
 	got, err := s.ListReminders(ctx, tn.ID, store.ListQuery{Limit: store.MaxPage})
 	if err != nil || len(got) != 1000 {
 		t.Fatalf("%d stored, %v", len(got), err)
+	}
+}
+
+// testBatchOverlappingKeys sends batches at once that share their item
+// keys in different orders (two importers over one file): none fails
+// (no deadlock on the keys), and each key creates one reminder that every
+// batch answers.
+func testBatchOverlappingKeys(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	const n, keys = 8, 200
+	got := make([]map[string]string, n) // key → reminder id, per batch
+	var wg sync.WaitGroup
+	for c := 0; c < n; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			items := batchItems(tn, keys, nil)
+			names := make([]string, keys)
+			for i := range items {
+				j := (i*7 + c*13) % keys // another order each batch
+				if c%2 == 1 {
+					j = keys - 1 - j
+				}
+				names[i] = fmt.Sprintf("line-%03d", j)
+				items[i].Idem = key(names[i], "h-"+names[i])
+			}
+			res, _, err := s.CreateReminders(ctx, tn.ID, items, nil)
+			if err != nil {
+				t.Errorf("batch %d: %v", c, err)
+				return
+			}
+			got[c] = map[string]string{}
+			for i, r := range res {
+				if r.Err != nil {
+					t.Errorf("batch %d item %d: %v", c, i, r.Err)
+				}
+				got[c][names[i]] = r.Reminder.ID
+			}
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	for c := 1; c < n; c++ {
+		for k, id := range got[0] {
+			if got[c][k] != id {
+				t.Fatalf("key %s: batch %d answered %s, batch 0 %s", k, c, got[c][k], id)
+			}
+		}
+	}
+	if m := countReminders(t, s, tn); m != keys {
+		t.Fatalf("%d reminders, want %d", m, keys)
 	}
 }

@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"BatchConcurrentReplays", testBatchConcurrent},
 		{"BatchTenantIsolation", testBatchTenantIsolation},
 		{"BatchOfAThousand", testBatchLarge},
+		{"BatchOverlappingKeys", testBatchOverlappingKeys},
 		{"ListPagination", testListPagination},
 		{"ReminderOverview", testOverview},
 		{"ChangesCountWhatCanCancel", testChanges},
