@@ -188,6 +188,19 @@ func TestAgainstRealServer(t *testing.T) {
 	if err := c.DeleteRecipient(ctx, "nobody"); !client.IsNotFound(err) {
 		t.Fatalf("delete recipient: %v", err)
 	}
+	// A group chat's robots: the secret goes in and comes back as "set".
+	rc, err := c.PutRecipient(ctx, "team-chat", client.RecipientInput{Name: "研发群", Contacts: &client.Contacts{
+		DingTalk: &client.Robot{Webhook: "http://127.0.0.1:9/robot/send?access_token=t", Secret: "SECclient"},
+		WeCom:    &client.Robot{Webhook: "http://127.0.0.1:9/cgi-bin/webhook/send?key=k"},
+		Notify:   []string{"ntfy://127.0.0.1:9/team?scheme=http"},
+	}})
+	if err != nil || rc.Contacts == nil || rc.Contacts.DingTalk.Secret != "set" || rc.Contacts.WeCom.Webhook == "" || len(rc.Contacts.Notify) != 1 {
+		t.Fatalf("put recipient with contacts: %+v %v", rc, err)
+	}
+	_, err = c.PutRecipient(ctx, "team-chat", client.RecipientInput{Contacts: &client.Contacts{Feishu: &client.Robot{Webhook: "ftp://x"}}})
+	if !errors.As(err, &e) || e.Status != 400 || e.Field != "contacts.feishu.webhook" {
+		t.Fatalf("bad robot: %#v", err)
+	}
 	w, err := c.CreateWebhook(ctx, "http://127.0.0.1:9/hook")
 	if err != nil || w.Secret == "" {
 		t.Fatalf("webhook: %+v %v", w, err)

@@ -114,6 +114,25 @@ type RecipientInput struct {
 	WeChatOpenID string `json:"wechat_openid,omitempty"`
 	WebhookURL   string `json:"webhook_url,omitempty"`
 	Muted        bool   `json:"muted,omitempty"`
+	// Contacts, when set, replace the recipient's robots and notify URLs;
+	// nil keeps those stored.
+	Contacts *Contacts `json:"contacts,omitempty"`
+}
+
+// Contacts are where a recipient (a person or a group chat) reads
+// messages: group robots and notification-service URLs.
+type Contacts struct {
+	DingTalk *Robot   `json:"dingtalk,omitempty"`
+	Feishu   *Robot   `json:"feishu,omitempty"`
+	WeCom    *Robot   `json:"wecom,omitempty"`
+	Notify   []string `json:"notify,omitempty"` // ntfy://…, slack://…, telegram://…
+}
+
+// Robot is a group chat's webhook robot. Secret is sent to set it; the
+// server answers "set" in its place, and "set" sent back keeps it.
+type Robot struct {
+	Webhook string `json:"webhook"`
+	Secret  string `json:"secret,omitempty"`
 }
 
 // Recipient is a person reminders go to.
@@ -125,6 +144,7 @@ type Recipient struct {
 	WeChatOpenID  string    `json:"wechat_openid,omitempty"`
 	WebhookURL    string    `json:"webhook_url,omitempty"`
 	WebhookSecret string    `json:"webhook_secret,omitempty"` // only in PutRecipient's answer
+	Contacts      *Contacts `json:"contacts,omitempty"`
 	Muted         bool      `json:"muted"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
@@ -166,6 +186,9 @@ type Schedule struct {
 	End     *time.Time  `json:"end,omitempty"`
 	Title   string      `json:"title"`
 	Matched string      `json:"matched"`
+	// Warnings say where the text contradicts itself and which reading was
+	// kept (a weekday in brackets that does not match the date).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // CreateReminder creates a reminder. One Idempotency-Key is generated per

@@ -411,24 +411,86 @@ type recipientIn struct {
 	WeChatOpenID string `json:"wechat_openid"`
 	WebhookURL   string `json:"webhook_url"`
 	Muted        bool   `json:"muted"`
+	// Contacts, when sent, replace the recipient's robots and notify URLs;
+	// when left out, those stored are kept.
+	Contacts *contactsIn `json:"contacts"`
+}
+
+type contactsIn struct {
+	DingTalk *robotIn `json:"dingtalk"`
+	Feishu   *robotIn `json:"feishu"`
+	WeCom    *robotIn `json:"wecom"`
+	Notify   []string `json:"notify"`
+}
+
+type robotIn struct {
+	Webhook string `json:"webhook"`
+	Secret  string `json:"secret"`
+}
+
+func (r *robotIn) input() *service.RobotInput {
+	if r == nil {
+		return nil
+	}
+	return &service.RobotInput{Webhook: r.Webhook, Secret: r.Secret}
+}
+
+func (in recipientIn) input() service.RecipientInput {
+	out := service.RecipientInput{Name: in.Name, Email: in.Email, Phone: in.Phone, WeChatOpenID: in.WeChatOpenID, WebhookURL: in.WebhookURL, Muted: in.Muted}
+	if c := in.Contacts; c != nil {
+		out.Contacts = &service.ContactsInput{DingTalk: c.DingTalk.input(), Feishu: c.Feishu.input(), WeCom: c.WeCom.input(), Notify: c.Notify}
+	}
+	return out
+}
+
+// contactsOut shows a recipient's contacts: secrets never, only "set".
+type contactsOut struct {
+	DingTalk *robotOut `json:"dingtalk,omitempty"`
+	Feishu   *robotOut `json:"feishu,omitempty"`
+	WeCom    *robotOut `json:"wecom,omitempty"`
+	Notify   []string  `json:"notify,omitempty"`
+}
+
+type robotOut struct {
+	Webhook string `json:"webhook"`
+	Secret  string `json:"secret,omitempty"` // "set" or absent
+}
+
+func robotView(r *remind.Robot) *robotOut {
+	if r == nil {
+		return nil
+	}
+	out := &robotOut{Webhook: r.Webhook}
+	if r.SealedSecret != "" {
+		out.Secret = service.SecretSet
+	}
+	return out
+}
+
+func contactsView(c remind.Contacts) *contactsOut {
+	if c.IsZero() {
+		return nil
+	}
+	return &contactsOut{DingTalk: robotView(c.DingTalk), Feishu: robotView(c.Feishu), WeCom: robotView(c.WeCom), Notify: c.Notify}
 }
 
 type recipientOut struct {
-	UID           string    `json:"uid"`
-	Name          string    `json:"name"`
-	Email         string    `json:"email,omitempty"`
-	Phone         string    `json:"phone,omitempty"`
-	WeChatOpenID  string    `json:"wechat_openid,omitempty"`
-	WebhookURL    string    `json:"webhook_url,omitempty"`
-	WebhookSecret string    `json:"webhook_secret,omitempty"`
-	Muted         bool      `json:"muted"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	UID           string       `json:"uid"`
+	Name          string       `json:"name"`
+	Email         string       `json:"email,omitempty"`
+	Phone         string       `json:"phone,omitempty"`
+	WeChatOpenID  string       `json:"wechat_openid,omitempty"`
+	WebhookURL    string       `json:"webhook_url,omitempty"`
+	WebhookSecret string       `json:"webhook_secret,omitempty"`
+	Contacts      *contactsOut `json:"contacts,omitempty"`
+	Muted         bool         `json:"muted"`
+	CreatedAt     time.Time    `json:"created_at"`
+	UpdatedAt     time.Time    `json:"updated_at"`
 }
 
 func recipient(rc remind.Recipient, withSecret bool) recipientOut {
 	out := recipientOut{UID: rc.UID, Name: rc.Name, Email: rc.Email, Phone: rc.Phone, WeChatOpenID: rc.WeChatOpenID,
-		WebhookURL: rc.WebhookURL, Muted: rc.Muted, CreatedAt: rc.CreatedAt, UpdatedAt: rc.UpdatedAt}
+		WebhookURL: rc.WebhookURL, Contacts: contactsView(rc.Contacts), Muted: rc.Muted, CreatedAt: rc.CreatedAt, UpdatedAt: rc.UpdatedAt}
 	if withSecret {
 		out.WebhookSecret = rc.WebhookSecret
 	}
@@ -444,7 +506,7 @@ func (h *Handler) putRecipient(w http.ResponseWriter, r *http.Request) error {
 	if err := DecodeStrict(body, &in); err != nil {
 		return err
 	}
-	rc, err := h.svc.PutRecipient(r.Context(), TenantFrom(r.Context()), r.PathValue("uid"), service.RecipientInput(in))
+	rc, err := h.svc.PutRecipient(r.Context(), TenantFrom(r.Context()), r.PathValue("uid"), in.input())
 	if err != nil {
 		return err
 	}

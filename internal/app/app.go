@@ -16,10 +16,13 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jonboulle/clockwork"
+
 	"github.com/raasdev/raas/internal/api"
 	"github.com/raasdev/raas/internal/channel/inbox"
 	"github.com/raasdev/raas/internal/channel/webhook"
 	"github.com/raasdev/raas/internal/deliver"
+	"github.com/raasdev/raas/internal/heartbeat"
 	"github.com/raasdev/raas/internal/netguard"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/scheduler"
@@ -36,14 +39,25 @@ type Config struct {
 	DB                  string // database URL; empty means SQLite under DataDir
 	PublicURL           string
 	AllowPrivateTargets bool
-	LateAfter           time.Duration
-	MissedAfter         time.Duration
-	RetryFor            time.Duration
-	Lease               time.Duration
-	Lookahead           time.Duration
-	WebhookTimeout      time.Duration
-	Workers             int
-	ShutdownTimeout     time.Duration
+	// SecretKey seals recipients' robot secrets (base64 of 32 bytes);
+	// empty: a key kept in the data directory with SQLite, none with
+	// PostgreSQL (robot secrets cannot be stored then).
+	SecretKey       string
+	LateAfter       time.Duration
+	MissedAfter     time.Duration
+	RetryFor        time.Duration
+	Lease           time.Duration
+	Lookahead       time.Duration
+	WebhookTimeout  time.Duration
+	Workers         int
+	ShutdownTimeout time.Duration
+	// InstanceTimeout is how long an instance sharing the database may go
+	// without a heartbeat before the others take over what it holds
+	// (PostgreSQL; default 3 s, beating every third of it).
+	InstanceTimeout time.Duration
+	// Clock is the time of every loop, lease, heartbeat and timestamp
+	// (nil: the real clock); tests set a clockwork.FakeClock and drive it.
+	Clock clockwork.Clock
 
 	WeCron     WeCronConfig     // wecron.go: WeCron API, subscribe pages, email, WeChat
 	WebPush    WebPushConfig    // webpush.go: Web Push for subscribers
@@ -56,7 +70,7 @@ func Defaults() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", DataDir: "./raas-data", LateAfter: time.Minute, MissedAfter: 24 * time.Hour,
 		RetryFor: 24 * time.Hour, Lease: 30 * time.Second, Lookahead: 10 * time.Second, WebhookTimeout: 10 * time.Second, Workers: 64,
-		ShutdownTimeout: 20 * time.Second, Ops: DefaultOps(),
+		ShutdownTimeout: 20 * time.Second, InstanceTimeout: 3 * time.Second, Ops: DefaultOps(),
 	}
 }
 
@@ -120,13 +134,17 @@ type App struct {
 	Mux        *http.ServeMux
 	Senders    map[string]deliver.Sender
 
-	now    func() time.Time
-	waker  *waker
-	srv    *http.Server
-	ln     net.Listener
-	cancel context.CancelFunc
-	ready  bool
-	ops    opsState // ops.go
+	now      func() time.Time
+	clock    clockwork.Clock
+	instance string          // this process's id on the deliveries it holds
+	beat     *heartbeat.Beat // nil unless several instances may share the store
+	health   *health
+	waker    *waker
+	srv      *http.Server
+	ln       net.Listener
+	cancel   context.CancelFunc
+	ready    bool
+	ops      opsState // ops.go
 
 	sole      soleUser    // the store, when it can be locked to this process (SQLite)
 	exclusive atomic.Bool // the lock is held: the store's Changes may be trusted
@@ -153,11 +171,19 @@ func (a *App) changes(ctx context.Context) (uint64, bool) {
 
 // New builds the service on an open store; nothing runs until Start.
 func New(cfg Config, st store.Store, log *slog.Logger) *App {
-	now := time.Now
-	a := &App{Config: cfg, Log: log, Store: st, now: now, Mux: http.NewServeMux()}
+	clock := cfg.Clock
+	if clock == nil {
+		clock = clockwork.NewRealClock()
+	}
+	now := clock.Now
+	a := &App{Config: cfg, Log: log, Store: st, now: now, clock: clock, instance: remind.NewID(now()), Mux: http.NewServeMux()}
 	a.sole, _ = st.(soleUser)
 	st = a.initOps(st) // ops.go: metrics time every store call
 	a.Store = st
+	a.health = newHealth(nil)
+	if a.ops.metrics != nil {
+		a.health = newHealth(a.ops.metrics)
+	}
 	var bc inbox.Broadcaster
 	if b, ok := st.(inbox.Broadcaster); ok {
 		bc = b
@@ -168,18 +194,33 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 		remind.ChannelWebhook: webhook.NewSender(client, st, now),
 		remind.ChannelInbox:   inbox.NewSender(st, a.Hub, now),
 	}
-	a.Dispatcher = deliver.New(st, a.Senders, a.deliverObserver(), log, now, deliver.Config{
+	box := a.secretBox() // contacts.go
+	a.registerContacts(box)
+	a.Dispatcher = deliver.New(st, a.Senders, a.deliverObserver(), log, deliver.Config{
 		Workers: cfg.Workers, Lease: cfg.Lease, SendTimeout: cfg.WebhookTimeout, RetryFor: cfg.RetryFor, LateAfter: cfg.LateAfter,
-		Changes: a.changes,
+		Changes: a.changes, Owner: a.instance, Clock: clock, Reporter: a.health,
 	})
-	a.Scheduler = scheduler.New(st, a.Dispatcher, a.schedulerObserver(), log, now, scheduler.Config{
+	a.Scheduler = scheduler.New(st, a.Dispatcher, a.schedulerObserver(), log, scheduler.Config{
 		Lease: cfg.Lease, Lookahead: cfg.Lookahead, Policy: remind.FirePolicy{LateAfter: cfg.LateAfter, MissedAfter: cfg.MissedAfter},
+		Owner: a.instance, Clock: clock, Reporter: a.health,
 	})
+	if a.sole == nil {
+		// Several instances may share this store: each beats, and takes
+		// over what a dead one held (see store.Store.Heartbeat).
+		a.beat = heartbeat.New(st, a.instance, log, heartbeat.Config{
+			Timeout: cfg.InstanceTimeout, Released: func(int) { a.Dispatcher.Wake() }, Clock: clock, Reporter: a.health,
+		})
+	}
 	a.waker = &waker{sched: a.Scheduler, log: log, now: now}
 	if b, ok := st.(store.Broadcaster); ok {
 		a.waker.bc = b
 	}
-	a.Service = service.New(st, a.waker, now, service.Config{AllowPrivateTargets: cfg.AllowPrivateTargets, Resolver: net.DefaultResolver, NewSecret: webhook.NewSecret})
+	svcCfg := service.Config{AllowPrivateTargets: cfg.AllowPrivateTargets, Resolver: net.DefaultResolver, NewSecret: webhook.NewSecret,
+		NotifyURL: a.checkNotifyURL}
+	if box != nil {
+		svcCfg.Secrets = box
+	}
+	a.Service = service.New(st, a.waker, now, svcCfg)
 	api.New(a.Service, a.Hub, log).Register(a.Mux)
 	a.registerWeCron()
 	a.registerTeamRemind()
@@ -197,6 +238,10 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if !a.ready {
 		api.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "starting"})
+		return
+	}
+	if loop, n := a.health.failing(); n > 0 {
+		api.WriteJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "store failing", "loop": loop, "failures": n})
 		return
 	}
 	if err := a.Store.Ping(ctx); err != nil {
@@ -234,6 +279,18 @@ func (a *App) Start(ctx context.Context, ln net.Listener) error {
 		default:
 			a.unlock = unlock
 			a.exclusive.Store(true)
+			// The lock proves the previous server is gone: what it held
+			// is sent now (or at its time), not when its leases run out.
+			if n, err := a.Store.ReleaseLeases(ctx, a.now()); err != nil {
+				a.Log.Warn("release the previous process's deliveries; they wait for their leases", "err", err)
+			} else if n > 0 {
+				a.Log.Info("took over the previous process's deliveries", "n", n)
+			}
+		}
+	}
+	if a.beat != nil {
+		if err := a.beat.Once(ctx); err != nil {
+			a.Log.Warn("first heartbeat failed; retrying", "err", err)
 		}
 	}
 	a.Hub.Start(ctx)
@@ -241,6 +298,9 @@ func (a *App) Start(ctx context.Context, ln net.Listener) error {
 	a.waker.start(ctx)
 	a.Dispatcher.Start(ctx)
 	a.Scheduler.Start(ctx)
+	if a.beat != nil {
+		a.beat.Start(ctx)
+	}
 	a.srv = &http.Server{
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -257,6 +317,10 @@ func (a *App) Start(ctx context.Context, ln net.Listener) error {
 	a.Log.Info("raas serving", "addr", ln.Addr().String())
 	return nil
 }
+
+// Instance returns this process's instance id (the owner recorded on the
+// deliveries it holds).
+func (a *App) Instance() string { return a.instance }
 
 // Addr returns the address the server listens on.
 func (a *App) Addr() string { return a.ln.Addr().String() }
@@ -280,6 +344,9 @@ func (a *App) Stop(ctx context.Context) error {
 	}
 	a.Scheduler.Stop()
 	a.Dispatcher.Stop()
+	if a.beat != nil {
+		a.beat.Stop() // after the dispatcher: what it still holds is handed to the others at once
+	}
 	if a.cancel != nil {
 		a.cancel()
 	}

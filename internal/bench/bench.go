@@ -47,7 +47,12 @@ type Result struct {
 	PeakRSSAtTBytes int64 `json:"peak_rss_at_t_bytes,omitempty"`
 	Batch           int   `json:"batch,omitempty"` // herd: reminders per batch create (0: one create a call)
 
-	// capacity only
+	// crash only: from the restart (SQLite: the new process is started;
+	// PostgreSQL: the kill, with a survivor running) until the last
+	// delivery arrived, i.e. how long the dead process's work waited.
+	TakeoverS float64 `json:"takeover_s,omitempty"`
+
+	// capacity only (startup_s also for crash: the restart's)
 	Pending       int     `json:"pending,omitempty"`
 	DBBytes       int64   `json:"db_bytes,omitempty"`
 	RSSBytes      int64   `json:"rss_bytes,omitempty"`
@@ -106,6 +111,13 @@ func (r *recorder) record(id string, due, at time.Time) {
 	case r.arrived <- struct{}{}:
 	default:
 	}
+}
+
+// last returns the latest first arrival.
+func (r *recorder) last() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lastArrival
 }
 
 func (r *recorder) count() int {

@@ -124,12 +124,14 @@ func createHTTP(ctx context.Context, url, token string, due []time.Time, conc in
 }
 
 // Crash runs a herd against a child `raas serve`, kills it with SIGKILL when
-// about half the herd has arrived, restarts it, and counts what arrives:
-// lost must be 0.
+// about half the herd has arrived, and counts what arrives: lost must be 0.
+// On SQLite the child is restarted; on PostgreSQL a second child runs
+// beside it from the start and takes over (heartbeats). TakeoverS says how
+// long after the restart, or the kill, the last delivery arrived.
 func Crash(ctx context.Context, o Options) Result {
 	o.defaults()
 	res := Result{System: "raas", Store: storeName(o.DB), Sink: "webhook", Workload: "crash", Config: "default", N: o.N, Version: version(),
-		Settings: "lease=5s; SIGKILL when half the herd has arrived"}
+		Settings: "lease=5s; SIGKILL when half the herd has arrived; SQLite: restarted, PostgreSQL: a second instance takes over"}
 	fail := func(err error) Result { res.Error = err.Error(); res.Lost = -1; return res }
 	dir, err := os.MkdirTemp("", "raas-bench-crash")
 	if err != nil {
@@ -150,6 +152,17 @@ func Crash(ctx context.Context, o Options) Result {
 		return fail(err)
 	}
 	defer func() { c.kill() }()
+	if o.DB != "" {
+		addr2, err := freeAddr()
+		if err != nil {
+			return fail(err)
+		}
+		survivor, _, err := startChild(ctx, addr2, args)
+		if err != nil {
+			return fail(err)
+		}
+		defer survivor.kill()
+	}
 	tok, err := token(ctx, storeArgs)
 	if err != nil {
 		return fail(err)
@@ -178,14 +191,22 @@ func Crash(ctx context.Context, o Options) Result {
 		time.Sleep(time.Millisecond)
 	}
 	c.kill()
+	restart := time.Now()
 	if o.Progress != nil {
-		fmt.Fprintf(o.Progress, "killed with %d of %d delivered; restarting\n", rec.count(), o.N)
+		fmt.Fprintf(o.Progress, "killed with %d of %d delivered\n", rec.count(), o.N)
 	}
-	if c, _, err = startChild(ctx, addr, args); err != nil {
-		return fail(err)
+	if o.DB == "" {
+		var startup time.Duration
+		if c, startup, err = startChild(ctx, addr, args); err != nil {
+			return fail(err)
+		}
+		res.StartupS = startup.Seconds()
 	}
 	rec.wait(ctx, o.N, o.Timeout)
 	rec.lateness(&res)
+	if last := rec.last(); last.After(restart) {
+		res.TakeoverS = last.Sub(restart).Seconds()
+	}
 	return res
 }
 

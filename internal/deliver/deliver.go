@@ -1,8 +1,10 @@
 // Package deliver sends deliveries on their channels: at least once, with a
 // stable id, retried with exponential backoff and jitter until a deadline,
 // then recorded as failed. Deliveries reach it two ways: straight from the
-// scheduler, already leased, and from the store when their retry time comes
-// or a lease (of a process that died) runs out.
+// scheduler, already leased, and from the store when their retry time comes,
+// when a dead process's heartbeat stopped (or a restarted SQLite server
+// took over) and they were handed back, or when a lease runs out. Every
+// loop's clock is Config.Clock, and a loop whose store calls fail backs off.
 package deliver
 
 import (
@@ -14,6 +16,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jonboulle/clockwork"
+
+	"github.com/raasdev/raas/internal/backoff"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
 )
@@ -34,7 +39,7 @@ func (f SenderFunc) Send(ctx context.Context, d remind.Delivery) (int, error) { 
 // Store is what the dispatcher needs of the store.
 type Store interface {
 	NextDeliveryAt(ctx context.Context) (time.Time, bool, error)
-	LeaseDeliveries(ctx context.Context, now time.Time, limit int, leaseUntil time.Time) ([]remind.Delivery, error)
+	LeaseDeliveries(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]remind.Delivery, error)
 	PendingOf(ctx context.Context, ids []string) (map[string]int, error)
 	FinishDeliveries(ctx context.Context, results []store.Result) error
 }
@@ -62,7 +67,24 @@ type Config struct {
 	// whether it is still pending, the check that otherwise dominated a
 	// herd's profile. nil: every delivery is checked.
 	Changes func(ctx context.Context) (uint64, bool)
+	// Owner is this instance's id (see store.Store.Heartbeat), recorded on
+	// the deliveries it leases.
+	Owner string
+	// Clock is the time source for sends, retries, leases and every wait
+	// (nil: the real one).
+	Clock clockwork.Clock
+	// Backoff paces the store loops while the store fails (zero:
+	// backoff.Default); Reporter hears their counts of consecutive failures
+	// (may be nil).
+	Backoff  backoff.Policy
+	Reporter backoff.Reporter
 }
+
+// Loop names label the dispatcher's store loops' failures (metrics, readiness).
+const (
+	PollLoop    = "dispatcher_poll"    // leasing due deliveries from the store
+	ResultsLoop = "dispatcher_results" // recording outcomes
+)
 
 // Dispatcher sends deliveries. Create it with New, then Start it.
 type Dispatcher struct {
@@ -70,8 +92,10 @@ type Dispatcher struct {
 	senders map[string]Sender
 	obs     Observer
 	log     *slog.Logger
-	now     func() time.Time
+	clock   clockwork.Clock
 	cfg     Config
+
+	pollFails, resultFails *backoff.Streak
 
 	queue   chan remind.Delivery // due, waiting for the pending check
 	sendq   chan remind.Delivery // checked, waiting for a sender
@@ -88,7 +112,7 @@ type Dispatcher struct {
 }
 
 // New returns a dispatcher sending each channel through senders[channel].
-func New(s Store, senders map[string]Sender, obs Observer, log *slog.Logger, now func() time.Time, cfg Config) *Dispatcher {
+func New(s Store, senders map[string]Sender, obs Observer, log *slog.Logger, cfg Config) *Dispatcher {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 64
 	}
@@ -110,14 +134,19 @@ func New(s Store, senders map[string]Sender, obs Observer, log *slog.Logger, now
 	if cfg.MaxSleep <= 0 {
 		cfg.MaxSleep = 30 * time.Second
 	}
+	if cfg.Clock == nil {
+		cfg.Clock = clockwork.NewRealClock()
+	}
 	return &Dispatcher{
-		store: s, senders: senders, obs: obs, log: log, now: now, cfg: cfg,
-		queue:    make(chan remind.Delivery, 8192),
-		sendq:    make(chan remind.Delivery, 1024),
-		results:  make(chan store.Result, 1<<16),
-		held:     newHoldQueue(),
-		wake:     make(chan struct{}, 1),
-		inflight: map[string]claim{},
+		store: s, senders: senders, obs: obs, log: log, clock: cfg.Clock, cfg: cfg,
+		pollFails:   backoff.NewStreak(PollLoop, cfg.Backoff, cfg.Reporter),
+		resultFails: backoff.NewStreak(ResultsLoop, cfg.Backoff, cfg.Reporter),
+		queue:       make(chan remind.Delivery, 8192),
+		sendq:       make(chan remind.Delivery, 1024),
+		results:     make(chan store.Result, 1<<16),
+		held:        newHoldQueue(),
+		wake:        make(chan struct{}, 1),
+		inflight:    map[string]claim{},
 	}
 }
 
@@ -146,7 +175,7 @@ func (d *Dispatcher) Start(ctx context.Context) {
 	}()
 	go func() {
 		defer d.loops.Done()
-		d.writeResults(sendCtx)
+		d.writeResults(ctx, sendCtx)
 	}()
 	go func() {
 		defer d.loops.Done()
@@ -155,8 +184,9 @@ func (d *Dispatcher) Start(ctx context.Context) {
 }
 
 // Stop stops taking work, lets in-flight sends finish and records their
-// outcomes. Queued deliveries not yet sent stay leased in the store and are
-// taken up again when the lease runs out.
+// outcomes. Queued deliveries not yet sent stay in the store, held by
+// Config.Owner: handed back when the instance leaves (its last heartbeat)
+// or restarts (SQLite), else taken up again when the lease runs out.
 func (d *Dispatcher) Stop() {
 	if d.cancel == nil {
 		return
@@ -186,7 +216,7 @@ func (d *Dispatcher) Stamp(ctx context.Context) uint64 {
 // leased. It blocks while the queue is full, which slows the scheduler
 // down instead of growing memory.
 func (d *Dispatcher) Submit(ctx context.Context, ds []remind.Delivery, stamp uint64) {
-	now := d.now()
+	now := d.clock.Now()
 	for _, dl := range ds {
 		if !d.claim(dl, stamp) {
 			continue
@@ -353,7 +383,7 @@ func (d *Dispatcher) work(ctx, sendCtx context.Context) {
 }
 
 func (d *Dispatcher) send(ctx context.Context, dl remind.Delivery) {
-	start := d.now()
+	start := d.clock.Now()
 	if !dl.Late && d.cfg.LateAfter > 0 && start.Sub(dl.DueAt) > d.cfg.LateAfter {
 		dl.Late, dl.Payload = true, remind.MarkLate(dl.Payload)
 	}
@@ -368,7 +398,7 @@ func (d *Dispatcher) send(ctx context.Context, dl remind.Delivery) {
 		status, err = safeSend(sctx, sender, dl)
 		cancel()
 	}
-	end := d.now()
+	end := d.clock.Now()
 	res.Attempt.Duration, res.Attempt.StatusCode = end.Sub(start), status
 	dl.UpdatedAt = end
 	switch {
@@ -416,16 +446,25 @@ func (d *Dispatcher) backoff(n int, err error) time.Duration {
 	return jit
 }
 
+// Failures returns the count of consecutive store failures of the
+// dispatcher's loop that has failed longest (lease or outcome writes).
+func (d *Dispatcher) Failures() int { return max(d.pollFails.Failures(), d.resultFails.Failures()) }
+
 // writeResults records outcomes in batches: one transaction per few
 // milliseconds of results, not one per delivery. While deliveries are
 // waiting to be sent (a herd falling due) it defers the write, up to
 // maxDefer or maxBatch results, so recording does not take the CPU and the
 // store's writer from sending; outcomes not yet written when the process
-// dies are sent again (at least once).
-func (d *Dispatcher) writeResults(ctx context.Context) {
-	const maxBatch, maxDefer = 8192, 500 * time.Millisecond
+// dies are sent again (at least once). A failing write is retried with
+// back-off until it succeeds (the senders wait meanwhile, as results pile
+// up), or, once stop is done, a few times before the batch is given up to
+// the leases.
+func (d *Dispatcher) writeResults(stop, ctx context.Context) {
+	const maxBatch, maxDefer, triesOnStop = 8192, 500 * time.Millisecond, 5
 	batch := make([]store.Result, 0, maxBatch)
 	var started time.Time
+	retry := d.clock.NewTimer(time.Hour)
+	defer retry.Stop()
 	flush := func() {
 		if len(batch) == 0 {
 			return
@@ -436,24 +475,33 @@ func (d *Dispatcher) writeResults(ctx context.Context) {
 				earliest = r.Delivery.NextAttemptAt
 			}
 		}
-		for attempt := 0; ; attempt++ {
+		for tries := 0; ; {
 			err := d.store.FinishDeliveries(ctx, batch)
 			if err == nil {
+				if d.resultFails.Succeed() {
+					d.log.Info("deliver: recording outcomes again")
+				}
 				break
 			}
-			if attempt == 4 {
-				// The leases run out and the deliveries are sent again: at least once.
-				d.log.Error("deliver: record outcomes; they will be retried", "n", len(batch), "err", err)
-				break
+			wait, n := d.resultFails.Fail()
+			if stop.Err() != nil {
+				if tries++; tries >= triesOnStop {
+					// The leases run out and the deliveries are sent again: at least once.
+					d.log.Error("deliver: record outcomes; they will be retried", "n", len(batch), "err", err)
+					break
+				}
+				wait = time.Duration(50<<tries) * time.Millisecond // stopping: a second or so in all, not the full back-off
 			}
-			time.Sleep(time.Duration(50<<attempt) * time.Millisecond)
+			d.log.Error("deliver: record outcomes failed; backing off", "n", len(batch), "err", err, "failures", n, "retry_in", wait)
+			resetTimer(retry, wait)
+			<-retry.Chan()
 		}
 		if !earliest.IsZero() {
 			d.Wake()
 		}
 		batch = batch[:0]
 	}
-	timer := time.NewTimer(maxDefer)
+	timer := d.clock.NewTimer(maxDefer)
 	defer timer.Stop()
 	for {
 		var r store.Result
@@ -461,16 +509,10 @@ func (d *Dispatcher) writeResults(ctx context.Context) {
 		if len(batch) == 0 {
 			r, ok = <-d.results
 		} else {
-			if !timer.Stop() {
-				select {
-				case <-timer.C:
-				default:
-				}
-			}
-			timer.Reset(max(maxDefer-time.Since(started), 0))
+			resetTimer(timer, maxDefer-d.clock.Since(started))
 			select {
 			case r, ok = <-d.results:
-			case <-timer.C:
+			case <-timer.Chan():
 				flush()
 				continue
 			}
@@ -480,7 +522,7 @@ func (d *Dispatcher) writeResults(ctx context.Context) {
 			return
 		}
 		if len(batch) == 0 {
-			started = time.Now()
+			started = d.clock.Now()
 		}
 		batch = append(batch, r)
 	more:
@@ -497,60 +539,91 @@ func (d *Dispatcher) writeResults(ctx context.Context) {
 			}
 		}
 		busy := len(d.queue) > 0 || len(d.sendq) > 0
-		if busy && len(batch) < maxBatch && time.Since(started) < maxDefer {
+		if busy && len(batch) < maxBatch && d.clock.Since(started) < maxDefer {
 			continue
 		}
 		flush()
 	}
 }
 
-// poll takes deliveries from the store whose retry time has come or whose
-// lease ran out, sleeping until the earliest one.
+// resetTimer stops t, drops a tick it may have left, and sets it to fire
+// after d (at once when d <= 0).
+func resetTimer(t clockwork.Timer, d time.Duration) {
+	if !t.Stop() {
+		select {
+		case <-t.Chan():
+		default:
+		}
+	}
+	t.Reset(max(d, 0))
+}
+
+// poll takes deliveries from the store whose retry time has come, whose
+// lease ran out or that a dead instance's heartbeat handed back, sleeping
+// until the earliest one or a Wake. While the store fails it backs off.
 func (d *Dispatcher) poll(ctx context.Context) {
-	timer := time.NewTimer(0)
+	timer := d.clock.NewTimer(0)
 	defer timer.Stop()
 	for {
-		now := d.now()
-		for ctx.Err() == nil {
-			stamp := d.Stamp(ctx)
-			ds, err := d.store.LeaseDeliveries(ctx, now, 256, now.Add(d.cfg.Lease))
-			if err != nil {
-				if ctx.Err() == nil {
-					d.log.Error("deliver: lease", "err", err)
-				}
-				break
-			}
-			d.Submit(ctx, ds, stamp)
-			if len(ds) < 256 {
-				break
-			}
+		wakeAt, err := d.pollOnce(ctx)
+		if ctx.Err() != nil {
+			return
 		}
-		wakeAt := d.now().Add(d.cfg.MaxSleep)
-		if next, ok, err := d.store.NextDeliveryAt(ctx); err == nil && ok && next.Before(wakeAt) {
-			wakeAt = next
-		}
-		if !timer.Stop() {
+		if err != nil {
+			wait, n := d.pollFails.Fail()
+			d.log.Error("deliver: store failed; backing off", "err", err, "failures", n, "retry_in", wait)
+			resetTimer(timer, wait)
 			select {
-			case <-timer.C:
-			default:
+			case <-ctx.Done():
+				return
+			case <-timer.Chan():
 			}
+			continue
 		}
-		timer.Reset(max(time.Until(wakeAt), 5*time.Millisecond))
+		if d.pollFails.Succeed() {
+			d.log.Info("deliver: store recovered")
+		}
+		resetTimer(timer, max(wakeAt.Sub(d.clock.Now()), 5*time.Millisecond))
 		select {
 		case <-ctx.Done():
 			return
-		case <-timer.C:
+		case <-timer.Chan():
 		case <-d.wake:
 		}
 	}
 }
 
+// pollOnce leases what is due now and returns when to look again.
+func (d *Dispatcher) pollOnce(ctx context.Context) (time.Time, error) {
+	now := d.clock.Now()
+	for ctx.Err() == nil {
+		stamp := d.Stamp(ctx)
+		ds, err := d.store.LeaseDeliveries(ctx, now, 256, store.Lease{Owner: d.cfg.Owner, Until: now.Add(d.cfg.Lease)})
+		if err != nil {
+			return time.Time{}, err
+		}
+		d.Submit(ctx, ds, stamp)
+		if len(ds) < 256 {
+			break
+		}
+	}
+	wakeAt := d.clock.Now().Add(d.cfg.MaxSleep)
+	next, ok, err := d.store.NextDeliveryAt(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if ok && next.Before(wakeAt) {
+		wakeAt = next
+	}
+	return wakeAt, nil
+}
+
 // release moves held deliveries into the queue when their time comes.
 func (d *Dispatcher) release(ctx context.Context) {
-	timer := time.NewTimer(time.Hour)
+	timer := d.clock.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
-		now := d.now()
+		now := d.clock.Now()
 		for {
 			dl, ok := d.held.popDue(now)
 			if !ok {
@@ -564,19 +637,13 @@ func (d *Dispatcher) release(ctx context.Context) {
 		}
 		wait := time.Hour
 		if next, ok := d.held.next(); ok {
-			wait = next.Sub(d.now())
+			wait = next.Sub(d.clock.Now())
 		}
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
-		}
-		timer.Reset(max(wait, 0))
+		resetTimer(timer, wait)
 		select {
 		case <-ctx.Done():
 			return
-		case <-timer.C:
+		case <-timer.Chan():
 		case <-d.held.changed:
 		}
 	}

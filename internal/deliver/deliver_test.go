@@ -9,7 +9,7 @@ import (
 )
 
 func TestBackoff(t *testing.T) {
-	d := New(nil, nil, nil, nil, time.Now, Config{BaseBackoff: time.Second, MaxBackoff: time.Minute})
+	d := New(nil, nil, nil, nil, Config{BaseBackoff: time.Second, MaxBackoff: time.Minute})
 	for _, tc := range []struct {
 		attempt  int
 		min, max time.Duration

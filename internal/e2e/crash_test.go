@@ -12,13 +12,16 @@ import (
 // and checks at a webhook sink that every reminder was delivered; those that
 // fell due while it was down are marked late. Duplicates (the same delivery
 // id twice) are reported: only attempts in flight at the kill may repeat.
+// The lease (60 s) outlasts the test's wait: what the killed process held
+// arrives only because the restarted one takes it over at once (the serve
+// lock proves the old one gone), not because a lease ran out.
 func TestCrashLosesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills a real process")
 	}
 	data := t.TempDir()
 	addr := freeAddr(t)
-	args := []string{"--data", data, "--allow-private-targets", "--lease", "2s", "--late-after", "300ms", "--rate-limit", "0"}
+	args := []string{"--data", data, "--allow-private-targets", "--lease", "60s", "--late-after", "300ms", "--rate-limit", "0"}
 	p := startProc(t, addr, args...)
 	token := runRaas(t, "token", "create", "--data", data, "--tenant", "crash") // works while the server runs
 	s := newSink(t, nil)

@@ -44,6 +44,7 @@ type Metrics struct {
 	storeErrs *prometheus.CounterVec
 	httpTime  *prometheus.HistogramVec
 	limited   prometheus.Counter
+	loopFails *prometheus.GaugeVec
 
 	policy remind.FirePolicy
 }
@@ -84,12 +85,15 @@ func New(policy remind.FirePolicy, count CountFunc, version string) *Metrics {
 	m.limited = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "raas_http_rate_limited_total", Help: "Requests answered 429 by the per-token rate limit.",
 	})
+	m.loopFails = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "raas_loop_consecutive_failures", Help: "Consecutive failed store calls of each background loop (scheduler, dispatcher poll, outcome writer, heartbeat); 0 while the store answers. Each failure doubles the loop's wait, up to 5 s.",
+	}, []string{"loop"})
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "raas_build_info", Help: "Always 1; the version label says which build runs.",
 		ConstLabels: prometheus.Labels{"version": version},
 	})
 	build.Set(1)
-	m.Registry.MustRegister(m.firings, m.lateness, m.deliver, m.sendTime, m.storeTime, m.storeErrs, m.httpTime, m.limited, build,
+	m.Registry.MustRegister(m.firings, m.lateness, m.deliver, m.sendTime, m.storeTime, m.storeErrs, m.httpTime, m.limited, m.loopFails, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if count != nil {
 		m.Registry.MustRegister(newStoreGauges(count, RefreshEvery, time.Now))
@@ -126,6 +130,12 @@ func (m *Metrics) Attempted(d remind.Delivery, outcome string, took time.Duratio
 	}
 	m.deliver.WithLabelValues(d.Channel, outcome).Inc()
 	m.sendTime.WithLabelValues(d.Channel).Observe(took.Seconds())
+}
+
+// LoopFailures implements backoff.Reporter: it sets the loop's count of
+// consecutive store failures.
+func (m *Metrics) LoopFailures(loop string, n int) {
+	m.loopFails.WithLabelValues(loop).Set(float64(n))
 }
 
 // RateLimited counts one request refused by the rate limit.

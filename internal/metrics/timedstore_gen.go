@@ -159,9 +159,9 @@ func (s *timedStore) ListReminders(ctx context.Context, tenantID string, q store
 	return v0, err
 }
 
-func (s *timedStore) ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
+func (s *timedStore) ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
 	start := time.Now()
-	v0, err := s.Store.ModifyReminder(ctx, tenantID, id, at, fn)
+	v0, err := s.Store.ModifyReminder(ctx, tenantID, id, at, ifMatch, fn)
 	s.m.ObserveStore("ModifyReminder", time.Since(start), err)
 	return v0, err
 }
@@ -243,9 +243,9 @@ func (s *timedStore) NextFireAt(ctx context.Context) (time.Time, bool, error) {
 	return v0, v1, err
 }
 
-func (s *timedStore) FireDue(ctx context.Context, now time.Time, limit int, leaseUntil time.Time, plan store.FirePlanner) ([]remind.Delivery, error) {
+func (s *timedStore) FireDue(ctx context.Context, now time.Time, limit int, lease store.Lease, plan store.FirePlanner) ([]remind.Delivery, error) {
 	start := time.Now()
-	v0, err := s.Store.FireDue(ctx, now, limit, leaseUntil, plan)
+	v0, err := s.Store.FireDue(ctx, now, limit, lease, plan)
 	s.m.ObserveStore("FireDue", time.Since(start), err)
 	return v0, err
 }
@@ -257,10 +257,24 @@ func (s *timedStore) NextDeliveryAt(ctx context.Context) (time.Time, bool, error
 	return v0, v1, err
 }
 
-func (s *timedStore) LeaseDeliveries(ctx context.Context, now time.Time, limit int, leaseUntil time.Time) ([]remind.Delivery, error) {
+func (s *timedStore) LeaseDeliveries(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]remind.Delivery, error) {
 	start := time.Now()
-	v0, err := s.Store.LeaseDeliveries(ctx, now, limit, leaseUntil)
+	v0, err := s.Store.LeaseDeliveries(ctx, now, limit, lease)
 	s.m.ObserveStore("LeaseDeliveries", time.Since(start), err)
+	return v0, err
+}
+
+func (s *timedStore) Heartbeat(ctx context.Context, instance string, now time.Time, until time.Time) (int, error) {
+	start := time.Now()
+	v0, err := s.Store.Heartbeat(ctx, instance, now, until)
+	s.m.ObserveStore("Heartbeat", time.Since(start), err)
+	return v0, err
+}
+
+func (s *timedStore) ReleaseLeases(ctx context.Context, now time.Time) (int, error) {
+	start := time.Now()
+	v0, err := s.Store.ReleaseLeases(ctx, now)
+	s.m.ObserveStore("ReleaseLeases", time.Since(start), err)
 	return v0, err
 }
 

@@ -460,7 +460,7 @@ func (sm *sim) round() error {
 	now := sm.now
 	for {
 		st := sm.stamp(ctx)
-		ds, err := sm.s.FireDue(ctx, now.Add(sm.lookahead), 100, now.Add(sm.lookahead+sm.lease), func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
+		ds, err := sm.s.FireDue(ctx, now.Add(sm.lookahead), 100, store.Lease{Until: now.Add(sm.lookahead + sm.lease)}, func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
 			p, err := scheduler.PlanFiring(r, recips, hooks, now, remind.FirePolicy{})
 			if err != nil {
 				sm.t.Errorf("plan %s: %v", r.ID, err)
@@ -478,7 +478,7 @@ func (sm *sim) round() error {
 		}
 	}
 	st := sm.stamp(ctx)
-	leased, err := sm.s.LeaseDeliveries(ctx, now, 1000, now.Add(sm.lease))
+	leased, err := sm.s.LeaseDeliveries(ctx, now, 1000, store.Lease{Until: now.Add(sm.lease)})
 	if err != nil {
 		return fmt.Errorf("LeaseDeliveries: %w", err)
 	}

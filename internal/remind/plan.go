@@ -58,7 +58,37 @@ func DefaultRecipientChannels(rc Recipient) []string {
 	if rc.WebPush {
 		ch = append(ch, ChannelWebPush)
 	}
+	for _, c := range []string{ChannelDingTalk, ChannelFeishu, ChannelWeCom} {
+		if rc.Contacts.Robot(c) != nil {
+			ch = append(ch, c)
+		}
+	}
+	if len(rc.Contacts.Notify) > 0 {
+		ch = append(ch, ChannelNotify)
+	}
 	return ch
+}
+
+// targets returns the addresses of rc on channel: one per notify URL, at
+// most one on the others.
+func targets(rc Recipient, channel string) []string {
+	switch channel {
+	case ChannelDingTalk, ChannelFeishu, ChannelWeCom:
+		if r := rc.Contacts.Robot(channel); r != nil {
+			return []string{AddressKey(r.Webhook)}
+		}
+		return nil
+	case ChannelNotify:
+		out := make([]string, 0, len(rc.Contacts.Notify))
+		for _, u := range rc.Contacts.Notify {
+			out = append(out, AddressKey(u))
+		}
+		return out
+	}
+	if t, ok := target(rc, channel); ok {
+		return []string{t}
+	}
+	return nil
 }
 
 // target returns the address of rc on channel, and whether rc can receive it.
@@ -132,7 +162,7 @@ func Plan(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []Web
 			channels = DefaultRecipientChannels(rc)
 		}
 		for _, ch := range channels {
-			if tgt, ok := target(rc, ch); ok {
+			for _, tgt := range targets(rc, ch) {
 				add(uid, ch, tgt)
 			}
 		}

@@ -5,6 +5,8 @@
 package remind
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"time"
 )
@@ -155,10 +157,59 @@ type Recipient struct {
 	// WebPush says the recipient is a browser's Web Push subscription (a
 	// subscriber: the subscription itself is the subscriber's address, looked
 	// up by uid when sending). Set by the store, never by the API.
-	WebPush   bool
+	WebPush bool
+	// Contacts are the recipient's group robots and notification service
+	// URLs (DingTalk, Feishu, WeCom, notify).
+	Contacts  Contacts
 	Muted     bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// Contacts are where a recipient (a person or a group chat) already reads
+// messages: workplace group robots and notification-service URLs.
+type Contacts struct {
+	DingTalk *Robot
+	Feishu   *Robot
+	WeCom    *Robot
+	// Notify holds service URLs (ntfy://…, slack://…, telegram://…).
+	Notify []string
+}
+
+// IsZero reports whether c holds no contact at all.
+func (c Contacts) IsZero() bool {
+	return c.DingTalk == nil && c.Feishu == nil && c.WeCom == nil && len(c.Notify) == 0
+}
+
+// Robot is a group chat's incoming-webhook robot.
+type Robot struct {
+	Webhook string
+	// SealedSecret is the signing secret encrypted with the server's
+	// secret key (see package secretbox); "" when the robot signs nothing.
+	// It is never returned by the API nor written to a log.
+	SealedSecret string
+}
+
+// Robot returns the recipient's robot on channel (dingtalk, feishu,
+// wecom), or nil.
+func (c Contacts) Robot(channel string) *Robot {
+	switch channel {
+	case ChannelDingTalk:
+		return c.DingTalk
+	case ChannelFeishu:
+		return c.Feishu
+	case ChannelWeCom:
+		return c.WeCom
+	}
+	return nil
+}
+
+// AddressKey names an address in a delivery's Target without writing it
+// there: robot webhooks and service URLs carry credentials (access
+// tokens, keys), and targets are shown in the API and logs.
+func AddressKey(addr string) string {
+	sum := sha256.Sum256([]byte(addr))
+	return hex.EncodeToString(sum[:8])
 }
 
 // Webhook is a tenant-wide endpoint that receives every firing of the
@@ -180,12 +231,18 @@ const (
 	ChannelSMS     = "sms"
 	ChannelWeChat  = "wechat"
 	ChannelWebPush = "webpush"
+	// Group robots and notification services (contacts on the recipient).
+	ChannelDingTalk = "dingtalk"
+	ChannelFeishu   = "feishu"
+	ChannelWeCom    = "wecom"
+	ChannelNotify   = "notify"
 )
 
 // KnownChannel reports whether name is a channel RaaS can deliver on.
 func KnownChannel(name string) bool {
 	switch name {
-	case ChannelWebhook, ChannelInbox, ChannelEmail, ChannelSMS, ChannelWeChat, ChannelWebPush:
+	case ChannelWebhook, ChannelInbox, ChannelEmail, ChannelSMS, ChannelWeChat, ChannelWebPush,
+		ChannelDingTalk, ChannelFeishu, ChannelWeCom, ChannelNotify:
 		return true
 	}
 	return false

@@ -2,7 +2,8 @@
 // next firings is the queue: the scheduler sleeps until the earliest one,
 // is woken early by writes that bring a firing forward, claims what is due in
 // batches, and hands the deliveries to the dispatcher. Nothing about the
-// pending set is held in memory, so millions can wait.
+// pending set is held in memory, so millions can wait. Time comes from
+// Config.Clock; while the store fails the loop backs off.
 package scheduler
 
 import (
@@ -11,6 +12,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jonboulle/clockwork"
+
+	"github.com/raasdev/raas/internal/backoff"
 	"github.com/raasdev/raas/internal/nextfire"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
@@ -19,7 +23,7 @@ import (
 // Store is what the scheduler needs of the store.
 type Store interface {
 	NextFireAt(ctx context.Context) (time.Time, bool, error)
-	FireDue(ctx context.Context, now time.Time, limit int, leaseUntil time.Time, plan store.FirePlanner) ([]remind.Delivery, error)
+	FireDue(ctx context.Context, now time.Time, limit int, lease store.Lease, plan store.FirePlanner) ([]remind.Delivery, error)
 }
 
 // Dispatcher takes deliveries the scheduler created, leased to this process.
@@ -50,7 +54,20 @@ type Config struct {
 	// of millions is not fanned out into memory at once (default 100,000).
 	MaxHeld int
 	Policy  remind.FirePolicy
+	// Owner is this instance's id (see store.Store.Heartbeat), recorded on
+	// the deliveries it claims so that they are taken over as soon as it
+	// is found dead rather than when their lease runs out.
+	Owner string
+	// Clock is the time source for claiming and sleeping (nil: the real one).
+	Clock clockwork.Clock
+	// Backoff paces retries while the store fails (zero: backoff.Default);
+	// Reporter hears the count of consecutive failures (may be nil).
+	Backoff  backoff.Policy
+	Reporter backoff.Reporter
 }
+
+// LoopName labels the scheduler loop's failures (metrics, readiness).
+const LoopName = "scheduler"
 
 // Scheduler fires due reminders. Create it with New, then Start it.
 type Scheduler struct {
@@ -58,8 +75,9 @@ type Scheduler struct {
 	dispatch Dispatcher
 	obs      Observer
 	log      *slog.Logger
-	now      func() time.Time
+	clock    clockwork.Clock
 	cfg      Config
+	fails    *backoff.Streak
 
 	mu      sync.Mutex
 	planned time.Time // when the loop means to wake next; zero while it is working
@@ -68,8 +86,8 @@ type Scheduler struct {
 	done    chan struct{}
 }
 
-// New returns a scheduler; now is the clock (time.Now in production).
-func New(s Store, d Dispatcher, obs Observer, log *slog.Logger, now func() time.Time, cfg Config) *Scheduler {
+// New returns a scheduler.
+func New(s Store, d Dispatcher, obs Observer, log *slog.Logger, cfg Config) *Scheduler {
 	if cfg.Batch <= 0 {
 		cfg.Batch = 500
 	}
@@ -82,7 +100,11 @@ func New(s Store, d Dispatcher, obs Observer, log *slog.Logger, now func() time.
 	if cfg.MaxHeld <= 0 {
 		cfg.MaxHeld = 100_000
 	}
-	return &Scheduler{store: s, dispatch: d, obs: obs, log: log, now: now, cfg: cfg, wake: make(chan struct{}, 1)}
+	if cfg.Clock == nil {
+		cfg.Clock = clockwork.NewRealClock()
+	}
+	return &Scheduler{store: s, dispatch: d, obs: obs, log: log, clock: cfg.Clock, cfg: cfg, wake: make(chan struct{}, 1),
+		fails: backoff.NewStreak(LoopName, cfg.Backoff, cfg.Reporter)}
 }
 
 // Notify tells the scheduler a firing at `at` was written; it wakes the loop
@@ -111,8 +133,9 @@ func (s *Scheduler) Start(ctx context.Context) {
 }
 
 // Stop ends the loop and waits for it. Deliveries already created stay in
-// the store, leased; they are sent by the dispatcher or, after a restart,
-// when their lease runs out.
+// the store, leased to Config.Owner; they are sent by the dispatcher or,
+// once the instance is gone, by whoever takes them over (see
+// store.Store.Heartbeat and ReleaseLeases).
 func (s *Scheduler) Stop() {
 	if s.cancel != nil {
 		s.cancel()
@@ -120,51 +143,87 @@ func (s *Scheduler) Stop() {
 	}
 }
 
+// Failures returns the loop's count of consecutive store failures.
+func (s *Scheduler) Failures() int { return s.fails.Failures() }
+
 func (s *Scheduler) loop(ctx context.Context) {
-	timer := time.NewTimer(0)
+	timer := s.clock.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
 		s.setPlanned(time.Time{})
-		s.fireDue(ctx)
+		err := s.fireDue(ctx)
 		if ctx.Err() != nil {
 			return
 		}
-		now := s.now()
-		wakeAt := now.Add(s.cfg.MaxSleep)
-		next, ok, err := s.store.NextFireAt(ctx)
-		switch {
-		case err != nil:
+		var wakeAt time.Time
+		if err == nil {
+			wakeAt, err = s.nextWake(ctx)
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
-			s.log.Error("scheduler: next fire", "err", err)
-			wakeAt = now.Add(time.Second)
-		case ok && next.Add(-s.cfg.Lookahead).Before(wakeAt):
-			wakeAt = next.Add(-s.cfg.Lookahead)
-			if n, held := s.dispatch.Held(); n >= s.cfg.MaxHeld {
-				// Claiming ahead is paused: wake when the next is due or
-				// when held deliveries start leaving, whichever is first.
-				wakeAt = next
-				if !held.IsZero() && held.Before(wakeAt) {
-					wakeAt = held
-				}
+			// Back off: a failing store is asked a few times a second at
+			// first, then every few seconds, not in a spin. Writes do not
+			// cut the wait short (a herd of them would bring the spin back).
+			wait, n := s.fails.Fail()
+			s.log.Error("scheduler: store failed; backing off", "err", err, "failures", n, "retry_in", wait)
+			s.setPlanned(s.clock.Now().Add(wait))
+			resetTimer(timer, wait)
+			select {
+			case <-ctx.Done():
+				return
+			case <-timer.Chan():
 			}
+			continue
+		}
+		if s.fails.Succeed() {
+			s.log.Info("scheduler: store recovered")
 		}
 		s.setPlanned(wakeAt)
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
-		}
-		timer.Reset(time.Until(wakeAt))
+		resetTimer(timer, wakeAt.Sub(s.clock.Now()))
 		select {
 		case <-ctx.Done():
 			return
-		case <-timer.C:
+		case <-timer.Chan():
 		case <-s.wake:
 		}
 	}
+}
+
+// nextWake returns when the loop should look at the store next: the next
+// firing less the look-ahead, or MaxSleep from now.
+func (s *Scheduler) nextWake(ctx context.Context) (time.Time, error) {
+	now := s.clock.Now()
+	wakeAt := now.Add(s.cfg.MaxSleep)
+	next, ok, err := s.store.NextFireAt(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if ok && next.Add(-s.cfg.Lookahead).Before(wakeAt) {
+		wakeAt = next.Add(-s.cfg.Lookahead)
+		if n, held := s.dispatch.Held(); n >= s.cfg.MaxHeld {
+			// Claiming ahead is paused: wake when the next is due or
+			// when held deliveries start leaving, whichever is first.
+			wakeAt = next
+			if !held.IsZero() && held.Before(wakeAt) {
+				wakeAt = held
+			}
+		}
+	}
+	return wakeAt, nil
+}
+
+// resetTimer stops t, drops a tick it may have left, and sets it to fire
+// after d (at once when d <= 0).
+func resetTimer(t clockwork.Timer, d time.Duration) {
+	if !t.Stop() {
+		select {
+		case <-t.Chan():
+		default:
+		}
+	}
+	t.Reset(max(d, 0))
 }
 
 func (s *Scheduler) setPlanned(t time.Time) {
@@ -173,35 +232,34 @@ func (s *Scheduler) setPlanned(t time.Time) {
 	s.mu.Unlock()
 }
 
-// fireDue claims and fans out everything due now, batch by batch.
-func (s *Scheduler) fireDue(ctx context.Context) {
+// fireDue claims and fans out everything due now, batch by batch; it
+// returns the first store error.
+func (s *Scheduler) fireDue(ctx context.Context) error {
 	for ctx.Err() == nil {
-		now := s.now()
+		now := s.clock.Now()
 		horizon := s.horizon(now)
 		var fired []firing
 		stamp := s.dispatch.Stamp(ctx)
-		ds, err := s.store.FireDue(ctx, horizon, s.cfg.Batch, horizon.Add(s.cfg.Lease), s.planner(now, &fired))
-		if err == nil && s.obs != nil {
+		ds, err := s.store.FireDue(ctx, horizon, s.cfg.Batch, store.Lease{Owner: s.cfg.Owner, Until: horizon.Add(s.cfg.Lease)}, s.planner(now, &fired))
+		if err != nil {
+			return err
+		}
+		if s.obs != nil {
 			// Only firings whose transaction committed count: a batch that
 			// rolled back is claimed again and would be counted twice.
 			for _, f := range fired {
 				s.obs.Fired(f.r, f.at, now)
 			}
 		}
-		if err != nil {
-			if ctx.Err() == nil {
-				s.log.Error("scheduler: fire due", "err", err)
-			}
-			return
-		}
 		if len(ds) > 0 {
 			s.dispatch.Submit(ctx, ds, stamp)
 		}
 		next, ok, err := s.store.NextFireAt(ctx)
 		if err != nil || !ok || next.After(horizon) {
-			return
+			return err
 		}
 	}
+	return nil
 }
 
 // horizon is how far ahead to claim: Lookahead, unless the dispatcher

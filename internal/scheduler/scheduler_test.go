@@ -2,48 +2,97 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"sort"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
+
+	"github.com/jonboulle/clockwork"
 
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
 )
 
-// dueStore holds due times; FireDue hands out one delivery per time.
+// The tests run in a synctest bubble and drive a fake clock: after
+// synctest.Wait every goroutine of the scheduler is blocked, so what it did
+// is settled, and time moves only when the test advances the clock.
+
+var t0 = time.Date(2026, 11, 22, 6, 40, 0, 0, time.UTC)
+
+// dueStore holds due times; FireDue hands out one delivery per time. While
+// fail is set every call fails.
 type dueStore struct {
-	mu  sync.Mutex
-	due []time.Time // sorted
+	mu      sync.Mutex
+	due     []time.Time // sorted
+	fail    bool
+	calls   int         // FireDue calls
+	horizon []time.Time // the horizon of each FireDue call that claimed something
+	leases  []store.Lease
+}
+
+var errDown = errors.New("store down")
+
+func (s *dueStore) add(ts ...time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.due = append(s.due, ts...)
+	sort.Slice(s.due, func(i, j int) bool { return s.due[i].Before(s.due[j]) })
+}
+
+func (s *dueStore) setFail(v bool) {
+	s.mu.Lock()
+	s.fail = v
+	s.mu.Unlock()
+}
+
+func (s *dueStore) stats() (calls, left int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls, len(s.due)
 }
 
 func (s *dueStore) NextFireAt(context.Context) (time.Time, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.fail {
+		return time.Time{}, false, errDown
+	}
 	if len(s.due) == 0 {
 		return time.Time{}, false, nil
 	}
 	return s.due[0], true, nil
 }
 
-func (s *dueStore) FireDue(_ context.Context, now time.Time, limit int, _ time.Time, _ store.FirePlanner) ([]remind.Delivery, error) {
+func (s *dueStore) FireDue(_ context.Context, now time.Time, limit int, lease store.Lease, _ store.FirePlanner) ([]remind.Delivery, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.calls++
+	if s.fail {
+		return nil, errDown
+	}
 	var out []remind.Delivery
 	for len(s.due) > 0 && len(out) < limit && !s.due[0].After(now) {
 		out = append(out, remind.Delivery{ID: remind.NewID(s.due[0]), DueAt: s.due[0]})
 		s.due = s.due[1:]
 	}
+	if len(out) > 0 {
+		s.horizon = append(s.horizon, now)
+		s.leases = append(s.leases, lease)
+	}
 	return out, nil
 }
 
-// holder counts what it was given and holds what is not yet due.
+// holder counts what it was given (and when, by the clock) and holds what
+// is not yet due.
 type holder struct {
+	clock   clockwork.Clock
 	mu      sync.Mutex
 	held    []time.Time
-	got     int
+	got     []time.Time // clock time of each handed-over delivery
 	maxHeld int
 }
 
@@ -52,7 +101,7 @@ func (h *holder) Stamp(context.Context) uint64 { return 0 }
 func (h *holder) Held() (int, time.Time) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	now := time.Now()
+	now := h.clock.Now()
 	kept := h.held[:0]
 	for _, t := range h.held {
 		if t.After(now) {
@@ -69,9 +118,10 @@ func (h *holder) Held() (int, time.Time) {
 func (h *holder) Submit(_ context.Context, ds []remind.Delivery, _ uint64) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	now := h.clock.Now()
 	for _, d := range ds {
-		h.got++
-		if d.DueAt.After(time.Now()) {
+		h.got = append(h.got, now)
+		if d.DueAt.After(now) {
 			h.held = append(h.held, d.DueAt)
 		}
 	}
@@ -79,36 +129,160 @@ func (h *holder) Submit(_ context.Context, ds []remind.Delivery, _ uint64) {
 	h.maxHeld = max(h.maxHeld, len(h.held))
 }
 
+func (h *holder) handed() []time.Time {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]time.Time(nil), h.got...)
+}
+
+// failures records what the scheduler reports.
+type failures struct {
+	mu   sync.Mutex
+	last int
+	max  int
+}
+
+func (f *failures) LoopFailures(loop string, n int) {
+	if loop != LoopName {
+		panic(loop)
+	}
+	f.mu.Lock()
+	f.last, f.max = n, max(f.max, n)
+	f.mu.Unlock()
+}
+
+func (f *failures) get() (last, most int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.last, f.max
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// run starts a scheduler on st with cfg in a synctest bubble on a fake
+// clock at t0, and calls fn; the scheduler is stopped after.
+func run(t *testing.T, st *dueStore, cfg Config, fn func(s *Scheduler, clk *clockwork.FakeClock, h *holder)) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockwork.NewFakeClockAt(t0)
+		h := &holder{clock: clk}
+		cfg.Clock = clk
+		s := New(st, h, nil, quiet, cfg)
+		s.Start(context.Background())
+		defer s.Stop()
+		synctest.Wait()
+		fn(s, clk, h)
+	})
+}
+
+// advance moves the clock by d in steps, letting the scheduler settle
+// after each.
+func advance(clk *clockwork.FakeClock, d, step time.Duration) {
+	for end := clk.Now().Add(d); clk.Now().Before(end); {
+		clk.Advance(min(step, end.Sub(clk.Now())))
+		synctest.Wait()
+	}
+}
+
 // TestClaimingAheadIsBounded: with MaxHeld deliveries waiting in memory the
 // scheduler claims only what is due, so a herd is not fanned out into
 // memory whole, and everything is still handed over once due.
 func TestClaimingAheadIsBounded(t *testing.T) {
 	const n, maxHeld, batch = 200, 40, 10
-	at := time.Now().Add(400 * time.Millisecond)
 	st := &dueStore{}
 	for i := 0; i < n; i++ {
-		st.due = append(st.due, at.Add(time.Duration(i)*time.Millisecond))
+		st.add(t0.Add(400*time.Millisecond + time.Duration(i)*time.Millisecond))
 	}
-	h := &holder{}
-	s := New(st, h, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, Config{
-		Batch: batch, Lookahead: 10 * time.Second, MaxHeld: maxHeld, MaxSleep: time.Second,
-	})
-	s.Start(context.Background())
-	defer s.Stop()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		h.mu.Lock()
-		got := h.got
-		h.mu.Unlock()
-		if got == n {
-			break
-		}
-		if time.Now().After(deadline) {
+	run(t, st, Config{Batch: batch, Lookahead: 10 * time.Second, MaxHeld: maxHeld, MaxSleep: time.Second}, func(s *Scheduler, clk *clockwork.FakeClock, h *holder) {
+		advance(clk, time.Second, time.Millisecond)
+		if got := len(h.handed()); got != n {
 			t.Fatalf("handed over %d of %d", got, n)
 		}
-		time.Sleep(10 * time.Millisecond)
+		if h.maxHeld > maxHeld+batch || h.maxHeld < maxHeld {
+			t.Fatalf("at most %d held at once, want between %d and %d", h.maxHeld, maxHeld, maxHeld+batch)
+		}
+	})
+}
+
+// TestWakeUpLookaheadAndCatchUp walks the loop's ways of waking: firings
+// missed while down are claimed at start in batches; a firing claimed
+// Lookahead before its time and not earlier; a write's Notify wakes a loop
+// that planned to sleep long; without one, MaxSleep bounds the sleep.
+func TestWakeUpLookaheadAndCatchUp(t *testing.T) {
+	st := &dueStore{}
+	for i := 0; i < 25; i++ {
+		st.add(t0.Add(-time.Hour + time.Duration(i)*time.Second)) // due while the service was down
 	}
-	if h.maxHeld > maxHeld+batch || h.maxHeld < maxHeld {
-		t.Fatalf("at most %d held at once, want between %d and %d", h.maxHeld, maxHeld, maxHeld+batch)
-	}
+	st.add(t0.Add(20 * time.Second))
+	cfg := Config{Batch: 10, Lookahead: 5 * time.Second, MaxSleep: time.Minute, Owner: "me", Lease: 30 * time.Second}
+	run(t, st, cfg, func(s *Scheduler, clk *clockwork.FakeClock, h *holder) {
+		if got := len(h.handed()); got != 25 {
+			t.Fatalf("caught up %d of 25 missed firings at start", got)
+		}
+		if _, left := st.stats(); left != 1 {
+			t.Fatalf("%d left, want the future one", left)
+		}
+		advance(clk, 15*time.Second-time.Millisecond, 100*time.Millisecond)
+		if got := len(h.handed()); got != 25 {
+			t.Fatal("claimed earlier than Lookahead before its time")
+		}
+		advance(clk, time.Millisecond, time.Millisecond)
+		got := h.handed()
+		if len(got) != 26 || !got[25].Equal(t0.Add(15*time.Second)) {
+			t.Fatalf("the future firing was claimed at %v, want Lookahead before its time", got[len(got)-1])
+		}
+		st.mu.Lock()
+		lease := st.leases[len(st.leases)-1]
+		st.mu.Unlock()
+		if lease.Owner != "me" || !lease.Until.Equal(t0.Add(20*time.Second+30*time.Second)) {
+			t.Fatalf("lease %+v, want owner me until the horizon plus Lease", lease)
+		}
+
+		// Nothing due: the loop sleeps MaxSleep. A write for 2 s from now wakes it.
+		at := clk.Now().Add(7 * time.Second) // 2 s after Lookahead
+		st.add(at)
+		s.Notify(at)
+		synctest.Wait()
+		advance(clk, 2*time.Second, 100*time.Millisecond)
+		if got := h.handed(); len(got) != 27 || !got[26].Equal(at.Add(-5*time.Second)) {
+			t.Fatalf("after Notify the firing was claimed at %v, want %v", got[len(got)-1], at.Add(-5*time.Second))
+		}
+
+		// A write by another process (no Notify) is seen within MaxSleep.
+		other := clk.Now().Add(time.Second)
+		st.add(other)
+		advance(clk, time.Minute, time.Second)
+		if got := h.handed(); len(got) != 28 {
+			t.Fatal("a firing written without Notify was not claimed within MaxSleep")
+		}
+	})
+}
+
+// TestFailingStoreBacksOff: while FireDue fails the scheduler retries with
+// growing waits up to the cap (not in a spin: the failing fake
+// store saw 609,049 calls in one second), reports the failures, and claims
+// what is due soon after the store recovers.
+func TestFailingStoreBacksOff(t *testing.T) {
+	st := &dueStore{fail: true}
+	st.add(t0)
+	rep := &failures{}
+	run(t, st, Config{Reporter: rep}, func(s *Scheduler, clk *clockwork.FakeClock, h *holder) {
+		advance(clk, time.Minute, 10*time.Millisecond)
+		calls, _ := st.stats()
+		// 100 ms doubling to 5 s with jitter in the upper half: about 7
+		// calls to reach the cap, then one every 2.5–5 s.
+		if calls < 12 || calls > 7+60/2.5+2 {
+			t.Fatalf("FireDue called %d times in a minute of failures, want a back-off's worth (12..33)", calls)
+		}
+		if last, _ := rep.get(); last != calls || s.Failures() != calls {
+			t.Fatalf("reported %d consecutive failures (Failures %d), want %d", last, s.Failures(), calls)
+		}
+		st.setFail(false)
+		advance(clk, 5*time.Second, 10*time.Millisecond)
+		if len(h.handed()) != 1 {
+			t.Fatal("not claimed within the back-off cap of the store's recovery")
+		}
+		if last, _ := rep.get(); last != 0 || s.Failures() != 0 {
+			t.Fatalf("failures after recovery = %d", last)
+		}
+	})
 }

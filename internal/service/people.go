@@ -17,6 +17,9 @@ type RecipientInput struct {
 	WeChatOpenID string
 	WebhookURL   string
 	Muted        bool
+	// Contacts replace the recipient's robots and notify URLs; nil keeps
+	// those stored (forms that do not show them).
+	Contacts *ContactsInput
 }
 
 // PutRecipient creates or replaces a recipient. A new webhook_url gets a new
@@ -51,6 +54,12 @@ func (s *Service) PutRecipient(ctx context.Context, t remind.Tenant, uid string,
 		rc.WebhookSecret = old.WebhookSecret
 	case err != nil && !errors.Is(err, remind.ErrNotFound):
 		return rc, fmt.Errorf("service: put recipient: %w", err)
+	}
+	rc.Contacts = old.Contacts // zero when new
+	if in.Contacts != nil {
+		if rc.Contacts, err = s.contacts(ctx, *in.Contacts, old.Contacts); err != nil {
+			return remind.Recipient{}, err
+		}
 	}
 	if rc.WebhookURL != "" && rc.WebhookSecret == "" {
 		rc.WebhookSecret = s.cfg.NewSecret()

@@ -316,10 +316,7 @@ func (s *Service) UpdateReminder(ctx context.Context, t remind.Tenant, id string
 		return remind.Reminder{}, remind.NotFound("reminder")
 	}
 	now := s.now()
-	r, err := s.store.ModifyReminder(ctx, t.ID, id, now, func(r *remind.Reminder) error {
-		if p.IfMatch != "" && p.IfMatch != "*" && p.IfMatch != r.ETag() {
-			return &remind.Error{Code: remind.CodePrecondition, Field: "If-Match", Message: "the reminder changed since that version: read it again"}
-		}
+	r, err := s.store.ModifyReminder(ctx, t.ID, id, now, p.IfMatch, func(r *remind.Reminder) error {
 		if r.Status == remind.StatusCancelled {
 			return &remind.Error{Code: remind.CodeConflict, Message: "the reminder is cancelled"}
 		}
@@ -408,7 +405,7 @@ func (s *Service) LeaveReminder(ctx context.Context, t remind.Tenant, id, uid st
 		return remind.Reminder{}, remind.NotFound("reminder")
 	}
 	now := s.now()
-	r, err := s.store.ModifyReminder(ctx, t.ID, id, now, func(r *remind.Reminder) error {
+	r, err := s.store.ModifyReminder(ctx, t.ID, id, now, "", func(r *remind.Reminder) error {
 		r.RemoveRecipient(uid)
 		if len(meta) > 0 {
 			m := make(map[string]string, len(r.Meta)+len(meta))

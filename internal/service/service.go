@@ -41,7 +41,7 @@ type Store interface {
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
 	ListReminders(ctx context.Context, tenantID string, q store.ListQuery) ([]remind.Reminder, error)
 	ReminderOverview(ctx context.Context, tenantID string, next int) (store.Overview, error)
-	ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, fn func(r *remind.Reminder) error) (remind.Reminder, error)
+	ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error)
 	CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error)
 	DeleteReminder(ctx context.Context, tenantID, id string, at time.Time) error
 	PutRecipient(ctx context.Context, rc remind.Recipient) (remind.Recipient, error)
@@ -70,6 +70,10 @@ type Config struct {
 	PastTolerance       time.Duration     // how far in the past a one-off may be and still fire now (default 2s)
 	NewSecret           func() string     // makes webhook signing secrets
 	SessionTTL          time.Duration     // how long a dashboard sign-in lasts (default 7 days)
+	Secrets             Sealer            // seals robot secrets (nil: a robot secret cannot be stored)
+	// NotifyURL checks a notify service URL (notify.Check under the
+	// server's address policy); nil refuses them all.
+	NotifyURL func(ctx context.Context, raw string) error
 }
 
 // Service carries out the use cases.

@@ -83,7 +83,9 @@ type Store interface {
 	// ModifyReminder changes one reminder in one transaction that holds its
 	// row, so writes to a reminder are applied one after another and none
 	// is lost (PostgreSQL: SELECT … FOR UPDATE; SQLite: the one writer).
-	// In it the store reads the reminder (deleted ones are not found), takes
+	// In it the store reads the reminder (deleted ones are not found),
+	// compares its ETag with ifMatch when that is not "" or "*" (a
+	// mismatch fails with remind.ErrPrecondition and writes nothing), takes
 	// back its firings claimed ahead and not yet due at `at`
 	// (remind.Reminder.Unclaim), calls fn to change the reminder, and
 	// writes every mutable field back. When fn returns an error nothing is
@@ -93,7 +95,7 @@ type Store interface {
 	// the reminder as written: the same delivery ids, made pending again
 	// (FireDue), so each is still sent once, with the current content, to
 	// the current recipients.
-	ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, fn func(r *remind.Reminder) error) (remind.Reminder, error)
+	ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error)
 	// CancelReminder marks the reminder cancelled, clears its next firing and
 	// cancels every pending delivery of it.
 	CancelReminder(ctx context.Context, tenantID, id string, at time.Time) (remind.Reminder, error)
@@ -121,24 +123,39 @@ type Store interface {
 	// pending again with the new plan's content and one more attempt
 	// counted, so a copy leased before (Attempts lower) is fenced off (see
 	// PendingOf and FinishDeliveries). Deliveries it makes pending are
-	// leased to the caller until leaseUntil, with their attempt counted
+	// leased to the caller (lease.Owner until lease.Until), with their attempt counted
 	// (Attempts 1 when new). It returns them.
 	// Two callers never claim the same firing.
-	FireDue(ctx context.Context, now time.Time, limit int, leaseUntil time.Time, plan FirePlanner) ([]remind.Delivery, error)
+	FireDue(ctx context.Context, now time.Time, limit int, lease Lease, plan FirePlanner) ([]remind.Delivery, error)
 
 	// NextDeliveryAt returns the earliest time a pending delivery is due or
 	// its lease runs out.
 	NextDeliveryAt(ctx context.Context) (time.Time, bool, error)
 	// LeaseDeliveries claims up to limit pending deliveries whose time has
-	// come (due, retry time reached or lease expired), counting an attempt
-	// on each and leasing them until leaseUntil.
-	LeaseDeliveries(ctx context.Context, now time.Time, limit int, leaseUntil time.Time) ([]remind.Delivery, error)
+	// come (due, retry time reached, lease expired, or handed back by
+	// Heartbeat or ReleaseLeases), counting an attempt on each and leasing
+	// them to lease.Owner until lease.Until.
+	LeaseDeliveries(ctx context.Context, now time.Time, limit int, lease Lease) ([]remind.Delivery, error)
+	// Heartbeat records that instance is alive until `until` (it calls again
+	// before then to stay alive; until <= now says it is leaving), and
+	// hands back what instances past their time still hold: their pending
+	// deliveries lose their owner and fall due at their due time, or now
+	// when that has passed, for any dispatcher to lease, long before their
+	// leases would run out. Deliveries waiting for a retry are held by
+	// nobody and keep their retry time. It returns how many it handed back.
+	Heartbeat(ctx context.Context, instance string, now, until time.Time) (released int, err error)
+	// ReleaseLeases hands back every pending delivery any instance holds,
+	// as Heartbeat does for dead ones. Only a caller that knows no other
+	// process uses the store may call it (SQLite's serve lock proves that
+	// the previous holder is gone); it returns how many it handed back.
+	ReleaseLeases(ctx context.Context, now time.Time) (released int, err error)
 	// PendingOf returns which of ids are still pending (not cancelled or
 	// finished), each with its attempt count: a holder whose copy has
 	// another count lost its lease to a newer one and must not send it.
 	PendingOf(ctx context.Context, ids []string) (map[string]int, error)
 	// FinishDeliveries records outcomes: each Result's delivery state,
-	// attempt count, next attempt and error, and its attempt row. A delivery
+	// attempt count, next attempt and error, and its attempt row; the
+	// delivery is held by nobody afterwards (a retry waits for its time). A delivery
 	// no longer pending (cancelled meanwhile), or pending under another
 	// attempt count (leased again since: a takeover or a re-plan), keeps its
 	// state; the attempt is recorded.
@@ -225,6 +242,15 @@ type FirePlan struct {
 	Next       *time.Time    // next firing, nil when the reminder is done
 	Status     remind.Status // the reminder's status after this firing
 	Claimed    []time.Time   // the reminder's firings claimed ahead after this one (remind.Reminder.ClaimAfter)
+}
+
+// Lease says who holds deliveries and until when: the instance that
+// claimed them (its id as in Heartbeat; "" for none) and the time the claim
+// lapses, when anyone may lease them again, unless an outcome was recorded
+// first or the owner's heartbeat stopped earlier.
+type Lease struct {
+	Owner string
+	Until time.Time
 }
 
 // Result is the outcome of one attempt at one delivery.

@@ -25,6 +25,7 @@ type testCase struct {
 		End         string   `json:"end"`
 		Title       *string  `json:"title"`
 		None        bool     `json:"none"`
+		Warn        *bool    `json:"warn"` // whether the answer carries warnings (our own files only)
 	} `json:"expect"`
 }
 
@@ -120,6 +121,9 @@ func checkCase(c testCase, s Schedule, err error) error {
 			return fmt.Errorf("end: %w", e)
 		}
 	}
+	if c.Expect.Warn != nil && *c.Expect.Warn != (len(s.Warnings) > 0) {
+		return fmt.Errorf("warnings: got %q, want some: %v", s.Warnings, *c.Expect.Warn)
+	}
 	if c.Expect.Title != nil && s.Title != *c.Expect.Title {
 		return fmt.Errorf("title: got %q, want %q", s.Title, *c.Expect.Title)
 	}
@@ -144,9 +148,39 @@ func caseFiles(t testing.TB) []string {
 	return append(files, shared...)
 }
 
+// minCases is how many cases each file of testdata must hold at least, so
+// that a truncated or lost file fails the test instead of passing quietly.
+var minCases = map[string]int{
+	"dev_cases.jsonl":            55,
+	"f09_ranges.jsonl":           60,
+	"f10_mixed_text.jsonl":       69,
+	"f03_holidays.jsonl":         123,
+	"f04_time_zones.jsonl":       66,
+	"f07_lunar_terms.jsonl":      80,
+	"f11_weekday_confirms.jsonl": 60,
+	"f01_traditional.jsonl":      91,
+	"f05_en_idioms.jsonl":        105,
+	"f08_numeric_dates.jsonl":    62,
+	"f06_zh_relative.jsonl":      80,
+	"own_cases.jsonl":            684,
+	"f02_seconds.jsonl":          49,
+}
+
 func TestCases(t *testing.T) {
+	seen := map[string]bool{}
 	for _, file := range caseFiles(t) {
 		cases := loadCases(t, file)
+		if filepath.Dir(file) == "testdata" {
+			base := filepath.Base(file)
+			seen[base] = true
+			want, ok := minCases[base]
+			if !ok {
+				t.Errorf("%s: not listed in minCases", file)
+			}
+			if len(cases) < want {
+				t.Errorf("%s: %d cases loaded, want at least %d", file, len(cases), want)
+			}
+		}
 		pass := 0
 		for _, c := range cases {
 			s, err := parseCase(c)
@@ -157,5 +191,10 @@ func TestCases(t *testing.T) {
 			pass++
 		}
 		t.Logf("%s: %d/%d pass", file, pass, len(cases))
+	}
+	for base := range minCases {
+		if !seen[base] {
+			t.Errorf("testdata/%s: missing", base)
+		}
 	}
 }

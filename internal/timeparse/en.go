@@ -18,7 +18,7 @@ func (s *scanner) weekdayAt(i int, loose bool) (int, int) {
 	if !loose && (k == 12 || k == 13 || k == 9) {
 		// sat, sun, wed are words too: only before a time or at the end
 		n := s.sp(j)
-		if !(n >= len(s.r) || isDigit(s.at(n)) || s.at(n) == ',' || s.words1(n, "at", "morning", "afternoon", "evening", "night", "noon", "next", "this") >= 0) {
+		if !(n >= len(s.r) || isDigit(s.at(n)) || s.at(n) == ',' || s.at(j) == '.' || s.words1(n, "at", "morning", "afternoon", "evening", "night", "noon", "next", "this") >= 0) {
 			return 0, -1
 		}
 	}
@@ -134,6 +134,10 @@ func enRecur(s *scanner, i int, e *expr) int {
 		return -1
 	}
 	if j, k := s.words(i, "daily", "everyday", "weekly", "monthly", "yearly", "annually", "hourly", "nightly", "weeknights", "on weekdays", "weekdays", "every single day", "quarterly", "every quarter", "biweekly", "fortnightly"); j >= 0 {
+		if e.hasDur || e.hasDayOff || e.hasWeekOff || e.hasMonthOff || e.hasYearOff || e.day != 0 || e.month != 0 || e.year != 0 || e.festival != 0 {
+			return -1 // 明天下午3点 Weekly sync: a one-off, the word is the title's
+		}
+		e.adj = e.comps == 0
 		switch k {
 		case 12, 13:
 			e.freq, e.interval, e.quarter = fMonthly, 3, true
@@ -183,7 +187,7 @@ func enRecur(s *scanner, i int, e *expr) int {
 			return k2
 		}
 	}
-	if k, ki := s.words(j, "day", "morning", "night", "evening", "afternoon", "weekday", "weekdays", "workday", "working day", "business day", "weekend", "week", "month", "year", "hour", "minute", "other day", "other week", "other month", "other year", "half hour", "half an hour", "second day", "fortnight"); k >= 0 {
+	if k, ki := s.words(j, "day", "morning", "night", "evening", "afternoon", "weekday", "weekdays", "workday", "working day", "business day", "weekend", "week", "month", "year", "hour", "minute", "other day", "other week", "other month", "other year", "half hour", "half an hour", "second day", "fortnight", "week day", "week days"); k >= 0 {
 		switch ki {
 		case 0:
 			e.freq = fDaily
@@ -195,7 +199,7 @@ func enRecur(s *scanner, i int, e *expr) int {
 			e.freq, e.part = fDaily, partEvening
 		case 4:
 			e.freq, e.part = fDaily, partAfternoon
-		case 5, 6:
+		case 5, 6, 24, 25:
 			e.freq, e.byday = fWeekly, 0x1f
 		case 7, 8, 9:
 			e.freq, e.workday = fDaily, true
@@ -288,11 +292,14 @@ func enRelDay(s *scanner, i int, e *expr) int {
 	j, k := s.words(i, "today", "tomorrow", "tmr", "tmrw", "tomorow", "tonight", "tonite", "yesterday", "day after tomorrow",
 		"the day after tomorrow", "overmorrow", "this morning", "this afternoon", "this evening", "tomorrow morning", "tomorrow night",
 		"tomorrow evening", "tomorrow afternoon", "later today", "end of day", "end of the day", "eod", "this noon",
-		"the next day", "the following day", "next day")
+		"the next day", "the following day", "next day", "the day after next", "day after next")
 	if j < 0 {
 		return -1
 	}
-	if k >= 23 {
+	switch {
+	case k >= 26:
+		k = 8 // the day after next: in two days
+	case k >= 23:
 		k = 1
 	}
 	off := [...]int{0, 1, 1, 1, 1, 0, 0, -1, 2, 2, 2, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0}[k]
@@ -354,19 +361,36 @@ func enRelPeriod(s *scanner, i int, e *expr) int {
 		i = opt(i, s.spw(i, "of")) // the 3rd of next month
 		i = s.sp(i)
 	}
-	j, k := s.words(i, "next", "this", "last", "coming", "the following", "this coming", "the week after next")
+	j, k := s.words(i, "next", "this", "last", "coming", "the following", "this coming", "the week after next", "week after next",
+		"the month after next", "month after next", "the year after next", "year after next", "the yr after next", "yr after next")
 	if j < 0 {
 		return -1
 	}
-	if k == 6 {
+	switch {
+	case k == 6 || k == 7:
 		if e.hasWeekOff {
 			return -1
 		}
 		e.hasWeekOff, e.weekOff = true, 2
 		return j
+	case k == 8 || k == 9:
+		if e.hasMonthOff || e.month != 0 {
+			return -1
+		}
+		e.hasMonthOff, e.monthOff = true, 2
+		return j
+	case k >= 10:
+		if e.hasYearOff || e.year != 0 {
+			return -1
+		}
+		e.hasYearOff, e.yearOff = true, 2
+		return j
 	}
 	off := [...]int{1, 0, -1, 1, 1, 1}[k]
-	u, ui := s.words(s.sp(j), "week", "month", "year", "weekend")
+	u, ui := s.words(s.sp(j), "week", "month", "year", "weekend", "yr")
+	if ui == 4 {
+		ui = 2
+	}
 	if u < 0 {
 		return -1
 	}
@@ -423,7 +447,9 @@ func enWeekday(s *scanner, i int, e *expr) int {
 	if k < 0 {
 		return -1
 	}
-	if ki := s.spw(k, "next week"); ki >= 0 && !hasOff {
+	if ki, kk := s.words(s.sp(k), "of next week", "of the next week", "of the following week", "of this week", "of the week after next"); ki >= 0 && !hasOff {
+		k, off, hasOff = ki, [...]int{1, 1, 1, 0, 2}[kk], true
+	} else if ki := s.spw(k, "next week"); ki >= 0 && !hasOff {
 		k, off, hasOff = ki, 1, true
 	} else if ki := s.spw(k, "this week"); ki >= 0 && !hasOff {
 		k, off, hasOff = ki, 0, true
@@ -494,6 +520,9 @@ func enDate(s *scanner, i int, e *expr) int {
 	// 12th (of)? March
 	if d, k, suf := s.ordinalAt(j); k >= 0 && d >= 1 && d <= 31 {
 		k2 := s.sp(k)
+		if k3 := s.word(k2, "day of"); k3 >= 0 && s.at(j) != '1' {
+			k2 = k3 // the second day of march
+		}
 		k2 = s.sp(opt(k2, s.word(k2, "of")))
 		if m, k3 := s.monthAt(k2); k3 >= 0 {
 			e.month, e.day = m, d
@@ -539,8 +568,8 @@ func enPart(s *scanner, i int, e *expr) int {
 // ampmAt reads am, pm, a.m., p.m. after a clock reading.
 func (s *scanner) ampmAt(i int) (byte, int) {
 	k := s.sp(i)
-	if j, ki := s.words(k, "am", "pm", "a.m.", "p.m.", "a.m", "p.m", "a", "p"); j >= 0 {
-		if ki >= 6 && k != i {
+	if j, ki := s.words(k, "am", "pm", "a.m.", "p.m.", "a.m", "p.m", "a", "p", "a m", "p m"); j >= 0 {
+		if (ki == 6 || ki == 7) && k != i {
 			return 0, -1
 		}
 		if ki%2 == 0 {
@@ -587,13 +616,22 @@ func (s *scanner) enClockAt(i int) (h, m int, ap byte, at bool, j int) {
 		k3 := s.sp(k2)
 		k3 = s.sp(opt(k3, s.words1(k3, "minutes", "minute", "mins")))
 		minutes := s.words1(s.sp(k2), "minutes", "minute", "mins") >= 0
-		if s.word(k3, "past") >= 0 || (minutes || v%5 == 0) && (s.word(k3, "to") >= 0 || s.word(k3, "after") >= 0 || s.word(k3, "before") >= 0) {
+		if s.word(k3, "past") >= 0 || (minutes || v%5 == 0) && s.words1(k3, "to", "after", "before", "til", "till") >= 0 {
 			mm, k = v, k3
 		}
 	}
 	if mm >= 0 {
 		if hh, mm2, ap, k4 := s.enPastTo(k, mm); k4 >= 0 {
 			return hh, mm2, ap, false, k4
+		}
+		if k2 := s.word(j, "half"); k2 >= 0 {
+			// British "half seven": 7:30
+			if hh, k3 := s.wordNum(s.sp(k2)); k3 >= 0 && hh >= 1 && hh <= 12 && s.at(s.sp(k2)) != 'a' {
+				if w, _ := s.words(s.sp(k3), "hours", "hour", "hrs", "minutes", "mins", "days", "weeks"); w < 0 {
+					ap, k4 := s.ampmAt(k3)
+					return hh, 30, ap, false, opt(k3, k4)
+				}
+			}
 		}
 		if s.word(j, "half") >= 0 || s.word(j, "quarter") >= 0 || s.word(j, "a") >= 0 {
 			return 0, 0, 0, false, -1
@@ -608,12 +646,38 @@ func (s *scanner) enClockAt(i int) (h, m int, ap byte, at bool, j int) {
 		}
 		return v / 100, v % 100, ap, false, k3 // 0800, 1700 hours
 	}
+	if v, k2, n := s.digits(j, 4); k2 >= 0 && n >= 3 && v/100 >= 1 && v/100 <= 12 && v%100 < 60 {
+		if ap, k3 := s.ampmAt(k2); k3 >= 0 {
+			return v / 100, v % 100, ap, false, k3 // 830 p.m., 1030am
+		}
+	}
 	if v, k2 := s.wordNum(j); k2 >= 0 && v >= 1 && v <= 12 && !isDigit(s.at(j)) && s.at(j) != 'a' {
 		// ten thirty (am), at seven fifteen
 		if mm, k3 := s.wordNum(s.sp(k2)); k3 >= 0 && mm >= 10 && mm < 60 && !isDigit(s.at(s.sp(k2))) {
 			ap, k4 := s.ampmAt(k3)
 			if k4 >= 0 || at {
 				return v, mm, ap, k4 < 0, opt(k3, k4)
+			}
+		}
+	}
+	if v, k2, _ := s.digits(j, 2); k2 >= 0 && v <= 23 && s.at(k2) == 'h' {
+		// 18h30, 6h30, at 17h: the French and German way of writing a clock
+		ap := byte('a')
+		if v >= 12 {
+			ap = 'p'
+		}
+		if mm, k3, nm := s.digits(k2+1, 2); k3 >= 0 && nm == 2 && mm < 60 && !isLetter(s.at(k3)) {
+			return v, mm, ap, false, k3
+		}
+		if at && !isLetter(s.at(k2+1)) && !isDigit(s.at(k2+1)) {
+			return v, 0, ap, false, k2 + 1
+		}
+	}
+	if v, k2, _ := s.digits(j, 2); k2 >= 0 && v >= 1 && v <= 12 && s.at(k2) == ' ' {
+		// at 6 30 pm: minutes apart, am/pm said
+		if mm, k3, nm := s.digits(k2+1, 2); k3 >= 0 && nm == 2 && mm < 60 {
+			if ap, k4 := s.ampmAt(k3); k4 >= 0 {
+				return v, mm, ap, false, k4
 			}
 		}
 	}
@@ -681,9 +745,10 @@ func clockColon(s *scanner, i int, e *expr) int {
 	if k2 < 0 || n != 2 || m > 59 {
 		return -1
 	}
+	sec, hasSec := 0, false
 	if s.at(k2) == ':' {
-		if _, k3, n3 := s.digits(k2+1, 2); k3 >= 0 && n3 == 2 {
-			k2 = k3
+		if v, k3, n3 := s.digits(k2+1, 2); k3 >= 0 && n3 == 2 && v < 60 {
+			k2, sec, hasSec = k3, v, true
 		}
 	}
 	ap := byte(0)
@@ -698,20 +763,105 @@ func clockColon(s *scanner, i int, e *expr) int {
 	if ap == 0 && s.at(j) == '0' && k-j == 2 && h > 0 {
 		ap = 'a' // 08:00 is a 24-hour reading: morning
 	}
-	e.hasTime, e.hour, e.min, e.ampm = true, h, m, ap
+	if s.at(j-1) == 't' && isDigit(s.at(j-2)) && s.at(k) == ':' {
+		// ISO 8601: a 24-hour reading, maybe with its offset
+		ap = 'a'
+		if h >= 12 {
+			ap = 'p'
+		}
+		if z, k3 := s.isoZone(k2); k3 >= 0 && e.zone.kind == 0 {
+			e.zone, k2 = z, k3
+		}
+	}
+	if e.year != 0 && e.zone.kind == 0 && s.at(k2) == ' ' {
+		// 2026-11-29 10:00:00 +0800: an offset after a full date and time
+		if c := s.at(k2 + 1); c == '+' || c == '-' {
+			if z, k3 := s.isoZone(k2 + 1); k3 >= 0 && (c == '+' || k3-k2-2 == 4) {
+				e.zone, k2 = z, k3
+				if ap == 0 {
+					ap = 'a'
+					if h >= 12 {
+						ap = 'p'
+					}
+				}
+			}
+		}
+	}
+	e.hasTime, e.hour, e.min, e.ampm, e.sec, e.hasSec = true, h, m, ap, sec, hasSec
 	return k2
+}
+
+// isoZone reads the offset that ends an ISO 8601 time: Z, +08:00, -0500.
+func (s *scanner) isoZone(i int) (zoneRef, int) {
+	if s.at(i) == 'z' && !isLetter(s.at(i+1)) {
+		return zoneRef{kind: zoneFixed}, i + 1
+	}
+	sign := 1
+	switch s.at(i) {
+	case '+':
+	case '-':
+		sign = -1
+	default:
+		return zoneRef{}, -1
+	}
+	h, j, n := s.digits(i+1, 4)
+	if j < 0 {
+		return zoneRef{}, -1
+	}
+	m := 0
+	switch {
+	case n == 4:
+		h, m = h/100, h%100
+	case n == 2 && s.at(j) == ':':
+		var k, nm int
+		if m, k, nm = s.digits(j+1, 2); k < 0 || nm != 2 {
+			return zoneRef{}, -1
+		}
+		j = k
+	case n != 2:
+		return zoneRef{}, -1
+	}
+	if h > 14 || m > 59 {
+		return zoneRef{}, -1
+	}
+	return zoneRef{kind: zoneFixed, off: int32(sign * (h*3600 + m*60))}, j
 }
 
 // numericDate reads 2026-12-01, 2026/12/01, 2026.12.01, 12/25, 12/25/2026.
 func numericDate(s *scanner, i int, e *expr) int {
-	if e.month != 0 || e.day != 0 || !isDigit(s.at(i)) {
+	if e.month != 0 || e.day != 0 {
 		return -1
+	}
+	if k := s.word(i, "on"); k >= 0 && e.comps > 0 && isDigit(s.at(s.sp(k))) {
+		i = s.sp(k) // 3pm on 12/5
+	}
+	if !isDigit(s.at(i)) {
+		return -1
+	}
+	if k := s.compactDate(i, e); k >= 0 {
+		return k
 	}
 	a, j, na := s.digits(i, 4)
 	if j < 0 {
 		return -1
 	}
 	sep := s.at(j)
+	if sep == ' ' && na == 4 && a >= 1900 && a <= 2999 {
+		// 2031 03 07
+		b, k, _ := s.digits(j+1, 2)
+		if k < 0 || s.at(k) != ' ' {
+			return -1
+		}
+		c, k2, _ := s.digits(k+1, 2)
+		if k2 < 0 || b < 1 || b > 12 || c < 1 || c > 31 || isLetter(s.at(k2)) || s.at(k2) == ':' || s.at(k2) == '.' || s.zh && zhUnitAfter(s.at(k2)) {
+			return -1
+		}
+		e.year, e.month, e.day = a, b, c
+		return k2
+	}
+	if sep == '·' || sep == '・' {
+		sep = '.'
+	}
 	if sep != '-' && sep != '/' && sep != '.' {
 		return -1
 	}
@@ -737,6 +887,11 @@ func numericDate(s *scanner, i int, e *expr) int {
 		e.month, e.day = a, b // 12.25号
 		return k + 1
 	}
+	if sep == '.' && s.zh && na <= 2 && nb <= 2 && a >= 1 && a <= 12 && b >= 1 && b <= 31 && !isDigit(s.at(k)) && !isLetter(s.at(k)) && !zhUnitAfter(s.at(k)) && s.at(k) != '.' && s.at(k) != '%' &&
+		(s.at(j) != '.' || (s.at(k) == 0 || s.at(k) == ' ' || s.at(k) >= 0x4e00) && dateLead(s.at(i-1))) {
+		e.month, e.day = a, b // 3.7, 3·7, 12.25开会
+		return k
+	}
 	if sep == '.' || na > 2 || nb > 2 {
 		return -1
 	}
@@ -747,8 +902,8 @@ func numericDate(s *scanner, i int, e *expr) int {
 	if m < 1 || m > 12 || d < 1 || d > 31 {
 		return -1
 	}
-	if sep == '-' && s.at(k) != '-' {
-		return -1 // 3-5 is a range more often than a date
+	if sep == '-' && s.at(k) != '-' && (na != 2 || nb != 2 || zhUnitAfter(s.at(k)) || s.at(k) == ':' || s.ampmAfter(k) || s.monthAt1(s.sp(k)) >= 0) {
+		return -1 // 3-5 is a range more often than a date; 03-07 is a date
 	}
 	if s.at(k) == sep {
 		y, k2, ny := s.digits(k+1, 4)
@@ -803,10 +958,17 @@ func enDuration(s *scanner, i int, e *expr) int {
 				break
 			}
 		}
+		if k2, ki := s.words(k, "three quarters of an hour", "three-quarters of an hour", "3/4 of an hour", "3/4 hour", "3/4 of an hr",
+			"a quarter of an hour", "quarter of an hour", "a quarter hour", "quarter hour", "1/4 of an hour", "1/4 hour"); k2 >= 0 {
+			sec += [...]int{2700, 2700, 2700, 2700, 2700, 900, 900, 900, 900, 900, 900}[ki]
+			j = k2
+			n++
+			continue
+		}
 		halves := 0
 		if k2, _ := s.words(k, "half an", "half a", "a half", "half"); k2 >= 0 {
 			halves, k = 1, s.sp(k2)
-		} else if k2 := s.word(k, "a couple of"); k2 >= 0 {
+		} else if k2, _ := s.words(k, "a couple of", "a couple", "couple of"); k2 >= 0 {
 			halves, k = 4, s.sp(k2)
 		} else if v, k2 := s.wordNum(k); k2 >= 0 {
 			halves, k = v*2, k2
@@ -820,12 +982,24 @@ func enDuration(s *scanner, i int, e *expr) int {
 		} else {
 			break
 		}
+		k = s.sp(opt(k, s.words1(k, "more", "extra", "additional"))) // in 5 more minutes
 		u, ui := s.words(k, "seconds", "second", "secs", "sec", "minutes", "minute", "mins", "min", "m", "hours", "hour", "hrs", "hr", "h",
-			"days", "day", "weeks", "week", "wks", "fortnight", "months", "month", "years", "year")
+			"days", "day", "weeks", "week", "wks", "fortnight", "months", "month", "years", "year", "d", "mo", "mos", "yr", "yrs", "wk")
 		if u < 0 {
 			break
 		}
 		switch {
+		case ui == 24:
+			days += halves / 2 // in 2d
+			sec += halves % 2 * 43200
+		case ui == 25 || ui == 26:
+			months += halves / 2
+			days += halves % 2 * 15
+		case ui == 27 || ui == 28:
+			years += halves / 2
+			months += halves % 2 * 6
+		case ui == 29:
+			days += halves * 7 / 2
 		case ui <= 3:
 			sec += halves / 2
 		case ui <= 8:
@@ -864,7 +1038,7 @@ func enDuration(s *scanner, i int, e *expr) int {
 	}
 	if k := s.spw(j, "ago"); k >= 0 && !pre {
 		sec, days, months, years, j = -sec, -days, -months, -years, k
-	} else if k, _ := s.words(s.sp(j), "from now", "later", "hence", "from today", "after now", "time"); k >= 0 {
+	} else if k, _ := s.words(s.sp(j), "from now", "later", "hence", "from today", "after now", "time", "'s time", "’s time"); k >= 0 {
 		j = k
 	} else if !pre {
 		return -1
@@ -911,11 +1085,22 @@ func enRange(s *scanner, i int, e *expr) int {
 
 // enPastTo reads "past 3", "to 5" after a number of minutes mm.
 func (s *scanner) enPastTo(k, mm int) (h, m int, ap byte, j int) {
-	k2, ki := s.words(k, "past", "after", "to", "before", "til")
+	k2, ki := s.words(k, "past", "after", "to", "before", "til", "till", "of")
+	if ki == 6 && mm != 15 {
+		return 0, 0, 0, -1 // quarter of 5 is 4:45; "10 of 5" is not a time
+	}
 	if k2 < 0 {
 		return 0, 0, 0, -1
 	}
 	hh, k3 := s.wordNum(s.sp(k2))
+	if k3 < 0 {
+		// 20 past 3pm: digits glued to am/pm
+		if v, kd, _ := s.digits(s.sp(k2), 2); kd >= 0 {
+			if _, ka := s.ampmAt(kd); ka >= 0 {
+				hh, k3 = v, kd
+			}
+		}
+	}
 	if k3 < 0 || hh > 12 || hh == 0 {
 		k4, k4i := s.words(s.sp(k2), "noon", "midnight")
 		if k4 < 0 {
@@ -1002,4 +1187,73 @@ func enNthWeekday(s *scanner, i int, e *expr) int {
 	}
 	*e = t
 	return k3
+}
+
+// compactDate reads 20310307 (and 20310307T0930, 20310307T093000): eight
+// digits that make a valid date from 1900 to 2999.
+func (s *scanner) compactDate(i int, e *expr) int {
+	v, j, n := s.digits(i, 8)
+	if j < 0 || n != 8 || isLetter(s.at(j)) && s.at(j) != 't' || s.at(j) == '.' {
+		return -1
+	}
+	y, m, d := v/10000, v/100%100, v%100
+	if y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		return -1
+	}
+	e.year, e.month, e.day = y, m, d
+	if s.at(j) == 't' {
+		hm, k, nt := s.digits(j+1, 6)
+		if k < 0 || nt != 4 && nt != 6 {
+			return -1
+		}
+		sec := 0
+		if nt == 6 {
+			hm, sec = hm/100, hm%100
+		}
+		if hm/100 > 23 || hm%100 > 59 || sec > 59 {
+			return -1
+		}
+		e.hasTime, e.hour, e.min, e.sec, e.hasSec = true, hm/100, hm%100, sec, nt == 6
+		e.ampm = 'a'
+		if e.hour >= 12 {
+			e.ampm = 'p'
+		}
+		if z, k2 := s.isoZone(k); k2 >= 0 {
+			e.zone, k = z, k2
+		}
+		return k
+	}
+	return j
+}
+
+// ampmAfter reports whether am or pm follows i (3-5pm is a range of hours).
+func (s *scanner) ampmAfter(i int) bool {
+	_, k := s.ampmAt(i)
+	return k >= 0
+}
+
+// zhUnitAfter reports whether c, after a number, makes it a quantity or a
+// clock (3.5小时, 1.5倍, 10-11点) rather than a date.
+func zhUnitAfter(c rune) bool {
+	switch c {
+	case '点', '时', '号', '日', '天', '个', '周', '月', '年', '元', '块', '万', '千', '百', '米', '斤', '公', '倍', '分', '秒', '小', '度', '岁', '折', '次', '人', '页', '楼', '层', '克', '升', '期', '版', '集', '章', '节', '名', '位', '台', '件', '份', '本', '张', '条', '只', '辆':
+		return true
+	}
+	return false
+}
+
+// dateLead reports whether c may come just before a bare M.D date (3.7):
+// the start, a blank, punctuation or a word that introduces a date; not a
+// word such as 版本 (版本2.1 is a version).
+func dateLead(c rune) bool {
+	switch c {
+	case 0, ' ', ',', '，', '、', '：', ':', '(', '（', '在', '于', '到', '至', '是', '从', '前', '后', '和', '与', '及':
+		return true
+	}
+	return false
+}
+
+func (s *scanner) monthAt1(i int) int {
+	_, j := s.monthAt(i)
+	return j
 }

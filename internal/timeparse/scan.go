@@ -16,7 +16,9 @@ type scanner struct {
 	zh  bool
 	en  bool
 
-	tmp, best expr   // scratch for chain
+	tmp, best expr     // scratch for chain
+	parts     [8]part2 // bare dates and clocks found, for joinParts
+	nparts    int
 	gap       [2]int // the words bridge skipped inside the best expression, if any
 }
 
@@ -39,6 +41,7 @@ func newScanner(text string, lang string) *scanner {
 		s.off = append(s.off, i)
 	}
 	s.off = append(s.off, end)
+	foldCantonese(s.r)
 	return s
 }
 
@@ -64,6 +67,8 @@ func fold(c rune) rune {
 		return ' '
 	case c == '．':
 		return '.'
+	case c >= 0x4e00:
+		return tradRune(c)
 	}
 	return c
 }
@@ -80,7 +85,18 @@ func isLetter(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 
 // lit matches str at i and returns the index after it, or -1.
 func (s *scanner) lit(i int, str string) int {
-	if i < 0 {
+	if i < 0 || i >= len(s.r) || str == "" {
+		if i >= 0 && str == "" {
+			return i
+		}
+		return -1
+	}
+	// most calls fail on the first rune: check it before decoding the rest
+	if c := str[0]; c < utf8.RuneSelf {
+		if s.r[i] != rune(c) {
+			return -1
+		}
+	} else if c0, _ := utf8.DecodeRuneInString(str); s.r[i] != c0 {
 		return -1
 	}
 	j := i

@@ -9,7 +9,7 @@ import (
 // fillers are removed from the text around the time span, longest first
 // within each language. They are whole phrases, matched case-insensitively
 // for English at word boundaries.
-var zhFillers = []string{"别忘了提醒我", "记得提醒我", "提醒我一下", "提醒一下我", "到时候提醒我", "的时候提醒我", "时提醒我", "提醒我", "提醒一下", "叫我", "通知我",
+var zhFillers = []string{"别忘了提醒我", "記得提醒我", "別忘了提醒我", "记得提醒我", "記得提我", "記得", "記住", "提我", "提醒我一下", "提醒一下我", "到时候提醒我", "的时候提醒我", "时提醒我", "提醒我", "提醒一下大家", "提醒大家", "提醒一下", "叫我", "通知我",
 	"麻烦", "帮我", "请在", "请于", "请", "别忘记", "别忘了", "不要忘记", "不要忘了", "记得要", "记得", "提醒", "的时候", "时候", "我要", "要", "该", "之前", "以前"}
 
 var enFillers = []string{"remind me to", "remind me about", "remind me of", "remind me that", "remind me", "reminder to", "reminder:", "reminder",

@@ -83,7 +83,7 @@ func zhRecur(s *scanner, i int, e *expr) int {
 	if !s.zh || s.at(i) != '每' && s.at(i) != '工' && s.at(i) != '天' && s.at(i) != '隔' && s.zhWeekWord(i) < 0 {
 		return -1
 	}
-	if j, _ := s.lits(i, "每个工作日", "每一个工作日", "每工作日", "工作日", "每逢工作日", "工作日的"); j >= 0 {
+	if j, _ := s.lits(i, "每个工作日", "每一个工作日", "每工作日", "工作日", "每逢工作日", "工作日的"); j >= 0 && s.at(i-1) != '非' {
 		if e.freq != fNone {
 			return -1
 		}
@@ -233,17 +233,18 @@ func zhRelDay(s *scanner, i int, e *expr) int {
 		return j
 	}
 	j, k := s.lits(i, "今天", "今日", "明天", "明日", "后天", "大后天", "大大后天", "昨天", "前天", "今儿", "明儿",
-		"今早", "明早", "今晚", "明晚", "今夜", "明晨", "今晨", "次日", "翌日", "当天", "明天一早", "后儿", "今儿个", "明儿个")
+		"今早", "明早", "今晚", "明晚", "今夜", "明晨", "今晨", "次日", "翌日", "当天", "明天一早", "后儿", "今儿个", "明儿个",
+		"当晚", "当夜", "当日")
 	if j < 0 {
 		return -1
 	}
-	offs := [...]int{0, 0, 1, 1, 2, 3, 4, -1, -2, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 1, 2, 0, 1}
+	offs := [...]int{0, 0, 1, 1, 2, 3, 4, -1, -2, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 1, 2, 0, 1, 0, 0, 0}
 	e.hasDayOff, e.dayOff = true, offs[k]
 	var p part
 	switch k {
 	case 11, 12, 17, 18, 21:
 		p = partMorning
-	case 13, 14, 15:
+	case 13, 14, 15, 25, 26:
 		p = partNight
 	}
 	if p != partNone {
@@ -252,7 +253,7 @@ func zhRelDay(s *scanner, i int, e *expr) int {
 		}
 		e.part = p
 	}
-	if j2 := s.lits1(j, "这个时候", "这时候", "此时", "这会儿", "这个点"); j2 >= 0 && !e.hasTime && e.part == partNone {
+	if j2 := s.lits1(opt(j, s.lit(j, "的")), "这个时候", "这时候", "此时", "这会儿", "这个点"); j2 >= 0 && !e.hasTime && e.part == partNone {
 		e.sameTime = true // 明天这个时候: tomorrow at this time
 		j = j2
 	}
@@ -344,6 +345,13 @@ func zhWeek(s *scanner, i int, e *expr) int {
 	if w < 0 {
 		return -1
 	}
+	if s.at(w) == ' ' && s.at(w+1) >= '1' && s.at(w+1) <= '7' && !isDigit(s.at(w+2)) {
+		switch s.at(w + 2) {
+		case '点', '时', '号', '日', '天', '个', '周', '月', ':', '.':
+		default:
+			w++ // 这星期 5: a digit after a space
+		}
+	}
 	if hasOff && e.hasWeekOff {
 		return -1
 	}
@@ -407,7 +415,7 @@ func zhDate(s *scanner, i int, e *expr) int {
 			e.day = v
 			return k + 1
 		}
-		if e.month != 0 && got && !isDigit(s.at(k)) {
+		if e.month != 0 && got && !isDigit(s.at(k)) && s.at(j) != '廿' && s.at(j) != '卅' { // 六月廿五 is lunar
 			switch s.at(k) {
 			case '点', '时', ':', '個', '个', '天', '.', '分', '小', '周', '月', '年', '号':
 			default:
@@ -453,6 +461,10 @@ func zhLunarDate(s *scanner, i int, e *expr) int {
 		j, marked = k, true
 		j = opt(j, s.lit(j, "的"))
 	}
+	leap := false
+	if k := s.lit(j, "闰"); k >= 0 {
+		j, marked, leap = k, true, true
+	}
 	month := 0
 	if k, ki := s.lits(j, "正月", "冬月", "腊月", "臘月", "大年"); k >= 0 {
 		month = [...]int{1, 11, 12, 12, 1}[ki] // 大年初二: the 2nd of the 1st month
@@ -463,20 +475,23 @@ func zhLunarDate(s *scanner, i int, e *expr) int {
 	} else if v, k := s.num(j); k >= 0 && s.at(k) == '月' && v >= 1 && v <= 12 {
 		month = v
 		j = k + 1
-	} else if marked {
+	} else if marked && leap {
 		return -1
 	}
-	if s.at(j) == '初' {
-		marked = true
+	if s.at(j) == '初' || s.at(j) == '廿' || s.at(j) == '卅' {
+		marked = true // 六月廿五: 廿 and 卅 are the lunar calendar's
 	}
 	if !marked {
 		return -1
 	}
 	d, k := s.zhLunarDay(j)
 	if k < 0 {
-		return -1
+		if month == 0 || s.at(j) == '的' || isDigit(s.at(j)) || cdigit(s.at(j)) >= 0 {
+			return -1
+		}
+		d, k = 0, j // 农历八月, 腊月: the month's first day
 	}
-	e.lunar, e.month, e.day = true, month, d
+	e.lunar, e.month, e.day, e.leap = true, month, d, leap
 	return k
 }
 
@@ -512,6 +527,9 @@ func zhClock(s *scanner, i int, e *expr) int {
 		return -1
 	}
 	e.hasTime, e.hour, e.min = true, h, m
+	if v, k := s.num(j); k >= 0 && v < 60 && s.at(k) == '秒' && s.at(j-1) == '分' {
+		e.sec, e.hasSec, j = v, true, opt(k+1, s.lit(k+1, "钟")) // 7点5分30秒
+	}
 	return j
 }
 
@@ -587,6 +605,11 @@ func (s *scanner) zhClockAt(i int) (h, m, j int) {
 		}
 		return h - 1, 60 - mm, k
 	}
+	if n, k2 := s.num(j); k2 >= 0 && n >= 1 && n <= 11 {
+		if k3 := s.lit(k2, "个字"); k3 >= 0 {
+			return h, n * 5, k3 // Cantonese 十點三個字: 10:15
+		}
+	}
 	k = j
 	k = opt(k, s.lit(k, "零"))
 	k = opt(k, s.lit(k, "过"))
@@ -615,6 +638,10 @@ func zhRange(s *scanner, i int, e *expr) int {
 		return -1
 	}
 	j = s.sp(j)
+	nextDay := false
+	if k := s.lits1(j, "次日", "翌日", "第二天", "隔天", "明天"); k >= 0 {
+		j, nextDay = k, true // 13:20至次日05:40
+	}
 	var t expr
 	if k := zhPart(s, j, &t); k >= 0 {
 		j = k
@@ -626,7 +653,13 @@ func zhRange(s *scanner, i int, e *expr) int {
 		}
 		h, m = t.hour, t.min
 	}
-	e.hasEnd, e.endHour, e.endMin, e.endPart, e.endAmpm = true, h, m, t.part, t.ampm
+	if nextDay && t.part == partNone && t.ampm == 0 {
+		t.ampm = 'a' // a clock on the next day reads as 24-hour: 次日5:40
+		if h >= 12 {
+			t.ampm = 'p'
+		}
+	}
+	e.hasEnd, e.endHour, e.endMin, e.endPart, e.endAmpm, e.endNextDay = true, h, m, t.part, t.ampm, nextDay
 	return k
 }
 
@@ -665,13 +698,16 @@ func zhDuration(s *scanner, i int, e *expr) int {
 		if s.at(k) == '.' && s.at(k+1) == '5' && !isDigit(s.at(k+2)) && amount2 > 0 && amount2%2 == 0 {
 			amount2, k = amount2+1, k+2 // 1.5小时
 		}
-		u, ui := s.lits(k, "秒钟", "秒", "分钟", "分", "小时", "钟头", "钟", "天", "日", "周", "星期", "礼拜", "月", "年", "刻钟")
+		u, ui := s.lits(k, "秒钟", "秒", "分钟", "分", "小时", "钟头", "钟", "天", "日", "周", "星期", "礼拜", "月", "年", "刻钟", "字")
 		if u < 0 {
 			break
 		}
 		if k3 := s.lit(u, "半"); k3 >= 0 && amount2%2 == 0 {
 			amount2++
 			u = k3
+			if ui == 3 {
+				u = opt(u, s.lit(u, "钟")) // 一分半钟
+			}
 		}
 		switch ui {
 		case 0, 1:
@@ -699,6 +735,11 @@ func zhDuration(s *scanner, i int, e *expr) int {
 			months += amount2 % 2 * 6
 		case 14:
 			sec += amount2 * 450
+		case 15:
+			if s.at(u-2) != '个' {
+				return -1
+			}
+			sec += amount2 * 150 // Cantonese 三個字: three times five minutes
 		}
 		j = u
 		n++
@@ -812,5 +853,163 @@ func zhNextWorkday(s *scanner, i int, e *expr) int {
 		return -1
 	}
 	e.nextWorkday = true
+	return j
+}
+
+// zhNthDay reads 第三天 (counted from today, which is the first: 第二天 is
+// tomorrow) and, after a year, 2031年第100天 (the 100th day of 2031).
+func zhNthDay(s *scanner, i int, e *expr) int {
+	if !s.zh || e.yearDay != 0 || e.hasDayOff || e.month != 0 || e.day != 0 || e.weekday != 0 || e.hasDur || e.freq != fNone {
+		return -1
+	}
+	j := s.lit(i, "第")
+	if j < 0 {
+		return -1
+	}
+	n, k := s.num(j)
+	if k < 0 || n < 1 || n > 366 {
+		return -1
+	}
+	k = opt(k, s.lit(k, "个"))
+	k2, _ := s.lits(k, "天", "日")
+	if k2 < 0 {
+		return -1
+	}
+	switch {
+	case e.year != 0 || e.hasYearOff:
+		e.yearDay = n
+	case e.hasDate():
+		return -1
+	default:
+		e.hasDayOff, e.dayOff = true, n-1
+	}
+	return k2
+}
+
+// shichen lists the twelve two-hour periods of the traditional day; each
+// starts at 2k-1 o'clock (子 at 23:00).
+const shichen = "子丑寅卯辰巳午未申酉戌亥"
+
+// zhShichen reads a 时辰: 丑时 (its start, 01:00), 午时三刻 (a 刻 is 15
+// minutes from the start: 11:45), 申时正 (its middle hour: 16:00), 午初.
+func zhShichen(s *scanner, i int, e *expr) int {
+	if !s.zh || e.hasTime {
+		return -1
+	}
+	k := 0
+	for _, c := range shichen {
+		if s.at(i) == c {
+			break
+		}
+		k++
+	}
+	if k == 12 {
+		return -1
+	}
+	h := (2*k + 23) % 24
+	j := i + 1
+	m := 0
+	switch {
+	case s.at(j) == '时':
+		j++
+		switch {
+		case s.at(j) == '正':
+			h, j = (h+1)%24, j+1
+		case s.at(j) == '初':
+			j++
+		default:
+			if n, k2 := s.num(j); k2 == j+1 && n >= 1 && n <= 7 && s.at(k2) == '刻' {
+				m, j = n*15, k2+1
+				h, m = (h+m/60)%24, m%60
+			}
+		}
+	case s.at(j) == '正' || s.at(j) == '初':
+		if s.at(j) == '正' {
+			h = (h + 1) % 24
+		}
+		j++
+	default:
+		return -1
+	}
+	e.hasTime, e.hour, e.min, e.ampm = true, h, m, 'a'
+	if h >= 12 {
+		e.ampm = 'p'
+	}
+	return j
+}
+
+// numRange reads a range of hours whose start is a bare number and whose
+// end says what it is: 9~11点半, 10-11点, 3-5pm, 2 to 4pm. The start takes
+// the end's part of day or am/pm where it has none.
+func numRange(s *scanner, i int, e *expr) int {
+	if e.hasTime || e.hasEnd || e.part != partNone && !s.zh {
+		return -1
+	}
+	h, j := s.num(i)
+	if j < 0 || h > 24 || j-i > 2 {
+		return -1
+	}
+	sep := j
+	if s.at(j) == ' ' {
+		sep = s.sp(j)
+	}
+	t := *e
+	t.hasTime, t.hour, t.min = true, h, 0
+	var k int
+	switch {
+	case s.at(sep) == '-' || s.at(sep) == '~':
+		if k = zhRange(s, sep, &t); k < 0 {
+			t = *e
+			t.hasTime, t.hour, t.min = true, h, 0
+			k = enRange(s, sep, &t)
+		}
+	case s.lits1(sep, "到", "至") >= 0:
+		k = zhRange(s, sep, &t)
+	default:
+		k = enRange(s, sep, &t)
+	}
+	if k < 0 || !t.hasEnd || h > 12 && t.endAmpm != 0 {
+		return -1 // 20 till 4 pm is 3:40 pm, not a range from 20:00
+	}
+	if isLetter(s.at(sep)) || s.at(sep) == '-' || s.at(sep) == '~' {
+		// an English end must say am/pm or be a 24-hour clock: 2-4pm,
+		// 9-17:00 (3-5 alone is anything)
+		if t.endAmpm == 0 && s.at(k-3) != ':' && !s.zhClockEnd(k) {
+			return -1
+		}
+	}
+	*e = t
+	return k
+}
+
+// zhClockEnd reports whether the text before k ends a Chinese clock (11点,
+// 11点半, 9时).
+func (s *scanner) zhClockEnd(k int) bool {
+	for j := k - 1; j >= 0 && j >= k-4; j-- {
+		if c := s.at(j); c == '点' || c == '时' {
+			return true
+		}
+	}
+	return false
+}
+
+// zhXun reads the thirds of a month after it (下个月中旬, 12月上旬) or alone
+// (下旬: this month's, or next month's once passed): 上旬 from the 1st,
+// 中旬 from the 11th, 下旬 from the 21st; 月中 is the 15th.
+func zhXun(s *scanner, i int, e *expr) int {
+	if !s.zh || e.day != 0 || e.freq != fNone || e.hasTime || e.hasDayOff || e.weekday != 0 {
+		return -1
+	}
+	j, k := s.lits(i, "上旬", "中旬", "下旬", "月中")
+	if j < 0 {
+		return -1
+	}
+	if k == 3 && (e.month != 0 || e.hasMonthOff) {
+		return -1 // 下个月中 is read by the month's own component
+	}
+	if k == 3 && s.at(j) == '旬' {
+		return -1
+	}
+	e.day = [...]int{1, 11, 21, 15}[k]
 	return j
 }

@@ -92,7 +92,7 @@ func TestPosterAndQRCachedByContent(t *testing.T) {
 	}
 
 	old := get("/poster/"+rem.ID, "").Header().Get("ETag")
-	if _, err := st.ModifyReminder(ctx, rem.TenantID, rem.ID, now, func(r *remind.Reminder) error {
+	if _, err := st.ModifyReminder(ctx, rem.TenantID, rem.ID, now, "", func(r *remind.Reminder) error {
 		r.Title = "改期开会"
 		return nil
 	}); err != nil {

@@ -54,7 +54,7 @@ func scanDelivery(row pgx.Row) (remind.Delivery, error) {
 // fixed number of round trips whatever the batch size: claim; load the
 // recipients and webhooks of the whole batch; one multi-row insert of the
 // deliveries; one multi-row update of the reminders.
-func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, leaseUntil time.Time, plan store.FirePlanner) ([]remind.Delivery, error) {
+func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease store.Lease, plan store.FirePlanner) ([]remind.Delivery, error) {
 	var out []remind.Delivery
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		out = nil
@@ -89,7 +89,7 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, leaseUnti
 				}
 				seen[d.ID] = true
 				if d.State == remind.DeliveryPending {
-					d.NextAttemptAt, d.Attempts = leaseUntil, 1
+					d.NextAttemptAt, d.Attempts = lease.Until, 1
 				}
 				ds.add(d)
 				planned = append(planned, d)
@@ -109,14 +109,15 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, leaseUnti
 				err := rows.Scan(&id, &n)
 				written[id] = n
 				return err
-			}, `INSERT INTO deliveries AS d (`+deliveryCols+`)
-				SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],
+			}, `INSERT INTO deliveries AS d (`+deliveryCols+`, owner)
+				SELECT *, NULLIF($18, '') FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],
 					$9::text[], $10::int[], $11::bigint[], $12::bool[], $13::bytea[], $14::text[], $15::bigint[], $16::bigint[], $17::bigint[])
 				ON CONFLICT (id) DO UPDATE SET occurrence_ms = excluded.occurrence_ms, due_ms = excluded.due_ms, target = excluded.target,
 					state = excluded.state, attempts = d.attempts + 1, next_attempt_ms = excluded.next_attempt_ms, late = excluded.late,
-					payload = excluded.payload, last_error = excluded.last_error, updated_ms = excluded.updated_ms, finished_ms = excluded.finished_ms
+					payload = excluded.payload, last_error = excluded.last_error, updated_ms = excluded.updated_ms, finished_ms = excluded.finished_ms,
+					owner = excluded.owner
 				WHERE d.state = 'cancelled'
-				RETURNING id, attempts`, ds.args()...)
+				RETURNING id, attempts`, append(ds.args(), lease.Owner)...)
 			if err != nil {
 				return err
 			}
@@ -164,7 +165,7 @@ func loadFanOut(ctx context.Context, tx pgx.Tx, due []remind.Reminder) (map[stri
 	b := &pgx.Batch{}
 	b.Queue(`SELECT `+webhookCols+` FROM webhooks WHERE tenant_id = ANY($1) ORDER BY id`, tenants)
 	if len(uids) > 0 {
-		b.Queue(`SELECT r.tenant_id, r.uid, r.name, r.email, r.phone, r.wechat_openid, r.webhook_url, r.webhook_secret, r.muted, r.created_ms, r.updated_ms, r.webpush
+		b.Queue(`SELECT r.tenant_id, r.uid, r.name, r.email, r.phone, r.wechat_openid, r.webhook_url, r.webhook_secret, r.muted, r.created_ms, r.updated_ms, r.webpush, r.contacts
 			FROM unnest($1::text[], $2::text[]) AS k(tenant_id, uid)
 			JOIN recipients r ON r.tenant_id = k.tenant_id AND r.uid = k.uid`, tenantOf, uids)
 	}
@@ -239,7 +240,7 @@ func (c *deliveryColumns) args() []any {
 
 // LeaseDeliveries claims pending deliveries whose time has come. SKIP LOCKED
 // lets instances lease side by side: each takes rows the others have not.
-func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, leaseUntil time.Time) ([]remind.Delivery, error) {
+func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]remind.Delivery, error) {
 	var out []remind.Delivery
 	err := s.queryRows(ctx, func(rows pgx.Rows) error {
 		d, err := scanDelivery(rows)
@@ -249,13 +250,67 @@ func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, l
 			SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= $3
 			ORDER BY next_attempt_ms LIMIT $4 FOR UPDATE SKIP LOCKED
 		)
-		UPDATE deliveries AS d SET next_attempt_ms = $1, attempts = d.attempts + 1, updated_ms = $2
+		UPDATE deliveries AS d SET next_attempt_ms = $1, attempts = d.attempts + 1, updated_ms = $2, owner = NULLIF($5, '')
 		FROM claimed WHERE d.id = claimed.id
-		RETURNING `+prefixed("d.", deliveryCols), ms(leaseUntil), ms(now), ms(now), limit)
+		RETURNING `+prefixed("d.", deliveryCols), ms(lease.Until), ms(now), ms(now), limit, lease.Owner)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: lease deliveries: %w", err)
 	}
 	return out, nil
+}
+
+// Heartbeat renews instance's row and, in the same transaction, deletes
+// the rows of instances past their time and hands back the pending
+// deliveries they held. Two survivors noticing one death at once do not
+// both hand it back: the second's DELETE waits for the first's and finds
+// nothing. Rows are locked in id order, as FinishDeliveries and
+// cancelPending lock them, so a dead-looking but live instance recording
+// outcomes cannot deadlock with it.
+func (s *Store) Heartbeat(ctx context.Context, instance string, now, until time.Time) (int, error) {
+	var released int
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		released = 0
+		if _, err := tx.Exec(ctx, `INSERT INTO instances (id, heartbeat_ms, until_ms) VALUES ($1, $2, $3)
+			ON CONFLICT (id) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms, until_ms = excluded.until_ms`, instance, ms(now), ms(until)); err != nil {
+			return err
+		}
+		var dead []string
+		if err := queryRows(ctx, tx, func(rows pgx.Rows) error {
+			var id string
+			err := rows.Scan(&id)
+			dead = append(dead, id)
+			return err
+		}, `DELETE FROM instances WHERE until_ms <= $1 RETURNING id`, ms(now)); err != nil || len(dead) == 0 {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE deliveries AS d SET next_attempt_ms = GREATEST(d.due_ms, $2), owner = NULL, updated_ms = $2
+			FROM (SELECT id FROM deliveries WHERE state = 'pending' AND owner = ANY($1) ORDER BY id FOR UPDATE) AS h
+			WHERE d.id = h.id`, dead, ms(now))
+		released = int(tag.RowsAffected())
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("postgres: heartbeat: %w", err)
+	}
+	return released, nil
+}
+
+// ReleaseLeases hands back every pending delivery any instance holds. With
+// several instances running it would let them all send what one holds:
+// only a caller that knows it is alone may call it.
+func (s *Store) ReleaseLeases(ctx context.Context, now time.Time) (int, error) {
+	var released int
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE deliveries AS d SET next_attempt_ms = GREATEST(d.due_ms, $1), owner = NULL, updated_ms = $1
+			FROM (SELECT id FROM deliveries WHERE state = 'pending' AND owner IS NOT NULL ORDER BY id FOR UPDATE) AS h
+			WHERE d.id = h.id`, ms(now))
+		released = int(tag.RowsAffected())
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("postgres: release leases: %w", err)
+	}
+	return released, nil
 }
 
 // prefixed qualifies each column of a comma-separated list.
@@ -297,7 +352,7 @@ func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) er
 		b := &pgx.Batch{}
 		for _, r := range sorted {
 			d, a := r.Delivery, r.Attempt
-			b.Queue(`UPDATE deliveries SET state = $1, attempts = $2, next_attempt_ms = $3, last_error = $4, updated_ms = $5, finished_ms = $6
+			b.Queue(`UPDATE deliveries SET state = $1, attempts = $2, next_attempt_ms = $3, last_error = $4, updated_ms = $5, finished_ms = $6, owner = NULL
 				WHERE id = $7 AND state = 'pending' AND attempts = $2`,
 				string(d.State), d.Attempts, ms(d.NextAttemptAt), d.LastError, ms(d.UpdatedAt), nullMS(d.FinishedAt), d.ID)
 			b.Queue(`INSERT INTO attempts (delivery_id, n, at_ms, duration_us, outcome, status_code, error) VALUES ($1, $2, $3, $4, $5, $6, $7)

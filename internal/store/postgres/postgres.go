@@ -559,11 +559,11 @@ func (s *Store) ReminderOverview(ctx context.Context, tenantID string, next int)
 // ModifyReminder changes one reminder in one transaction holding its row
 // (SELECT … FOR UPDATE), so concurrent writes to it, from this instance or
 // another, are applied one after another (see store.Store.ModifyReminder).
-func (s *Store) ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
+func (s *Store) ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
 	var out remind.Reminder
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var err error
-		if out, err = modifyReminder(ctx, tx, tenantID, id, at, fn); err != nil {
+		if out, err = modifyReminder(ctx, tx, tenantID, id, at, ifMatch, fn); err != nil {
 			return err
 		}
 		return bumpChanges(ctx, tx)
@@ -577,10 +577,13 @@ func (s *Store) ModifyReminder(ctx context.Context, tenantID, id string, at time
 // modifyReminder is ModifyReminder inside tx, for the writes (subscription
 // changes) that change a reminder along with other rows. The caller bumps
 // the change count.
-func modifyReminder(ctx context.Context, tx pgx.Tx, tenantID, id string, at time.Time, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
+func modifyReminder(ctx context.Context, tx pgx.Tx, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
 	r, err := scanReminder(tx.QueryRow(ctx, `SELECT `+reminderRead+` FROM reminders WHERE tenant_id = $1 AND id = $2 AND deleted_ms IS NULL FOR UPDATE`, tenantID, id))
 	if err != nil {
 		return r, notFound(err, "reminder")
+	}
+	if ifMatch != "" && ifMatch != "*" && ifMatch != r.ETag() {
+		return remind.Reminder{}, &remind.Error{Code: remind.CodePrecondition, Field: "If-Match", Message: "the reminder changed since that version: read it again"}
 	}
 	before := slices.Clone(r.Recipients)
 	unclaimed := r.Unclaim(at)
@@ -690,13 +693,21 @@ func (s *Store) DeleteReminder(ctx context.Context, tenantID, id string, at time
 
 // ---- recipients
 
-const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush`
+const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush, contacts`
+
+// subscriberRecipientCols are the columns a confirmed subscriber's
+// recipient row is written with (no contacts).
+const subscriberRecipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush`
 
 func scanRecipient(row pgx.Row) (remind.Recipient, error) {
 	var rc remind.Recipient
 	var created, updated int64
-	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &rc.Muted, &created, &updated, &rc.WebPush)
+	var contacts string
+	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &rc.Muted, &created, &updated, &rc.WebPush, &contacts)
 	rc.CreatedAt, rc.UpdatedAt = fromMS(created), fromMS(updated)
+	if err == nil {
+		rc.Contacts, err = store.DecodeContacts(contacts)
+	}
 	return rc, err
 }
 
@@ -708,12 +719,12 @@ func (s *Store) PutRecipient(ctx context.Context, rc remind.Recipient) (remind.R
 		var err error
 		out, err = scanRecipient(row)
 		return err
-	}, `INSERT INTO recipients (`+recipientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false)
+	}, `INSERT INTO recipients (`+recipientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false, $12)
 		ON CONFLICT (tenant_id, uid) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
 		wechat_openid = excluded.wechat_openid, webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,
-		muted = excluded.muted, updated_ms = excluded.updated_ms
+		muted = excluded.muted, updated_ms = excluded.updated_ms, contacts = excluded.contacts
 		RETURNING `+recipientCols,
-		rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, rc.Muted, ms(rc.CreatedAt), ms(rc.UpdatedAt))
+		rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, rc.Muted, ms(rc.CreatedAt), ms(rc.UpdatedAt), store.EncodeContacts(rc.Contacts))
 	if err != nil {
 		return remind.Recipient{}, fmt.Errorf("postgres: put recipient: %w", err)
 	}

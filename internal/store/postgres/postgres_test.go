@@ -125,7 +125,7 @@ func TestTwoInstancesClaimOnce(t *testing.T) {
 		}
 	}
 	fire := func(s store.Store) ([]remind.Delivery, error) {
-		return s.FireDue(ctx, t0, 9, t0.Add(time.Minute), planAll)
+		return s.FireDue(ctx, t0, 9, store.Lease{Until: t0.Add(time.Minute)}, planAll)
 	}
 	for _, s := range []store.Store{a, a, b, b} {
 		wg.Add(1)
@@ -149,7 +149,7 @@ func TestTwoInstancesClaimOnce(t *testing.T) {
 	// leased again, each by one instance only.
 	later := t0.Add(2 * time.Minute)
 	lease := func(s store.Store) ([]remind.Delivery, error) {
-		return s.LeaseDeliveries(ctx, later, 11, later.Add(time.Minute))
+		return s.LeaseDeliveries(ctx, later, 11, store.Lease{Until: later.Add(time.Minute)})
 	}
 	for _, s := range []store.Store{a, a, b, b} {
 		wg.Add(1)
@@ -283,7 +283,7 @@ func BenchmarkFireDue(b *testing.B) {
 		b.StopTimer()
 		addDue(b, s, tn, n)
 		b.StartTimer()
-		ds, err := s.FireDue(ctx, t0, n, t0.Add(time.Minute), planAll)
+		ds, err := s.FireDue(ctx, t0, n, store.Lease{Until: t0.Add(time.Minute)}, planAll)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -179,14 +179,14 @@ func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Tim
 		// Through modifyReminder: ordered with every other write to the
 		// reminder, and a firing claimed ahead is planned again with the
 		// new subscriber in it.
-		if _, err := modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, func(r *remind.Reminder) error {
+		if _, err := modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, "", func(r *remind.Reminder) error {
 			r.UpdatedAt = at
 			return r.AddRecipient(sb.ID)
 		}); err != nil {
 			return err
 		}
 		rc := store.SubscriberRecipient(sb, at)
-		if _, err := tx.Exec(ctx, `INSERT INTO recipients (`+recipientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false, $9, $10, $11)
+		if _, err := tx.Exec(ctx, `INSERT INTO recipients (`+subscriberRecipientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false, $9, $10, $11)
 			ON CONFLICT (tenant_id, uid) DO UPDATE SET email = excluded.email, wechat_openid = excluded.wechat_openid, webpush = excluded.webpush, muted = false, updated_ms = excluded.updated_ms`,
 			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, ms(at), ms(at), rc.WebPush); err != nil {
 			return err
@@ -218,7 +218,7 @@ func (s *Store) Unsubscribe(ctx context.Context, token string, at time.Time) (st
 		if sb.State == store.SubscriberUnsubscribed {
 			return nil
 		}
-		_, err = modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, func(r *remind.Reminder) error {
+		_, err = modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, "", func(r *remind.Reminder) error {
 			r.UpdatedAt = at
 			r.RemoveRecipient(sb.ID)
 			return nil

@@ -42,7 +42,7 @@ func scanDelivery(row interface{ Scan(...any) error }) (remind.Delivery, error) 
 
 // FireDue claims due reminders and fans them out into deliveries, in one
 // transaction. SQLite has one writer, so claiming needs no row locks.
-func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, leaseUntil time.Time, plan store.FirePlanner) ([]remind.Delivery, error) {
+func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease store.Lease, plan store.FirePlanner) ([]remind.Delivery, error) {
 	var out []remind.Delivery
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+reminderRead+` FROM reminders
@@ -70,10 +70,11 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, leaseUnti
 		// A planned id that exists is made pending again only when it was
 		// cancelled (its firing taken back by a write: see ModifyReminder),
 		// with one more attempt counted to fence off copies leased before.
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (`+deliveryCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (`+deliveryCols+`, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))
 			ON CONFLICT (id) DO UPDATE SET occurrence_ms = excluded.occurrence_ms, due_ms = excluded.due_ms, target = excluded.target,
 				state = excluded.state, attempts = deliveries.attempts + 1, next_attempt_ms = excluded.next_attempt_ms, late = excluded.late,
-				payload = excluded.payload, last_error = excluded.last_error, updated_ms = excluded.updated_ms, finished_ms = excluded.finished_ms
+				payload = excluded.payload, last_error = excluded.last_error, updated_ms = excluded.updated_ms, finished_ms = excluded.finished_ms,
+				owner = excluded.owner
 			WHERE deliveries.state = 'cancelled'
 			RETURNING attempts`)
 		if err != nil {
@@ -106,11 +107,11 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, leaseUnti
 				}
 				seen[d.ID] = true
 				if d.State == remind.DeliveryPending {
-					d.NextAttemptAt, d.Attempts = leaseUntil, 1
+					d.NextAttemptAt, d.Attempts = lease.Until, 1
 				}
 				err := ins.QueryRowContext(ctx, d.ID, d.TenantID, d.ReminderID, ms(d.Occurrence), ms(d.DueAt), d.Recipient, d.Channel, d.Target,
 					string(d.State), d.Attempts, ms(d.NextAttemptAt), boolInt(d.Late), d.Payload, d.LastError, ms(d.CreatedAt), ms(d.UpdatedAt),
-					nullMS(d.FinishedAt)).Scan(&d.Attempts)
+					nullMS(d.FinishedAt), lease.Owner).Scan(&d.Attempts)
 				if errors.Is(err, sql.ErrNoRows) {
 					continue // exists and was not cancelled: left alone
 				}
@@ -172,12 +173,12 @@ func (s *Store) NextDeliveryAt(ctx context.Context) (time.Time, bool, error) {
 }
 
 // LeaseDeliveries claims pending deliveries whose time has come.
-func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, leaseUntil time.Time) ([]remind.Delivery, error) {
+func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]remind.Delivery, error) {
 	var out []remind.Delivery
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `UPDATE deliveries SET next_attempt_ms = ?, attempts = attempts + 1, updated_ms = ?
+		rows, err := tx.QueryContext(ctx, `UPDATE deliveries SET next_attempt_ms = ?, attempts = attempts + 1, updated_ms = ?, owner = NULLIF(?, '')
 			WHERE id IN (SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?)
-			RETURNING `+deliveryCols, ms(leaseUntil), ms(now), ms(now), limit)
+			RETURNING `+deliveryCols, ms(lease.Until), ms(now), lease.Owner, ms(now), limit)
 		if err != nil {
 			return err
 		}
@@ -195,6 +196,43 @@ func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, l
 		return nil, fmt.Errorf("sqlite: lease deliveries: %w", err)
 	}
 	return out, nil
+}
+
+// Heartbeat renews instance's row and hands back what instances past their
+// time held, in one transaction.
+func (s *Store) Heartbeat(ctx context.Context, instance string, now, until time.Time) (int, error) {
+	var released int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO instances (id, heartbeat_ms, until_ms) VALUES (?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms, until_ms = excluded.until_ms`, instance, ms(now), ms(until)); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET next_attempt_ms = MAX(due_ms, ?), owner = NULL, updated_ms = ?
+			WHERE state = 'pending' AND owner IN (SELECT id FROM instances WHERE until_ms <= ?)`, ms(now), ms(now), ms(now))
+		if err != nil {
+			return err
+		}
+		released, _ = res.RowsAffected()
+		_, err = tx.ExecContext(ctx, `DELETE FROM instances WHERE until_ms <= ?`, ms(now))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: heartbeat: %w", err)
+	}
+	return int(released), nil
+}
+
+// ReleaseLeases hands back every pending delivery held by any instance;
+// `raas serve` calls it once it holds the serve lock, which proves that
+// whoever held them is gone.
+func (s *Store) ReleaseLeases(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE deliveries SET next_attempt_ms = MAX(due_ms, ?), owner = NULL, updated_ms = ?
+		WHERE state = 'pending' AND owner IS NOT NULL`, ms(now), ms(now))
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: release leases: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // PendingOf returns which ids are still pending. The ids go in as one JSON
@@ -234,7 +272,7 @@ func finishSQL(n int) (update, insert string) {
 	rows = rows[:len(rows)-1]
 	return `WITH v(id, state, attempts, next_ms, last_error, updated_ms, finished_ms) AS (VALUES ` + rows + `)
 				UPDATE deliveries SET state = v.state, attempts = v.attempts, next_attempt_ms = v.next_ms, last_error = v.last_error,
-				updated_ms = v.updated_ms, finished_ms = v.finished_ms
+				updated_ms = v.updated_ms, finished_ms = v.finished_ms, owner = NULL
 				FROM v WHERE deliveries.id = v.id AND deliveries.state = 'pending' AND deliveries.attempts = v.attempts`,
 		`INSERT INTO attempts (delivery_id, n, at_ms, duration_us, outcome, status_code, error) VALUES ` + rows + `
 				ON CONFLICT (delivery_id, n) DO UPDATE SET at_ms = excluded.at_ms, duration_us = excluded.duration_us, outcome = excluded.outcome,

@@ -497,12 +497,12 @@ func (s *Store) ReminderOverview(ctx context.Context, tenantID string, next int)
 // ModifyReminder changes one reminder in one transaction on the writer (see
 // store.Store.ModifyReminder): SQLite's single writer orders it after every
 // other write.
-func (s *Store) ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
+func (s *Store) ModifyReminder(ctx context.Context, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
 	defer s.changes.Add(1)
 	var out remind.Reminder
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = modifyReminder(ctx, tx, tenantID, id, at, fn)
+		out, err = modifyReminder(ctx, tx, tenantID, id, at, ifMatch, fn)
 		return err
 	})
 	if err != nil {
@@ -513,10 +513,13 @@ func (s *Store) ModifyReminder(ctx context.Context, tenantID, id string, at time
 
 // modifyReminder is ModifyReminder inside tx, for the writes (subscription
 // changes) that change a reminder along with other rows.
-func modifyReminder(ctx context.Context, tx *sql.Tx, tenantID, id string, at time.Time, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
+func modifyReminder(ctx context.Context, tx *sql.Tx, tenantID, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
 	r, err := scanReminder(tx.QueryRowContext(ctx, `SELECT `+reminderRead+` FROM reminders WHERE tenant_id = ? AND id = ? AND deleted_ms IS NULL`, tenantID, id))
 	if err != nil {
 		return r, notFound(err, "reminder")
+	}
+	if ifMatch != "" && ifMatch != "*" && ifMatch != r.ETag() {
+		return remind.Reminder{}, &remind.Error{Code: remind.CodePrecondition, Field: "If-Match", Message: "the reminder changed since that version: read it again"}
 	}
 	before := slices.Clone(r.Recipients)
 	unclaimed := r.Unclaim(at)
@@ -598,14 +601,22 @@ func (s *Store) DeleteReminder(ctx context.Context, tenantID, id string, at time
 
 // ---- recipients
 
-const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush`
+const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush, contacts`
+
+// subscriberRecipientCols are the columns a confirmed subscriber's
+// recipient row is written with (no contacts).
+const subscriberRecipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush`
 
 func scanRecipient(row interface{ Scan(...any) error }) (remind.Recipient, error) {
 	var rc remind.Recipient
 	var muted, webpush int
 	var created, updated int64
-	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &muted, &created, &updated, &webpush)
+	var contacts string
+	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &muted, &created, &updated, &webpush, &contacts)
 	rc.Muted, rc.CreatedAt, rc.UpdatedAt, rc.WebPush = muted != 0, fromMS(created), fromMS(updated), webpush != 0
+	if err == nil {
+		rc.Contacts, err = store.DecodeContacts(contacts)
+	}
 	return rc, err
 }
 
@@ -614,11 +625,11 @@ func scanRecipient(row interface{ Scan(...any) error }) (remind.Recipient, error
 func (s *Store) PutRecipient(ctx context.Context, rc remind.Recipient) (remind.Recipient, error) {
 	var out remind.Recipient
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+recipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+		_, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+recipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
 			ON CONFLICT (tenant_id, uid) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
 			wechat_openid = excluded.wechat_openid, webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,
-			muted = excluded.muted, updated_ms = excluded.updated_ms`,
-			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, boolInt(rc.Muted), ms(rc.CreatedAt), ms(rc.UpdatedAt))
+			muted = excluded.muted, updated_ms = excluded.updated_ms, contacts = excluded.contacts`,
+			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, boolInt(rc.Muted), ms(rc.CreatedAt), ms(rc.UpdatedAt), store.EncodeContacts(rc.Contacts))
 		if err != nil {
 			return err
 		}

@@ -179,14 +179,14 @@ func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Tim
 		// Through modifyReminder: ordered with every other write to the
 		// reminder, and a firing claimed ahead is planned again with the
 		// new subscriber in it.
-		if _, err := modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, func(r *remind.Reminder) error {
+		if _, err := modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, "", func(r *remind.Reminder) error {
 			r.UpdatedAt = at
 			return r.AddRecipient(sb.ID)
 		}); err != nil {
 			return err
 		}
 		rc := store.SubscriberRecipient(sb, at)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+recipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+subscriberRecipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (tenant_id, uid) DO UPDATE SET email = excluded.email, wechat_openid = excluded.wechat_openid, webpush = excluded.webpush, muted = 0, updated_ms = excluded.updated_ms`,
 			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, 0, ms(at), ms(at), boolInt(rc.WebPush)); err != nil {
 			return err
@@ -219,7 +219,7 @@ func (s *Store) Unsubscribe(ctx context.Context, token string, at time.Time) (st
 		if sb.State == store.SubscriberUnsubscribed {
 			return nil
 		}
-		_, err = modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, func(r *remind.Reminder) error {
+		_, err = modifyReminder(ctx, tx, sb.TenantID, sb.ReminderID, at, "", func(r *remind.Reminder) error {
 			r.UpdatedAt = at
 			r.RemoveRecipient(sb.ID)
 			return nil

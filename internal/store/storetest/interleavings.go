@@ -36,7 +36,7 @@ func testModifySerialises(t *testing.T, s store.Store) {
 	errs := make(chan error, 32)
 	for i := range 16 {
 		wg.Go(func() {
-			_, err := s.ModifyReminder(ctx, tn.ID, r.ID, t0, func(r *remind.Reminder) error {
+			_, err := s.ModifyReminder(ctx, tn.ID, r.ID, t0, "", func(r *remind.Reminder) error {
 				return r.AddRecipient(fmt.Sprintf("join%d", i))
 			})
 			errs <- err
@@ -44,7 +44,7 @@ func testModifySerialises(t *testing.T, s store.Store) {
 	}
 	for i := range 4 {
 		wg.Go(func() {
-			_, err := s.ModifyReminder(ctx, tn.ID, r.ID, t0, func(r *remind.Reminder) error {
+			_, err := s.ModifyReminder(ctx, tn.ID, r.ID, t0, "", func(r *remind.Reminder) error {
 				r.RemoveRecipient(fmt.Sprintf("leave%d", i))
 				return nil
 			})
@@ -93,7 +93,7 @@ func testCancelStaysCancelled(t *testing.T, s store.Store) {
 			_, cancelErr[i] = s.CancelReminder(ctx, tn.ID, r.ID, t0)
 		})
 		wg.Go(func() {
-			_, _ = s.ModifyReminder(ctx, tn.ID, r.ID, t0, func(r *remind.Reminder) error {
+			_, _ = s.ModifyReminder(ctx, tn.ID, r.ID, t0, "", func(r *remind.Reminder) error {
 				if r.Status == remind.StatusCancelled {
 					return remind.ErrConflict
 				}
@@ -127,13 +127,13 @@ func testModifyRefusalWritesNothing(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	tn := tenant(t, s, "a")
 	r := mustCreate(t, s, reminder(tn, t0.Add(4*time.Second), "u1"))
-	ds, err := s.FireDue(ctx, t0.Add(10*time.Second), 10, t0.Add(time.Minute), planAhead(t0))
+	ds, err := s.FireDue(ctx, t0.Add(10*time.Second), 10, store.Lease{Until: t0.Add(time.Minute)}, planAhead(t0))
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("fire ahead: %d %v", len(ds), err)
 	}
 	before, _ := s.GetReminder(ctx, tn.ID, r.ID)
 	refused := errors.New("no")
-	if _, err := s.ModifyReminder(ctx, tn.ID, r.ID, t0.Add(time.Second), func(r *remind.Reminder) error {
+	if _, err := s.ModifyReminder(ctx, tn.ID, r.ID, t0.Add(time.Second), "", func(r *remind.Reminder) error {
 		r.Title = "half written"
 		return refused
 	}); !errors.Is(err, refused) {
@@ -161,7 +161,7 @@ func testEditReplansClaimedFiring(t *testing.T, s store.Store) {
 	tn := tenant(t, s, "a")
 	due := t0.Add(4 * time.Second)
 	r := mustCreate(t, s, reminder(tn, due, "u1", "u2"))
-	old, err := s.FireDue(ctx, t0.Add(10*time.Second), 10, t0.Add(time.Minute), planAhead(t0))
+	old, err := s.FireDue(ctx, t0.Add(10*time.Second), 10, store.Lease{Until: t0.Add(time.Minute)}, planAhead(t0))
 	if err != nil || len(old) != 2 {
 		t.Fatalf("fire ahead: %d %v", len(old), err)
 	}
@@ -171,7 +171,12 @@ func testEditReplansClaimedFiring(t *testing.T, s store.Store) {
 	}
 
 	edit := t0.Add(500 * time.Millisecond)
-	got, err := s.ModifyReminder(ctx, tn.ID, r.ID, edit, func(r *remind.Reminder) error {
+	// If-Match compares the ETag of the reminder as stored and read (claim
+	// included), not as the claim is taken back.
+	if _, err := s.ModifyReminder(ctx, tn.ID, r.ID, edit, `"stale"`, func(r *remind.Reminder) error { return nil }); !errors.Is(err, remind.ErrPrecondition) {
+		t.Fatalf("a stale If-Match: %v, want ErrPrecondition", err)
+	}
+	got, err := s.ModifyReminder(ctx, tn.ID, r.ID, edit, claimed.ETag(), func(r *remind.Reminder) error {
 		if r.NextFireAt == nil || !r.NextFireAt.Equal(due) || r.Status != remind.StatusActive || r.FiredCount != 0 {
 			return fmt.Errorf("fn saw the claim not taken back: %+v", r)
 		}
@@ -192,7 +197,7 @@ func testEditReplansClaimedFiring(t *testing.T, s store.Store) {
 		t.Fatalf("NextFireAt after the edit = %v %v, want %v", next, ok, due)
 	}
 
-	again, err := s.FireDue(ctx, t0.Add(11*time.Second), 10, t0.Add(time.Minute), planAhead(edit))
+	again, err := s.FireDue(ctx, t0.Add(11*time.Second), 10, store.Lease{Until: t0.Add(time.Minute)}, planAhead(edit))
 	if err != nil || len(again) != 1 {
 		t.Fatalf("fire again: %d %v", len(again), err)
 	}
@@ -236,7 +241,7 @@ func testEditReplansClaimedFiring(t *testing.T, s store.Store) {
 	}
 
 	// Once the firing's time has come, a write takes nothing back.
-	if _, err := s.ModifyReminder(ctx, tn.ID, r.ID, due, func(r *remind.Reminder) error { r.Title = "late"; return nil }); err != nil {
+	if _, err := s.ModifyReminder(ctx, tn.ID, r.ID, due, "", func(r *remind.Reminder) error { r.Title = "late"; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if next, ok, _ := s.NextFireAt(ctx); ok {
@@ -264,7 +269,7 @@ func testRecurringClaimsAhead(t *testing.T, s store.Store) {
 	}
 	horizon := t0.Add(3*time.Minute + 30*time.Second)
 	for range 3 {
-		if _, err := s.FireDue(ctx, horizon, 10, horizon.Add(time.Minute), minutely(t0)); err != nil {
+		if _, err := s.FireDue(ctx, horizon, 10, store.Lease{Until: horizon.Add(time.Minute)}, minutely(t0)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -274,7 +279,7 @@ func testRecurringClaimsAhead(t *testing.T, s store.Store) {
 	}
 	// A write after the first is due takes back only the two still ahead.
 	edit := first.Add(time.Second)
-	got, err := s.ModifyReminder(ctx, tn.ID, r.ID, edit, func(r *remind.Reminder) error { r.Title = "x"; return nil })
+	got, err := s.ModifyReminder(ctx, tn.ID, r.ID, edit, "", func(r *remind.Reminder) error { r.Title = "x"; return nil })
 	if second := first.Add(time.Minute); err != nil || got.FiredCount != 1 || !got.NextFireAt.Equal(second) {
 		t.Fatalf("after the edit: fired %d next %v (%v), want 1 and %v", got.FiredCount, got.NextFireAt, err, second)
 	}

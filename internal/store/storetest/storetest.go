@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -51,9 +52,12 @@ func Run(t *testing.T, open Opener) {
 		{"FireDueFansOut", testFireDue},
 		{"FireDueConcurrentClaimsOnce", testFireDueConcurrent},
 		{"LeaseExpiryAndFinish", testLease},
+		{"TakeoverFromDeadInstance", testTakeover},
+		{"ReleaseLeasesAfterRestart", testReleaseLeases},
 		{"FinishManyAtOnce", testFinishMany},
 		{"CancelCancelsPending", testCancel},
 		{"Recipients", testRecipients},
+		{"RecipientContacts", testRecipientContacts},
 		{"Webhooks", testWebhooks},
 		{"Inbox", testInbox},
 		{"MigrateTwice", func(t *testing.T, s store.Store) {
@@ -145,7 +149,7 @@ func testReminderCRUD(t *testing.T, s store.Store) {
 	if got.Title != "call mom" || !got.Time.Equal(at) || !got.NextFireAt.Equal(at) || len(got.Recipients) != 2 || got.Meta["k"] != "v" || got.Status != remind.StatusActive {
 		t.Fatalf("round trip: %+v", got)
 	}
-	if _, err := s.ModifyReminder(ctx, tn.ID, r.ID, t0, func(r *remind.Reminder) error {
+	if _, err := s.ModifyReminder(ctx, tn.ID, r.ID, t0, "", func(r *remind.Reminder) error {
 		r.Title, r.UpdatedAt = "call dad", t0.Add(time.Minute)
 		return nil
 	}); err != nil {
@@ -175,7 +179,7 @@ func testTenantIsolation(t *testing.T, s store.Store) {
 	_, err = s.CancelReminder(ctx, b.ID, r.ID, t0)
 	wantNotFound(t, err, "other tenant's cancel")
 	wantNotFound(t, s.DeleteReminder(ctx, b.ID, r.ID, t0), "other tenant's delete")
-	_, err = s.ModifyReminder(ctx, b.ID, r.ID, t0, func(r *remind.Reminder) error { r.Title = "hijack"; return nil })
+	_, err = s.ModifyReminder(ctx, b.ID, r.ID, t0, "", func(r *remind.Reminder) error { r.Title = "hijack"; return nil })
 	wantNotFound(t, err, "other tenant's update")
 	list, err := s.ListReminders(ctx, b.ID, store.ListQuery{})
 	if err != nil || len(list) != 0 {
@@ -380,7 +384,7 @@ func testFireDue(t *testing.T, s store.Store) {
 		t.Fatalf("NextFireAt = %v %v %v", next, ok, err)
 	}
 	lease := t0.Add(30 * time.Second)
-	ds, err := s.FireDue(ctx, t0, 100, lease, planAll(t0))
+	ds, err := s.FireDue(ctx, t0, 100, store.Lease{Until: lease}, planAll(t0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,7 +401,7 @@ func testFireDue(t *testing.T, s store.Store) {
 	if got.Status != remind.StatusDone || got.NextFireAt != nil || got.FiredCount != 1 {
 		t.Fatalf("after fire: %+v", got)
 	}
-	if again, _ := s.FireDue(ctx, t0, 100, lease, planAll(t0)); len(again) != 0 {
+	if again, _ := s.FireDue(ctx, t0, 100, store.Lease{Until: lease}, planAll(t0)); len(again) != 0 {
 		t.Fatalf("fired twice: %d", len(again))
 	}
 	if next, ok, _ = s.NextFireAt(ctx); !ok || !next.Equal(*later.NextFireAt) {
@@ -427,7 +431,7 @@ func testFireDueConcurrent(t *testing.T, s store.Store) {
 		go func() {
 			defer wg.Done()
 			for {
-				ds, err := s.FireDue(ctx, t0, 7, t0.Add(time.Minute), planAll(t0))
+				ds, err := s.FireDue(ctx, t0, 7, store.Lease{Until: t0.Add(time.Minute)}, planAll(t0))
 				if err != nil {
 					t.Error(err)
 					return
@@ -459,11 +463,11 @@ func testLease(t *testing.T, s store.Store) {
 	tn := tenant(t, s, "a")
 	mustCreate(t, s, reminder(tn, t0, "u1"))
 	lease := t0.Add(30 * time.Second)
-	ds, err := s.FireDue(ctx, t0, 10, lease, planAll(t0))
+	ds, err := s.FireDue(ctx, t0, 10, store.Lease{Until: lease}, planAll(t0))
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("fire: %d %v", len(ds), err)
 	}
-	if got, _ := s.LeaseDeliveries(ctx, t0.Add(10*time.Second), 10, t0.Add(time.Minute)); len(got) != 0 {
+	if got, _ := s.LeaseDeliveries(ctx, t0.Add(10*time.Second), 10, store.Lease{Until: t0.Add(time.Minute)}); len(got) != 0 {
 		t.Fatalf("leased while the fire lease holds: %d", len(got))
 	}
 	next, ok, _ := s.NextDeliveryAt(ctx)
@@ -472,7 +476,7 @@ func testLease(t *testing.T, s store.Store) {
 	}
 	// The lease runs out (the firing process died mid-attempt): another takes it.
 	now := lease.Add(time.Second)
-	got, err := s.LeaseDeliveries(ctx, now, 10, now.Add(30*time.Second))
+	got, err := s.LeaseDeliveries(ctx, now, 10, store.Lease{Until: now.Add(30 * time.Second)})
 	if err != nil || len(got) != 1 || got[0].ID != ds[0].ID || got[0].Attempts != 2 {
 		t.Fatalf("lease after expiry: %+v %v", got, err)
 	}
@@ -481,7 +485,7 @@ func testLease(t *testing.T, s store.Store) {
 	if err := s.FinishDeliveries(ctx, []store.Result{{Delivery: d, Attempt: remind.Attempt{DeliveryID: d.ID, N: 2, At: now, Outcome: "retry", Error: "boom"}}}); err != nil {
 		t.Fatal(err)
 	}
-	got, _ = s.LeaseDeliveries(ctx, now.Add(2*time.Minute), 10, now.Add(3*time.Minute))
+	got, _ = s.LeaseDeliveries(ctx, now.Add(2*time.Minute), 10, store.Lease{Until: now.Add(3 * time.Minute)})
 	if len(got) != 1 || got[0].Attempts != 3 {
 		t.Fatalf("retry lease: %+v", got)
 	}
@@ -508,7 +512,7 @@ func testCancel(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	tn := tenant(t, s, "a")
 	r := mustCreate(t, s, reminder(tn, t0, "u1"))
-	ds, _ := s.FireDue(ctx, t0, 10, t0.Add(time.Second), planAll(t0))
+	ds, _ := s.FireDue(ctx, t0, 10, store.Lease{Until: t0.Add(time.Second)}, planAll(t0))
 	if len(ds) != 1 {
 		t.Fatalf("fire: %d", len(ds))
 	}
@@ -521,7 +525,7 @@ func testCancel(t *testing.T, s store.Store) {
 	if pend, _ := s.PendingOf(ctx, []string{ds[0].ID}); pend[ds[0].ID] != 0 {
 		t.Fatal("delivery still pending after cancel")
 	}
-	if got, _ := s.LeaseDeliveries(ctx, t0.Add(time.Hour), 10, t0.Add(2*time.Hour)); len(got) != 0 {
+	if got, _ := s.LeaseDeliveries(ctx, t0.Add(time.Hour), 10, store.Lease{Until: t0.Add(2 * time.Hour)}); len(got) != 0 {
 		t.Fatal("a cancelled delivery was leased")
 	}
 	// A finish that races the cancel keeps the cancelled state.
@@ -555,6 +559,50 @@ func testRecipients(t *testing.T, s store.Store) {
 	}
 	_, err = s.GetRecipient(ctx, a.ID, "u1")
 	wantNotFound(t, err, "deleted recipient")
+}
+
+// Contacts round-trip (robots with their sealed secrets, notify URLs),
+// are replaced by a PUT without them, and reach the planner of a firing.
+func testRecipientContacts(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	c := remind.Contacts{
+		DingTalk: &remind.Robot{Webhook: "https://oapi.dingtalk.com/robot/send?access_token=t", SealedSecret: "v1:sealed"},
+		Feishu:   &remind.Robot{Webhook: "https://open.feishu.cn/open-apis/bot/v2/hook/h"},
+		WeCom:    &remind.Robot{Webhook: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"},
+		Notify:   []string{"ntfy://ntfy.sh/topic", "gotify://g.example.com/tok"},
+	}
+	rc := remind.Recipient{TenantID: tn.ID, UID: "team-chat", Contacts: c, CreatedAt: t0, UpdatedAt: t0}
+	got, err := s.PutRecipient(ctx, rc)
+	if err != nil || !reflect.DeepEqual(got.Contacts, c) {
+		t.Fatalf("put = %+v %v", got.Contacts, err)
+	}
+	if got, err = s.GetRecipient(ctx, tn.ID, "team-chat"); err != nil || !reflect.DeepEqual(got.Contacts, c) {
+		t.Fatalf("get = %+v %v", got.Contacts, err)
+	}
+	r := mustCreate(t, s, reminder(tn, t0, "team-chat"))
+	var planned remind.Contacts
+	if _, err := s.FireDue(ctx, t0, 100, store.Lease{Until: t0.Add(time.Minute)}, func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
+		planned = recips["team-chat"].Contacts
+		return planAll(t0)(r, recips, hooks)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(planned, c) {
+		t.Fatalf("planner saw contacts %+v", planned)
+	}
+	ds, _ := s.ListDeliveries(ctx, tn.ID, r.ID)
+	chans := map[string]int{}
+	for _, d := range ds {
+		chans[d.Channel]++
+	}
+	if chans[remind.ChannelDingTalk] != 1 || chans[remind.ChannelFeishu] != 1 || chans[remind.ChannelWeCom] != 1 || chans[remind.ChannelNotify] != 2 {
+		t.Fatalf("deliveries by channel %v", chans)
+	}
+	rc.Contacts = remind.Contacts{}
+	if got, err = s.PutRecipient(ctx, rc); err != nil || !got.Contacts.IsZero() {
+		t.Fatalf("cleared = %+v %v", got.Contacts, err)
+	}
 }
 
 func testWebhooks(t *testing.T, s store.Store) {
@@ -657,7 +705,7 @@ func testFinishMany(t *testing.T, s store.Store) {
 	}
 	var ds []remind.Delivery
 	for len(ds) < n {
-		got, err := s.FireDue(ctx, t0, 100, t0.Add(time.Minute), planAll(t0))
+		got, err := s.FireDue(ctx, t0, 100, store.Lease{Until: t0.Add(time.Minute)}, planAll(t0))
 		if err != nil || len(got) == 0 {
 			t.Fatalf("fire: %d %v", len(got), err)
 		}
@@ -718,7 +766,7 @@ func testChanges(t *testing.T, s store.Store) {
 	}
 	fired := reminder(tn, t0, "u1")
 	mustCreate(t, s, fired)
-	ds, err := s.FireDue(ctx, t0, 10, t0.Add(time.Minute), planAll(t0))
+	ds, err := s.FireDue(ctx, t0, 10, store.Lease{Until: t0.Add(time.Minute)}, planAll(t0))
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("fire: %d %v", len(ds), err)
 	}
@@ -735,13 +783,13 @@ func testChanges(t *testing.T, s store.Store) {
 		do   func() error
 	}{
 		{"modify", func() error {
-			_, err := s.ModifyReminder(ctx, tn.ID, rs[0].ID, t0, func(r *remind.Reminder) error { r.Title = "y"; return nil })
+			_, err := s.ModifyReminder(ctx, tn.ID, rs[0].ID, t0, "", func(r *remind.Reminder) error { r.Title = "y"; return nil })
 			return err
 		}},
 		{"cancel", func() error { _, err := s.CancelReminder(ctx, tn.ID, rs[1].ID, t0); return err }},
 		{"delete", func() error { return s.DeleteReminder(ctx, tn.ID, rs[2].ID, t0) }},
 		{"drop recipient", func() error {
-			_, err := s.ModifyReminder(ctx, tn.ID, rs[3].ID, t0, func(r *remind.Reminder) error { r.RemoveRecipient("u1"); return nil })
+			_, err := s.ModifyReminder(ctx, tn.ID, rs[3].ID, t0, "", func(r *remind.Reminder) error { r.RemoveRecipient("u1"); return nil })
 			return err
 		}},
 	}
@@ -764,7 +812,7 @@ func testDropRecipient(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	tn, other := tenant(t, s, "a"), tenant(t, s, "b")
 	r := mustCreate(t, s, reminder(tn, t0, "u1", "u2"))
-	ds, err := s.FireDue(ctx, t0, 10, t0.Add(time.Minute), planAll(t0))
+	ds, err := s.FireDue(ctx, t0, 10, store.Lease{Until: t0.Add(time.Minute)}, planAll(t0))
 	if err != nil || len(ds) != 2 {
 		t.Fatalf("fire: %d %v", len(ds), err)
 	}
@@ -773,7 +821,7 @@ func testDropRecipient(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	leave := func(tenantID, uid string) error {
-		_, err := s.ModifyReminder(ctx, tenantID, r.ID, t0.Add(time.Second), func(r *remind.Reminder) error {
+		_, err := s.ModifyReminder(ctx, tenantID, r.ID, t0.Add(time.Second), "", func(r *remind.Reminder) error {
 			r.RemoveRecipient(uid)
 			r.Meta["left"] = uid
 			r.UpdatedAt = t0.Add(time.Second)

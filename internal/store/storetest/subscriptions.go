@@ -145,7 +145,7 @@ func testSubscribeFlow(t *testing.T, s SubscriptionStore) {
 		t.Fatalf("ListSubscribers = %+v, %v", l, err)
 	}
 	// The firing plans an email delivery to the subscriber.
-	ds, err := s.FireDue(ctx, t0.Add(time.Hour), 10, t0.Add(2*time.Hour), func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
+	ds, err := s.FireDue(ctx, t0.Add(time.Hour), 10, store.Lease{Until: t0.Add(2 * time.Hour)}, func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
 		return store.FirePlan{Deliveries: remind.Plan(r, *r.NextFireAt, recips, hooks, t0.Add(time.Hour), remind.FirePolicy{}), Status: remind.StatusDone}
 	})
 	if err != nil {
@@ -263,7 +263,7 @@ func testWebPushSubscriber(t *testing.T, s SubscriptionStore) {
 	if got, err := s.PutRecipient(ctx, rc); err != nil || !got.WebPush || got.Name != "renamed" {
 		t.Fatalf("PutRecipient over a web push subscriber = %+v, %v; want WebPush kept", got, err)
 	}
-	ds, err := s.FireDue(ctx, t0.Add(time.Hour), 10, t0.Add(2*time.Hour), func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
+	ds, err := s.FireDue(ctx, t0.Add(time.Hour), 10, store.Lease{Until: t0.Add(2 * time.Hour)}, func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
 		return store.FirePlan{Deliveries: remind.Plan(r, *r.NextFireAt, recips, hooks, t0.Add(time.Hour), remind.FirePolicy{}), Status: remind.StatusDone}
 	})
 	if err != nil {
@@ -306,7 +306,7 @@ func testLateSubscriberGetsClaimedFiring(t *testing.T, s SubscriptionStore) {
 		slices.Sort(to)
 		return to
 	}
-	first, err := s.FireDue(ctx, t0.Add(10*time.Second), 10, t0.Add(time.Minute), planAhead(t0))
+	first, err := s.FireDue(ctx, t0.Add(10*time.Second), 10, store.Lease{Until: t0.Add(time.Minute)}, planAhead(t0))
 	if want := slices.Sorted(slices.Values([]string{"u1", early.ID})); err != nil || !slices.Equal(recipientsOf(first), want) {
 		t.Fatalf("fire ahead: to %v, want %v (%v)", recipientsOf(first), want, err)
 	}
@@ -316,7 +316,7 @@ func testLateSubscriberGetsClaimedFiring(t *testing.T, s SubscriptionStore) {
 	if _, err := s.Unsubscribe(ctx, "e1", t0.Add(2*time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	again, err := s.FireDue(ctx, t0.Add(12*time.Second), 10, t0.Add(time.Minute), planAhead(t0.Add(2*time.Second)))
+	again, err := s.FireDue(ctx, t0.Add(12*time.Second), 10, store.Lease{Until: t0.Add(time.Minute)}, planAhead(t0.Add(2*time.Second)))
 	if err != nil {
 		t.Fatal(err)
 	}

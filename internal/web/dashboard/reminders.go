@@ -233,6 +233,14 @@ func recipientChannels(rc remind.Recipient) string {
 			ch = append(ch, c.name)
 		}
 	}
+	for _, c := range []string{remind.ChannelDingTalk, remind.ChannelFeishu, remind.ChannelWeCom} {
+		if rc.Contacts.Robot(c) != nil {
+			ch = append(ch, c)
+		}
+	}
+	if len(rc.Contacts.Notify) > 0 {
+		ch = append(ch, remind.ChannelNotify)
+	}
 	ch = append(ch, "inbox")
 	return strings.Join(ch, ", ")
 }

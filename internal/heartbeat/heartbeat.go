@@ -1,0 +1,139 @@
+// Package heartbeat keeps an instance's row alive in a store several
+// instances share, and hands back (through the store) what dead instances
+// held: a delivery claimed ahead by a process that then died is sent by the
+// survivors at its time, not when its lease runs out.
+package heartbeat
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/raasdev/raas/internal/backoff"
+)
+
+// Store is what a heartbeat needs of the store (store.Store.Heartbeat).
+type Store interface {
+	Heartbeat(ctx context.Context, instance string, now, until time.Time) (released int, err error)
+}
+
+// LoopName labels the heartbeat loop's failures (metrics, readiness).
+const LoopName = "heartbeat"
+
+// Config tunes a heartbeat.
+type Config struct {
+	// Timeout is how long after its last beat an instance counts as dead
+	// and what it holds is taken over (default 3 s). Together with Every
+	// it bounds how late a delivery held by a dead instance is sent:
+	// Timeout + Every after the death, or its due time if later.
+	Timeout time.Duration
+	Every   time.Duration // how often to beat (default Timeout/3)
+	// Released is called when a beat handed back deliveries of dead
+	// instances (the dispatcher's Wake, so they are leased now); may be nil.
+	Released func(n int)
+	Clock    clockwork.Clock // nil: the real one
+	Backoff  backoff.Policy  // waits between failed beats, never longer than Every
+	Reporter backoff.Reporter
+}
+
+// Beat is one instance's heartbeat. Create it with New, beat once with
+// Once before the instance leases anything, then Start it.
+type Beat struct {
+	store Store
+	id    string
+	log   *slog.Logger
+	cfg   Config
+	fails *backoff.Streak
+
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// New returns the heartbeat of instance id.
+func New(s Store, id string, log *slog.Logger, cfg Config) *Beat {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 3 * time.Second
+	}
+	if cfg.Every <= 0 {
+		cfg.Every = cfg.Timeout / 3
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clockwork.NewRealClock()
+	}
+	return &Beat{store: s, id: id, log: log, cfg: cfg, fails: backoff.NewStreak(LoopName, cfg.Backoff, cfg.Reporter)}
+}
+
+// Once beats once: the instance is alive for Timeout, and what dead ones
+// held is handed back. It returns the store's error.
+func (b *Beat) Once(ctx context.Context) error {
+	now := b.cfg.Clock.Now()
+	n, err := b.store.Heartbeat(ctx, b.id, now, now.Add(b.cfg.Timeout))
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		b.log.Info("took over deliveries of dead instances", "n", n)
+		if b.cfg.Released != nil {
+			b.cfg.Released(n)
+		}
+	}
+	return nil
+}
+
+// Failures returns the count of consecutive failed beats.
+func (b *Beat) Failures() int { return b.fails.Failures() }
+
+// Start beats every Every until Stop.
+func (b *Beat) Start(ctx context.Context) {
+	ctx, b.cancel = context.WithCancel(ctx)
+	b.done = make(chan struct{})
+	go func() {
+		defer close(b.done)
+		b.loop(ctx)
+	}()
+}
+
+func (b *Beat) loop(ctx context.Context) {
+	timer := b.cfg.Clock.NewTimer(b.cfg.Every)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.Chan():
+		}
+		wait := b.cfg.Every
+		if err := b.Once(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			d, n := b.fails.Fail()
+			wait = min(d, wait)
+			if n&(n-1) == 0 { // 1, 2, 4, 8…: a log line per doubling, not per second
+				b.log.Error("heartbeat failed: other instances will take over this one's deliveries if it goes on", "err", err, "failures", n)
+			}
+		} else if b.fails.Succeed() {
+			b.log.Info("heartbeat: store recovered")
+		}
+		timer.Reset(wait)
+	}
+}
+
+// Stop ends the loop and says the instance is leaving: what it still holds
+// is handed back at once for the others to send. Call it after the
+// dispatcher has stopped.
+func (b *Beat) Stop() {
+	if b.cancel == nil {
+		return
+	}
+	b.cancel()
+	<-b.done
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	now := b.cfg.Clock.Now()
+	if _, err := b.store.Heartbeat(ctx, b.id, now, now); err != nil {
+		b.log.Warn("heartbeat: leaving", "err", err)
+	}
+}
