@@ -101,3 +101,29 @@ func ExampleVerifyWebhook() {
 	fmt.Println(resp.StatusCode)
 	// Output: 401
 }
+
+func ExampleClient_CreateBatch() {
+	s, done := exampleServer()
+	defer done()
+	c := client.New(s.URL, s.Token)
+	at := time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC)
+	items := []client.BatchItem{
+		{ReminderInput: client.ReminderInput{Title: "happy new year, alice", Time: &at, Recipients: []string{"alice"}}, IdempotencyKey: "members.csv:2"},
+		{ReminderInput: client.ReminderInput{Title: "happy new year, bob", Time: &at, TZ: "Mars/Olympus"}, IdempotencyKey: "members.csv:3"},
+	}
+	res, err := c.CreateBatch(context.Background(), items)
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	for i, r := range res {
+		if r.Error != nil {
+			fmt.Println(i, r.Status, r.Error.Field)
+			continue
+		}
+		fmt.Println(i, r.Status, r.Reminder.Title)
+	}
+	// Output:
+	// 0 201 happy new year, alice
+	// 1 400 tz
+}

@@ -377,3 +377,62 @@ func (c *Client) Parse(ctx context.Context, text, tz string) (*Schedule, error) 
 	}
 	return &out, nil
 }
+
+// BatchItem is one reminder of CreateBatch, with its own optional
+// idempotency key (e.g. derived from the line of a file it was read from):
+// sent again, in any batch, with the same fields, it replays instead of
+// creating twice.
+type BatchItem struct {
+	ReminderInput
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+}
+
+// BatchResult answers one BatchItem: Status 201 with the Reminder
+// (Replayed when a key had created it before), or the Error a single
+// create would have answered.
+type BatchResult struct {
+	Status   int       `json:"status"`
+	Reminder *Reminder `json:"reminder,omitempty"`
+	Replayed bool      `json:"replayed,omitempty"`
+	Error    *Error    `json:"error,omitempty"`
+}
+
+// MaxBatch is the most reminders one CreateBatch call takes.
+const MaxBatch = 1000
+
+// CreateBatch creates up to MaxBatch reminders in one request, stored
+// together by the server, and answers each, in order; an invalid item
+// fails alone. The whole batch carries one generated Idempotency-Key
+// across all its attempts, so a retried batch never creates twice.
+func (c *Client) CreateBatch(ctx context.Context, items []BatchItem) ([]BatchResult, error) {
+	return c.CreateBatchWithKey(ctx, newKey(), items)
+}
+
+// CreateBatchWithKey is CreateBatch with your own Idempotency-Key for the
+// whole batch.
+func (c *Client) CreateBatchWithKey(ctx context.Context, key string, items []BatchItem) ([]BatchResult, error) {
+	var out struct {
+		Results []struct {
+			BatchResult
+			Error *struct{ Code, Message, Field string } `json:"error"`
+		} `json:"results"`
+	}
+	if items == nil {
+		items = []BatchItem{}
+	}
+	h := http.Header{"Idempotency-Key": {key}}
+	if _, err := c.doH(ctx, http.MethodPost, "/v1/reminders/batch", map[string]any{"reminders": items}, &out, h, true); err != nil {
+		return nil, err
+	}
+	res := make([]BatchResult, len(out.Results))
+	for i, r := range out.Results {
+		res[i] = r.BatchResult
+		if r.Error != nil {
+			res[i].Error = &Error{Status: r.Status, Code: r.Error.Code, Message: r.Error.Message, Field: r.Error.Field}
+		}
+		if res[i].Reminder != nil {
+			res[i].Reminder.Replayed = r.Replayed
+		}
+	}
+	return res, nil
+}

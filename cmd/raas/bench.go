@@ -25,11 +25,13 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&o.Sink, "sink", "inproc", "inproc (the scheduler alone) or webhook (a loopback HTTP receiver)")
 	fs.DurationVar(&o.Lead, "lead", 0, "time from start until the reminders fall due (default: from --n)")
 	fs.IntVar(&o.Concurrency, "concurrency", 8, "concurrent creates")
+	fs.IntVar(&o.Batch, "batch", 0, "herd: create through POST /v1/reminders/batch, this many reminders a request (up to 1000; 0: one create a call, through the service)")
 	fs.DurationVar(&o.Timeout, "timeout", 0, "how long to wait for deliveries after the last is due (default 60s)")
 	pending := fs.Int("pending", 10000000, "capacity: pending reminders to hold")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	dueprofile := fs.String("dueprofile", "", "herd: write a CPU profile of the fire path only (from T until the last delivery) to this file")
+	heapprofile := fs.String("heapprofile", "", "herd: write a heap profile taken at T (what is held for the herd before it fires) to this file")
 	if err := fs.parse(args[1:]); err != nil {
 		return 2
 	}
@@ -57,6 +59,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		defer f.Close()
 		o.DueProfile = f
+	}
+	if *heapprofile != "" {
+		f, err := os.Create(*heapprofile)
+		if err != nil {
+			fmt.Fprintln(stderr, "raas bench:", err)
+			return 1
+		}
+		defer f.Close()
+		o.HeapProfile = f
 	}
 	var res bench.Result
 	switch args[0] {

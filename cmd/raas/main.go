@@ -31,7 +31,7 @@ func commands() map[string]command {
 		"vapid":   {"print a new Web Push VAPID key pair: raas vapid generate", runVapid},
 
 		// client, version and backup (ops)
-		"remind":  {"talk to a running server: raas remind add|list|show|cancel", runRemind},
+		"remind":  {"talk to a running server: raas remind add|list|show|cancel|import", runRemind},
 		"version": {"print the version", runVersion},
 		"backup":  {"copy the SQLite database online and consistently: raas backup --to FILE", runBackup},
 	}

@@ -43,12 +43,17 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
-const remindUsage = `usage: raas remind <add|list|show|cancel> [flags]
+const remindUsage = `usage: raas remind <add|list|show|cancel|import> [flags]
 
   raas remind add "明天下午三点开会" [--to UID]...   create a reminder; the server reads the time from the text
   raas remind list [--status active|done|cancelled] [--limit N]
   raas remind show ID                               a reminder with its deliveries
   raas remind cancel ID
+  raas remind import FILE [--format csv|jsonl] [--batch N]
+                                                    create a reminder per line of a CSV (with a header) or JSON Lines
+                                                    file; columns text, time, title, desc, rrule, recipients, channels,
+                                                    tz. Interrupted, the same command resumes: each line's
+                                                    idempotency key comes from the file's path and the line number.
 
 The server and token come from --server/--token, else $RAAS_URL (or
 $RAAS_SERVER) and $RAAS_TOKEN, else %s
@@ -73,7 +78,12 @@ func runRemind(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	var status *string
 	var limit *int
 	var tz *string
+	var format *string
+	var batch *int
 	switch sub {
+	case "import":
+		format = fs.String("format", "", "csv or jsonl (default: from the file name)")
+		batch = fs.Int("batch", client.MaxBatch, "reminders per request (1-1000)")
 	case "add":
 		fs.Var(&to, "to", "recipient uid (repeat, or comma-separate)")
 		tz = fs.String("tz", "", "IANA time zone of the text (default: the tenant's)")
@@ -93,6 +103,13 @@ func runRemind(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		fmt.Fprintln(stderr, "raas remind:", err)
 		return 2
+	}
+	if sub == "import" {
+		if fs.NArg() != 1 {
+			fmt.Fprintln(stderr, "usage: raas remind import FILE [--format csv|jsonl] [--batch N]")
+			return 2
+		}
+		return runImport(ctx, c, fs.Arg(0), *format, *batch, *asJSON, stdout, stderr)
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()

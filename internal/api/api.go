@@ -71,6 +71,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		mux.Handle(pattern, h.auth(fn))
 	}
 	route("POST /v1/reminders", h.createReminder)
+	route("POST /v1/reminders/batch", h.createBatch)
 	route("GET /v1/reminders", h.listReminders)
 	route("GET /v1/reminders/{id}", h.getReminder)
 	route("PATCH /v1/reminders/{id}", h.patchReminder)

@@ -3,6 +3,9 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -39,6 +42,22 @@ func ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, error) { return h
 
 // DecodeStrict is httpjson.DecodeStrict.
 func DecodeStrict(body []byte, v any) error { return httpjson.DecodeStrict(body, v) }
+
+// MaxBatchBody is the largest batch create body accepted.
+const MaxBatchBody = 8 << 20
+
+// readBody reads a request body of at most limit bytes.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, &remind.Error{Code: remind.CodeTooLarge, Message: fmt.Sprintf("the request body is larger than %d bytes", limit)}
+	}
+	if err != nil {
+		return nil, remind.Invalid("body", "could not be read")
+	}
+	return body, nil
+}
 
 // Time is a JSON time given as an RFC 3339 string or Unix milliseconds, in
 // a field named "time"; StartTime and NowTime are the same in fields named

@@ -146,6 +146,26 @@ func TestOpenAPIMatchesService(t *testing.T) {
 	expect(201, first(call("POST", "/v1/reminders", k, map[string]any{"title": "idem", "time": 4102444800000}, "Idempotency-Key", "same")), "idem 1")
 	expect(201, first(call("POST", "/v1/reminders", k, map[string]any{"title": "idem", "time": 4102444800000}, "Idempotency-Key", "same")), "idem replay")
 	expect(409, first(call("POST", "/v1/reminders", k, map[string]any{"title": "other", "time": 4102444800000}, "Idempotency-Key", "same")), "idem key, other body")
+	batch := map[string]any{"reminders": []any{
+		map[string]any{"title": "one", "time": 4102444800000, "recipients": []string{"alice"}},
+		map[string]any{"title": "two", "time": "not a time"},
+		map[string]any{"text": "明天下午三点开会", "idempotency_key": "item-1"},
+		map[string]any{"title": "four", "bogus": true},
+	}}
+	code, got := call("POST", "/v1/reminders/batch", k, batch, "Idempotency-Key", "batch-1")
+	expect(200, code, "batch")
+	results, _ := got["results"].([]any)
+	if len(results) != 4 {
+		t.Fatalf("batch: %d results, want 4", len(results))
+	}
+	for i, want := range []float64{201, 400, 201, 400} {
+		if st, _ := results[i].(map[string]any)["status"].(float64); st != want {
+			t.Fatalf("batch item %d: %v, want status %v", i, results[i], want)
+		}
+	}
+	expect(200, first(call("POST", "/v1/reminders/batch", k, batch, "Idempotency-Key", "batch-1")), "batch replay")
+	expect(409, first(call("POST", "/v1/reminders/batch", k, map[string]any{"reminders": []any{map[string]any{"title": "x"}}}, "Idempotency-Key", "batch-1")), "batch key, other body")
+	expect(400, first(call("POST", "/v1/reminders/batch", k, map[string]any{"reminders": []any{}})), "empty batch")
 	expect(200, first(call("GET", "/v1/reminders?limit=2", tok(), nil)), "list")
 	expect(200, first(call("GET", "/v1/reminders?status=active", tok(), nil)), "list active")
 	expect(400, first(call("GET", "/v1/reminders?limit=0", tok(), nil)), "list bad limit")

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"net"
 	"net/http"
@@ -39,6 +40,13 @@ type Result struct {
 	Version    string  `json:"version,omitempty"`
 	Error      string  `json:"error,omitempty"`
 
+	// herd: the peak resident memory (VmHWM) of the bench process, which
+	// holds RaaS, the sink and the recorder
+	PeakRSSBytes int64 `json:"peak_rss_bytes,omitempty"`
+	// herd: the same peak taken at T, before any firing (the creates' share)
+	PeakRSSAtTBytes int64 `json:"peak_rss_at_t_bytes,omitempty"`
+	Batch           int   `json:"batch,omitempty"` // herd: reminders per batch create (0: one create a call)
+
 	// crash only: from the restart (SQLite: the new process is started;
 	// PostgreSQL: the kill, with a survivor running) until the last
 	// delivery arrived, i.e. how long the dead process's work waited.
@@ -64,27 +72,39 @@ func (r Result) Print(w io.Writer) error {
 	return err
 }
 
-// recorder notes when each delivery arrived, keyed by delivery id, and
-// which reminder it belongs to.
+// recorder notes each delivery's first arrival, its lateness against its
+// own due time, and duplicates. It keeps 8 bytes of hash and 8 of
+// lateness a delivery (not the ids), so a herd of millions measures the
+// service and not the recorder.
 type recorder struct {
-	mu      sync.Mutex
-	first   map[string]time.Time // delivery id → first arrival
-	due     map[string]time.Time // delivery id → when it was due
-	dups    int
-	arrived chan struct{}
+	mu          sync.Mutex
+	seed        maphash.Seed
+	seen        map[uint64]struct{} // hash of each delivery id seen
+	late        []int64             // lateness of each first arrival, µs
+	lastArrival time.Time
+	lastDue     time.Time
+	dups        int
+	arrived     chan struct{}
 }
 
 func newRecorder() *recorder {
-	return &recorder{first: map[string]time.Time{}, due: map[string]time.Time{}, arrived: make(chan struct{}, 1)}
+	return &recorder{seed: maphash.MakeSeed(), seen: map[uint64]struct{}{}, arrived: make(chan struct{}, 1)}
 }
 
 func (r *recorder) record(id string, due, at time.Time) {
+	h := maphash.String(r.seed, id)
 	r.mu.Lock()
-	if _, ok := r.first[id]; ok {
+	if _, ok := r.seen[h]; ok {
 		r.dups++
 	} else {
-		r.first[id] = at
-		r.due[id] = due
+		r.seen[h] = struct{}{}
+		r.late = append(r.late, at.Sub(due).Microseconds())
+		if at.After(r.lastArrival) {
+			r.lastArrival = at
+		}
+		if due.After(r.lastDue) {
+			r.lastDue = due
+		}
 	}
 	r.mu.Unlock()
 	select {
@@ -97,19 +117,13 @@ func (r *recorder) record(id string, due, at time.Time) {
 func (r *recorder) last() time.Time {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var last time.Time
-	for _, at := range r.first {
-		if at.After(last) {
-			last = at
-		}
-	}
-	return last
+	return r.lastArrival
 }
 
 func (r *recorder) count() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.first)
+	return len(r.seen)
 }
 
 // wait blocks until n distinct deliveries arrived or timeout passed.
@@ -132,26 +146,18 @@ func (r *recorder) wait(ctx context.Context, n int, timeout time.Duration) {
 func (r *recorder) lateness(res *Result) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	ls := make([]float64, 0, len(r.first))
-	var lastArrival, lastDue time.Time
-	for id, at := range r.first {
-		d := r.due[id]
-		ls = append(ls, float64(at.Sub(d).Microseconds())/1000)
-		if at.After(lastArrival) {
-			lastArrival = at
-		}
-		if d.After(lastDue) {
-			lastDue = d
-		}
+	ls := make([]float64, len(r.late))
+	for i, us := range r.late {
+		ls[i] = float64(us) / 1000
 	}
 	sort.Float64s(ls)
-	res.Delivered, res.Duplicates = len(r.first), r.dups
+	res.Delivered, res.Duplicates = len(r.seen), r.dups
 	res.Lost = res.N - res.Delivered
 	if len(ls) == 0 {
 		return
 	}
 	res.P50MS, res.P99MS, res.MaxMS = Percentile(ls, 50), Percentile(ls, 99), ls[len(ls)-1]
-	res.DrainS = lastArrival.Sub(lastDue).Seconds()
+	res.DrainS = r.lastArrival.Sub(r.lastDue).Seconds()
 }
 
 // Percentile returns the p-th percentile (nearest rank) of sorted values.
@@ -191,6 +197,21 @@ func startWebhookSink(rec *recorder) (*webhookSink, error) {
 }
 
 func (s *webhookSink) Close() { _ = s.srv.Close() }
+
+// peakRSS returns this process's peak resident set size (VmHWM) from /proc.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	var kb int64
+	for _, line := range splitLines(string(b)) {
+		if n, _ := fmt.Sscanf(line, "VmHWM: %d kB", &kb); n == 1 {
+			return kb * 1024
+		}
+	}
+	return 0
+}
 
 // rssBytes returns a process's resident set size from /proc.
 func rssBytes(pid int) int64 {

@@ -6,7 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/raasdev/raas/client"
 	"github.com/raasdev/raas/internal/app"
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/remind"
@@ -28,12 +31,16 @@ type Options struct {
 	Sink        string        // "inproc" or "webhook"
 	Lead        time.Duration // time from the start until the first reminder is due; 0 picks one from N
 	Concurrency int           // concurrent creates
+	Batch       int           // herd: create through POST /v1/reminders/batch, this many a request (0: one at a time, through the service)
 	Timeout     time.Duration // bound on waiting for deliveries after the last is due
 	Progress    io.Writer     // progress lines; nil for none
 	Config      app.Config    // base configuration (Defaults() when zero)
 	// DueProfile, when set, receives a CPU profile of the herd from just
 	// before T until the last delivery: the fire path without the creates.
 	DueProfile io.Writer
+	// HeapProfile, when set, receives a heap profile taken at T, after a
+	// GC: what the process holds for the herd before it fires.
+	HeapProfile io.Writer
 }
 
 func (o *Options) defaults() {
@@ -47,7 +54,11 @@ func (o *Options) defaults() {
 		o.Timeout = 60 * time.Second
 	}
 	if o.Lead <= 0 {
-		o.Lead = 5*time.Second + time.Duration(o.N)*400*time.Microsecond
+		per := 400 * time.Microsecond
+		if o.Batch > 0 {
+			per = 60 * time.Microsecond
+		}
+		o.Lead = 5*time.Second + time.Duration(o.N)*per
 	}
 	if o.Config.Addr == "" {
 		o.Config = app.Defaults()
@@ -188,7 +199,10 @@ func createAll(ctx context.Context, svc *service.Service, t remind.Tenant, due [
 func Herd(ctx context.Context, o Options) Result {
 	o.defaults()
 	res := Result{System: "raas", Store: storeName(o.DB), Sink: o.Sink, Workload: "herd", Config: "default", N: o.N, Version: version(),
-		Settings: fmt.Sprintf("batch=500 workers=%d lease=%s", o.Config.Workers, o.Config.Lease)}
+		Settings: fmt.Sprintf("batch=500 workers=%d lease=%s", o.Config.Workers, o.Config.Lease), Batch: o.Batch}
+	if o.Batch > 0 {
+		o.Config.Ops.RateLimit = 0 // the bench is the tenant's only client; a batch counts once anyway
+	}
 	p, err := startInproc(ctx, o)
 	if err != nil {
 		res.Error = err.Error()
@@ -196,11 +210,15 @@ func Herd(ctx context.Context, o Options) Result {
 	}
 	defer p.stop()
 	at := time.Now().Add(o.Lead).Truncate(time.Millisecond)
-	due := make([]time.Time, o.N)
-	for i := range due {
-		due[i] = at
+	if o.Batch > 0 {
+		res.CreatePerS, err = createBatches(ctx, p, at, o)
+	} else {
+		due := make([]time.Time, o.N)
+		for i := range due {
+			due[i] = at
+		}
+		res.CreatePerS, err = createAll(ctx, p.app.Service, p.tenant, due, o.Concurrency, o.Progress)
 	}
-	res.CreatePerS, err = createAll(ctx, p.app.Service, p.tenant, due, o.Concurrency, o.Progress)
 	if err != nil {
 		res.Error = err.Error()
 		return res
@@ -210,6 +228,11 @@ func Herd(ctx context.Context, o Options) Result {
 		return res
 	}
 	time.Sleep(time.Until(at.Add(-20 * time.Millisecond)))
+	res.PeakRSSAtTBytes = peakRSS()
+	if o.HeapProfile != nil {
+		runtime.GC()
+		_ = pprof.WriteHeapProfile(o.HeapProfile)
+	}
 	if o.DueProfile != nil {
 		if err := pprof.StartCPUProfile(o.DueProfile); err == nil {
 			defer pprof.StopCPUProfile()
@@ -217,7 +240,45 @@ func Herd(ctx context.Context, o Options) Result {
 	}
 	p.rec.wait(ctx, o.N, o.Timeout)
 	p.rec.lateness(&res)
+	res.PeakRSSBytes = peakRSS()
 	return res
+}
+
+// createBatches creates o.N reminders due at at through the batch endpoint
+// of the running app, o.Batch a request, o.Concurrency requests at once,
+// with the Go client, and returns creates per second.
+func createBatches(ctx context.Context, p *inproc, at time.Time, o Options) (float64, error) {
+	tok, _, err := p.app.Service.CreateToken(ctx, p.tenant.Name)
+	if err != nil {
+		return 0, err
+	}
+	c := client.New("http://"+p.app.Addr(), tok, client.WithHTTPClient(&http.Client{Timeout: 5 * time.Minute}))
+	batches := (o.N + o.Batch - 1) / o.Batch
+	var created atomic.Int64
+	var reported atomic.Int64
+	rate, err := createConcurrently(ctx, batches, o.Concurrency, nil, func(b int) error {
+		n := min(o.Batch, o.N-b*o.Batch)
+		items := make([]client.BatchItem, n)
+		for i := range items {
+			items[i].Title, items[i].Time = "bench", &at
+		}
+		res, err := c.CreateBatch(ctx, items)
+		if err != nil {
+			return err
+		}
+		for i, r := range res {
+			if r.Error != nil {
+				return fmt.Errorf("batch %d item %d: %w", b, i, r.Error)
+			}
+		}
+		done := created.Add(int64(n))
+		if o.Progress != nil && done/100000 > reported.Load() {
+			reported.Store(done / 100000)
+			fmt.Fprintf(o.Progress, "created %d/%d\n", done, o.N)
+		}
+		return nil
+	})
+	return rate * float64(o.N) / float64(batches), err
 }
 
 // Spread creates N reminders evenly over a window and measures each one's

@@ -24,10 +24,12 @@ const MaxBody = 1 << 20
 
 // errorBody is the one JSON shape of every error answer.
 type errorBody struct {
-	Error errorDetail `json:"error"`
+	Error ErrorDetail `json:"error"`
 }
 
-type errorDetail struct {
+// ErrorDetail is what an error answer says: its code, a message for people
+// and the field at fault.
+type ErrorDetail struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
@@ -46,6 +48,20 @@ var status = map[remind.Code]int{
 	remind.CodePrecondition: http.StatusPreconditionFailed,
 }
 
+// Detail returns err's answer as WriteError gives it: a domain error's
+// status and detail, anything else a 500 that says nothing of the cause.
+func Detail(err error) (int, ErrorDetail) {
+	var de *remind.Error
+	if errors.As(err, &de) {
+		code, ok := status[de.Code]
+		if !ok {
+			code = http.StatusBadRequest
+		}
+		return code, ErrorDetail{Code: string(de.Code), Message: de.Message, Field: de.Field}
+	}
+	return http.StatusInternalServerError, ErrorDetail{Code: "internal", Message: "internal error"}
+}
+
 // WriteError answers with err as JSON: domain errors with their status,
 // anything else as a 500 that says nothing of the cause (logged instead).
 func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
@@ -55,14 +71,14 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		if !ok {
 			code = http.StatusBadRequest
 		}
-		WriteJSON(w, code, errorBody{errorDetail{Code: string(de.Code), Message: de.Message, Field: de.Field}})
+		WriteJSON(w, code, errorBody{ErrorDetail{Code: string(de.Code), Message: de.Message, Field: de.Field}})
 		return
 	}
 	if r.Context().Err() != nil {
 		return // the client went away
 	}
 	log.ErrorContext(r.Context(), "internal error", "err", err, "path", r.URL.Path)
-	WriteJSON(w, http.StatusInternalServerError, errorBody{errorDetail{Code: "internal", Message: "internal error"}})
+	WriteJSON(w, http.StatusInternalServerError, errorBody{ErrorDetail{Code: "internal", Message: "internal error"}})
 }
 
 // WriteJSON answers with v as JSON. v is encoded before anything is sent,

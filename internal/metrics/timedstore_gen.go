@@ -76,6 +76,13 @@ func (s *timedStore) CreateReminder(ctx context.Context, r remind.Reminder, idem
 	return v0, v1, err
 }
 
+func (s *timedStore) CreateReminders(ctx context.Context, tenantID string, items []store.BatchItem, batch *store.Idempotency) ([]store.BatchResult, bool, error) {
+	start := time.Now()
+	v0, v1, err := s.Store.CreateReminders(ctx, tenantID, items, batch)
+	s.m.ObserveStore("CreateReminders", time.Since(start), err)
+	return v0, v1, err
+}
+
 func (s *timedStore) CreateSession(ctx context.Context, sArg remind.Session) error {
 	start := time.Now()
 	err := s.Store.CreateSession(ctx, sArg)

@@ -40,15 +40,8 @@ type CreateInput struct {
 // same idempotency key.
 func (s *Service) CreateReminder(ctx context.Context, t remind.Tenant, in CreateInput) (remind.Reminder, bool, error) {
 	now := s.now()
-	r := remind.Reminder{
-		ID: remind.NewID(now), TenantID: t.ID, Title: in.Title, Desc: in.Desc, RRule: strings.TrimPrefix(in.RRule, "RRULE:"),
-		TZ: in.TZ, DeferMin: in.DeferMin, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels,
-		Status: remind.StatusActive, Source: in.Source, Meta: in.Meta, CreatedAt: now, UpdatedAt: now,
-	}
-	if r.Source == "" {
-		r.Source = "v1"
-	}
-	if err := s.schedule(t, &r, in.Time, in.Start, in.Text, now); err != nil {
+	r, err := s.newReminder(t, in, now)
+	if err != nil {
 		return r, false, err
 	}
 	var idem *store.Idempotency
@@ -66,6 +59,81 @@ func (s *Service) CreateReminder(ctx context.Context, t remind.Tenant, in Create
 		s.wake.Notify(ctx, *stored.NextFireAt)
 	}
 	return stored, replayed, nil
+}
+
+// MaxBatch is the most reminders one CreateReminders call takes.
+const MaxBatch = 1000
+
+// BatchResult answers one reminder of a batch: the reminder (created, or
+// replayed through its key) or its error.
+type BatchResult = store.BatchResult
+
+// CreateReminders validates and schedules each input as CreateReminder
+// does and stores the valid ones together, in one store transaction,
+// answering each in order: an invalid one with its error (nothing written
+// for it). Each input may carry its own idempotency key. batchKey, when
+// given, is the whole batch's: sent again with the same batchHash, the
+// batch replays (true) and every item answers as the first time (an item
+// created then is replayed even if it would now be refused); with another
+// hash it fails with a conflict. An error is the whole batch's.
+func (s *Service) CreateReminders(ctx context.Context, t remind.Tenant, ins []CreateInput, batchKey, batchHash string) ([]BatchResult, bool, error) {
+	if len(ins) == 0 {
+		return nil, false, remind.Invalid("reminders", "give at least one reminder")
+	}
+	if len(ins) > MaxBatch {
+		return nil, false, remind.Invalid("reminders", "holds %d reminders; at most %d are allowed", len(ins), MaxBatch)
+	}
+	now := s.now()
+	since := now.Add(-s.cfg.IdempotencyTTL)
+	var batch *store.Idempotency
+	if batchKey != "" {
+		if err := remind.CheckText("Idempotency-Key", batchKey, 255); err != nil {
+			return nil, false, err
+		}
+		batch = &store.Idempotency{Key: batchKey, BodyHash: batchHash, Since: since, Now: now}
+	}
+	items := make([]store.BatchItem, len(ins))
+	for i, in := range ins {
+		r, err := s.newReminder(t, in, now)
+		items[i] = store.BatchItem{Reminder: r, Err: err}
+		switch {
+		case in.IdempotencyKey != "":
+			if err := remind.CheckText("idempotency_key", in.IdempotencyKey, 255); err != nil {
+				items[i].Err = err
+				break
+			}
+			items[i].Idem = &store.Idempotency{Key: in.IdempotencyKey, BodyHash: in.BodyHash, Since: since, Now: now}
+		case batch != nil:
+			items[i].Idem = &store.Idempotency{Key: store.BatchItemKey(batchKey, i), BodyHash: batchHash, Since: since, Now: now}
+		}
+	}
+	res, replayed, err := s.store.CreateReminders(ctx, t.ID, items, batch)
+	if err != nil {
+		return nil, false, fmt.Errorf("service: create reminders: %w", err)
+	}
+	var first *time.Time
+	for _, r := range res {
+		if r.Err == nil && !r.Replayed && r.Reminder.NextFireAt != nil && (first == nil || r.Reminder.NextFireAt.Before(*first)) {
+			first = r.Reminder.NextFireAt
+		}
+	}
+	if first != nil {
+		s.wake.Notify(ctx, *first)
+	}
+	return res, replayed, nil
+}
+
+// newReminder makes the reminder in describes, validated and scheduled.
+func (s *Service) newReminder(t remind.Tenant, in CreateInput, now time.Time) (remind.Reminder, error) {
+	r := remind.Reminder{
+		ID: remind.NewID(now), TenantID: t.ID, Title: in.Title, Desc: in.Desc, RRule: strings.TrimPrefix(in.RRule, "RRULE:"),
+		TZ: in.TZ, DeferMin: in.DeferMin, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels,
+		Status: remind.StatusActive, Source: in.Source, Meta: in.Meta, CreatedAt: now, UpdatedAt: now,
+	}
+	if r.Source == "" {
+		r.Source = "v1"
+	}
+	return r, s.schedule(t, &r, in.Time, in.Start, in.Text, now)
 }
 
 // CheckCreate validates a new reminder exactly as CreateReminder does, and

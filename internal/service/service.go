@@ -39,6 +39,7 @@ type Store interface {
 	SessionByHash(ctx context.Context, hash string, now time.Time) (remind.Session, remind.Tenant, error)
 	DeleteSession(ctx context.Context, hash string) error
 	CreateReminder(ctx context.Context, r remind.Reminder, idem *store.Idempotency) (remind.Reminder, bool, error)
+	CreateReminders(ctx context.Context, tenantID string, items []store.BatchItem, batch *store.Idempotency) ([]store.BatchResult, bool, error)
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
 	ListReminders(ctx context.Context, tenantID string, q store.ListQuery) ([]remind.Reminder, error)
 	ReminderOverview(ctx context.Context, tenantID string, next int) (store.Overview, error)

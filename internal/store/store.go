@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/raasdev/raas/internal/remind"
@@ -56,6 +57,16 @@ type Store interface {
 	// reminder created then and replayed=true; with another body hash it fails
 	// with remind.ErrConflict. Nothing is written on error.
 	CreateReminder(ctx context.Context, r remind.Reminder, idem *Idempotency) (stored remind.Reminder, replayed bool, err error)
+	// CreateReminders stores a batch of the tenant's reminders in one
+	// transaction and answers each item, in order (see BatchItem). Items
+	// with Err set are not written; an item whose key was used with another
+	// body is answered with remind.ErrConflict and not written; the others
+	// are written together. With a non-nil batch key (the whole batch's
+	// Idempotency-Key): a key already used with another body hash fails the
+	// whole call with remind.ErrConflict and writes nothing; with the same
+	// body hash replayed=true, and each item replays through its own key.
+	// An error other than an item's is the whole call's: nothing is written.
+	CreateReminders(ctx context.Context, tenantID string, items []BatchItem, batch *Idempotency) (results []BatchResult, replayed bool, err error)
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
 	ListReminders(ctx context.Context, tenantID string, q ListQuery) ([]remind.Reminder, error)
 	// Changes counts committed reminder modifications, cancels, deletes and
@@ -245,6 +256,33 @@ type Idempotency struct {
 	Key      string
 	BodyHash string
 	Since    time.Time // keys recorded before this are expired and may be reused
+	Now      time.Time // when the request came: a batch's own key is recorded at it
+}
+
+// BatchItem is one reminder of a batch create (Store.CreateReminders).
+type BatchItem struct {
+	Reminder remind.Reminder // with TenantID the batch's tenant
+	Idem     *Idempotency    // the item's own key; optional
+	Err      error           // the item failed validation: it is answered with Err unless its key replays
+}
+
+// BatchResult answers one BatchItem: the reminder stored (or replayed
+// through the item's key), or the item's error.
+type BatchResult struct {
+	Reminder remind.Reminder
+	Replayed bool
+	Err      error
+}
+
+// BatchKeyPrefix starts the idempotency rows a batch key makes: the
+// batch's own row, and its items' rows (BatchItemKey), apart from any key a
+// client can send (a header holds no control character).
+const BatchKeyPrefix = "\x1fbatch\x1f"
+
+// BatchItemKey is the key of item i of a batch whose key is batchKey, for
+// an item without its own key.
+func BatchItemKey(batchKey string, i int) string {
+	return BatchKeyPrefix + batchKey + "\x1f" + strconv.Itoa(i)
 }
 
 // Overview is a tenant's reminders at a glance (see ReminderOverview).

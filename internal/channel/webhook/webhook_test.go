@@ -2,6 +2,8 @@ package webhook
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -144,4 +146,31 @@ func TestSendDoesNotFollowRedirects(t *testing.T) {
 		t.Errorf("the redirect target was called: %s", k)
 		return true
 	})
+}
+
+// TestSendSignsVerifiably: what Send posts verifies with the endpoint's
+// secret on the receiving side, with the headers Standard Webhooks names.
+func TestSendSignsVerifiably(t *testing.T) {
+	secret := NewSecret()
+	got := make(chan error, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		err := Verify(secret, r.Header, body, time.Now(), time.Minute)
+		if err == nil && (r.Header.Get("webhook-id") != "d1" || r.Header.Get("Content-Type") != "application/json" || string(body) != `{"x":1}`) {
+			err = fmt.Errorf("headers %v, body %s", r.Header, body)
+		}
+		got <- err
+	}))
+	defer srv.Close()
+	s := NewSender(srv.Client(), &endpoints{w: remind.Webhook{ID: "wh1", URL: srv.URL, Secret: secret}}, time.Now)
+	if _, err := s.Send(context.Background(), remind.Delivery{ID: "d1", TenantID: "t1", Target: "wh1", Payload: []byte(`{"x":1}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-got; err != nil {
+		t.Fatal(err)
+	}
+	bad := NewSender(srv.Client(), &endpoints{w: remind.Webhook{ID: "wh1", URL: srv.URL, Secret: "whsec_***"}}, time.Now)
+	if _, err := bad.Send(context.Background(), remind.Delivery{ID: "d2", TenantID: "t1", Target: "wh1", Payload: []byte(`{}`)}); !deliver.IsPermanent(err) {
+		t.Fatalf("a secret that does not decode: %v, want a permanent error", err)
+	}
 }
