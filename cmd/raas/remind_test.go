@@ -138,6 +138,35 @@ func TestRemindCommands(t *testing.T) {
 	if code, _, e = cli("show", "nope"); code != 1 || !strings.Contains(e, "not_found") {
 		t.Fatalf("show missing: %d %s", code, e)
 	}
+	// add answers with a sentence saying how the text was read, in the
+	// locale's language; edit answers the same way.
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", "en_US.UTF-8")
+	code, out, e = cli("add", "every friday 3pm standup", "--to", "alice", "--tz", "Asia/Shanghai", "--server", url)
+	if code != 0 || !strings.Contains(out, "I will remind alice on Friday ") || !strings.Contains(out, " at 15:00 (Asia/Shanghai), then every Friday.") {
+		t.Fatalf("add: %d %q %s", code, out, e)
+	}
+	id := strings.Fields(out)[0]
+	code, out, e = cli("show", id, "--server", url)
+	if code != 0 || !strings.Contains(out, "Schedule:  Every Friday at 15:00") {
+		t.Fatalf("show: %d %q %s", code, out, e)
+	}
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	code, out, e = cli("edit", id, "--at", "每月1号早上9点", "--title", "月会", "--to", "bob", "--server", url)
+	if code != 0 || !strings.Contains(out, "月会") || !strings.Contains(out, "提醒 bob，之后每月1日。") {
+		t.Fatalf("edit: %d %q %s", code, out, e)
+	}
+	code, out, e = cli("edit", id, "--at", "2030-01-02T08:00:00+08:00", "--server", url)
+	if code != 0 || !strings.Contains(out, "我会在 2030年1月2日（周三）08:00（Asia/Shanghai）提醒 bob。") {
+		t.Fatalf("edit --at a time: %d %q %s", code, out, e)
+	}
+	if code, _, e = cli("edit", id, "--server", url); code != 2 || !strings.Contains(e, "say what to change") {
+		t.Fatalf("edit without a change: %d %s", code, e)
+	}
+	if code, _, e = cli("edit", id, "--text", "x", "--at", "y", "--server", url); code != 2 {
+		t.Fatalf("edit with --text and --at: %d %s", code, e)
+	}
 }
 
 func TestBackup(t *testing.T) {
