@@ -1,13 +1,20 @@
 package app
 
-import "github.com/raasdev/raas/internal/web/dashboard"
+import (
+	"maps"
+	"slices"
+
+	"github.com/raasdev/raas/internal/web/dashboard"
+)
 
 // registerDashboard adds the owners' web dashboard under /dashboard; it
-// shows subscribe links when the store keeps them.
+// shows subscribe links when the store keeps them, and offers only the
+// channels the server has senders for (so it runs after they are made).
 func (a *App) registerDashboard() {
 	var links dashboard.Links
 	if subs, ok := subscriptionStore(a.Store); ok {
 		links = subs
 	}
-	dashboard.New(dashboard.Config{PublicURL: a.Config.PublicURL, Log: a.Log}, a.Service, links).Register(a.Mux)
+	channels := slices.Sorted(maps.Keys(a.Senders))
+	dashboard.New(dashboard.Config{PublicURL: a.Config.PublicURL, Log: a.Log, Channels: channels}, a.Service, links).Register(a.Mux)
 }

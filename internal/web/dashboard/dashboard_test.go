@@ -471,7 +471,7 @@ func TestWebhooksAndRecipients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, e.do(t, "GET", "/dashboard/reminders/"+rem.ID, e.tokA, nil), http.StatusOK, "Ursula", "email, webhook, inbox", "ghost", "no recipient record")
+	wantCode(t, e.do(t, "GET", "/dashboard/reminders/"+rem.ID, e.tokA, nil), http.StatusOK, "Ursula", "e-mail, webhook, in-app inbox", "ghost", "no recipient record")
 	wantCode(t, e.do(t, "POST", "/dashboard/recipients/u1/delete", e.tokA, nil), http.StatusSeeOther)
 	if _, err := e.svc.GetRecipient(context.Background(), e.ta, "u1"); err == nil {
 		t.Fatal("recipient not deleted")

@@ -1,0 +1,125 @@
+package dashboard_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/raasdev/raas/internal/remind"
+)
+
+// TestEditReminder: the edit form previews how the text is read, in the
+// viewer's language, and saves title, schedule, recipients and channels;
+// an empty "when" keeps the schedule; a cancelled reminder offers neither
+// edit nor cancel, and cancelling a done one is refused.
+func TestEditReminder(t *testing.T) {
+	e := newEnv(t, "")
+	rem := e.reminder(t, e.ta, "old title", 3600e9)
+	path := "/dashboard/reminders/" + rem.ID + "/edit"
+	wantCode(t, e.do(t, "GET", path, e.tokA, nil), http.StatusOK, `value="old title"`, `name="etag"`, `name="channel" value="email"`)
+
+	form := url.Values{"title": {"new title"}, "text": {"每周一、三、五晚上9点"}, "recipients": {"alice, bob"}, "channel": {"inbox", "email"}, "action": {"preview"}}
+	rec := e.do(t, "POST", path, e.tokA, form, "Accept-Language", "zh-CN,zh;q=0.9")
+	wantCode(t, rec, http.StatusOK, `id="preview-words">每周一、三、五 21:00`)
+	if got, _ := e.svc.GetReminder(context.Background(), e.ta, rem.ID); got.Title != "old title" {
+		t.Fatal("a preview saved")
+	}
+	form.Set("action", "save")
+	wantCode(t, e.do(t, "POST", path, e.tokA, form), http.StatusSeeOther)
+	got, err := e.svc.GetReminder(context.Background(), e.ta, rem.ID)
+	if err != nil || got.Title != "new title" || got.RRule == "" || strings.Join(got.Recipients, ",") != "alice,bob" || strings.Join(got.Channels, ",") != "inbox,email" {
+		t.Fatalf("saved %+v %v", got, err)
+	}
+	wantCode(t, e.do(t, "GET", "/dashboard/reminders/"+rem.ID, e.tokA, nil, "Accept-Language", "en"), http.StatusOK,
+		`id="schedule">Every Mon, Wed and Fri at 21:00`, "Not fired yet", `id="edit"`, "in-app inbox, e-mail")
+
+	// An empty "when" keeps the schedule; a stale form is refused.
+	etag := got.ETag()
+	wantCode(t, e.do(t, "POST", path, e.tokA, url.Values{"title": {"third"}, "action": {"save"}, "etag": {etag}}), http.StatusSeeOther)
+	if again, _ := e.svc.GetReminder(context.Background(), e.ta, rem.ID); again.Title != "third" || again.RRule != got.RRule {
+		t.Fatalf("after keeping the schedule: %+v", again)
+	}
+	wantCode(t, e.do(t, "POST", path, e.tokA, url.Values{"title": {"stale"}, "action": {"save"}, "etag": {etag}}), http.StatusConflict, "Changed meanwhile")
+
+	// Bad input comes back by its field.
+	wantCode(t, e.do(t, "POST", path, e.tokA, url.Values{"text": {"nothing temporal"}, "action": {"save"}}), http.StatusBadRequest, `id="text-error"`)
+	wantCode(t, e.do(t, "POST", path, e.tokA, url.Values{"recipients": {"a/b"}, "action": {"save"}}), http.StatusBadRequest, `id="recipients-error"`)
+	wantCode(t, e.do(t, "POST", path, e.tokA, url.Values{"channel": {"pigeon"}, "action": {"save"}}), http.StatusBadRequest)
+	// Another tenant's reminder is not found.
+	wantCode(t, e.do(t, "GET", path, e.tokB, nil), http.StatusNotFound)
+
+	// Cancelled: no edit, no cancel.
+	if _, err := e.svc.CancelReminder(context.Background(), e.ta, rem.ID); err != nil {
+		t.Fatal(err)
+	}
+	rec = e.do(t, "GET", "/dashboard/reminders/"+rem.ID, e.tokA, nil)
+	wantCode(t, rec, http.StatusOK)
+	for _, s := range []string{`id="edit"`, `id="cancel"`} {
+		if strings.Contains(rec.Body.String(), s) {
+			t.Errorf("a cancelled reminder offers %s", s)
+		}
+	}
+	wantCode(t, e.do(t, "GET", path, e.tokA, nil), http.StatusConflict)
+	wantCode(t, e.do(t, "GET", "/dashboard/reminders/"+rem.ID+"/cancel", e.tokA, nil), http.StatusConflict, "nothing left to cancel")
+}
+
+// TestReminderPageLabels: no tenant-webhook promise when there is none.
+func TestReminderPageLabels(t *testing.T) {
+	e := newEnv(t, "")
+	rem := e.reminder(t, e.ta, "alone", 3600e9)
+	rec := e.do(t, "GET", "/dashboard/reminders/"+rem.ID, e.tokA, nil)
+	wantCode(t, rec, http.StatusOK, `id="nobody"`)
+	if strings.Contains(rec.Body.String(), "receive every firing") {
+		t.Fatal("promises webhooks that do not exist")
+	}
+	if _, err := e.svc.CreateWebhook(context.Background(), e.ta, "https://hooks.example/x"); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, e.do(t, "GET", "/dashboard/reminders/"+rem.ID, e.tokA, nil), http.StatusOK, "webhook receives every firing")
+}
+
+// TestLivePreview: POST /dashboard/parse answers JSON for the script.
+func TestLivePreview(t *testing.T) {
+	e := newEnv(t, "")
+	rec := e.do(t, "POST", "/dashboard/parse", e.tokA, url.Values{"text": {"every friday 3pm"}, "tz": {"Asia/Shanghai"}})
+	var out map[string]string
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &out) != nil || out["words"] != "Every Friday at 15:00" || out["zone"] != "Asia/Shanghai" {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	rec = e.do(t, "POST", "/dashboard/parse", e.tokA, url.Values{"text": {"nothing temporal"}})
+	if rec.Code != http.StatusBadRequest || json.Unmarshal(rec.Body.Bytes(), &out) != nil || out["error"] == "" {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	// The CSRF token is required.
+	wantCode(t, e.do(t, "POST", "/dashboard/parse", e.tokA, url.Values{"text": {"x"}, "csrf": {"wrong"}}), http.StatusForbidden)
+}
+
+// TestTokensPage: list, create (the secret shown once), revoke.
+func TestTokensPage(t *testing.T) {
+	e := newEnv(t, "")
+	rec := e.do(t, "POST", "/dashboard/tokens", e.tokA, nil)
+	wantCode(t, rec, http.StatusCreated, `id="secret">raas_`)
+	ks, err := e.svc.ListTokens(context.Background(), e.ta)
+	if err != nil || len(ks) != 2 {
+		t.Fatalf("%d tokens, %v", len(ks), err)
+	}
+	var fresh remind.APIToken
+	for _, k := range ks {
+		if k.LastUsedAt.IsZero() && k.CreatedAt.After(fresh.CreatedAt) {
+			fresh = k
+		}
+	}
+	rec = e.do(t, "GET", "/dashboard/tokens", e.tokA, nil)
+	wantCode(t, rec, http.StatusOK, fresh.ID, "never")
+	if strings.Contains(rec.Body.String(), "raas_") {
+		t.Fatal("a secret shows again")
+	}
+	wantCode(t, e.do(t, "POST", "/dashboard/tokens/"+fresh.ID+"/revoke", e.tokB, nil), http.StatusNotFound)
+	wantCode(t, e.do(t, "POST", "/dashboard/tokens/"+fresh.ID+"/revoke", e.tokA, nil), http.StatusSeeOther)
+	if ks, _ := e.svc.ListTokens(context.Background(), e.ta); len(ks) != 1 {
+		t.Fatalf("%d tokens after revoking", len(ks))
+	}
+}
