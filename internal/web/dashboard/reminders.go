@@ -22,7 +22,9 @@ type reminderRow struct {
 }
 
 // langOf is the language the viewer reads schedules in.
-func langOf(r *http.Request) describe.Lang { return describe.Negotiate(r.Header.Get("Accept-Language")) }
+func langOf(r *http.Request) describe.Lang {
+	return describe.Negotiate(r.Header.Get("Accept-Language"))
+}
 
 func (d *Dashboard) row(r remind.Reminder, lang describe.Lang) reminderRow {
 	row := reminderRow{ID: r.ID, Title: r.Title, Status: string(r.Status), Next: d.in(r.NextFireAt, r.TZ), Zone: r.TZ, Schedule: describe.Schedule(r, lang)}
@@ -582,7 +584,9 @@ func (d *Dashboard) edit(w http.ResponseWriter, r *http.Request, s session) erro
 // bad says what is wrong with the first bad one.
 func splitUIDs(v string) (uids []string, bad string) {
 	uids = []string{}
-	for _, uid := range strings.FieldsFunc(v, func(c rune) bool { return c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '，' || c == '、' }) {
+	for _, uid := range strings.FieldsFunc(v, func(c rune) bool {
+		return c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '，' || c == '、'
+	}) {
 		if err := remind.CheckUID("recipients", uid); err != nil {
 			return nil, fmt.Sprintf("%q: %s", uid, strings.TrimPrefix(err.Error(), "recipients: "))
 		}
