@@ -194,3 +194,33 @@ func TestBackup(t *testing.T) {
 		t.Fatalf("overwrote an existing file: %d", code)
 	}
 }
+
+func TestOpenURLsWarnOnLoopback(t *testing.T) {
+	for _, c := range []struct {
+		addr, public string
+		warn         bool
+	}{
+		{":8080", "", true},
+		{"0.0.0.0:8080", "", true},
+		{"127.0.0.1:9000", "", true},
+		{":8080", "http://localhost:8080", true},
+		{":8080", "http://[::1]:8080/", true},
+		{":8080", "http://192.168.1.20:8080", false},
+		{":8080", "https://remind.example.com", false},
+	} {
+		pub := c.public
+		if pub == "" {
+			pub = defaultPublicURL(c.addr)
+		}
+		urls, warning := openURLs(pub, true)
+		if (warning != "") != c.warn || c.warn && !strings.Contains(warning, "--public-url") {
+			t.Errorf("%s %q: warning %q", c.addr, pub, warning)
+		}
+		if len(urls) != 4 || !strings.HasSuffix(urls[1][1], "/dashboard") || strings.Contains(urls[0][1], "//:") {
+			t.Errorf("%s %q: urls %v", c.addr, pub, urls)
+		}
+	}
+	if got := defaultPublicURL(":8080"); got != "http://127.0.0.1:8080" {
+		t.Errorf("default public URL of :8080 is %s", got)
+	}
+}

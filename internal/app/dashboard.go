@@ -16,5 +16,7 @@ func (a *App) registerDashboard() {
 		links = subs
 	}
 	channels := slices.Sorted(maps.Keys(a.Senders))
-	dashboard.New(dashboard.Config{PublicURL: a.Config.PublicURL, Log: a.Log, Channels: channels}, a.Service, links).Register(a.Mux)
+	d := dashboard.New(dashboard.Config{PublicURL: a.Config.PublicURL, Log: a.Log, Channels: channels}, a.Service, links)
+	d.Register(a.Mux)
+	d.RegisterHome(a.Mux, dashboard.HomeConfig{Version: a.Config.Ops.Version, Docs: a.Config.Ops.Docs, Metrics: a.Config.Ops.Metrics})
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/web/dashboard"
 )
 
 // TestEditReminder: the edit form previews how the text is read, in the
@@ -121,5 +123,23 @@ func TestTokensPage(t *testing.T) {
 	wantCode(t, e.do(t, "POST", "/dashboard/tokens/"+fresh.ID+"/revoke", e.tokA, nil), http.StatusSeeOther)
 	if ks, _ := e.svc.ListTokens(context.Background(), e.ta); len(ks) != 1 {
 		t.Fatalf("%d tokens after revoking", len(ks))
+	}
+}
+
+// TestFrontDoor: / says what the server is and links onwards.
+func TestFrontDoor(t *testing.T) {
+	st := newEnv(t, "https://raas.example")
+	mux := http.NewServeMux()
+	dashboard.New(dashboard.Config{PublicURL: "https://raas.example"}, st.svc, nil).RegisterHome(mux, dashboard.HomeConfig{Version: "v1.2.3", Docs: true})
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	wantCode(t, rec, http.StatusOK, `href="/dashboard"`, `href="/docs"`, `href="/healthz"`, `href="/readyz"`, "v1.2.3", "reminders as a service")
+	if strings.Contains(rec.Body.String(), "/metrics") {
+		t.Error("links to metrics that are off")
+	}
+	rec = httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/nope", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("/nope: %d", rec.Code)
 	}
 }
