@@ -278,6 +278,13 @@ func (s *timedStore) ListDeliveries(ctx context.Context, tenantID, reminderID st
 	return v0, err
 }
 
+func (s *timedStore) FailedDeliveries(ctx context.Context, tenantID string, since time.Time, limit int) ([]remind.Delivery, error) {
+	start := time.Now()
+	v0, err := s.Store.FailedDeliveries(ctx, tenantID, since, limit)
+	s.m.ObserveStore("FailedDeliveries", time.Since(start), err)
+	return v0, err
+}
+
 func (s *timedStore) AddInboxItem(ctx context.Context, it remind.InboxItem) (bool, error) {
 	start := time.Now()
 	v0, err := s.Store.AddInboxItem(ctx, it)

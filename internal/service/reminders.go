@@ -384,3 +384,13 @@ func (s *Service) Deliveries(ctx context.Context, t remind.Tenant, id string) ([
 	}
 	return s.store.ListDeliveries(ctx, t.ID, id)
 }
+
+// FailedDeliveries returns t's deliveries that failed or were missed since
+// since, the latest first, at most limit.
+func (s *Service) FailedDeliveries(ctx context.Context, t remind.Tenant, since time.Time, limit int) ([]remind.Delivery, error) {
+	ds, err := s.store.FailedDeliveries(ctx, t.ID, since, limit)
+	if err != nil {
+		return nil, fmt.Errorf("service: failed deliveries: %w", err)
+	}
+	return ds, nil
+}

@@ -134,6 +134,11 @@ type Store interface {
 	FinishDeliveries(ctx context.Context, results []Result) error
 	// ListDeliveries returns a reminder's deliveries with their attempts.
 	ListDeliveries(ctx context.Context, tenantID, reminderID string) ([]DeliveryWithAttempts, error)
+	// FailedDeliveries returns a tenant's deliveries that ended failed or
+	// missed at or after since (by their last update), the latest first, at
+	// most limit (clamped by PageLimit): what the dashboard's "needs
+	// attention" panel groups by cause.
+	FailedDeliveries(ctx context.Context, tenantID string, since time.Time, limit int) ([]remind.Delivery, error)
 
 	// AddInboxItem inserts an item; it returns false when the id exists already.
 	AddInboxItem(ctx context.Context, it remind.InboxItem) (bool, error)

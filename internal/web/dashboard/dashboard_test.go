@@ -34,6 +34,7 @@ func (f fakeLinks) SubscribeLinkOf(_ context.Context, tenantID, reminderID strin
 
 type env struct {
 	h          http.Handler
+	st         store.Store
 	svc        *service.Service
 	apiA, apiB string // the tenants' API tokens
 	tokA, tokB string // a dashboard session of each (the cookie's value)
@@ -45,7 +46,7 @@ func newEnv(t *testing.T, publicURL string) *env {
 	t.Helper()
 	ctx := context.Background()
 	st := sqlitetest.Open(t)
-	e := &env{svc: service.New(st, noWake{}, time.Now, service.Config{AllowPrivateTargets: true, NewSecret: func() string { return "whsec_test" + remind.NewToken(8) }}),
+	e := &env{st: st, svc: service.New(st, noWake{}, time.Now, service.Config{AllowPrivateTargets: true, NewSecret: func() string { return "whsec_test" + remind.NewToken(8) }}),
 		links: fakeLinks{}}
 	var err error
 	if e.apiA, e.ta, err = e.svc.CreateToken(ctx, "alice"); err != nil {

@@ -8,8 +8,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/service"
+	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/web/dashboard"
 )
 
@@ -141,5 +144,54 @@ func TestFrontDoor(t *testing.T) {
 	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/nope", nil))
 	if rec.Code != http.StatusNotFound {
 		t.Errorf("/nope: %d", rec.Code)
+	}
+}
+
+// TestNeedsAttention: failed deliveries show on the overview grouped by
+// cause, in plain words with the fix, and on the reminder's page the
+// attempts say SMTP for mail and collapse repeats.
+func TestNeedsAttention(t *testing.T) {
+	e := newEnv(t, "")
+	ctx := context.Background()
+	now := time.Now()
+	if _, err := e.svc.PutRecipient(ctx, e.ta, "u1", service.RecipientInput{Email: "u1@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	at := now.Add(time.Second)
+	now = now.Add(2 * time.Second) // fire it then
+	rem, _, err := e.svc.CreateReminder(ctx, e.ta, service.CreateInput{Title: "mail me", Time: &at, Recipients: []string{"u1"}, Channels: []string{"email", "webhook"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := e.st.FireDue(ctx, now, 10, now.Add(time.Minute), func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
+		return store.FirePlan{Deliveries: remind.Plan(r, *r.NextFireAt, recips, hooks, now, remind.FirePolicy{}), Status: remind.StatusDone}
+	})
+	if err != nil || len(ds) == 0 {
+		t.Fatalf("fire: %d %v", len(ds), err)
+	}
+	var results []store.Result
+	for _, d := range ds {
+		for n := 1; n <= 3; n++ {
+			d.State, d.UpdatedAt, d.LastError = remind.DeliveryPending, now, "smtp: 451 try later"
+			if n == 3 {
+				d.State, d.LastError = remind.DeliveryFailed, `no sender for channel "email" is configured`
+			}
+			results = append(results, store.Result{Delivery: d, Attempt: remind.Attempt{DeliveryID: d.ID, N: n, At: now, Outcome: "retry", StatusCode: 451, Error: "smtp: 451 try later"}})
+		}
+	}
+	for _, r := range results {
+		if err := e.st.FinishDeliveries(ctx, []store.Result{r}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantCode(t, e.do(t, "GET", "/dashboard", e.tokA, nil), http.StatusOK, `id="attention"`, `id="cause-unconfigured-email"`, "E-mail is not set up on this server", "--smtp-host", "/dashboard/reminders/"+rem.ID)
+	rec := e.do(t, "GET", "/dashboard/reminders/"+rem.ID, e.tokA, nil)
+	wantCode(t, rec, http.StatusOK, "SMTP 451", "×3", "E-mail is not set up on this server")
+	if strings.Contains(rec.Body.String(), "HTTP 451") {
+		t.Fatal("an SMTP reply labelled HTTP")
+	}
+	// Another tenant sees none of it.
+	if strings.Contains(e.do(t, "GET", "/dashboard", e.tokB, nil).Body.String(), `id="attention"`) {
+		t.Fatal("another tenant's failures show")
 	}
 }

@@ -2,8 +2,13 @@ package dashboard
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 )
+
+// answeredRE finds the status in "webhook answered 503".
+var answeredRE = regexp.MustCompile(`answered (\d{3})\b`)
 
 // cause is a delivery failure in plain words: what went wrong and what to
 // do about it. Key groups failures of the same cause.
@@ -16,6 +21,9 @@ type cause struct {
 // internal/deliver); what no rule knows is shown as the channel said it.
 func explain(channel, err string, code int) cause {
 	e := strings.ToLower(err)
+	if m := answeredRE.FindStringSubmatch(e); code == 0 && m != nil {
+		code, _ = strconv.Atoi(m[1])
+	}
 	has := func(s ...string) bool {
 		for _, x := range s {
 			if strings.Contains(e, x) {

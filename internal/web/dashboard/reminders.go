@@ -43,9 +43,54 @@ type statusCount struct {
 
 type overviewPage struct {
 	base
-	Counts   []statusCount
-	Total    int
-	Upcoming []reminderRow
+	Counts    []statusCount
+	Total     int
+	Upcoming  []reminderRow
+	Attention []attentionRow
+}
+
+// attentionRow is one cause of failed deliveries, with how many failed of
+// it lately and the reminders they belong to.
+type attentionRow struct {
+	cause
+	Count     int
+	Latest    string
+	Reminders []string // ids, the first few
+}
+
+// attentionWindow is how far back the "needs attention" panel looks.
+const (
+	attentionWindow = 7 * 24 * time.Hour
+	attentionRead   = 200
+)
+
+// attention groups the tenant's recent failed deliveries by cause, the
+// most frequent first.
+func (d *Dashboard) attention(r *http.Request, s session) ([]attentionRow, error) {
+	ds, err := d.svc.FailedDeliveries(r.Context(), s.Tenant, d.svc.Now().Add(-attentionWindow), attentionRead)
+	if err != nil {
+		return nil, err
+	}
+	var rows []attentionRow
+	idx := map[string]int{}
+	for _, dl := range ds {
+		c := explain(dl.Channel, dl.LastError, 0)
+		if dl.State == remind.DeliveryMissed {
+			c = explain(dl.Channel, "missed", 0)
+		}
+		i, ok := idx[c.Key]
+		if !ok {
+			i = len(rows)
+			idx[c.Key] = i
+			rows = append(rows, attentionRow{cause: c, Latest: d.in(&dl.UpdatedAt, s.Tenant.TZ)})
+		}
+		rows[i].Count++
+		if len(rows[i].Reminders) < 3 && !slices.Contains(rows[i].Reminders, dl.ReminderID) {
+			rows[i].Reminders = append(rows[i].Reminders, dl.ReminderID)
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b attentionRow) int { return b.Count - a.Count })
+	return rows, nil
 }
 
 func (d *Dashboard) overview(w http.ResponseWriter, r *http.Request, s session) error {
@@ -54,6 +99,9 @@ func (d *Dashboard) overview(w http.ResponseWriter, r *http.Request, s session) 
 		return err
 	}
 	p := overviewPage{base: base{PageTitle: "Overview", Nav: "overview", Session: &s}, Total: sum.Total}
+	if p.Attention, err = d.attention(r, s); err != nil {
+		return err
+	}
 	for _, st := range []remind.Status{remind.StatusActive, remind.StatusDone, remind.StatusCancelled} {
 		p.Counts = append(p.Counts, statusCount{Status: string(st), Count: sum.Counts[st]})
 	}
