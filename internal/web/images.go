@@ -12,6 +12,8 @@ import (
 
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
+
+	"github.com/raasdev/raas/internal/remind"
 )
 
 // Posters (about 25 ms of CPU each) and QR codes are drawn from a few
@@ -136,6 +138,9 @@ func (w *Web) ServePoster(ctx context.Context, rw http.ResponseWriter, r *http.R
 	rem, err := w.rems.GetReminder(ctx, l.TenantID, l.ReminderID)
 	if err != nil {
 		return err
+	}
+	if rem.Status == remind.StatusCancelled {
+		return remind.NotFound("poster") // a cancelled reminder's posters are gone
 	}
 	at, page := When(rem), w.PageURL(l)
 	img := newImage(func() ([]byte, error) { return RenderPoster(w.cfg.Font, rem, at, page) },

@@ -17,6 +17,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -30,6 +31,7 @@ import (
 	"github.com/raasdev/raas/internal/channel/email"
 	"github.com/raasdev/raas/internal/channel/wechat"
 	"github.com/raasdev/raas/internal/deliver"
+	"github.com/raasdev/raas/internal/describe"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/web/htmlpage"
@@ -60,10 +62,19 @@ type SubscriptionStore interface {
 	Unsubscribe(ctx context.Context, token string, at time.Time) (store.Subscriber, error)
 }
 
-// Reminders reads reminders.
+// Reminders reads reminders, and the tenants who invite to them.
 type Reminders interface {
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
+	GetTenant(ctx context.Context, id string) (remind.Tenant, error)
 }
+
+// errCancelled is a subscribe link whose reminder was cancelled: its pages
+// answer 410 Gone, saying so, and its images are gone.
+var errCancelled = &remind.Error{Code: remind.CodeNotFound, Message: "this reminder was cancelled"}
+
+// errOver is a reminder with nothing left to fire: its page says so and
+// it takes no subscriptions.
+var errOver = &remind.Error{Code: remind.CodeConflict, Message: "this reminder has nothing left to fire and takes no subscriptions"}
 
 // Mailer sends mail (the confirmation mails).
 type Mailer interface {
@@ -251,6 +262,14 @@ func (w *Web) message(rw http.ResponseWriter, code int, p messagePage) {
 }
 
 func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, errCancelled):
+		w.message(rw, http.StatusGone, messagePage{Heading: "提醒已取消 / Cancelled", Message: "组织者取消了这个提醒，不会再发出，也不能再订阅。The organiser cancelled this reminder: it will not fire again and takes no subscriptions."})
+		return
+	case errors.Is(err, errOver):
+		w.message(rw, http.StatusGone, messagePage{Heading: "提醒已结束 / Over", Message: "这个提醒已经没有以后的时间，不能再订阅。This reminder has nothing left to fire, so it takes no subscriptions."})
+		return
+	}
 	switch remind.CodeOf(err) {
 	case remind.CodeNotFound:
 		w.message(rw, http.StatusNotFound, messagePage{Heading: "找不到 / Not found", Message: "这个链接无效或提醒已删除。This link is not valid, or the reminder was deleted."})
@@ -277,18 +296,33 @@ func (w *Web) linkReminder(ctx context.Context, token string) (store.SubscribeLi
 	}
 	r, err := w.rems.GetReminder(ctx, l.TenantID, l.ReminderID)
 	if err == nil && r.Status == remind.StatusCancelled {
-		err = remind.NotFound("reminder")
+		err = errCancelled
+	}
+	return l, r, err
+}
+
+// subscribable is linkReminder for the actions that subscribe: a reminder
+// with nothing left to fire (done) takes no subscriptions.
+func (w *Web) subscribable(ctx context.Context, token string) (store.SubscribeLink, remind.Reminder, error) {
+	l, r, err := w.linkReminder(ctx, token)
+	if err == nil && (r.Status != remind.StatusActive || r.NextFireAt == nil) {
+		err = errOver
 	}
 	return l, r, err
 }
 
 type subscribePage struct {
 	PageTitle, Title, Desc, ExternalURL string
+	Lang                                string // "zh" or "en": the viewer's
+	Inviter, Avatar                     string // the tenant's display name and avatar URL
 	WhenISO, WhenText, Zone             string
-	Recurring, Email                    bool
+	Schedule                            string // the schedule in words, in the viewer's language
+	Recurring, Email, Over              bool
 	EmailAction, CalendarURL            string
 	WeChatQR                            string
+	InWeChat                            bool   // the page is open in WeChat's own browser
 	WebPushKey, WebPushAction           string // "" when web push is off for the reminder
+	PushBlocked                         string // why this browser cannot be notified, when the server can tell
 }
 
 func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
@@ -297,6 +331,7 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
+	lang := describe.Negotiate(r.Header.Get("Accept-Language"))
 	at := When(rem)
 	loc, lerr := time.LoadLocation(rem.TZ)
 	if lerr != nil {
@@ -307,13 +342,29 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
 		title = "提醒 / Reminder"
 	}
 	p := subscribePage{
-		PageTitle: title, Title: title, Desc: rem.Desc, ExternalURL: rem.ExternalURL,
-		WhenISO: at.UTC().Format(time.RFC3339), WhenText: at.In(loc).Format("2006-01-02 15:04"), Zone: loc.String(),
-		Recurring: rem.Recurring(), Email: w.cfg.Mailer != nil,
+		PageTitle: title, Title: title, Desc: rem.Desc, ExternalURL: rem.ExternalURL, Lang: string(lang),
+		WhenISO: at.UTC().Format(time.RFC3339), WhenText: describe.Moment(at.In(loc), lang, true), Zone: loc.String(),
+		Schedule: describe.Schedule(rem, lang), Recurring: rem.Recurring(), Email: w.cfg.Mailer != nil,
+		Over:        rem.Status != remind.StatusActive || rem.NextFireAt == nil,
 		EmailAction: "/s/" + l.Token + "/email", CalendarURL: "/s/" + l.Token + "/calendar.ics",
+		InWeChat: strings.Contains(r.UserAgent(), "MicroMessenger"),
+	}
+	if t, err := w.rems.GetTenant(r.Context(), l.TenantID); err == nil {
+		p.Inviter = t.DisplayName
+		if p.Inviter == "" {
+			p.Inviter = t.Name
+		}
+		if strings.HasPrefix(t.AvatarURL, "https://") {
+			p.Avatar = t.AvatarURL
+		}
+	}
+	if p.Over {
+		w.render(rw, http.StatusOK, "subscribe.html", p)
+		return
 	}
 	if w.webPushOn(rem) {
 		p.WebPushKey, p.WebPushAction = w.cfg.VAPIDPublicKey, "/s/"+l.Token+"/webpush"
+		p.PushBlocked = pushBlocked(r, p.InWeChat, w.cfg.PublicURL)
 	}
 	if w.cfg.WeChat != nil {
 		if ticket, err := w.ticket(r.Context(), l); err == nil {
@@ -323,6 +374,31 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.render(rw, http.StatusOK, "subscribe.html", p)
+}
+
+// pushBlocked says why browser notifications cannot work here, when the
+// server can tell from the request: inside WeChat's browser, or on a page
+// not served over https (browsers allow push only in secure contexts;
+// loopback counts as one). The page's script checks the rest (iPhone
+// outside a home-screen app, a browser without push).
+func pushBlocked(r *http.Request, inWeChat bool, publicURL string) string {
+	if inWeChat {
+		return "微信内置浏览器不能显示通知：点右上角「···」选择「在浏览器打开」。WeChat's browser cannot show notifications: tap ··· and open this page in your browser."
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	// Behind a TLS-terminating proxy the request is plain http: an https
+	// public URL for the very host asked for counts as https.
+	pub, _ := url.Parse(publicURL)
+	secure := r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" ||
+		pub != nil && pub.Scheme == "https" && strings.EqualFold(pub.Host, r.Host) ||
+		host == "localhost" || net.ParseIP(host) != nil && net.ParseIP(host).IsLoopback()
+	if !secure {
+		return "通知需要 https 网址，这个网址是 http。Notifications need an https address and this page is on http: ask the organiser to serve it over https."
+	}
+	return ""
 }
 
 func (w *Web) qr(rw http.ResponseWriter, r *http.Request) {
@@ -361,7 +437,7 @@ func (w *Web) subscribeEmail(rw http.ResponseWriter, r *http.Request) {
 		w.message(rw, http.StatusNotFound, messagePage{Heading: "不支持 / Not available", Message: "这里没有配置邮件订阅。E-mail subscriptions are not set up here."})
 		return
 	}
-	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	l, rem, err := w.subscribable(r.Context(), r.PathValue("token"))
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -581,7 +657,14 @@ func (w *Web) wechatEvent(rw http.ResponseWriter, r *http.Request) {
 			http.Error(rw, "internal error", http.StatusInternalServerError) // WeChat retries
 			return
 		}
-		reply = "这个提醒已不存在。This reminder no longer exists."
+		switch {
+		case errors.Is(err, errCancelled):
+			reply = "这个提醒已取消。This reminder was cancelled."
+		case errors.Is(err, errOver):
+			reply = "这个提醒已结束，不能再订阅。This reminder is over and takes no subscriptions."
+		default:
+			reply = "这个提醒已不存在。This reminder no longer exists."
+		}
 	}
 	out := wechat.TextReply(ev, reply, w.cfg.Now())
 	if w.cfg.WeChatCrypto != nil {
@@ -624,7 +707,7 @@ func (w *Web) wechatRefuse(rw http.ResponseWriter, err error) {
 // wechatSubscribe subscribes openid to the reminder of the scene (a
 // subscribe token): scanning the code is the consent, so it is confirmed at once.
 func (w *Web) wechatSubscribe(ctx context.Context, scene, openid string) (string, error) {
-	l, rem, err := w.linkReminder(ctx, scene)
+	l, rem, err := w.subscribable(ctx, scene)
 	if err != nil {
 		return "", err
 	}

@@ -63,7 +63,7 @@ func (w *Web) subscribeWebPush(rw http.ResponseWriter, r *http.Request) {
 		api.WriteError(rw, r, w.cfg.Log, errWebPushOff)
 		return
 	}
-	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	l, rem, err := w.subscribable(r.Context(), r.PathValue("token"))
 	if err != nil {
 		api.WriteError(rw, r, w.cfg.Log, err)
 		return
