@@ -1,6 +1,6 @@
 // Shows each <time data-local> in the viewer's own zone when it differs
-// from the organiser's (data-zone), keeping the organiser's time and zone
-// beside it: "Sat 28 Nov, 08:00 (Europe/Berlin) · 15:00 Asia/Shanghai".
+// from the organiser's (data-zone), and then unhides the line that keeps
+// the organiser's time and zone (#when-theirs).
 (function () {
   var els = document.querySelectorAll('time[data-local]');
   for (var i = 0; i < els.length; i++) {
@@ -11,13 +11,14 @@
       if (!zone) continue;
       el.setAttribute('data-converted', zone);
       if (zone === theirs) continue; // the organiser's zone is the viewer's
-      var orig = el.textContent;
       el.textContent = new Intl.DateTimeFormat(undefined, {
         month: 'short', day: 'numeric', weekday: 'short',
         hour: '2-digit', minute: '2-digit', hour12: false
       }).format(d);
       var z = document.getElementById(el.getAttribute('data-local'));
-      if (z) z.textContent = '(' + zone + ') · ' + orig + ' ' + (theirs || '');
+      if (z) z.textContent = '(' + zone + ')';
+      var theirsLine = document.getElementById('when-theirs');
+      if (theirsLine) theirsLine.hidden = false;
     } catch (e) {}
   }
 })();

@@ -304,7 +304,10 @@ func (d *Dashboard) reminder(w http.ResponseWriter, r *http.Request, s session) 
 			row.NextAttempt = d.in(&dl.NextAttemptAt, rem.TZ)
 		}
 		row.Attempts = d.collapse(dl.Channel, rem.TZ, dl.Attempts)
-		if dl.State == remind.DeliveryFailed || dl.State == remind.DeliveryMissed {
+		if n := len(dl.Attempts); n > 0 && dl.Attempts[n-1].Error == dl.LastError {
+			row.LastError = "" // the attempt list shows it
+		}
+		if dl.State == remind.DeliveryFailed || dl.State == remind.DeliveryMissed || dl.State == remind.DeliveryPending && dl.LastError != "" {
 			code := 0
 			if n := len(dl.Attempts); n > 0 {
 				code = dl.Attempts[n-1].StatusCode
