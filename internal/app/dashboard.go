@@ -12,11 +12,13 @@ import (
 // channels the server has senders for (so it runs after they are made).
 func (a *App) registerDashboard() {
 	var links dashboard.Links
+	var audience dashboard.Audience
 	if subs, ok := subscriptionStore(a.Store); ok {
 		links = subs
+		audience, _ = subs.(dashboard.Audience)
 	}
 	channels := slices.Sorted(maps.Keys(a.Senders))
-	d := dashboard.New(dashboard.Config{PublicURL: a.Config.PublicURL, Log: a.Log, Channels: channels}, a.Service, links)
+	d := dashboard.New(dashboard.Config{PublicURL: a.Config.PublicURL, Log: a.Log, Channels: channels, Audience: audience}, a.Service, links)
 	d.Register(a.Mux)
 	d.RegisterHome(a.Mux, dashboard.HomeConfig{Version: a.Config.Ops.Version, Docs: a.Config.Ops.Docs, Metrics: a.Config.Ops.Metrics})
 }

@@ -87,6 +87,9 @@ type Config struct {
 	// Channels are the channels this server delivers on (those with a
 	// sender); the pages offer and list only these. nil means all.
 	Channels []string
+	// Audience, when set, lists a reminder's subscribers on its page and
+	// lets the owner remove them.
+	Audience Audience
 }
 
 // CookieName is the session cookie's name.
@@ -138,6 +141,7 @@ func (d *Dashboard) Register(mux *http.ServeMux) {
 	mux.Handle("GET /dashboard/reminders/{id}/{action}", d.get(d.confirm))
 	mux.Handle("POST /dashboard/reminders/{id}/{action}", d.post(d.act))
 	mux.Handle("POST /dashboard/parse", d.post(d.parse))
+	mux.Handle("POST /dashboard/reminders/{id}/subscribers/{sub}/remove", d.post(d.removeSubscriber))
 	mux.Handle("GET /dashboard/tokens", d.get(d.tokens))
 	mux.Handle("POST /dashboard/tokens", d.post(d.createToken))
 	mux.Handle("POST /dashboard/tokens/{id}/revoke", d.post(d.revokeToken))

@@ -62,7 +62,7 @@ func newEnv(t *testing.T, publicURL string) *env {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	dashboard.New(dashboard.Config{PublicURL: publicURL}, e.svc, e.links).Register(mux)
+	dashboard.New(dashboard.Config{PublicURL: publicURL, Audience: st}, e.svc, e.links).Register(mux)
 	e.h = mux
 	return e
 }

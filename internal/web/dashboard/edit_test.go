@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -194,4 +195,54 @@ func TestNeedsAttention(t *testing.T) {
 	if strings.Contains(e.do(t, "GET", "/dashboard", e.tokB, nil).Body.String(), `id="attention"`) {
 		t.Fatal("another tenant's failures show")
 	}
+}
+
+// TestAudience: the reminder's page lists its subscribers by name, channel
+// and since when, counts them per channel, and the owner can remove one.
+func TestAudience(t *testing.T) {
+	e := newEnv(t, "")
+	ctx := context.Background()
+	rem := e.reminder(t, e.ta, "club", time.Hour)
+	subs := e.st.(dashboard.Audience)
+	type putter interface {
+		PutSubscriber(ctx context.Context, sb store.Subscriber) (store.Subscriber, error)
+		ConfirmSubscriber(ctx context.Context, token string, at time.Time) (store.Subscriber, error)
+	}
+	p := e.st.(putter)
+	now := time.Now()
+	var ids []string
+	for _, c := range []struct{ ch, addr string }{
+		{remind.ChannelEmail, "fan@example.com"},
+		{remind.ChannelWebPush, `{"endpoint":"https://fcm.googleapis.com/fcm/send/abc","keys":{"p256dh":"x","auth":"y"}}`},
+		{remind.ChannelWeChat, "oABCDEF123456"},
+	} {
+		sb, err := p.PutSubscriber(ctx, store.Subscriber{ID: store.SubscriberID(rem.ID, c.ch, c.addr), TenantID: e.ta.ID, ReminderID: rem.ID, Channel: c.ch,
+			Address: c.addr, State: store.SubscriberPending, Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.ch != remind.ChannelWeChat {
+			if _, err := p.ConfirmSubscriber(ctx, sb.Token, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ids = append(ids, sb.ID)
+	}
+	page := "/dashboard/reminders/" + rem.ID
+	wantCode(t, e.do(t, "GET", page, e.tokA, nil), http.StatusOK, `id="audience"`, "1 by e-mail · 1 by browser push", "fan@example.com",
+		"Chrome, Edge or another Chromium browser", "WeChat follower …123456", "(not confirmed yet)")
+	remove := page + "/subscribers/" + ids[0] + "/remove"
+	wantCode(t, e.do(t, "POST", remove, e.tokB, nil), http.StatusNotFound)
+	wantCode(t, e.do(t, "POST", remove, e.tokA, nil), http.StatusSeeOther)
+	if sb, err := subs.GetSubscriber(ctx, e.ta.ID, ids[0]); err != nil || sb.State != store.SubscriberUnsubscribed {
+		t.Fatalf("after removal: %+v %v", sb, err)
+	}
+	got, _ := e.svc.GetReminder(ctx, e.ta, rem.ID)
+	if slices.Contains(got.Recipients, ids[0]) || !slices.Contains(got.Recipients, ids[1]) {
+		t.Fatalf("recipients after removal: %v", got.Recipients)
+	}
+	wantCode(t, e.do(t, "GET", page, e.tokA, nil), http.StatusOK, "1 left (unsubscribed)")
+	// A subscriber of another reminder is not removed through this one.
+	other := e.reminder(t, e.ta, "other", time.Hour)
+	wantCode(t, e.do(t, "POST", "/dashboard/reminders/"+other.ID+"/subscribers/"+ids[1]+"/remove", e.tokA, nil), http.StatusNotFound)
 }

@@ -234,6 +234,7 @@ type reminderPage struct {
 	Deliveries   []deliveryRow
 	Older        int
 	Created      string
+	Audience     *audienceView
 	Cancellable  bool // only an active reminder can be cancelled
 	Editable     bool // a cancelled one cannot be changed
 }
@@ -289,6 +290,9 @@ func (d *Dashboard) reminder(w http.ResponseWriter, r *http.Request, s session) 
 		case !errors.Is(err, remind.ErrNotFound):
 			return err
 		}
+	}
+	if p.Audience, err = d.audience(ctx, s, rem); err != nil {
+		return err
 	}
 	if len(dels) > maxDeliveries {
 		p.Older = len(dels) - maxDeliveries
