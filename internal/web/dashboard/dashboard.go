@@ -69,6 +69,7 @@ type Service interface {
 	GetRecipient(ctx context.Context, t remind.Tenant, uid string) (remind.Recipient, error)
 	PutRecipient(ctx context.Context, t remind.Tenant, uid string, in service.RecipientInput) (remind.Recipient, error)
 	DeleteRecipient(ctx context.Context, t remind.Tenant, uid string) error
+	UpdateTenant(ctx context.Context, t remind.Tenant, p service.TenantPatch) (remind.Tenant, error)
 	ListTokens(ctx context.Context, t remind.Tenant) ([]remind.APIToken, error)
 	IssueToken(ctx context.Context, t remind.Tenant) (string, remind.APIToken, error)
 	RevokeToken(ctx context.Context, t remind.Tenant, id string) error
@@ -144,6 +145,7 @@ func (d *Dashboard) Register(mux *http.ServeMux) {
 	mux.Handle("POST /dashboard/reminders/{id}/subscribers/{sub}/remove", d.post(d.removeSubscriber))
 	mux.Handle("GET /dashboard/tokens", d.get(d.tokens))
 	mux.Handle("POST /dashboard/tokens", d.post(d.createToken))
+	mux.Handle("POST /dashboard/settings", d.post(d.saveSettings))
 	mux.Handle("POST /dashboard/tokens/{id}/revoke", d.post(d.revokeToken))
 	mux.Handle("GET /dashboard/webhooks", d.get(d.webhooks))
 	mux.Handle("POST /dashboard/webhooks", d.post(d.createWebhook))

@@ -246,3 +246,19 @@ func TestAudience(t *testing.T) {
 	other := e.reminder(t, e.ta, "other", time.Hour)
 	wantCode(t, e.do(t, "POST", "/dashboard/reminders/"+other.ID+"/subscribers/"+ids[1]+"/remove", e.tokA, nil), http.StatusNotFound)
 }
+
+// TestSettings: the owner sets the name and avatar subscribe pages show.
+func TestSettings(t *testing.T) {
+	e := newEnv(t, "")
+	form := url.Values{"display_name": {"读书会"}, "avatar_url": {"https://img.example/a.png"}, "tz": {"Europe/Berlin"}, "date_hour": {"8"}}
+	wantCode(t, e.do(t, "POST", "/dashboard/settings", e.tokA, form), http.StatusOK, `id="saved"`, `value="读书会"`)
+	tn, err := e.svc.Authenticate(context.Background(), e.apiA)
+	if err != nil || tn.DisplayName != "读书会" || tn.AvatarURL != "https://img.example/a.png" || tn.TZ != "Europe/Berlin" || tn.DateHour != 8 {
+		t.Fatalf("%+v %v", tn, err)
+	}
+	form.Set("tz", "Mars/Olympus")
+	wantCode(t, e.do(t, "POST", "/dashboard/settings", e.tokA, form), http.StatusBadRequest, `id="tz-error"`, `value="Mars/Olympus"`)
+	form.Set("tz", "UTC")
+	form.Set("date_hour", "noon")
+	wantCode(t, e.do(t, "POST", "/dashboard/settings", e.tokA, form), http.StatusBadRequest, "must be an hour")
+}

@@ -2,10 +2,13 @@ package dashboard
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/service"
 )
 
 // ---- live preview
@@ -45,6 +48,10 @@ type tokensPage struct {
 	Tokens  []tokenRow
 	Created *tokenRow
 	Secret  string // of Created, shown this once
+	// The tenant's settings form: values and errors by field.
+	DisplayName, AvatarURL, TZ, DateHour string
+	Errors                               map[string]string
+	Saved                                bool
 }
 
 func (d *Dashboard) tokensPage(w http.ResponseWriter, r *http.Request, s session, code int, p tokensPage) error {
@@ -52,7 +59,11 @@ func (d *Dashboard) tokensPage(w http.ResponseWriter, r *http.Request, s session
 	if err != nil {
 		return err
 	}
-	p.base = base{PageTitle: "API tokens", Nav: "tokens", Session: &s}
+	p.base = base{PageTitle: "Settings and tokens", Nav: "tokens", Session: &s}
+	if p.Errors == nil {
+		t := s.Tenant
+		p.DisplayName, p.AvatarURL, p.TZ, p.DateHour = t.DisplayName, t.AvatarURL, t.TZ, strconv.Itoa(t.DateHour)
+	}
 	for _, k := range list {
 		row := tokenRow{ID: k.ID, Created: d.in(&k.CreatedAt, s.Tenant.TZ), LastUsed: d.in(&k.LastUsedAt, s.Tenant.TZ)}
 		if row.LastUsed == "" {
@@ -86,4 +97,28 @@ func (d *Dashboard) revokeToken(w http.ResponseWriter, r *http.Request, s sessio
 	}
 	http.Redirect(w, r, "/dashboard/tokens", http.StatusSeeOther)
 	return nil
+}
+
+// saveSettings changes the tenant's name and avatar (what subscribe pages
+// show as who invites), default zone and the hour date-only phrases fire.
+func (d *Dashboard) saveSettings(w http.ResponseWriter, r *http.Request, s session) error {
+	f := r.PostForm
+	p := tokensPage{DisplayName: strings.TrimSpace(f.Get("display_name")), AvatarURL: strings.TrimSpace(f.Get("avatar_url")),
+		TZ: strings.TrimSpace(f.Get("tz")), DateHour: strings.TrimSpace(f.Get("date_hour")), Errors: map[string]string{}}
+	hour, err := strconv.Atoi(p.DateHour)
+	if err != nil {
+		p.Errors["date_hour"] = "must be an hour from 0 to 23"
+		return d.tokensPage(w, r, s, http.StatusBadRequest, p)
+	}
+	t, err := d.svc.UpdateTenant(r.Context(), s.Tenant, service.TenantPatch{DisplayName: &p.DisplayName, AvatarURL: &p.AvatarURL, TZ: &p.TZ, DateHour: &hour})
+	var e *remind.Error
+	if errors.As(err, &e) && e.Code == remind.CodeInvalid {
+		p.Errors[e.Field] = e.Message
+		return d.tokensPage(w, r, s, http.StatusBadRequest, p)
+	}
+	if err != nil {
+		return err
+	}
+	s.Tenant = t
+	return d.tokensPage(w, r, s, http.StatusOK, tokensPage{Saved: true})
 }
