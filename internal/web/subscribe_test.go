@@ -104,7 +104,7 @@ func TestCancelledAndOverReminders(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, body := fetchPage(t, base)
-	if code != 200 || !strings.Contains(body, `id="over"`) || strings.Contains(body, `id="webpush-subscribe"`) || strings.Contains(body, `id="calendar"`) {
+	if code != 200 || !strings.Contains(body, `id="over"`) || strings.Contains(body, `id="webpush-subscribe"`) || strings.Contains(body, `id="webcal"`) {
 		t.Fatalf("over page: %d\n%s", code, body)
 	}
 	if code, out := p.post(t, "/s/"+p.link.Token+"/webpush", `{}`); code != http.StatusConflict {
@@ -119,9 +119,12 @@ func TestCancelledAndOverReminders(t *testing.T) {
 	if code != http.StatusGone || !strings.Contains(body, "This reminder was cancelled") && !strings.Contains(body, "cancelled this reminder") {
 		t.Fatalf("cancelled page: %d\n%s", code, body)
 	}
-	for _, path := range []string{"/qr.png", "/calendar.ics"} {
-		if code, _ := fetchPage(t, base+path); code != http.StatusGone {
-			t.Errorf("%s of a cancelled reminder: %d", path, code)
-		}
+	if code, _ := fetchPage(t, base+"/qr.png"); code != http.StatusGone {
+		t.Errorf("QR code of a cancelled reminder: %d", code)
+	}
+	// Its calendar feed stays, saying it is cancelled, so subscribed
+	// calendars strike the event.
+	if code, body := fetchPage(t, base+"/calendar.ics"); code != 200 || !strings.Contains(body, "STATUS:CANCELLED") {
+		t.Errorf("calendar of a cancelled reminder: %d\n%s", code, body)
 	}
 }

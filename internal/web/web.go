@@ -319,6 +319,7 @@ type subscribePage struct {
 	Schedule                            string // the schedule in words, in the viewer's language
 	Recurring, Email, Over              bool
 	EmailAction, CalendarURL            string
+	WebcalURL                           string // the calendar as a subscription (webcal://)
 	WeChatQR                            string
 	InWeChat                            bool   // the page is open in WeChat's own browser
 	WebPushKey, WebPushAction           string // "" when web push is off for the reminder
@@ -347,6 +348,7 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
 		Schedule: describe.Schedule(rem, lang), Recurring: rem.Recurring(), Email: w.cfg.Mailer != nil,
 		Over:        rem.Status != remind.StatusActive || rem.NextFireAt == nil,
 		EmailAction: "/s/" + l.Token + "/email", CalendarURL: "/s/" + l.Token + "/calendar.ics",
+		WebcalURL:   "webcal://" + strings.TrimPrefix(strings.TrimPrefix(w.PageURL(l), "https://"), "http://") + "/calendar.ics",
 		InWeChat: strings.Contains(r.UserAgent(), "MicroMessenger"),
 	}
 	if t, err := w.rems.GetTenant(r.Context(), l.TenantID); err == nil {
@@ -415,8 +417,14 @@ func (w *Web) qr(rw http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// calendar serves the reminder as a calendar file and live feed: a
+// cancelled reminder stays in the feed as STATUS:CANCELLED, so calendars
+// subscribed to it strike the event on their next refresh.
 func (w *Web) calendar(rw http.ResponseWriter, r *http.Request) {
 	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	if errors.Is(err, errCancelled) {
+		err = nil
+	}
 	if err != nil {
 		w.fail(rw, r, err)
 		return
