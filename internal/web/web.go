@@ -348,8 +348,8 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
 		Schedule: describe.Schedule(rem, lang), Recurring: rem.Recurring(), Email: w.cfg.Mailer != nil,
 		Over:        rem.Status != remind.StatusActive || rem.NextFireAt == nil,
 		EmailAction: "/s/" + l.Token + "/email", CalendarURL: "/s/" + l.Token + "/calendar.ics",
-		WebcalURL:   "webcal://" + strings.TrimPrefix(strings.TrimPrefix(w.PageURL(l), "https://"), "http://") + "/calendar.ics",
-		InWeChat: strings.Contains(r.UserAgent(), "MicroMessenger"),
+		WebcalURL: "webcal://" + strings.TrimPrefix(strings.TrimPrefix(w.PageURL(l), "https://"), "http://") + "/calendar.ics",
+		InWeChat:  strings.Contains(r.UserAgent(), "MicroMessenger"),
 	}
 	if t, err := w.rems.GetTenant(r.Context(), l.TenantID); err == nil {
 		p.Inviter = t.DisplayName
