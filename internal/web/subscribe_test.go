@@ -128,3 +128,31 @@ func TestCancelledAndOverReminders(t *testing.T) {
 		t.Errorf("calendar of a cancelled reminder: %d\n%s", code, body)
 	}
 }
+
+// TestPosterRoute: /s/{token}/poster.png serves the phone and the A5 print
+// poster; bad options are 400, and a cancelled reminder's poster is gone.
+func TestPosterRoute(t *testing.T) {
+	p := newPushSite(t, "")
+	base := p.srv.URL + "/s/" + p.link.Token + "/poster.png"
+	for _, q := range []string{"", "?size=a5", "?size=a5&lang=en", "?lang=zh"} {
+		resp, err := http.Get(base + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" {
+			t.Errorf("poster%s: %d %s", q, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	}
+	for _, q := range []string{"?size=a0", "?lang=fr"} {
+		if code, _ := fetchPage(t, base+q); code != http.StatusBadRequest {
+			t.Errorf("poster%s: %d", q, code)
+		}
+	}
+	if _, err := p.st.CancelReminder(context.Background(), p.tn.ID, p.rem.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := fetchPage(t, base); code != http.StatusGone {
+		t.Errorf("cancelled reminder's poster: %d", code)
+	}
+}

@@ -133,6 +133,9 @@ func New(cfg Config, subs SubscriptionStore, rems Reminders) *Web {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if cfg.Font == nil {
+		cfg.Font, _, _ = LoadFont("") // a CJK font when installed, else Go's own
+	}
 	img := "'self'"
 	if cfg.WeChat != nil {
 		if u, err := url.Parse(cfg.WeChat.ShowQRURL("x")); err == nil {
@@ -151,6 +154,7 @@ func New(cfg Config, subs SubscriptionStore, rems Reminders) *Web {
 func (w *Web) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /s/{token}", w.page)
 	mux.HandleFunc("GET /s/{token}/qr.png", w.qr)
+	mux.HandleFunc("GET /s/{token}/poster.png", w.poster) // images.go
 	mux.HandleFunc("GET /s/{token}/calendar.ics", w.calendar)
 	mux.HandleFunc("POST /s/{token}/email", w.subscribeEmail)
 	mux.HandleFunc("GET /subscribe/confirm/{token}", w.confirm)

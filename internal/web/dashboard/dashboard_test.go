@@ -390,7 +390,7 @@ func TestCreatePreviewCancelDelete(t *testing.T) {
 
 	// A subscribe link shows with its QR code.
 	e.links[id] = "tok123"
-	wantCode(t, e.do(t, "GET", "/dashboard/reminders/"+id, e.tokA, nil), http.StatusOK, `href="https://raas.example/s/tok123"`, `src="/s/tok123/qr.png"`)
+	wantCode(t, e.do(t, "GET", "/dashboard/reminders/"+id, e.tokA, nil), http.StatusOK, `href="https://raas.example/s/tok123"`, `src="/s/tok123/qr.png"`, `href="/s/tok123/poster.png?size=a5"`)
 
 	// Cancel: a confirmation page, then the POST.
 	wantCode(t, e.do(t, "GET", "/dashboard/reminders/"+id+"/cancel", e.tokA, nil), http.StatusOK, `action="/dashboard/reminders/`+id+`/cancel"`, dashboard.CSRFToken(e.tokA))

@@ -231,6 +231,7 @@ type reminderPage struct {
 	Webhooks     int // the tenant's webhooks, which receive every firing
 	SubscribeURL string
 	QRURL        string
+	PosterURL    string
 	Deliveries   []deliveryRow
 	Older        int
 	Created      string
@@ -286,7 +287,7 @@ func (d *Dashboard) reminder(w http.ResponseWriter, r *http.Request, s session) 
 		l, err := d.links.SubscribeLinkOf(ctx, s.Tenant.ID, rem.ID)
 		switch {
 		case err == nil:
-			p.SubscribeURL, p.QRURL = d.cfg.PublicURL+"/s/"+l.Token, "/s/"+l.Token+"/qr.png"
+			p.SubscribeURL, p.QRURL, p.PosterURL = d.cfg.PublicURL+"/s/"+l.Token, "/s/"+l.Token+"/qr.png", "/s/"+l.Token+"/poster.png"
 		case !errors.Is(err, remind.ErrNotFound):
 			return err
 		}
