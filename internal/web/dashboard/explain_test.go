@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
 )
 
 func TestExplain(t *testing.T) {
@@ -49,5 +50,32 @@ func TestCollapseAttempts(t *testing.T) {
 	rows := d.collapse("webhook", "UTC", as)
 	if len(rows) != 2 || rows[0].First != 1 || rows[0].Last != 5 || rows[0].Repeats != 5 || rows[0].Status != "HTTP 503" || rows[1].Outcome != "delivered" {
 		t.Fatalf("%+v", rows)
+	}
+}
+
+func TestMatrix(t *testing.T) {
+	d := New(Config{}, nil, nil)
+	o1 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	o2 := o1.AddDate(0, 0, 7)
+	del := func(o time.Time, uid, ch string, st remind.DeliveryState) store.DeliveryWithAttempts {
+		return store.DeliveryWithAttempts{Delivery: remind.Delivery{Occurrence: o, Recipient: uid, Channel: ch, State: st}}
+	}
+	dels := []store.DeliveryWithAttempts{
+		del(o1, "alice", "inbox", remind.DeliveryDelivered), del(o1, "", "webhook", remind.DeliveryDelivered),
+		del(o2, "alice", "inbox", remind.DeliveryDelivered), del(o2, "alice", "email", remind.DeliveryFailed), del(o2, "bob", "inbox", remind.DeliveryPending),
+	}
+	m := d.matrix(remind.Reminder{TZ: "UTC"}, dels, map[string]remind.InboxStatus{"alice": remind.InboxConfirmed})
+	if len(m.Occurrences) != 2 || m.Occurrences[0] != d.in(&o2, "UTC") || len(m.Rows) != 3 {
+		t.Fatalf("%+v", m)
+	}
+	alice := m.Rows[0]
+	if alice.Recipient != "alice" || len(alice.Cells[0].States) != 2 || alice.Cells[0].Inbox != "confirmed" || alice.Cells[1].Inbox != "" || len(alice.Cells[1].States) != 1 {
+		t.Fatalf("alice %+v", alice)
+	}
+	if hooks := m.Rows[1]; hooks.Recipient != "(tenant webhooks)" || len(hooks.Cells[0].States) != 0 || hooks.Cells[1].States[0].State != "delivered" {
+		t.Fatalf("webhooks %+v", hooks)
+	}
+	if d.matrix(remind.Reminder{}, nil, nil) != nil {
+		t.Fatal("a matrix of nothing")
 	}
 }

@@ -236,6 +236,7 @@ type reminderPage struct {
 	Older        int
 	Created      string
 	Audience     *audienceView
+	Matrix       *matrixView
 	Cancellable  bool // only an active reminder can be cancelled
 	Editable     bool // a cancelled one cannot be changed
 }
@@ -294,6 +295,13 @@ func (d *Dashboard) reminder(w http.ResponseWriter, r *http.Request, s session) 
 	}
 	if p.Audience, err = d.audience(ctx, s, rem); err != nil {
 		return err
+	}
+	if len(dels) > 0 {
+		inbox, err := d.svc.InboxStatuses(ctx, s.Tenant, rem.ID)
+		if err != nil {
+			return err
+		}
+		p.Matrix = d.matrix(rem, dels, inbox)
 	}
 	if len(dels) > maxDeliveries {
 		p.Older = len(dels) - maxDeliveries
