@@ -227,6 +227,17 @@ func When(r remind.Reminder) time.Time {
 	return r.Start
 }
 
+// whenText is what mails and WeChat replies say of when a reminder fires:
+// its next time, and for a repeating one its schedule in words
+// ("2026-12-01 周二 09:30 (Asia/Shanghai)，每周二 09:30").
+func whenText(rem remind.Reminder) string {
+	s := FormatWhen(rem, When(rem))
+	if rem.Recurring() {
+		s += "，" + describe.Schedule(rem, describe.ZH)
+	}
+	return s
+}
+
 // UnsubscribeURL implements email.Links and wechat.Links: subscribers'
 // deliveries carry their one-click unsubscribe link, and a delivery to a
 // subscriber who has left fails for good instead of going out.
@@ -511,7 +522,7 @@ func (w *Web) confirmationMail(sb store.Subscriber, rem remind.Reminder) (email.
 	if title == "" {
 		title = "提醒 / Reminder"
 	}
-	data := map[string]string{"Title": title, "When": FormatWhen(rem, When(rem)), "Confirm": confirm, "Unsubscribe": unsub}
+	data := map[string]string{"Title": title, "When": whenText(rem), "Confirm": confirm, "Unsubscribe": unsub}
 	var tb, hb bytes.Buffer
 	if err := textPages.ExecuteTemplate(&tb, "confirm.txt", data); err != nil {
 		return email.Message{}, err
@@ -733,5 +744,5 @@ func (w *Web) wechatSubscribe(ctx context.Context, scene, openid string) (string
 	if sb, err = w.subs.ConfirmSubscriber(ctx, sb.Token, now); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("已订阅「%s」，%s 提醒你。\n退订：%s", rem.Title, FormatWhen(rem, When(rem)), w.unsubscribeURL(sb)), nil
+	return fmt.Sprintf("已订阅「%s」，%s 提醒你。\n退订：%s", rem.Title, whenText(rem), w.unsubscribeURL(sb)), nil
 }
