@@ -15,8 +15,8 @@ import (
 
 	"github.com/raasdev/raas/internal/channel/wechat"
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/store/sqlite"
 	"github.com/raasdev/raas/internal/store"
+	"github.com/raasdev/raas/internal/store/sqlite"
 	"github.com/raasdev/raas/internal/store/sqlite/sqlitetest"
 	"github.com/raasdev/raas/internal/web"
 )
