@@ -262,3 +262,21 @@ func TestSettings(t *testing.T) {
 	form.Set("date_hour", "noon")
 	wantCode(t, e.do(t, "POST", "/dashboard/settings", e.tokA, form), http.StatusBadRequest, "must be an hour")
 }
+
+// TestCreateWithChannels: the new form offers the channels and keeps what
+// was ticked.
+func TestCreateWithChannels(t *testing.T) {
+	e := newEnv(t, "")
+	wantCode(t, e.do(t, "GET", "/dashboard/reminders/new", e.tokA, nil), http.StatusOK, `name="channel" value="webpush"`)
+	form := url.Values{"text": {"明天下午3点开会"}, "channel": {"email", "inbox"}, "action": {"preview"}}
+	wantCode(t, e.do(t, "POST", "/dashboard/reminders/new", e.tokA, form), http.StatusOK, `value="email" checked`, `value="inbox" checked`)
+	form.Set("action", "create")
+	rec := e.do(t, "POST", "/dashboard/reminders/new", e.tokA, form)
+	wantCode(t, rec, http.StatusSeeOther)
+	id := strings.TrimPrefix(rec.Header().Get("Location"), "/dashboard/reminders/")
+	if rem, err := e.svc.GetReminder(context.Background(), e.ta, id); err != nil || strings.Join(rem.Channels, ",") != "email,inbox" {
+		t.Fatalf("%+v %v", rem.Channels, err)
+	}
+	form.Set("channel", "pigeon")
+	wantCode(t, e.do(t, "POST", "/dashboard/reminders/new", e.tokA, form), http.StatusBadRequest)
+}

@@ -267,7 +267,7 @@ func (d *Dashboard) reminder(w http.ResponseWriter, r *http.Request, s session) 
 		}
 	}
 	if rem.Recurring() {
-		p.Start = d.in(&rem.Start, rem.TZ)
+		p.Start = rem.Start.In(d.zone(rem.TZ)).Format("2006-01-02 Mon") // the anchor's date: its clock is not a firing
 	}
 	for i, uid := range rem.Recipients {
 		if i == maxLookups {
@@ -453,6 +453,7 @@ type previewView struct {
 
 type newPage struct {
 	base
+	Options []channelOption
 	Form    newForm
 	Errors  map[string]string // field → message
 	Error   string            // not about one field
@@ -461,8 +462,38 @@ type newPage struct {
 }
 
 func (d *Dashboard) newForm(w http.ResponseWriter, r *http.Request, s session) error {
-	d.render(w, http.StatusOK, "new.html", newPage{base: base{PageTitle: "New reminder", Nav: "new", Session: &s}, Zone: s.Tenant.TZ})
+	d.render(w, http.StatusOK, "new.html", newPage{base: base{PageTitle: "New reminder", Nav: "new", Session: &s}, Zone: s.Tenant.TZ, Options: d.channelOptions(nil)})
 	return nil
+}
+
+// channelOptions are the channel checkboxes: the server's channels, those
+// in checked ticked.
+func (d *Dashboard) channelOptions(checked map[string]bool) []channelOption {
+	names := d.cfg.Channels
+	if names == nil {
+		names = []string{remind.ChannelInbox, remind.ChannelWebhook, remind.ChannelEmail, remind.ChannelSMS, remind.ChannelWeChat, remind.ChannelWebPush}
+	}
+	var out []channelOption
+	for _, n := range names {
+		out = append(out, channelOption{Name: n, Label: channelName(n), Checked: checked[n]})
+	}
+	return out
+}
+
+// formChannels reads the ticked channels of a form.
+func formChannels(r *http.Request) ([]string, map[string]bool, error) {
+	var chans []string
+	ticked := map[string]bool{}
+	for _, c := range r.PostForm["channel"] {
+		if !remind.KnownChannel(c) {
+			return nil, nil, remind.Invalid("channel", "unknown channel %q", c)
+		}
+		if !ticked[c] {
+			ticked[c] = true
+			chans = append(chans, c)
+		}
+	}
+	return chans, ticked, nil
 }
 
 // formField maps a service error's field to the form field to show it by.
@@ -481,7 +512,11 @@ func formField(field string) string {
 func (d *Dashboard) create(w http.ResponseWriter, r *http.Request, s session) error {
 	f := newForm{Text: strings.TrimSpace(r.PostForm.Get("text")), Title: strings.TrimSpace(r.PostForm.Get("title")),
 		Desc: strings.TrimSpace(r.PostForm.Get("desc")), TZ: strings.TrimSpace(r.PostForm.Get("tz")), Recipients: r.PostForm.Get("recipients")}
-	p := newPage{base: base{PageTitle: "New reminder", Nav: "new", Session: &s}, Form: f, Zone: s.Tenant.TZ, Errors: map[string]string{}}
+	chans, ticked, err := formChannels(r)
+	if err != nil {
+		return err
+	}
+	p := newPage{base: base{PageTitle: "New reminder", Nav: "new", Session: &s}, Form: f, Zone: s.Tenant.TZ, Errors: map[string]string{}, Options: d.channelOptions(ticked)}
 	var recips []string
 	for _, uid := range strings.FieldsFunc(f.Recipients, func(c rune) bool { return c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t' }) {
 		if err := remind.CheckUID("recipients", uid); err != nil {
@@ -521,7 +556,7 @@ func (d *Dashboard) create(w http.ResponseWriter, r *http.Request, s session) er
 		return nil
 	}
 	rem, _, err := d.svc.CreateReminder(r.Context(), s.Tenant, service.CreateInput{Title: f.Title, Desc: f.Desc, Text: f.Text, TZ: f.TZ,
-		Recipients: recips, Source: "dashboard"})
+		Recipients: recips, Channels: chans, Source: "dashboard"})
 	if err != nil {
 		return invalid(err)
 	}
@@ -557,13 +592,7 @@ type editPage struct {
 func (d *Dashboard) editView(r *http.Request, s session, rem remind.Reminder, f editForm) editPage {
 	p := editPage{base: base{PageTitle: "Edit", Nav: "reminders", Session: &s}, reminderRow: d.row(rem, langOf(r)), Form: f,
 		Errors: map[string]string{}, Schedule: describe.Schedule(rem, langOf(r)) + " (" + rem.TZ + ")", ETag: rem.ETag()}
-	names := d.cfg.Channels
-	if names == nil {
-		names = []string{remind.ChannelInbox, remind.ChannelWebhook, remind.ChannelEmail, remind.ChannelSMS, remind.ChannelWeChat, remind.ChannelWebPush}
-	}
-	for _, n := range names {
-		p.Options = append(p.Options, channelOption{Name: n, Label: channelName(n), Checked: f.Channels[n]})
-	}
+	p.Options = d.channelOptions(f.Channels)
 	return p
 }
 
@@ -590,16 +619,11 @@ func (d *Dashboard) edit(w http.ResponseWriter, r *http.Request, s session) erro
 	}
 	f := editForm{Text: strings.TrimSpace(r.PostForm.Get("text")), Title: strings.TrimSpace(r.PostForm.Get("title")),
 		Desc: strings.TrimSpace(r.PostForm.Get("desc")), Recipients: r.PostForm.Get("recipients"), Channels: map[string]bool{}}
-	var chans []string
-	for _, c := range r.PostForm["channel"] {
-		if !remind.KnownChannel(c) {
-			return remind.Invalid("channel", "unknown channel %q", c)
-		}
-		if !f.Channels[c] {
-			f.Channels[c] = true
-			chans = append(chans, c)
-		}
+	chans, ticked, err := formChannels(r)
+	if err != nil {
+		return err
 	}
+	f.Channels = ticked
 	p := d.editView(r, s, rem, f)
 	recips, bad := splitUIDs(f.Recipients)
 	if bad != "" {
