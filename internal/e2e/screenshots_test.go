@@ -120,6 +120,22 @@ func TestPagesOnPhoneAndDesktop(t *testing.T) {
 			}
 		}
 	}
+
+	// The new-reminder form says, as one types, how the text is read.
+	if err := chromedp.Do(ctx, chromedp.Navigate(a.URL+"/dashboard/reminders/new"), chromedp.WaitVisible(chromedp.ID("text")),
+		chromedp.SendKeys(chromedp.ID("text"), "every friday 3pm badminton")); err != nil {
+		t.Fatal(err)
+	}
+	var live string
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if live, err = chromedp.Run(ctx, chromedp.Text(chromedp.ID("live-preview"))); err == nil && strings.Contains(live, "15:00") {
+			break
+		}
+	}
+	if !strings.Contains(live, "每周五 15:00") {
+		t.Fatalf("live preview shows %q", live)
+	}
 }
 
 // shoot opens a page, checks that it does not scroll sideways (naming the
