@@ -116,7 +116,7 @@ func TestCancelledAndOverReminders(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, body = fetchPage(t, base)
-	if code != http.StatusGone || !strings.Contains(body, "This reminder was cancelled") && !strings.Contains(body, "cancelled this reminder") {
+	if code != http.StatusGone || !strings.Contains(body, "cancelled this reminder") || !strings.Contains(body, "「开会」") {
 		t.Fatalf("cancelled page: %d\n%s", code, body)
 	}
 	if code, _ := fetchPage(t, base+"/qr.png"); code != http.StatusGone {

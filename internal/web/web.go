@@ -343,6 +343,12 @@ type subscribePage struct {
 
 func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
 	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	if errors.Is(err, errCancelled) {
+		// Name what was cancelled: the person scanned its poster.
+		w.message(rw, http.StatusGone, messagePage{Heading: "提醒已取消 / Cancelled", Title: rem.Title,
+			Message: "组织者取消了这个提醒，不会再发出，也不能再订阅。The organiser cancelled this reminder: it will not fire again and takes no subscriptions."})
+		return
+	}
 	if err != nil {
 		w.fail(rw, r, err)
 		return
