@@ -50,7 +50,7 @@ func Negotiate(acceptLanguage string) Lang {
 		default:
 			continue
 		}
-		if q > bestQ {
+		if q > 0 && q > bestQ { // q=0 means "not this one"
 			best, bestQ = l, q
 		}
 	}

@@ -136,6 +136,8 @@ func TestNegotiate(t *testing.T) {
 		"en;q=0.2, zh-Hant-TW;q=0.7":   describe.ZH,
 		"ZH-cn":                        describe.ZH,
 		"en;q=bogus,zh;q=0.1,ja":       describe.EN,
+		"zh;q=0,en;q=0.1":              describe.EN,
+		"zh;q=0":                       describe.EN,
 		strings.Repeat("zh-CN,", 1000): describe.ZH,
 	} {
 		if got := describe.Negotiate(in); got != want {
