@@ -160,3 +160,13 @@ func TestPosterRoute(t *testing.T) {
 		t.Errorf("cancelled reminder's poster: %d", code)
 	}
 }
+
+// TestSubscribePageWithoutChannels: with no e-mail, WeChat or push set up,
+// the page promises no messages and points to the calendar.
+func TestSubscribePageWithoutChannels(t *testing.T) {
+	p := newPushSite(t, "")
+	code, body := fetchPage(t, p.srv.URL+"/s/"+p.link.Token)
+	if code != 200 || !strings.Contains(body, `id="calendar-only"`) || strings.Contains(body, `id="after"`) || !strings.Contains(body, `id="webcal"`) {
+		t.Fatalf("%d\n%s", code, body)
+	}
+}
