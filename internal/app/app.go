@@ -25,6 +25,7 @@ import (
 	"github.com/raasdev/raas/internal/scheduler"
 	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/store"
+	"github.com/raasdev/raas/internal/web"
 	"github.com/raasdev/raas/internal/store/postgres"
 	"github.com/raasdev/raas/internal/store/sqlite"
 )
@@ -121,6 +122,7 @@ type App struct {
 	Senders    map[string]deliver.Sender
 
 	now    func() time.Time
+	pages  *web.Web // the subscribe pages, when the store keeps subscriptions
 	waker  *waker
 	srv    *http.Server
 	ln     net.Listener

@@ -18,7 +18,11 @@ func (a *App) registerDashboard() {
 		audience, _ = subs.(dashboard.Audience)
 	}
 	channels := slices.Sorted(maps.Keys(a.Senders))
-	d := dashboard.New(dashboard.Config{PublicURL: a.Config.PublicURL, Log: a.Log, Channels: channels, Audience: audience}, a.Service, links)
+	cfg := dashboard.Config{PublicURL: a.Config.PublicURL, Log: a.Log, Channels: channels, Audience: audience}
+	if a.pages != nil {
+		cfg.Feeds = a.pages
+	}
+	d := dashboard.New(cfg, a.Service, links)
 	d.Register(a.Mux)
 	d.RegisterHome(a.Mux, dashboard.HomeConfig{Version: a.Config.Ops.Version, Docs: a.Config.Ops.Docs, Metrics: a.Config.Ops.Metrics})
 }

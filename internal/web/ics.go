@@ -35,15 +35,44 @@ import (
 // other control character is dropped (see icsText), so no title can end a
 // line and start a component of its own.
 func ICS(r remind.Reminder, start time.Time, pageURL string, now time.Time) string {
+	cal := newFeed()
+	addEvent(cal, map[string]bool{}, r, start, pageURL, now)
+	return cal.Serialize(ics.WithNewLineWindows)
+}
+
+// ICSFeed returns an RFC 5545 calendar of several reminders, each event as
+// ICS writes it (its start: When); a recipient's feed.
+func ICSFeed(rs []remind.Reminder, now time.Time) string {
+	cal := newFeed()
+	zones := map[string]bool{}
+	for _, r := range rs {
+		addEvent(cal, zones, r, When(r), "", now)
+	}
+	return cal.Serialize(ics.WithNewLineWindows)
+}
+
+func newFeed() *ics.Calendar {
 	cal := ics.NewCalendar()
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetProductId("-//RaaS//Reminder as a Service//ZH")
+	cal.SetRefreshInterval(refresh)
+	cal.SetXPublishedTTL(refresh)
+	return cal
+}
+
+// addEvent adds r's event to cal, and the VTIMEZONE of its zone unless
+// zones says it is there already.
+func addEvent(cal *ics.Calendar, zones map[string]bool, r remind.Reminder, start time.Time, pageURL string, now time.Time) {
 	loc, err := time.LoadLocation(r.TZ)
 	if err != nil {
 		loc = time.UTC
 	}
-	cal.SetRefreshInterval(refresh)
-	cal.SetXPublishedTTL(refresh)
+	addZone := func() {
+		if !zones[loc.String()] {
+			zones[loc.String()] = true
+			addTimezone(cal, loc, start)
+		}
+	}
 	ev := cal.AddEvent(r.ID + "@raas")
 	ev.SetDtStampTime(now.UTC())
 	ev.SetLastModifiedAt(r.UpdatedAt.UTC())
@@ -74,7 +103,7 @@ func ICS(r remind.Reminder, start time.Time, pageURL string, now time.Time) stri
 			ds = append(ds, d.In(loc).Format("20060102T150405"))
 		}
 		ev.AddProperty(ics.ComponentPropertyRdate, strings.Join(ds, ","), ics.WithTZID(loc.String()))
-		addTimezone(cal, loc, start)
+		addZone()
 	} else if len(rdates) > 1 {
 		start = rdates[0]
 		ev.SetStartAt(start.UTC())
@@ -87,7 +116,7 @@ func ICS(r remind.Reminder, start time.Time, pageURL string, now time.Time) stri
 	} else if rule != "" && loc != time.UTC {
 		ev.SetProperty(ics.ComponentPropertyDtStart, start.In(loc).Format("20060102T150405"), ics.WithTZID(loc.String()))
 		ev.SetProperty(ics.ComponentPropertyDtEnd, start.In(loc).Add(15*time.Minute).Format("20060102T150405"), ics.WithTZID(loc.String()))
-		addTimezone(cal, loc, start)
+		addZone()
 	} else {
 		ev.SetStartAt(start.UTC())
 		ev.SetEndAt(start.Add(15 * time.Minute).UTC())
@@ -115,7 +144,6 @@ func ICS(r remind.Reminder, start time.Time, pageURL string, now time.Time) stri
 	a.SetAction(ics.ActionDisplay)
 	a.SetTrigger(trigger(r.DeferMin))
 	a.SetProperty(ics.ComponentPropertyDescription, title)
-	return cal.Serialize(ics.WithNewLineWindows)
 }
 
 // refresh is how often subscribed calendars should fetch the feed again.

@@ -166,7 +166,7 @@ func TestPosterRoute(t *testing.T) {
 func TestSubscribePageWithoutChannels(t *testing.T) {
 	p := newPushSite(t, "")
 	code, body := fetchPage(t, p.srv.URL+"/s/"+p.link.Token)
-	if code != 200 || !strings.Contains(body, `id="calendar-only"`) || strings.Contains(body, `id="after"`) || !strings.Contains(body, `id="webcal"`) {
+	if code != 200 || !strings.Contains(body, `id="calendar-only"`) || strings.Contains(body, `id="after"`) || !strings.Contains(body, `id="webcal" href="webcal://127.0.0.1:`) && !strings.Contains(body, `id="webcal" href="webcal://raas.test/s/`) {
 		t.Fatalf("%d\n%s", code, body)
 	}
 }

@@ -60,11 +60,14 @@ type SubscriptionStore interface {
 	SubscriberByToken(ctx context.Context, token string) (store.Subscriber, error)
 	ConfirmSubscriber(ctx context.Context, token string, at time.Time) (store.Subscriber, error)
 	Unsubscribe(ctx context.Context, token string, at time.Time) (store.Subscriber, error)
+	CalendarFeedOf(ctx context.Context, f store.CalendarFeed) (store.CalendarFeed, error)
+	CalendarFeedByToken(ctx context.Context, token string) (store.CalendarFeed, error)
 }
 
 // Reminders reads reminders, and the tenants who invite to them.
 type Reminders interface {
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
+	ListReminders(ctx context.Context, tenantID string, q store.ListQuery) ([]remind.Reminder, error)
 	GetTenant(ctx context.Context, id string) (remind.Tenant, error)
 }
 
@@ -156,6 +159,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /s/{token}/qr.png", w.qr)
 	mux.HandleFunc("GET /s/{token}/poster.png", w.poster) // images.go
 	mux.HandleFunc("GET /s/{token}/calendar.ics", w.calendar)
+	mux.HandleFunc("GET /c/{token}/calendar.ics", w.recipientFeed) // feed.go
 	mux.HandleFunc("POST /s/{token}/email", w.subscribeEmail)
 	mux.HandleFunc("GET /subscribe/confirm/{token}", w.confirm)
 	mux.HandleFunc("GET /subscribe/unsubscribe/{token}", w.unsubscribePage)
@@ -334,7 +338,7 @@ type subscribePage struct {
 	Schedule                            string // the schedule in words, in the viewer's language
 	Recurring, Email, Over              bool
 	EmailAction, CalendarURL            string
-	WebcalURL                           string // the calendar as a subscription (webcal://)
+	WebcalURL                           template.URL // the calendar as a subscription (webcal://, which html/template would refuse as a string); made here from PublicURL and the token
 	WeChatQR                            string
 	InWeChat                            bool   // the page is open in WeChat's own browser
 	WebPushKey, WebPushAction           string // "" when web push is off for the reminder
@@ -369,7 +373,7 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
 		Schedule: describe.Schedule(rem, lang), Recurring: rem.Recurring(), Email: w.cfg.Mailer != nil,
 		Over:        rem.Status != remind.StatusActive || rem.NextFireAt == nil,
 		EmailAction: "/s/" + l.Token + "/email", CalendarURL: "/s/" + l.Token + "/calendar.ics",
-		WebcalURL: "webcal://" + strings.TrimPrefix(strings.TrimPrefix(w.PageURL(l), "https://"), "http://") + "/calendar.ics",
+		WebcalURL: webcal(w.PageURL(l) + "/calendar.ics"),
 		InWeChat:  strings.Contains(r.UserAgent(), "MicroMessenger"),
 	}
 	if t, err := w.rems.GetTenant(r.Context(), l.TenantID); err == nil {
@@ -397,6 +401,12 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.render(rw, http.StatusOK, "subscribe.html", p)
+}
+
+// webcal turns an http(s) URL of ours into the webcal:// one calendars
+// subscribe to.
+func webcal(u string) template.URL {
+	return template.URL("webcal://" + strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://"))
 }
 
 // pushBlocked says why browser notifications cannot work here, when the

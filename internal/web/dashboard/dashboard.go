@@ -92,6 +92,14 @@ type Config struct {
 	// Audience, when set, lists a reminder's subscribers on its page and
 	// lets the owner remove them.
 	Audience Audience
+	// Feeds, when set, gives each recipient's page the URL of their
+	// calendar feed (internal/web).
+	Feeds Feeds
+}
+
+// Feeds makes recipients' calendar feeds (*web.Web).
+type Feeds interface {
+	FeedURL(ctx context.Context, tenantID, uid string) (string, error)
 }
 
 // CookieName is the session cookie's name.

@@ -280,3 +280,25 @@ func TestCreateWithChannels(t *testing.T) {
 	form.Set("channel", "pigeon")
 	wantCode(t, e.do(t, "POST", "/dashboard/reminders/new", e.tokA, form), http.StatusBadRequest)
 }
+
+type fakeFeeds struct{}
+
+func (fakeFeeds) FeedURL(_ context.Context, tenantID, uid string) (string, error) {
+	return "https://raas.test/c/feed-" + uid + "/calendar.ics", nil
+}
+
+// TestRecipientFeedLink: a recipient's page gives their calendar feed as a
+// webcal:// link.
+func TestRecipientFeedLink(t *testing.T) {
+	e := newEnv(t, "")
+	mux := http.NewServeMux()
+	dashboard.New(dashboard.Config{Feeds: fakeFeeds{}}, e.svc, nil).Register(mux)
+	e.h = mux
+	if _, err := e.svc.PutRecipient(context.Background(), e.ta, "alice", service.RecipientInput{Name: "Alice"}); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, e.do(t, "GET", "/dashboard/recipients?uid=alice", e.tokA, nil), http.StatusOK, `id="feed"`, `href="webcal://raas.test/c/feed-alice/calendar.ics"`)
+	if strings.Contains(e.do(t, "GET", "/dashboard/recipients?uid=nobody", e.tokA, nil).Body.String(), `id="feed"`) {
+		t.Fatal("a feed for a recipient that does not exist")
+	}
+}
