@@ -25,9 +25,9 @@ import (
 	"github.com/raasdev/raas/internal/scheduler"
 	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/store"
-	"github.com/raasdev/raas/internal/web"
 	"github.com/raasdev/raas/internal/store/postgres"
 	"github.com/raasdev/raas/internal/store/sqlite"
+	"github.com/raasdev/raas/internal/web"
 )
 
 // Config is everything an operator can set.
