@@ -185,7 +185,7 @@ func TestNeedsAttention(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	wantCode(t, e.do(t, "GET", "/dashboard", e.tokA, nil), http.StatusOK, `id="attention"`, `id="cause-unconfigured-email"`, "E-mail is not set up on this server", "--smtp-host", "/dashboard/reminders/"+rem.ID)
+	wantCode(t, e.do(t, "GET", "/dashboard", e.tokA, nil), http.StatusOK, `id="attention"`, `id="cause-unconfigured-email"`, "E-mail is not set up on this server", "--smtp-host", `href="/dashboard/reminders/`+rem.ID+`">mail me</a>`)
 	rec := e.do(t, "GET", "/dashboard/reminders/"+rem.ID, e.tokA, nil)
 	wantCode(t, rec, http.StatusOK, "SMTP 451", "×3", "E-mail is not set up on this server", `id="matrix"`, "e-mail: failed")
 	if strings.Contains(rec.Body.String(), "HTTP 451") {

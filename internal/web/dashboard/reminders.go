@@ -55,8 +55,11 @@ type attentionRow struct {
 	cause
 	Count     int
 	Latest    string
-	Reminders []string // ids, the first few
+	Reminders []reminderRef // the first few
 }
+
+// reminderRef is a link to a reminder by its title.
+type reminderRef struct{ ID, Title string }
 
 // attentionWindow is how far back the "needs attention" panel looks.
 const (
@@ -85,11 +88,29 @@ func (d *Dashboard) attention(r *http.Request, s session) ([]attentionRow, error
 			rows = append(rows, attentionRow{cause: c, Latest: d.in(&dl.UpdatedAt, s.Tenant.TZ)})
 		}
 		rows[i].Count++
-		if len(rows[i].Reminders) < 3 && !slices.Contains(rows[i].Reminders, dl.ReminderID) {
-			rows[i].Reminders = append(rows[i].Reminders, dl.ReminderID)
+		if len(rows[i].Reminders) < 3 && !slices.ContainsFunc(rows[i].Reminders, func(x reminderRef) bool { return x.ID == dl.ReminderID }) {
+			rows[i].Reminders = append(rows[i].Reminders, reminderRef{ID: dl.ReminderID})
 		}
 	}
 	slices.SortStableFunc(rows, func(a, b attentionRow) int { return b.Count - a.Count })
+	// Name the reminders (at most three per cause); a deleted one keeps its id.
+	titles := map[string]string{}
+	for i := range rows {
+		for j, ref := range rows[i].Reminders {
+			t, ok := titles[ref.ID]
+			if !ok {
+				if rem, err := d.svc.GetReminder(r.Context(), s.Tenant, ref.ID); err == nil {
+					t = d.row(rem, langOf(r)).Title
+				} else if !errors.Is(err, remind.ErrNotFound) {
+					return nil, err
+				} else {
+					t = "reminder " + ref.ID[max(0, len(ref.ID)-8):] + " (deleted)"
+				}
+				titles[ref.ID] = t
+			}
+			rows[i].Reminders[j].Title = t
+		}
+	}
 	return rows, nil
 }
 
