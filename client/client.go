@@ -33,6 +33,7 @@ type Client struct {
 	maxRetries int
 	backoff    time.Duration
 	userAgent  string
+	language   string
 }
 
 // Option configures a Client.
@@ -46,6 +47,10 @@ func WithRetries(n int) Option { return func(c *Client) { c.maxRetries = n } }
 
 // WithBackoff sets the first retry delay, doubled on each retry (default 250 ms).
 func WithBackoff(d time.Duration) Option { return func(c *Client) { c.backoff = d } }
+
+// WithLanguage sets the Accept-Language header, the language of the
+// server's words (a reminder's schedule_text): "zh" or "en" (the default).
+func WithLanguage(lang string) Option { return func(c *Client) { c.language = lang } }
 
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
@@ -153,6 +158,9 @@ func (c *Client) once(ctx context.Context, method, path string, body []byte, out
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
+	if c.language != "" {
+		req.Header.Set("Accept-Language", c.language)
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

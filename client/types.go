@@ -44,24 +44,27 @@ type ReminderPatch struct {
 
 // Reminder is a reminder as the server keeps it.
 type Reminder struct {
-	ID          string            `json:"id"`
-	Title       string            `json:"title"`
-	Desc        string            `json:"desc"`
-	Time        *time.Time        `json:"time"`
-	RRule       string            `json:"rrule,omitempty"`
-	TZ          string            `json:"tz"`
-	Start       *time.Time        `json:"start,omitempty"`
-	Defer       int               `json:"defer"`
-	ExternalURL string            `json:"external_url,omitempty"`
-	Recipients  []string          `json:"recipients"`
-	Channels    []string          `json:"channels"`
-	Status      string            `json:"status"` // active, done, cancelled
-	NextFireAt  *time.Time        `json:"next_fire_at"`
-	FiredCount  int               `json:"fired_count"`
-	Source      string            `json:"source"`
-	Meta        map[string]string `json:"meta,omitempty"`
-	CreatedAt   time.Time         `json:"created_at"`
-	UpdatedAt   time.Time         `json:"updated_at"`
+	ID          string     `json:"id"`
+	Title       string     `json:"title"`
+	Desc        string     `json:"desc"`
+	Time        *time.Time `json:"time"`
+	RRule       string     `json:"rrule,omitempty"`
+	TZ          string     `json:"tz"`
+	Start       *time.Time `json:"start,omitempty"`
+	Defer       int        `json:"defer"`
+	ExternalURL string     `json:"external_url,omitempty"`
+	Recipients  []string   `json:"recipients"`
+	Channels    []string   `json:"channels"`
+	Status      string     `json:"status"` // active, done, cancelled
+	// ScheduleText is the schedule in words ("Every Mon, Wed and Fri at
+	// 21:00"), in the language of WithLanguage (English by default).
+	ScheduleText string            `json:"schedule_text"`
+	NextFireAt   *time.Time        `json:"next_fire_at"`
+	FiredCount   int               `json:"fired_count"`
+	Source       string            `json:"source"`
+	Meta         map[string]string `json:"meta,omitempty"`
+	CreatedAt    time.Time         `json:"created_at"`
+	UpdatedAt    time.Time         `json:"updated_at"`
 	// Replayed is true when the server answered a create with the reminder
 	// an earlier attempt of the same call created.
 	Replayed bool `json:"-"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/client"
+	"github.com/raasdev/raas/internal/describe"
+	"github.com/raasdev/raas/internal/remind"
 )
 
 // remoteConfig is ~/.config/raas/config.json (or under $XDG_CONFIG_HOME).
@@ -43,9 +46,12 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
-const remindUsage = `usage: raas remind <add|list|show|cancel|import> [flags]
+const remindUsage = `usage: raas remind <add|list|show|edit|cancel|import> [flags]
 
   raas remind add "明天下午三点开会" [--to UID]...   create a reminder; the server reads the time from the text
+  raas remind edit ID [--text TEXT] [--title T] [--at WHEN] [--to UID]...
+                                                    change a reminder: --text or --at (words, or an
+                                                    RFC 3339 time) set when it fires, --to its recipients
   raas remind list [--status active|done|cancelled] [--limit N]
   raas remind show ID                               a reminder with its deliveries
   raas remind cancel ID
@@ -58,6 +64,7 @@ const remindUsage = `usage: raas remind <add|list|show|cancel|import> [flags]
 The server and token come from --server/--token, else $RAAS_URL (or
 $RAAS_SERVER) and $RAAS_TOKEN, else %s
 ({"server": "http://127.0.0.1:8080", "token": "raas_…"}). --json prints JSON.
+Schedules are told in Chinese when $LANG (or $LC_ALL) is Chinese.
 `
 
 // runRemind is `raas remind`: a client of a running server, built on client/.
@@ -80,6 +87,7 @@ func runRemind(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	var tz *string
 	var format *string
 	var batch *int
+	var text, title, at *string
 	switch sub {
 	case "import":
 		format = fs.String("format", "", "csv or jsonl (default: from the file name)")
@@ -90,6 +98,12 @@ func runRemind(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	case "list":
 		status = fs.String("status", "", "only active, done or cancelled reminders")
 		limit = fs.Int("limit", 50, "how many reminders (1-1000)")
+	case "edit":
+		fs.Var(&to, "to", "the new recipients (repeat, or comma-separate)")
+		text = fs.String("text", "", "when it fires, in words (the server reads it as on add)")
+		title = fs.String("title", "", "the new title")
+		at = fs.String("at", "", "when it fires: an RFC 3339 time (2026-11-28T15:00:00+08:00) or words")
+		tz = fs.String("tz", "", "IANA time zone of the text")
 	case "show", "cancel":
 	default:
 		fmt.Fprintf(stderr, "raas remind: unknown subcommand %q\n", sub)
@@ -99,7 +113,8 @@ func runRemind(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := fs.parse(interleave(args[1:])); err != nil {
 		return 2
 	}
-	c, err := remoteClient(*server, *token)
+	lang := cliLang()
+	c, err := remoteClient(*server, *token, client.WithLanguage(string(lang)))
 	if err != nil {
 		fmt.Fprintln(stderr, "raas remind:", err)
 		return 2
@@ -113,7 +128,7 @@ func runRemind(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	out := &printer{w: stdout, json: *asJSON}
+	out := &printer{w: stdout, json: *asJSON, lang: lang}
 	switch sub {
 	case "add":
 		if fs.NArg() == 0 {
@@ -121,7 +136,21 @@ func runRemind(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			return 2
 		}
 		r, err := c.CreateReminder(ctx, client.ReminderInput{Text: strings.Join(fs.Args(), " "), Recipients: to, TZ: *tz})
-		return out.result(stderr, err, func() { out.reminders([]client.Reminder{*r}) }, r)
+		return out.result(stderr, err, func() { out.created(r) }, r)
+	case "edit":
+		if fs.NArg() != 1 {
+			fmt.Fprintln(stderr, "usage: raas remind edit ID [--text TEXT] [--title T] [--at WHEN] [--to UID]...")
+			return 2
+		}
+		seen := map[string]bool{} // given on the command line (not $RAAS_TITLE and the like)
+		fs.Visit(func(f *flag.Flag) { seen[f.Name] = true })
+		p, ok := editPatch(seen, *text, *title, *at, *tz, to)
+		if !ok {
+			fmt.Fprintln(stderr, "raas remind edit: say what to change: --text, --title, --at, --tz or --to (--text and --at not both)")
+			return 2
+		}
+		r, err := c.UpdateReminder(ctx, fs.Arg(0), p)
+		return out.result(stderr, err, func() { out.created(r) }, r)
 	case "list":
 		page, err := c.ListReminders(ctx, client.ListOptions{Status: *status, Limit: *limit})
 		if err != nil {
@@ -184,7 +213,7 @@ func interleave(args []string) []string {
 
 // remoteClient resolves server and token: flags (and their $RAAS_SERVER,
 // $RAAS_TOKEN twins), then $RAAS_URL, then the config file.
-func remoteClient(server, token string) (*client.Client, error) {
+func remoteClient(server, token string, opts ...client.Option) (*client.Client, error) {
 	if server == "" {
 		server = os.Getenv("RAAS_URL")
 	}
@@ -210,12 +239,72 @@ func remoteClient(server, token string) (*client.Client, error) {
 	if token == "" {
 		return nil, errors.New("no API token: give --token, set $RAAS_TOKEN or write " + configPath())
 	}
-	return client.New(server, token, client.WithUserAgent("raas-cli/"+version())), nil
+	return client.New(server, token, append([]client.Option{client.WithUserAgent("raas-cli/" + version())}, opts...)...), nil
+}
+
+// editPatch makes the patch of `raas remind edit` from the flags that
+// were given (seen); ok is false when it would change nothing, or when
+// --text and --at both say when.
+func editPatch(seen map[string]bool, text, title, at, tz string, to []string) (client.ReminderPatch, bool) {
+	var p client.ReminderPatch
+	if seen["text"] && seen["at"] {
+		return p, false
+	}
+	if seen["title"] {
+		p.Title = &title
+	}
+	if seen["tz"] {
+		p.TZ = &tz
+	}
+	if seen["to"] {
+		p.Recipients = &to
+	}
+	switch {
+	case seen["text"]:
+		p.Text = &text
+	case seen["at"]:
+		if t, err := time.Parse(time.RFC3339, at); err == nil {
+			p.Time = &t
+		} else {
+			p.Text = &at
+		}
+	}
+	return p, p.Title != nil || p.TZ != nil || p.Recipients != nil || p.Text != nil || p.Time != nil
+}
+
+// cliLang is the language of the answers: Chinese when the locale is.
+func cliLang() describe.Lang {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if l := os.Getenv(v); l != "" {
+			if strings.HasPrefix(strings.ToLower(l), "zh") {
+				return describe.ZH
+			}
+			return describe.EN
+		}
+	}
+	return describe.EN
 }
 
 type printer struct {
 	w    io.Writer
 	json bool
+	lang describe.Lang
+}
+
+// created answers an add or an edit with a sentence saying how the server
+// read it: "I will remind alice on Friday 28 Nov at 15:00 (Asia/Shanghai),
+// then every Friday." and the reminder's id.
+func (p *printer) created(r *client.Reminder) {
+	rem := remind.Reminder{ID: r.ID, Title: r.Title, Time: r.Time, RRule: r.RRule, TZ: r.TZ, DeferMin: r.Defer,
+		Recipients: r.Recipients, Status: remind.Status(r.Status), NextFireAt: r.NextFireAt}
+	if r.Start != nil {
+		rem.Start = *r.Start
+	}
+	title := r.Title
+	if title == "" {
+		title = "-"
+	}
+	fmt.Fprintf(p.w, "%s  %s\n%s\n", r.ID, title, describe.Sentence(rem, p.lang, time.Now()))
 }
 
 // result prints v as JSON or runs table, or reports err; it returns the exit code.
@@ -252,11 +341,11 @@ func fmtTime(t *time.Time) string {
 
 func (p *printer) reminders(rs []client.Reminder) {
 	tw := tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tNEXT\tRECURS\tTO\tTITLE")
+	fmt.Fprintln(tw, "ID\tSTATUS\tNEXT\tSCHEDULE\tTO\tTITLE")
 	for _, r := range rs {
-		rec := "-"
-		if r.RRule != "" {
-			rec = "yes"
+		rec := r.ScheduleText
+		if rec == "" {
+			rec = "-"
 		}
 		to := strings.Join(r.Recipients, ",")
 		if to == "" {
@@ -279,6 +368,7 @@ func (p *printer) show(r *client.Reminder, ds []client.Delivery) {
 	row("Desc", r.Desc)
 	row("Status", r.Status)
 	row("Time", fmtTime(r.Time))
+	row("Schedule", r.ScheduleText)
 	row("RRule", r.RRule)
 	row("Zone", r.TZ)
 	row("Next", fmtTime(r.NextFireAt))

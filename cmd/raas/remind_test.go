@@ -138,6 +138,35 @@ func TestRemindCommands(t *testing.T) {
 	if code, _, e = cli("show", "nope"); code != 1 || !strings.Contains(e, "not_found") {
 		t.Fatalf("show missing: %d %s", code, e)
 	}
+	// add answers with a sentence saying how the text was read, in the
+	// locale's language; edit answers the same way.
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", "en_US.UTF-8")
+	code, out, e = cli("add", "every friday 3pm standup", "--to", "alice", "--tz", "Asia/Shanghai", "--server", url)
+	if code != 0 || !strings.Contains(out, "I will remind alice on Friday ") || !strings.Contains(out, " at 15:00 (Asia/Shanghai), then every Friday.") {
+		t.Fatalf("add: %d %q %s", code, out, e)
+	}
+	id := strings.Fields(out)[0]
+	code, out, e = cli("show", id, "--server", url)
+	if code != 0 || !strings.Contains(out, "Schedule:  Every Friday at 15:00") {
+		t.Fatalf("show: %d %q %s", code, out, e)
+	}
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	code, out, e = cli("edit", id, "--at", "每月1号早上9点", "--title", "月会", "--to", "bob", "--server", url)
+	if code != 0 || !strings.Contains(out, "月会") || !strings.Contains(out, "提醒 bob，之后每月1日。") {
+		t.Fatalf("edit: %d %q %s", code, out, e)
+	}
+	code, out, e = cli("edit", id, "--at", "2030-01-02T08:00:00+08:00", "--server", url)
+	if code != 0 || !strings.Contains(out, "我会在 2030年1月2日（周三）08:00（Asia/Shanghai）提醒 bob。") {
+		t.Fatalf("edit --at a time: %d %q %s", code, out, e)
+	}
+	if code, _, e = cli("edit", id, "--server", url); code != 2 || !strings.Contains(e, "say what to change") {
+		t.Fatalf("edit without a change: %d %s", code, e)
+	}
+	if code, _, e = cli("edit", id, "--text", "x", "--at", "y", "--server", url); code != 2 {
+		t.Fatalf("edit with --text and --at: %d %s", code, e)
+	}
 }
 
 func TestBackup(t *testing.T) {
@@ -163,5 +192,35 @@ func TestBackup(t *testing.T) {
 	st2.Close()
 	if code := run(context.Background(), []string{"backup", "--data", dir, "--to", to}, io.Discard, io.Discard); code != 1 {
 		t.Fatalf("overwrote an existing file: %d", code)
+	}
+}
+
+func TestOpenURLsWarnOnLoopback(t *testing.T) {
+	for _, c := range []struct {
+		addr, public string
+		warn         bool
+	}{
+		{":8080", "", true},
+		{"0.0.0.0:8080", "", true},
+		{"127.0.0.1:9000", "", true},
+		{":8080", "http://localhost:8080", true},
+		{":8080", "http://[::1]:8080/", true},
+		{":8080", "http://192.168.1.20:8080", false},
+		{":8080", "https://remind.example.com", false},
+	} {
+		pub := c.public
+		if pub == "" {
+			pub = defaultPublicURL(c.addr)
+		}
+		urls, warning := openURLs(pub, true)
+		if (warning != "") != c.warn || c.warn && !strings.Contains(warning, "--public-url") {
+			t.Errorf("%s %q: warning %q", c.addr, pub, warning)
+		}
+		if len(urls) != 4 || !strings.HasSuffix(urls[1][1], "/dashboard") || strings.Contains(urls[0][1], "//:") {
+			t.Errorf("%s %q: urls %v", c.addr, pub, urls)
+		}
+	}
+	if got := defaultPublicURL(":8080"); got != "http://127.0.0.1:8080" {
+		t.Errorf("default public URL of :8080 is %s", got)
 	}
 }

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/raasdev/raas/internal/app"
@@ -83,7 +86,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	if cfg.PublicURL == "" {
-		cfg.PublicURL = "http://" + cfg.Addr
+		cfg.PublicURL = defaultPublicURL(cfg.Addr)
 	}
 	start := time.Now()
 	st, err := app.OpenStore(ctx, *cfg)
@@ -98,6 +101,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	log.Info("started", "startup_ms", time.Since(start).Milliseconds(), "pid", os.Getpid(), "instance", a.Instance())
+	urls, warning := openURLs(cfg.PublicURL, cfg.Ops.Docs)
+	for _, u := range urls {
+		log.Info("open", "what", u[0], "url", u[1])
+	}
+	if warning != "" {
+		log.Warn(warning, "public_url", cfg.PublicURL)
+	}
 	<-ctx.Done()
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
@@ -108,4 +118,41 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	log.Info("stopped")
 	return 0
+}
+
+// defaultPublicURL is the public URL when --public-url is not given: the
+// listening address, with a host to reach it by when it names none
+// (":8080" is http://127.0.0.1:8080).
+func defaultPublicURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// openURLs lists the URLs to open once the server runs, and a warning when
+// the public URL is one a phone cannot reach (loopback), since QR codes
+// and subscribe links carry it.
+func openURLs(publicURL string, docs bool) (urls [][2]string, warning string) {
+	base := strings.TrimRight(publicURL, "/")
+	urls = append(urls, [2]string{"home", base + "/"}, [2]string{"dashboard", base + "/dashboard"})
+	if docs {
+		urls = append(urls, [2]string{"API reference", base + "/docs"})
+	}
+	urls = append(urls, [2]string{"health", base + "/readyz"})
+	u, err := url.Parse(base)
+	if err != nil {
+		return urls, ""
+	}
+	host := u.Hostname()
+	ip := net.ParseIP(host)
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") || ip != nil && (ip.IsLoopback() || ip.IsUnspecified()) {
+		warning = "the public URL is this machine's loopback address: QR codes and subscribe links will not open on a phone; " +
+			"start with --public-url http://YOUR-LAN-IP:PORT (or your https domain) so they do"
+	}
+	return urls, warning
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/raasdev/raas/internal/describe"
 	"github.com/raasdev/raas/internal/ratelimit"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
@@ -136,27 +137,39 @@ type reminderIn struct {
 
 // ReminderOut is a reminder as the v1 API shows it.
 type ReminderOut struct {
-	ID          string            `json:"id"`
-	Title       string            `json:"title"`
-	Desc        string            `json:"desc"`
-	Time        *time.Time        `json:"time"`
-	RRule       string            `json:"rrule,omitempty"`
-	TZ          string            `json:"tz"`
-	Start       *time.Time        `json:"start,omitempty"`
-	Defer       int               `json:"defer"`
-	ExternalURL string            `json:"external_url,omitempty"`
-	Recipients  []string          `json:"recipients"`
-	Channels    []string          `json:"channels"`
-	Status      remind.Status     `json:"status"`
-	NextFireAt  *time.Time        `json:"next_fire_at"`
-	FiredCount  int               `json:"fired_count"`
-	Source      string            `json:"source"`
-	Meta        map[string]string `json:"meta,omitempty"`
-	CreatedAt   time.Time         `json:"created_at"`
-	UpdatedAt   time.Time         `json:"updated_at"`
+	ID          string        `json:"id"`
+	Title       string        `json:"title"`
+	Desc        string        `json:"desc"`
+	Time        *time.Time    `json:"time"`
+	RRule       string        `json:"rrule,omitempty"`
+	TZ          string        `json:"tz"`
+	Start       *time.Time    `json:"start,omitempty"`
+	Defer       int           `json:"defer"`
+	ExternalURL string        `json:"external_url,omitempty"`
+	Recipients  []string      `json:"recipients"`
+	Channels    []string      `json:"channels"`
+	Status      remind.Status `json:"status"`
+	// ScheduleText is the schedule in words, in the language the request's
+	// Accept-Language prefers (Chinese or English; see internal/describe).
+	ScheduleText string            `json:"schedule_text"`
+	NextFireAt   *time.Time        `json:"next_fire_at"`
+	FiredCount   int               `json:"fired_count"`
+	Source       string            `json:"source"`
+	Meta         map[string]string `json:"meta,omitempty"`
+	CreatedAt    time.Time         `json:"created_at"`
+	UpdatedAt    time.Time         `json:"updated_at"`
 }
 
-// Reminder renders a reminder for the v1 API, times in its own zone.
+// reminderFor renders a reminder for the request, its schedule in the
+// words of the caller's Accept-Language.
+func reminderFor(req *http.Request, r remind.Reminder) ReminderOut {
+	out := Reminder(r)
+	out.ScheduleText = describe.Schedule(r, describe.Negotiate(req.Header.Get("Accept-Language")))
+	return out
+}
+
+// Reminder renders a reminder for the v1 API, times in its own zone, its
+// schedule in English words.
 func Reminder(r remind.Reminder) ReminderOut {
 	loc := zone.OrUTC(r.TZ)
 	in := func(t *time.Time) *time.Time {
@@ -170,7 +183,7 @@ func Reminder(r remind.Reminder) ReminderOut {
 		ID: r.ID, Title: r.Title, Desc: r.Desc, Time: in(r.Time), RRule: r.RRule, TZ: r.TZ, Defer: r.DeferMin,
 		ExternalURL: r.ExternalURL, Recipients: r.Recipients, Channels: r.Channels, Status: r.Status,
 		NextFireAt: in(r.NextFireAt), FiredCount: r.FiredCount, Source: r.Source, Meta: r.Meta,
-		CreatedAt: r.CreatedAt.In(loc), UpdatedAt: r.UpdatedAt.In(loc),
+		CreatedAt: r.CreatedAt.In(loc), UpdatedAt: r.UpdatedAt.In(loc), ScheduleText: describe.Schedule(r, describe.EN),
 	}
 	if r.RRule != "" {
 		out.Start = in(&r.Start)
@@ -226,7 +239,7 @@ func (h *Handler) createReminder(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Location", "/v1/reminders/"+rem.ID)
 	w.Header().Set("ETag", rem.ETag())
-	WriteJSON(w, http.StatusCreated, Reminder(rem))
+	WriteJSON(w, http.StatusCreated, reminderFor(r, rem))
 	return nil
 }
 
@@ -279,7 +292,7 @@ func (h *Handler) listReminders(w http.ResponseWriter, r *http.Request) error {
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
-		if err := enc.Encode(Reminder(rem)); err != nil {
+		if err := enc.Encode(reminderFor(r, rem)); err != nil {
 			RecordError(w, fmt.Errorf("api: list: reminder %s left out: %w", rem.ID, err))
 			continue
 		}
@@ -298,7 +311,7 @@ func (h *Handler) getReminder(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("ETag", rem.ETag())
-	WriteJSON(w, http.StatusOK, Reminder(rem))
+	WriteJSON(w, http.StatusOK, reminderFor(r, rem))
 	return nil
 }
 
@@ -338,7 +351,7 @@ func (h *Handler) patchReminder(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("ETag", rem.ETag())
-	WriteJSON(w, http.StatusOK, Reminder(rem))
+	WriteJSON(w, http.StatusOK, reminderFor(r, rem))
 	return nil
 }
 
@@ -347,7 +360,7 @@ func (h *Handler) cancelReminder(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, Reminder(rem))
+	WriteJSON(w, http.StatusOK, reminderFor(r, rem))
 	return nil
 }
 

@@ -134,8 +134,14 @@ func TestOpenAPIMatchesService(t *testing.T) {
 	id, _ := rem["id"].(string)
 	code, _ = call("POST", "/v1/reminders", tok(), map[string]any{"text": "明天下午三点开会", "rrule": ""})
 	expect(201, code, "create from text")
-	code, _ = call("POST", "/v1/reminders", tok(), map[string]any{"title": "weekly", "rrule": "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0", "tz": "Asia/Shanghai"})
+	code, weekly := call("POST", "/v1/reminders", tok(), map[string]any{"title": "weekly", "rrule": "FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=21;BYMINUTE=0", "tz": "Asia/Shanghai"}, "Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8")
 	expect(201, code, "create recurring")
+	if got := weekly["schedule_text"]; got != "每周一、三、五 21:00" {
+		t.Errorf("schedule_text for a zh-CN caller = %q", got)
+	}
+	if _, got := call("GET", "/v1/reminders/"+weekly["id"].(string), tok(), nil); got["schedule_text"] != "Every Mon, Wed and Fri at 21:00" {
+		t.Errorf("schedule_text by default = %q", got["schedule_text"])
+	}
 	expect(400, first(call("POST", "/v1/reminders", tok(), map[string]any{"title": "x", "bogus": 1})), "unknown field")
 	expect(400, first(call("POST", "/v1/reminders", tok(), map[string]any{"text": "nothing temporal here"})), "no time")
 	expect(400, first(call("POST", "/v1/reminders", tok(), "{not json")), "bad json")

@@ -30,6 +30,7 @@ import (
 	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/store/postgres"
 	"github.com/raasdev/raas/internal/store/sqlite"
+	"github.com/raasdev/raas/internal/web"
 )
 
 // Config is everything an operator can set.
@@ -139,6 +140,7 @@ type App struct {
 	instance string          // this process's id on the deliveries it holds
 	beat     *heartbeat.Beat // nil unless several instances may share the store
 	health   *health
+	pages    *web.Web // the subscribe pages
 	waker    *waker
 	srv      *http.Server
 	ln       net.Listener

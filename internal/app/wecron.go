@@ -72,6 +72,7 @@ func (a *App) registerWeCron() {
 		wc.VAPIDPublicKey, wc.AllowHTTPPush = push.Keys.Public, a.Config.AllowPrivateTargets
 	}
 	w := web.New(wc, subs, a.Store)
+	a.pages = w
 	if mailer != nil {
 		a.Senders[remind.ChannelEmail] = email.NewSender(mailer, w)
 	}

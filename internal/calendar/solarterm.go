@@ -23,6 +23,9 @@ func SolarTermIndex(name string) (int, bool) {
 	return 0, false
 }
 
+// SolarTermName returns the Chinese name of solar term i (清明 for 7).
+func SolarTermName(i int) string { return solarTermNames[i] }
+
 // SolarTermCode returns the ASCII code of solar term i (QINGMING for 7).
 func SolarTermCode(i int) string { return solarTermCodes[i] }
 

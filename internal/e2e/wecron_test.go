@@ -90,6 +90,13 @@ func decodeQR(t *testing.T, url string) (string, image.Rectangle) {
 // when no Chromium is installed.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	return browserFor(t, 60*time.Second)
+}
+
+// browserFor is browser with a time limit for everything done in it, and
+// more command-line flags.
+func browserFor(t *testing.T, limit time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	var path string
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -106,11 +113,12 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-extensions", true),
 		chromedp.UserDataDir(t.TempDir()),
 	)
+	opts = append(opts, extra...)
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancel3 := context.WithTimeout(ctx, limit)
 	t.Cleanup(cancel3)
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
@@ -185,11 +193,12 @@ func TestWeCronEndToEnd(t *testing.T) {
 		t.Fatalf("owner %v", o)
 	}
 
-	// The documented example, its time moved an hour ahead (fires later via PATCH).
+	// The documented example, its time moved an hour ahead and its defer to half
+	// an hour (so it has a firing left to subscribe to; it fires later via PATCH).
 	at := time.Now().Add(time.Hour).UnixMilli()
-	body := fmt.Sprintf(`{"time":%d,"desc":"我是测试提醒","title":"测试一下","defer": -60,"external_url": "https://www.baidu.com/s?wd=wecron"}`, at)
+	body := fmt.Sprintf(`{"time":%d,"desc":"我是测试提醒","title":"测试一下","defer": -30,"external_url": "https://www.baidu.com/s?wd=wecron"}`, at)
 	code, r2 := wecron(t, "POST", api, a.Token, body)
-	if code != 200 || int64(r2["time"].(float64)) != at || r2["defer"].(float64) != -60 || r2["title"] != "测试一下" {
+	if code != 200 || int64(r2["time"].(float64)) != at || r2["defer"].(float64) != -30 || r2["title"] != "测试一下" {
 		t.Fatalf("create: %d %v", code, r2)
 	}
 	id := r2["id"].(string)
@@ -223,7 +232,7 @@ func TestWeCronEndToEnd(t *testing.T) {
 	if err != nil || len(cal.Events()) != 1 {
 		t.Fatalf("ics: %v\n%s", err, icsBody)
 	}
-	if !strings.Contains(string(icsBody), "BEGIN:VALARM") || !strings.Contains(string(icsBody), "TRIGGER:-PT60M") {
+	if !strings.Contains(string(icsBody), "BEGIN:VALARM") || !strings.Contains(string(icsBody), "TRIGGER:-PT30M") {
 		t.Fatalf("ics without the alarm:\n%s", icsBody)
 	}
 

@@ -34,6 +34,20 @@ func (s *timedStore) AppByID(ctx context.Context, appID string) (string, string,
 	return v0, v1, err
 }
 
+func (s *timedStore) CalendarFeedByToken(ctx context.Context, token string) (store.CalendarFeed, error) {
+	start := time.Now()
+	v0, err := s.Store.CalendarFeedByToken(ctx, token)
+	s.m.ObserveStore("CalendarFeedByToken", time.Since(start), err)
+	return v0, err
+}
+
+func (s *timedStore) CalendarFeedOf(ctx context.Context, f store.CalendarFeed) (store.CalendarFeed, error) {
+	start := time.Now()
+	v0, err := s.Store.CalendarFeedOf(ctx, f)
+	s.m.ObserveStore("CalendarFeedOf", time.Since(start), err)
+	return v0, err
+}
+
 func (s *timedStore) CancelReminder(ctx context.Context, tenantID string, id string, at time.Time) (remind.Reminder, error) {
 	start := time.Now()
 	v0, err := s.Store.CancelReminder(ctx, tenantID, id, at)
@@ -151,6 +165,13 @@ func (s *timedStore) DisableWebhook(ctx context.Context, tenantID string, id str
 	err := s.Store.DisableWebhook(ctx, tenantID, id)
 	s.m.ObserveStore("DisableWebhook", time.Since(start), err)
 	return err
+}
+
+func (s *timedStore) FailedDeliveries(ctx context.Context, tenantID string, since time.Time, limit int) ([]remind.Delivery, error) {
+	start := time.Now()
+	v0, err := s.Store.FailedDeliveries(ctx, tenantID, since, limit)
+	s.m.ObserveStore("FailedDeliveries", time.Since(start), err)
+	return v0, err
 }
 
 func (s *timedStore) FinishDeliveries(ctx context.Context, results []store.Result) error {

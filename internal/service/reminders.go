@@ -449,3 +449,26 @@ func (s *Service) Deliveries(ctx context.Context, t remind.Tenant, id string) ([
 	}
 	return s.store.ListDeliveries(ctx, t.ID, id)
 }
+
+// FailedDeliveries returns t's deliveries that failed or were missed since
+// since, the latest first, at most limit.
+func (s *Service) FailedDeliveries(ctx context.Context, t remind.Tenant, since time.Time, limit int) ([]remind.Delivery, error) {
+	ds, err := s.store.FailedDeliveries(ctx, t.ID, since, limit)
+	if err != nil {
+		return nil, fmt.Errorf("service: failed deliveries: %w", err)
+	}
+	return ds, nil
+}
+
+// InboxStatuses returns, for a reminder of t, each recipient's most
+// recent inbox status (unread, read, confirmed, rejected).
+func (s *Service) InboxStatuses(ctx context.Context, t remind.Tenant, id string) (map[string]remind.InboxStatus, error) {
+	if _, err := s.GetReminder(ctx, t, id); err != nil {
+		return nil, err
+	}
+	m, err := s.store.InboxStatusByReminder(ctx, t.ID, id)
+	if err != nil {
+		return nil, fmt.Errorf("service: inbox statuses: %w", err)
+	}
+	return m, nil
+}

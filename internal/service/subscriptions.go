@@ -92,9 +92,17 @@ func (s *Subscriptions) LinkOf(ctx context.Context, tenantID, reminderID string)
 	return l, nil
 }
 
-// Link resolves a subscribe token to its link and live reminder. A token
-// that is not one, a link that does not exist and a cancelled reminder are
-// all remind.ErrNotFound.
+// ErrCancelled is a subscribe link whose reminder was cancelled: its pages
+// answer 410 Gone, saying so, and its images are gone.
+var ErrCancelled = &remind.Error{Code: remind.CodeNotFound, Message: "this reminder was cancelled"}
+
+// ErrOver is a reminder with nothing left to fire: it takes no subscriptions.
+var ErrOver = &remind.Error{Code: remind.CodeConflict, Message: "this reminder has nothing left to fire and takes no subscriptions"}
+
+// Link resolves a subscribe token to its link and reminder. A token that is
+// not one and a link that does not exist are remind.ErrNotFound; a
+// cancelled reminder is ErrCancelled, returned with the reminder (to name
+// it).
 func (s *Subscriptions) Link(ctx context.Context, token string) (remind.SubscribeLink, remind.Reminder, error) {
 	if !remind.IsID(token) {
 		return remind.SubscribeLink{}, remind.Reminder{}, remind.NotFound("subscribe link")
@@ -105,7 +113,17 @@ func (s *Subscriptions) Link(ctx context.Context, token string) (remind.Subscrib
 	}
 	r, err := s.reminders.GetReminder(ctx, l.TenantID, l.ReminderID)
 	if err == nil && r.Status == remind.StatusCancelled {
-		err = remind.NotFound("reminder")
+		err = ErrCancelled
+	}
+	return l, r, err
+}
+
+// Subscribable is Link for the actions that subscribe: a reminder with
+// nothing left to fire is ErrOver.
+func (s *Subscriptions) Subscribable(ctx context.Context, token string) (remind.SubscribeLink, remind.Reminder, error) {
+	l, r, err := s.Link(ctx, token)
+	if err == nil && (r.Status != remind.StatusActive || r.NextFireAt == nil) {
+		err = ErrOver
 	}
 	return l, r, err
 }
@@ -119,7 +137,7 @@ func (s *Subscriptions) SubscribeEmail(ctx context.Context, token, address strin
 	if s.mail == nil {
 		return remind.Subscriber{}, remind.Reminder{}, 0, ErrEmailOff
 	}
-	l, rem, err := s.Link(ctx, token)
+	l, rem, err := s.Subscribable(ctx, token)
 	if err != nil {
 		return remind.Subscriber{}, rem, 0, err
 	}

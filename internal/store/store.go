@@ -162,6 +162,11 @@ type Store interface {
 	FinishDeliveries(ctx context.Context, results []Result) error
 	// ListDeliveries returns a reminder's deliveries with their attempts.
 	ListDeliveries(ctx context.Context, tenantID, reminderID string) ([]DeliveryWithAttempts, error)
+	// FailedDeliveries returns a tenant's deliveries that ended failed or
+	// missed at or after since (by their last update), the latest first, at
+	// most limit (clamped by PageLimit): what the dashboard's "needs
+	// attention" panel groups by cause.
+	FailedDeliveries(ctx context.Context, tenantID string, since time.Time, limit int) ([]remind.Delivery, error)
 
 	// AddInboxItem inserts an item; it returns false when the id exists already.
 	AddInboxItem(ctx context.Context, it remind.InboxItem) (bool, error)
@@ -207,6 +212,11 @@ type Store interface {
 	// and its uid leaves the reminder's recipients. Unsubscribing twice
 	// changes nothing; an unknown token is remind.ErrNotFound.
 	Unsubscribe(ctx context.Context, token string, at time.Time) (remind.Subscriber, error)
+	// CalendarFeedOf returns the recipient's calendar feed (f's tenant and
+	// uid), creating it with f's token when there is none.
+	CalendarFeedOf(ctx context.Context, f CalendarFeed) (CalendarFeed, error)
+	// CalendarFeedByToken returns the feed with this token.
+	CalendarFeedByToken(ctx context.Context, token string) (CalendarFeed, error)
 
 	// Apps, access tokens, numeric ids and SMS quotas of the team-remind
 	// API (storetest.RunApps).

@@ -31,3 +31,13 @@ func SubscriberID(reminderID, channel, address string) string {
 func SubscriberRecipient(sb Subscriber, at time.Time) remind.Recipient {
 	return remind.SubscriberRecipient(sb, at)
 }
+
+// CalendarFeed is a recipient's calendar feed: every reminder the recipient
+// is in, served at /c/{Token}/calendar.ics. Token (128 random bits, hex) is
+// the feed's only credential, as a subscribe link's is.
+type CalendarFeed struct {
+	Token     string
+	TenantID  string
+	UID       string
+	CreatedAt time.Time
+}

@@ -7,6 +7,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
+	"github.com/raasdev/raas/internal/recur"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/zone"
 )
@@ -20,6 +21,14 @@ import (
 // the Chinese workday calendar) are beyond calendar programs: those get the
 // next occurrence alone.
 //
+// It is also a live feed: a calendar subscribed to the URL (webcal://)
+// refetches it (REFRESH-INTERVAL, X-PUBLISHED-TTL), and the event keeps
+// its UID while SEQUENCE and LAST-MODIFIED follow the reminder's edits, so
+// an edit moves the event and a cancellation (STATUS:CANCELLED) strikes it.
+// Rules a calendar cannot evaluate (lunar RSCALE, the Chinese workday
+// calendar, solar terms) are sent as their next occurrences, DTSTART and
+// RDATEs, which each refresh moves on.
+//
 // The text is RFC 5545's: lines end in CRLF and are folded at 75 octets
 // (never inside a UTF-8 sequence), and TEXT values escape backslash,
 // semicolon, comma and newline (golang-ical does both). Line breaks of any
@@ -27,20 +36,85 @@ import (
 // other control character is dropped (see icsText), so no title can end a
 // line and start a component of its own.
 func ICS(r remind.Reminder, start time.Time, pageURL string, now time.Time) string {
+	cal := newFeed()
+	addEvent(cal, map[string]bool{}, r, start, pageURL, now)
+	return cal.Serialize(ics.WithNewLineWindows)
+}
+
+// ICSFeed returns an RFC 5545 calendar of several reminders, each event as
+// ICS writes it (its start: When); a recipient's feed.
+func ICSFeed(rs []remind.Reminder, now time.Time) string {
+	cal := newFeed()
+	zones := map[string]bool{}
+	for _, r := range rs {
+		addEvent(cal, zones, r, When(r), "", now)
+	}
+	return cal.Serialize(ics.WithNewLineWindows)
+}
+
+func newFeed() *ics.Calendar {
 	cal := ics.NewCalendar()
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetProductId("-//RaaS//Reminder as a Service//ZH")
+	cal.SetRefreshInterval(refresh)
+	cal.SetXPublishedTTL(refresh)
+	return cal
+}
+
+// addEvent adds r's event to cal, and the VTIMEZONE of its zone unless
+// zones says it is there already.
+func addEvent(cal *ics.Calendar, zones map[string]bool, r remind.Reminder, start time.Time, pageURL string, now time.Time) {
 	loc := zone.OrUTC(r.TZ)
+	addZone := func() {
+		if !zones[loc.String()] {
+			zones[loc.String()] = true
+			addTimezone(cal, loc, start)
+		}
+	}
 	ev := cal.AddEvent(r.ID + "@raas")
 	ev.SetDtStampTime(now.UTC())
+	ev.SetLastModifiedAt(r.UpdatedAt.UTC())
+	ev.SetSequence(sequence(r))
+	if r.Status == remind.StatusCancelled {
+		ev.SetStatus(ics.ObjectStatusCancelled)
+	} else {
+		ev.SetStatus(ics.ObjectStatusConfirmed)
+	}
 	rule := r.RRule
+	var rdates []time.Time
 	if strings.Contains(strings.ToUpper(rule), "RSCALE") || strings.Contains(strings.ToUpper(rule), "X-") {
 		rule = ""
+		if r.Status == remind.StatusActive {
+			if rr, err := recur.Parse(r.RRule, r.Start.In(loc)); err == nil {
+				// The next occurrences from the one shown, start included.
+				rdates = rr.Next(start.Add(-time.Second), feedOccurrences)
+			}
+		}
 	}
-	if rule != "" && loc != time.UTC {
+	if len(rdates) > 1 && loc != time.UTC {
+		// DTSTART and RDATEs in the zone, so they keep their wall clock.
+		start = rdates[0]
 		ev.SetProperty(ics.ComponentPropertyDtStart, start.In(loc).Format("20060102T150405"), ics.WithTZID(loc.String()))
 		ev.SetProperty(ics.ComponentPropertyDtEnd, start.In(loc).Add(15*time.Minute).Format("20060102T150405"), ics.WithTZID(loc.String()))
-		addTimezone(cal, loc, start)
+		var ds []string
+		for _, d := range rdates[1:] {
+			ds = append(ds, d.In(loc).Format("20060102T150405"))
+		}
+		ev.AddProperty(ics.ComponentPropertyRdate, strings.Join(ds, ","), ics.WithTZID(loc.String()))
+		addZone()
+	} else if len(rdates) > 1 {
+		start = rdates[0]
+		ev.SetStartAt(start.UTC())
+		ev.SetEndAt(start.Add(15 * time.Minute).UTC())
+		var ds []string
+		for _, d := range rdates[1:] {
+			ds = append(ds, d.UTC().Format("20060102T150405Z"))
+		}
+		ev.AddProperty(ics.ComponentPropertyRdate, strings.Join(ds, ","))
+	} else if rule != "" && loc != time.UTC {
+		ev.SetProperty(ics.ComponentPropertyDtStart, start.In(loc).Format("20060102T150405"), ics.WithTZID(loc.String()))
+		ev.SetProperty(ics.ComponentPropertyDtEnd, start.In(loc).Add(15*time.Minute).Format("20060102T150405"), ics.WithTZID(loc.String()))
+		addZone()
 	} else {
 		ev.SetStartAt(start.UTC())
 		ev.SetEndAt(start.Add(15 * time.Minute).UTC())
@@ -68,7 +142,24 @@ func ICS(r remind.Reminder, start time.Time, pageURL string, now time.Time) stri
 	a.SetAction(ics.ActionDisplay)
 	a.SetTrigger(trigger(r.DeferMin))
 	a.SetProperty(ics.ComponentPropertyDescription, title)
-	return cal.Serialize(ics.WithNewLineWindows)
+}
+
+// refresh is how often subscribed calendars should fetch the feed again.
+const refresh = "PT6H"
+
+// feedOccurrences is how many occurrences of a rule calendars cannot
+// evaluate the feed lists; each refresh moves them on.
+const feedOccurrences = 30
+
+// sequence is the event's SEQUENCE: seconds from the reminder's creation
+// to its last change, so every edit (each moves UpdatedAt on) raises it
+// and a calendar takes the new version over the one it holds.
+func sequence(r remind.Reminder) int {
+	d := r.UpdatedAt.Sub(r.CreatedAt) / time.Second
+	if d < 0 {
+		return 0
+	}
+	return int(min(d, 1<<31-1))
 }
 
 // icsText returns s fit for an RFC 5545 TEXT value before escaping: valid

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -144,4 +145,68 @@ func FuzzICSTitle(f *testing.F) {
 			t.Fatalf("%d SUMMARY lines:\n%s", n, out)
 		}
 	})
+}
+
+// TestICSFeed: the file is a live feed. SEQUENCE rises with each edit,
+// a cancelled reminder is STATUS:CANCELLED, and rules calendars cannot
+// evaluate (lunar, workday, solar term) come as their next occurrences.
+func TestICSFeed(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	created := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+	start := time.Date(2026, 12, 9, 9, 0, 0, 0, loc)
+	base := remind.Reminder{ID: "0123456789abcdef0123456789abcdef", Title: "t", TZ: "Asia/Shanghai", Start: start, Status: remind.StatusActive,
+		CreatedAt: created, UpdatedAt: created.Add(time.Hour)}
+
+	ev := checkICS(t, web.ICS(base, start, "", created))
+	seq1 := value(ev, ics.ComponentPropertySequence)
+	edited := base
+	edited.UpdatedAt = created.Add(2 * time.Hour)
+	ev = checkICS(t, web.ICS(edited, start, "", created))
+	if seq2 := value(ev, ics.ComponentPropertySequence); atoi(seq2) <= atoi(seq1) {
+		t.Errorf("SEQUENCE %s after an edit, was %s", seq2, seq1)
+	}
+	if value(ev, ics.ComponentPropertyStatus) != "CONFIRMED" || value(ev, ics.ComponentPropertyLastModified) != "20261101T100000Z" {
+		t.Errorf("STATUS %q LAST-MODIFIED %q", value(ev, ics.ComponentPropertyStatus), value(ev, ics.ComponentPropertyLastModified))
+	}
+	cancelled := edited
+	cancelled.Status = remind.StatusCancelled
+	if ev := checkICS(t, web.ICS(cancelled, start, "", created)); value(ev, ics.ComponentPropertyStatus) != "CANCELLED" {
+		t.Errorf("cancelled: STATUS %q", value(ev, ics.ComponentPropertyStatus))
+	}
+
+	for _, rule := range []string{
+		"RSCALE=CHINESE;FREQ=MONTHLY;BYMONTHDAY=1;BYHOUR=9;BYMINUTE=0",
+		"FREQ=DAILY;BYHOUR=9;BYMINUTE=0;X-WORKDAY=CN",
+		"FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=3,4,5,6;X-SOLARTERM=QINGMING;BYHOUR=9;BYMINUTE=0",
+	} {
+		r := base
+		r.RRule = rule
+		out := web.ICS(r, start, "", created)
+		ev := checkICS(t, out)
+		if strings.Contains(out, "RRULE") {
+			t.Errorf("%s: a rule calendars cannot read was written:\n%s", rule, out)
+		}
+		rd := ev.GetProperty(ics.ComponentPropertyRdate)
+		if rd == nil {
+			t.Fatalf("%s: no RDATE:\n%s", rule, out)
+		}
+		dates := strings.Split(rd.Value, ",")
+		if len(dates) < 2 || strings.Contains(rd.Value, `\`) {
+			t.Fatalf("%s: RDATE %q", rule, rd.Value)
+		}
+		for _, d := range dates {
+			at, err := time.ParseInLocation("20060102T150405", d, loc)
+			if err != nil || at.Hour() != 9 || !at.After(start.Add(-time.Second)) {
+				t.Errorf("%s: RDATE %q (%v)", rule, d, err)
+			}
+		}
+	}
+}
+
+func atoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return -1
+	}
+	return n
 }

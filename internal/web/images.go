@@ -12,6 +12,10 @@ import (
 
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
+
+	"github.com/raasdev/raas/internal/describe"
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
 )
 
 // Posters (about 25 ms of CPU each) and QR codes are drawn from a few
@@ -20,7 +24,7 @@ import (
 // in memory by ETag, so a shared poster fetched again is not drawn again.
 
 // imageVersion changes when the drawing code changes what it draws.
-const imageVersion = "v1"
+const imageVersion = "v2" // v2: posters name the organiser and say the schedule in words
 
 // maxCachedImages bounds the images kept (a poster is about 100 KB).
 const maxCachedImages = 64
@@ -137,9 +141,51 @@ func (w *Web) ServePoster(ctx context.Context, rw http.ResponseWriter, r *http.R
 	if err != nil {
 		return err
 	}
+	if rem.Status == remind.StatusCancelled {
+		return remind.NotFound("poster") // a cancelled reminder's posters are gone
+	}
+	return w.servePoster(ctx, rw, r, l, rem, PosterOptions{})
+}
+
+// servePoster draws (or finds drawn) the poster of a link's reminder, the
+// organiser's name on it.
+func (w *Web) servePoster(ctx context.Context, rw http.ResponseWriter, r *http.Request, l store.SubscribeLink, rem remind.Reminder, o PosterOptions) error {
+	if t, err := w.rems.GetTenant(ctx, l.TenantID); err == nil {
+		o.Organiser = t.DisplayName
+	}
 	at, page := When(rem), w.PageURL(l)
-	img := newImage(func() ([]byte, error) { return RenderPoster(w.cfg.Font, rem, at, page) },
-		"poster", imageVersion, w.fontTag, rem.Title, rem.Desc, rem.TZ, rem.RRule, at.UnixMilli(), page)
+	img := newImage(func() ([]byte, error) { return RenderPosterWith(w.cfg.Font, rem, at, page, o) },
+		"poster", imageVersion, w.fontTag, rem.Title, rem.Desc, rem.TZ, rem.RRule, at.UnixMilli(), page, o.W, o.H, string(o.Lang), o.Organiser)
 	// A poster shows the reminder's next time: caches revalidate after five minutes.
 	return w.images.serve(rw, r, img, "public, max-age=300")
+}
+
+// poster serves /s/{token}/poster.png: the phone poster, or with
+// ?size=a5 the print one (A5 at 300 dpi); ?lang=en words it in English.
+func (w *Web) poster(rw http.ResponseWriter, r *http.Request) {
+	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	var o PosterOptions
+	switch r.URL.Query().Get("size") {
+	case "", "phone":
+	case "a5":
+		o.W, o.H = PosterA5W, PosterA5H
+	default:
+		w.fail(rw, r, remind.Invalid("size", "must be phone or a5"))
+		return
+	}
+	switch r.URL.Query().Get("lang") {
+	case "", "zh":
+	case "en":
+		o.Lang = describe.EN
+	default:
+		w.fail(rw, r, remind.Invalid("lang", "must be zh or en"))
+		return
+	}
+	if err := w.servePoster(r.Context(), rw, r, l, rem, o); err != nil {
+		w.fail(rw, r, err)
+	}
 }

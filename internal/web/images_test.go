@@ -105,4 +105,11 @@ func TestPosterAndQRCachedByContent(t *testing.T) {
 	if rec := get("/poster/"+remind.NewID(now), ""); rec.Code != 404 || rec.Header().Get("ETag") != "" {
 		t.Fatalf("missing poster: %d %v", rec.Code, rec.Header())
 	}
+	// A cancelled reminder's poster is gone, even to a cache that holds it.
+	if _, err := st.CancelReminder(ctx, rem.TenantID, rem.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	if rec := get("/poster/"+rem.ID, old); rec.Code != 404 || rec.Header().Get("ETag") != "" {
+		t.Fatalf("cancelled reminder's poster: %d %v", rec.Code, rec.Header())
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 
+	"github.com/raasdev/raas/internal/describe"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/zone"
 )
@@ -94,10 +95,14 @@ func parseFont(b []byte) (*opentype.Font, error) {
 	return first, nil
 }
 
-// Poster sizes: a phone screen at 2x.
+// Poster sizes: a phone screen at 2x, and A5 (148 × 210 mm) at 300 dpi
+// for print.
 const (
 	PosterW = 750
 	PosterH = 1334
+
+	PosterA5W = 1748
+	PosterA5H = 2480
 )
 
 var (
@@ -107,13 +112,37 @@ var (
 	posterMuted = color.RGBA{0xd6, 0xe4, 0xf0, 0xff}
 )
 
-// RenderPoster draws a reminder's poster: title, time (in the reminder's
-// zone), description and a QR code of qrText, as PNG.
+// PosterOptions are a poster's size and the words around the reminder.
+type PosterOptions struct {
+	W, H      int           // PosterW×PosterH (phone) or PosterA5W×PosterA5H (print); 0 means phone
+	Lang      describe.Lang // of the schedule in words and the caption; "" means Chinese
+	Organiser string        // who invites; "" leaves the line out
+}
+
+// RenderPoster draws a reminder's phone poster in Chinese: title, the
+// schedule in words, the next time (in the reminder's zone), description
+// and a QR code of qrText, as PNG.
 func RenderPoster(f *opentype.Font, r remind.Reminder, at time.Time, qrText string) ([]byte, error) {
-	img := image.NewRGBA(image.Rect(0, 0, PosterW, PosterH))
+	return RenderPosterWith(f, r, at, qrText, PosterOptions{})
+}
+
+// RenderPosterWith draws a poster at any size: the phone layout scaled,
+// the QR code a third of the page wide or more, so a photo of a printed
+// poster still scans.
+func RenderPosterWith(f *opentype.Font, r remind.Reminder, at time.Time, qrText string, o PosterOptions) ([]byte, error) {
+	if o.W == 0 || o.H == 0 {
+		o.W, o.H = PosterW, PosterH
+	}
+	if o.Lang == "" {
+		o.Lang = describe.ZH
+	}
+	W, H := o.W, o.H
+	sc := float64(W) / PosterW
+	px := func(v float64) int { return int(v*sc + 0.5) }
+	img := image.NewRGBA(image.Rect(0, 0, W, H))
 	draw.Draw(img, img.Bounds(), &image.Uniform{posterBG}, image.Point{}, draw.Src)
 	face := func(size float64) (font.Face, error) {
-		return opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
+		return opentype.NewFace(f, &opentype.FaceOptions{Size: size * sc, DPI: 72, Hinting: font.HintingFull})
 	}
 	titleFace, err := face(52)
 	if err != nil {
@@ -131,50 +160,91 @@ func RenderPoster(f *opentype.Font, r remind.Reminder, at time.Time, qrText stri
 	}
 	defer smallFace.Close()
 
-	const margin = 60
-	width := PosterW - 2*margin
-	y := 150
+	margin := px(60)
+	width := W - 2*margin
+	// The QR code on a white card, quiet zone included, at the bottom: its
+	// top bounds the text above.
+	qrSize := px(420)
+	if W != PosterW {
+		// A page less tall for its width than a phone: a smaller share of
+		// it (still 62 mm on A5, scannable from a metre) leaves room for words.
+		qrSize = W * 42 / 100
+	}
+	qr, err := QRImage(qrText, qrSize)
+	if err != nil {
+		return nil, err
+	}
+	qb := qr.Bounds()
+	pad := px(20)
+	cardTop := H - px(110) - qb.Dy() - 2*pad
+	textEnd := cardTop - px(40)
+
+	y := px(120)
+	if o.Organiser != "" {
+		invites := o.Organiser + " 邀请你订阅"
+		if o.Lang == describe.EN {
+			invites = o.Organiser + " invites you"
+		}
+		for _, line := range wrap(smallFace, invites, width, 1) {
+			drawText(img, smallFace, posterMuted, margin, y, line)
+		}
+		y += px(80)
+	} else {
+		y += px(30)
+	}
 	title := r.Title
 	if title == "" {
 		title = "提醒"
 	}
 	for _, line := range wrap(titleFace, title, width, 3) {
 		drawText(img, titleFace, posterText, margin, y, line)
-		y += 70
+		y += px(70)
 	}
-	y += 20
-	drawText(img, bodyFace, posterMuted, margin, y, FormatWhen(r, at))
-	y += 50
+	y += px(20)
 	if r.Recurring() {
-		drawText(img, smallFace, posterMuted, margin, y, "重复提醒")
-		y += 44
+		for _, line := range wrap(bodyFace, describe.Schedule(r, o.Lang), width, 2) {
+			drawText(img, bodyFace, posterText, margin, y, line)
+			y += px(46)
+		}
+		next := "下次 "
+		if o.Lang == describe.EN {
+			next = "Next: "
+		}
+		drawText(img, smallFace, posterMuted, margin, y, next+moment(r, at, o.Lang))
+		y += px(44)
+	} else {
+		drawText(img, bodyFace, posterMuted, margin, y, moment(r, at, o.Lang))
+		y += px(50)
 	}
-	y += 20
-	for _, line := range wrap(bodyFace, r.Desc, width, 9) {
-		drawText(img, bodyFace, posterText, margin, y, line)
-		y += 44
+	y += px(20)
+	if rows := (textEnd - y) / px(44); rows > 0 {
+		for _, line := range wrap(bodyFace, r.Desc, width, rows) {
+			drawText(img, bodyFace, posterText, margin, y, line)
+			y += px(44)
+		}
 	}
 
-	// The QR code on a white card, quiet zone included, at the bottom.
-	const qrSize = 420
-	qr, err := QRImage(qrText, qrSize)
-	if err != nil {
-		return nil, err
-	}
-	qb := qr.Bounds()
-	cardTop := PosterH - 110 - qb.Dy() - 40
-	card := image.Rect((PosterW-qb.Dx())/2-20, cardTop, (PosterW+qb.Dx())/2+20, cardTop+qb.Dy()+40)
+	card := image.Rect((W-qb.Dx())/2-pad, cardTop, (W+qb.Dx())/2+pad, cardTop+qb.Dy()+2*pad)
 	draw.Draw(img, card, &image.Uniform{posterCard}, image.Point{}, draw.Src)
-	draw.Draw(img, image.Rect(card.Min.X+20, card.Min.Y+20, card.Min.X+20+qb.Dx(), card.Min.Y+20+qb.Dy()), qr, qb.Min, draw.Src)
+	draw.Draw(img, image.Rect(card.Min.X+pad, card.Min.Y+pad, card.Min.X+pad+qb.Dx(), card.Min.Y+pad+qb.Dy()), qr, qb.Min, draw.Src)
 	caption := "扫码订阅提醒 · Scan to subscribe"
+	if o.Lang == describe.EN {
+		caption = "Scan to subscribe · 扫码订阅提醒"
+	}
 	cw := font.MeasureString(smallFace, caption).Ceil()
-	drawText(img, smallFace, posterMuted, (PosterW-cw)/2, PosterH-60, caption)
+	drawText(img, smallFace, posterMuted, (W-cw)/2, H-px(60), caption)
 
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// moment is at in words in the reminder's zone, the zone beside it.
+func moment(r remind.Reminder, at time.Time, lang describe.Lang) string {
+	loc := zone.OrUTC(r.TZ)
+	return describe.Moment(at.In(loc), lang, true) + " (" + loc.String() + ")"
 }
 
 // FormatWhen renders when a reminder happens, in its zone: for example
@@ -191,6 +261,9 @@ func drawText(img draw.Image, f font.Face, c color.Color, x, y int, s string) {
 	d.DrawString(s)
 }
 
+// noLineStart is punctuation that must not begin a line (禁则).
+const noLineStart = "，。、；：？！）》」』】〉”’…,.;:?!)"
+
 // wrap breaks s into lines at most width pixels wide (between any two CJK
 // characters, at spaces otherwise), keeping at most max lines.
 func wrap(f font.Face, s string, width, max int) []string {
@@ -206,8 +279,8 @@ func wrap(f font.Face, s string, width, max int) []string {
 			if unicode.IsSpace(c) {
 				lastSpace = len(line) - 1
 			}
-			if font.MeasureString(f, string(line)).Ceil() <= width {
-				continue
+			if font.MeasureString(f, string(line)).Ceil() <= width || strings.ContainsRune(noLineStart, c) {
+				continue // closing punctuation hangs rather than start a line
 			}
 			cut := len(line) - 1
 			if lastSpace > 0 && !unicode.Is(unicode.Han, c) {

@@ -1,17 +1,24 @@
 package web_test
 
 import (
+	"bytes"
 	"errors"
+	"image"
+	"image/jpeg"
+	"image/png"
 	"strings"
 	"testing"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
+	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/font/sfnt"
 
+	"github.com/raasdev/raas/internal/describe"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/testenv"
 	"github.com/raasdev/raas/internal/web"
+	"github.com/raasdev/raas/internal/web/qrtest"
 )
 
 // TestPosterFontCoversChinese checks the poster font found on this
@@ -50,5 +57,51 @@ func TestICSRecurringInDSTZone(t *testing.T) {
 	}
 	if _, err := ics.ParseCalendar(strings.NewReader(out)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPrintPoster: the A5 poster (300 dpi) has its size, and its QR code
+// still reads after the poster is photographed: scaled down to a quarter
+// with a cheap filter and JPEG-compressed, as a phone camera's frame of a
+// printed page would be.
+func TestPrintPoster(t *testing.T) {
+	f, _, err := web.LoadFont("")
+	if err != nil && !errors.Is(err, web.ErrNoCJKFont) {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	start := now.Add(time.Hour)
+	r := remind.Reminder{ID: remind.NewID(now), Title: "读书会 Reading circle", Desc: strings.Repeat("Chapter 3 of 《三体》; bring questions. ", 30),
+		RRule: "FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=21;BYMINUTE=0", TZ: remind.DefaultTZ, Start: start}
+	const page = "https://raas.test/s/0123456789abcdef0123456789abcdef"
+	langs := []describe.Lang{describe.ZH, describe.EN}
+	if raceEnabled {
+		langs = langs[:1]
+	}
+	for _, lang := range langs {
+		b, err := web.RenderPosterWith(f, r, start, page, web.PosterOptions{W: web.PosterA5W, H: web.PosterA5H, Lang: lang, Organiser: "读书会 Book club"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sz := img.Bounds().Size(); sz.X != web.PosterA5W || sz.Y != web.PosterA5H {
+			t.Fatalf("A5 poster is %v", sz)
+		}
+		small := image.NewRGBA(image.Rect(0, 0, web.PosterA5W/4, web.PosterA5H/4))
+		xdraw.ApproxBiLinear.Scale(small, small.Bounds(), img, img.Bounds(), xdraw.Src, nil)
+		var jb bytes.Buffer
+		if err := jpeg.Encode(&jb, small, &jpeg.Options{Quality: 60}); err != nil {
+			t.Fatal(err)
+		}
+		photo, err := jpeg.Decode(&jb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := qrtest.Decode(photo); err != nil || got != page {
+			t.Fatalf("%s: the photographed poster reads %q, %v", lang, got, err)
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -29,8 +30,10 @@ import (
 	"github.com/raasdev/raas/internal/channel/email"
 	"github.com/raasdev/raas/internal/channel/wechat"
 	"github.com/raasdev/raas/internal/deliver"
+	"github.com/raasdev/raas/internal/describe"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
+	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/web/htmlpage"
 	"github.com/raasdev/raas/internal/zone"
 )
@@ -58,12 +61,24 @@ type SubscriptionStore interface {
 	SubscriberByToken(ctx context.Context, token string) (remind.Subscriber, error)
 	ConfirmSubscriber(ctx context.Context, token string, at time.Time) (remind.Subscriber, error)
 	Unsubscribe(ctx context.Context, token string, at time.Time) (remind.Subscriber, error)
+	CalendarFeedOf(ctx context.Context, f store.CalendarFeed) (store.CalendarFeed, error)
+	CalendarFeedByToken(ctx context.Context, token string) (store.CalendarFeed, error)
 }
 
-// Reminders reads reminders.
+// Reminders reads reminders, and the tenants who invite to them.
 type Reminders interface {
 	GetReminder(ctx context.Context, tenantID, id string) (remind.Reminder, error)
+	ListReminders(ctx context.Context, tenantID string, q store.ListQuery) ([]remind.Reminder, error)
+	GetTenant(ctx context.Context, id string) (remind.Tenant, error)
 }
+
+// errCancelled is a subscribe link whose reminder was cancelled: its pages
+// answer 410 Gone, saying so, and its images are gone.
+var errCancelled = service.ErrCancelled
+
+// errOver is a reminder with nothing left to fire: its page says so and
+// it takes no subscriptions.
+var errOver = service.ErrOver
 
 // Mailer sends mail (the confirmation mails).
 type Mailer interface {
@@ -123,6 +138,9 @@ func New(cfg Config, subs SubscriptionStore, rems Reminders) *Web {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if cfg.Font == nil {
+		cfg.Font, _, _ = LoadFont("") // a CJK font when installed, else Go's own
+	}
 	img := "'self'"
 	if cfg.WeChat != nil {
 		if u, err := url.Parse(cfg.WeChat.ShowQRURL("x")); err == nil {
@@ -147,7 +165,9 @@ func New(cfg Config, subs SubscriptionStore, rems Reminders) *Web {
 func (w *Web) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /s/{token}", w.page)
 	mux.HandleFunc("GET /s/{token}/qr.png", w.qr)
+	mux.HandleFunc("GET /s/{token}/poster.png", w.poster) // images.go
 	mux.HandleFunc("GET /s/{token}/calendar.ics", w.calendar)
+	mux.HandleFunc("GET /c/{token}/calendar.ics", w.recipientFeed) // feed.go
 	mux.HandleFunc("POST /s/{token}/email", w.subscribeEmail)
 	mux.HandleFunc("GET /subscribe/confirm/{token}", w.confirm)
 	mux.HandleFunc("GET /subscribe/unsubscribe/{token}", w.unsubscribePage)
@@ -212,6 +232,17 @@ func When(r remind.Reminder) time.Time {
 	return r.Start
 }
 
+// whenText is what mails and WeChat replies say of when a reminder fires:
+// its next time, and for a repeating one its schedule in words
+// ("2026-12-01 周二 09:30 (Asia/Shanghai)，每周二 09:30").
+func whenText(rem remind.Reminder) string {
+	s := FormatWhen(rem, When(rem))
+	if rem.Recurring() {
+		s += "，" + describe.Schedule(rem, describe.ZH)
+	}
+	return s
+}
+
 // UnsubscribeURL implements email.Links and wechat.Links: subscribers'
 // deliveries carry their one-click unsubscribe link, and a delivery to a
 // subscriber who has left fails for good instead of going out.
@@ -251,6 +282,14 @@ func (w *Web) message(rw http.ResponseWriter, code int, p messagePage) {
 }
 
 func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, errCancelled):
+		w.message(rw, http.StatusGone, messagePage{Heading: "提醒已取消 / Cancelled", Message: "组织者取消了这个提醒，不会再发出，也不能再订阅。The organiser cancelled this reminder: it will not fire again and takes no subscriptions."})
+		return
+	case errors.Is(err, errOver):
+		w.message(rw, http.StatusGone, messagePage{Heading: "提醒已结束 / Over", Message: "这个提醒已经没有以后的时间，不能再订阅。This reminder has nothing left to fire, so it takes no subscriptions."})
+		return
+	}
 	switch remind.CodeOf(err) {
 	case remind.CodeNotFound:
 		w.message(rw, http.StatusNotFound, messagePage{Heading: "找不到 / Not found", Message: "这个链接无效或提醒已删除。This link is not valid, or the reminder was deleted."})
@@ -266,21 +305,46 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
+// linkReminder resolves a subscribe token to its link and reminder; a
+// cancelled reminder is errCancelled (with the reminder, to name it).
+func (w *Web) linkReminder(ctx context.Context, token string) (remind.SubscribeLink, remind.Reminder, error) {
+	return w.uc.Link(ctx, token)
+}
+
+// subscribable is linkReminder for the actions that subscribe: a reminder
+// with nothing left to fire takes no subscriptions (errOver).
+func (w *Web) subscribable(ctx context.Context, token string) (remind.SubscribeLink, remind.Reminder, error) {
+	return w.uc.Subscribable(ctx, token)
+}
+
 type subscribePage struct {
 	PageTitle, Title, Desc, ExternalURL string
+	Lang                                string // "zh" or "en": the viewer's
+	Inviter, Avatar                     string // the tenant's display name and avatar URL
 	WhenISO, WhenText, Zone             string
-	Recurring, Email                    bool
+	Schedule                            string // the schedule in words, in the viewer's language
+	Recurring, Email, Over              bool
 	EmailAction, CalendarURL            string
+	WebcalURL                           template.URL // the calendar as a subscription (webcal://, which html/template would refuse as a string); made here from PublicURL and the token
 	WeChatQR                            string
+	InWeChat                            bool   // the page is open in WeChat's own browser
 	WebPushKey, WebPushAction           string // "" when web push is off for the reminder
+	PushBlocked                         string // why this browser cannot be notified, when the server can tell
 }
 
 func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
-	l, rem, err := w.uc.Link(r.Context(), r.PathValue("token"))
+	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	if errors.Is(err, errCancelled) {
+		// Name what was cancelled: the person scanned its poster.
+		w.message(rw, http.StatusGone, messagePage{Heading: "提醒已取消 / Cancelled", Title: rem.Title,
+			Message: "组织者取消了这个提醒，不会再发出，也不能再订阅。The organiser cancelled this reminder: it will not fire again and takes no subscriptions."})
+		return
+	}
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
+	lang := describe.Negotiate(r.Header.Get("Accept-Language"))
 	at := When(rem)
 	loc := zone.OrUTC(rem.TZ)
 	title := rem.Title
@@ -288,13 +352,30 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
 		title = "提醒 / Reminder"
 	}
 	p := subscribePage{
-		PageTitle: title, Title: title, Desc: rem.Desc, ExternalURL: rem.ExternalURL,
-		WhenISO: at.UTC().Format(time.RFC3339), WhenText: at.In(loc).Format("2006-01-02 15:04"), Zone: loc.String(),
-		Recurring: rem.Recurring(), Email: w.cfg.Mailer != nil,
+		PageTitle: title, Title: title, Desc: rem.Desc, ExternalURL: rem.ExternalURL, Lang: string(lang),
+		WhenISO: at.UTC().Format(time.RFC3339), WhenText: describe.Moment(at.In(loc), lang, true), Zone: loc.String(),
+		Schedule: describe.Schedule(rem, lang), Recurring: rem.Recurring(), Email: w.cfg.Mailer != nil,
+		Over:        rem.Status != remind.StatusActive || rem.NextFireAt == nil,
 		EmailAction: "/s/" + l.Token + "/email", CalendarURL: "/s/" + l.Token + "/calendar.ics",
+		WebcalURL: webcal(w.PageURL(l) + "/calendar.ics"),
+		InWeChat:  strings.Contains(r.UserAgent(), "MicroMessenger"),
+	}
+	if t, err := w.rems.GetTenant(r.Context(), l.TenantID); err == nil {
+		p.Inviter = t.DisplayName
+		if p.Inviter == "" {
+			p.Inviter = t.Name
+		}
+		if strings.HasPrefix(t.AvatarURL, "https://") {
+			p.Avatar = t.AvatarURL
+		}
+	}
+	if p.Over {
+		w.render(rw, http.StatusOK, "subscribe.html", p)
+		return
 	}
 	if w.webPushOn(rem) {
 		p.WebPushKey, p.WebPushAction = w.cfg.VAPIDPublicKey, "/s/"+l.Token+"/webpush"
+		p.PushBlocked = pushBlocked(r, p.InWeChat, w.cfg.PublicURL)
 	}
 	if w.cfg.WeChat != nil {
 		if ticket, err := w.ticket(r.Context(), l); err == nil {
@@ -304,6 +385,37 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.render(rw, http.StatusOK, "subscribe.html", p)
+}
+
+// webcal turns an http(s) URL of ours into the webcal:// one calendars
+// subscribe to.
+func webcal(u string) template.URL {
+	return template.URL("webcal://" + strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://"))
+}
+
+// pushBlocked says why browser notifications cannot work here, when the
+// server can tell from the request: inside WeChat's browser, or on a page
+// not served over https (browsers allow push only in secure contexts;
+// loopback counts as one). The page's script checks the rest (iPhone
+// outside a home-screen app, a browser without push).
+func pushBlocked(r *http.Request, inWeChat bool, publicURL string) string {
+	if inWeChat {
+		return "微信内置浏览器不能显示通知：点右上角「···」选择「在浏览器打开」。WeChat's browser cannot show notifications: tap ··· and open this page in your browser."
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	// Behind a TLS-terminating proxy the request is plain http: an https
+	// public URL for the very host asked for counts as https.
+	pub, _ := url.Parse(publicURL)
+	secure := r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" ||
+		pub != nil && pub.Scheme == "https" && strings.EqualFold(pub.Host, r.Host) ||
+		host == "localhost" || net.ParseIP(host) != nil && net.ParseIP(host).IsLoopback()
+	if !secure {
+		return "通知需要 https 网址，这个网址是 http。Notifications need an https address and this page is on http: ask the organiser to serve it over https."
+	}
+	return ""
 }
 
 func (w *Web) qr(rw http.ResponseWriter, r *http.Request) {
@@ -320,8 +432,14 @@ func (w *Web) qr(rw http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// calendar serves the reminder as a calendar file and live feed: a
+// cancelled reminder stays in the feed as STATUS:CANCELLED, so calendars
+// subscribed to it strike the event on their next refresh.
 func (w *Web) calendar(rw http.ResponseWriter, r *http.Request) {
-	l, rem, err := w.uc.Link(r.Context(), r.PathValue("token"))
+	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	if errors.Is(err, errCancelled) {
+		err = nil
+	}
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -371,7 +489,7 @@ func (w *Web) confirmationMail(sb remind.Subscriber, rem remind.Reminder) (email
 	if title == "" {
 		title = "提醒 / Reminder"
 	}
-	data := map[string]string{"Title": title, "When": FormatWhen(rem, When(rem)), "Confirm": confirm, "Unsubscribe": unsub}
+	data := map[string]string{"Title": title, "When": whenText(rem), "Confirm": confirm, "Unsubscribe": unsub}
 	var tb, hb bytes.Buffer
 	if err := textPages.ExecuteTemplate(&tb, "confirm.txt", data); err != nil {
 		return email.Message{}, err
@@ -508,7 +626,14 @@ func (w *Web) wechatEvent(rw http.ResponseWriter, r *http.Request) {
 			http.Error(rw, "internal error", http.StatusInternalServerError) // WeChat retries
 			return
 		}
-		reply = "这个提醒已不存在。This reminder no longer exists."
+		switch {
+		case errors.Is(err, errCancelled):
+			reply = "这个提醒已取消。This reminder was cancelled."
+		case errors.Is(err, errOver):
+			reply = "这个提醒已结束，不能再订阅。This reminder is over and takes no subscriptions."
+		default:
+			reply = "这个提醒已不存在。This reminder no longer exists."
+		}
 	}
 	out := wechat.TextReply(ev, reply, w.cfg.Now())
 	if w.cfg.WeChatCrypto != nil {
@@ -551,7 +676,7 @@ func (w *Web) wechatRefuse(rw http.ResponseWriter, err error) {
 // wechatSubscribe subscribes openid to the reminder of the scene (a
 // subscribe token): scanning the code is the consent, so it is confirmed at once.
 func (w *Web) wechatSubscribe(ctx context.Context, scene, openid string) (string, error) {
-	l, rem, err := w.uc.Link(ctx, scene)
+	l, rem, err := w.subscribable(ctx, scene)
 	if err != nil {
 		return "", err
 	}
@@ -559,5 +684,5 @@ func (w *Web) wechatSubscribe(ctx context.Context, scene, openid string) (string
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("已订阅「%s」，%s 提醒你。\n退订：%s", rem.Title, FormatWhen(rem, When(rem)), w.unsubscribeURL(sb)), nil
+	return fmt.Sprintf("已订阅「%s」，%s 提醒你。\n退订：%s", rem.Title, whenText(rem), w.unsubscribeURL(sb)), nil
 }

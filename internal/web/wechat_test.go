@@ -15,6 +15,7 @@ import (
 
 	"github.com/raasdev/raas/internal/channel/wechat"
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/store/sqlite"
 	"github.com/raasdev/raas/internal/store/sqlite/sqlitetest"
 	"github.com/raasdev/raas/internal/web"
@@ -185,5 +186,54 @@ func TestWeChatSubscribeAndSend(t *testing.T) {
 	data, _ := m["data"].(map[string]any)
 	if m["touser"] != "openid-1" || m["template_id"] != "TPL" || m["url"] != "https://example.com/e" || !strings.Contains(data["remark"].(map[string]any)["value"].(string), "/subscribe/unsubscribe/") {
 		t.Fatalf("template message %v", m)
+	}
+}
+
+// TestWeChatReplySaysTheSchedule: following a repeating reminder's code is
+// answered with its schedule in words; following one that is over says so
+// and subscribes no one.
+func TestWeChatReplySaysTheSchedule(t *testing.T) {
+	fake := &fakeWeChat{}
+	api := httptest.NewServer(fake.handler(t))
+	defer api.Close()
+	ctx := context.Background()
+	st := sqlitetest.Open(t)
+	tn, rem := wechatReminder(t, st, func(r *remind.Reminder) {
+		r.Time, r.RRule = nil, "FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=21;BYMINUTE=0"
+	})
+	wx := wechat.New(wechat.Config{AppID: "wxapp", Secret: "wxsecret", Token: "cbtoken", TemplateID: "TPL", APIBase: api.URL, ShowQRBase: "https://mp.example"}, api.Client(), time.Now)
+	w := web.New(web.Config{PublicURL: "https://raas.test", WeChat: wx, WeChatToken: "cbtoken"}, st, st)
+	mux := http.NewServeMux()
+	w.Register(mux)
+	l, err := w.Link(ctx, tn.ID, rem.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	follow := func(openid string) string {
+		t.Helper()
+		event := `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[` + openid + `]]></FromUserName><CreateTime>1</CreateTime>` +
+			`<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event><EventKey><![CDATA[qrscene_` + l.Token + `]]></EventKey></xml>`
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest("POST", "/wechat/callback?signature="+wechat.Sign("cbtoken", "2", "m")+"&timestamp=2&nonce=m", strings.NewReader(event)))
+		var reply struct{ Content string }
+		if err := xml.Unmarshal(rec.Body.Bytes(), &reply); err != nil || rec.Code != 200 {
+			t.Fatalf("reply: %d %q %v", rec.Code, rec.Body, err)
+		}
+		return reply.Content
+	}
+	if got := follow("openid-1"); !strings.Contains(got, "每周一、三、五 21:00") {
+		t.Fatalf("reply to a repeating reminder: %q", got)
+	}
+	if _, err := st.ModifyReminder(ctx, tn.ID, rem.ID, time.Now(), "", func(r *remind.Reminder) error {
+		r.Status, r.NextFireAt = remind.StatusDone, nil
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := follow("openid-2"); !strings.Contains(got, "已结束") {
+		t.Fatalf("reply to an over reminder: %q", got)
+	}
+	if _, err := st.GetSubscriber(ctx, tn.ID, store.SubscriberID(rem.ID, remind.ChannelWeChat, "openid-2")); err == nil {
+		t.Fatal("an over reminder took a subscriber")
 	}
 }

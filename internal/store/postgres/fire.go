@@ -369,6 +369,24 @@ func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) er
 }
 
 // ListDeliveries returns a reminder's deliveries with attempts.
+// FailedDeliveries implements store.Store.
+func (s *Store) FailedDeliveries(ctx context.Context, tenantID string, since time.Time, limit int) ([]remind.Delivery, error) {
+	var out []remind.Delivery
+	err := s.conn(ctx, func(c *pgx.Conn) error {
+		return queryRows(ctx, c, func(rows pgx.Rows) error {
+			d, err := scanDelivery(rows)
+			out = append(out, d)
+			return err
+		}, `SELECT `+deliveryCols+` FROM deliveries
+			WHERE tenant_id = $1 AND state IN ('failed', 'missed') AND updated_ms >= $2 ORDER BY updated_ms DESC, id LIMIT $3`,
+			tenantID, ms(since), store.PageLimit(limit))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: failed deliveries: %w", err)
+	}
+	return out, nil
+}
+
 func (s *Store) ListDeliveries(ctx context.Context, tenantID, reminderID string) ([]store.DeliveryWithAttempts, error) {
 	var out []store.DeliveryWithAttempts
 	idx := map[string]int{}

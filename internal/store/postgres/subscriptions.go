@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
 )
 
 // The WeCron subscription methods (see remind.Subscriber). They are not part
@@ -246,4 +247,38 @@ func wrapErr(what string, err error) error {
 		return err
 	}
 	return fmt.Errorf("postgres: %s: %w", what, err)
+}
+
+// CalendarFeedOf returns the recipient's calendar feed, made from f (its
+// Token and CreatedAt) when the recipient has none.
+func (s *Store) CalendarFeedOf(ctx context.Context, f store.CalendarFeed) (store.CalendarFeed, error) {
+	out := store.CalendarFeed{TenantID: f.TenantID, UID: f.UID}
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO calendar_feeds (token, tenant_id, uid, created_ms) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (tenant_id, uid) DO NOTHING`, f.Token, f.TenantID, f.UID, ms(f.CreatedAt)); err != nil {
+			return err
+		}
+		var created int64
+		err := tx.QueryRow(ctx, `SELECT token, created_ms FROM calendar_feeds WHERE tenant_id = $1 AND uid = $2`, f.TenantID, f.UID).Scan(&out.Token, &created)
+		out.CreatedAt = fromMS(created)
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("postgres: calendar feed: %w", notFound(err, "calendar feed"))
+	}
+	return out, nil
+}
+
+// CalendarFeedByToken returns the feed with this token.
+func (s *Store) CalendarFeedByToken(ctx context.Context, token string) (store.CalendarFeed, error) {
+	f := store.CalendarFeed{Token: token}
+	var created int64
+	err := s.queryRow(ctx, func(row pgx.Row) error {
+		return row.Scan(&f.TenantID, &f.UID, &created)
+	}, `SELECT tenant_id, uid, created_ms FROM calendar_feeds WHERE token = $1`, token)
+	if err != nil {
+		return f, notFound(err, "calendar feed")
+	}
+	f.CreatedAt = fromMS(created)
+	return f, nil
 }

@@ -393,6 +393,26 @@ func (s *Store) ListDeliveries(ctx context.Context, tenantID, reminderID string)
 	return out, arows.Err()
 }
 
+// FailedDeliveries implements store.Store.
+func (s *Store) FailedDeliveries(ctx context.Context, tenantID string, since time.Time, limit int) ([]remind.Delivery, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryCols+` FROM deliveries
+		WHERE tenant_id = ? AND state IN ('failed', 'missed') AND updated_ms >= ? ORDER BY updated_ms DESC, id LIMIT ?`,
+		tenantID, ms(since), store.PageLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: failed deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []remind.Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: failed deliveries: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
 // ---- inbox
 
 const inboxCols = `id, tenant_id, uid, reminder_id, title, "desc", external_url, occurrence_ms, status, created_ms, updated_ms`

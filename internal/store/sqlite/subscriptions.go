@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
 )
 
 // The WeCron subscription methods (see remind.Subscriber). They are not part
@@ -247,4 +248,36 @@ func wrapErr(what string, err error) error {
 		return err
 	}
 	return fmt.Errorf("sqlite: %s: %w", what, err)
+}
+
+// CalendarFeedOf returns the recipient's calendar feed, made from f (its
+// Token and CreatedAt) when the recipient has none.
+func (s *Store) CalendarFeedOf(ctx context.Context, f store.CalendarFeed) (store.CalendarFeed, error) {
+	out := store.CalendarFeed{TenantID: f.TenantID, UID: f.UID}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_feeds (token, tenant_id, uid, created_ms) VALUES (?, ?, ?, ?)
+			ON CONFLICT (tenant_id, uid) DO NOTHING`, f.Token, f.TenantID, f.UID, ms(f.CreatedAt)); err != nil {
+			return err
+		}
+		var created int64
+		err := tx.QueryRowContext(ctx, `SELECT token, created_ms FROM calendar_feeds WHERE tenant_id = ? AND uid = ?`, f.TenantID, f.UID).Scan(&out.Token, &created)
+		out.CreatedAt = fromMS(created)
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("sqlite: calendar feed: %w", notFound(err, "calendar feed"))
+	}
+	return out, nil
+}
+
+// CalendarFeedByToken returns the feed with this token.
+func (s *Store) CalendarFeedByToken(ctx context.Context, token string) (store.CalendarFeed, error) {
+	f := store.CalendarFeed{Token: token}
+	var created int64
+	err := s.r.QueryRowContext(ctx, `SELECT tenant_id, uid, created_ms FROM calendar_feeds WHERE token = ?`, token).Scan(&f.TenantID, &f.UID, &created)
+	if err != nil {
+		return f, notFound(err, "calendar feed")
+	}
+	f.CreatedAt = fromMS(created)
+	return f, nil
 }

@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReleaseLeasesAfterRestart", testReleaseLeases},
 		{"FinishManyAtOnce", testFinishMany},
 		{"CancelCancelsPending", testCancel},
+		{"FailedDeliveriesOfATenant", testFailedDeliveries},
 		{"Recipients", testRecipients},
 		{"RecipientContacts", testRecipientContacts},
 		{"Webhooks", testWebhooks},
@@ -857,5 +858,49 @@ func testDropRecipient(t *testing.T, s store.Store) {
 	}
 	if err := leave(tn.ID, "u2"); !errors.Is(err, remind.ErrNotFound) {
 		t.Fatalf("deleted reminder: %v, want ErrNotFound", err)
+	}
+}
+
+// testFailedDeliveries: the tenant's failed deliveries since a time, the
+// latest first, limited; delivered ones, older ones and other tenants' are
+// left out.
+func testFailedDeliveries(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn, other := tenant(t, s, "a"), tenant(t, s, "b")
+	mustCreate(t, s, reminder(tn, t0, "u1", "u2", "u3"))
+	mustCreate(t, s, reminder(other, t0, "x"))
+	ds, err := s.FireDue(ctx, t0, 10, store.Lease{Until: t0.Add(time.Second)}, planAll(t0))
+	if err != nil || len(ds) != 4 {
+		t.Fatalf("fire: %d %v", len(ds), err)
+	}
+	var results []store.Result
+	for i, d := range ds {
+		fin := t0.Add(time.Duration(i+1) * time.Minute)
+		d.State, d.UpdatedAt, d.FinishedAt, d.LastError = remind.DeliveryFailed, fin, &fin, "webhook answered 410"
+		if d.Recipient == "u2" {
+			d.State, d.LastError = remind.DeliveryDelivered, ""
+		}
+		if d.Recipient == "u3" {
+			d.UpdatedAt = t0.Add(-time.Hour) // failed before the window
+			fin = d.UpdatedAt
+		}
+		results = append(results, store.Result{Delivery: d, Attempt: remind.Attempt{DeliveryID: d.ID, N: 1, At: fin, Outcome: string(d.State)}})
+	}
+	if err := s.FinishDeliveries(ctx, results); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.FailedDeliveries(ctx, tn.ID, t0, 10)
+	if err != nil || len(got) != 1 || got[0].Recipient != "u1" || got[0].State != remind.DeliveryFailed || got[0].LastError != "webhook answered 410" {
+		t.Fatalf("FailedDeliveries = %+v %v", got, err)
+	}
+	all, err := s.FailedDeliveries(ctx, tn.ID, t0.Add(-2*time.Hour), 10)
+	if err != nil || len(all) != 2 || all[0].Recipient != "u1" || all[1].Recipient != "u3" {
+		t.Fatalf("FailedDeliveries over a wider window = %+v %v", all, err)
+	}
+	if one, _ := s.FailedDeliveries(ctx, tn.ID, time.Time{}, 1); len(one) != 1 {
+		t.Fatalf("limit 1 gave %d", len(one))
+	}
+	if none, err := s.FailedDeliveries(ctx, "nobody", time.Time{}, 10); err != nil || len(none) != 0 {
+		t.Fatalf("unknown tenant: %d %v", len(none), err)
 	}
 }

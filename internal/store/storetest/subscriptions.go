@@ -29,6 +29,7 @@ func RunSubscriptions(t *testing.T, open Opener) {
 		{"ConcurrentConfirmsAllLand", testConcurrentConfirms},
 		{"WebPushSubscriber", testWebPushSubscriber},
 		{"LateSubscriberGetsClaimedFiring", testLateSubscriberGetsClaimedFiring},
+		{"CalendarFeeds", testCalendarFeeds},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -313,5 +314,31 @@ func testLateSubscriberGetsClaimedFiring(t *testing.T, s SubscriptionStore) {
 	got, _ := s.GetReminder(ctx, a.ID, r.ID)
 	if got.FiredCount != 1 {
 		t.Fatalf("fired %d times, want once", got.FiredCount)
+	}
+}
+
+// testCalendarFeeds: a recipient has one feed, made the first time and
+// found by its token; another tenant's recipient of the same uid has its own.
+func testCalendarFeeds(t *testing.T, s SubscriptionStore) {
+	ctx := context.Background()
+	a, b := tenant(t, s, "a"), tenant(t, s, "b")
+	f, err := s.CalendarFeedOf(ctx, store.CalendarFeed{Token: "feed1", TenantID: a.ID, UID: "alice", CreatedAt: t0})
+	if err != nil || f.Token != "feed1" || f.UID != "alice" || !f.CreatedAt.Equal(t0) {
+		t.Fatalf("CalendarFeedOf = %+v, %v", f, err)
+	}
+	again, err := s.CalendarFeedOf(ctx, store.CalendarFeed{Token: "feed2", TenantID: a.ID, UID: "alice", CreatedAt: t0.Add(time.Hour)})
+	if err != nil || again.Token != "feed1" || !again.CreatedAt.Equal(t0) {
+		t.Fatalf("second CalendarFeedOf = %+v, %v", again, err)
+	}
+	other, err := s.CalendarFeedOf(ctx, store.CalendarFeed{Token: "feed3", TenantID: b.ID, UID: "alice", CreatedAt: t0})
+	if err != nil || other.Token != "feed3" {
+		t.Fatalf("another tenant's alice = %+v, %v", other, err)
+	}
+	got, err := s.CalendarFeedByToken(ctx, "feed1")
+	if err != nil || got.TenantID != a.ID || got.UID != "alice" {
+		t.Fatalf("CalendarFeedByToken = %+v, %v", got, err)
+	}
+	if _, err := s.CalendarFeedByToken(ctx, "feed2"); !errors.Is(err, remind.ErrNotFound) {
+		t.Fatalf("unknown token: %v", err)
 	}
 }

@@ -3,14 +3,33 @@
 // page's data-key) and posts the PushSubscription to data-action. Which
 // reminders this browser subscribed to is remembered in localStorage, so
 // the page can offer to stop instead.
+//
+// When the browser cannot be notified the box stays, saying why and what
+// to do, rather than disappearing: the server tells WeChat's browser and
+// plain http apart (data-blocked); this script the rest.
 (function () {
   var box = document.getElementById('webpush');
-  if (!box || !('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) return;
+  if (!box || box.getAttribute('data-blocked')) return;
   var key = box.getAttribute('data-key'), action = box.getAttribute('data-action');
   var subBtn = document.getElementById('webpush-subscribe'), unsubBtn = document.getElementById('webpush-unsubscribe');
   var status = document.getElementById('webpush-status'), remembered = 'raas-webpush:' + action;
 
   function say(text) { status.textContent = text; }
+  function blocked(text) { subBtn.disabled = true; say(text); }
+  var ua = navigator.userAgent || '';
+  var iOS = /iPhone|iPad|iPod/.test(ua) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
+  if (/MicroMessenger/i.test(ua)) {
+    return blocked('微信内置浏览器不能显示通知：点右上角「···」选择「在浏览器打开」。WeChat\'s browser cannot show notifications: tap ··· and open this page in your browser.');
+  }
+  if (!window.isSecureContext) {
+    return blocked('通知需要 https 网址。Notifications need an https address: ask the organiser to serve this page over https.');
+  }
+  if (iOS && !navigator.standalone) {
+    return blocked('iPhone / iPad：先点「分享」→「添加到主屏幕」，从主屏幕打开这个页面后再订阅。On iPhone, tap Share → Add to Home Screen, open the page from there, then subscribe.');
+  }
+  if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) {
+    return blocked('这个浏览器不支持通知，请换用 Chrome、Edge、Firefox 或 Safari。This browser cannot show notifications; try Chrome, Edge, Firefox or Safari.');
+  }
   function show(subscribed) { subBtn.hidden = subscribed; unsubBtn.hidden = !subscribed; }
   function remember(on) {
     try { if (on) localStorage.setItem(remembered, '1'); else localStorage.removeItem(remembered); } catch (e) {}
@@ -54,7 +73,6 @@
   }
 
   var ready = navigator.serviceWorker.register('/sw.js', {scope: '/'}).then(function () { return navigator.serviceWorker.ready; });
-  box.hidden = false;
   ready.then(function (reg) { return reg.pushManager.getSubscription(); })
     .then(function (s) { show(!!s && isRemembered()); })
     .catch(function (e) { say('此浏览器无法通知 / This browser cannot be notified: ' + e.message); subBtn.disabled = true; });

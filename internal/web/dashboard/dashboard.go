@@ -58,15 +58,22 @@ type Service interface {
 	CreateReminder(ctx context.Context, t remind.Tenant, in service.CreateInput) (remind.Reminder, bool, error)
 	GetReminder(ctx context.Context, t remind.Tenant, id string) (remind.Reminder, error)
 	ListReminders(ctx context.Context, t remind.Tenant, q store.ListQuery) ([]remind.Reminder, error)
+	UpdateReminder(ctx context.Context, t remind.Tenant, id string, p service.Patch) (remind.Reminder, error)
 	CancelReminder(ctx context.Context, t remind.Tenant, id string) (remind.Reminder, error)
 	DeleteReminder(ctx context.Context, t remind.Tenant, id string) error
 	Deliveries(ctx context.Context, t remind.Tenant, id string) ([]store.DeliveryWithAttempts, error)
+	FailedDeliveries(ctx context.Context, t remind.Tenant, since time.Time, limit int) ([]remind.Delivery, error)
+	InboxStatuses(ctx context.Context, t remind.Tenant, id string) (map[string]remind.InboxStatus, error)
 	ListWebhooks(ctx context.Context, t remind.Tenant) ([]remind.Webhook, error)
 	CreateWebhook(ctx context.Context, t remind.Tenant, url string) (remind.Webhook, error)
 	DeleteWebhook(ctx context.Context, t remind.Tenant, id string) error
 	GetRecipient(ctx context.Context, t remind.Tenant, uid string) (remind.Recipient, error)
 	PutRecipient(ctx context.Context, t remind.Tenant, uid string, in service.RecipientInput) (remind.Recipient, error)
 	DeleteRecipient(ctx context.Context, t remind.Tenant, uid string) error
+	UpdateTenant(ctx context.Context, t remind.Tenant, p service.TenantPatch) (remind.Tenant, error)
+	ListTokens(ctx context.Context, t remind.Tenant) ([]remind.APIToken, error)
+	IssueToken(ctx context.Context, t remind.Tenant) (string, remind.APIToken, error)
+	RevokeToken(ctx context.Context, t remind.Tenant, id string) error
 }
 
 // Links finds a reminder's subscribe link (see internal/web); the
@@ -79,6 +86,20 @@ type Links interface {
 type Config struct {
 	PublicURL string // base of subscribe links; an https URL makes the cookie Secure
 	Log       *slog.Logger
+	// Channels are the channels this server delivers on (those with a
+	// sender); the pages offer and list only these. nil means all.
+	Channels []string
+	// Audience, when set, lists a reminder's subscribers on its page and
+	// lets the owner remove them.
+	Audience Audience
+	// Feeds, when set, gives each recipient's page the URL of their
+	// calendar feed (internal/web).
+	Feeds Feeds
+}
+
+// Feeds makes recipients' calendar feeds (*web.Web).
+type Feeds interface {
+	FeedURL(ctx context.Context, tenantID, uid string) (string, error)
 }
 
 // CookieName is the session cookie's name.
@@ -111,7 +132,7 @@ func New(cfg Config, svc Service, links Links) *Dashboard {
 	return &Dashboard{
 		cfg: cfg, svc: svc, links: links, cop: http.NewCrossOriginProtection(),
 		page: htmlpage.Renderer{Templates: pages, Referrer: "same-origin", Log: cfg.Log,
-			CSP: "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"},
+			CSP: "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"},
 	}
 }
 
@@ -128,6 +149,12 @@ func (d *Dashboard) Register(mux *http.ServeMux) {
 	mux.Handle("GET /dashboard/reminders/{id}", d.get(d.reminder))
 	mux.Handle("GET /dashboard/reminders/{id}/{action}", d.get(d.confirm))
 	mux.Handle("POST /dashboard/reminders/{id}/{action}", d.post(d.act))
+	mux.Handle("POST /dashboard/parse", d.post(d.parse))
+	mux.Handle("POST /dashboard/reminders/{id}/subscribers/{sub}/remove", d.post(d.removeSubscriber))
+	mux.Handle("GET /dashboard/tokens", d.get(d.tokens))
+	mux.Handle("POST /dashboard/tokens", d.post(d.createToken))
+	mux.Handle("POST /dashboard/settings", d.post(d.saveSettings))
+	mux.Handle("POST /dashboard/tokens/{id}/revoke", d.post(d.revokeToken))
 	mux.Handle("GET /dashboard/webhooks", d.get(d.webhooks))
 	mux.Handle("POST /dashboard/webhooks", d.post(d.createWebhook))
 	mux.Handle("POST /dashboard/webhooks/{id}/delete", d.post(d.deleteWebhook))
@@ -340,7 +367,9 @@ func (d *Dashboard) fail(w http.ResponseWriter, r *http.Request, s session, err 
 	case remind.CodeInvalid, remind.CodeNoTime:
 		code, p.Heading, p.Message = http.StatusBadRequest, "Invalid input", err.Error()
 	case remind.CodeConflict:
-		code, p.Heading, p.Message = http.StatusConflict, "Conflict", err.Error()
+		code, p.Heading, p.Message = http.StatusConflict, "Not possible now", err.Error()
+	case remind.CodePrecondition:
+		code, p.Heading, p.Message = http.StatusConflict, "Changed meanwhile", "The reminder was changed since you opened the form. Open it again to see the changes, then edit."
 	case remind.CodeRateLimited:
 		code, p.Heading, p.Message = http.StatusTooManyRequests, "Too many requests", err.Error()
 	default:

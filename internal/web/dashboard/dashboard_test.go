@@ -34,6 +34,7 @@ func (f fakeLinks) SubscribeLinkOf(_ context.Context, tenantID, reminderID strin
 
 type env struct {
 	h          http.Handler
+	st         store.Store
 	svc        *service.Service
 	apiA, apiB string // the tenants' API tokens
 	tokA, tokB string // a dashboard session of each (the cookie's value)
@@ -45,7 +46,7 @@ func newEnv(t *testing.T, publicURL string) *env {
 	t.Helper()
 	ctx := context.Background()
 	st := sqlitetest.Open(t)
-	e := &env{svc: service.New(st, noWake{}, time.Now, service.Config{AllowPrivateTargets: true, NewSecret: func() string { return "whsec_test" + remind.NewToken(8) }}),
+	e := &env{st: st, svc: service.New(st, noWake{}, time.Now, service.Config{AllowPrivateTargets: true, NewSecret: func() string { return "whsec_test" + remind.NewToken(8) }}),
 		links: fakeLinks{}}
 	var err error
 	if e.apiA, e.ta, err = e.svc.CreateToken(ctx, "alice"); err != nil {
@@ -61,7 +62,7 @@ func newEnv(t *testing.T, publicURL string) *env {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	dashboard.New(dashboard.Config{PublicURL: publicURL}, e.svc, e.links).Register(mux)
+	dashboard.New(dashboard.Config{PublicURL: publicURL, Audience: st}, e.svc, e.links).Register(mux)
 	e.h = mux
 	return e
 }
@@ -389,7 +390,7 @@ func TestCreatePreviewCancelDelete(t *testing.T) {
 
 	// A subscribe link shows with its QR code.
 	e.links[id] = "tok123"
-	wantCode(t, e.do(t, "GET", "/dashboard/reminders/"+id, e.tokA, nil), http.StatusOK, `href="https://raas.example/s/tok123"`, `src="/s/tok123/qr.png"`)
+	wantCode(t, e.do(t, "GET", "/dashboard/reminders/"+id, e.tokA, nil), http.StatusOK, `href="https://raas.example/s/tok123"`, `src="/s/tok123/qr.png"`, `href="/s/tok123/poster.png?size=a5"`)
 
 	// Cancel: a confirmation page, then the POST.
 	wantCode(t, e.do(t, "GET", "/dashboard/reminders/"+id+"/cancel", e.tokA, nil), http.StatusOK, `action="/dashboard/reminders/`+id+`/cancel"`, dashboard.CSRFToken(e.tokA))
@@ -471,7 +472,7 @@ func TestWebhooksAndRecipients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, e.do(t, "GET", "/dashboard/reminders/"+rem.ID, e.tokA, nil), http.StatusOK, "Ursula", "email, webhook, inbox", "ghost", "no recipient record")
+	wantCode(t, e.do(t, "GET", "/dashboard/reminders/"+rem.ID, e.tokA, nil), http.StatusOK, "Ursula", "e-mail, webhook, in-app inbox", "ghost", "no recipient record")
 	wantCode(t, e.do(t, "POST", "/dashboard/recipients/u1/delete", e.tokA, nil), http.StatusSeeOther)
 	if _, err := e.svc.GetRecipient(context.Background(), e.ta, "u1"); err == nil {
 		t.Fatal("recipient not deleted")

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -82,6 +83,7 @@ type recipientsPage struct {
 	Secret  string // webhook signing secret, shown after a save
 	Saved   bool
 	Deleted string
+	Feed    template.URL // the recipient's calendar feed, webcal:// (made here, so trusted)
 }
 
 func (d *Dashboard) recipients(w http.ResponseWriter, r *http.Request, s session) error {
@@ -96,6 +98,13 @@ func (d *Dashboard) recipients(w http.ResponseWriter, r *http.Request, s session
 		case err == nil:
 			p.Found = true
 			p.Form = recipientForm{UID: rc.UID, Name: rc.Name, Email: rc.Email, Phone: rc.Phone, WeChatOpenID: rc.WeChatOpenID, WebhookURL: rc.WebhookURL, Muted: rc.Muted}
+			if d.cfg.Feeds != nil {
+				u, err := d.cfg.Feeds.FeedURL(r.Context(), s.Tenant.ID, rc.UID) // made once, then the same
+				if err != nil {
+					return err
+				}
+				p.Feed = template.URL("webcal://" + strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://"))
+			}
 		case errors.Is(err, remind.ErrNotFound):
 			p.Form.UID = p.UID
 		default:

@@ -1,0 +1,81 @@
+package dashboard
+
+import (
+	"testing"
+	"time"
+
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+)
+
+func TestExplain(t *testing.T) {
+	for _, c := range []struct {
+		channel, err string
+		code         int
+		key          string
+	}{
+		{"email", `no sender for channel "email" is configured`, 0, "unconfigured-email"},
+		{"sms", `no sender for channel "sms" is configured`, 0, "unconfigured-sms"},
+		{"webhook", "webhook answered 410: endpoint disabled", 410, "endpoint-gone"},
+		{"webpush", "webpush: push service answered 410", 410, "push-gone"},
+		{"webhook", "webhook answered 503", 503, "server-error"},
+		{"webhook", `Post "https://x/": context deadline exceeded`, 0, "timeout"},
+		{"webhook", "dial tcp 10.0.0.1:443: connect: connection refused", 0, "unreachable"},
+		{"email", "the subscriber has unsubscribed", 0, "unsubscribed"},
+		{"webhook", "recipient has no webhook_url", 0, "no-address-webhook"},
+		{"webhook", "webhook answered 302 Found (to https://y/); register the final URL", 302, "redirect"},
+		{"webhook", "something new", 0, "other-webhook"},
+	} {
+		got := explain(c.channel, c.err, c.code)
+		if got.Key != c.key || got.Title == "" {
+			t.Errorf("explain(%s, %q, %d) = %+v, want %s", c.channel, c.err, c.code, got, c.key)
+		}
+	}
+	if statusLabel("email", 250) != "SMTP 250" || statusLabel("webhook", 200) != "HTTP 200" || statusLabel("inbox", 0) != "" {
+		t.Error("status labels")
+	}
+	if times(1) != "1 time" || times(2) != "2 times" {
+		t.Error("times")
+	}
+}
+
+func TestCollapseAttempts(t *testing.T) {
+	d := New(Config{}, nil, nil)
+	at := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	var as []remind.Attempt
+	for i := 1; i <= 5; i++ {
+		as = append(as, remind.Attempt{N: i, At: at.Add(time.Duration(i) * time.Minute), Outcome: "retry", StatusCode: 503, Error: "webhook answered 503"})
+	}
+	as = append(as, remind.Attempt{N: 6, At: at.Add(time.Hour), Outcome: "delivered", StatusCode: 200})
+	rows := d.collapse("webhook", "UTC", as)
+	if len(rows) != 2 || rows[0].First != 1 || rows[0].Last != 5 || rows[0].Repeats != 5 || rows[0].Status != "HTTP 503" || rows[1].Outcome != "delivered" {
+		t.Fatalf("%+v", rows)
+	}
+}
+
+func TestMatrix(t *testing.T) {
+	d := New(Config{}, nil, nil)
+	o1 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	o2 := o1.AddDate(0, 0, 7)
+	del := func(o time.Time, uid, ch string, st remind.DeliveryState) store.DeliveryWithAttempts {
+		return store.DeliveryWithAttempts{Delivery: remind.Delivery{Occurrence: o, Recipient: uid, Channel: ch, State: st}}
+	}
+	dels := []store.DeliveryWithAttempts{
+		del(o1, "alice", "inbox", remind.DeliveryDelivered), del(o1, "", "webhook", remind.DeliveryDelivered),
+		del(o2, "alice", "inbox", remind.DeliveryDelivered), del(o2, "alice", "email", remind.DeliveryFailed), del(o2, "bob", "inbox", remind.DeliveryPending),
+	}
+	m := d.matrix(remind.Reminder{TZ: "UTC"}, dels, map[string]remind.InboxStatus{"alice": remind.InboxConfirmed})
+	if len(m.Occurrences) != 2 || m.Occurrences[0] != d.in(&o2, "UTC") || len(m.Rows) != 3 {
+		t.Fatalf("%+v", m)
+	}
+	alice := m.Rows[0]
+	if alice.Recipient != "alice" || len(alice.Cells[0].States) != 2 || alice.Cells[0].Inbox != "confirmed" || alice.Cells[1].Inbox != "" || len(alice.Cells[1].States) != 1 {
+		t.Fatalf("alice %+v", alice)
+	}
+	if hooks := m.Rows[1]; hooks.Recipient != "(tenant webhooks)" || len(hooks.Cells[0].States) != 0 || hooks.Cells[1].States[0].State != "delivered" {
+		t.Fatalf("webhooks %+v", hooks)
+	}
+	if d.matrix(remind.Reminder{}, nil, nil) != nil {
+		t.Fatal("a matrix of nothing")
+	}
+}
