@@ -206,11 +206,16 @@ func (a *App) waitJanitor() {
 }
 
 // exemptFromLimit leaves health checks and scrapes alone: they carry no
-// tenant's token and must work while a tenant is being limited.
+// tenant's token and must work while a tenant is being limited. The pages'
+// static assets (embedded files, cached by browsers) are exempt too: a
+// person opening a few pages fetches more of them than the address budget's
+// burst, and a page whose style sheet answered 429 is a broken page.
 func exemptFromLimit(r *http.Request) bool {
-	switch r.URL.Path {
-	case "/healthz", "/readyz", "/metrics":
+	switch p := r.URL.Path; {
+	case p == "/healthz", p == "/readyz", p == "/metrics":
 		return true
+	case strings.HasPrefix(p, "/dashboard/assets/"), strings.HasPrefix(p, "/s-assets/"):
+		return r.Method == http.MethodGet || r.Method == http.MethodHead
 	}
 	return false
 }
