@@ -3,9 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -48,15 +45,7 @@ const MaxBatchBody = 8 << 20
 
 // readBody reads a request body of at most limit bytes.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, &remind.Error{Code: remind.CodeTooLarge, Message: fmt.Sprintf("the request body is larger than %d bytes", limit)}
-	}
-	if err != nil {
-		return nil, remind.Invalid("body", "could not be read")
-	}
-	return body, nil
+	return httpjson.ReadBodyLimit(w, r, limit)
 }
 
 // Time is a JSON time given as an RFC 3339 string or Unix milliseconds, in

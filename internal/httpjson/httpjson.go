@@ -125,10 +125,15 @@ func RecordError(w http.ResponseWriter, err error) bool {
 
 // ReadBody reads a request body of at most MaxBody bytes.
 func ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	return ReadBodyLimit(w, r, MaxBody)
+}
+
+// ReadBodyLimit reads a request body of at most limit bytes.
+func ReadBodyLimit(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return nil, &remind.Error{Code: remind.CodeTooLarge, Message: fmt.Sprintf("the request body is larger than %d bytes", MaxBody)}
+		return nil, &remind.Error{Code: remind.CodeTooLarge, Message: fmt.Sprintf("the request body is larger than %d bytes", limit)}
 	}
 	if err != nil {
 		return nil, remind.Invalid("body", "could not be read")
