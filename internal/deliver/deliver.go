@@ -113,9 +113,12 @@ type Dispatcher struct {
 	// new lease, or the write lands first and there is nothing to lease.
 	leaseMu sync.Mutex
 
-	cancel  context.CancelFunc
-	workers sync.WaitGroup
-	loops   sync.WaitGroup
+	life     sync.Mutex // guards cancel and stopped: Start and Stop are idempotent
+	cancel   context.CancelFunc
+	stopped  bool
+	stopOnce sync.Once
+	workers  sync.WaitGroup
+	loops    sync.WaitGroup
 }
 
 // New returns a dispatcher sending each channel through senders[channel].
@@ -159,6 +162,11 @@ func New(s Store, senders map[string]Sender, obs Observer, log *slog.Logger, cfg
 
 // Start runs the workers, the result writer and the store poller.
 func (d *Dispatcher) Start(ctx context.Context) {
+	d.life.Lock()
+	defer d.life.Unlock()
+	if d.cancel != nil || d.stopped { // started already, or stopped for good
+		return
+	}
 	ctx, d.cancel = context.WithCancel(ctx)
 	sendCtx := context.WithoutCancel(ctx) // in-flight sends finish on Stop
 	for i := 0; i < d.cfg.Workers; i++ {
@@ -195,13 +203,19 @@ func (d *Dispatcher) Start(ctx context.Context) {
 // Config.Owner: handed back when the instance leaves (its last heartbeat)
 // or restarts (SQLite), else taken up again when the lease runs out.
 func (d *Dispatcher) Stop() {
-	if d.cancel == nil {
+	d.life.Lock()
+	cancel := d.cancel
+	d.stopped = true
+	d.life.Unlock()
+	if cancel == nil {
 		return
 	}
-	d.cancel()
-	d.workers.Wait()
-	close(d.results)
-	d.loops.Wait()
+	d.stopOnce.Do(func() { // a second Stop waits for the first
+		cancel()
+		d.workers.Wait()
+		close(d.results)
+		d.loops.Wait()
+	})
 }
 
 // Stamp returns the store's change count (Config.Changes) plus one, to be

@@ -1,9 +1,14 @@
 package deliver
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"testing"
+	"testing/synctest"
 	"time"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/raasdev/raas/internal/remind"
 )
 
@@ -47,4 +52,21 @@ func TestOwnLeaseRunningOutIsRenewedNotResent(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestStartAndStopAreIdempotent: Start twice starts one set of loops, Stop
+// twice does not close the outcome channel twice, and Start after Stop does
+// nothing.
+func TestStartAndStopAreIdempotent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockwork.NewFakeClockAt(t0)
+		d := New(newMemStore(), nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Clock: clk, Workers: 2})
+		d.Start(context.Background())
+		d.Start(context.Background())
+		synctest.Wait()
+		d.Stop()
+		d.Stop()
+		d.Start(context.Background())
+		synctest.Wait() // nothing left running: synctest.Test would not return otherwise
+	})
 }

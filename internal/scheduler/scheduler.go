@@ -83,8 +83,10 @@ type Scheduler struct {
 	mu      sync.Mutex
 	planned time.Time // when the loop means to wake next; zero while it is working
 	wake    chan struct{}
+	life    sync.Mutex // guards cancel, done and stopped: Start and Stop are idempotent
 	cancel  context.CancelFunc
 	done    chan struct{}
+	stopped bool
 }
 
 // New returns a scheduler.
@@ -125,6 +127,11 @@ func (s *Scheduler) Notify(at time.Time) {
 
 // Start runs the loop until Stop.
 func (s *Scheduler) Start(ctx context.Context) {
+	s.life.Lock()
+	defer s.life.Unlock()
+	if s.cancel != nil || s.stopped { // started already, or stopped for good
+		return
+	}
 	ctx, s.cancel = context.WithCancel(ctx)
 	s.done = make(chan struct{})
 	go func() {
@@ -133,14 +140,19 @@ func (s *Scheduler) Start(ctx context.Context) {
 	}()
 }
 
-// Stop ends the loop and waits for it. Deliveries already created stay in
-// the store, leased to Config.Owner; they are sent by the dispatcher or,
-// once the instance is gone, by whoever takes them over (see
-// store.Store.Heartbeat and ReleaseLeases).
+// Stop ends the loop and waits for it; calling it again, or before Start,
+// does nothing more. Deliveries already created stay in the store, leased
+// to Config.Owner; they are sent by the dispatcher or, once the instance is
+// gone, by whoever takes them over (see store.Store.Heartbeat and
+// ReleaseLeases).
 func (s *Scheduler) Stop() {
-	if s.cancel != nil {
-		s.cancel()
-		<-s.done
+	s.life.Lock()
+	cancel, done := s.cancel, s.done
+	s.stopped = true
+	s.life.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
 	}
 }
 

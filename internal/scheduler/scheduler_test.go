@@ -286,3 +286,23 @@ func TestFailingStoreBacksOff(t *testing.T) {
 		}
 	})
 }
+
+// TestStartAndStopAreIdempotent: a second Start does not start a second
+// loop (nor lose the first one's cancel), a second Stop returns at once,
+// and a Start after Stop does nothing.
+func TestStartAndStopAreIdempotent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockwork.NewFakeClockAt(t0)
+		st := &dueStore{}
+		s := New(st, &holder{clock: clk}, nil, quiet, Config{Clock: clk})
+		s.Stop() // before Start: nothing to stop
+		s = New(st, &holder{clock: clk}, nil, quiet, Config{Clock: clk})
+		s.Start(context.Background())
+		s.Start(context.Background())
+		synctest.Wait()
+		s.Stop()
+		s.Stop()
+		s.Start(context.Background())
+		synctest.Wait() // no loop left running: synctest.Test would not return otherwise
+	})
+}
