@@ -1,0 +1,195 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+)
+
+// LeaseDeliveries claims pending deliveries whose time has come. SKIP LOCKED
+// lets instances lease side by side: each takes rows the others have not.
+func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]remind.Delivery, error) {
+	var out []remind.Delivery
+	err := s.queryRows(ctx, func(rows pgx.Rows) error {
+		d, err := scanDelivery(rows)
+		out = append(out, d)
+		return err
+	}, `WITH claimed AS (
+			SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= $3
+			ORDER BY next_attempt_ms LIMIT $4 FOR UPDATE SKIP LOCKED
+		)
+		UPDATE deliveries AS d SET next_attempt_ms = $1, attempts = d.attempts + 1, updated_ms = $2, owner = NULLIF($5, '')
+		FROM claimed WHERE d.id = claimed.id
+		RETURNING `+prefixed("d.", deliveryCols), ms(lease.Until), ms(now), ms(now), limit, lease.Owner)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: lease deliveries: %w", err)
+	}
+	return out, nil
+}
+
+// Heartbeat renews instance's row and, in the same transaction, deletes
+// the rows of instances past their time and hands back the pending
+// deliveries they held. Two survivors noticing one death at once do not
+// both hand it back: the second's DELETE waits for the first's and finds
+// nothing. Rows are locked in id order, as FinishDeliveries and
+// cancelPending lock them, so a dead-looking but live instance recording
+// outcomes cannot deadlock with it.
+func (s *Store) Heartbeat(ctx context.Context, instance string, now, until time.Time) (int, error) {
+	var released int
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		released = 0
+		if _, err := tx.Exec(ctx, `INSERT INTO instances (id, heartbeat_ms, until_ms) VALUES ($1, $2, $3)
+			ON CONFLICT (id) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms, until_ms = excluded.until_ms`, instance, ms(now), ms(until)); err != nil {
+			return err
+		}
+		var dead []string
+		if err := queryRows(ctx, tx, func(rows pgx.Rows) error {
+			var id string
+			err := rows.Scan(&id)
+			dead = append(dead, id)
+			return err
+		}, `DELETE FROM instances WHERE until_ms <= $1 RETURNING id`, ms(now)); err != nil || len(dead) == 0 {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE deliveries AS d SET next_attempt_ms = GREATEST(d.due_ms, $2), owner = NULL, updated_ms = $2
+			FROM (SELECT id FROM deliveries WHERE state = 'pending' AND owner = ANY($1) ORDER BY id FOR UPDATE) AS h
+			WHERE d.id = h.id`, dead, ms(now))
+		released = int(tag.RowsAffected())
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("postgres: heartbeat: %w", err)
+	}
+	return released, nil
+}
+
+// ReleaseLeases hands back every pending delivery any instance holds. With
+// several instances running it would let them all send what one holds:
+// only a caller that knows it is alone may call it.
+func (s *Store) ReleaseLeases(ctx context.Context, now time.Time) (int, error) {
+	var released int
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE deliveries AS d SET next_attempt_ms = GREATEST(d.due_ms, $1), owner = NULL, updated_ms = $1
+			FROM (SELECT id FROM deliveries WHERE state = 'pending' AND owner IS NOT NULL ORDER BY id FOR UPDATE) AS h
+			WHERE d.id = h.id`, ms(now))
+		released = int(tag.RowsAffected())
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("postgres: release leases: %w", err)
+	}
+	return released, nil
+}
+
+// prefixed qualifies each column of a comma-separated list.
+func prefixed(p, cols string) string {
+	return p + strings.ReplaceAll(cols, ", ", ", "+p)
+}
+
+// PendingOf returns which ids are still pending.
+func (s *Store) PendingOf(ctx context.Context, ids []string) (map[string]int, error) {
+	out := make(map[string]int, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := s.queryRows(ctx, func(rows pgx.Rows) error {
+		var id string
+		var n int
+		err := rows.Scan(&id, &n)
+		out[id] = n
+		return err
+	}, `SELECT id, attempts FROM deliveries WHERE state = 'pending' AND id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: pending of: %w", err)
+	}
+	return out, nil
+}
+
+// FinishDeliveries records the outcome of attempts, in one transaction and
+// one round trip (a pipelined batch). The statements run in order, so
+// several results for one delivery behave as they do in SQLite.
+func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) error {
+	if len(results) == 0 {
+		return nil
+	}
+	// Rows are locked in id order, as cancelPending does, so the two cannot
+	// deadlock; the stable sort keeps several results for one id in order.
+	sorted := slices.Clone(results)
+	slices.SortStableFunc(sorted, func(a, b store.Result) int { return strings.Compare(a.Delivery.ID, b.Delivery.ID) })
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		for _, r := range sorted {
+			d, a := r.Delivery, r.Attempt
+			b.Queue(`UPDATE deliveries SET state = $1, attempts = $2, next_attempt_ms = $3, last_error = $4, updated_ms = $5, finished_ms = $6, owner = NULL
+				WHERE id = $7 AND state = 'pending' AND attempts = $2`,
+				string(d.State), d.Attempts, ms(d.NextAttemptAt), d.LastError, ms(d.UpdatedAt), nullMS(d.FinishedAt), d.ID)
+			b.Queue(`INSERT INTO attempts (delivery_id, n, at_ms, duration_us, outcome, status_code, error) VALUES ($1, $2, $3, $4, $5, $6, $7)
+				ON CONFLICT (delivery_id, n) DO UPDATE SET at_ms = excluded.at_ms, duration_us = excluded.duration_us, outcome = excluded.outcome,
+				status_code = excluded.status_code, error = excluded.error`,
+				d.ID, a.N, ms(a.At), a.Duration.Microseconds(), a.Outcome, a.StatusCode, a.Error)
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: finish deliveries: %w", err)
+	}
+	return nil
+}
+
+// ListDeliveries returns a reminder's deliveries with attempts.
+// FailedDeliveries implements store.Store.
+func (s *Store) FailedDeliveries(ctx context.Context, tenantID string, since time.Time, limit int) ([]remind.Delivery, error) {
+	var out []remind.Delivery
+	err := s.conn(ctx, func(c *pgx.Conn) error {
+		return queryRows(ctx, c, func(rows pgx.Rows) error {
+			d, err := scanDelivery(rows)
+			out = append(out, d)
+			return err
+		}, `SELECT `+deliveryCols+` FROM deliveries
+			WHERE tenant_id = $1 AND state IN ('failed', 'missed') AND updated_ms >= $2 ORDER BY updated_ms DESC, id LIMIT $3`,
+			tenantID, ms(since), store.PageLimit(limit))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: failed deliveries: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Store) ListDeliveries(ctx context.Context, tenantID, reminderID string) ([]store.DeliveryWithAttempts, error) {
+	var out []store.DeliveryWithAttempts
+	idx := map[string]int{}
+	err := s.conn(ctx, func(c *pgx.Conn) error {
+		err := queryRows(ctx, c, func(rows pgx.Rows) error {
+			d, err := scanDelivery(rows)
+			idx[d.ID] = len(out)
+			out = append(out, store.DeliveryWithAttempts{Delivery: d})
+			return err
+		}, `SELECT `+deliveryCols+` FROM deliveries WHERE tenant_id = $1 AND reminder_id = $2 ORDER BY due_ms, id`, tenantID, reminderID)
+		if err != nil {
+			return err
+		}
+		return queryRows(ctx, c, func(rows pgx.Rows) error {
+			var a remind.Attempt
+			var at, dur int64
+			if err := rows.Scan(&a.DeliveryID, &a.N, &at, &dur, &a.Outcome, &a.StatusCode, &a.Error); err != nil {
+				return err
+			}
+			a.At, a.Duration = fromMS(at), time.Duration(dur)*time.Microsecond
+			if i, ok := idx[a.DeliveryID]; ok {
+				out[i].Attempts = append(out[i].Attempts, a)
+			}
+			return nil
+		}, `SELECT a.delivery_id, a.n, a.at_ms, a.duration_us, a.outcome, a.status_code, a.error
+			FROM attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.tenant_id = $1 AND d.reminder_id = $2 ORDER BY a.delivery_id, a.n`, tenantID, reminderID)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list deliveries: %w", err)
+	}
+	return out, nil
+}

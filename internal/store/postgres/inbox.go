@@ -1,0 +1,78 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+)
+
+const inboxCols = `id, tenant_id, uid, reminder_id, title, "desc", external_url, occurrence_ms, status, created_ms, updated_ms`
+
+func scanInbox(row pgx.Row) (remind.InboxItem, error) {
+	var it remind.InboxItem
+	var occ, created, updated int64
+	var st int
+	err := row.Scan(&it.ID, &it.TenantID, &it.UID, &it.ReminderID, &it.Title, &it.Desc, &it.ExternalURL, &occ, &st, &created, &updated)
+	it.Occurrence, it.CreatedAt, it.UpdatedAt, it.Status = fromMS(occ), fromMS(created), fromMS(updated), remind.InboxStatus(st)
+	return it, err
+}
+
+// AddInboxItem inserts an inbox item unless its id exists.
+func (s *Store) AddInboxItem(ctx context.Context, it remind.InboxItem) (bool, error) {
+	tag, err := s.exec(ctx, `INSERT INTO inbox (`+inboxCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
+		it.ID, it.TenantID, it.UID, it.ReminderID, it.Title, it.Desc, it.ExternalURL, ms(it.Occurrence), int(it.Status), ms(it.CreatedAt), ms(it.UpdatedAt))
+	if err != nil {
+		return false, fmt.Errorf("postgres: add inbox item: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// ListInbox pages through a recipient's inbox in id (delivery) order.
+func (s *Store) ListInbox(ctx context.Context, tenantID, uid string, q store.ListQuery) ([]remind.InboxItem, error) {
+	var out []remind.InboxItem
+	err := s.queryRows(ctx, func(rows pgx.Rows) error {
+		it, err := scanInbox(rows)
+		out = append(out, it)
+		return err
+	}, `SELECT `+inboxCols+` FROM inbox WHERE tenant_id = $1 AND uid = $2 AND id > $3 ORDER BY id LIMIT $4`,
+		tenantID, uid, q.After, store.PageLimit(q.Limit))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list inbox: %w", err)
+	}
+	return out, nil
+}
+
+// SetInboxStatus records what a recipient did with an item.
+func (s *Store) SetInboxStatus(ctx context.Context, tenantID, uid, itemID string, st remind.InboxStatus, at time.Time) (remind.InboxItem, error) {
+	var it remind.InboxItem
+	err := s.queryRow(ctx, func(row pgx.Row) error {
+		var err error
+		it, err = scanInbox(row)
+		return err
+	}, `UPDATE inbox SET status = $1, updated_ms = $2 WHERE tenant_id = $3 AND uid = $4 AND id = $5 RETURNING `+inboxCols,
+		int(st), ms(at), tenantID, uid, itemID)
+	if err != nil {
+		return remind.InboxItem{}, notFound(err, "inbox item")
+	}
+	return it, nil
+}
+
+// InboxStatusByReminder returns each recipient's latest inbox status for a reminder.
+func (s *Store) InboxStatusByReminder(ctx context.Context, tenantID, reminderID string) (map[string]remind.InboxStatus, error) {
+	out := map[string]remind.InboxStatus{}
+	err := s.queryRows(ctx, func(rows pgx.Rows) error {
+		var uid string
+		var st int
+		err := rows.Scan(&uid, &st)
+		out[uid] = remind.InboxStatus(st)
+		return err
+	}, `SELECT uid, status FROM inbox WHERE tenant_id = $1 AND reminder_id = $2 ORDER BY occurrence_ms, id`, tenantID, reminderID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: inbox status: %w", err)
+	}
+	return out, nil
+}

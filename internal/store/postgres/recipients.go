@@ -1,0 +1,71 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+)
+
+const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush, contacts`
+
+// subscriberRecipientCols are the columns a confirmed subscriber's
+// recipient row is written with (no contacts).
+const subscriberRecipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush`
+
+func scanRecipient(row pgx.Row) (remind.Recipient, error) {
+	var rc remind.Recipient
+	var created, updated int64
+	var contacts string
+	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &rc.Muted, &created, &updated, &rc.WebPush, &contacts)
+	rc.CreatedAt, rc.UpdatedAt = fromMS(created), fromMS(updated)
+	if err == nil {
+		rc.Contacts, err = store.DecodeContacts(contacts)
+	}
+	return rc, err
+}
+
+// PutRecipient creates or replaces a recipient; CreatedAt of an existing one
+// is kept, and so is WebPush (the subscription's; see ConfirmSubscriber).
+func (s *Store) PutRecipient(ctx context.Context, rc remind.Recipient) (remind.Recipient, error) {
+	var out remind.Recipient
+	err := s.queryRow(ctx, func(row pgx.Row) error {
+		var err error
+		out, err = scanRecipient(row)
+		return err
+	}, `INSERT INTO recipients (`+recipientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false, $12)
+		ON CONFLICT (tenant_id, uid) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
+		wechat_openid = excluded.wechat_openid, webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,
+		muted = excluded.muted, updated_ms = excluded.updated_ms, contacts = excluded.contacts
+		RETURNING `+recipientCols,
+		rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, rc.Muted, ms(rc.CreatedAt), ms(rc.UpdatedAt), store.EncodeContacts(rc.Contacts))
+	if err != nil {
+		return remind.Recipient{}, fmt.Errorf("postgres: put recipient: %w", err)
+	}
+	return out, nil
+}
+
+// GetRecipient returns a recipient.
+func (s *Store) GetRecipient(ctx context.Context, tenantID, uid string) (remind.Recipient, error) {
+	var rc remind.Recipient
+	err := s.queryRow(ctx, func(row pgx.Row) error {
+		var err error
+		rc, err = scanRecipient(row)
+		return err
+	}, `SELECT `+recipientCols+` FROM recipients WHERE tenant_id = $1 AND uid = $2`, tenantID, uid)
+	if err != nil {
+		return remind.Recipient{}, notFound(err, "recipient")
+	}
+	return rc, nil
+}
+
+// DeleteRecipient removes a recipient.
+func (s *Store) DeleteRecipient(ctx context.Context, tenantID, uid string) error {
+	tag, err := s.exec(ctx, `DELETE FROM recipients WHERE tenant_id = $1 AND uid = $2`, tenantID, uid)
+	if err != nil {
+		return fmt.Errorf("postgres: delete recipient: %w", err)
+	}
+	return mustAffect(tag, "recipient")
+}

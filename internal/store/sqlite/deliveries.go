@@ -1,0 +1,266 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+)
+
+// NextDeliveryAt returns when the next pending delivery is due or its lease ends.
+func (s *Store) NextDeliveryAt(ctx context.Context) (time.Time, bool, error) {
+	var v sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT MIN(next_attempt_ms) FROM deliveries WHERE state = 'pending'`).Scan(&v)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("sqlite: next delivery: %w", err)
+	}
+	if !v.Valid {
+		return time.Time{}, false, nil
+	}
+	return fromMS(v.Int64), true, nil
+}
+
+// LeaseDeliveries claims pending deliveries whose time has come.
+func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]remind.Delivery, error) {
+	var out []remind.Delivery
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE deliveries SET next_attempt_ms = ?, attempts = attempts + 1, updated_ms = ?, owner = NULLIF(?, '')
+			WHERE id IN (SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?)
+			RETURNING `+deliveryCols, ms(lease.Until), ms(now), lease.Owner, ms(now), limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d, err := scanDelivery(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: lease deliveries: %w", err)
+	}
+	return out, nil
+}
+
+// Heartbeat renews instance's row and hands back what instances past their
+// time held, in one transaction.
+func (s *Store) Heartbeat(ctx context.Context, instance string, now, until time.Time) (int, error) {
+	var released int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO instances (id, heartbeat_ms, until_ms) VALUES (?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms, until_ms = excluded.until_ms`, instance, ms(now), ms(until)); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET next_attempt_ms = MAX(due_ms, ?), owner = NULL, updated_ms = ?
+			WHERE state = 'pending' AND owner IN (SELECT id FROM instances WHERE until_ms <= ?)`, ms(now), ms(now), ms(now))
+		if err != nil {
+			return err
+		}
+		released, _ = res.RowsAffected()
+		_, err = tx.ExecContext(ctx, `DELETE FROM instances WHERE until_ms <= ?`, ms(now))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: heartbeat: %w", err)
+	}
+	return int(released), nil
+}
+
+// ReleaseLeases hands back every pending delivery held by any instance;
+// `raas serve` calls it once it holds the serve lock, which proves that
+// whoever held them is gone.
+func (s *Store) ReleaseLeases(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE deliveries SET next_attempt_ms = MAX(due_ms, ?), owner = NULL, updated_ms = ?
+		WHERE state = 'pending' AND owner IS NOT NULL`, ms(now), ms(now))
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: release leases: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// PendingOf returns which ids are still pending. The ids go in as one JSON
+// array parameter, so the statement text is the same for every batch and
+// no 500-parameter statement is compiled per call.
+func (s *Store) PendingOf(ctx context.Context, ids []string) (map[string]int, error) {
+	out := make(map[string]int, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT d.id, d.attempts FROM json_each(?) j JOIN deliveries d ON d.id = j.value WHERE d.state = 'pending'`, encodeJSON(ids))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: pending of: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("sqlite: pending of: %w", err)
+		}
+		out[id] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: pending of: %w", err)
+	}
+	return out, nil
+}
+
+// finishChunk is the rows per outcome statement: 7 parameters a row, well
+// under SQLite's limit.
+const finishChunk = 100
+
+// finishSQL returns the outcome statements for n rows.
+func finishSQL(n int) (update, insert string) {
+	rows := strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", n)
+	rows = rows[:len(rows)-1]
+	return `WITH v(id, state, attempts, next_ms, last_error, updated_ms, finished_ms) AS (VALUES ` + rows + `)
+				UPDATE deliveries SET state = v.state, attempts = v.attempts, next_attempt_ms = v.next_ms, last_error = v.last_error,
+				updated_ms = v.updated_ms, finished_ms = v.finished_ms, owner = NULL
+				FROM v WHERE deliveries.id = v.id AND deliveries.state = 'pending' AND deliveries.attempts = v.attempts`,
+		`INSERT INTO attempts (delivery_id, n, at_ms, duration_us, outcome, status_code, error) VALUES ` + rows + `
+				ON CONFLICT (delivery_id, n) DO UPDATE SET at_ms = excluded.at_ms, duration_us = excluded.duration_us, outcome = excluded.outcome,
+				status_code = excluded.status_code, error = excluded.error`
+}
+
+// finishStmts returns the full-chunk outcome statements, prepared on the
+// writer the first time.
+func (s *Store) finishStmts(ctx context.Context) (update, insert *sql.Stmt, err error) {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if s.finishUpd == nil {
+		upd, ins := finishSQL(finishChunk)
+		if s.finishUpd, err = s.w.PrepareContext(ctx, upd); err != nil {
+			s.finishUpd = nil
+			return nil, nil, err
+		}
+		if s.finishIns, err = s.w.PrepareContext(ctx, ins); err != nil {
+			s.finishUpd.Close()
+			s.finishUpd = nil
+			return nil, nil, err
+		}
+	}
+	return s.finishUpd, s.finishIns, nil
+}
+
+// FinishDeliveries records the outcome of attempts, in one transaction,
+// with multi-row statements (a herd's outcomes arrive by the thousand and a
+// statement per row dominated the fire path's profile).
+func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) error {
+	if len(results) == 0 {
+		return nil
+	}
+	var upd, ins *sql.Stmt
+	if len(results) >= finishChunk {
+		// Prepared before the transaction: the writer pool's one
+		// connection is the transaction's until it ends.
+		var err error
+		if upd, ins, err = s.finishStmts(ctx); err != nil {
+			return fmt.Errorf("sqlite: finish deliveries: %w", err)
+		}
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		for start := 0; start < len(results); start += finishChunk {
+			part := results[start:min(start+finishChunk, len(results))]
+			dargs := make([]any, 0, 7*len(part))
+			aargs := make([]any, 0, 7*len(part))
+			for _, r := range part {
+				d, a := r.Delivery, r.Attempt
+				dargs = append(dargs, d.ID, string(d.State), d.Attempts, ms(d.NextAttemptAt), d.LastError, ms(d.UpdatedAt), nullMS(d.FinishedAt))
+				aargs = append(aargs, d.ID, a.N, ms(a.At), a.Duration.Microseconds(), a.Outcome, a.StatusCode, a.Error)
+			}
+			if len(part) == finishChunk {
+				// Full chunks reuse statements prepared once on the writer:
+				// parsing these was a seventh of a herd's outcome writes.
+				if _, err := tx.StmtContext(ctx, upd).ExecContext(ctx, dargs...); err != nil {
+					return err
+				}
+				if _, err := tx.StmtContext(ctx, ins).ExecContext(ctx, aargs...); err != nil {
+					return err
+				}
+				continue
+			}
+			updSQL, insSQL := finishSQL(len(part))
+			if _, err := tx.ExecContext(ctx, updSQL, dargs...); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, insSQL, aargs...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: finish deliveries: %w", err)
+	}
+	return nil
+}
+
+// ListDeliveries returns a reminder's deliveries with attempts.
+func (s *Store) ListDeliveries(ctx context.Context, tenantID, reminderID string) ([]store.DeliveryWithAttempts, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryCols+` FROM deliveries WHERE tenant_id = ? AND reminder_id = ? ORDER BY due_ms, id`, tenantID, reminderID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list deliveries: %w", err)
+	}
+	var out []store.DeliveryWithAttempts
+	idx := map[string]int{}
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("sqlite: list deliveries: %w", err)
+		}
+		idx[d.ID] = len(out)
+		out = append(out, store.DeliveryWithAttempts{Delivery: d})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list deliveries: %w", err)
+	}
+	arows, err := s.r.QueryContext(ctx, `SELECT a.delivery_id, a.n, a.at_ms, a.duration_us, a.outcome, a.status_code, a.error
+		FROM attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.tenant_id = ? AND d.reminder_id = ? ORDER BY a.delivery_id, a.n`, tenantID, reminderID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list attempts: %w", err)
+	}
+	defer arows.Close()
+	for arows.Next() {
+		var a remind.Attempt
+		var at, dur int64
+		if err := arows.Scan(&a.DeliveryID, &a.N, &at, &dur, &a.Outcome, &a.StatusCode, &a.Error); err != nil {
+			return nil, fmt.Errorf("sqlite: list attempts: %w", err)
+		}
+		a.At, a.Duration = fromMS(at), time.Duration(dur)*time.Microsecond
+		if i, ok := idx[a.DeliveryID]; ok {
+			out[i].Attempts = append(out[i].Attempts, a)
+		}
+	}
+	return out, arows.Err()
+}
+
+// FailedDeliveries implements store.Store.
+func (s *Store) FailedDeliveries(ctx context.Context, tenantID string, since time.Time, limit int) ([]remind.Delivery, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryCols+` FROM deliveries
+		WHERE tenant_id = ? AND state IN ('failed', 'missed') AND updated_ms >= ? ORDER BY updated_ms DESC, id LIMIT ?`,
+		tenantID, ms(since), store.PageLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: failed deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []remind.Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: failed deliveries: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}

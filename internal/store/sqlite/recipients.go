@@ -1,0 +1,69 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
+)
+
+const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush, contacts`
+
+// subscriberRecipientCols are the columns a confirmed subscriber's
+// recipient row is written with (no contacts).
+const subscriberRecipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush`
+
+func scanRecipient(row interface{ Scan(...any) error }) (remind.Recipient, error) {
+	var rc remind.Recipient
+	var muted, webpush int
+	var created, updated int64
+	var contacts string
+	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &muted, &created, &updated, &webpush, &contacts)
+	rc.Muted, rc.CreatedAt, rc.UpdatedAt, rc.WebPush = muted != 0, fromMS(created), fromMS(updated), webpush != 0
+	if err == nil {
+		rc.Contacts, err = store.DecodeContacts(contacts)
+	}
+	return rc, err
+}
+
+// PutRecipient creates or replaces a recipient; CreatedAt of an existing one
+// is kept, and so is WebPush (the subscription's; see ConfirmSubscriber).
+func (s *Store) PutRecipient(ctx context.Context, rc remind.Recipient) (remind.Recipient, error) {
+	var out remind.Recipient
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+recipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+			ON CONFLICT (tenant_id, uid) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
+			wechat_openid = excluded.wechat_openid, webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,
+			muted = excluded.muted, updated_ms = excluded.updated_ms, contacts = excluded.contacts`,
+			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, boolInt(rc.Muted), ms(rc.CreatedAt), ms(rc.UpdatedAt), store.EncodeContacts(rc.Contacts))
+		if err != nil {
+			return err
+		}
+		out, err = scanRecipient(tx.QueryRowContext(ctx, `SELECT `+recipientCols+` FROM recipients WHERE tenant_id = ? AND uid = ?`, rc.TenantID, rc.UID))
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("sqlite: put recipient: %w", err)
+	}
+	return out, nil
+}
+
+// GetRecipient returns a recipient.
+func (s *Store) GetRecipient(ctx context.Context, tenantID, uid string) (remind.Recipient, error) {
+	rc, err := scanRecipient(s.r.QueryRowContext(ctx, `SELECT `+recipientCols+` FROM recipients WHERE tenant_id = ? AND uid = ?`, tenantID, uid))
+	if err != nil {
+		return rc, notFound(err, "recipient")
+	}
+	return rc, nil
+}
+
+// DeleteRecipient removes a recipient.
+func (s *Store) DeleteRecipient(ctx context.Context, tenantID, uid string) error {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM recipients WHERE tenant_id = ? AND uid = ?`, tenantID, uid)
+	if err != nil {
+		return fmt.Errorf("sqlite: delete recipient: %w", err)
+	}
+	return mustAffect(res, "recipient")
+}
