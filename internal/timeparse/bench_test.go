@@ -2,15 +2,9 @@ package timeparse
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
-
-	"github.com/olebedev/when"
-	"github.com/olebedev/when/rules/common"
-	"github.com/olebedev/when/rules/en"
 )
 
 type benchCase struct {
@@ -51,100 +45,6 @@ func BenchmarkParse(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(cases)), "ns/phrase")
 		})
 	}
-	// olebedev/when v1.1.0 with its en and common rules, on the English phrases.
-	cases := benchCases(b, "en")
-	w := newWhen()
-	b.Run("when-en", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			for i := range cases {
-				w.Parse(cases[i].c.Text, cases[i].ref)
-			}
-		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(cases)), "ns/phrase")
-	})
-}
-
-func newWhen() *when.Parser {
-	w := when.New(nil)
-	w.Add(en.All...)
-	w.Add(common.All...)
-	return w
-}
-
-// whenSchedule turns a when result into a one-off Schedule so the same
-// checker judges both parsers; when has no titles, so titles are not
-// compared for either in the side-by-side figure.
-func whenSchedule(w *when.Parser, c testCase, ref time.Time) (Schedule, error) {
-	r, err := w.Parse(c.Text, ref)
-	if err != nil {
-		return Schedule{}, err
-	}
-	if r == nil {
-		return Schedule{}, ErrNoTime
-	}
-	return Schedule{Time: r.Time, Next: []time.Time{r.Time}}, nil
-}
-
-func medianPerPhrase(cases []benchCase, parse func(bc *benchCase)) time.Duration {
-	const rounds = 300
-	per := make([]time.Duration, 0, len(cases))
-	for i := range cases {
-		start := time.Now()
-		for range rounds {
-			parse(&cases[i])
-		}
-		per = append(per, time.Since(start)/rounds)
-	}
-	slices.Sort(per)
-	return per[len(per)/2]
-}
-
-// TestCompareWhen prints accuracy and median speed of Parse and
-// olebedev/when side by side on the English dev cases (and on the English
-// cases of testdata/own_cases.jsonl). Set TP_COMPARE=1 to run it.
-func TestCompareWhen(t *testing.T) {
-	if os.Getenv("TP_COMPARE") == "" {
-		t.Skip("set TP_COMPARE=1")
-	}
-	w := newWhen()
-	for _, file := range []string{"testdata/dev_cases.jsonl", "testdata/own_cases.jsonl"} {
-		var cases []benchCase
-		for _, c := range loadCases(t, file) {
-			if c.Lang != "en" {
-				continue
-			}
-			ref, _ := time.Parse(time.RFC3339, c.Ref)
-			o := DefaultOptions(ref)
-			o.Lang = "en"
-			cases = append(cases, benchCase{c, ref, o})
-		}
-		ours, theirs, oursFull := 0, 0, 0
-		for _, bc := range cases {
-			c := bc.c
-			s, err := Parse(c.Text, bc.opts)
-			if checkCase(c, s, err) == nil {
-				oursFull++
-			}
-			c.Expect.Title = nil
-			if checkCase(c, s, err) == nil {
-				ours++
-			}
-			ws, werr := whenSchedule(w, c, bc.ref)
-			if e := checkCase(c, ws, werr); e == nil {
-				theirs++
-			} else if testing.Verbose() && os.Getenv("TP_COMPARE") == "2" {
-				t.Logf("when misses %q: %v", c.Text, e)
-			}
-		}
-		mo := medianPerPhrase(cases, func(bc *benchCase) { Parse(bc.c.Text, bc.opts) })
-		mw := medianPerPhrase(cases, func(bc *benchCase) { w.Parse(bc.c.Text, bc.ref) })
-		t.Logf("%s: %d English cases; timeparse %d right (%d with titles), median %v/phrase; olebedev/when %d right, median %v/phrase",
-			file, len(cases), ours, oursFull, mo, theirs, mw)
-	}
-	all := benchCases(t, "")
-	t.Logf("timeparse median over all %d dev phrases: %v", len(all),
-		medianPerPhrase(all, func(bc *benchCase) { Parse(bc.c.Text, bc.opts) }))
 }
 
 func FuzzParse(f *testing.F) {

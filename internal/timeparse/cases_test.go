@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// testCase is one line of a cases file (see /work/shared/timeparse/README.md).
+// testCase is one line of a cases file (the format of the public dev set, testdata/dev_cases.jsonl).
 type testCase struct {
 	ID     string `json:"id"`
 	Source string `json:"source"`
@@ -142,10 +142,11 @@ func parseCase(c testCase) (Schedule, error) {
 	return Parse(c.Text, o)
 }
 
+// caseFiles are the repository's own case files (testdata), and only
+// those: a test does not read files from outside the repository.
 func caseFiles(t testing.TB) []string {
 	files, _ := filepath.Glob("testdata/*.jsonl")
-	shared, _ := filepath.Glob("../../../shared/timeparse/*.jsonl")
-	return append(files, shared...)
+	return files
 }
 
 // minCases is how many cases each file of testdata must hold at least, so
