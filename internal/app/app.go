@@ -295,13 +295,19 @@ func (a *App) Start(ctx context.Context, ln net.Listener) error {
 			a.Log.Warn("first heartbeat failed; retrying", "err", err)
 		}
 	}
-	a.Hub.Start(ctx)
+	// Background components start in this order and Stop stops them in
+	// the reverse one; each Start is idempotent and fails only after Stop.
 	a.startJanitor(ctx) // ops.go
 	a.waker.start(ctx)
-	a.Dispatcher.Start(ctx)
-	a.Scheduler.Start(ctx)
+	starts := []func(context.Context) error{a.Hub.Start}
 	if a.beat != nil {
-		a.beat.Start(ctx)
+		starts = append(starts, a.beat.Start)
+	}
+	starts = append(starts, a.Dispatcher.Start, a.Scheduler.Start)
+	for _, start := range starts {
+		if err := start(ctx); err != nil {
+			return fmt.Errorf("app: start: %w", err)
+		}
 	}
 	a.srv = &http.Server{
 		Handler:           a.Handler(),
@@ -349,12 +355,12 @@ func (a *App) Stop(ctx context.Context) error {
 	if a.beat != nil {
 		a.beat.Stop() // after the dispatcher: what it still holds is handed to the others at once
 	}
+	a.Hub.Stop()
+	a.waker.stop()
 	if a.cancel != nil {
-		a.cancel()
+		a.cancel() // ends the janitor, started first (ops.go)
 	}
 	a.waitJanitor()
-	a.waker.stop()
-	a.Hub.Stop()
 	if err := a.Store.Close(); err != nil {
 		errs = append(errs, err)
 	}

@@ -161,11 +161,14 @@ func New(s Store, senders map[string]Sender, obs Observer, log *slog.Logger, cfg
 }
 
 // Start runs the workers, the result writer and the store poller.
-func (d *Dispatcher) Start(ctx context.Context) {
+func (d *Dispatcher) Start(ctx context.Context) error {
 	d.life.Lock()
 	defer d.life.Unlock()
-	if d.cancel != nil || d.stopped { // started already, or stopped for good
-		return
+	if d.stopped {
+		return errors.New("deliver: dispatcher stopped")
+	}
+	if d.cancel != nil { // started already
+		return nil
 	}
 	ctx, d.cancel = context.WithCancel(ctx)
 	sendCtx := context.WithoutCancel(ctx) // in-flight sends finish on Stop
@@ -196,6 +199,7 @@ func (d *Dispatcher) Start(ctx context.Context) {
 		defer d.loops.Done()
 		d.poll(ctx)
 	}()
+	return nil
 }
 
 // Stop stops taking work, lets in-flight sends finish and records their

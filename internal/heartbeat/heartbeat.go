@@ -6,7 +6,9 @@ package heartbeat
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -47,8 +49,10 @@ type Beat struct {
 	cfg   Config
 	fails *backoff.Streak
 
-	cancel context.CancelFunc
-	done   chan struct{}
+	life    sync.Mutex // guards cancel, done and stopped: Start and Stop are idempotent
+	cancel  context.CancelFunc
+	done    chan struct{}
+	stopped bool
 }
 
 // New returns the heartbeat of instance id.
@@ -85,14 +89,24 @@ func (b *Beat) Once(ctx context.Context) error {
 // Failures returns the count of consecutive failed beats.
 func (b *Beat) Failures() int { return b.fails.Failures() }
 
-// Start beats every Every until Stop.
-func (b *Beat) Start(ctx context.Context) {
+// Start beats every Every until Stop. Starting again does nothing; after
+// Stop it fails.
+func (b *Beat) Start(ctx context.Context) error {
+	b.life.Lock()
+	defer b.life.Unlock()
+	if b.stopped {
+		return errors.New("heartbeat: stopped")
+	}
+	if b.cancel != nil {
+		return nil
+	}
 	ctx, b.cancel = context.WithCancel(ctx)
 	b.done = make(chan struct{})
 	go func() {
 		defer close(b.done)
 		b.loop(ctx)
 	}()
+	return nil
 }
 
 func (b *Beat) loop(ctx context.Context) {
@@ -125,9 +139,13 @@ func (b *Beat) loop(ctx context.Context) {
 // is handed back at once for the others to send. Call it after the
 // dispatcher has stopped.
 func (b *Beat) Stop() {
-	if b.cancel == nil {
+	b.life.Lock()
+	defer b.life.Unlock()
+	if b.stopped || b.cancel == nil {
+		b.stopped = true
 		return
 	}
+	b.stopped = true
 	b.cancel()
 	<-b.done
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

@@ -112,3 +112,33 @@ func TestBeatsRenewReleaseAndLeave(t *testing.T) {
 		}
 	})
 }
+
+// TestStartAndStopAreIdempotent: Start twice beats once a period, Stop
+// twice says it leaves once, and Start after Stop fails.
+func TestStartAndStopAreIdempotent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockwork.NewFakeClockAt(t0)
+		st := &beatStore{}
+		b := New(st, "me", slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Timeout: 3 * time.Second, Clock: clk})
+		if err := errors.Join(b.Start(context.Background()), b.Start(context.Background())); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		clk.Advance(time.Second)
+		synctest.Wait()
+		b.Stop()
+		b.Stop()
+		if err := b.Start(context.Background()); err == nil {
+			t.Fatal("Start after Stop did not fail")
+		}
+		var leaving int
+		for _, bt := range st.get() {
+			if !bt.until.After(bt.now) {
+				leaving++
+			}
+		}
+		if n := len(st.get()); n != 2 || leaving != 1 {
+			t.Fatalf("%d beats, %d saying it leaves; want one beat and one leaving", n, leaving)
+		}
+	})
+}

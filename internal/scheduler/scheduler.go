@@ -8,6 +8,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -126,11 +127,14 @@ func (s *Scheduler) Notify(at time.Time) {
 }
 
 // Start runs the loop until Stop.
-func (s *Scheduler) Start(ctx context.Context) {
+func (s *Scheduler) Start(ctx context.Context) error {
 	s.life.Lock()
 	defer s.life.Unlock()
-	if s.cancel != nil || s.stopped { // started already, or stopped for good
-		return
+	if s.stopped {
+		return errors.New("scheduler: stopped")
+	}
+	if s.cancel != nil { // started already
+		return nil
 	}
 	ctx, s.cancel = context.WithCancel(ctx)
 	s.done = make(chan struct{})
@@ -138,6 +142,7 @@ func (s *Scheduler) Start(ctx context.Context) {
 		defer close(s.done)
 		s.loop(ctx)
 	}()
+	return nil
 }
 
 // Stop ends the loop and waits for it; calling it again, or before Start,

@@ -50,11 +50,11 @@ func NewHub(bc Broadcaster, log *slog.Logger) *Hub {
 // Start listens for items published by other instances until ctx is done
 // or Stop is called. Without a Broadcaster, or once started, it does
 // nothing.
-func (h *Hub) Start(ctx context.Context) {
+func (h *Hub) Start(ctx context.Context) error {
 	h.run.Lock()
 	defer h.run.Unlock()
 	if h.bc == nil || h.started {
-		return
+		return nil
 	}
 	h.started = true
 	ctx, h.stop = context.WithCancel(ctx)
@@ -71,6 +71,7 @@ func (h *Hub) Start(ctx context.Context) {
 			h.log.Error("inbox: subscribe", "err", err)
 		}
 	}()
+	return nil
 }
 
 // Stop ends the listening Start began and waits for its goroutine; items
