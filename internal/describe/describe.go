@@ -17,6 +17,7 @@ import (
 
 	"github.com/raasdev/raas/internal/calendar"
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/zone"
 )
 
 // Lang is the language of the words: EN or ZH.
@@ -61,7 +62,7 @@ func Negotiate(acceptLanguage string) Lang {
 // or the recurrence of a repeating one, in the reminder's zone (the zone
 // itself is left to the caller to show).
 func Schedule(r remind.Reminder, lang Lang) string {
-	loc := zone(r.TZ)
+	loc := zoneOf(r.TZ)
 	if !r.Recurring() {
 		at := r.Start
 		if r.Time != nil {
@@ -85,7 +86,7 @@ func Schedule(r remind.Reminder, lang Lang) string {
 // at 15:00 (Asia/Shanghai), then every Friday."). now decides whether the
 // year is worth saying.
 func Sentence(r remind.Reminder, lang Lang, now time.Time) string {
-	loc := zone(r.TZ)
+	loc := zoneOf(r.TZ)
 	who := strings.Join(r.Recipients, join(lang))
 	if r.NextFireAt == nil || r.Status != remind.StatusActive {
 		if lang == ZH {
@@ -157,12 +158,7 @@ func moment(t time.Time, lang Lang, withYear, longDay bool) string {
 	return s + " at " + clock(t.Hour(), t.Minute())
 }
 
-func zone(name string) *time.Location {
-	if loc, err := time.LoadLocation(name); err == nil {
-		return loc
-	}
-	return time.UTC
-}
+func zoneOf(name string) *time.Location { return zone.OrUTC(name) }
 
 func join(lang Lang) string {
 	if lang == ZH {
