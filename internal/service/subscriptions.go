@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/store"
 )
 
 // SubscriptionStore is what the subscribe use cases need of the store: the
@@ -22,6 +23,10 @@ type SubscriptionStore interface {
 	SubscriberByToken(ctx context.Context, token string) (remind.Subscriber, error)
 	ConfirmSubscriber(ctx context.Context, token string, at time.Time) (remind.Subscriber, error)
 	Unsubscribe(ctx context.Context, token string, at time.Time) (remind.Subscriber, error)
+	SubscribeLinkByReminder(ctx context.Context, reminderID string) (remind.SubscribeLink, error)
+	SetWeChatTicket(ctx context.Context, token, ticket string, expireAt time.Time) error
+	CalendarFeedOf(ctx context.Context, f store.CalendarFeed) (store.CalendarFeed, error)
+	CalendarFeedByToken(ctx context.Context, token string) (store.CalendarFeed, error)
 }
 
 // ReminderReader reads one reminder.
@@ -248,4 +253,54 @@ func (s *Subscriptions) reminderOf(ctx context.Context, sb remind.Subscriber) re
 		return remind.Reminder{}
 	}
 	return r
+}
+
+// PosterLink returns the subscribe link of a reminder found by its id alone
+// (a shared poster's URL carries only that).
+func (s *Subscriptions) PosterLink(ctx context.Context, reminderID string) (remind.SubscribeLink, error) {
+	return s.store.SubscribeLinkByReminder(ctx, reminderID)
+}
+
+// ExistingLinkOf returns a reminder's subscribe link, remind.ErrNotFound
+// when it has none (LinkOf makes one).
+func (s *Subscriptions) ExistingLinkOf(ctx context.Context, tenantID, reminderID string) (remind.SubscribeLink, error) {
+	return s.store.SubscribeLinkOf(ctx, tenantID, reminderID)
+}
+
+// KeepWeChatTicket records the WeChat QR ticket made for a link, valid
+// until expireAt.
+func (s *Subscriptions) KeepWeChatTicket(ctx context.Context, token, ticket string, expireAt time.Time) error {
+	return s.store.SetWeChatTicket(ctx, token, ticket, expireAt)
+}
+
+// ErrUnsubscribed is a delivery to a subscriber who has left (or never
+// confirmed): it must not go out.
+var ErrUnsubscribed = errors.New("the subscriber has unsubscribed")
+
+// ConfirmedSubscriber returns the subscriber a delivery goes to while they
+// are subscribed, and ErrUnsubscribed once they are not.
+func (s *Subscriptions) ConfirmedSubscriber(ctx context.Context, tenantID, id string) (remind.Subscriber, error) {
+	sb, err := s.store.GetSubscriber(ctx, tenantID, id)
+	if errors.Is(err, remind.ErrNotFound) || err == nil && sb.State != remind.SubscriberConfirmed {
+		return sb, ErrUnsubscribed
+	}
+	return sb, err
+}
+
+// RecipientFeed returns a recipient's calendar feed, making its secret
+// token the first time.
+func (s *Subscriptions) RecipientFeed(ctx context.Context, tenantID, uid string) (store.CalendarFeed, error) {
+	f, err := s.store.CalendarFeedOf(ctx, store.CalendarFeed{Token: remind.NewToken(16), TenantID: tenantID, UID: uid, CreatedAt: s.now()})
+	if err != nil {
+		return f, fmt.Errorf("service: calendar feed: %w", err)
+	}
+	return f, nil
+}
+
+// FeedByToken returns the calendar feed a secret token opens.
+func (s *Subscriptions) FeedByToken(ctx context.Context, token string) (store.CalendarFeed, error) {
+	if !remind.IsID(token) {
+		return store.CalendarFeed{}, remind.NotFound("calendar feed")
+	}
+	return s.store.CalendarFeedByToken(ctx, token)
 }

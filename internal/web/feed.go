@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -26,20 +25,15 @@ const (
 // secret token the first time: the owner hands it to the recipient, whose
 // calendar subscribes to it (webcal://).
 func (w *Web) FeedURL(ctx context.Context, tenantID, uid string) (string, error) {
-	f, err := w.subs.CalendarFeedOf(ctx, store.CalendarFeed{Token: remind.NewToken(16), TenantID: tenantID, UID: uid, CreatedAt: w.cfg.Now()})
+	f, err := w.uc.RecipientFeed(ctx, tenantID, uid)
 	if err != nil {
-		return "", fmt.Errorf("web: calendar feed: %w", err)
+		return "", err
 	}
 	return w.cfg.PublicURL + "/c/" + f.Token + "/calendar.ics", nil
 }
 
 func (w *Web) recipientFeed(rw http.ResponseWriter, r *http.Request) {
-	token := r.PathValue("token")
-	if !remind.IsID(token) {
-		w.fail(rw, r, remind.NotFound("calendar feed"))
-		return
-	}
-	f, err := w.subs.CalendarFeedByToken(r.Context(), token)
+	f, err := w.uc.FeedByToken(r.Context(), r.PathValue("token"))
 	if err != nil {
 		w.fail(rw, r, err)
 		return

@@ -133,7 +133,7 @@ func fontTag(f *opentype.Font) string {
 // shared (see the wecron package). It returns the error, writing nothing,
 // when there is no such poster.
 func (w *Web) ServePoster(ctx context.Context, rw http.ResponseWriter, r *http.Request, reminderID string) error {
-	l, err := w.subs.SubscribeLinkByReminder(ctx, reminderID)
+	l, err := w.uc.PosterLink(ctx, reminderID)
 	if err != nil {
 		return err
 	}

@@ -121,7 +121,6 @@ type Config struct {
 type Web struct {
 	cfg     Config
 	uc      *service.Subscriptions // the subscribe use cases
-	subs    SubscriptionStore
 	rems    Reminders
 	html    htmlpage.Renderer
 	images  imageCache // posters and QR codes by ETag (images.go)
@@ -152,7 +151,7 @@ func New(cfg Config, subs SubscriptionStore, rems Reminders) *Web {
 		csp += "; connect-src 'self'" // webpush.js posts the subscription
 	}
 	page := htmlpage.Renderer{Templates: pages, CSP: csp, Referrer: "no-referrer", Log: cfg.Log} // the URLs carry secrets
-	w := &Web{cfg: cfg, subs: subs, rems: rems, html: page, fontTag: fontTag(cfg.Font), cop: http.NewCrossOriginProtection()}
+	w := &Web{cfg: cfg, rems: rems, html: page, fontTag: fontTag(cfg.Font), cop: http.NewCrossOriginProtection()}
 	var confirmer service.Confirmer // nil: no e-mail subscriptions
 	if cfg.Mailer != nil {
 		confirmer = w
@@ -214,7 +213,7 @@ func (w *Web) ticket(ctx context.Context, l remind.SubscribeLink) (string, error
 	if err != nil {
 		return "", fmt.Errorf("web: wechat qr: %w", err)
 	}
-	if err := w.subs.SetWeChatTicket(ctx, l.Token, ticket, exp); err != nil {
+	if err := w.uc.KeepWeChatTicket(ctx, l.Token, ticket, exp); err != nil {
 		return "", fmt.Errorf("web: wechat qr: %w", err)
 	}
 	return ticket, nil
@@ -250,9 +249,9 @@ func (w *Web) UnsubscribeURL(ctx context.Context, d remind.Delivery) (string, er
 	if !strings.HasPrefix(d.Recipient, "sub-") {
 		return "", nil
 	}
-	sb, err := w.subs.GetSubscriber(ctx, d.TenantID, d.Recipient)
-	if errors.Is(err, remind.ErrNotFound) || err == nil && sb.State != remind.SubscriberConfirmed {
-		return "", deliver.Permanent(errors.New("the subscriber has unsubscribed"))
+	sb, err := w.uc.ConfirmedSubscriber(ctx, d.TenantID, d.Recipient)
+	if errors.Is(err, service.ErrUnsubscribed) {
+		return "", deliver.Permanent(err)
 	}
 	if err != nil {
 		return "", err

@@ -117,7 +117,7 @@ func (w *Web) unsubscribeWebPush(rw http.ResponseWriter, r *http.Request) {
 // delivery's reminder, which a click on its notification opens when the
 // reminder has no external_url.
 func (w *Web) ReminderPageURL(ctx context.Context, d remind.Delivery) (string, error) {
-	l, err := w.subs.SubscribeLinkOf(ctx, d.TenantID, d.ReminderID)
+	l, err := w.uc.ExistingLinkOf(ctx, d.TenantID, d.ReminderID)
 	if errors.Is(err, remind.ErrNotFound) {
 		return "", nil
 	}
