@@ -86,8 +86,7 @@ func TestReminderReachesRobotsAndNotify(t *testing.T) {
 	}
 	// Every delivery is recorded delivered (polled: the answer is
 	// recorded just after the fake answered).
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	waitFor(t, 10*time.Second, "every delivery recorded delivered", func() (bool, any) {
 		_, ds := do(t, "GET", a.URL+"/v1/reminders/"+r["id"].(string)+"/deliveries", a.Token, nil)
 		states := map[string]string{}
 		for _, d := range ds["data"].([]any) {
@@ -98,14 +97,8 @@ func TestReminderReachesRobotsAndNotify(t *testing.T) {
 		for _, ch := range []string{"dingtalk", "feishu", "wecom", "notify", "inbox"} {
 			ok = ok && states[ch] == "delivered"
 		}
-		if ok {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("delivery states %v", states)
-		}
-		time.Sleep(50 * time.Millisecond) // polling a condition with a deadline
-	}
+		return ok, states
+	})
 }
 
 // A robot answering its rate-limit code is tried again after the
@@ -125,25 +118,19 @@ func TestRobotRateLimitRetriedAfterWindow(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("nothing arrived")
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	waitFor(t, 10*time.Second, "the rate-limited delivery pending until after the window", func() (bool, any) {
 		_, ds := do(t, "GET", a.URL+"/v1/reminders/"+r["id"].(string)+"/deliveries", a.Token, nil)
 		list := ds["data"].([]any)
-		if len(list) == 1 {
-			d := list[0].(map[string]any)
-			next, _ := d["next_attempt_at"].(string)
-			lastErr, _ := d["last_error"].(string)
-			at, _ := time.Parse(time.RFC3339Nano, next)
-			// Until the answer is recorded, the claim's lease is the next attempt.
-			if d["state"] == "pending" && at.Sub(due) >= 9*time.Minute && strings.Contains(lastErr, "130101") {
-				break
-			}
+		if len(list) != 1 {
+			return false, ds
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("deliveries %v", ds)
-		}
-		time.Sleep(50 * time.Millisecond) // polling a condition with a deadline
-	}
+		d := list[0].(map[string]any)
+		next, _ := d["next_attempt_at"].(string)
+		lastErr, _ := d["last_error"].(string)
+		at, _ := time.Parse(time.RFC3339Nano, next)
+		// Until the answer is recorded, the claim's lease is the next attempt.
+		return d["state"] == "pending" && at.Sub(due) >= 9*time.Minute && strings.Contains(lastErr, "130101"), ds
+	})
 	if n := len(ding.Msgs()); n != 1 {
 		t.Fatalf("robot called %d times", n)
 	}

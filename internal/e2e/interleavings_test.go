@@ -185,13 +185,26 @@ func TestMembersLeavingAtOnceAllLeave(t *testing.T) {
 // waitUntil polls cond until it holds or the deadline passes.
 func waitUntil(t *testing.T, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
+	waitFor(t, timeout, what, func() (bool, any) { return cond(), nil })
+}
+
+// waitFor polls cond, on a ticker, until it holds or the deadline passes;
+// a failure reports what cond last saw.
+func waitFor(t *testing.T, timeout time.Duration, what string, cond func() (bool, any)) {
+	t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s", what, timeout)
+	for {
+		ok, seen := cond()
+		if ok {
+			return
 		}
-		<-tick.C
+		select {
+		case <-deadline.C:
+			t.Fatalf("%s: not within %s (last seen: %v)", what, timeout, seen)
+		case <-tick.C:
+		}
 	}
 }

@@ -55,17 +55,10 @@ func TestPagesOnPhoneAndDesktop(t *testing.T) {
 	failing := must2("POST", "reminders", map[string]any{"title": "Send the minutes", "time": time.Now().Add(time.Second).UnixMilli(),
 		"recipients": []string{"alice", "bob"}, "channels": []string{"email", "webhook"}}, 201, "failing")["id"].(string)
 	// Wait until the e-mail delivery (no SMTP here) has failed.
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	waitFor(t, 20*time.Second, "the e-mail delivery failed", func() (bool, any) {
 		code, body := do(t, "GET", api+"reminders/"+failing+"/deliveries", a.Token, nil)
-		if code == 200 && strings.Contains(fmt.Sprint(body), "failed") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the e-mail delivery never failed: %v", body)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return code == 200 && strings.Contains(fmt.Sprint(body), "failed"), body
+	})
 	code, w1 := wecron(t, "POST", a.URL+"/reminds/api/", a.Token, map[string]any{"title": "周五羽毛球 Badminton", "desc": "每周五晚上7点 羽毛球"})
 	must(code, w1, 200, "wecron")
 	subscribe, _ := decodeQR(t, w1["participate_qrcode"].(string))
@@ -128,12 +121,11 @@ func TestPagesOnPhoneAndDesktop(t *testing.T) {
 		t.Fatal(err)
 	}
 	var live string
-	var err error
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if live, err = chromedp.Run(ctx, chromedp.Text(chromedp.ID("live-preview"))); err == nil && strings.Contains(live, "15:00") {
-			break
-		}
-	}
+	waitFor(t, 30*time.Second, "the live preview", func() (bool, any) {
+		var err error
+		live, err = chromedp.Run(ctx, chromedp.Text(chromedp.ID("live-preview")))
+		return err == nil && strings.Contains(live, "15:00"), live
+	})
 	if !strings.Contains(live, "每周五 15:00") {
 		t.Fatalf("live preview shows %q", live)
 	}

@@ -13,9 +13,12 @@ import (
 // memBroadcaster is an in-process Broadcaster with the store's contract:
 // a message reaches every subscription whose context is not done.
 type memBroadcaster struct {
-	mu   sync.Mutex
-	subs []memSub
+	mu         sync.Mutex
+	subs       []memSub
+	subscribed chan struct{} // a value each Subscribe (made by newMemBroadcaster)
 }
+
+func newMemBroadcaster() *memBroadcaster { return &memBroadcaster{subscribed: make(chan struct{}, 64)} }
 
 type memSub struct {
 	ctx context.Context
@@ -38,6 +41,10 @@ func (b *memBroadcaster) Subscribe(ctx context.Context, topic string, fn func([]
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.subs = append(b.subs, memSub{ctx, fn})
+	select {
+	case b.subscribed <- struct{}{}:
+	default: // enough wake-ups queued: the waiter re-counts
+	}
 	return nil
 }
 
@@ -47,16 +54,17 @@ func (b *memBroadcaster) subscriptions() []memSub {
 	return append([]memSub(nil), b.subs...)
 }
 
-// waitSubscribed polls until n subscriptions exist (Start subscribes on a
+// waitSubscribed waits until n subscriptions exist (Start subscribes on a
 // goroutine of its own).
 func (b *memBroadcaster) waitSubscribed(t *testing.T, n int) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.After(5 * time.Second)
 	for len(b.subscriptions()) < n {
-		if time.Now().After(deadline) {
+		select {
+		case <-b.subscribed:
+		case <-deadline:
 			t.Fatalf("%d subscriptions, want %d", len(b.subscriptions()), n)
 		}
-		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -64,7 +72,7 @@ func (b *memBroadcaster) waitSubscribed(t *testing.T, n int) {
 // another once its hub has started; Stop ends the subscription before it
 // returns, is idempotent, and is harmless before Start.
 func TestHubStartStop(t *testing.T) {
-	bc := &memBroadcaster{}
+	bc := newMemBroadcaster()
 	log := slog.New(slog.DiscardHandler)
 	here, there := NewHub(bc, log), NewHub(bc, log)
 	there.Stop() // before Start: nothing to stop

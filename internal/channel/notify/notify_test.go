@@ -202,12 +202,14 @@ func TestSendRechecksTheURL(t *testing.T) {
 // when its calls end.
 func TestHungServerHoldsFewCalls(t *testing.T) {
 	release := make(chan struct{})
+	arrived := make(chan struct{}, notify.MaxInflightPerHost+1)
 	var mu sync.Mutex
 	calls := 0
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		calls++
 		mu.Unlock()
+		arrived <- struct{}{}
 		<-release
 	}))
 	defer srv.Close()
@@ -225,18 +227,10 @@ func TestHungServerHoldsFewCalls(t *testing.T) {
 		got := make(chan error, 1)
 		go func() { _, err := s.Send(ctx, ds[0]); got <- err }()
 		// Wait for the call to reach the server, then abandon it.
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			mu.Lock()
-			n := calls
-			mu.Unlock()
-			if n == i+1 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("call %d never arrived", i+1)
-			}
-			time.Sleep(time.Millisecond) // polling a condition with a deadline
+		select {
+		case <-arrived:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("call %d never arrived", i+1)
 		}
 		cancel()
 		if err := <-got; !errors.Is(err, context.Canceled) {
@@ -253,13 +247,20 @@ func TestHungServerHoldsFewCalls(t *testing.T) {
 	}
 	mu.Unlock()
 	close(release)
-	deadline := time.Now().Add(5 * time.Second)
+	// The slots come back as the abandoned calls end on the client side,
+	// which the server cannot see: poll, on a ticker, with a deadline.
+	deadline := time.After(5 * time.Second)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
 	for {
-		if _, err := s.Send(context.Background(), ds[0]); err == nil {
+		_, err := s.Send(context.Background(), ds[0])
+		if err == nil {
 			break
-		} else if time.Now().After(deadline) {
-			t.Fatalf("slots never came back: %v", err)
 		}
-		time.Sleep(5 * time.Millisecond) // polling a condition with a deadline
+		select {
+		case <-deadline:
+			t.Fatalf("slots never came back: %v", err)
+		case <-tick.C:
+		}
 	}
 }
