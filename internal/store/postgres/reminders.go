@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -284,12 +283,8 @@ func modifyReminder(ctx context.Context, tx pgx.Tx, tenantID, id string, at time
 	if err != nil {
 		return r, notFound(err, "reminder")
 	}
-	if ifMatch != "" && ifMatch != "*" && ifMatch != r.ETag() {
-		return remind.Reminder{}, &remind.Error{Code: remind.CodePrecondition, Field: "If-Match", Message: "the reminder changed since that version: read it again"}
-	}
-	before := slices.Clone(r.Recipients)
-	unclaimed := r.Unclaim(at)
-	if err := fn(&r); err != nil {
+	change, err := store.ApplyChange(&r, at, ifMatch, fn)
+	if err != nil {
 		return remind.Reminder{}, err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE reminders SET title = $1, "desc" = $2, at_ms = $3, rrule = $4, tz = $5, start_ms = $6, defer_min = $7,
@@ -301,7 +296,7 @@ func modifyReminder(ctx context.Context, tx pgx.Tx, tenantID, id string, at time
 		return r, err
 	}
 	// Deliveries are locked in id order, as in cancelPending.
-	if unclaimed {
+	if change.Unclaimed {
 		// The deliveries of the firings taken back: planned again, with
 		// the same ids, when the scheduler claims them anew.
 		if _, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
@@ -310,7 +305,7 @@ func modifyReminder(ctx context.Context, tx pgx.Tx, tenantID, id string, at time
 			return r, err
 		}
 	}
-	if gone := remind.Removed(before, r.Recipients); len(gone) > 0 {
+	if gone := change.Removed; len(gone) > 0 {
 		if _, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
 			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND recipient = ANY($3) AND state = 'pending' ORDER BY id FOR UPDATE)`,
 			ms(at), r.ID, gone); err != nil {

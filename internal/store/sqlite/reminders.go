@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/raasdev/raas/internal/remind"
@@ -269,12 +268,8 @@ func modifyReminder(ctx context.Context, tx *sql.Tx, tenantID, id string, at tim
 	if err != nil {
 		return r, notFound(err, "reminder")
 	}
-	if ifMatch != "" && ifMatch != "*" && ifMatch != r.ETag() {
-		return remind.Reminder{}, &remind.Error{Code: remind.CodePrecondition, Field: "If-Match", Message: "the reminder changed since that version: read it again"}
-	}
-	before := slices.Clone(r.Recipients)
-	unclaimed := r.Unclaim(at)
-	if err := fn(&r); err != nil {
+	change, err := store.ApplyChange(&r, at, ifMatch, fn)
+	if err != nil {
 		return remind.Reminder{}, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE reminders SET title = ?, "desc" = ?, at_ms = ?, rrule = ?, tz = ?, start_ms = ?, defer_min = ?,
@@ -285,7 +280,7 @@ func modifyReminder(ctx context.Context, tx *sql.Tx, tenantID, id string, at tim
 		store.EncodeClaimed(r.Claimed), r.ID); err != nil {
 		return r, err
 	}
-	if unclaimed {
+	if change.Unclaimed {
 		// The deliveries of the firings taken back: planned again, with
 		// the same ids, when the scheduler claims them anew.
 		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = ?, finished_ms = ?
@@ -293,7 +288,7 @@ func modifyReminder(ctx context.Context, tx *sql.Tx, tenantID, id string, at tim
 			return r, err
 		}
 	}
-	for _, uid := range remind.Removed(before, r.Recipients) {
+	for _, uid := range change.Removed {
 		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = ?, finished_ms = ?
 			WHERE reminder_id = ? AND recipient = ? AND state = 'pending'`, ms(at), ms(at), r.ID, uid); err != nil {
 			return r, err
