@@ -163,7 +163,7 @@ func (w *Web) servePoster(ctx context.Context, rw http.ResponseWriter, r *http.R
 // poster serves /s/{token}/poster.png: the phone poster, or with
 // ?size=a5 the print one (A5 at 300 dpi); ?lang=en words it in English.
 func (w *Web) poster(rw http.ResponseWriter, r *http.Request) {
-	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
+	l, rem, err := w.uc.Link(r.Context(), r.PathValue("token"))
 	if err != nil {
 		w.fail(rw, r, err)
 		return

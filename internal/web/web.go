@@ -72,14 +72,6 @@ type Reminders interface {
 	GetTenant(ctx context.Context, id string) (remind.Tenant, error)
 }
 
-// errCancelled is a subscribe link whose reminder was cancelled: its pages
-// answer 410 Gone, saying so, and its images are gone.
-var errCancelled = service.ErrCancelled
-
-// errOver is a reminder with nothing left to fire: its page says so and
-// it takes no subscriptions.
-var errOver = service.ErrOver
-
 // Mailer sends mail (the confirmation mails).
 type Mailer interface {
 	Send(ctx context.Context, msg email.Message) error
@@ -282,10 +274,10 @@ func (w *Web) message(rw http.ResponseWriter, code int, p messagePage) {
 
 func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
 	switch {
-	case errors.Is(err, errCancelled):
+	case errors.Is(err, service.ErrCancelled):
 		w.message(rw, http.StatusGone, messagePage{Heading: "提醒已取消 / Cancelled", Message: "组织者取消了这个提醒，不会再发出，也不能再订阅。The organiser cancelled this reminder: it will not fire again and takes no subscriptions."})
 		return
-	case errors.Is(err, errOver):
+	case errors.Is(err, service.ErrOver):
 		w.message(rw, http.StatusGone, messagePage{Heading: "提醒已结束 / Over", Message: "这个提醒已经没有以后的时间，不能再订阅。This reminder has nothing left to fire, so it takes no subscriptions."})
 		return
 	}
@@ -304,18 +296,6 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// linkReminder resolves a subscribe token to its link and reminder; a
-// cancelled reminder is errCancelled (with the reminder, to name it).
-func (w *Web) linkReminder(ctx context.Context, token string) (remind.SubscribeLink, remind.Reminder, error) {
-	return w.uc.Link(ctx, token)
-}
-
-// subscribable is linkReminder for the actions that subscribe: a reminder
-// with nothing left to fire takes no subscriptions (errOver).
-func (w *Web) subscribable(ctx context.Context, token string) (remind.SubscribeLink, remind.Reminder, error) {
-	return w.uc.Subscribable(ctx, token)
-}
-
 type subscribePage struct {
 	PageTitle, Title, Desc, ExternalURL string
 	Lang                                string // "zh" or "en": the viewer's
@@ -332,8 +312,8 @@ type subscribePage struct {
 }
 
 func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
-	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
-	if errors.Is(err, errCancelled) {
+	l, rem, err := w.uc.Link(r.Context(), r.PathValue("token"))
+	if errors.Is(err, service.ErrCancelled) {
 		// Name what was cancelled: the person scanned its poster.
 		w.message(rw, http.StatusGone, messagePage{Heading: "提醒已取消 / Cancelled", Title: rem.Title,
 			Message: "组织者取消了这个提醒，不会再发出，也不能再订阅。The organiser cancelled this reminder: it will not fire again and takes no subscriptions."})
@@ -435,8 +415,8 @@ func (w *Web) qr(rw http.ResponseWriter, r *http.Request) {
 // cancelled reminder stays in the feed as STATUS:CANCELLED, so calendars
 // subscribed to it strike the event on their next refresh.
 func (w *Web) calendar(rw http.ResponseWriter, r *http.Request) {
-	l, rem, err := w.linkReminder(r.Context(), r.PathValue("token"))
-	if errors.Is(err, errCancelled) {
+	l, rem, err := w.uc.Link(r.Context(), r.PathValue("token"))
+	if errors.Is(err, service.ErrCancelled) {
 		err = nil
 	}
 	if err != nil {
@@ -626,9 +606,9 @@ func (w *Web) wechatEvent(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		switch {
-		case errors.Is(err, errCancelled):
+		case errors.Is(err, service.ErrCancelled):
 			reply = "这个提醒已取消。This reminder was cancelled."
-		case errors.Is(err, errOver):
+		case errors.Is(err, service.ErrOver):
 			reply = "这个提醒已结束，不能再订阅。This reminder is over and takes no subscriptions."
 		default:
 			reply = "这个提醒已不存在。This reminder no longer exists."
@@ -675,7 +655,7 @@ func (w *Web) wechatRefuse(rw http.ResponseWriter, err error) {
 // wechatSubscribe subscribes openid to the reminder of the scene (a
 // subscribe token): scanning the code is the consent, so it is confirmed at once.
 func (w *Web) wechatSubscribe(ctx context.Context, scene, openid string) (string, error) {
-	l, rem, err := w.subscribable(ctx, scene)
+	l, rem, err := w.uc.Subscribable(ctx, scene)
 	if err != nil {
 		return "", err
 	}

@@ -62,7 +62,7 @@ func (w *Web) subscribeWebPush(rw http.ResponseWriter, r *http.Request) {
 		httpjson.WriteError(rw, r, w.cfg.Log, errWebPushOff)
 		return
 	}
-	l, rem, err := w.subscribable(r.Context(), r.PathValue("token"))
+	l, rem, err := w.uc.Subscribable(r.Context(), r.PathValue("token"))
 	if err != nil {
 		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return
