@@ -62,7 +62,7 @@ func Negotiate(acceptLanguage string) Lang {
 // or the recurrence of a repeating one, in the reminder's zone (the zone
 // itself is left to the caller to show).
 func Schedule(r remind.Reminder, lang Lang) string {
-	loc := zoneOf(r.TZ)
+	loc := zone.OrUTC(r.TZ)
 	if !r.Recurring() {
 		at := r.Start
 		if r.Time != nil {
@@ -86,7 +86,7 @@ func Schedule(r remind.Reminder, lang Lang) string {
 // at 15:00 (Asia/Shanghai), then every Friday."). now decides whether the
 // year is worth saying.
 func Sentence(r remind.Reminder, lang Lang, now time.Time) string {
-	loc := zoneOf(r.TZ)
+	loc := zone.OrUTC(r.TZ)
 	who := strings.Join(r.Recipients, join(lang))
 	if r.NextFireAt == nil || r.Status != remind.StatusActive {
 		if lang == ZH {
@@ -158,7 +158,6 @@ func moment(t time.Time, lang Lang, withYear, longDay bool) string {
 	return s + " at " + clock(t.Hour(), t.Minute())
 }
 
-func zoneOf(name string) *time.Location { return zone.OrUTC(name) }
 
 func join(lang Lang) string {
 	if lang == ZH {
