@@ -158,7 +158,6 @@ func moment(t time.Time, lang Lang, withYear, longDay bool) string {
 	return s + " at " + clock(t.Hour(), t.Minute())
 }
 
-
 func join(lang Lang) string {
 	if lang == ZH {
 		return "、"
