@@ -218,7 +218,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 		a.waker.bc = b
 	}
 	svcCfg := service.Config{AllowPrivateTargets: cfg.AllowPrivateTargets, Resolver: net.DefaultResolver, NewSecret: webhook.NewSecret,
-		NotifyURL: a.checkNotifyURL}
+		NotifyURL: a.checkNotifyURL, Configured: a.configured}
 	if box != nil {
 		svcCfg.Secrets = box
 	}
@@ -233,6 +233,14 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	})
 	a.Mux.HandleFunc("GET /readyz", a.readyz)
 	return a
+}
+
+// configured reports whether the server has a sender for channel. It reads
+// Senders when asked, so channels registered after the service (e-mail,
+// SMS, …) count too; Senders is not written once New returns.
+func (a *App) configured(channel string) bool {
+	_, ok := a.Senders[channel]
+	return ok
 }
 
 func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
