@@ -134,6 +134,7 @@ type App struct {
 	Hub        *inbox.Hub
 	Mux        *http.ServeMux
 	Senders    map[string]deliver.Sender
+	smsOff     bool // the SMS sender has no provider: every SMS fails (see configured)
 
 	now      func() time.Time
 	clock    clockwork.Clock
@@ -235,12 +236,13 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	return a
 }
 
-// configured reports whether the server has a sender for channel. It reads
-// Senders when asked, so channels registered after the service (e-mail,
-// SMS, …) count too; Senders is not written once New returns.
+// configured reports whether the server can send on channel: it has a
+// sender for it (and, for SMS, a provider). It reads Senders when asked,
+// so channels registered after the service (e-mail, SMS, …) count too;
+// neither is written once New returns.
 func (a *App) configured(channel string) bool {
 	_, ok := a.Senders[channel]
-	return ok
+	return ok && !(channel == remind.ChannelSMS && a.smsOff)
 }
 
 func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
