@@ -250,7 +250,7 @@ type reminderPage struct {
 	Recipients   []recipientRow
 	MoreRecips   int
 	Channels     string
-	Webhooks     int // the tenant's webhooks, which receive every firing
+	Webhooks     int  // the tenant's webhooks, which receive every firing
 	Owner        bool // no recipients, no webhook: the owner recipient gets it
 	Reach        service.Reach
 	SubscribeURL string
