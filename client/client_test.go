@@ -182,6 +182,22 @@ func TestAgainstRealServer(t *testing.T) {
 	if err := c.DeleteReminder(ctx, r.ID); err != nil {
 		t.Fatal(err)
 	}
+	// Nobody to reach, then the owner with a profile: the answer says so.
+	if r.Reaches == nil || *r.Reaches != 0 || len(r.Warnings) != 1 {
+		t.Fatalf("reach without recipients: %v %q", r.Reaches, r.Warnings)
+	}
+	owner, err := c.PutRecipient(ctx, client.OwnerUID, client.RecipientInput{Name: "Me", TZ: "Asia/Shanghai", Lang: "zh",
+		PreferredChannels: []string{"inbox"}, QuietHours: "22:00-07:30", Agenda: true})
+	if err != nil || owner.QuietHours != "22:00-07:30" || owner.TZ != "Asia/Shanghai" || !owner.Agenda || len(owner.PreferredChannels) != 1 {
+		t.Fatalf("owner profile: %+v %v", owner, err)
+	}
+	urgent, err := c.CreateReminder(ctx, client.ReminderInput{Text: "tomorrow 9am", Title: "to the owner", Urgent: true})
+	if err != nil || urgent.Reaches == nil || *urgent.Reaches != 1 || len(urgent.Warnings) != 0 || !urgent.Urgent {
+		t.Fatalf("to the owner: %+v %v", urgent, err)
+	}
+	if err := c.DeleteRecipient(ctx, client.OwnerUID); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := c.GetRecipient(ctx, "nobody"); !client.IsNotFound(err) {
 		t.Fatalf("recipient: %v", err)
 	}

@@ -12,18 +12,20 @@ import (
 // or only Text, from which the server reads the time ("明天下午三点开会",
 // "every monday 9am").
 type ReminderInput struct {
-	Title       string            `json:"title,omitempty"`
-	Desc        string            `json:"desc,omitempty"`
-	Text        string            `json:"text,omitempty"`
-	Time        *time.Time        `json:"time,omitempty"`
-	RRule       string            `json:"rrule,omitempty"`
-	TZ          string            `json:"tz,omitempty"`
-	Start       *time.Time        `json:"start,omitempty"`
-	Defer       int               `json:"defer,omitempty"` // minutes before (negative) or after
-	ExternalURL string            `json:"external_url,omitempty"`
-	Recipients  []string          `json:"recipients,omitempty"`
-	Channels    []string          `json:"channels,omitempty"`
-	Meta        map[string]string `json:"meta,omitempty"`
+	Title       string     `json:"title,omitempty"`
+	Desc        string     `json:"desc,omitempty"`
+	Text        string     `json:"text,omitempty"`
+	Time        *time.Time `json:"time,omitempty"`
+	RRule       string     `json:"rrule,omitempty"`
+	TZ          string     `json:"tz,omitempty"`
+	Start       *time.Time `json:"start,omitempty"`
+	Defer       int        `json:"defer,omitempty"` // minutes before (negative) or after
+	ExternalURL string     `json:"external_url,omitempty"`
+	Recipients  []string   `json:"recipients,omitempty"`
+	Channels    []string   `json:"channels,omitempty"`
+	// Urgent reminders are sent inside recipients' quiet hours too.
+	Urgent bool              `json:"urgent,omitempty"`
+	Meta   map[string]string `json:"meta,omitempty"`
 }
 
 // ReminderPatch changes a reminder; nil fields stay as they are.
@@ -39,6 +41,7 @@ type ReminderPatch struct {
 	ExternalURL *string           `json:"external_url,omitempty"`
 	Recipients  *[]string         `json:"recipients,omitempty"`
 	Channels    *[]string         `json:"channels,omitempty"`
+	Urgent      *bool             `json:"urgent,omitempty"`
 	Meta        map[string]string `json:"meta,omitempty"`
 }
 
@@ -55,6 +58,7 @@ type Reminder struct {
 	ExternalURL string     `json:"external_url,omitempty"`
 	Recipients  []string   `json:"recipients"`
 	Channels    []string   `json:"channels"`
+	Urgent      bool       `json:"urgent,omitempty"`
 	Status      string     `json:"status"` // active, done, cancelled
 	// ScheduleText is the schedule in words ("Every Mon, Wed and Fri at
 	// 21:00"), in the language of WithLanguage (English by default).
@@ -65,6 +69,13 @@ type Reminder struct {
 	Meta         map[string]string `json:"meta,omitempty"`
 	CreatedAt    time.Time         `json:"created_at"`
 	UpdatedAt    time.Time         `json:"updated_at"`
+	// Reaches and Warnings come only with the answers to CreateReminder,
+	// CreateBatch and UpdateReminder: how many recipient × channel pairs
+	// (plus enabled webhooks) the next firing would be sent to, and plain
+	// sentences about what will not be sent ("nobody will be reached: …",
+	// "channel sms is not configured on this server").
+	Reaches  *int     `json:"reaches,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
 	// Replayed is true when the server answered a create with the reminder
 	// an earlier attempt of the same call created.
 	Replayed bool `json:"-"`
@@ -117,6 +128,17 @@ type RecipientInput struct {
 	WeChatOpenID string `json:"wechat_openid,omitempty"`
 	WebhookURL   string `json:"webhook_url,omitempty"`
 	Muted        bool   `json:"muted,omitempty"`
+	// Profile, replaced whole by PutRecipient: the zone and language
+	// messages are written in, the channels used when a reminder names
+	// none (the inbox is always added), quiet hours "HH:MM-HH:MM" in TZ
+	// (a firing inside is held to their end unless the reminder is
+	// urgent), and the morning agenda and owner's digest opt-ins.
+	TZ                string   `json:"tz,omitempty"`
+	Lang              string   `json:"lang,omitempty"` // "zh", "en" or "" (by the text)
+	PreferredChannels []string `json:"preferred_channels,omitempty"`
+	QuietHours        string   `json:"quiet_hours,omitempty"`
+	Agenda            bool     `json:"agenda,omitempty"`
+	Digest            bool     `json:"digest,omitempty"`
 	// Contacts, when set, replace the recipient's robots and notify URLs;
 	// nil keeps those stored.
 	Contacts *Contacts `json:"contacts,omitempty"`
@@ -140,17 +162,23 @@ type Robot struct {
 
 // Recipient is a person reminders go to.
 type Recipient struct {
-	UID           string    `json:"uid"`
-	Name          string    `json:"name"`
-	Email         string    `json:"email,omitempty"`
-	Phone         string    `json:"phone,omitempty"`
-	WeChatOpenID  string    `json:"wechat_openid,omitempty"`
-	WebhookURL    string    `json:"webhook_url,omitempty"`
-	WebhookSecret string    `json:"webhook_secret,omitempty"` // only in PutRecipient's answer
-	Contacts      *Contacts `json:"contacts,omitempty"`
-	Muted         bool      `json:"muted"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	UID               string    `json:"uid"`
+	Name              string    `json:"name"`
+	Email             string    `json:"email,omitempty"`
+	Phone             string    `json:"phone,omitempty"`
+	WeChatOpenID      string    `json:"wechat_openid,omitempty"`
+	WebhookURL        string    `json:"webhook_url,omitempty"`
+	WebhookSecret     string    `json:"webhook_secret,omitempty"` // only in PutRecipient's answer
+	Contacts          *Contacts `json:"contacts,omitempty"`
+	TZ                string    `json:"tz,omitempty"`
+	Lang              string    `json:"lang,omitempty"`
+	PreferredChannels []string  `json:"preferred_channels,omitempty"`
+	QuietHours        string    `json:"quiet_hours,omitempty"`
+	Agenda            bool      `json:"agenda"`
+	Digest            bool      `json:"digest"`
+	Muted             bool      `json:"muted"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
 }
 
 // Webhook is a tenant endpoint that receives every firing.
@@ -279,6 +307,11 @@ func (c *Client) Deliveries(ctx context.Context, id string) ([]Delivery, error) 
 	}
 	return out.Data, nil
 }
+
+// OwnerUID is the uid of the tenant's owner recipient: a reminder made
+// without recipients goes to the owner when the tenant has no enabled
+// webhook. Set its contact points with PutRecipient(ctx, OwnerUID, …).
+const OwnerUID = "owner"
 
 // PutRecipient creates or replaces the recipient uid.
 func (c *Client) PutRecipient(ctx context.Context, uid string, in RecipientInput) (*Recipient, error) {

@@ -305,6 +305,23 @@ func (p *printer) created(r *client.Reminder) {
 		title = "-"
 	}
 	fmt.Fprintf(p.w, "%s  %s\n%s\n", r.ID, title, describe.Sentence(rem, p.lang, time.Now()))
+	p.reach(r)
+}
+
+// reach prints whom the next firing reaches and the server's warnings
+// (the answers to add and edit carry them).
+func (p *printer) reach(r *client.Reminder) {
+	if r.Reaches == nil {
+		return
+	}
+	if p.lang == describe.ZH {
+		fmt.Fprintf(p.w, "下次提醒送达 %d 处（收件人×渠道）\n", *r.Reaches)
+	} else {
+		fmt.Fprintf(p.w, "next firing reaches %d (recipient × channel)\n", *r.Reaches)
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(p.w, "warning: %s\n", w)
+	}
 }
 
 // result prints v as JSON or runs table, or reports err; it returns the exit code.

@@ -147,6 +147,13 @@ func TestRemindCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "I will remind alice on Friday ") || !strings.Contains(out, " at 15:00 (Asia/Shanghai), then every Friday.") {
 		t.Fatalf("add: %d %q %s", code, out, e)
 	}
+	if !strings.Contains(out, "next firing reaches 1 (recipient × channel)\n") {
+		t.Fatalf("add does not say whom it reaches: %q", out)
+	}
+	if code, out, e := cli("add", "tomorrow 9am nobody", "--server", url); code != 0 || !strings.Contains(out, "next firing reaches 0") ||
+		!strings.Contains(out, "warning: nobody will be reached: add a recipient, a webhook or the owner's e-mail\n") {
+		t.Fatalf("add without recipients: %d %q %s", code, out, e)
+	}
 	id := strings.Fields(out)[0]
 	code, out, e = cli("show", id, "--server", url)
 	if code != 0 || !strings.Contains(out, "Schedule:  Every Friday at 15:00") {
@@ -156,6 +163,9 @@ func TestRemindCommands(t *testing.T) {
 	code, out, e = cli("edit", id, "--at", "每月1号早上9点", "--title", "月会", "--to", "bob", "--server", url)
 	if code != 0 || !strings.Contains(out, "月会") || !strings.Contains(out, "提醒 bob，之后每月1日。") {
 		t.Fatalf("edit: %d %q %s", code, out, e)
+	}
+	if !strings.Contains(out, "下次提醒送达 1 处（收件人×渠道）") {
+		t.Fatalf("edit does not say whom it reaches: %q", out)
 	}
 	code, out, e = cli("edit", id, "--at", "2030-01-02T08:00:00+08:00", "--server", url)
 	if code != 0 || !strings.Contains(out, "我会在 2030年1月2日（周三）08:00（Asia/Shanghai）提醒 bob。") {

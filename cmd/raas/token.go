@@ -14,7 +14,10 @@ import (
 	"github.com/raasdev/raas/internal/store"
 )
 
-const tokenUsage = `usage: raas token create [--tenant NAME]   print a new API token (its id on stderr)
+const tokenUsage = `usage: raas token create [--tenant NAME] [--owner-email ADDR]
+                                           print a new API token (its id on stderr); --owner-email
+                                           sets the e-mail of the tenant's owner recipient, who gets
+                                           the reminders made without recipients
        raas token list [--tenant NAME]     list tokens: id, tenant, created, last used (never the secret)
        raas token revoke TOKEN_OR_ID       revoke a token: it stops authenticating at once
 each with --data DIR or --db URL`
@@ -39,9 +42,10 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 }
 
 func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var tenant *string
+	var tenant, ownerEmail *string
 	st, code := openStoreCmd(ctx, "token create", args, stderr, func(fs *flagSet) {
 		tenant = fs.String("tenant", "default", "tenant the token belongs to (created when new)")
+		ownerEmail = fs.String("owner-email", "", "e-mail of the tenant's owner recipient (uid \"owner\"), who gets reminders made without recipients")
 	})
 	if st == nil {
 		return code
@@ -56,6 +60,12 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if err != nil {
 		fmt.Fprintln(stderr, "raas token create:", err)
 		return 1
+	}
+	if *ownerEmail != "" {
+		if _, err := svc.SetOwnerEmail(ctx, t, *ownerEmail); err != nil {
+			fmt.Fprintln(stderr, "raas token create: --owner-email:", err)
+			return 2
+		}
 	}
 	secret, k, err := svc.IssueToken(ctx, t)
 	if err != nil {

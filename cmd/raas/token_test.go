@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/raasdev/raas/internal/app"
 )
 
 // TestTokenCommands: create prints the secret alone on stdout and its id
@@ -74,5 +76,36 @@ func TestTokenCommands(t *testing.T) {
 	}
 	if code, _, _ := cli("token", "rotate"); code != 2 {
 		t.Fatalf("unknown subcommand: %d", code)
+	}
+}
+
+// --owner-email sets the owner recipient's e-mail; a bad address is
+// refused before any token is made.
+func TestTokenCreateOwnerEmail(t *testing.T) {
+	data := t.TempDir()
+	ctx := context.Background()
+	var out, errb bytes.Buffer
+	if code := run(ctx, []string{"token", "create", "--tenant", "acme", "--owner-email", "not-an-address", "--data", data}, &out, &errb); code != 2 || out.Len() != 0 || !strings.Contains(errb.String(), "email") {
+		t.Fatalf("bad --owner-email: %d %q %q", code, out.String(), errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	if code := run(ctx, []string{"token", "create", "--tenant", "acme", "--owner-email", "me@example.com", "--data", data}, &out, &errb); code != 0 {
+		t.Fatalf("token create --owner-email: %d %q", code, errb.String())
+	}
+	cfg := app.Defaults()
+	cfg.DataDir = data
+	st, err := app.OpenStore(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tn, err := st.TenantByName(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := st.GetRecipient(ctx, tn.ID, "owner")
+	if err != nil || rc.Email != "me@example.com" {
+		t.Fatalf("owner = %+v %v", rc, err)
 	}
 }

@@ -132,6 +132,7 @@ type reminderIn struct {
 	ExternalURL string            `json:"external_url"`
 	Recipients  []string          `json:"recipients"`
 	Channels    []string          `json:"channels"`
+	Urgent      bool              `json:"urgent"`
 	Meta        map[string]string `json:"meta"`
 }
 
@@ -148,6 +149,7 @@ type ReminderOut struct {
 	ExternalURL string        `json:"external_url,omitempty"`
 	Recipients  []string      `json:"recipients"`
 	Channels    []string      `json:"channels"`
+	Urgent      bool          `json:"urgent,omitempty"`
 	Status      remind.Status `json:"status"`
 	// ScheduleText is the schedule in words, in the language the request's
 	// Accept-Language prefers (Chinese or English; see internal/describe).
@@ -158,6 +160,34 @@ type ReminderOut struct {
 	Meta         map[string]string `json:"meta,omitempty"`
 	CreatedAt    time.Time         `json:"created_at"`
 	UpdatedAt    time.Time         `json:"updated_at"`
+}
+
+// ReminderAnswer is the answer to a create or update: the reminder, and
+// whom its next firing would reach (service.Reach).
+type ReminderAnswer struct {
+	ReminderOut
+	// Reaches counts the recipient × channel pairs and enabled webhooks
+	// the next firing would be sent to.
+	Reaches int `json:"reaches"`
+	// Warnings say, in plain sentences, what will not be sent or not at once.
+	Warnings []string `json:"warnings"`
+}
+
+// answer renders a created or updated reminder with its reach.
+func (h *Handler) answer(req *http.Request, out ReminderOut, r remind.Reminder) (ReminderAnswer, error) {
+	reach, err := h.svc.Reach(req.Context(), TenantFrom(req.Context()), r)
+	if err != nil {
+		return ReminderAnswer{}, err
+	}
+	return reachAnswer(out, reach), nil
+}
+
+func reachAnswer(out ReminderOut, reach service.Reach) ReminderAnswer {
+	a := ReminderAnswer{ReminderOut: out, Reaches: reach.Count, Warnings: reach.Warnings}
+	if a.Warnings == nil {
+		a.Warnings = []string{}
+	}
+	return a
 }
 
 // reminderFor renders a reminder for the request, its schedule in the
@@ -181,7 +211,7 @@ func Reminder(r remind.Reminder) ReminderOut {
 	}
 	out := ReminderOut{
 		ID: r.ID, Title: r.Title, Desc: r.Desc, Time: in(r.Time), RRule: r.RRule, TZ: r.TZ, Defer: r.DeferMin,
-		ExternalURL: r.ExternalURL, Recipients: r.Recipients, Channels: r.Channels, Status: r.Status,
+		ExternalURL: r.ExternalURL, Recipients: r.Recipients, Channels: r.Channels, Urgent: r.Urgent, Status: r.Status,
 		NextFireAt: in(r.NextFireAt), FiredCount: r.FiredCount, Source: r.Source, Meta: r.Meta,
 		CreatedAt: r.CreatedAt.In(loc), UpdatedAt: r.UpdatedAt.In(loc), ScheduleText: describe.Schedule(r, describe.EN),
 	}
@@ -229,8 +259,12 @@ func (h *Handler) createReminder(w http.ResponseWriter, r *http.Request) error {
 	rem, replayed, err := h.svc.CreateReminder(r.Context(), TenantFrom(r.Context()), service.CreateInput{
 		Title: in.Title, Desc: in.Desc, Text: in.Text, Time: timePtr(in.Time), RRule: in.RRule, TZ: in.TZ, Start: startPtr(in.Start),
 		DeferMin: in.Defer, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels, Source: "v1", Meta: in.Meta,
-		IdempotencyKey: r.Header.Get("Idempotency-Key"), BodyHash: hex.EncodeToString(sum[:]),
+		Urgent: in.Urgent, IdempotencyKey: r.Header.Get("Idempotency-Key"), BodyHash: hex.EncodeToString(sum[:]),
 	})
+	if err != nil {
+		return err
+	}
+	ans, err := h.answer(r, reminderFor(r, rem), rem)
 	if err != nil {
 		return err
 	}
@@ -239,7 +273,7 @@ func (h *Handler) createReminder(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Location", "/v1/reminders/"+rem.ID)
 	w.Header().Set("ETag", rem.ETag())
-	WriteJSON(w, http.StatusCreated, reminderFor(r, rem))
+	WriteJSON(w, http.StatusCreated, ans)
 	return nil
 }
 
@@ -327,6 +361,7 @@ type patchIn struct {
 	ExternalURL *string           `json:"external_url"`
 	Recipients  *[]string         `json:"recipients"`
 	Channels    *[]string         `json:"channels"`
+	Urgent      *bool             `json:"urgent"`
 	Meta        map[string]string `json:"meta"`
 }
 
@@ -345,13 +380,17 @@ func (h *Handler) patchReminder(w http.ResponseWriter, r *http.Request) error {
 	rem, err := h.svc.UpdateReminder(r.Context(), TenantFrom(r.Context()), r.PathValue("id"), service.Patch{
 		Title: in.Title, Desc: in.Desc, Text: in.Text, Time: timePtr(in.Time), RRule: in.RRule, TZ: in.TZ, Start: startPtr(in.Start),
 		DeferMin: in.Defer, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels, Meta: in.Meta,
-		IfMatch: r.Header.Get("If-Match"),
+		Urgent: in.Urgent, IfMatch: r.Header.Get("If-Match"),
 	})
 	if err != nil {
 		return err
 	}
+	ans, err := h.answer(r, reminderFor(r, rem), rem)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("ETag", rem.ETag())
-	WriteJSON(w, http.StatusOK, reminderFor(r, rem))
+	WriteJSON(w, http.StatusOK, ans)
 	return nil
 }
 
@@ -429,6 +468,13 @@ type recipientIn struct {
 	WeChatOpenID string `json:"wechat_openid"`
 	WebhookURL   string `json:"webhook_url"`
 	Muted        bool   `json:"muted"`
+	// The profile: replaced whole by a PUT, like the fields above.
+	TZ                string   `json:"tz"`
+	Lang              string   `json:"lang"`
+	PreferredChannels []string `json:"preferred_channels"`
+	QuietHours        string   `json:"quiet_hours"`
+	Agenda            bool     `json:"agenda"`
+	Digest            bool     `json:"digest"`
 	// Contacts, when sent, replace the recipient's robots and notify URLs;
 	// when left out, those stored are kept.
 	Contacts *contactsIn `json:"contacts"`
@@ -454,7 +500,8 @@ func (r *robotIn) input() *service.RobotInput {
 }
 
 func (in recipientIn) input() service.RecipientInput {
-	out := service.RecipientInput{Name: in.Name, Email: in.Email, Phone: in.Phone, WeChatOpenID: in.WeChatOpenID, WebhookURL: in.WebhookURL, Muted: in.Muted}
+	out := service.RecipientInput{Name: in.Name, Email: in.Email, Phone: in.Phone, WeChatOpenID: in.WeChatOpenID, WebhookURL: in.WebhookURL, Muted: in.Muted,
+		Profile: &remind.Profile{TZ: in.TZ, Lang: in.Lang, PreferredChannels: in.PreferredChannels, QuietHours: in.QuietHours, AgendaOptIn: in.Agenda, DigestOptIn: in.Digest}}
 	if c := in.Contacts; c != nil {
 		out.Contacts = &service.ContactsInput{DingTalk: c.DingTalk.input(), Feishu: c.Feishu.input(), WeCom: c.WeCom.input(), Notify: c.Notify}
 	}
@@ -501,6 +548,12 @@ type recipientOut struct {
 	WebhookURL    string       `json:"webhook_url,omitempty"`
 	WebhookSecret string       `json:"webhook_secret,omitempty"`
 	Contacts      *contactsOut `json:"contacts,omitempty"`
+	TZ            string       `json:"tz,omitempty"`
+	Lang          string       `json:"lang,omitempty"`
+	Preferred     []string     `json:"preferred_channels,omitempty"`
+	QuietHours    string       `json:"quiet_hours,omitempty"`
+	Agenda        bool         `json:"agenda"`
+	Digest        bool         `json:"digest"`
 	Muted         bool         `json:"muted"`
 	CreatedAt     time.Time    `json:"created_at"`
 	UpdatedAt     time.Time    `json:"updated_at"`
@@ -508,7 +561,9 @@ type recipientOut struct {
 
 func recipient(rc remind.Recipient, withSecret bool) recipientOut {
 	out := recipientOut{UID: rc.UID, Name: rc.Name, Email: rc.Email, Phone: rc.Phone, WeChatOpenID: rc.WeChatOpenID,
-		WebhookURL: rc.WebhookURL, Contacts: contactsView(rc.Contacts), Muted: rc.Muted, CreatedAt: rc.CreatedAt, UpdatedAt: rc.UpdatedAt}
+		WebhookURL: rc.WebhookURL, Contacts: contactsView(rc.Contacts), Muted: rc.Muted,
+		TZ: rc.Profile.TZ, Lang: rc.Profile.Lang, Preferred: rc.Profile.PreferredChannels, QuietHours: rc.Profile.QuietHours,
+		Agenda: rc.Profile.AgendaOptIn, Digest: rc.Profile.DigestOptIn, CreatedAt: rc.CreatedAt, UpdatedAt: rc.UpdatedAt}
 	if withSecret {
 		out.WebhookSecret = rc.WebhookSecret
 	}

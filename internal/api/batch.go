@@ -32,7 +32,7 @@ type BatchOut struct {
 // single create would have answered.
 type BatchItemOut struct {
 	Status   int                   `json:"status"`
-	Reminder *ReminderOut          `json:"reminder,omitempty"`
+	Reminder *ReminderAnswer       `json:"reminder,omitempty"`
 	Replayed bool                  `json:"replayed,omitempty"`
 	Error    *httpjson.ErrorDetail `json:"error,omitempty"`
 }
@@ -70,7 +70,7 @@ func (h *Handler) createBatch(w http.ResponseWriter, r *http.Request) error {
 		ins[i] = service.CreateInput{
 			Title: it.Title, Desc: it.Desc, Text: it.Text, Time: timePtr(it.Time), RRule: it.RRule, TZ: it.TZ, Start: startPtr(it.Start),
 			DeferMin: it.Defer, ExternalURL: it.ExternalURL, Recipients: it.Recipients, Channels: it.Channels, Source: "v1", Meta: it.Meta,
-			IdempotencyKey: it.IdempotencyKey, BodyHash: hex.EncodeToString(sum[:]),
+			Urgent: it.Urgent, IdempotencyKey: it.IdempotencyKey, BodyHash: hex.EncodeToString(sum[:]),
 		}
 	}
 	// Items refused here go to the service as inputs it refuses too (no
@@ -81,17 +81,31 @@ func (h *Handler) createBatch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	var stored []remind.Reminder
+	for _, rr := range res {
+		if rr.Err == nil {
+			stored = append(stored, rr.Reminder)
+		}
+	}
+	reach, err := h.svc.ReachAll(r.Context(), TenantFrom(r.Context()), stored)
+	if err != nil {
+		return err
+	}
 	out := BatchOut{Results: make([]BatchItemOut, len(res))}
+	j := 0 // the index in stored (and reach) of res[i] when it has no error
 	for i, rr := range res {
 		err := rr.Err
 		if early[i] != nil && !rr.Replayed {
 			err = early[i]
 		}
+		if rr.Err == nil {
+			j++
+		}
 		if err != nil {
 			out.Results[i] = itemError(err)
 			continue
 		}
-		rem := Reminder(rr.Reminder)
+		rem := reachAnswer(Reminder(rr.Reminder), reach[j-1])
 		out.Results[i] = BatchItemOut{Status: http.StatusCreated, Reminder: &rem, Replayed: rr.Replayed}
 	}
 	if replayed {

@@ -185,6 +185,11 @@ func TestOpenAPIMatchesService(t *testing.T) {
 	expect(404, first(call("DELETE", "/v1/reminders/"+id, tok(), nil)), "delete again")
 	expect(200, first(call("PUT", "/v1/recipients/alice", tok(), map[string]any{"name": "Alice", "email": "alice@example.com", "webhook_url": "http://127.0.0.1:9/hook"})), "put recipient")
 	expect(400, first(call("PUT", "/v1/recipients/alice", tok(), map[string]any{"email": "not an email"})), "put recipient bad")
+	expect(200, first(call("PUT", "/v1/recipients/carol", tok(), map[string]any{"name": "Carol", "email": "carol@example.com", "tz": "Europe/Paris", "lang": "en",
+		"preferred_channels": []string{"email", "inbox"}, "quiet_hours": "22:00-07:30", "agenda": true, "digest": true})), "put recipient profile")
+	expect(200, first(call("GET", "/v1/recipients/carol", tok(), nil)), "get recipient profile")
+	expect(400, first(call("PUT", "/v1/recipients/carol", tok(), map[string]any{"quiet_hours": "late"})), "put recipient bad quiet hours")
+	expect(201, first(call("POST", "/v1/reminders", tok(), map[string]any{"title": "urgent", "time": 4102444800000, "urgent": true, "recipients": []string{"carol"}, "channels": []string{"sms"}})), "create urgent with warnings")
 	expect(200, first(call("GET", "/v1/recipients/alice", tok(), nil)), "get recipient")
 	expect(204, first(call("DELETE", "/v1/recipients/alice", tok(), nil)), "delete recipient")
 	expect(404, first(call("GET", "/v1/recipients/alice", tok(), nil)), "get deleted recipient")

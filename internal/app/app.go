@@ -134,6 +134,7 @@ type App struct {
 	Hub        *inbox.Hub
 	Mux        *http.ServeMux
 	Senders    map[string]deliver.Sender
+	smsOff     bool // the SMS sender has no provider: every SMS fails (see configured)
 
 	now      func() time.Time
 	clock    clockwork.Clock
@@ -218,7 +219,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 		a.waker.bc = b
 	}
 	svcCfg := service.Config{AllowPrivateTargets: cfg.AllowPrivateTargets, Resolver: net.DefaultResolver, NewSecret: webhook.NewSecret,
-		NotifyURL: a.checkNotifyURL}
+		NotifyURL: a.checkNotifyURL, Configured: a.configured}
 	if box != nil {
 		svcCfg.Secrets = box
 	}
@@ -233,6 +234,15 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	})
 	a.Mux.HandleFunc("GET /readyz", a.readyz)
 	return a
+}
+
+// configured reports whether the server can send on channel: it has a
+// sender for it (and, for SMS, a provider). It reads Senders when asked,
+// so channels registered after the service (e-mail, SMS, …) count too;
+// neither is written once New returns.
+func (a *App) configured(channel string) bool {
+	_, ok := a.Senders[channel]
+	return ok && !(channel == remind.ChannelSMS && a.smsOff)
 }
 
 func (a *App) readyz(w http.ResponseWriter, r *http.Request) {

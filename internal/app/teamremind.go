@@ -62,6 +62,7 @@ func (a *App) registerTeamRemind() {
 	if limit == 0 {
 		limit = 5
 	}
+	_, a.smsOff = provider.(sms.Disabled)
 	a.Senders[remind.ChannelSMS] = sms.NewSender(provider, st, a.now, sms.Config{
 		Params: specs, MaxParamLen: cfg.SMSMaxParam, TimeLayout: cfg.SMSTimeLayout, Limit: max(limit, 0), Window: cfg.SMSRateWindow,
 	})

@@ -2,6 +2,7 @@ package remind
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -29,6 +30,10 @@ type EventData struct {
 	Channel     string            `json:"channel"`
 	DeliveryID  string            `json:"delivery_id"`
 	Late        bool              `json:"late"`
+	// The recipient's profile: messages show times in RecipientTZ and
+	// their fixed words in Lang ("zh" or "en"; "" chooses by the text).
+	RecipientTZ string `json:"recipient_tz,omitempty"`
+	Lang        string `json:"lang,omitempty"`
 }
 
 // EventType is the type of the event sent when a reminder fires.
@@ -113,20 +118,23 @@ func target(rc Recipient, channel string) (string, bool) {
 // Plan turns one occurrence of r into its deliveries: one per (recipient,
 // channel) the recipient can receive, and one per enabled tenant webhook.
 // Muted recipients get nothing. recips holds the known recipients by uid; a
-// uid with no record gets the in-app inbox only. now decides lateness.
+// uid with no record gets the in-app inbox only. A reminder without
+// recipients goes to the owner (see FireRecipients). A recipient's
+// deliveries falling in their quiet hours are held to the hours' end
+// unless r is urgent. now decides lateness.
 func Plan(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []Webhook, now time.Time, p FirePolicy) []Delivery {
 	occ := r.Occurrence(fireAt)
 	late := p.LateAfter > 0 && now.Sub(fireAt) > p.LateAfter
 	missed := p.MissedAfter > 0 && now.Sub(fireAt) > p.MissedAfter
 	var out []Delivery
-	add := func(recipient, channel, tgt string) {
+	add := func(rc *Recipient, channel, tgt string) {
 		d := Delivery{
-			ID:            DeliveryID(r.ID, occ, recipient, channel, tgt),
+			ID:            DeliveryID(r.ID, occ, rc.UID, channel, tgt),
 			TenantID:      r.TenantID,
 			ReminderID:    r.ID,
 			Occurrence:    occ,
 			DueAt:         fireAt,
-			Recipient:     recipient,
+			Recipient:     rc.UID,
 			Channel:       channel,
 			Target:        tgt,
 			State:         DeliveryPending,
@@ -140,16 +148,19 @@ func Plan(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []Web
 			d.LastError = "fell due while the service could not send it"
 			t := now
 			d.FinishedAt = &t
+		} else if !r.Urgent {
+			d.DueAt = heldUntil(*rc, r.TZ, fireAt)
+			d.NextAttemptAt = d.DueAt
 		}
-		d.Payload = eventPayload(r, d)
+		d.Payload = eventPayload(r, d, fireAt, rc.Profile)
 		out = append(out, d)
 	}
 	for _, h := range hooks {
 		if !h.Disabled {
-			add("", ChannelWebhook, h.ID)
+			add(&Recipient{}, ChannelWebhook, h.ID)
 		}
 	}
-	for _, uid := range r.Recipients {
+	for _, uid := range FireRecipients(r, recips, hooks) {
 		rc, known := recips[uid]
 		if !known {
 			rc = Recipient{UID: uid, TenantID: r.TenantID}
@@ -157,25 +168,87 @@ func Plan(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []Web
 		if rc.Muted {
 			continue
 		}
-		channels := r.Channels
-		if len(channels) == 0 {
-			channels = DefaultRecipientChannels(rc)
-		}
-		for _, ch := range channels {
+		for _, ch := range RecipientChannels(r, rc) {
 			for _, tgt := range targets(rc, ch) {
-				add(uid, ch, tgt)
+				add(&rc, ch, tgt)
 			}
 		}
 	}
 	return out
 }
 
-func eventPayload(r Reminder, d Delivery) []byte {
+// FireRecipients returns the uids a firing of r goes to: its recipients,
+// or, when it has none and the tenant has no enabled webhook, the owner
+// (OwnerUID) when recips holds the owner's record. A store loading recips
+// for r loads OwnerUID's record too when r.Recipients is empty.
+func FireRecipients(r Reminder, recips map[string]Recipient, hooks []Webhook) []string {
+	if len(r.Recipients) > 0 {
+		return r.Recipients
+	}
+	for _, h := range hooks {
+		if !h.Disabled {
+			return nil
+		}
+	}
+	if _, ok := recips[OwnerUID]; ok {
+		return []string{OwnerUID}
+	}
+	return nil
+}
+
+// RecipientChannels returns the channels r is sent to rc on: r's own when
+// it names some, else rc's preferred channels after the inbox, else rc's
+// defaults (DefaultRecipientChannels).
+func RecipientChannels(r Reminder, rc Recipient) []string {
+	if len(r.Channels) > 0 {
+		return r.Channels
+	}
+	if len(rc.Profile.PreferredChannels) == 0 {
+		return DefaultRecipientChannels(rc)
+	}
+	ch := []string{ChannelInbox}
+	for _, c := range rc.Profile.PreferredChannels {
+		if !slices.Contains(ch, c) {
+			ch = append(ch, c)
+		}
+	}
+	return ch
+}
+
+// heldUntil returns when a firing at fireAt may reach rc: the end of rc's
+// quiet hours (read in rc's zone, else the reminder's) when it falls
+// inside them, else fireAt.
+func heldUntil(rc Recipient, reminderTZ string, fireAt time.Time) time.Time {
+	if rc.Profile.QuietHours == "" {
+		return fireAt
+	}
+	q, err := ParseQuietHours(rc.Profile.QuietHours)
+	if err != nil {
+		return fireAt
+	}
+	return q.Hold(fireAt, recipientZone(rc, reminderTZ))
+}
+
+// recipientZone is the zone rc reads times in: their own, else tz, else UTC.
+func recipientZone(rc Recipient, tz string) *time.Location {
+	for _, name := range []string{rc.Profile.TZ, tz} {
+		if name == "" {
+			continue
+		}
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+func eventPayload(r Reminder, d Delivery, fireAt time.Time, pf Profile) []byte {
 	ev := Event{Type: EventType, Data: EventData{
 		ID: r.ID, Title: r.Title, Desc: r.Desc, RRule: r.RRule, TZ: r.TZ, DeferMin: r.DeferMin,
 		ExternalURL: r.ExternalURL, Recipients: r.Recipients, Meta: r.Meta,
-		Occurrence: d.Occurrence, FireAt: d.DueAt, Recipient: d.Recipient, Channel: d.Channel,
+		Occurrence: d.Occurrence, FireAt: fireAt, Recipient: d.Recipient, Channel: d.Channel,
 		DeliveryID: d.ID, Late: d.Late,
+		RecipientTZ: pf.TZ, Lang: pf.Lang,
 	}}
 	b, _ := json.Marshal(ev) // only plain values: cannot fail
 	return b

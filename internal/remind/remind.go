@@ -78,9 +78,11 @@ type Reminder struct {
 	ExternalURL string
 	Recipients  []string // recipient uids
 	Channels    []string // channels to use; empty means each recipient's defaults
-	Status      Status
-	NextFireAt  *time.Time // when the next occurrence fires (occurrence + Defer); nil when none
-	FiredCount  int
+	// Urgent reminders are sent inside recipients' quiet hours too.
+	Urgent     bool
+	Status     Status
+	NextFireAt *time.Time // when the next occurrence fires (occurrence + Defer); nil when none
+	FiredCount int
 	// Claimed is the firings the scheduler claimed ahead of their instant
 	// (its look-ahead), oldest first. A write made before one of them is
 	// due takes those not yet due back (Unclaim), so they are planned again
@@ -161,10 +163,32 @@ type Recipient struct {
 	// Contacts are the recipient's group robots and notification service
 	// URLs (DingTalk, Feishu, WeCom, notify).
 	Contacts  Contacts
+	Profile   Profile
 	Muted     bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
+
+// Profile is how a recipient likes to be reached: in which zone and
+// language messages are written, on which channels first, when not at all,
+// and which summaries they asked for.
+type Profile struct {
+	TZ   string // IANA zone messages show times in; "" for the reminder's
+	Lang string // "zh", "en", or "" to choose by the text
+	// PreferredChannels replace the defaults (DefaultRecipientChannels)
+	// when a reminder names no channels; the inbox is always added.
+	PreferredChannels []string
+	// QuietHours is "HH:MM-HH:MM" in TZ (may wrap midnight): a firing
+	// inside is held to its end unless the reminder is urgent.
+	QuietHours  string
+	AgendaOptIn bool // a morning agenda of the day's reminders
+	DigestOptIn bool // the owner's daily digest
+}
+
+// OwnerUID is the uid of each tenant's owner recipient: a reminder with no
+// recipients, in a tenant with no enabled webhook, goes to the owner when
+// the owner has a recipient record.
+const OwnerUID = "owner"
 
 // Contacts are where a recipient (a person or a group chat) already reads
 // messages: workplace group robots and notification-service URLs.

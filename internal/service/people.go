@@ -20,6 +20,42 @@ type RecipientInput struct {
 	// Contacts replace the recipient's robots and notify URLs; nil keeps
 	// those stored (forms that do not show them).
 	Contacts *ContactsInput
+	// Profile replaces the recipient's profile (zone, language, preferred
+	// channels, quiet hours, opt-ins); nil keeps the one stored.
+	Profile *remind.Profile
+}
+
+// checkProfile validates a recipient's profile, naming the API's fields.
+func checkProfile(p remind.Profile) error {
+	if p.TZ != "" {
+		if _, err := loadZone("tz", p.TZ); err != nil {
+			return err
+		}
+	}
+	switch p.Lang {
+	case "", "zh", "en":
+	default:
+		return remind.Invalid("lang", "must be zh or en, or left out to choose by the text")
+	}
+	if len(p.PreferredChannels) > 16 {
+		return remind.Invalid("preferred_channels", "lists %d channels; at most 16 are allowed", len(p.PreferredChannels))
+	}
+	seen := map[string]bool{}
+	for _, ch := range p.PreferredChannels {
+		if !remind.KnownChannel(ch) {
+			return remind.Invalid("preferred_channels", "unknown channel %q", ch)
+		}
+		if seen[ch] {
+			return remind.Invalid("preferred_channels", "lists %q twice", ch)
+		}
+		seen[ch] = true
+	}
+	if p.QuietHours != "" {
+		if _, err := remind.ParseQuietHours(p.QuietHours); err != nil {
+			return remind.Invalid("quiet_hours", "%v", err)
+		}
+	}
+	return nil
 }
 
 // PutRecipient creates or replaces a recipient. A new webhook_url gets a new
@@ -40,6 +76,11 @@ func (s *Service) PutRecipient(ctx context.Context, t remind.Tenant, uid string,
 	if err := remind.CheckText("wechat_openid", in.WeChatOpenID, 128); err != nil {
 		return remind.Recipient{}, err
 	}
+	if in.Profile != nil {
+		if err := checkProfile(*in.Profile); err != nil {
+			return remind.Recipient{}, err
+		}
+	}
 	if in.WebhookURL != "" {
 		if err := s.checkTarget(ctx, "webhook_url", in.WebhookURL); err != nil {
 			return remind.Recipient{}, err
@@ -55,7 +96,10 @@ func (s *Service) PutRecipient(ctx context.Context, t remind.Tenant, uid string,
 	case err != nil && !errors.Is(err, remind.ErrNotFound):
 		return rc, fmt.Errorf("service: put recipient: %w", err)
 	}
-	rc.Contacts = old.Contacts // zero when new
+	rc.Contacts, rc.Profile = old.Contacts, old.Profile // zero when new
+	if in.Profile != nil {
+		rc.Profile = *in.Profile
+	}
 	if in.Contacts != nil {
 		if rc.Contacts, err = s.contacts(ctx, *in.Contacts, old.Contacts); err != nil {
 			return remind.Recipient{}, err
@@ -173,4 +217,19 @@ func prevID(id string) string {
 		return string(b)
 	}
 	return ""
+}
+
+// SetOwnerEmail sets the e-mail address of the tenant's owner recipient
+// (remind.OwnerUID), creating the owner when there is none and keeping
+// everything else it holds: reminders without recipients reach it.
+func (s *Service) SetOwnerEmail(ctx context.Context, t remind.Tenant, email string) (remind.Recipient, error) {
+	in := RecipientInput{Email: email}
+	old, err := s.store.GetRecipient(ctx, t.ID, remind.OwnerUID)
+	switch {
+	case err == nil:
+		in = RecipientInput{Name: old.Name, Email: email, Phone: old.Phone, WeChatOpenID: old.WeChatOpenID, WebhookURL: old.WebhookURL, Muted: old.Muted}
+	case !errors.Is(err, remind.ErrNotFound):
+		return remind.Recipient{}, fmt.Errorf("service: owner: %w", err)
+	}
+	return s.PutRecipient(ctx, t, remind.OwnerUID, in)
 }

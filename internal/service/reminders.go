@@ -28,6 +28,7 @@ type CreateInput struct {
 	ExternalURL string
 	Recipients  []string
 	Channels    []string
+	Urgent      bool // sent inside recipients' quiet hours too
 	Source      string
 	Meta        map[string]string
 
@@ -128,7 +129,7 @@ func (s *Service) newReminder(t remind.Tenant, in CreateInput, now time.Time) (r
 	r := remind.Reminder{
 		ID: remind.NewID(now), TenantID: t.ID, Title: in.Title, Desc: in.Desc, RRule: strings.TrimPrefix(in.RRule, "RRULE:"),
 		TZ: in.TZ, DeferMin: in.DeferMin, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels,
-		Status: remind.StatusActive, Source: in.Source, Meta: in.Meta, CreatedAt: now, UpdatedAt: now,
+		Urgent: in.Urgent, Status: remind.StatusActive, Source: in.Source, Meta: in.Meta, CreatedAt: now, UpdatedAt: now,
 	}
 	if r.Source == "" {
 		r.Source = "v1"
@@ -297,6 +298,7 @@ type Patch struct {
 	ExternalURL *string
 	Recipients  *[]string
 	Channels    *[]string
+	Urgent      *bool
 	Meta        map[string]string // merged into the reminder's meta when non-nil
 
 	// IfMatch, when set, is the ETag (remind.Reminder.ETag) the caller last
@@ -367,6 +369,9 @@ func (s *Service) applyPatch(t remind.Tenant, r *remind.Reminder, p Patch, now t
 	}
 	if p.Channels != nil {
 		r.Channels = *p.Channels
+	}
+	if p.Urgent != nil {
+		r.Urgent = *p.Urgent
 	}
 	if len(p.Meta) > 0 {
 		meta := make(map[string]string, len(r.Meta)+len(p.Meta))

@@ -80,6 +80,10 @@ type Config struct {
 	// NotifyURL checks a notify service URL (notify.Check under the
 	// server's address policy); nil refuses them all.
 	NotifyURL func(ctx context.Context, raw string) error
+	// Configured reports whether the server can send on a channel (has a
+	// sender for it), for the warnings of Reach; nil takes every channel
+	// as configured.
+	Configured func(channel string) bool
 }
 
 // Service carries out the use cases.

@@ -124,7 +124,11 @@ type Store interface {
 	// counted, so a copy leased before (Attempts lower) is fenced off (see
 	// PendingOf and FinishDeliveries). Deliveries it makes pending are
 	// leased to the caller (lease.Owner until lease.Until), with their attempt counted
-	// (Attempts 1 when new). It returns them.
+	// (Attempts 1 when new). It returns them. A delivery the plan holds
+	// past lease.Until (HeldPast: quiet hours) is written pending, held by
+	// nobody, with its next attempt at its due time, and not returned.
+	// recips includes remind.OwnerUID's record when r has no recipients
+	// (see remind.FireRecipients).
 	// Two callers never claim the same firing.
 	FireDue(ctx context.Context, now time.Time, limit int, lease Lease, plan FirePlanner) ([]remind.Delivery, error)
 
@@ -319,6 +323,14 @@ type FirePlan struct {
 	Next       *time.Time    // next firing, nil when the reminder is done
 	Status     remind.Status // the reminder's status after this firing
 	Claimed    []time.Time   // the reminder's firings claimed ahead after this one (remind.Reminder.ClaimAfter)
+}
+
+// HeldPast reports whether FireDue writes the planned delivery d unleased:
+// it is pending but due after the lease would end (held by the
+// recipient's quiet hours), so it waits in the store with its next attempt
+// at its due time, for LeaseDeliveries, instead of in the caller's memory.
+func HeldPast(d remind.Delivery, lease Lease) bool {
+	return d.State == remind.DeliveryPending && d.DueAt.After(lease.Until)
 }
 
 // Lease says who holds deliveries and until when: the instance that

@@ -19,9 +19,9 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 
+	"github.com/raasdev/raas/internal/channel/msgtext"
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/zone"
 )
 
 // TLS modes.
@@ -206,16 +206,17 @@ func Unsubscribe(msg *Message, url string) {
 type reminderView struct {
 	Title, Desc, When, Link, Unsubscribe string
 	Late                                 bool
+	W                                    msgtext.Words
 }
 
-var reminderText = texttemplate.Must(texttemplate.New("text").Parse(`提醒 / Reminder: {{.Title}}
-时间 / When: {{.When}}
+var reminderText = texttemplate.Must(texttemplate.New("text").Parse(`{{.W.Reminder}}: {{.Title}}
+{{.W.When}}: {{.When}}
 {{if .Desc}}
 {{.Desc}}
 {{end}}{{if .Link}}
-详情 / Details: {{.Link}}
+{{.W.Details}}: {{.Link}}
 {{end}}{{if .Unsubscribe}}
-退订 / Unsubscribe: {{.Unsubscribe}}
+{{.W.Unsubscribe}}: {{.Unsubscribe}}
 {{end}}`))
 
 var reminderHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html>
@@ -223,19 +224,20 @@ var reminderHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype h
 <h2>{{.Title}}</h2>
 <p><strong>{{.When}}</strong></p>
 {{if .Desc}}<p style="white-space:pre-wrap">{{.Desc}}</p>{{end}}
-{{if .Link}}<p><a href="{{.Link}}">查看详情 / Open</a></p>{{end}}
-{{if .Unsubscribe}}<p style="color:#888;font-size:12px"><a href="{{.Unsubscribe}}">退订 / Unsubscribe</a></p>{{end}}
+{{if .Link}}<p><a href="{{.Link}}">{{.W.Open}}</a></p>{{end}}
+{{if .Unsubscribe}}<p style="color:#888;font-size:12px"><a href="{{.Unsubscribe}}">{{.W.Unsubscribe}}</a></p>{{end}}
 </body></html>`))
 
-// ReminderMessage renders the mail of one firing.
+// ReminderMessage renders the mail of one firing: the time in the
+// recipient's zone and the fixed words in their language (msgtext).
 func ReminderMessage(to string, ev remind.EventData, unsubscribeURL string) (Message, error) {
-	loc := zone.OrUTC(ev.TZ)
+	w := msgtext.WordsOf(ev)
 	v := reminderView{Title: ev.Title, Desc: ev.Desc, Link: ev.ExternalURL, Unsubscribe: unsubscribeURL,
-		When: ev.Occurrence.In(loc).Format("2006-01-02 15:04 MST") + " (" + loc.String() + ")", Late: ev.Late}
+		When: msgtext.When(ev), Late: ev.Late, W: w}
 	if v.Title == "" {
-		v.Title = "提醒 / Reminder"
+		v.Title = w.Reminder
 	}
-	msg := Message{To: to, Subject: "提醒：" + oneLine(v.Title)}
+	msg := Message{To: to, Subject: w.Subject + oneLine(v.Title)}
 	var tb, hb bytes.Buffer
 	if err := reminderText.Execute(&tb, v); err != nil {
 		return msg, fmt.Errorf("email: render: %w", err)

@@ -1,11 +1,14 @@
 // Package msgtext renders a firing for the chat channels (group robots,
-// notify): one-line title, the time in the reminder's zone, description,
-// the external link; and cuts text to a platform's limit by characters.
+// notify) and the e-mail channel: one-line title, the time in the
+// recipient's zone (else the reminder's), description, the external link,
+// the fixed words in the recipient's language; and cuts text to a
+// platform's limit by characters.
 package msgtext
 
 import (
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/raasdev/raas/internal/remind"
@@ -14,22 +17,69 @@ import (
 
 // View is a firing as the chat channels show it.
 type View struct {
-	Title string // one line; "提醒 / Reminder" when the reminder has none
+	Title string // one line; "提醒 / Reminder" (in the recipient's language) when the reminder has none
 	When  string // "🕒 2030-05-06 09:30 CST (Asia/Shanghai)"
 	Desc  string
 	Link  string // the external link, http(s) only
 }
 
+// Words are the fixed words of a message in one language.
+type Words struct {
+	Reminder    string // the title of a reminder without one, and the text mail's first label
+	When        string
+	Details     string // label of the external link (text)
+	Open        string // the external link (HTML)
+	Unsubscribe string
+	Late        string
+	Subject     string // prefix of an e-mail's subject
+}
+
+// The words of each language; "" (the recipient chose none and the text
+// decides nothing) keeps both, Chinese first.
+var words = map[string]Words{
+	"zh": {Reminder: "提醒", When: "时间", Details: "详情", Open: "查看详情", Unsubscribe: "退订", Late: "迟到", Subject: "提醒："},
+	"en": {Reminder: "Reminder", When: "When", Details: "Details", Open: "Open", Unsubscribe: "Unsubscribe", Late: "late", Subject: "Reminder: "},
+	"": {Reminder: "提醒 / Reminder", When: "时间 / When", Details: "详情 / Details", Open: "查看详情 / Open", Unsubscribe: "退订 / Unsubscribe",
+		Late: "迟到 / late", Subject: "提醒："},
+}
+
+// Lang returns the language ev is written in: the recipient's ("zh" or
+// "en"); else "", both.
+func Lang(ev remind.EventData) string {
+	if ev.Lang == "zh" || ev.Lang == "en" {
+		return ev.Lang
+	}
+	return ""
+}
+
+// WordsOf returns the fixed words of ev's language (Lang).
+func WordsOf(ev remind.EventData) Words { return words[Lang(ev)] }
+
+// Zone returns the zone ev's times are shown in: the recipient's, else
+// the reminder's.
+func Zone(ev remind.EventData) *time.Location {
+	if ev.RecipientTZ != "" {
+		return zone.OrUTC(ev.RecipientTZ)
+	}
+	return zone.OrUTC(ev.TZ)
+}
+
+// When returns the occurrence of ev in its zone (Zone):
+// "2030-05-06 09:30 CST (Asia/Shanghai)".
+func When(ev remind.EventData) string {
+	loc := Zone(ev)
+	return ev.Occurrence.In(loc).Format("2006-01-02 15:04 MST") + " (" + loc.String() + ")"
+}
+
 // Of returns the view of an event.
 func Of(ev remind.EventData) View {
-	loc := zone.OrUTC(ev.TZ)
-	v := View{Title: strings.Join(strings.Fields(ev.Title), " "), Desc: ev.Desc, Link: ev.ExternalURL,
-		When: "🕒 " + ev.Occurrence.In(loc).Format("2006-01-02 15:04 MST") + " (" + loc.String() + ")"}
+	w := WordsOf(ev)
+	v := View{Title: strings.Join(strings.Fields(ev.Title), " "), Desc: ev.Desc, Link: ev.ExternalURL, When: "🕒 " + When(ev)}
 	if v.Title == "" {
-		v.Title = "提醒 / Reminder"
+		v.Title = w.Reminder
 	}
 	if ev.Late {
-		v.When += " · 迟到 / late"
+		v.When += " · " + w.Late
 	}
 	if v.Link != "" {
 		if u, err := url.Parse(v.Link); err != nil || (u.Scheme != "http" && u.Scheme != "https") {

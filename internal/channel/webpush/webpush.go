@@ -20,10 +20,10 @@ import (
 
 	wp "github.com/SherClockHolmes/webpush-go"
 
+	"github.com/raasdev/raas/internal/channel/msgtext"
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/netguard"
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/zone"
 )
 
 // DefaultTTL is how long a push service keeps a message for a browser that
@@ -213,10 +213,10 @@ func fit(msg Message) ([]byte, error) {
 	}
 }
 
-// body is the notification text: the occurrence in the reminder's zone,
-// then the description.
+// body is the notification text: the occurrence in the recipient's zone
+// (else the reminder's), then the description.
 func body(ev remind.EventData) string {
-	loc := zone.OrUTC(ev.TZ)
+	loc := msgtext.Zone(ev)
 	b := ev.Occurrence.In(loc).Format("2006-01-02 15:04")
 	if ev.Desc != "" {
 		b += "\n" + clip(ev.Desc, 1000)

@@ -26,9 +26,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/raasdev/raas/internal/channel/msgtext"
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/remind"
-	"github.com/raasdev/raas/internal/zone"
 )
 
 // Default API addresses.
@@ -424,7 +424,7 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 			return 0, err
 		}
 	}
-	loc := zone.OrUTC(ev.Data.TZ)
+	loc := msgtext.Zone(ev.Data) // the recipient's, else the reminder's
 	remark := ""
 	if unsub != "" {
 		remark = "退订：" + unsub

@@ -86,10 +86,14 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 					continue
 				}
 				seen[d.ID] = true
-				if d.State == remind.DeliveryPending {
+				owner := lease.Owner
+				switch {
+				case store.HeldPast(d, lease):
+					owner = "" // held by quiet hours: leased when due
+				case d.State == remind.DeliveryPending:
 					d.NextAttemptAt, d.Attempts = lease.Until, 1
 				}
-				ds.add(d)
+				ds.add(d, owner)
 				planned = append(planned, d)
 			}
 			ids[i], nexts[i], statuses[i] = r.ID, nullMS(p.Next), string(p.Status)
@@ -108,20 +112,21 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 				written[id] = n
 				return err
 			}, `INSERT INTO deliveries AS d (`+deliveryCols+`, owner)
-				SELECT *, NULLIF($18, '') FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],
-					$9::text[], $10::int[], $11::bigint[], $12::bool[], $13::bytea[], $14::text[], $15::bigint[], $16::bigint[], $17::bigint[])
+				SELECT `+deliveryCols+`, NULLIF(owner, '') FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],
+					$9::text[], $10::int[], $11::bigint[], $12::bool[], $13::bytea[], $14::text[], $15::bigint[], $16::bigint[], $17::bigint[], $18::text[])
+					AS u(`+deliveryCols+`, owner)
 				ON CONFLICT (id) DO UPDATE SET occurrence_ms = excluded.occurrence_ms, due_ms = excluded.due_ms, target = excluded.target,
 					state = excluded.state, attempts = d.attempts + 1, next_attempt_ms = excluded.next_attempt_ms, late = excluded.late,
 					payload = excluded.payload, last_error = excluded.last_error, updated_ms = excluded.updated_ms, finished_ms = excluded.finished_ms,
 					owner = excluded.owner
 				WHERE d.state = 'cancelled'
-				RETURNING id, attempts`, append(ds.args(), lease.Owner)...)
+				RETURNING id, attempts`, ds.args()...)
 			if err != nil {
 				return err
 			}
 		}
 		for _, d := range planned {
-			if n, ok := written[d.ID]; ok && d.State == remind.DeliveryPending {
+			if n, ok := written[d.ID]; ok && d.State == remind.DeliveryPending && !store.HeldPast(d, lease) {
 				d.Attempts = n
 				out = append(out, d)
 			}
@@ -153,7 +158,11 @@ func loadFanOut(ctx context.Context, tx pgx.Tx, due []remind.Reminder) (map[stri
 			hooks[r.TenantID] = nil
 			tenants = append(tenants, r.TenantID)
 		}
-		for _, u := range r.Recipients {
+		of := r.Recipients
+		if len(of) == 0 { // the owner may be the recipient: remind.FireRecipients
+			of = []string{remind.OwnerUID}
+		}
+		for _, u := range of {
 			if k := (key{r.TenantID, u}); !seen[k] {
 				seen[k] = true
 				tenantOf, uids = append(tenantOf, r.TenantID), append(uids, u)
@@ -163,7 +172,7 @@ func loadFanOut(ctx context.Context, tx pgx.Tx, due []remind.Reminder) (map[stri
 	b := &pgx.Batch{}
 	b.Queue(`SELECT `+webhookCols+` FROM webhooks WHERE tenant_id = ANY($1) ORDER BY id`, tenants)
 	if len(uids) > 0 {
-		b.Queue(`SELECT r.tenant_id, r.uid, r.name, r.email, r.phone, r.wechat_openid, r.webhook_url, r.webhook_secret, r.muted, r.created_ms, r.updated_ms, r.webpush, r.contacts
+		b.Queue(`SELECT r.tenant_id, r.uid, r.name, r.email, r.phone, r.wechat_openid, r.webhook_url, r.webhook_secret, r.muted, r.created_ms, r.updated_ms, r.webpush, r.contacts, r.profile
 			FROM unnest($1::text[], $2::text[]) AS k(tenant_id, uid)
 			JOIN recipients r ON r.tenant_id = k.tenant_id AND r.uid = k.uid`, tenantOf, uids)
 	}
@@ -216,9 +225,10 @@ type deliveryColumns struct {
 	lastError                  []string
 	created, updated           []int64
 	finished                   []*int64
+	owner                      []string
 }
 
-func (c *deliveryColumns) add(d remind.Delivery) {
+func (c *deliveryColumns) add(d remind.Delivery, owner string) {
 	payload := d.Payload
 	if payload == nil {
 		payload = []byte{}
@@ -229,9 +239,10 @@ func (c *deliveryColumns) add(d remind.Delivery) {
 	c.state, c.attempts, c.next = append(c.state, string(d.State)), append(c.attempts, int32(d.Attempts)), append(c.next, ms(d.NextAttemptAt))
 	c.late, c.payload, c.lastError = append(c.late, d.Late), append(c.payload, payload), append(c.lastError, d.LastError)
 	c.created, c.updated, c.finished = append(c.created, ms(d.CreatedAt)), append(c.updated, ms(d.UpdatedAt)), append(c.finished, nullMS(d.FinishedAt))
+	c.owner = append(c.owner, owner)
 }
 
 func (c *deliveryColumns) args() []any {
 	return []any{c.id, c.tenant, c.reminder, c.occ, c.due, c.recipient, c.channel, c.target, c.state, c.attempts, c.next,
-		c.late, c.payload, c.lastError, c.created, c.updated, c.finished}
+		c.late, c.payload, c.lastError, c.created, c.updated, c.finished, c.owner}
 }

@@ -39,6 +39,13 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+func TestProfiles(t *testing.T) {
+	pgtest.BaseURL(t)
+	storetest.RunProfiles(t, func(t *testing.T) store.Store {
+		return open(t, pgtest.NewDatabase(t))
+	})
+}
+
 func TestMigrateConcurrently(t *testing.T) {
 	url := pgtest.NewDatabase(t)
 	ctx := context.Background()

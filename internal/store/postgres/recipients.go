@@ -9,7 +9,7 @@ import (
 	"github.com/raasdev/raas/internal/store"
 )
 
-const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush, contacts`
+const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush, contacts, profile`
 
 // subscriberRecipientCols are the columns a confirmed subscriber's
 // recipient row is written with (no contacts).
@@ -18,11 +18,14 @@ const subscriberRecipientCols = `tenant_id, uid, name, email, phone, wechat_open
 func scanRecipient(row pgx.Row) (remind.Recipient, error) {
 	var rc remind.Recipient
 	var created, updated int64
-	var contacts string
-	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &rc.Muted, &created, &updated, &rc.WebPush, &contacts)
+	var contacts, profile string
+	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &rc.Muted, &created, &updated, &rc.WebPush, &contacts, &profile)
 	rc.CreatedAt, rc.UpdatedAt = fromMS(created), fromMS(updated)
 	if err == nil {
 		rc.Contacts, err = store.DecodeContacts(contacts)
+	}
+	if err == nil {
+		rc.Profile, err = store.DecodeProfile(profile)
 	}
 	return rc, err
 }
@@ -35,12 +38,12 @@ func (s *Store) PutRecipient(ctx context.Context, rc remind.Recipient) (remind.R
 		var err error
 		out, err = scanRecipient(row)
 		return err
-	}, `INSERT INTO recipients (`+recipientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false, $12)
+	}, `INSERT INTO recipients (`+recipientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false, $12, $13)
 		ON CONFLICT (tenant_id, uid) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
 		wechat_openid = excluded.wechat_openid, webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,
-		muted = excluded.muted, updated_ms = excluded.updated_ms, contacts = excluded.contacts
+		muted = excluded.muted, updated_ms = excluded.updated_ms, contacts = excluded.contacts, profile = excluded.profile
 		RETURNING `+recipientCols,
-		rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, rc.Muted, ms(rc.CreatedAt), ms(rc.UpdatedAt), store.EncodeContacts(rc.Contacts))
+		rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, rc.Muted, ms(rc.CreatedAt), ms(rc.UpdatedAt), store.EncodeContacts(rc.Contacts), store.EncodeProfile(rc.Profile))
 	if err != nil {
 		return remind.Recipient{}, fmt.Errorf("postgres: put recipient: %w", err)
 	}

@@ -15,9 +15,12 @@ import (
 
 // reminderCols are the columns a new reminder is inserted with;
 // reminderRead adds the claim columns every read scans (scanReminder).
-const reminderCols = `id, tenant_id, title, "desc", at_ms, rrule, tz, start_ms, defer_min, external_url, recipients, channels, status, next_fire_ms, fired_count, source, meta, created_ms, updated_ms`
+const reminderCols = `id, tenant_id, title, "desc", at_ms, rrule, tz, start_ms, defer_min, external_url, recipients, channels, status, next_fire_ms, fired_count, source, meta, created_ms, updated_ms, urgent`
 
 const reminderRead = reminderCols + `, claimed`
+
+// reminderNCols is the number of reminderCols.
+const reminderNCols = 20
 
 func scanReminder(row pgx.Row) (remind.Reminder, error) {
 	var r remind.Reminder
@@ -27,7 +30,7 @@ func scanReminder(row pgx.Row) (remind.Reminder, error) {
 	var recips, chans, meta []byte
 	var status string
 	err := row.Scan(&r.ID, &r.TenantID, &r.Title, &r.Desc, &at, &r.RRule, &r.TZ, &start, &r.DeferMin, &r.ExternalURL,
-		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated, &claimed)
+		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated, &r.Urgent, &claimed)
 	if err != nil {
 		return r, err
 	}
@@ -82,7 +85,7 @@ func (s *Store) CreateReminder(ctx context.Context, r remind.Reminder, idem *sto
 	return s.createOne(ctx, r, idem)
 }
 
-// maxCreateBatch bounds the creates inserted together (19 parameters a row,
+// maxCreateBatch bounds the creates inserted together (20 parameters a row,
 // under PostgreSQL's 65,535).
 const maxCreateBatch = 256
 
@@ -93,18 +96,18 @@ func (s *Store) insertReminders(rs []remind.Reminder) []error {
 	errs := make([]error, len(rs))
 	if len(rs) > 1 {
 		var sb strings.Builder
-		args := make([]any, 0, 19*len(rs))
+		args := make([]any, 0, reminderNCols*len(rs))
 		sb.WriteString(`INSERT INTO reminders (` + reminderCols + `) VALUES `)
 		for i, r := range rs {
 			if i > 0 {
 				sb.WriteString(", ")
 			}
 			sb.WriteString("(")
-			for j := 1; j <= 19; j++ {
+			for j := 1; j <= reminderNCols; j++ {
 				if j > 1 {
 					sb.WriteString(", ")
 				}
-				fmt.Fprintf(&sb, "$%d", 19*i+j)
+				fmt.Fprintf(&sb, "$%d", reminderNCols*i+j)
 			}
 			sb.WriteString(")")
 			args = append(args, reminderArgs(r)...)
@@ -122,7 +125,7 @@ func (s *Store) insertReminders(rs []remind.Reminder) []error {
 func reminderArgs(r remind.Reminder) []any {
 	return []any{r.ID, r.TenantID, r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL,
 		encodeJSON(r.Recipients), encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), r.FiredCount, r.Source,
-		encodeJSON(r.Meta), ms(r.CreatedAt), ms(r.UpdatedAt)}
+		encodeJSON(r.Meta), ms(r.CreatedAt), ms(r.UpdatedAt), r.Urgent}
 }
 
 // createOne is one create in its own transaction.
@@ -138,7 +141,7 @@ func (s *Store) createOne(ctx context.Context, r remind.Reminder, idem *store.Id
 				return err
 			}
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO reminders (`+reminderCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+		_, err := tx.Exec(ctx, `INSERT INTO reminders (`+reminderCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
 			reminderArgs(r)...)
 		stored = r
 		return err
@@ -289,10 +292,10 @@ func modifyReminder(ctx context.Context, tx pgx.Tx, tenantID, id string, at time
 	}
 	if _, err := tx.Exec(ctx, `UPDATE reminders SET title = $1, "desc" = $2, at_ms = $3, rrule = $4, tz = $5, start_ms = $6, defer_min = $7,
 		external_url = $8, recipients = $9, channels = $10, status = $11, next_fire_ms = $12, fired_count = $13, meta = $14, updated_ms = $15,
-		claimed = $16 WHERE id = $17`,
+		claimed = $16, urgent = $18 WHERE id = $17`,
 		r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL, encodeJSON(r.Recipients),
 		encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), r.FiredCount, encodeJSON(r.Meta), ms(r.UpdatedAt),
-		store.EncodeClaimed(r.Claimed), r.ID); err != nil {
+		store.EncodeClaimed(r.Claimed), r.ID, r.Urgent); err != nil {
 		return r, err
 	}
 	// Deliveries are locked in id order, as in cancelPending.

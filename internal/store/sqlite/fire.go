@@ -95,7 +95,11 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 				}
 				hooks[r.TenantID] = h
 			}
-			recips, err := recipientsOf(ctx, tx, r.TenantID, r.Recipients)
+			uids := r.Recipients
+			if len(uids) == 0 { // the owner may be the recipient: remind.FireRecipients
+				uids = []string{remind.OwnerUID}
+			}
+			recips, err := recipientsOf(ctx, tx, r.TenantID, uids)
 			if err != nil {
 				return err
 			}
@@ -106,19 +110,23 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 					continue
 				}
 				seen[d.ID] = true
-				if d.State == remind.DeliveryPending {
+				owner, held := lease.Owner, store.HeldPast(d, lease)
+				switch {
+				case held:
+					owner = "" // held by quiet hours: leased when due
+				case d.State == remind.DeliveryPending:
 					d.NextAttemptAt, d.Attempts = lease.Until, 1
 				}
 				err := ins.QueryRowContext(ctx, d.ID, d.TenantID, d.ReminderID, ms(d.Occurrence), ms(d.DueAt), d.Recipient, d.Channel, d.Target,
 					string(d.State), d.Attempts, ms(d.NextAttemptAt), boolInt(d.Late), d.Payload, d.LastError, ms(d.CreatedAt), ms(d.UpdatedAt),
-					nullMS(d.FinishedAt), lease.Owner).Scan(&d.Attempts)
+					nullMS(d.FinishedAt), owner).Scan(&d.Attempts)
 				if errors.Is(err, sql.ErrNoRows) {
 					continue // exists and was not cancelled: left alone
 				}
 				if err != nil {
 					return err
 				}
-				if d.State == remind.DeliveryPending {
+				if d.State == remind.DeliveryPending && !held {
 					out = append(out, d)
 				}
 			}

@@ -9,7 +9,7 @@ import (
 	"github.com/raasdev/raas/internal/store"
 )
 
-const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush, contacts`
+const recipientCols = `tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms, webpush, contacts, profile`
 
 // subscriberRecipientCols are the columns a confirmed subscriber's
 // recipient row is written with (no contacts).
@@ -19,11 +19,14 @@ func scanRecipient(row interface{ Scan(...any) error }) (remind.Recipient, error
 	var rc remind.Recipient
 	var muted, webpush int
 	var created, updated int64
-	var contacts string
-	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &muted, &created, &updated, &webpush, &contacts)
+	var contacts, profile string
+	err := row.Scan(&rc.TenantID, &rc.UID, &rc.Name, &rc.Email, &rc.Phone, &rc.WeChatOpenID, &rc.WebhookURL, &rc.WebhookSecret, &muted, &created, &updated, &webpush, &contacts, &profile)
 	rc.Muted, rc.CreatedAt, rc.UpdatedAt, rc.WebPush = muted != 0, fromMS(created), fromMS(updated), webpush != 0
 	if err == nil {
 		rc.Contacts, err = store.DecodeContacts(contacts)
+	}
+	if err == nil {
+		rc.Profile, err = store.DecodeProfile(profile)
 	}
 	return rc, err
 }
@@ -33,11 +36,11 @@ func scanRecipient(row interface{ Scan(...any) error }) (remind.Recipient, error
 func (s *Store) PutRecipient(ctx context.Context, rc remind.Recipient) (remind.Recipient, error) {
 	var out remind.Recipient
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+recipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+		_, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+recipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
 			ON CONFLICT (tenant_id, uid) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
 			wechat_openid = excluded.wechat_openid, webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,
-			muted = excluded.muted, updated_ms = excluded.updated_ms, contacts = excluded.contacts`,
-			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, boolInt(rc.Muted), ms(rc.CreatedAt), ms(rc.UpdatedAt), store.EncodeContacts(rc.Contacts))
+			muted = excluded.muted, updated_ms = excluded.updated_ms, contacts = excluded.contacts, profile = excluded.profile`,
+			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, boolInt(rc.Muted), ms(rc.CreatedAt), ms(rc.UpdatedAt), store.EncodeContacts(rc.Contacts), store.EncodeProfile(rc.Profile))
 		if err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@ import (
 
 // reminderCols are the columns a new reminder is inserted with;
 // reminderRead adds the claim columns every read scans (scanReminder).
-const reminderCols = `id, tenant_id, title, "desc", at_ms, rrule, tz, start_ms, defer_min, external_url, recipients, channels, status, next_fire_ms, fired_count, source, meta, created_ms, updated_ms`
+const reminderCols = `id, tenant_id, title, "desc", at_ms, rrule, tz, start_ms, defer_min, external_url, recipients, channels, status, next_fire_ms, fired_count, source, meta, created_ms, updated_ms, urgent`
 
 const reminderRead = reminderCols + `, claimed`
 
@@ -24,8 +24,9 @@ func scanReminder(row interface{ Scan(...any) error }) (remind.Reminder, error) 
 	var claimed *string
 	var start, created, updated int64
 	var recips, chans, meta, status string
+	var urgent int
 	err := row.Scan(&r.ID, &r.TenantID, &r.Title, &r.Desc, &at, &r.RRule, &r.TZ, &start, &r.DeferMin, &r.ExternalURL,
-		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated, &claimed)
+		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated, &urgent, &claimed)
 	if err != nil {
 		return r, err
 	}
@@ -34,7 +35,7 @@ func scanReminder(row interface{ Scan(...any) error }) (remind.Reminder, error) 
 	}
 	r.Time, r.NextFireAt = ptrMS(at), ptrMS(next)
 	r.Start, r.CreatedAt, r.UpdatedAt = fromMS(start), fromMS(created), fromMS(updated)
-	r.Status = remind.Status(status)
+	r.Status, r.Urgent = remind.Status(status), urgent != 0
 	if err := decodeJSON(recips, &r.Recipients); err != nil {
 		return r, err
 	}
@@ -158,10 +159,10 @@ func createIn(ctx context.Context, tx *sql.Tx, r remind.Reminder, idem *store.Id
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO reminders (`+reminderCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := tx.ExecContext(ctx, `INSERT INTO reminders (`+reminderCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, r.TenantID, r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL,
 			encodeJSON(r.Recipients), encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), r.FiredCount, r.Source,
-			encodeJSON(r.Meta), ms(r.CreatedAt), ms(r.UpdatedAt))
+			encodeJSON(r.Meta), ms(r.CreatedAt), ms(r.UpdatedAt), boolInt(r.Urgent))
 		stored = r
 		return err
 	}()
@@ -274,10 +275,10 @@ func modifyReminder(ctx context.Context, tx *sql.Tx, tenantID, id string, at tim
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE reminders SET title = ?, "desc" = ?, at_ms = ?, rrule = ?, tz = ?, start_ms = ?, defer_min = ?,
 		external_url = ?, recipients = ?, channels = ?, status = ?, next_fire_ms = ?, fired_count = ?, meta = ?, updated_ms = ?,
-		claimed = ? WHERE id = ?`,
+		claimed = ?, urgent = ? WHERE id = ?`,
 		r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL, encodeJSON(r.Recipients),
 		encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), r.FiredCount, encodeJSON(r.Meta), ms(r.UpdatedAt),
-		store.EncodeClaimed(r.Claimed), r.ID); err != nil {
+		store.EncodeClaimed(r.Claimed), boolInt(r.Urgent), r.ID); err != nil {
 		return r, err
 	}
 	if change.Unclaimed {

@@ -17,6 +17,7 @@ func open(t *testing.T) store.Store { return sqlitetest.Open(t) }
 func TestConformance(t *testing.T)     { storetest.Run(t, open) }
 func TestSubscriptions(t *testing.T)   { storetest.RunSubscriptions(t, open) }
 func TestAppsConformance(t *testing.T) { storetest.RunApps(t, open) }
+func TestProfiles(t *testing.T)        { storetest.RunProfiles(t, open) }
 
 // TestLockServeIsExclusive: a second lock on one file fails with ErrLocked
 // until the first is released.

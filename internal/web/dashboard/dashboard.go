@@ -74,6 +74,7 @@ type Service interface {
 	ListTokens(ctx context.Context, t remind.Tenant) ([]remind.APIToken, error)
 	IssueToken(ctx context.Context, t remind.Tenant) (string, remind.APIToken, error)
 	RevokeToken(ctx context.Context, t remind.Tenant, id string) error
+	Reach(ctx context.Context, t remind.Tenant, r remind.Reminder) (service.Reach, error)
 }
 
 // Links finds a reminder's subscribe link (see internal/web); the
@@ -154,6 +155,7 @@ func (d *Dashboard) Register(mux *http.ServeMux) {
 	mux.Handle("GET /dashboard/tokens", d.get(d.tokens))
 	mux.Handle("POST /dashboard/tokens", d.post(d.createToken))
 	mux.Handle("POST /dashboard/settings", d.post(d.saveSettings))
+	mux.Handle("POST /dashboard/settings/owner", d.post(d.saveOwner))
 	mux.Handle("POST /dashboard/tokens/{id}/revoke", d.post(d.revokeToken))
 	mux.Handle("GET /dashboard/webhooks", d.get(d.webhooks))
 	mux.Handle("POST /dashboard/webhooks", d.post(d.createWebhook))

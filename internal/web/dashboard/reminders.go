@@ -250,7 +250,9 @@ type reminderPage struct {
 	Recipients   []recipientRow
 	MoreRecips   int
 	Channels     string
-	Webhooks     int // the tenant's webhooks, which receive every firing
+	Webhooks     int  // the tenant's webhooks, which receive every firing
+	Owner        bool // no recipients, no webhook: the owner recipient gets it
+	Reach        service.Reach
 	SubscribeURL string
 	QRURL        string
 	PosterURL    string
@@ -290,6 +292,17 @@ func (d *Dashboard) reminder(w http.ResponseWriter, r *http.Request, s session) 
 	}
 	if rem.Recurring() {
 		p.Start = rem.Start.In(zone.OrUTC(rem.TZ)).Format("2006-01-02 Mon") // the anchor's date: its clock is not a firing
+	}
+	if p.Reach, err = d.svc.Reach(ctx, s.Tenant, rem); err != nil {
+		return err
+	}
+	if len(rem.Recipients) == 0 && p.Webhooks == 0 {
+		switch _, err := d.svc.GetRecipient(ctx, s.Tenant, remind.OwnerUID); {
+		case err == nil:
+			p.Owner = true
+		case !errors.Is(err, remind.ErrNotFound):
+			return err
+		}
 	}
 	for i, uid := range rem.Recipients {
 		if i == maxLookups {

@@ -52,6 +52,15 @@ type tokensPage struct {
 	DisplayName, AvatarURL, TZ, DateHour string
 	Errors                               map[string]string
 	Saved                                bool
+	Owner                                ownerForm
+}
+
+// ownerForm is the owner recipient's contact points and profile, as the
+// settings page edits them (see saveOwner).
+type ownerForm struct {
+	Name, Email, Phone, WeChatOpenID, TZ, Lang, QuietHours string
+	Errors                                                 map[string]string
+	Saved                                                  bool
 }
 
 func (d *Dashboard) tokensPage(w http.ResponseWriter, r *http.Request, s session, code int, p tokensPage) error {
@@ -63,6 +72,14 @@ func (d *Dashboard) tokensPage(w http.ResponseWriter, r *http.Request, s session
 	if p.Errors == nil {
 		t := s.Tenant
 		p.DisplayName, p.AvatarURL, p.TZ, p.DateHour = t.DisplayName, t.AvatarURL, t.TZ, strconv.Itoa(t.DateHour)
+	}
+	if p.Owner.Errors == nil {
+		rc, err := d.svc.GetRecipient(r.Context(), s.Tenant, remind.OwnerUID)
+		if err != nil && !errors.Is(err, remind.ErrNotFound) {
+			return err
+		}
+		p.Owner = ownerForm{Name: rc.Name, Email: rc.Email, Phone: rc.Phone, WeChatOpenID: rc.WeChatOpenID, TZ: rc.Profile.TZ,
+			Lang: rc.Profile.Lang, QuietHours: rc.Profile.QuietHours, Saved: p.Owner.Saved}
 	}
 	for _, k := range list {
 		row := tokenRow{ID: k.ID, Created: d.in(&k.CreatedAt, s.Tenant.TZ), LastUsed: d.in(&k.LastUsedAt, s.Tenant.TZ)}
@@ -121,4 +138,32 @@ func (d *Dashboard) saveSettings(w http.ResponseWriter, r *http.Request, s sessi
 	}
 	s.Tenant = t
 	return d.tokensPage(w, r, s, http.StatusOK, tokensPage{Saved: true})
+}
+
+// saveOwner sets the owner recipient's contact points and profile (zone,
+// language, quiet hours): reminders without recipients reach the owner.
+// What the form does not show (robots, webhook, preferred channels,
+// opt-ins, muted) is kept.
+func (d *Dashboard) saveOwner(w http.ResponseWriter, r *http.Request, s session) error {
+	f := r.PostForm
+	o := ownerForm{Name: strings.TrimSpace(f.Get("owner_name")), Email: strings.TrimSpace(f.Get("owner_email")), Phone: strings.TrimSpace(f.Get("owner_phone")),
+		WeChatOpenID: strings.TrimSpace(f.Get("owner_wechat_openid")), TZ: strings.TrimSpace(f.Get("owner_tz")), Lang: strings.TrimSpace(f.Get("owner_lang")),
+		QuietHours: strings.TrimSpace(f.Get("owner_quiet_hours")), Errors: map[string]string{}}
+	old, err := d.svc.GetRecipient(r.Context(), s.Tenant, remind.OwnerUID)
+	if err != nil && !errors.Is(err, remind.ErrNotFound) {
+		return err
+	}
+	pf := old.Profile
+	pf.TZ, pf.Lang, pf.QuietHours = o.TZ, o.Lang, o.QuietHours
+	_, err = d.svc.PutRecipient(r.Context(), s.Tenant, remind.OwnerUID, service.RecipientInput{Name: o.Name, Email: o.Email, Phone: o.Phone,
+		WeChatOpenID: o.WeChatOpenID, WebhookURL: old.WebhookURL, Muted: old.Muted, Profile: &pf})
+	var e *remind.Error
+	if errors.As(err, &e) && e.Code == remind.CodeInvalid {
+		o.Errors[e.Field] = e.Message
+		return d.tokensPage(w, r, s, http.StatusBadRequest, tokensPage{Owner: o})
+	}
+	if err != nil {
+		return err
+	}
+	return d.tokensPage(w, r, s, http.StatusOK, tokensPage{Owner: ownerForm{Saved: true}})
 }
