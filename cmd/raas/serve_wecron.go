@@ -20,4 +20,6 @@ func wecronFlags(fs *flagSet, cfg *app.WeCronConfig) {
 	fs.StringVar(&cfg.WeChat.TemplateID, "wechat-template-id", cfg.WeChat.TemplateID, "WeChat template message id for firings (fields first, keyword1-3, remark)")
 	fs.StringVar(&cfg.WeChat.APIBase, "wechat-api-base", wechat.DefaultAPIBase, "WeChat API base URL")
 	fs.StringVar(&cfg.WeChat.ShowQRBase, "wechat-showqr-base", wechat.DefaultShowQRBase, "base URL of WeChat's showqrcode")
+	fs.StringVar(&cfg.WeChat.OAuthBase, "wechat-oauth-base", wechat.DefaultOAuthBase, "base URL of WeChat's web sign-in (subscribing inside WeChat's browser)")
+	fs.StringVar(&cfg.WeChatFollowURL, "wechat-follow-url", cfg.WeChatFollowURL, "the official account's profile page (https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=…), shown after subscribing inside WeChat (empty: none)")
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"net/url"
 	"time"
 
 	"github.com/raasdev/raas/internal/api/wecron"
@@ -23,6 +24,9 @@ type WeCronConfig struct {
 	SMTP email.Config
 	// WeChat enables the WeChat official account when AppID and Secret are set.
 	WeChat wechat.Config
+	// WeChatFollowURL is the account's profile page (https), where people
+	// who subscribed inside WeChat's browser are sent to follow it.
+	WeChatFollowURL string
 }
 
 // registerWeCron adds the email and WeChat senders, the subscribe pages and
@@ -60,6 +64,11 @@ func (a *App) registerWeCron() {
 	if wxOn {
 		wx = wechat.New(cfg.WeChat, netguard.NoRedirects(10*time.Second), a.now)
 		wc.WeChat, wc.WeChatToken = wx, cfg.WeChat.Token
+		if u, err := url.Parse(cfg.WeChatFollowURL); cfg.WeChatFollowURL != "" && (err != nil || u.Scheme != "https" || u.Host == "") {
+			a.Log.Error("--wechat-follow-url is not an https URL; not shown", "url", cfg.WeChatFollowURL)
+		} else {
+			wc.WeChatFollowURL = cfg.WeChatFollowURL
+		}
 		if cfg.WeChat.AESKey != "" { // safe mode: encrypted callbacks only
 			if wc.WeChatCrypto, err = wechat.NewCrypter(cfg.WeChat.Token, cfg.WeChat.AESKey, cfg.WeChat.AppID); err != nil {
 				a.Log.Error("wechat is off: --wechat-aes-key", "err", err)

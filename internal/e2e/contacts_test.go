@@ -1,9 +1,12 @@
 package e2e
 
 import (
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -134,4 +137,92 @@ func TestRobotRateLimitRetriedAfterWindow(t *testing.T) {
 	if n := len(ding.Msgs()); n != 1 {
 		t.Fatalf("robot called %d times", n)
 	}
+}
+
+// A robot whose token is no longer valid fails its own deliveries and
+// nothing else: the other robot of the same recipient still gets every
+// firing, and the dashboard's "needs attention" panel reports the cause
+// once (one row, counting both firings), with what to do about it.
+func TestInvalidRobotTokenReportedOnce(t *testing.T) {
+	a := startApp(t, nil)
+	ding := robottest.NewDingTalk("ding-token", "")
+	defer ding.Close()
+	ding.Answer(300001, 300001) // token is not exist, for both firings
+	wec := robottest.NewWeCom("wecom-key")
+	defer wec.Close()
+	code, rc := do(t, "PUT", a.URL+"/v1/recipients/team-chat", a.Token, map[string]any{"contacts": map[string]any{
+		"dingtalk": map[string]any{"webhook": ding.Webhook()},
+		"wecom":    map[string]any{"webhook": wec.Webhook()},
+	}})
+	if code != 200 {
+		t.Fatalf("put recipient: %d %v", code, rc)
+	}
+	var ids []string
+	for i := range 2 {
+		due := time.Now().Add(300 * time.Millisecond)
+		code, r := do(t, "POST", a.URL+"/v1/reminders", a.Token, map[string]any{"title": fmt.Sprintf("站会 %d", i), "time": due.UnixMilli(),
+			"recipients": []string{"team-chat"}, "channels": []string{"dingtalk", "wecom"}})
+		if code != 201 {
+			t.Fatalf("create: %d %v", code, r)
+		}
+		ids = append(ids, r["id"].(string))
+	}
+	for _, id := range ids {
+		waitFor(t, 10*time.Second, "dingtalk failed and wecom delivered for "+id, func() (bool, any) {
+			_, ds := do(t, "GET", a.URL+"/v1/reminders/"+id+"/deliveries", a.Token, nil)
+			states := map[string]string{}
+			for _, d := range ds["data"].([]any) {
+				d := d.(map[string]any)
+				states[d["channel"].(string)] = d["state"].(string)
+			}
+			return states["dingtalk"] == "failed" && states["wecom"] == "delivered", states
+		})
+	}
+	if n := len(wec.Msgs()); n != 2 {
+		t.Fatalf("wecom got %d messages, want 2", n)
+	}
+	if n := len(ding.Msgs()); n != 2 { // permanent: not retried
+		t.Fatalf("dingtalk called %d times, want 2", n)
+	}
+	// The recipient keeps both robots: the failure disabled nothing.
+	_, got := do(t, "GET", a.URL+"/v1/recipients/team-chat", a.Token, nil)
+	if c, _ := got["contacts"].(map[string]any); c == nil || c["dingtalk"] == nil || c["wecom"] == nil {
+		t.Fatalf("contacts after the failure: %v", got)
+	}
+
+	page := dashboardPage(t, a, "/dashboard")
+	if n := strings.Count(page, `id="cause-robot-token-dingtalk"`); n != 1 {
+		t.Fatalf("the cause shows %d times in the needs-attention panel:\n%s", n, page)
+	}
+	if n := strings.Count(page, `id="cause-`); n != 1 {
+		t.Fatalf("%d causes in the panel, want only the robot's:\n%s", n, page)
+	}
+	for _, want := range []string{"DingTalk robot", "copy the webhook"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the panel lacks %q", want)
+		}
+	}
+}
+
+// dashboardPage signs in to the dashboard with the app's token and
+// returns the HTML of path.
+func dashboardPage(t *testing.T, a *testApp, path string) string {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.PostForm(a.URL+"/dashboard/login", url.Values{"token": {a.Token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = c.Get(a.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, b)
+	}
+	return string(b)
 }

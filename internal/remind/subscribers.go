@@ -38,6 +38,7 @@ type Subscriber struct {
 	Address    string // e-mail address, WeChat openid or PushSubscription JSON
 	State      string
 	Token      string // secret of the confirm and unsubscribe links (128 random bits, hex)
+	Name       string // what the channel says they are called (a WeChat nickname); "" when it says nothing
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
@@ -52,7 +53,7 @@ func SubscriberID(reminderID, channel, address string) string {
 
 // SubscriberRecipient is the recipient a confirmed subscriber becomes.
 func SubscriberRecipient(sb Subscriber, at time.Time) Recipient {
-	rc := Recipient{TenantID: sb.TenantID, UID: sb.ID, CreatedAt: at, UpdatedAt: at}
+	rc := Recipient{TenantID: sb.TenantID, UID: sb.ID, Name: sb.Name, CreatedAt: at, UpdatedAt: at}
 	switch sb.Channel {
 	case ChannelEmail:
 		rc.Email = sb.Address

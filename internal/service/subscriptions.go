@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
@@ -186,11 +187,16 @@ func checkSubscriberAddress(v string) (string, error) {
 // Push subscription) to the reminder of l, confirmed at once: scanning the
 // code or allowing notifications is the consent. key makes the
 // subscriber's id (the openid, the push endpoint), so subscribing again
-// changes nothing.
-func (s *Subscriptions) SubscribeConfirmed(ctx context.Context, l remind.SubscribeLink, channel, key, address string) (remind.Subscriber, error) {
+// changes nothing. name is what the channel calls them ("" when it says
+// nothing: a WeChat scan; a WeChat sign-in gives the nickname).
+func (s *Subscriptions) SubscribeConfirmed(ctx context.Context, l remind.SubscribeLink, channel, key, address, name string) (remind.Subscriber, error) {
 	now := s.now()
+	name = strings.Join(strings.Fields(name), " ")
+	if utf8.RuneCountInString(name) > 64 {
+		name = string([]rune(name)[:64])
+	}
 	sb, err := s.store.PutSubscriber(ctx, remind.Subscriber{ID: remind.SubscriberID(l.ReminderID, channel, key), TenantID: l.TenantID,
-		ReminderID: l.ReminderID, Channel: channel, Address: address, State: remind.SubscriberPending,
+		ReminderID: l.ReminderID, Channel: channel, Address: address, Name: name, State: remind.SubscriberPending,
 		Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
 	if err != nil {
 		return sb, fmt.Errorf("service: subscribe %s: %w", channel, err)

@@ -181,11 +181,11 @@ func TestSubscribeWithoutMailOrLink(t *testing.T) {
 	if _, _, _, err := subs.SubscribeEmail(ctx, link.Token, "ann@example.com"); !errors.Is(err, service.ErrEmailOff) {
 		t.Fatalf("SubscribeEmail without mail = %v, want ErrEmailOff", err)
 	}
-	a, err := subs.SubscribeConfirmed(ctx, link, remind.ChannelWeChat, "openid-1", "openid-1")
+	a, err := subs.SubscribeConfirmed(ctx, link, remind.ChannelWeChat, "openid-1", "openid-1", "")
 	if err != nil || a.State != remind.SubscriberConfirmed {
 		t.Fatalf("SubscribeConfirmed = %+v, %v", a, err)
 	}
-	b, err := subs.SubscribeConfirmed(ctx, link, remind.ChannelWeChat, "openid-1", "openid-1")
+	b, err := subs.SubscribeConfirmed(ctx, link, remind.ChannelWeChat, "openid-1", "openid-1", "")
 	if err != nil || b.ID != a.ID {
 		t.Fatalf("second SubscribeConfirmed = %+v, %v; want the same subscriber %s", b, err, a.ID)
 	}

@@ -77,10 +77,13 @@ type Mailer interface {
 	Send(ctx context.Context, msg email.Message) error
 }
 
-// WeChat makes parametric QR codes.
+// WeChat makes parametric QR codes and signs people in inside WeChat's
+// browser (wechat.Client).
 type WeChat interface {
 	CreateQR(ctx context.Context, scene string, expire time.Duration) (string, time.Time, error)
 	ShowQRURL(ticket string) string
+	OAuthURL(redirect, state string) string
+	OAuthUser(ctx context.Context, code string) (wechat.OAuthUser, error)
 }
 
 // WeChatCrypto opens and seals safe-mode (encrypted) callback messages
@@ -97,8 +100,13 @@ type Config struct {
 	Mailer      Mailer         // nil: no e-mail subscriptions
 	WeChat      WeChat         // nil: no WeChat official account
 	WeChatToken string         // the callback token
-	Now         func() time.Time
-	Log         *slog.Logger
+	// WeChatFollowURL is the official account's profile page (the 关注 link,
+	// https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=…): after
+	// subscribing inside WeChat's browser, people are sent there to follow
+	// the account, without which template messages cannot reach them. "": none.
+	WeChatFollowURL string
+	Now             func() time.Time
+	Log             *slog.Logger
 
 	// WeChatCrypto, when set, makes the callback safe mode only: POSTs must
 	// be encrypted (encrypt_type=aes) and replies are encrypted.
@@ -167,6 +175,8 @@ func (w *Web) Register(mux *http.ServeMux) {
 	mux.Handle("GET /s-assets/", http.StripPrefix("/s-assets/", http.FileServerFS(sub)))
 	w.registerWebPush(mux) // webpush.go
 	if w.cfg.WeChat != nil {
+		mux.HandleFunc("GET /s/{token}/wechat", w.wechatSignIn)    // wechat_oauth.go
+		mux.HandleFunc("GET /s/{token}/wechat/back", w.wechatBack) // wechat_oauth.go
 		mux.HandleFunc("GET /wechat/callback", w.wechatVerify)
 		mux.HandleFunc("POST /wechat/callback", w.wechatEvent)
 	}
@@ -307,6 +317,7 @@ type subscribePage struct {
 	WebcalURL                           template.URL // the calendar as a subscription (webcal://, which html/template would refuse as a string); made here from PublicURL and the token
 	WeChatQR                            string
 	InWeChat                            bool   // the page is open in WeChat's own browser
+	WeChatSignIn                        string // inside WeChat's browser: the link that subscribes by WeChat's sign-in (no QR code to scan)
 	WebPushKey, WebPushAction           string // "" when web push is off for the reminder
 	PushBlocked                         string // why this browser cannot be notified, when the server can tell
 }
@@ -356,7 +367,11 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request) {
 		p.WebPushKey, p.WebPushAction = w.cfg.VAPIDPublicKey, "/s/"+l.Token+"/webpush"
 		p.PushBlocked = pushBlocked(r, p.InWeChat, w.cfg.PublicURL)
 	}
-	if w.cfg.WeChat != nil {
+	if w.cfg.WeChat != nil && p.InWeChat {
+		// The phone showing this page cannot scan a code on its own
+		// screen: sign in with WeChat instead.
+		p.WeChatSignIn = "/s/" + l.Token + "/wechat"
+	} else if w.cfg.WeChat != nil {
 		if ticket, err := w.ticket(r.Context(), l); err == nil {
 			p.WeChatQR = w.cfg.WeChat.ShowQRURL(ticket)
 		} else {
@@ -659,7 +674,7 @@ func (w *Web) wechatSubscribe(ctx context.Context, scene, openid string) (string
 	if err != nil {
 		return "", err
 	}
-	sb, err := w.uc.SubscribeConfirmed(ctx, l, remind.ChannelWeChat, openid, openid)
+	sb, err := w.uc.SubscribeConfirmed(ctx, l, remind.ChannelWeChat, openid, openid, "")
 	if err != nil {
 		return "", err
 	}

@@ -83,7 +83,7 @@ func (w *Web) subscribeWebPush(rw http.ResponseWriter, r *http.Request) {
 	}
 	// One subscriber per endpoint and reminder: subscribing the same
 	// browser again changes nothing.
-	sb, err := w.uc.SubscribeConfirmed(r.Context(), l, remind.ChannelWebPush, sub.Endpoint, sub.JSON())
+	sb, err := w.uc.SubscribeConfirmed(r.Context(), l, remind.ChannelWebPush, sub.Endpoint, sub.JSON(), "")
 	if err != nil {
 		httpjson.WriteError(rw, r, w.cfg.Log, err)
 		return

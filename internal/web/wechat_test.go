@@ -85,6 +85,22 @@ func (f *fakeWeChat) handler(t *testing.T) http.Handler {
 		f.mu.Unlock()
 		json.NewEncoder(w).Encode(map[string]any{"errcode": 0, "errmsg": "ok", "msgid": 200228332})
 	})
+	// Web sign-in (网页授权): the code CODE-OK belongs to oSIGNED, 小明.
+	mux.HandleFunc("GET /sns/oauth2/access_token", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if q.Get("appid") != "wxapp" || q.Get("secret") != "wxsecret" || q.Get("grant_type") != "authorization_code" || q.Get("code") != "CODE-OK" {
+			json.NewEncoder(w).Encode(map[string]any{"errcode": 40029, "errmsg": "invalid code"})
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"access_token": "UAT", "expires_in": 7200, "refresh_token": "R", "openid": "oSIGNED", "scope": "snsapi_userinfo"})
+	})
+	mux.HandleFunc("GET /sns/userinfo", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("access_token") != "UAT" || r.URL.Query().Get("openid") != "oSIGNED" {
+			json.NewEncoder(w).Encode(map[string]any{"errcode": 40003, "errmsg": "invalid openid"})
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"openid": "oSIGNED", "nickname": "小明", "headimgurl": ""})
+	})
 	return mux
 }
 
@@ -235,5 +251,120 @@ func TestWeChatReplySaysTheSchedule(t *testing.T) {
 	}
 	if _, err := st.GetSubscriber(ctx, tn.ID, store.SubscriberID(rem.ID, remind.ChannelWeChat, "openid-2")); err == nil {
 		t.Fatal("an over reminder took a subscriber")
+	}
+}
+
+// TestWeChatSignInInsideWeChat: inside WeChat's browser the subscribe page
+// offers WeChat's sign-in instead of a code the same phone cannot scan;
+// coming back with a code subscribes the reader under their nickname, and
+// a return that did not start in this browser, or a declined sign-in,
+// subscribes nobody.
+func TestWeChatSignInInsideWeChat(t *testing.T) {
+	fake := &fakeWeChat{}
+	api := httptest.NewServer(fake.handler(t))
+	defer api.Close()
+	ctx := context.Background()
+	st := sqlitetest.Open(t)
+	tn, rem := wechatReminder(t, st, nil)
+	wx := wechat.New(wechat.Config{AppID: "wxapp", Secret: "wxsecret", Token: "cbtoken", TemplateID: "TPL", APIBase: api.URL,
+		ShowQRBase: "https://mp.example", OAuthBase: "https://open.example"}, api.Client(), time.Now)
+	const follow = "https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=MzA"
+	w := web.New(web.Config{PublicURL: "https://raas.test", WeChat: wx, WeChatToken: "cbtoken", WeChatFollowURL: follow}, st, st)
+	mux := http.NewServeMux()
+	w.Register(mux)
+	l, err := w.Link(ctx, tn.ID, rem.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string, cookies ...*http.Cookie) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("User-Agent", "Mozilla/5.0 (iPhone) MicroMessenger/8.0.50")
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, req)
+		return rec
+	}
+
+	page := get("/s/" + l.Token)
+	if page.Code != 200 || !strings.Contains(page.Body.String(), `id="wechat-signin" href="/s/`+l.Token+`/wechat"`) || strings.Contains(page.Body.String(), "showqrcode") {
+		t.Fatalf("page inside WeChat: %d\n%s", page.Code, page.Body)
+	}
+	// Outside WeChat the page shows the code to scan.
+	req := httptest.NewRequest("GET", "/s/"+l.Token, nil)
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	if !strings.Contains(rec.Body.String(), "showqrcode") || strings.Contains(rec.Body.String(), "wechat-signin") {
+		t.Fatalf("page outside WeChat:\n%s", rec.Body)
+	}
+
+	start := get("/s/" + l.Token + "/wechat")
+	loc, err := url.Parse(start.Header().Get("Location"))
+	if start.Code != http.StatusFound || err != nil || loc.Host != "open.example" || loc.Path != "/connect/oauth2/authorize" || loc.Fragment != "wechat_redirect" {
+		t.Fatalf("sign-in start: %d %q", start.Code, start.Header().Get("Location"))
+	}
+	state := loc.Query().Get("state")
+	if loc.Query().Get("redirect_uri") != "https://raas.test/s/"+l.Token+"/wechat/back" || loc.Query().Get("appid") != "wxapp" || len(state) < 16 {
+		t.Fatalf("sign-in start query: %v", loc.Query())
+	}
+	var cookie *http.Cookie
+	for _, c := range start.Result().Cookies() {
+		if c.Name == "raas_wx_state" {
+			cookie = c
+		}
+	}
+	if cookie == nil || cookie.Value != state || !cookie.HttpOnly || !cookie.Secure || cookie.Path != "/s/"+l.Token+"/wechat" {
+		t.Fatalf("state cookie %+v", cookie)
+	}
+
+	recipients := func() []string {
+		got, err := st.GetReminder(ctx, tn.ID, rem.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Recipients
+	}
+	// Returns that subscribe nobody: no cookie, a state of another
+	// browser, a declined sign-in, a code WeChat does not know.
+	for _, bad := range []struct {
+		name   string
+		path   string
+		cookie *http.Cookie
+		code   int
+	}{
+		{"no cookie", "/s/" + l.Token + "/wechat/back?code=CODE-OK&state=" + state, nil, 400},
+		{"other state", "/s/" + l.Token + "/wechat/back?code=CODE-OK&state=forged", cookie, 400},
+		{"declined", "/s/" + l.Token + "/wechat/back?state=" + state, cookie, 200},
+		{"unknown code", "/s/" + l.Token + "/wechat/back?code=CODE-BAD&state=" + state, cookie, 502},
+	} {
+		var cs []*http.Cookie
+		if bad.cookie != nil {
+			cs = append(cs, bad.cookie)
+		}
+		if rec := get(bad.path, cs...); rec.Code != bad.code {
+			t.Errorf("%s: %d, want %d\n%s", bad.name, rec.Code, bad.code, rec.Body)
+		}
+		if r := recipients(); len(r) != 0 {
+			t.Fatalf("%s subscribed %v", bad.name, r)
+		}
+	}
+
+	back := get("/s/"+l.Token+"/wechat/back?code=CODE-OK&state="+state, cookie)
+	body := back.Body.String()
+	if back.Code != 200 || !strings.Contains(body, "小明") || !strings.Contains(body, `href="`+strings.ReplaceAll(follow, "&", "&amp;")+`"`) {
+		t.Fatalf("after sign-in: %d\n%s", back.Code, body)
+	}
+	r := recipients()
+	if len(r) != 1 {
+		t.Fatalf("recipients %v", r)
+	}
+	rc, err := st.GetRecipient(ctx, tn.ID, r[0])
+	if err != nil || rc.WeChatOpenID != "oSIGNED" || rc.Name != "小明" {
+		t.Fatalf("recipient %+v %v", rc, err)
+	}
+	subs, err := st.ListSubscribers(ctx, tn.ID, rem.ID)
+	if err != nil || len(subs) != 1 || subs[0].Name != "小明" || subs[0].State != remind.SubscriberConfirmed {
+		t.Fatalf("subscribers %+v %v", subs, err)
 	}
 }

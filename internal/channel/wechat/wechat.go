@@ -35,6 +35,7 @@ import (
 const (
 	DefaultAPIBase    = "https://api.weixin.qq.com"
 	DefaultShowQRBase = "https://mp.weixin.qq.com"
+	DefaultOAuthBase  = "https://open.weixin.qq.com"
 )
 
 // Config names the official account.
@@ -46,6 +47,7 @@ type Config struct {
 	TemplateID string // template message used for firings
 	APIBase    string // default DefaultAPIBase
 	ShowQRBase string // default DefaultShowQRBase
+	OAuthBase  string // web sign-in inside WeChat's browser; default DefaultOAuthBase
 }
 
 // Enabled reports whether an official account is configured.
@@ -70,6 +72,10 @@ func New(cfg Config, hc *http.Client, now func() time.Time) *Client {
 	if cfg.ShowQRBase == "" {
 		cfg.ShowQRBase = DefaultShowQRBase
 	}
+	if cfg.OAuthBase == "" {
+		cfg.OAuthBase = DefaultOAuthBase
+	}
+	cfg.OAuthBase = strings.TrimRight(cfg.OAuthBase, "/")
 	cfg.APIBase = strings.TrimRight(cfg.APIBase, "/")
 	cfg.ShowQRBase = strings.TrimRight(cfg.ShowQRBase, "/")
 	if hc == nil {
@@ -212,6 +218,64 @@ func (c *Client) CreateQR(ctx context.Context, scene string, expire time.Duratio
 // ShowQRURL returns the URL of the QR code image of a ticket.
 func (c *Client) ShowQRURL(ticket string) string {
 	return c.cfg.ShowQRBase + "/cgi-bin/showqrcode?ticket=" + url.QueryEscape(ticket)
+}
+
+// OAuthURL returns the address that, opened in WeChat's own browser, asks
+// the user to let the account know who they are (scope snsapi_userinfo:
+// the openid and the nickname) and then sends them to redirect with a code
+// and state (WeChat's web sign-in, 网页授权).
+func (c *Client) OAuthURL(redirect, state string) string {
+	// WeChat reads the parameters in this order and wants the fragment.
+	return c.cfg.OAuthBase + "/connect/oauth2/authorize?appid=" + url.QueryEscape(c.cfg.AppID) +
+		"&redirect_uri=" + url.QueryEscape(redirect) + "&response_type=code&scope=snsapi_userinfo&state=" +
+		url.QueryEscape(state) + "#wechat_redirect"
+}
+
+// OAuthUser is who signed in through OAuthURL.
+type OAuthUser struct {
+	OpenID   string
+	Nickname string // "" when WeChat gave none
+}
+
+// ErrSnapshotUser is OAuthUser's answer for a page opened in WeChat's
+// snapshot mode (朋友圈快照页): the openid is a stand-in, not the user's.
+var ErrSnapshotUser = errors.New("wechat: the page was opened as a snapshot; open it in full to sign in")
+
+// OAuthUser exchanges the code WeChat gave the redirect for the user's
+// openid (/sns/oauth2/access_token) and reads their nickname
+// (/sns/userinfo). A nickname that cannot be read is not an error: the
+// openid is what subscribing needs.
+func (c *Client) OAuthUser(ctx context.Context, code string) (OAuthUser, error) {
+	q := url.Values{"appid": {c.cfg.AppID}, "secret": {c.cfg.Secret}, "code": {code}, "grant_type": {"authorization_code"}}
+	var tok struct {
+		APIError
+		AccessToken  string `json:"access_token"`
+		OpenID       string `json:"openid"`
+		Scope        string `json:"scope"`
+		SnapshotUser int    `json:"is_snapshotuser"`
+	}
+	if err := c.call(ctx, http.MethodGet, c.cfg.APIBase+"/sns/oauth2/access_token?"+q.Encode(), nil, &tok); err != nil {
+		return OAuthUser{}, err
+	}
+	if tok.SnapshotUser == 1 {
+		return OAuthUser{}, ErrSnapshotUser
+	}
+	if tok.OpenID == "" {
+		return OAuthUser{}, errors.New("wechat: sign-in answer without openid")
+	}
+	u := OAuthUser{OpenID: tok.OpenID}
+	if !strings.Contains(tok.Scope, "snsapi_userinfo") || tok.AccessToken == "" {
+		return u, nil
+	}
+	var info struct {
+		APIError
+		Nickname string `json:"nickname"`
+	}
+	q = url.Values{"access_token": {tok.AccessToken}, "openid": {tok.OpenID}, "lang": {"zh_CN"}}
+	if err := c.call(ctx, http.MethodGet, c.cfg.APIBase+"/sns/userinfo?"+q.Encode(), nil, &info); err == nil {
+		u.Nickname = info.Nickname
+	}
+	return u, nil
 }
 
 // TemplateMessage is a template message to one user.

@@ -86,12 +86,12 @@ func (s *Store) SetWeChatTicket(ctx context.Context, token, ticket string, expir
 	return nil
 }
 
-const subCols = `id, tenant_id, reminder_id, channel, address, state, token, created_ms, updated_ms`
+const subCols = `id, tenant_id, reminder_id, channel, address, state, token, created_ms, updated_ms, name`
 
 func scanSub(row interface{ Scan(...any) error }) (remind.Subscriber, error) {
 	var sb remind.Subscriber
 	var created, updated int64
-	err := row.Scan(&sb.ID, &sb.TenantID, &sb.ReminderID, &sb.Channel, &sb.Address, &sb.State, &sb.Token, &created, &updated)
+	err := row.Scan(&sb.ID, &sb.TenantID, &sb.ReminderID, &sb.Channel, &sb.Address, &sb.State, &sb.Token, &created, &updated, &sb.Name)
 	sb.CreatedAt, sb.UpdatedAt = fromMS(created), fromMS(updated)
 	return sb, err
 }
@@ -102,10 +102,11 @@ func scanSub(row interface{ Scan(...any) error }) (remind.Subscriber, error) {
 func (s *Store) PutSubscriber(ctx context.Context, sb remind.Subscriber) (remind.Subscriber, error) {
 	var out remind.Subscriber
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO subscribers (`+subCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET state = excluded.state, token = excluded.token, updated_ms = excluded.updated_ms
+		if _, err := tx.ExecContext(ctx, `INSERT INTO subscribers (`+subCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET state = excluded.state, token = excluded.token, updated_ms = excluded.updated_ms,
+				name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE subscribers.name END
 			WHERE subscribers.state <> 'confirmed'`,
-			sb.ID, sb.TenantID, sb.ReminderID, sb.Channel, sb.Address, sb.State, sb.Token, ms(sb.CreatedAt), ms(sb.UpdatedAt)); err != nil {
+			sb.ID, sb.TenantID, sb.ReminderID, sb.Channel, sb.Address, sb.State, sb.Token, ms(sb.CreatedAt), ms(sb.UpdatedAt), sb.Name); err != nil {
 			return err
 		}
 		var err error
@@ -187,7 +188,7 @@ func (s *Store) ConfirmSubscriber(ctx context.Context, token string, at time.Tim
 		}
 		rc := remind.SubscriberRecipient(sb, at)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+subscriberRecipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (tenant_id, uid) DO UPDATE SET email = excluded.email, wechat_openid = excluded.wechat_openid, webpush = excluded.webpush, muted = 0, updated_ms = excluded.updated_ms`,
+			ON CONFLICT (tenant_id, uid) DO UPDATE SET name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE recipients.name END, email = excluded.email, wechat_openid = excluded.wechat_openid, webpush = excluded.webpush, muted = 0, updated_ms = excluded.updated_ms`,
 			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, 0, ms(at), ms(at), boolInt(rc.WebPush)); err != nil {
 			return err
 		}

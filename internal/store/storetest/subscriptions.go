@@ -30,6 +30,7 @@ func RunSubscriptions(t *testing.T, open Opener) {
 		{"WebPushSubscriber", testWebPushSubscriber},
 		{"LateSubscriberGetsClaimedFiring", testLateSubscriberGetsClaimedFiring},
 		{"CalendarFeeds", testCalendarFeeds},
+		{"SubscriberName", testSubscriberName},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -340,5 +341,44 @@ func testCalendarFeeds(t *testing.T, s SubscriptionStore) {
 	}
 	if _, err := s.CalendarFeedByToken(ctx, "feed2"); !errors.Is(err, remind.ErrNotFound) {
 		t.Fatalf("unknown token: %v", err)
+	}
+}
+
+// testSubscriberName: the name a channel gives a subscriber (a WeChat
+// nickname) is kept on the subscriber and given to the recipient it
+// becomes; a later confirmation without one keeps the recipient's name.
+func testSubscriberName(t *testing.T, s SubscriptionStore) {
+	ctx := context.Background()
+	a := tenant(t, s, "a")
+	r := mustCreate(t, s, reminder(a, t0.Add(time.Hour)))
+	sb := remind.Subscriber{ID: remind.SubscriberID(r.ID, remind.ChannelWeChat, "oOPENID1"), TenantID: a.ID, ReminderID: r.ID,
+		Channel: remind.ChannelWeChat, Address: "oOPENID1", State: remind.SubscriberPending, Token: "n1", Name: "小明", CreatedAt: t0, UpdatedAt: t0}
+	if got, err := s.PutSubscriber(ctx, sb); err != nil || got.Name != "小明" {
+		t.Fatalf("PutSubscriber = %+v, %v", got, err)
+	}
+	if got, err := s.ConfirmSubscriber(ctx, "n1", t0); err != nil || got.Name != "小明" {
+		t.Fatalf("ConfirmSubscriber = %+v, %v", got, err)
+	}
+	if rc, err := s.GetRecipient(ctx, a.ID, sb.ID); err != nil || rc.Name != "小明" || rc.WeChatOpenID != "oOPENID1" {
+		t.Fatalf("recipient = %+v, %v", rc, err)
+	}
+	list, err := s.ListSubscribers(ctx, a.ID, r.ID)
+	if err != nil || len(list) != 1 || list[0].Name != "小明" {
+		t.Fatalf("ListSubscribers = %+v, %v", list, err)
+	}
+	// Unsubscribed and subscribed again by a path that names nobody: the
+	// name known is kept.
+	if _, err := s.Unsubscribe(ctx, "n1", t0); err != nil {
+		t.Fatal(err)
+	}
+	sb.Name, sb.Token, sb.State = "", "n2", remind.SubscriberPending
+	if _, err := s.PutSubscriber(ctx, sb); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmSubscriber(ctx, "n2", t0); err != nil {
+		t.Fatal(err)
+	}
+	if rc, err := s.GetRecipient(ctx, a.ID, sb.ID); err != nil || rc.WeChatOpenID != "oOPENID1" || rc.Name != "小明" {
+		t.Fatalf("recipient after subscribing again = %+v, %v", rc, err)
 	}
 }

@@ -68,10 +68,15 @@ func (d *Dashboard) audience(ctx context.Context, s session, rem remind.Reminder
 	return v, nil
 }
 
-// subscriberName names a subscriber for the owner: the e-mail address; a
-// WeChat follower by the end of their openid (the account's nickname is
-// not given to the server); a browser by its push service.
+// subscriberName names a subscriber for the owner: by the name the channel
+// gave (a WeChat nickname, from signing in inside WeChat's browser); else
+// the e-mail address; a WeChat follower who scanned the code by the end of
+// their openid (a scan tells the server no name); a browser by its push
+// service.
 func subscriberName(sb store.Subscriber) string {
+	if sb.Name != "" {
+		return sb.Name
+	}
 	switch sb.Channel {
 	case remind.ChannelEmail:
 		return sb.Address

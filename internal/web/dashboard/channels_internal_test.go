@@ -14,8 +14,8 @@ func TestRecipientChannelsListsContacts(t *testing.T) {
 	}{
 		{remind.Recipient{}, "in-app inbox"},
 		{remind.Recipient{Email: "a@example.com"}, "e-mail, in-app inbox"},
-		{remind.Recipient{Contacts: remind.Contacts{Feishu: &remind.Robot{Webhook: "https://f.example/h"}, Notify: []string{"ntfy://n.example/t"}}}, "feishu, notify, in-app inbox"},
-		{remind.Recipient{Contacts: remind.Contacts{DingTalk: &remind.Robot{}, WeCom: &remind.Robot{}}}, "dingtalk, wecom, in-app inbox"},
+		{remind.Recipient{Contacts: remind.Contacts{Feishu: &remind.Robot{Webhook: "https://f.example/h"}, Notify: []string{"ntfy://n.example/t"}}}, "Feishu, notify, in-app inbox"},
+		{remind.Recipient{Contacts: remind.Contacts{DingTalk: &remind.Robot{}, WeCom: &remind.Robot{}}}, "DingTalk, WeCom, in-app inbox"},
 	} {
 		d := &Dashboard{} // no channel list: every channel counts as set up
 		if got := d.recipientChannels(tc.rc); got != tc.want {

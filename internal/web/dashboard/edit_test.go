@@ -211,17 +211,18 @@ func TestAudience(t *testing.T) {
 	p := e.st.(putter)
 	now := time.Now()
 	var ids []string
-	for _, c := range []struct{ ch, addr string }{
-		{remind.ChannelEmail, "fan@example.com"},
-		{remind.ChannelWebPush, `{"endpoint":"https://fcm.googleapis.com/fcm/send/abc","keys":{"p256dh":"x","auth":"y"}}`},
-		{remind.ChannelWeChat, "oABCDEF123456"},
+	for _, c := range []struct{ ch, addr, name string }{
+		{remind.ChannelEmail, "fan@example.com", ""},
+		{remind.ChannelWebPush, `{"endpoint":"https://fcm.googleapis.com/fcm/send/abc","keys":{"p256dh":"x","auth":"y"}}`, ""},
+		{remind.ChannelWeChat, "oABCDEF123456", ""},
+		{remind.ChannelWeChat, "oSIGNEDIN0001", "小明"}, // signed in inside WeChat: the nickname is known
 	} {
 		sb, err := p.PutSubscriber(ctx, store.Subscriber{ID: store.SubscriberID(rem.ID, c.ch, c.addr), TenantID: e.ta.ID, ReminderID: rem.ID, Channel: c.ch,
-			Address: c.addr, State: store.SubscriberPending, Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
+			Address: c.addr, Name: c.name, State: store.SubscriberPending, Token: remind.NewToken(16), CreatedAt: now, UpdatedAt: now})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.ch != remind.ChannelWeChat {
+		if c.addr != "oABCDEF123456" {
 			if _, err := p.ConfirmSubscriber(ctx, sb.Token, now); err != nil {
 				t.Fatal(err)
 			}
@@ -229,7 +230,7 @@ func TestAudience(t *testing.T) {
 		ids = append(ids, sb.ID)
 	}
 	page := "/dashboard/reminders/" + rem.ID
-	wantCode(t, e.do(t, "GET", page, e.tokA, nil), http.StatusOK, `id="audience"`, "1 by e-mail · 1 by browser push", "fan@example.com",
+	wantCode(t, e.do(t, "GET", page, e.tokA, nil), http.StatusOK, `id="audience"`, "1 by e-mail · 1 by WeChat · 1 by browser push", "fan@example.com", "小明",
 		"Chrome, Edge or another Chromium browser", "WeChat follower …123456", "(not confirmed yet)")
 	remove := page + "/subscribers/" + ids[0] + "/remove"
 	wantCode(t, e.do(t, "POST", remove, e.tokB, nil), http.StatusNotFound)

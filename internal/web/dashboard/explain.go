@@ -45,6 +45,13 @@ func explain(channel, err string, code int) cause {
 			return cause{"unconfigured-webpush", "Browser push is not set up on this server", "Start the server with --vapid-public-key and --vapid-private-key (raas vapid makes a pair), or send on another channel."}
 		}
 		return cause{"unconfigured-" + channel, "The " + channel + " channel is not set up on this server", "Configure it when starting the server, or send on another channel."}
+	case has("dingtalk: errcode 300001", "dingtalk: errcode 300005", "dingtalk: errcode 400013", "dingtalk: errcode 400101",
+		"feishu: code 19001", "feishu: code 19002", "wecom: errcode 93000", "wecom: errcode 93004"):
+		return cause{"robot-token-" + channel, "The " + channelName(channel) + " robot's address is no longer valid",
+			"The robot was removed from its group or its token changed: copy the webhook from the group's robot settings again and save it on the recipient. Other channels are not affected."}
+	case has("dingtalk: errcode 310000", "feishu: code 19021", "feishu: code 19022", "feishu: code 19024"):
+		return cause{"robot-security-" + channel, "The " + channelName(channel) + " robot refused the message under its security settings",
+			"Check the robot's security settings: the signing secret saved here must be the robot's, a keyword rule needs the keyword in the title, an IP rule must allow this server."}
 	case has("unsubscribed"):
 		return cause{"unsubscribed", "The subscriber has unsubscribed", "Nothing to do: they asked not to get it any more."}
 	case has("recipient was deleted"):
@@ -74,6 +81,8 @@ func explain(channel, err string, code int) cause {
 		return cause{"unreachable", "The receiver could not be reached", "Check the address, and that the receiver is up and reachable from this server."}
 	case has("smtp", "550", "553", "mailbox"):
 		return cause{"smtp", "The mail server refused the message", "Check the address, and the SMTP settings (--smtp-host, --smtp-from, credentials)."}
+	case has("rate limit") && channel != "sms":
+		return cause{"throttled-" + channel, "The " + channelName(channel) + " platform asked to slow down", "It is retried after the platform's window; send fewer messages to one group at once if it keeps happening."}
 	case has("rate limit"):
 		return cause{"sms-rate", "Too many messages to one phone", "The server's SMS limit kept this one back; nothing to do."}
 	case has("missed"), err == "" && code == 0:
@@ -95,6 +104,12 @@ func channelName(ch string) string {
 		return "browser push"
 	case "inbox":
 		return "in-app inbox"
+	case "dingtalk":
+		return "DingTalk"
+	case "feishu":
+		return "Feishu"
+	case "wecom":
+		return "WeCom"
 	}
 	return ch
 }

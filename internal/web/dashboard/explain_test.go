@@ -25,6 +25,13 @@ func TestExplain(t *testing.T) {
 		{"webhook", "recipient has no webhook_url", 0, "no-address-webhook"},
 		{"webhook", "webhook answered 302 Found (to https://y/); register the final URL", 302, "redirect"},
 		{"webhook", "something new", 0, "other-webhook"},
+		{"dingtalk", "dingtalk: errcode 300001: token is not exist", 0, "robot-token-dingtalk"},
+		{"feishu", "feishu: code 19001: param invalid: incoming webhook access token invalid", 0, "robot-token-feishu"},
+		{"wecom", "wecom: errcode 93000: invalid webhook url", 0, "robot-token-wecom"},
+		{"dingtalk", "dingtalk: errcode 310000: sign not match", 0, "robot-security-dingtalk"},
+		{"feishu", "feishu: code 19021: sign match fail or timestamp is not within one hour from current time", 0, "robot-security-feishu"},
+		{"dingtalk", "dingtalk: errcode 130101 (rate limit): send too fast", 0, "throttled-dingtalk"},
+		{"sms", "rate limit: 5 messages to one phone", 0, "sms-rate"},
 	} {
 		got := explain(c.channel, c.err, c.code)
 		if got.Key != c.key || got.Title == "" {
