@@ -21,6 +21,7 @@ import (
 	"github.com/raasdev/raas/internal/api"
 	"github.com/raasdev/raas/internal/channel/inbox"
 	"github.com/raasdev/raas/internal/channel/webhook"
+	"github.com/raasdev/raas/internal/daily"
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/heartbeat"
 	"github.com/raasdev/raas/internal/netguard"
@@ -140,6 +141,7 @@ type App struct {
 	clock    clockwork.Clock
 	instance string          // this process's id on the deliveries it holds
 	beat     *heartbeat.Beat // nil unless several instances may share the store
+	daily    *daily.Loop     // the morning agendas and the owners' digests
 	health   *health
 	pages    *web.Web // the subscribe pages
 	waker    *waker
@@ -224,6 +226,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 		svcCfg.Secrets = box
 	}
 	a.Service = service.New(st, a.waker, now, svcCfg)
+	a.daily = daily.New(service.NewSummaries(a.Service, st).Pass, log, daily.Config{Clock: clock, Reporter: a.health})
 	api.New(a.Service, a.Hub, log).Register(a.Mux)
 	a.registerWeCron()
 	a.registerTeamRemind()
@@ -313,7 +316,7 @@ func (a *App) Start(ctx context.Context, ln net.Listener) error {
 	if a.beat != nil {
 		starts = append(starts, a.beat.Start)
 	}
-	starts = append(starts, a.Dispatcher.Start, a.Scheduler.Start)
+	starts = append(starts, a.Dispatcher.Start, a.Scheduler.Start, a.daily.Start)
 	for _, start := range starts {
 		if err := start(ctx); err != nil {
 			return fmt.Errorf("app: start: %w", err)
@@ -360,6 +363,7 @@ func (a *App) Stop(ctx context.Context) error {
 		}
 		cancel()
 	}
+	a.daily.Stop()
 	a.Scheduler.Stop()
 	a.Dispatcher.Stop()
 	if a.beat != nil {

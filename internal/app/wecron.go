@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"time"
@@ -44,7 +45,12 @@ func (a *App) registerWeCron() {
 		a.Log.Debug("poster font", "path", path)
 	}
 	subs := a.Store
-	wc := web.Config{PublicURL: a.Config.PublicURL, Font: font, Now: a.now, Log: a.Log}
+	wc := web.Config{PublicURL: a.Config.PublicURL, Font: font, Now: a.now, Log: a.Log,
+		Notice: func(ctx context.Context, sb remind.Subscriber) {
+			if err := a.Service.NoticeSubscription(ctx, sb); err != nil {
+				a.Log.Warn("could not tell the owner of a subscriber", "reminder", sb.ReminderID, "err", err)
+			}
+		}}
 	var mailer *email.Mailer
 	if cfg.SMTP.Host != "" {
 		if mailer, err = email.New(cfg.SMTP); err != nil {

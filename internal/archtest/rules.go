@@ -37,7 +37,7 @@ var Rules = []Rule{{
 	Allow: []string{"internal/store", "internal/store/batch"},
 	Why:   "the use cases reach storage through the store interface and everything else through small interfaces they declare",
 }, {
-	From:  []string{"internal/scheduler", "internal/deliver"},
+	From:  []string{"internal/scheduler", "internal/deliver", "internal/daily"},
 	Deny:  append([]string{"internal/service", "internal/channel/...", "internal/metrics", "internal/store/..."}, transport...),
 	Allow: []string{"internal/store", "internal/store/batch"},
 	Why:   "the background loops see the store interface and channels as deliver.Sender, nothing above them",

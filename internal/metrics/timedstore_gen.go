@@ -230,6 +230,13 @@ func (s *timedStore) Heartbeat(ctx context.Context, instance string, now time.Ti
 	return v0, err
 }
 
+func (s *timedStore) InboxChanged(ctx context.Context, tenantID string, since time.Time, until time.Time, limit int) ([]remind.InboxItem, error) {
+	start := time.Now()
+	v0, err := s.Store.InboxChanged(ctx, tenantID, since, until, limit)
+	s.m.ObserveStore("InboxChanged", time.Since(start), err)
+	return v0, err
+}
+
 func (s *timedStore) InboxStatusByReminder(ctx context.Context, tenantID string, reminderID string) (map[string]remind.InboxStatus, error) {
 	start := time.Now()
 	v0, err := s.Store.InboxStatusByReminder(ctx, tenantID, reminderID)
@@ -423,6 +430,20 @@ func (s *timedStore) SubscriberByToken(ctx context.Context, token string) (remin
 	start := time.Now()
 	v0, err := s.Store.SubscriberByToken(ctx, token)
 	s.m.ObserveStore("SubscriberByToken", time.Since(start), err)
+	return v0, err
+}
+
+func (s *timedStore) SubscribersChanged(ctx context.Context, tenantID string, since time.Time, until time.Time, limit int) ([]remind.Subscriber, error) {
+	start := time.Now()
+	v0, err := s.Store.SubscribersChanged(ctx, tenantID, since, until, limit)
+	s.m.ObserveStore("SubscribersChanged", time.Since(start), err)
+	return v0, err
+}
+
+func (s *timedStore) SummaryRecipients(ctx context.Context, afterTenant string, afterUID string, limit int) ([]remind.Recipient, error) {
+	start := time.Now()
+	v0, err := s.Store.SummaryRecipients(ctx, afterTenant, afterUID, limit)
+	s.m.ObserveStore("SummaryRecipients", time.Since(start), err)
 	return v0, err
 }
 

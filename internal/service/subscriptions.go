@@ -74,6 +74,22 @@ type Subscriptions struct {
 	reminders ReminderReader
 	mail      Confirmer // nil: no e-mail subscriptions
 	now       func() time.Time
+	notice    Notice // nil: nobody is told
+}
+
+// Notice hears of every subscriber who joined or left (confirmed or
+// unsubscribed), after it is written: Service.NoticeSubscription tells the
+// owner when the reminder asks for it.
+type Notice func(ctx context.Context, sb remind.Subscriber)
+
+// OnChange sets who hears of subscribers joining and leaving.
+func (s *Subscriptions) OnChange(n Notice) { s.notice = n }
+
+// changed tells the notice of sb, when the write succeeded.
+func (s *Subscriptions) changed(ctx context.Context, sb remind.Subscriber, err error) {
+	if err == nil && s.notice != nil {
+		s.notice(ctx, sb)
+	}
 }
 
 // NewSubscriptions returns the subscribe use cases; mail may be nil (no
@@ -201,7 +217,9 @@ func (s *Subscriptions) SubscribeConfirmed(ctx context.Context, l remind.Subscri
 	if err != nil {
 		return sb, fmt.Errorf("service: subscribe %s: %w", channel, err)
 	}
-	return s.store.ConfirmSubscriber(ctx, sb.Token, now)
+	sb, err = s.store.ConfirmSubscriber(ctx, sb.Token, now)
+	s.changed(ctx, sb, err)
+	return sb, err
 }
 
 // Confirm confirms the subscriber whose confirmation token this is, and
@@ -215,6 +233,7 @@ func (s *Subscriptions) Confirm(ctx context.Context, token string) (remind.Subsc
 	if err != nil {
 		return sb, remind.Reminder{}, err
 	}
+	s.changed(ctx, sb, nil)
 	return sb, s.reminderOf(ctx, sb), nil
 }
 
@@ -237,7 +256,9 @@ func (s *Subscriptions) Unsubscribe(ctx context.Context, token string) (remind.S
 	if !remind.IsID(token) {
 		return remind.Subscriber{}, remind.NotFound("subscription")
 	}
-	return s.store.Unsubscribe(ctx, token, s.now())
+	sb, err := s.store.Unsubscribe(ctx, token, s.now())
+	s.changed(ctx, sb, err)
+	return sb, err
 }
 
 // UnsubscribeKey ends the subscription of key (a push endpoint) on channel
@@ -246,6 +267,7 @@ func (s *Subscriptions) UnsubscribeKey(ctx context.Context, l remind.SubscribeLi
 	sb, err := s.store.GetSubscriber(ctx, l.TenantID, remind.SubscriberID(l.ReminderID, channel, key))
 	if err == nil {
 		sb, err = s.store.Unsubscribe(ctx, sb.Token, s.now())
+		s.changed(ctx, sb, err)
 	}
 	if errors.Is(err, remind.ErrNotFound) {
 		return sb, remind.NotFound("subscription")

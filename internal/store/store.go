@@ -172,6 +172,20 @@ type Store interface {
 	// attention" panel groups by cause.
 	FailedDeliveries(ctx context.Context, tenantID string, since time.Time, limit int) ([]remind.Delivery, error)
 
+	// Summaries: the morning agenda and the owner's digest (storetest.RunSummaries).
+
+	// SummaryRecipients returns, across tenants, the recipients who opted
+	// in to the morning agenda or the daily digest (remind.Profile), in
+	// (tenant, uid) order after the given key, at most limit (PageLimit).
+	SummaryRecipients(ctx context.Context, afterTenant, afterUID string, limit int) ([]remind.Recipient, error)
+	// InboxChanged returns the tenant's inbox items created or acted on in
+	// [since, until), oldest change first, at most limit (PageLimit).
+	InboxChanged(ctx context.Context, tenantID string, since, until time.Time, limit int) ([]remind.InboxItem, error)
+	// SubscribersChanged returns the tenant's subscribers confirmed or
+	// unsubscribed in [since, until), oldest change first, at most limit
+	// (PageLimit).
+	SubscribersChanged(ctx context.Context, tenantID string, since, until time.Time, limit int) ([]remind.Subscriber, error)
+
 	// AddInboxItem inserts an item; it returns false when the id exists already.
 	AddInboxItem(ctx context.Context, it remind.InboxItem) (bool, error)
 	ListInbox(ctx context.Context, tenantID, uid string, q ListQuery) ([]remind.InboxItem, error)

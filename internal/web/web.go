@@ -112,6 +112,10 @@ type Config struct {
 	// be encrypted (encrypt_type=aes) and replies are encrypted.
 	WeChatCrypto WeChatCrypto
 
+	// Notice hears of every subscriber who joined or left (the owner's
+	// notices, service.Service.NoticeSubscription); nil: nobody.
+	Notice service.Notice
+
 	// VAPIDPublicKey is the server's Web Push key; "" means no web push.
 	VAPIDPublicKey string
 	AllowHTTPPush  bool // accept http push endpoints and private addresses (--allow-private-targets: tests, private networks)
@@ -157,6 +161,7 @@ func New(cfg Config, subs SubscriptionStore, rems Reminders) *Web {
 		confirmer = w
 	}
 	w.uc = service.NewSubscriptions(subs, rems, confirmer, cfg.Now)
+	w.uc.OnChange(cfg.Notice)
 	return w
 }
 

@@ -46,6 +46,13 @@ func TestProfiles(t *testing.T) {
 	})
 }
 
+func TestSummaries(t *testing.T) {
+	pgtest.BaseURL(t)
+	storetest.RunSummaries(t, func(t *testing.T) store.Store {
+		return open(t, pgtest.NewDatabase(t))
+	})
+}
+
 func TestMigrateConcurrently(t *testing.T) {
 	url := pgtest.NewDatabase(t)
 	ctx := context.Background()

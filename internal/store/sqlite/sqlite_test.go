@@ -18,6 +18,7 @@ func TestConformance(t *testing.T)     { storetest.Run(t, open) }
 func TestSubscriptions(t *testing.T)   { storetest.RunSubscriptions(t, open) }
 func TestAppsConformance(t *testing.T) { storetest.RunApps(t, open) }
 func TestProfiles(t *testing.T)        { storetest.RunProfiles(t, open) }
+func TestSummaries(t *testing.T)       { storetest.RunSummaries(t, open) }
 
 // TestLockServeIsExclusive: a second lock on one file fails with ErrLocked
 // until the first is released.

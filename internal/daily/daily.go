@@ -1,0 +1,115 @@
+// Package daily runs the once-a-day summaries (the recipients' morning
+// agenda, the owners' digest): it calls a pass every minute on the
+// injected clock, and the pass decides who is due at that time
+// (service.Summaries). A pass that fails is tried again after a back-off,
+// never later than the next minute.
+package daily
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/raasdev/raas/internal/backoff"
+)
+
+// LoopName labels the loop's failures (metrics, readiness).
+const LoopName = "daily_summaries"
+
+// Pass sends what is due at now.
+type Pass func(ctx context.Context, now time.Time) error
+
+// Config tunes the loop.
+type Config struct {
+	Every    time.Duration   // between passes (default a minute)
+	Clock    clockwork.Clock // nil: the real one
+	Backoff  backoff.Policy
+	Reporter backoff.Reporter
+}
+
+// Loop calls a Pass on a schedule. Create it with New, then Start it.
+type Loop struct {
+	pass  Pass
+	log   *slog.Logger
+	cfg   Config
+	fails *backoff.Streak
+
+	life    sync.Mutex // guards cancel, done and stopped
+	cancel  context.CancelFunc
+	done    chan struct{}
+	stopped bool
+}
+
+// New returns a loop calling pass.
+func New(pass Pass, log *slog.Logger, cfg Config) *Loop {
+	if cfg.Every <= 0 {
+		cfg.Every = time.Minute
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clockwork.NewRealClock()
+	}
+	return &Loop{pass: pass, log: log, cfg: cfg, fails: backoff.NewStreak(LoopName, cfg.Backoff, cfg.Reporter)}
+}
+
+// Start runs a pass now and then every Every until Stop. Starting again
+// does nothing; after Stop it fails.
+func (l *Loop) Start(ctx context.Context) error {
+	l.life.Lock()
+	defer l.life.Unlock()
+	if l.stopped {
+		return errors.New("daily: stopped")
+	}
+	if l.cancel != nil {
+		return nil
+	}
+	ctx, l.cancel = context.WithCancel(ctx)
+	l.done = make(chan struct{})
+	go func() {
+		defer close(l.done)
+		l.loop(ctx)
+	}()
+	return nil
+}
+
+func (l *Loop) loop(ctx context.Context) {
+	timer := l.cfg.Clock.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.Chan():
+		}
+		wait := l.cfg.Every
+		if err := l.pass(ctx, l.cfg.Clock.Now()); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			d, n := l.fails.Fail()
+			wait = min(d, wait)
+			if n&(n-1) == 0 {
+				l.log.Error("daily summaries failed; trying again", "err", err, "failures", n)
+			}
+		} else if l.fails.Succeed() {
+			l.log.Info("daily summaries: store recovered")
+		}
+		timer.Reset(wait)
+	}
+}
+
+// Stop ends the loop, waiting for a pass under way.
+func (l *Loop) Stop() {
+	l.life.Lock()
+	defer l.life.Unlock()
+	if l.stopped || l.cancel == nil {
+		l.stopped = true
+		return
+	}
+	l.stopped = true
+	l.cancel()
+	<-l.done
+}
