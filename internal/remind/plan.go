@@ -29,6 +29,12 @@ type EventData struct {
 	Channel     string            `json:"channel"`
 	DeliveryID  string            `json:"delivery_id"`
 	Late        bool              `json:"late"`
+	// Step is the follow-up this delivery is ("repeat-1", "escalate"); ""
+	// for the firing itself.
+	Step string `json:"step,omitempty"`
+	// Escalation is set on an escalation sent to someone else than the
+	// recipient who did not acknowledge the firing.
+	Escalation *Escalation `json:"escalation,omitempty"`
 }
 
 // EventType is the type of the event sent when a reminder fires.
@@ -114,6 +120,8 @@ func target(rc Recipient, channel string) (string, bool) {
 // channel) the recipient can receive, and one per enabled tenant webhook.
 // Muted recipients get nothing. recips holds the known recipients by uid; a
 // uid with no record gets the in-app inbox only. now decides lateness.
+// With r.Ack, the follow-ups of every recipient are planned too (see
+// planFollowUps); a missed firing has none.
 func Plan(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []Webhook, now time.Time, p FirePolicy) []Delivery {
 	occ := r.Occurrence(fireAt)
 	late := p.LateAfter > 0 && now.Sub(fireAt) > p.LateAfter
@@ -150,20 +158,102 @@ func Plan(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []Web
 		}
 	}
 	for _, uid := range r.Recipients {
-		rc, known := recips[uid]
-		if !known {
-			rc = Recipient{UID: uid, TenantID: r.TenantID}
-		}
+		rc := recipientOf(r, recips, uid)
 		if rc.Muted {
 			continue
 		}
-		channels := r.Channels
-		if len(channels) == 0 {
-			channels = DefaultRecipientChannels(rc)
-		}
-		for _, ch := range channels {
+		for _, ch := range recipientChannels(r, rc) {
 			for _, tgt := range targets(rc, ch) {
 				add(uid, ch, tgt)
+			}
+		}
+	}
+	if r.Ack != nil && !missed {
+		out = append(out, planFollowUps(r, fireAt, recips, now)...)
+	}
+	return out
+}
+
+func recipientOf(r Reminder, recips map[string]Recipient, uid string) Recipient {
+	rc, known := recips[uid]
+	if !known {
+		rc = Recipient{UID: uid, TenantID: r.TenantID}
+	}
+	return rc
+}
+
+func recipientChannels(r Reminder, rc Recipient) []string {
+	if len(r.Channels) > 0 {
+		return r.Channels
+	}
+	return DefaultRecipientChannels(rc)
+}
+
+// planFollowUps plans the acknowledgement chain of each recipient of the
+// firing at fireAt: the repeats on the recipient's channels but the inbox
+// (the inbox item is the one to acknowledge), then at fireAt+Within the
+// escalation to each EscalateTo recipient on their default channels, and
+// the firing again on ThenChannels. A repeat already past at now (a late
+// firing) is left out; the escalation never is.
+func planFollowUps(r Reminder, fireAt time.Time, recips map[string]Recipient, now time.Time) []Delivery {
+	occ := r.Occurrence(fireAt)
+	var out []Delivery
+	add := func(recipient, channel, tgt, step, about string, at time.Time) {
+		d := Delivery{
+			ID:            StepDeliveryID(r.ID, occ, recipient, channel, tgt, step, about),
+			TenantID:      r.TenantID,
+			ReminderID:    r.ID,
+			Occurrence:    occ,
+			DueAt:         at,
+			Recipient:     recipient,
+			Step:          step,
+			About:         about,
+			Channel:       channel,
+			Target:        tgt,
+			State:         DeliveryPending,
+			NextAttemptAt: at,
+			CreatedAt:     now,
+			UpdatedAt:     now,
+		}
+		d.Payload = eventPayload(r, d)
+		out = append(out, d)
+	}
+	steps := r.Ack.FollowUps(fireAt)
+	for _, uid := range r.Recipients {
+		rc := recipientOf(r, recips, uid)
+		if rc.Muted {
+			continue
+		}
+		for _, f := range steps {
+			if f.Step != StepEscalate {
+				if !f.At.After(now) {
+					continue
+				}
+				for _, ch := range recipientChannels(r, rc) {
+					if ch == ChannelInbox {
+						continue
+					}
+					for _, tgt := range targets(rc, ch) {
+						add(uid, ch, tgt, f.Step, "", f.At)
+					}
+				}
+				continue
+			}
+			for _, lead := range r.Ack.EscalateTo {
+				lr := recipientOf(r, recips, lead)
+				if lead == uid || lr.Muted {
+					continue
+				}
+				for _, ch := range DefaultRecipientChannels(lr) {
+					for _, tgt := range targets(lr, ch) {
+						add(lead, ch, tgt, f.Step, uid, f.At)
+					}
+				}
+			}
+			for _, ch := range r.Ack.ThenChannels {
+				for _, tgt := range targets(rc, ch) {
+					add(uid, ch, tgt, f.Step, "", f.At)
+				}
 			}
 		}
 	}
@@ -175,8 +265,11 @@ func eventPayload(r Reminder, d Delivery) []byte {
 		ID: r.ID, Title: r.Title, Desc: r.Desc, RRule: r.RRule, TZ: r.TZ, DeferMin: r.DeferMin,
 		ExternalURL: r.ExternalURL, Recipients: r.Recipients, Meta: r.Meta,
 		Occurrence: d.Occurrence, FireAt: d.DueAt, Recipient: d.Recipient, Channel: d.Channel,
-		DeliveryID: d.ID, Late: d.Late,
+		DeliveryID: d.ID, Late: d.Late, Step: d.Step,
 	}}
+	if d.About != "" {
+		ev.Data.Escalation = &Escalation{Unconfirmed: d.About, Step: d.Step}
+	}
 	b, _ := json.Marshal(ev) // only plain values: cannot fail
 	return b
 }
