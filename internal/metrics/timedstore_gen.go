@@ -20,6 +20,13 @@ func (s *timedStore) AccessToken(ctx context.Context, tokenHash string) (remind.
 	return v0, v1, err
 }
 
+func (s *timedStore) AckStates(ctx context.Context, tenantID string, reminderID string) ([]remind.AckState, error) {
+	start := time.Now()
+	v0, err := s.Store.AckStates(ctx, tenantID, reminderID)
+	s.m.ObserveStore("AckStates", time.Since(start), err)
+	return v0, err
+}
+
 func (s *timedStore) AddInboxItem(ctx context.Context, it remind.InboxItem) (bool, error) {
 	start := time.Now()
 	v0, err := s.Store.AddInboxItem(ctx, it)

@@ -11,10 +11,15 @@ import (
 // pending deliveries the driver must cancel in the same transaction.
 type Change struct {
 	// Unclaimed: firings claimed ahead were taken back; cancel the pending
-	// deliveries due after the write (they are planned again).
+	// firing deliveries (step "") due after the write (they are planned
+	// again), and the pending follow-ups of UnclaimedOccurrences.
 	Unclaimed bool
+	// UnclaimedOccurrences are the occurrences of the firings taken back:
+	// their follow-ups fall due after the write but so may those of
+	// firings already made, which must stay.
+	UnclaimedOccurrences []time.Time
 	// Removed are recipients fn took off; cancel all their pending
-	// deliveries of the reminder.
+	// deliveries of the reminder, and the escalations about them.
 	Removed []string
 }
 
@@ -27,7 +32,16 @@ func ApplyChange(r *remind.Reminder, at time.Time, ifMatch string, fn func(r *re
 		return Change{}, &remind.Error{Code: remind.CodePrecondition, Field: "If-Match", Message: "the reminder changed since that version: read it again"}
 	}
 	before := slices.Clone(r.Recipients)
+	var occs []time.Time
+	for _, f := range r.Claimed {
+		if f.After(at) {
+			occs = append(occs, r.Occurrence(f))
+		}
+	}
 	c := Change{Unclaimed: r.Unclaim(at)}
+	if c.Unclaimed {
+		c.UnclaimedOccurrences = occs
+	}
 	if err := fn(r); err != nil {
 		return Change{}, err
 	}

@@ -171,7 +171,16 @@ type Store interface {
 	// AddInboxItem inserts an item; it returns false when the id exists already.
 	AddInboxItem(ctx context.Context, it remind.InboxItem) (bool, error)
 	ListInbox(ctx context.Context, tenantID, uid string, q ListQuery) ([]remind.InboxItem, error)
+	// SetInboxStatus records what a recipient did with an item. A confirm
+	// or reject (remind.InboxConfirmed, remind.InboxRejected) also cancels,
+	// in the same transaction, every pending follow-up of the item's
+	// reminder and occurrence sent to uid or about uid (the acknowledgement
+	// chain: remind.AckPolicy), and counts the change (Changes) when there
+	// was one, so a copy another instance holds is not sent.
 	SetInboxStatus(ctx context.Context, tenantID, uid, itemID string, st remind.InboxStatus, at time.Time) (remind.InboxItem, error)
+	// AckStates returns every inbox item of a reminder as an
+	// acknowledgement state, ordered by occurrence, uid and item id.
+	AckStates(ctx context.Context, tenantID, reminderID string) ([]remind.AckState, error)
 	// InboxStatusByReminder returns, for one reminder, each recipient's most
 	// recent inbox status.
 	InboxStatusByReminder(ctx context.Context, tenantID, reminderID string) (map[string]remind.InboxStatus, error)

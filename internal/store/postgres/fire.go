@@ -32,7 +32,7 @@ func (s *Store) minMS(ctx context.Context, what, sql string) (time.Time, bool, e
 	return fromMS(*v), true, nil
 }
 
-const deliveryCols = `id, tenant_id, reminder_id, occurrence_ms, due_ms, recipient, channel, target, state, attempts, next_attempt_ms, late, payload, last_error, created_ms, updated_ms, finished_ms`
+const deliveryCols = `id, tenant_id, reminder_id, occurrence_ms, due_ms, recipient, channel, target, state, attempts, next_attempt_ms, late, payload, last_error, created_ms, updated_ms, finished_ms, step, about`
 
 func scanDelivery(row pgx.Row) (remind.Delivery, error) {
 	var d remind.Delivery
@@ -40,7 +40,7 @@ func scanDelivery(row pgx.Row) (remind.Delivery, error) {
 	var state string
 	var fin *int64
 	err := row.Scan(&d.ID, &d.TenantID, &d.ReminderID, &occ, &due, &d.Recipient, &d.Channel, &d.Target, &state, &d.Attempts,
-		&next, &d.Late, &d.Payload, &d.LastError, &created, &updated, &fin)
+		&next, &d.Late, &d.Payload, &d.LastError, &created, &updated, &fin, &d.Step, &d.About)
 	d.Occurrence, d.DueAt, d.NextAttemptAt, d.CreatedAt, d.UpdatedAt = fromMS(occ), fromMS(due), fromMS(next), fromMS(created), fromMS(updated)
 	d.State, d.FinishedAt = remind.DeliveryState(state), ptrMS(fin)
 	return d, err
@@ -86,10 +86,16 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 					continue
 				}
 				seen[d.ID] = true
-				if d.State == remind.DeliveryPending {
+				owner := lease.Owner
+				switch {
+				case d.State == remind.DeliveryPending && d.Step != remind.StepFiring:
+					// A follow-up waits, held by nobody, until a
+					// dispatcher's poll of the store leases it at its time.
+					owner = ""
+				case d.State == remind.DeliveryPending:
 					d.NextAttemptAt, d.Attempts = lease.Until, 1
 				}
-				ds.add(d)
+				ds.add(d, owner)
 				planned = append(planned, d)
 			}
 			ids[i], nexts[i], statuses[i] = r.ID, nullMS(p.Next), string(p.Status)
@@ -108,20 +114,21 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 				written[id] = n
 				return err
 			}, `INSERT INTO deliveries AS d (`+deliveryCols+`, owner)
-				SELECT *, NULLIF($18, '') FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],
-					$9::text[], $10::int[], $11::bigint[], $12::bool[], $13::bytea[], $14::text[], $15::bigint[], $16::bigint[], $17::bigint[])
+				SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],
+					$9::text[], $10::int[], $11::bigint[], $12::bool[], $13::bytea[], $14::text[], $15::bigint[], $16::bigint[], $17::bigint[],
+					$18::text[], $19::text[], $20::text[])
 				ON CONFLICT (id) DO UPDATE SET occurrence_ms = excluded.occurrence_ms, due_ms = excluded.due_ms, target = excluded.target,
 					state = excluded.state, attempts = d.attempts + 1, next_attempt_ms = excluded.next_attempt_ms, late = excluded.late,
 					payload = excluded.payload, last_error = excluded.last_error, updated_ms = excluded.updated_ms, finished_ms = excluded.finished_ms,
 					owner = excluded.owner
 				WHERE d.state = 'cancelled'
-				RETURNING id, attempts`, append(ds.args(), lease.Owner)...)
+				RETURNING id, attempts`, ds.args()...)
 			if err != nil {
 				return err
 			}
 		}
 		for _, d := range planned {
-			if n, ok := written[d.ID]; ok && d.State == remind.DeliveryPending {
+			if n, ok := written[d.ID]; ok && d.State == remind.DeliveryPending && d.Step == remind.StepFiring {
 				d.Attempts = n
 				out = append(out, d)
 			}
@@ -153,7 +160,7 @@ func loadFanOut(ctx context.Context, tx pgx.Tx, due []remind.Reminder) (map[stri
 			hooks[r.TenantID] = nil
 			tenants = append(tenants, r.TenantID)
 		}
-		for _, u := range r.Recipients {
+		for _, u := range r.PlanUIDs() {
 			if k := (key{r.TenantID, u}); !seen[k] {
 				seen[k] = true
 				tenantOf, uids = append(tenantOf, r.TenantID), append(uids, u)
@@ -216,9 +223,11 @@ type deliveryColumns struct {
 	lastError                  []string
 	created, updated           []int64
 	finished                   []*int64
+	step, about                []string
+	owner                      []*string // NULL: held by nobody
 }
 
-func (c *deliveryColumns) add(d remind.Delivery) {
+func (c *deliveryColumns) add(d remind.Delivery, owner string) {
 	payload := d.Payload
 	if payload == nil {
 		payload = []byte{}
@@ -229,9 +238,15 @@ func (c *deliveryColumns) add(d remind.Delivery) {
 	c.state, c.attempts, c.next = append(c.state, string(d.State)), append(c.attempts, int32(d.Attempts)), append(c.next, ms(d.NextAttemptAt))
 	c.late, c.payload, c.lastError = append(c.late, d.Late), append(c.payload, payload), append(c.lastError, d.LastError)
 	c.created, c.updated, c.finished = append(c.created, ms(d.CreatedAt)), append(c.updated, ms(d.UpdatedAt)), append(c.finished, nullMS(d.FinishedAt))
+	c.step, c.about = append(c.step, d.Step), append(c.about, d.About)
+	var o *string
+	if owner != "" {
+		o = &owner
+	}
+	c.owner = append(c.owner, o)
 }
 
 func (c *deliveryColumns) args() []any {
 	return []any{c.id, c.tenant, c.reminder, c.occ, c.due, c.recipient, c.channel, c.target, c.state, c.attempts, c.next,
-		c.late, c.payload, c.lastError, c.created, c.updated, c.finished}
+		c.late, c.payload, c.lastError, c.created, c.updated, c.finished, c.step, c.about, c.owner}
 }
