@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -57,6 +58,9 @@ func TestPlanAckTable(t *testing.T) {
 		ev, err := DecodeEvent(d.Payload)
 		if err != nil || ev.Data.Step != d.Step || ev.Data.DeliveryID != d.ID {
 			t.Errorf("%s: payload %s (%v)", tc.key, d.Payload, err)
+		}
+		if d.About != "" && !strings.Contains(ev.Data.Title, "Not confirmed by "+d.About) {
+			t.Errorf("%s: title %q does not say who did not confirm", tc.key, ev.Data.Title)
 		}
 		if d.About != "" && (ev.Data.Escalation == nil || ev.Data.Escalation.Unconfirmed != d.About || ev.Data.Escalation.Step != StepEscalate) {
 			t.Errorf("%s: payload escalation %+v", tc.key, ev.Data.Escalation)

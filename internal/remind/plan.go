@@ -267,8 +267,13 @@ func eventPayload(r Reminder, d Delivery) []byte {
 		Occurrence: d.Occurrence, FireAt: d.DueAt, Recipient: d.Recipient, Channel: d.Channel,
 		DeliveryID: d.ID, Late: d.Late, Step: d.Step,
 	}}
-	if d.About != "" {
+	// Follow-ups say what they are in the title, which every channel shows.
+	switch {
+	case d.About != "":
 		ev.Data.Escalation = &Escalation{Unconfirmed: d.About, Step: d.Step}
+		ev.Data.Title = "未确认 / Not confirmed by " + d.About + ": " + r.Title
+	case d.Step != StepFiring:
+		ev.Data.Title = "请确认 / Please confirm: " + r.Title
 	}
 	b, _ := json.Marshal(ev) // only plain values: cannot fail
 	return b
