@@ -245,6 +245,13 @@ type Store interface {
 	// PurgeAccessTokens deletes the tokens that expired before before and
 	// returns how many.
 	PurgeAccessTokens(ctx context.Context, before time.Time) (int64, error)
+	// SetAppSMSFallback sets an app's SMS fallback: how long after an
+	// in-app team reminder made through it fires its unconfirmed members
+	// get an SMS (0: never). An unknown app is remind.ErrNotFound.
+	SetAppSMSFallback(ctx context.Context, appID string, fallback time.Duration) error
+	// AppSMSFallback returns the SMS fallback of the app that issued the
+	// access token with this hash; an unknown token is remind.ErrNotFound.
+	AppSMSFallback(ctx context.Context, tokenHash string) (time.Duration, error)
 	// TeamRemindNumber returns the numeric id of a reminder, giving it the
 	// next free number on first use.
 	TeamRemindNumber(ctx context.Context, tenantID, reminderID string) (int64, error)
