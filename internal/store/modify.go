@@ -21,6 +21,9 @@ type Change struct {
 	// Removed are recipients fn took off; cancel all their pending
 	// deliveries of the reminder, and the escalations about them.
 	Removed []string
+	// AckRemoved: fn took the acknowledgement policy off; cancel every
+	// pending follow-up (remind.Delivery.Step) of the reminder.
+	AckRemoved bool
 }
 
 // ApplyChange is the part of ModifyReminder every driver shares, run on the
@@ -31,7 +34,7 @@ func ApplyChange(r *remind.Reminder, at time.Time, ifMatch string, fn func(r *re
 	if ifMatch != "" && ifMatch != "*" && ifMatch != r.ETag() {
 		return Change{}, &remind.Error{Code: remind.CodePrecondition, Field: "If-Match", Message: "the reminder changed since that version: read it again"}
 	}
-	before := slices.Clone(r.Recipients)
+	before, hadAck := slices.Clone(r.Recipients), r.Ack != nil
 	var occs []time.Time
 	for _, f := range r.Claimed {
 		if f.After(at) {
@@ -46,5 +49,6 @@ func ApplyChange(r *remind.Reminder, at time.Time, ifMatch string, fn func(r *re
 		return Change{}, err
 	}
 	c.Removed = remind.Removed(before, r.Recipients)
+	c.AckRemoved = hadAck && r.Ack == nil
 	return c, nil
 }

@@ -91,7 +91,8 @@ type Store interface {
 	// writes every mutable field back. When fn returns an error nothing is
 	// written and that error is returned. Pending deliveries of the firings
 	// taken back are cancelled; so are all pending deliveries of recipients
-	// fn removed. The scheduler then plans the taken-back firing again from
+	// fn removed, and the escalations about them; when fn takes the ack
+	// policy off, every pending follow-up. The scheduler then plans the taken-back firing again from
 	// the reminder as written: the same delivery ids, made pending again
 	// (FireDue), so each is still sent once, with the current content, to
 	// the current recipients.

@@ -312,6 +312,13 @@ func modifyReminder(ctx context.Context, tx pgx.Tx, tenantID, id string, at time
 			return r, err
 		}
 	}
+	if change.AckRemoved {
+		if _, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
+			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND state = 'pending' AND step <> '' ORDER BY id FOR UPDATE)`,
+			ms(at), r.ID); err != nil {
+			return r, err
+		}
+	}
 	if gone := change.Removed; len(gone) > 0 {
 		if _, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
 			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND (recipient = ANY($3) OR about = ANY($3)) AND state = 'pending' ORDER BY id FOR UPDATE)`,

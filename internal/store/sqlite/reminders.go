@@ -292,6 +292,12 @@ func modifyReminder(ctx context.Context, tx *sql.Tx, tenantID, id string, at tim
 			return r, err
 		}
 	}
+	if change.AckRemoved {
+		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = ?, finished_ms = ?
+			WHERE reminder_id = ? AND state = 'pending' AND step <> ''`, ms(at), ms(at), r.ID); err != nil {
+			return r, err
+		}
+	}
 	for _, uid := range change.Removed {
 		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = ?, finished_ms = ?
 			WHERE reminder_id = ? AND (recipient = ? OR about = ?) AND state = 'pending'`, ms(at), ms(at), r.ID, uid, uid); err != nil {

@@ -131,6 +131,11 @@ func testAckFollowUps(t *testing.T, s store.Store) {
 	if err != nil || upd.Ack != nil {
 		t.Fatalf("remove ack: %+v %v", upd.Ack, err)
 	}
+	for key, d := range byKey(t, s, tn, r.ID) {
+		if d.Step != remind.StepFiring && d.State == remind.DeliveryPending {
+			t.Fatalf("%s still pending once the ack policy is off", key)
+		}
+	}
 	if got, _ := s.GetReminder(ctx, tn.ID, r.ID); got.Ack != nil {
 		t.Fatalf("ack after removal: %+v", got.Ack)
 	}
