@@ -470,19 +470,6 @@ func (s *Service) FailedDeliveries(ctx context.Context, t remind.Tenant, since t
 	return ds, nil
 }
 
-// InboxStatuses returns, for a reminder of t, each recipient's most
-// recent inbox status (unread, read, confirmed, rejected).
-func (s *Service) InboxStatuses(ctx context.Context, t remind.Tenant, id string) (map[string]remind.InboxStatus, error) {
-	if _, err := s.GetReminder(ctx, t, id); err != nil {
-		return nil, err
-	}
-	m, err := s.store.InboxStatusByReminder(ctx, t.ID, id)
-	if err != nil {
-		return nil, fmt.Errorf("service: inbox statuses: %w", err)
-	}
-	return m, nil
-}
-
 // AckStates returns, for a reminder of t, each recipient's acknowledgement
 // of each occurrence: the status of their own inbox item for it (the one
 // its firing made, remind.InboxItemID), by occurrence then uid. Items
