@@ -252,7 +252,7 @@ type reminderPage struct {
 	MoreRecips   int
 	Channels     string
 	Ack          string // the acknowledgement policy in words; "" for none
-	Webhooks     int // the tenant's webhooks, which receive every firing
+	Webhooks     int    // the tenant's webhooks, which receive every firing
 	SubscribeURL string
 	QRURL        string
 	PosterURL    string
