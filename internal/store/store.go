@@ -175,9 +175,11 @@ type Store interface {
 	// SetInboxStatus records what a recipient did with an item. A confirm
 	// or reject (remind.InboxConfirmed, remind.InboxRejected) also cancels,
 	// in the same transaction, every pending follow-up of the item's
-	// reminder and occurrence sent to uid or about uid (the acknowledgement
-	// chain: remind.AckPolicy), and counts the change (Changes) when there
-	// was one, so a copy another instance holds is not sent.
+	// reminder and occurrence that is uid's own (sent to uid, About "") or
+	// about uid (an escalation to someone else; the acknowledgement chain:
+	// remind.AckPolicy), and counts the change (Changes) when there was
+	// one, so a copy another instance holds is not sent. Escalations uid
+	// gets about others stay.
 	SetInboxStatus(ctx context.Context, tenantID, uid, itemID string, st remind.InboxStatus, at time.Time) (remind.InboxItem, error)
 	// AckStates returns every inbox item of a reminder as an
 	// acknowledgement state, ordered by occurrence, uid and item id.

@@ -48,8 +48,8 @@ func (s *Store) ListInbox(ctx context.Context, tenantID, uid string, q store.Lis
 
 // SetInboxStatus records what a recipient did with an item; a confirm or
 // reject ends the recipient's acknowledgement chain of the item's
-// occurrence in the same transaction: their pending follow-ups and the
-// escalations about them are cancelled (locked in id order, as in
+// occurrence in the same transaction: their own pending follow-ups and the
+// escalations about them (not those they get about others) are cancelled (locked in id order, as in
 // cancelPending) and the change counted, so no instance sends a copy it holds.
 func (s *Store) SetInboxStatus(ctx context.Context, tenantID, uid, itemID string, st remind.InboxStatus, at time.Time) (remind.InboxItem, error) {
 	var it remind.InboxItem
@@ -65,7 +65,7 @@ func (s *Store) SetInboxStatus(ctx context.Context, tenantID, uid, itemID string
 		}
 		tag, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
 			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND occurrence_ms = $3 AND state = 'pending' AND step <> ''
-				AND tenant_id = $4 AND (recipient = $5 OR about = $5) ORDER BY id FOR UPDATE)`,
+				AND tenant_id = $4 AND (recipient = $5 AND about = '' OR about = $5) ORDER BY id FOR UPDATE)`,
 			ms(at), it.ReminderID, ms(it.Occurrence), tenantID, uid)
 		if err != nil {
 			return fmt.Errorf("postgres: stop follow-ups: %w", err)

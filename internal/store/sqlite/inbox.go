@@ -70,10 +70,10 @@ func (s *Store) SetInboxStatus(ctx context.Context, tenantID, uid, itemID string
 			return err
 		}
 		// A confirm or reject ends the recipient's acknowledgement chain
-		// of this occurrence: their pending follow-ups and the
-		// escalations about them.
+		// of this occurrence: their own pending follow-ups and the
+		// escalations about them (not escalations they get about others).
 		res, err = tx.ExecContext(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = ?, finished_ms = ?
-			WHERE reminder_id = ? AND occurrence_ms = ? AND state = 'pending' AND step <> '' AND tenant_id = ? AND (recipient = ? OR about = ?)`,
+			WHERE reminder_id = ? AND occurrence_ms = ? AND state = 'pending' AND step <> '' AND tenant_id = ? AND (recipient = ? AND about = '' OR about = ?)`,
 			ms(at), ms(at), it.ReminderID, ms(it.Occurrence), tenantID, uid, uid)
 		if err != nil {
 			return fmt.Errorf("sqlite: stop follow-ups: %w", err)

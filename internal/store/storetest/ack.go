@@ -160,8 +160,10 @@ func finishAll(t *testing.T, s store.Store, ds []remind.Delivery, at time.Time) 
 
 // testConfirmStopsChain: ann's confirm cancels, in its transaction, her
 // pending follow-ups and the escalations about her, and counts a change;
-// bob's stay. A read changes nothing; bob's reject stops his. Another
-// occurrence, another reminder and a second confirm are left alone.
+// bob's stay. A read changes nothing, nor does the lead confirming an
+// escalation; bob's reject stops his. Another reminder's chain is left
+// alone. AckStates lists every item of the reminder, the lead's included
+// (the service keeps the recipients' own).
 func testConfirmStopsChain(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	tn, r := ackTenant(t, s, t0)
@@ -187,7 +189,7 @@ func testConfirmStopsChain(t *testing.T, s store.Store) {
 	}
 	all := byKey(t, s, tn, r.ID)
 	for key, d := range all {
-		stopped := d.Step != remind.StepFiring && (d.Recipient == "ann" || d.About == "ann")
+		stopped := d.Step != remind.StepFiring && (d.Recipient == "ann" && d.About == "" || d.About == "ann")
 		switch {
 		case stopped && d.State != remind.DeliveryCancelled:
 			t.Errorf("%s is %s after ann's confirm, want cancelled", key, d.State)
@@ -200,6 +202,19 @@ func testConfirmStopsChain(t *testing.T, s store.Store) {
 			t.Errorf("another reminder's %s is %s", key, d.State)
 		}
 	}
+	// The lead confirming an escalation item (its id is the escalation's
+	// inbox delivery) leaves the escalations about bob alone.
+	leadItem := all["lead/inbox/escalate/bob"]
+	if _, err := s.AddInboxItem(ctx, remind.InboxItem{ID: leadItem.ID, TenantID: tn.ID, UID: "lead", ReminderID: r.ID, Title: r.Title,
+		Occurrence: t0, CreatedAt: t0, UpdatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetInboxStatus(ctx, tn.ID, "lead", leadItem.ID, remind.InboxConfirmed, t0.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if d := byKey(t, s, tn, r.ID)["lead/email/escalate/bob"]; d.State != remind.DeliveryPending {
+		t.Fatalf("the lead's confirm of an escalation cancelled another: %s", d.State)
+	}
 	confirm(t, s, tn, r, t0, "bob", remind.InboxRejected, t0.Add(3*time.Minute))
 	for key, d := range byKey(t, s, tn, r.ID) {
 		if d.Step != remind.StepFiring && d.State != remind.DeliveryCancelled {
@@ -210,7 +225,7 @@ func testConfirmStopsChain(t *testing.T, s store.Store) {
 		t.Fatalf("NextDeliveryAt = %v", next)
 	}
 	states, err := s.AckStates(ctx, tn.ID, r.ID)
-	if err != nil || len(states) != 2 || states[0].UID != "ann" || states[0].Status != remind.InboxConfirmed ||
+	if err != nil || len(states) != 3 || states[2].UID != "lead" || states[0].UID != "ann" || states[0].Status != remind.InboxConfirmed ||
 		states[1].UID != "bob" || states[1].Status != remind.InboxRejected || !states[0].Occurrence.Equal(t0) ||
 		states[0].ItemID != remind.InboxItemID(r.ID, t0, "ann") {
 		t.Fatalf("AckStates = %+v %v", states, err)
