@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,6 +27,20 @@ type ReminderInput struct {
 	// Urgent reminders are sent inside recipients' quiet hours too.
 	Urgent bool              `json:"urgent,omitempty"`
 	Meta   map[string]string `json:"meta,omitempty"`
+	Ack         *Ack              `json:"ack,omitempty"`
+}
+
+// Ack asks each recipient to acknowledge every firing (confirm or reject
+// their inbox item): until they do they are re-notified every Repeat, at
+// most MaxRepeats times; after Within the EscalateTo recipients are told
+// who did not confirm, and the firing is sent again on ThenChannels.
+// Durations are written as "15m", "1h30m".
+type Ack struct {
+	Within       string   `json:"within"`
+	Repeat       string   `json:"repeat,omitempty"`
+	MaxRepeats   int      `json:"max_repeats,omitempty"`
+	EscalateTo   []string `json:"escalate_to,omitempty"`
+	ThenChannels []string `json:"then_channels,omitempty"`
 }
 
 // ReminderPatch changes a reminder; nil fields stay as they are.
@@ -42,7 +57,25 @@ type ReminderPatch struct {
 	Recipients  *[]string         `json:"recipients,omitempty"`
 	Channels    *[]string         `json:"channels,omitempty"`
 	Urgent      *bool             `json:"urgent,omitempty"`
+	Ack         *Ack              `json:"ack,omitempty"` // replaces the policy
 	Meta        map[string]string `json:"meta,omitempty"`
+	// RemoveAck takes the acknowledgement policy off (sent as "ack": null).
+	RemoveAck bool `json:"-"`
+}
+
+// MarshalJSON writes the patch, with "ack": null when RemoveAck is set.
+func (p ReminderPatch) MarshalJSON() ([]byte, error) {
+	type plain ReminderPatch
+	b, err := json.Marshal(plain(p))
+	if err != nil || !p.RemoveAck {
+		return b, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	m["ack"] = json.RawMessage("null")
+	return json.Marshal(m)
 }
 
 // Reminder is a reminder as the server keeps it.
@@ -59,6 +92,7 @@ type Reminder struct {
 	Recipients  []string   `json:"recipients"`
 	Channels    []string   `json:"channels"`
 	Urgent      bool       `json:"urgent,omitempty"`
+	Ack         *Ack       `json:"ack,omitempty"`
 	Status      string     `json:"status"` // active, done, cancelled
 	// ScheduleText is the schedule in words ("Every Mon, Wed and Fri at
 	// 21:00"), in the language of WithLanguage (English by default).
@@ -111,13 +145,29 @@ type Delivery struct {
 	DueAt         time.Time  `json:"due_at"`
 	Recipient     string     `json:"recipient,omitempty"`
 	Channel       string     `json:"channel"`
-	State         string     `json:"state"` // pending, delivered, failed, cancelled, missed
+	Step          string     `json:"step,omitempty"`  // repeat-1, …, escalate; "" for the firing itself
+	About         string     `json:"about,omitempty"` // on an escalation: who did not confirm
+	State         string     `json:"state"`           // pending, delivered, failed, cancelled, missed
 	Late          bool       `json:"late"`
 	AttemptCount  int        `json:"attempt_count"`
 	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
 	LastError     string     `json:"last_error,omitempty"`
 	FinishedAt    *time.Time `json:"finished_at,omitempty"`
 	Attempts      []Attempt  `json:"attempts"`
+}
+
+// DeliveryList is a reminder's deliveries and its recipients'
+// acknowledgements.
+type DeliveryList struct {
+	Data []Delivery `json:"data"`
+	Acks []AckState `json:"acks"`
+}
+
+// AckState is the recipients' acknowledgement of one occurrence: each
+// one's inbox item status (unread, read, confirmed, rejected) by uid.
+type AckState struct {
+	Occurrence time.Time         `json:"occurrence"`
+	States     map[string]string `json:"states"`
 }
 
 // RecipientInput creates or replaces a recipient.
@@ -312,6 +362,15 @@ func (c *Client) Deliveries(ctx context.Context, id string) ([]Delivery, error) 
 // without recipients goes to the owner when the tenant has no enabled
 // webhook. Set its contact points with PutRecipient(ctx, OwnerUID, …).
 const OwnerUID = "owner"
+// DeliveryList returns a reminder's deliveries with their attempts, and
+// each recipient's acknowledgement of each occurrence.
+func (c *Client) DeliveryList(ctx context.Context, id string) (*DeliveryList, error) {
+	var out DeliveryList
+	if err := c.do(ctx, http.MethodGet, "/v1/reminders/"+esc(id)+"/deliveries", nil, &out, nil, true); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
 
 // PutRecipient creates or replaces the recipient uid.
 func (c *Client) PutRecipient(ctx context.Context, uid string, in RecipientInput) (*Recipient, error) {

@@ -133,6 +133,7 @@ type reminderIn struct {
 	Recipients  []string          `json:"recipients"`
 	Channels    []string          `json:"channels"`
 	Urgent      bool              `json:"urgent"`
+	Ack         *AckJSON          `json:"ack"`
 	Meta        map[string]string `json:"meta"`
 }
 
@@ -150,6 +151,7 @@ type ReminderOut struct {
 	Recipients  []string      `json:"recipients"`
 	Channels    []string      `json:"channels"`
 	Urgent      bool          `json:"urgent,omitempty"`
+	Ack         *AckJSON      `json:"ack,omitempty"`
 	Status      remind.Status `json:"status"`
 	// ScheduleText is the schedule in words, in the language the request's
 	// Accept-Language prefers (Chinese or English; see internal/describe).
@@ -211,7 +213,7 @@ func Reminder(r remind.Reminder) ReminderOut {
 	}
 	out := ReminderOut{
 		ID: r.ID, Title: r.Title, Desc: r.Desc, Time: in(r.Time), RRule: r.RRule, TZ: r.TZ, Defer: r.DeferMin,
-		ExternalURL: r.ExternalURL, Recipients: r.Recipients, Channels: r.Channels, Urgent: r.Urgent, Status: r.Status,
+		ExternalURL: r.ExternalURL, Recipients: r.Recipients, Channels: r.Channels, Urgent: r.Urgent, Ack: ackOut(r.Ack), Status: r.Status,
 		NextFireAt: in(r.NextFireAt), FiredCount: r.FiredCount, Source: r.Source, Meta: r.Meta,
 		CreatedAt: r.CreatedAt.In(loc), UpdatedAt: r.UpdatedAt.In(loc), ScheduleText: describe.Schedule(r, describe.EN),
 	}
@@ -255,10 +257,14 @@ func (h *Handler) createReminder(w http.ResponseWriter, r *http.Request) error {
 	if err := checkMeta(in.Meta); err != nil {
 		return err
 	}
+	ack, err := ackIn(in.Ack)
+	if err != nil {
+		return err
+	}
 	sum := sha256.Sum256(body)
 	rem, replayed, err := h.svc.CreateReminder(r.Context(), TenantFrom(r.Context()), service.CreateInput{
 		Title: in.Title, Desc: in.Desc, Text: in.Text, Time: timePtr(in.Time), RRule: in.RRule, TZ: in.TZ, Start: startPtr(in.Start),
-		DeferMin: in.Defer, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels, Source: "v1", Meta: in.Meta,
+		DeferMin: in.Defer, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels, Ack: ack, Source: "v1", Meta: in.Meta,
 		Urgent: in.Urgent, IdempotencyKey: r.Header.Get("Idempotency-Key"), BodyHash: hex.EncodeToString(sum[:]),
 	})
 	if err != nil {
@@ -362,6 +368,7 @@ type patchIn struct {
 	Recipients  *[]string         `json:"recipients"`
 	Channels    *[]string         `json:"channels"`
 	Urgent      *bool             `json:"urgent"`
+	Ack         json.RawMessage   `json:"ack"`
 	Meta        map[string]string `json:"meta"`
 }
 
@@ -377,9 +384,13 @@ func (h *Handler) patchReminder(w http.ResponseWriter, r *http.Request) error {
 	if err := checkMeta(in.Meta); err != nil {
 		return err
 	}
+	ack, removeAck, err := ackPatch(in.Ack)
+	if err != nil {
+		return err
+	}
 	rem, err := h.svc.UpdateReminder(r.Context(), TenantFrom(r.Context()), r.PathValue("id"), service.Patch{
 		Title: in.Title, Desc: in.Desc, Text: in.Text, Time: timePtr(in.Time), RRule: in.RRule, TZ: in.TZ, Start: startPtr(in.Start),
-		DeferMin: in.Defer, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels, Meta: in.Meta,
+		DeferMin: in.Defer, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels, Ack: ack, RemoveAck: removeAck, Meta: in.Meta,
 		Urgent: in.Urgent, IfMatch: r.Header.Get("If-Match"),
 	})
 	if err != nil {
@@ -426,6 +437,8 @@ type deliveryOut struct {
 	DueAt         time.Time            `json:"due_at"`
 	Recipient     string               `json:"recipient,omitempty"`
 	Channel       string               `json:"channel"`
+	Step          string               `json:"step,omitempty"`
+	About         string               `json:"about,omitempty"`
 	State         remind.DeliveryState `json:"state"`
 	Late          bool                 `json:"late"`
 	AttemptCount  int                  `json:"attempt_count"`
@@ -440,11 +453,17 @@ func (h *Handler) deliveries(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	acks, err := h.svc.AckStates(r.Context(), TenantFrom(r.Context()), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
 	out := struct {
 		Data []deliveryOut `json:"data"`
-	}{Data: make([]deliveryOut, 0, len(list))}
+		Acks []AckOut      `json:"acks"`
+	}{Data: make([]deliveryOut, 0, len(list)), Acks: AcksByOccurrence(acks)}
 	for _, d := range list {
-		do := deliveryOut{ID: d.ID, Occurrence: d.Occurrence, DueAt: d.DueAt, Recipient: d.Recipient, Channel: d.Channel, State: d.State,
+		do := deliveryOut{ID: d.ID, Occurrence: d.Occurrence, DueAt: d.DueAt, Recipient: d.Recipient, Channel: d.Channel,
+			Step: d.Step, About: d.About, State: d.State,
 			Late: d.Late, AttemptCount: d.Delivery.Attempts, LastError: d.LastError, FinishedAt: d.FinishedAt, Attempts: []attemptOut{}}
 		if d.State == remind.DeliveryPending {
 			t := d.NextAttemptAt

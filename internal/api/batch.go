@@ -66,10 +66,15 @@ func (h *Handler) createBatch(w http.ResponseWriter, r *http.Request) error {
 			early[i] = err
 			continue
 		}
+		ack, err := ackIn(it.Ack)
+		if err != nil {
+			early[i] = err
+			continue
+		}
 		sum := sha256.Sum256(raw)
 		ins[i] = service.CreateInput{
 			Title: it.Title, Desc: it.Desc, Text: it.Text, Time: timePtr(it.Time), RRule: it.RRule, TZ: it.TZ, Start: startPtr(it.Start),
-			DeferMin: it.Defer, ExternalURL: it.ExternalURL, Recipients: it.Recipients, Channels: it.Channels, Source: "v1", Meta: it.Meta,
+			DeferMin: it.Defer, ExternalURL: it.ExternalURL, Recipients: it.Recipients, Channels: it.Channels, Ack: ack, Source: "v1", Meta: it.Meta,
 			Urgent: it.Urgent, IdempotencyKey: it.IdempotencyKey, BodyHash: hex.EncodeToString(sum[:]),
 		}
 	}

@@ -29,15 +29,24 @@ type fakeTencent struct {
 	badSig   int
 	calls    map[string]int // per phone
 	failOnce map[string]bool
+	now      func() time.Time // the clock signatures are checked against (nil: time.Now)
 }
 
-func newFakeTencent(t *testing.T) *fakeTencent {
-	f := &fakeTencent{calls: map[string]int{}, failOnce: map[string]bool{}}
+func newFakeTencent(t *testing.T) *fakeTencent { return newFakeTencentAt(t, nil) }
+
+// newFakeTencentAt is newFakeTencent checking signatures against now (nil:
+// time.Now), for apps on a fake clock.
+func newFakeTencentAt(t *testing.T, now func() time.Time) *fakeTencent {
+	f := &fakeTencent{calls: map[string]int{}, failOnce: map[string]bool{}, now: now}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		f.mu.Lock()
 		defer f.mu.Unlock()
-		if err := sms.VerifyTencent(r, body, func(id string) (string, bool) { return "tc-key", id == "tc-id" }, time.Now()); err != nil {
+		now := time.Now()
+		if f.now != nil {
+			now = f.now()
+		}
+		if err := sms.VerifyTencent(r, body, func(id string) (string, bool) { return "tc-key", id == "tc-id" }, now); err != nil {
 			f.badSig++
 			json.NewEncoder(w).Encode(map[string]any{"Response": map[string]any{"Error": map[string]string{"Code": "AuthFailure.SignatureFailure", "Message": err.Error()}}})
 			return

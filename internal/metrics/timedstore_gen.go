@@ -20,6 +20,13 @@ func (s *timedStore) AccessToken(ctx context.Context, tokenHash string) (remind.
 	return v0, v1, err
 }
 
+func (s *timedStore) AckStates(ctx context.Context, tenantID string, reminderID string) ([]remind.AckState, error) {
+	start := time.Now()
+	v0, err := s.Store.AckStates(ctx, tenantID, reminderID)
+	s.m.ObserveStore("AckStates", time.Since(start), err)
+	return v0, err
+}
+
 func (s *timedStore) AddInboxItem(ctx context.Context, it remind.InboxItem) (bool, error) {
 	start := time.Now()
 	v0, err := s.Store.AddInboxItem(ctx, it)
@@ -32,6 +39,13 @@ func (s *timedStore) AppByID(ctx context.Context, appID string) (string, string,
 	v0, v1, err := s.Store.AppByID(ctx, appID)
 	s.m.ObserveStore("AppByID", time.Since(start), err)
 	return v0, v1, err
+}
+
+func (s *timedStore) AppSMSFallback(ctx context.Context, tokenHash string) (time.Duration, error) {
+	start := time.Now()
+	v0, err := s.Store.AppSMSFallback(ctx, tokenHash)
+	s.m.ObserveStore("AppSMSFallback", time.Since(start), err)
+	return v0, err
 }
 
 func (s *timedStore) CalendarFeedByToken(ctx context.Context, token string) (store.CalendarFeed, error) {
@@ -389,6 +403,13 @@ func (s *timedStore) SessionByHash(ctx context.Context, hash string, now time.Ti
 	v0, v1, err := s.Store.SessionByHash(ctx, hash, now)
 	s.m.ObserveStore("SessionByHash", time.Since(start), err)
 	return v0, v1, err
+}
+
+func (s *timedStore) SetAppSMSFallback(ctx context.Context, appID string, fallback time.Duration) error {
+	start := time.Now()
+	err := s.Store.SetAppSMSFallback(ctx, appID, fallback)
+	s.m.ObserveStore("SetAppSMSFallback", time.Since(start), err)
+	return err
 }
 
 func (s *timedStore) SetInboxStatus(ctx context.Context, tenantID string, uid string, itemID string, st remind.InboxStatus, at time.Time) (remind.InboxItem, error) {

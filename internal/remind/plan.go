@@ -34,6 +34,12 @@ type EventData struct {
 	// their fixed words in Lang ("zh" or "en"; "" chooses by the text).
 	RecipientTZ string `json:"recipient_tz,omitempty"`
 	Lang        string `json:"lang,omitempty"`
+	// Step is the follow-up this delivery is ("repeat-1", "escalate"); ""
+	// for the firing itself.
+	Step string `json:"step,omitempty"`
+	// Escalation is set on an escalation sent to someone else than the
+	// recipient who did not acknowledge the firing.
+	Escalation *Escalation `json:"escalation,omitempty"`
 }
 
 // EventType is the type of the event sent when a reminder fires.
@@ -121,7 +127,9 @@ func target(rc Recipient, channel string) (string, bool) {
 // uid with no record gets the in-app inbox only. A reminder without
 // recipients goes to the owner (see FireRecipients). A recipient's
 // deliveries falling in their quiet hours are held to the hours' end
-// unless r is urgent. now decides lateness.
+// unless r is urgent. now decides lateness. With r.Ack, the follow-ups of
+// every recipient are planned too (see planFollowUps); a missed firing
+// has none.
 func Plan(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []Webhook, now time.Time, p FirePolicy) []Delivery {
 	occ := r.Occurrence(fireAt)
 	late := p.LateAfter > 0 && now.Sub(fireAt) > p.LateAfter
@@ -161,16 +169,99 @@ func Plan(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []Web
 		}
 	}
 	for _, uid := range FireRecipients(r, recips, hooks) {
-		rc, known := recips[uid]
-		if !known {
-			rc = Recipient{UID: uid, TenantID: r.TenantID}
-		}
+		rc := recipientOf(r, recips, uid)
 		if rc.Muted {
 			continue
 		}
 		for _, ch := range RecipientChannels(r, rc) {
 			for _, tgt := range targets(rc, ch) {
 				add(&rc, ch, tgt)
+			}
+		}
+	}
+	if r.Ack != nil && !missed {
+		out = append(out, planFollowUps(r, fireAt, recips, now)...)
+	}
+	return out
+}
+
+func recipientOf(r Reminder, recips map[string]Recipient, uid string) Recipient {
+	rc, known := recips[uid]
+	if !known {
+		rc = Recipient{UID: uid, TenantID: r.TenantID}
+	}
+	return rc
+}
+
+// planFollowUps plans the acknowledgement chain of each recipient of the
+// firing at fireAt: the repeats on the recipient's channels but the inbox
+// (the inbox item is the one to acknowledge), then at fireAt+Within the
+// escalation to each EscalateTo recipient on their default channels, and
+// the firing again on ThenChannels. A repeat already past at now (a late
+// firing) is left out; the escalation never is.
+func planFollowUps(r Reminder, fireAt time.Time, recips map[string]Recipient, now time.Time) []Delivery {
+	occ := r.Occurrence(fireAt)
+	var out []Delivery
+	add := func(rc *Recipient, channel, tgt, step, about string, at time.Time) {
+		recipient := rc.UID
+		if !r.Urgent {
+			at = heldUntil(*rc, r.TZ, at)
+		}
+		d := Delivery{
+			ID:            StepDeliveryID(r.ID, occ, recipient, channel, tgt, step, about),
+			TenantID:      r.TenantID,
+			ReminderID:    r.ID,
+			Occurrence:    occ,
+			DueAt:         at,
+			Recipient:     recipient,
+			Step:          step,
+			About:         about,
+			Channel:       channel,
+			Target:        tgt,
+			State:         DeliveryPending,
+			NextAttemptAt: at,
+			CreatedAt:     now,
+			UpdatedAt:     now,
+		}
+		d.Payload = eventPayload(r, d, at, rc.Profile)
+		out = append(out, d)
+	}
+	steps := r.Ack.FollowUps(fireAt)
+	for _, uid := range r.Recipients {
+		rc := recipientOf(r, recips, uid)
+		if rc.Muted {
+			continue
+		}
+		for _, f := range steps {
+			if f.Step != StepEscalate {
+				if !f.At.After(now) {
+					continue
+				}
+				for _, ch := range RecipientChannels(r, rc) {
+					if ch == ChannelInbox {
+						continue
+					}
+					for _, tgt := range targets(rc, ch) {
+						add(&rc, ch, tgt, f.Step, "", f.At)
+					}
+				}
+				continue
+			}
+			for _, lead := range r.Ack.EscalateTo {
+				lr := recipientOf(r, recips, lead)
+				if lead == uid || lr.Muted {
+					continue
+				}
+				for _, ch := range RecipientChannels(Reminder{}, lr) { // the lead's own channels
+					for _, tgt := range targets(lr, ch) {
+						add(&lr, ch, tgt, f.Step, uid, f.At)
+					}
+				}
+			}
+			for _, ch := range r.Ack.ThenChannels {
+				for _, tgt := range targets(rc, ch) {
+					add(&rc, ch, tgt, f.Step, "", f.At)
+				}
 			}
 		}
 	}
@@ -247,9 +338,17 @@ func eventPayload(r Reminder, d Delivery, fireAt time.Time, pf Profile) []byte {
 		ID: r.ID, Title: r.Title, Desc: r.Desc, RRule: r.RRule, TZ: r.TZ, DeferMin: r.DeferMin,
 		ExternalURL: r.ExternalURL, Recipients: r.Recipients, Meta: r.Meta,
 		Occurrence: d.Occurrence, FireAt: fireAt, Recipient: d.Recipient, Channel: d.Channel,
-		DeliveryID: d.ID, Late: d.Late,
+		DeliveryID: d.ID, Late: d.Late, Step: d.Step,
 		RecipientTZ: pf.TZ, Lang: pf.Lang,
 	}}
+	// Follow-ups say what they are in the title, which every channel shows.
+	switch {
+	case d.About != "":
+		ev.Data.Escalation = &Escalation{Unconfirmed: d.About, Step: d.Step}
+		ev.Data.Title = "未确认 / Not confirmed by " + d.About + ": " + r.Title
+	case d.Step != StepFiring:
+		ev.Data.Title = "请确认 / Please confirm: " + r.Title
+	}
 	b, _ := json.Marshal(ev) // only plain values: cannot fail
 	return b
 }

@@ -76,8 +76,9 @@ type Reminder struct {
 	Start       time.Time  // anchor (DTSTART) of RRule
 	DeferMin    int        // minutes added to every occurrence; negative fires earlier
 	ExternalURL string
-	Recipients  []string // recipient uids
-	Channels    []string // channels to use; empty means each recipient's defaults
+	Recipients  []string   // recipient uids
+	Channels    []string   // channels to use; empty means each recipient's defaults
+	Ack         *AckPolicy // asks recipients to acknowledge each firing; nil: no follow-ups
 	// Urgent reminders are sent inside recipients' quiet hours too.
 	Urgent     bool
 	Status     Status
@@ -288,12 +289,18 @@ const (
 // Its ID is stable: the same (reminder, occurrence, recipient, channel,
 // target) always has the same ID, so receivers can drop duplicates.
 type Delivery struct {
-	ID            string
-	TenantID      string
-	ReminderID    string
-	Occurrence    time.Time // nominal occurrence
-	DueAt         time.Time // fire instant (occurrence + defer)
-	Recipient     string    // uid, or "" for tenant webhooks
+	ID         string
+	TenantID   string
+	ReminderID string
+	Occurrence time.Time // nominal occurrence
+	DueAt      time.Time // fire instant (occurrence + defer)
+	Recipient  string    // uid, or "" for tenant webhooks
+	// Step is StepFiring ("") for the firing itself, or the follow-up of
+	// an acknowledgement chain it is (StepRepeat(k), StepEscalate).
+	Step string
+	// About is, for an escalation sent to someone else, the uid of the
+	// recipient who did not acknowledge the firing.
+	About         string
 	Channel       string
 	Target        string // webhook id, address, phone, openid…
 	State         DeliveryState

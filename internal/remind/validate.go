@@ -115,5 +115,8 @@ func (r Reminder) Validate() error {
 			return Invalid("channels", "unknown channel %q", ch)
 		}
 	}
+	if r.Ack != nil {
+		return r.Ack.Validate()
+	}
 	return nil
 }

@@ -19,6 +19,8 @@ type AppStore interface {
 	CreateAccessToken(ctx context.Context, tokenHash, appID, tenantID string, expiresAt, at time.Time) error
 	AccessToken(ctx context.Context, tokenHash string) (remind.Tenant, time.Time, error)
 	PurgeAccessTokens(ctx context.Context, before time.Time) (int64, error)
+	SetAppSMSFallback(ctx context.Context, appID string, fallback time.Duration) error
+	AppSMSFallback(ctx context.Context, tokenHash string) (time.Duration, error)
 }
 
 // Errors of the app use cases; the team-remind API answers each with its
@@ -127,4 +129,43 @@ func (a *Apps) Authenticate(ctx context.Context, token string) (remind.Tenant, e
 		return t, ErrAccessTokenExpired
 	}
 	return t, nil
+}
+
+// Bounds of an app's SMS fallback (the ack.within of the reminders it makes).
+const (
+	MinSMSFallback = remind.MinAckWithin
+	MaxSMSFallback = remind.MaxAckWithin
+)
+
+// SetSMSFallback sets how long after an in-app team reminder made through
+// the app fires its members who have not confirmed get it by SMS (0:
+// never). Reminders made or updated afterwards ask for it.
+func (a *Apps) SetSMSFallback(ctx context.Context, appID string, fallback time.Duration) error {
+	if fallback != 0 && (fallback < MinSMSFallback || fallback > MaxSMSFallback) {
+		return remind.Invalid("sms-fallback", "must be 0 or between %s and %s", MinSMSFallback, MaxSMSFallback)
+	}
+	if err := a.st.SetAppSMSFallback(ctx, appID, fallback); err != nil {
+		return fmt.Errorf("service: sms fallback: %w", err)
+	}
+	return nil
+}
+
+// SMSFallback returns the SMS fallback of the app whose access token this
+// is (see SetSMSFallback).
+func (a *Apps) SMSFallback(ctx context.Context, token string) (time.Duration, error) {
+	d, err := a.st.AppSMSFallback(ctx, HashToken(token))
+	if err != nil {
+		return 0, fmt.Errorf("service: sms fallback: %w", err)
+	}
+	return d, nil
+}
+
+// SMSFallbackAck is the acknowledgement policy an in-app team reminder
+// gets from an app's SMS fallback: an SMS to each member who has not
+// confirmed after fallback; nil for none.
+func SMSFallbackAck(fallback time.Duration) *remind.AckPolicy {
+	if fallback <= 0 {
+		return nil
+	}
+	return &remind.AckPolicy{Within: fallback, ThenChannels: []string{remind.ChannelSMS}}
 }

@@ -28,7 +28,8 @@ type CreateInput struct {
 	ExternalURL string
 	Recipients  []string
 	Channels    []string
-	Urgent      bool // sent inside recipients' quiet hours too
+	Urgent      bool              // sent inside recipients' quiet hours too
+	Ack         *remind.AckPolicy // nil: no acknowledgement asked
 	Source      string
 	Meta        map[string]string
 
@@ -128,7 +129,7 @@ func (s *Service) CreateReminders(ctx context.Context, t remind.Tenant, ins []Cr
 func (s *Service) newReminder(t remind.Tenant, in CreateInput, now time.Time) (remind.Reminder, error) {
 	r := remind.Reminder{
 		ID: remind.NewID(now), TenantID: t.ID, Title: in.Title, Desc: in.Desc, RRule: strings.TrimPrefix(in.RRule, "RRULE:"),
-		TZ: in.TZ, DeferMin: in.DeferMin, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels,
+		TZ: in.TZ, DeferMin: in.DeferMin, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels, Ack: in.Ack,
 		Urgent: in.Urgent, Status: remind.StatusActive, Source: in.Source, Meta: in.Meta, CreatedAt: now, UpdatedAt: now,
 	}
 	if r.Source == "" {
@@ -144,7 +145,7 @@ func (s *Service) newReminder(t remind.Tenant, in CreateInput, now time.Time) (r
 func (s *Service) CheckCreate(t remind.Tenant, in CreateInput) error {
 	now := s.now()
 	r := remind.Reminder{TenantID: t.ID, Title: in.Title, Desc: in.Desc, RRule: strings.TrimPrefix(in.RRule, "RRULE:"),
-		TZ: in.TZ, DeferMin: in.DeferMin, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels}
+		TZ: in.TZ, DeferMin: in.DeferMin, ExternalURL: in.ExternalURL, Recipients: in.Recipients, Channels: in.Channels, Ack: in.Ack}
 	return s.schedule(t, &r, in.Time, in.Start, in.Text, now)
 }
 
@@ -299,6 +300,8 @@ type Patch struct {
 	Recipients  *[]string
 	Channels    *[]string
 	Urgent      *bool
+	Ack         *remind.AckPolicy // replaces the reminder's policy when non-nil
+	RemoveAck   bool              // takes the policy off (and stops pending follow-ups)
 	Meta        map[string]string // merged into the reminder's meta when non-nil
 
 	// IfMatch, when set, is the ETag (remind.Reminder.ETag) the caller last
@@ -372,6 +375,13 @@ func (s *Service) applyPatch(t remind.Tenant, r *remind.Reminder, p Patch, now t
 	}
 	if p.Urgent != nil {
 		r.Urgent = *p.Urgent
+	}
+	switch {
+	case p.RemoveAck:
+		r.Ack = nil
+	case p.Ack != nil:
+		a := *p.Ack
+		r.Ack = &a
 	}
 	if len(p.Meta) > 0 {
 		meta := make(map[string]string, len(r.Meta)+len(p.Meta))
@@ -465,15 +475,23 @@ func (s *Service) FailedDeliveries(ctx context.Context, t remind.Tenant, since t
 	return ds, nil
 }
 
-// InboxStatuses returns, for a reminder of t, each recipient's most
-// recent inbox status (unread, read, confirmed, rejected).
-func (s *Service) InboxStatuses(ctx context.Context, t remind.Tenant, id string) (map[string]remind.InboxStatus, error) {
+// AckStates returns, for a reminder of t, each recipient's acknowledgement
+// of each occurrence: the status of their own inbox item for it (the one
+// its firing made, remind.InboxItemID), by occurrence then uid. Items
+// others got (escalations) are not acknowledgements of the firing.
+func (s *Service) AckStates(ctx context.Context, t remind.Tenant, id string) ([]remind.AckState, error) {
 	if _, err := s.GetReminder(ctx, t, id); err != nil {
 		return nil, err
 	}
-	m, err := s.store.InboxStatusByReminder(ctx, t.ID, id)
+	all, err := s.store.AckStates(ctx, t.ID, id)
 	if err != nil {
-		return nil, fmt.Errorf("service: inbox statuses: %w", err)
+		return nil, fmt.Errorf("service: ack states: %w", err)
 	}
-	return m, nil
+	out := all[:0]
+	for _, a := range all {
+		if a.ItemID == remind.InboxItemID(id, a.Occurrence, a.UID) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }

@@ -91,7 +91,8 @@ type Store interface {
 	// writes every mutable field back. When fn returns an error nothing is
 	// written and that error is returned. Pending deliveries of the firings
 	// taken back are cancelled; so are all pending deliveries of recipients
-	// fn removed. The scheduler then plans the taken-back firing again from
+	// fn removed, and the escalations about them; when fn takes the ack
+	// policy off, every pending follow-up. The scheduler then plans the taken-back firing again from
 	// the reminder as written: the same delivery ids, made pending again
 	// (FireDue), so each is still sent once, with the current content, to
 	// the current recipients.
@@ -125,7 +126,7 @@ type Store interface {
 	// PendingOf and FinishDeliveries). Deliveries it makes pending are
 	// leased to the caller (lease.Owner until lease.Until), with their attempt counted
 	// (Attempts 1 when new). It returns them. A delivery the plan holds
-	// past lease.Until (HeldPast: quiet hours) is written pending, held by
+	// past lease.Until (Waits: quiet hours), or a follow-up of an acknowledgement chain, is written pending, held by
 	// nobody, with its next attempt at its due time, and not returned.
 	// recips includes remind.OwnerUID's record when r has no recipients
 	// (see remind.FireRecipients).
@@ -189,7 +190,18 @@ type Store interface {
 	// AddInboxItem inserts an item; it returns false when the id exists already.
 	AddInboxItem(ctx context.Context, it remind.InboxItem) (bool, error)
 	ListInbox(ctx context.Context, tenantID, uid string, q ListQuery) ([]remind.InboxItem, error)
+	// SetInboxStatus records what a recipient did with an item. A confirm
+	// or reject (remind.InboxConfirmed, remind.InboxRejected) also cancels,
+	// in the same transaction, every pending follow-up of the item's
+	// reminder and occurrence that is uid's own (sent to uid, About "") or
+	// about uid (an escalation to someone else; the acknowledgement chain:
+	// remind.AckPolicy), and counts the change (Changes) when there was
+	// one, so a copy another instance holds is not sent. Escalations uid
+	// gets about others stay.
 	SetInboxStatus(ctx context.Context, tenantID, uid, itemID string, st remind.InboxStatus, at time.Time) (remind.InboxItem, error)
+	// AckStates returns every inbox item of a reminder as an
+	// acknowledgement state, ordered by occurrence, uid and item id.
+	AckStates(ctx context.Context, tenantID, reminderID string) ([]remind.AckState, error)
 	// InboxStatusByReminder returns, for one reminder, each recipient's most
 	// recent inbox status.
 	InboxStatusByReminder(ctx context.Context, tenantID, reminderID string) (map[string]remind.InboxStatus, error)
@@ -254,6 +266,13 @@ type Store interface {
 	// PurgeAccessTokens deletes the tokens that expired before before and
 	// returns how many.
 	PurgeAccessTokens(ctx context.Context, before time.Time) (int64, error)
+	// SetAppSMSFallback sets an app's SMS fallback: how long after an
+	// in-app team reminder made through it fires its unconfirmed members
+	// get an SMS (0: never). An unknown app is remind.ErrNotFound.
+	SetAppSMSFallback(ctx context.Context, appID string, fallback time.Duration) error
+	// AppSMSFallback returns the SMS fallback of the app that issued the
+	// access token with this hash; an unknown token is remind.ErrNotFound.
+	AppSMSFallback(ctx context.Context, tokenHash string) (time.Duration, error)
 	// TeamRemindNumber returns the numeric id of a reminder, giving it the
 	// next free number on first use.
 	TeamRemindNumber(ctx context.Context, tenantID, reminderID string) (int64, error)
@@ -339,12 +358,13 @@ type FirePlan struct {
 	Claimed    []time.Time   // the reminder's firings claimed ahead after this one (remind.Reminder.ClaimAfter)
 }
 
-// HeldPast reports whether FireDue writes the planned delivery d unleased:
-// it is pending but due after the lease would end (held by the
-// recipient's quiet hours), so it waits in the store with its next attempt
-// at its due time, for LeaseDeliveries, instead of in the caller's memory.
-func HeldPast(d remind.Delivery, lease Lease) bool {
-	return d.State == remind.DeliveryPending && d.DueAt.After(lease.Until)
+// Waits reports whether FireDue writes the planned delivery d unleased:
+// it is pending but is a follow-up of an acknowledgement chain, or is due
+// after the lease would end (held by the recipient's quiet hours), so it
+// waits in the store with its next attempt at its time, for
+// LeaseDeliveries, instead of in the caller's memory.
+func Waits(d remind.Delivery, lease Lease) bool {
+	return d.State == remind.DeliveryPending && (d.Step != remind.StepFiring || d.DueAt.After(lease.Until))
 }
 
 // Lease says who holds deliveries and until when: the instance that

@@ -24,6 +24,7 @@ type spec struct {
 	pastErr    error      // remindTime was given but is in the past
 	remindType int
 	channels   []string
+	ack        *remind.AckPolicy // the app's SMS fallback, for in-app reminders
 	members    []member
 	uids       []string
 	meta       map[string]string
@@ -49,6 +50,7 @@ func (h *Handler) check(t remind.Tenant, in request) (spec, error) {
 	switch {
 	case !d.RemindType.Set || d.RemindType.V == RemindInApp:
 		s.remindType, s.channels = RemindInApp, []string{remind.ChannelInbox}
+		s.ack = service.SMSFallbackAck(in.smsFallback)
 	case d.RemindType.V == RemindSMS:
 		s.remindType, s.channels = RemindSMS, []string{remind.ChannelSMS}
 	default:
@@ -170,7 +172,7 @@ func (h *Handler) create(ctx context.Context, t remind.Tenant, in request) (any,
 		return nil, err
 	}
 	s.meta[MetaCreaterID], s.meta[MetaCreaterName] = string(in.RequesterUID), in.RequesterName
-	ci := service.CreateInput{Title: s.title, Desc: s.content, Time: s.at, Recipients: s.uids, Channels: s.channels, Source: Source, Meta: s.meta}
+	ci := service.CreateInput{Title: s.title, Desc: s.content, Time: s.at, Recipients: s.uids, Channels: s.channels, Ack: s.ack, Source: Source, Meta: s.meta}
 	if s.at == nil {
 		ci.Title, ci.Text = "", s.content // the parser names it after what is left of the text
 	}
@@ -247,7 +249,7 @@ func (h *Handler) update(ctx context.Context, t remind.Tenant, in request) (any,
 	if in.RequesterName != "" {
 		s.meta[MetaCreaterName] = in.RequesterName
 	}
-	p := service.Patch{Title: &s.title, Desc: &s.content, Recipients: &s.uids, Channels: &s.channels, Meta: s.meta}
+	p := service.Patch{Title: &s.title, Desc: &s.content, Recipients: &s.uids, Channels: &s.channels, Ack: s.ack, RemoveAck: s.ack == nil, Meta: s.meta}
 	if s.at != nil {
 		p.Time = s.at
 	} else {

@@ -36,6 +36,8 @@ type Store interface {
 	TeamRemindNumber(ctx context.Context, tenantID, reminderID string) (int64, error)
 	TeamRemindByNumber(ctx context.Context, tenantID string, num int64) (string, error)
 	InboxStatusByReminder(ctx context.Context, tenantID, reminderID string) (map[string]remind.InboxStatus, error)
+	SetAppSMSFallback(ctx context.Context, appID string, fallback time.Duration) error
+	AppSMSFallback(ctx context.Context, tokenHash string) (time.Duration, error)
 }
 
 // Source is the Reminder.Source of reminders made through this API.
@@ -155,6 +157,13 @@ func CreateApp(ctx context.Context, svc *service.Service, st Store, tenantName s
 	return service.NewApps(svc, st, service.AppsConfig{}).CreateApp(ctx, tenantName)
 }
 
+// SetSMSFallback sets an app's SMS fallback: an in-app team reminder
+// made or updated through it afterwards asks its members to confirm, and
+// those who have not after fallback get it by SMS (0: never).
+func SetSMSFallback(ctx context.Context, svc *service.Service, st Store, appID string, fallback time.Duration) error {
+	return service.NewApps(svc, st, service.AppsConfig{}).SetSMSFallback(ctx, appID, fallback)
+}
+
 // token answers GET or POST /openapi/token?appId=…&appSecret=… (a form or
 // JSON body works too) with a new access token.
 func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
@@ -239,6 +248,10 @@ func (h *Handler) call(fn func(context.Context, remind.Tenant, request) (any, er
 			return
 		}
 		if err := remind.CheckUID("requesterUid", string(in.RequesterUID)); err != nil {
+			h.answerErr(w, r, err)
+			return
+		}
+		if in.smsFallback, err = h.apps.SMSFallback(r.Context(), r.URL.Query().Get("accessToken")); err != nil {
 			h.answerErr(w, r, err)
 			return
 		}
@@ -428,6 +441,9 @@ type request struct {
 	RequesterName string     `json:"requesterName"`
 	TeamRemindID  flexString `json:"teamRemindId"`
 	Detail        *detailIn  `json:"detail"`
+	// smsFallback is the SMS fallback of the app whose token the request
+	// carries (service.Apps.SMSFallback).
+	smsFallback time.Duration
 }
 
 func parseForm(body []byte) (func(string) string, error) {

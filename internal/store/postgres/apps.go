@@ -140,3 +140,27 @@ func (s *Store) TakeSMSQuota(ctx context.Context, phone, deliveryID string, at t
 	}
 	return ok, nil
 }
+
+// SetAppSMSFallback sets an app's SMS fallback (0: none); an unknown app
+// is remind.ErrNotFound.
+func (s *Store) SetAppSMSFallback(ctx context.Context, appID string, fallback time.Duration) error {
+	res, err := s.exec(ctx, `UPDATE apps SET sms_fallback_ms = $1 WHERE app_id = $2`, fallback.Milliseconds(), appID)
+	if err != nil {
+		return fmt.Errorf("postgres: set app sms fallback: %w", err)
+	}
+	if res.RowsAffected() == 0 {
+		return fmt.Errorf("postgres: set app sms fallback: %w", remind.NotFound("app"))
+	}
+	return nil
+}
+
+// AppSMSFallback returns the SMS fallback of the app that issued the
+// access token with this hash; an unknown token is remind.ErrNotFound.
+func (s *Store) AppSMSFallback(ctx context.Context, tokenHash string) (time.Duration, error) {
+	var v int64
+	err := s.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&v) }, `SELECT a.sms_fallback_ms FROM access_tokens k JOIN apps a ON a.app_id = k.app_id WHERE k.hash = $1`, tokenHash)
+	if err != nil {
+		return 0, notFound(err, "access token")
+	}
+	return time.Duration(v) * time.Millisecond, nil
+}

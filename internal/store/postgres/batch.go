@@ -237,18 +237,18 @@ const maxInsertRows = 1000
 // insertSQL is a multi-row insert of n reminders.
 func insertSQL(n int) string {
 	var sb strings.Builder
-	sb.Grow(40 + reminderNCols*7*n)
+	sb.Grow(40 + reminderArgCount*7*n)
 	sb.WriteString(`INSERT INTO reminders (` + reminderCols + `) VALUES `)
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			sb.WriteString(", ")
 		}
 		sb.WriteString("(")
-		for j := 1; j <= reminderNCols; j++ {
+		for j := 1; j <= reminderArgCount; j++ {
 			if j > 1 {
 				sb.WriteString(", ")
 			}
-			fmt.Fprintf(&sb, "$%d", reminderNCols*i+j)
+			fmt.Fprintf(&sb, "$%d", reminderArgCount*i+j)
 		}
 		sb.WriteString(")")
 	}
@@ -256,7 +256,7 @@ func insertSQL(n int) string {
 }
 
 func insertArgs(rs []remind.Reminder) []any {
-	args := make([]any, 0, reminderNCols*len(rs))
+	args := make([]any, 0, reminderArgCount*len(rs))
 	for _, r := range rs {
 		args = append(args, reminderArgs(r)...)
 	}

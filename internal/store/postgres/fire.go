@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -32,7 +33,7 @@ func (s *Store) minMS(ctx context.Context, what, sql string) (time.Time, bool, e
 	return fromMS(*v), true, nil
 }
 
-const deliveryCols = `id, tenant_id, reminder_id, occurrence_ms, due_ms, recipient, channel, target, state, attempts, next_attempt_ms, late, payload, last_error, created_ms, updated_ms, finished_ms`
+const deliveryCols = `id, tenant_id, reminder_id, occurrence_ms, due_ms, recipient, channel, target, state, attempts, next_attempt_ms, late, payload, last_error, created_ms, updated_ms, finished_ms, step, about`
 
 func scanDelivery(row pgx.Row) (remind.Delivery, error) {
 	var d remind.Delivery
@@ -40,7 +41,7 @@ func scanDelivery(row pgx.Row) (remind.Delivery, error) {
 	var state string
 	var fin *int64
 	err := row.Scan(&d.ID, &d.TenantID, &d.ReminderID, &occ, &due, &d.Recipient, &d.Channel, &d.Target, &state, &d.Attempts,
-		&next, &d.Late, &d.Payload, &d.LastError, &created, &updated, &fin)
+		&next, &d.Late, &d.Payload, &d.LastError, &created, &updated, &fin, &d.Step, &d.About)
 	d.Occurrence, d.DueAt, d.NextAttemptAt, d.CreatedAt, d.UpdatedAt = fromMS(occ), fromMS(due), fromMS(next), fromMS(created), fromMS(updated)
 	d.State, d.FinishedAt = remind.DeliveryState(state), ptrMS(fin)
 	return d, err
@@ -88,8 +89,11 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 				seen[d.ID] = true
 				owner := lease.Owner
 				switch {
-				case store.HeldPast(d, lease):
-					owner = "" // held by quiet hours: leased when due
+				case store.Waits(d, lease):
+					// A follow-up, or a delivery held by the recipient's
+					// quiet hours, waits held by nobody until a
+					// dispatcher's poll of the store leases it at its time.
+					owner = ""
 				case d.State == remind.DeliveryPending:
 					d.NextAttemptAt, d.Attempts = lease.Until, 1
 				}
@@ -112,9 +116,9 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 				written[id] = n
 				return err
 			}, `INSERT INTO deliveries AS d (`+deliveryCols+`, owner)
-				SELECT `+deliveryCols+`, NULLIF(owner, '') FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],
-					$9::text[], $10::int[], $11::bigint[], $12::bool[], $13::bytea[], $14::text[], $15::bigint[], $16::bigint[], $17::bigint[], $18::text[])
-					AS u(`+deliveryCols+`, owner)
+				SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],
+					$9::text[], $10::int[], $11::bigint[], $12::bool[], $13::bytea[], $14::text[], $15::bigint[], $16::bigint[], $17::bigint[],
+					$18::text[], $19::text[], $20::text[])
 				ON CONFLICT (id) DO UPDATE SET occurrence_ms = excluded.occurrence_ms, due_ms = excluded.due_ms, target = excluded.target,
 					state = excluded.state, attempts = d.attempts + 1, next_attempt_ms = excluded.next_attempt_ms, late = excluded.late,
 					payload = excluded.payload, last_error = excluded.last_error, updated_ms = excluded.updated_ms, finished_ms = excluded.finished_ms,
@@ -126,7 +130,7 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 			}
 		}
 		for _, d := range planned {
-			if n, ok := written[d.ID]; ok && d.State == remind.DeliveryPending && !store.HeldPast(d, lease) {
+			if n, ok := written[d.ID]; ok && d.State == remind.DeliveryPending && !store.Waits(d, lease) {
 				d.Attempts = n
 				out = append(out, d)
 			}
@@ -158,9 +162,9 @@ func loadFanOut(ctx context.Context, tx pgx.Tx, due []remind.Reminder) (map[stri
 			hooks[r.TenantID] = nil
 			tenants = append(tenants, r.TenantID)
 		}
-		of := r.Recipients
-		if len(of) == 0 { // the owner may be the recipient: remind.FireRecipients
-			of = []string{remind.OwnerUID}
+		of := r.PlanUIDs()
+		if len(r.Recipients) == 0 { // the owner may be the recipient: remind.FireRecipients
+			of = append(slices.Clip(of), remind.OwnerUID)
 		}
 		for _, u := range of {
 			if k := (key{r.TenantID, u}); !seen[k] {
@@ -225,7 +229,8 @@ type deliveryColumns struct {
 	lastError                  []string
 	created, updated           []int64
 	finished                   []*int64
-	owner                      []string
+	step, about                []string
+	owner                      []*string // NULL: held by nobody
 }
 
 func (c *deliveryColumns) add(d remind.Delivery, owner string) {
@@ -239,10 +244,15 @@ func (c *deliveryColumns) add(d remind.Delivery, owner string) {
 	c.state, c.attempts, c.next = append(c.state, string(d.State)), append(c.attempts, int32(d.Attempts)), append(c.next, ms(d.NextAttemptAt))
 	c.late, c.payload, c.lastError = append(c.late, d.Late), append(c.payload, payload), append(c.lastError, d.LastError)
 	c.created, c.updated, c.finished = append(c.created, ms(d.CreatedAt)), append(c.updated, ms(d.UpdatedAt)), append(c.finished, nullMS(d.FinishedAt))
-	c.owner = append(c.owner, owner)
+	c.step, c.about = append(c.step, d.Step), append(c.about, d.About)
+	var o *string
+	if owner != "" {
+		o = &owner
+	}
+	c.owner = append(c.owner, o)
 }
 
 func (c *deliveryColumns) args() []any {
 	return []any{c.id, c.tenant, c.reminder, c.occ, c.due, c.recipient, c.channel, c.target, c.state, c.attempts, c.next,
-		c.late, c.payload, c.lastError, c.created, c.updated, c.finished, c.owner}
+		c.late, c.payload, c.lastError, c.created, c.updated, c.finished, c.step, c.about, c.owner}
 }

@@ -46,19 +46,58 @@ func (s *Store) ListInbox(ctx context.Context, tenantID, uid string, q store.Lis
 	return out, nil
 }
 
-// SetInboxStatus records what a recipient did with an item.
+// SetInboxStatus records what a recipient did with an item; a confirm or
+// reject ends the recipient's acknowledgement chain of the item's
+// occurrence in the same transaction: their own pending follow-ups and the
+// escalations about them (not those they get about others) are cancelled (locked in id order, as in
+// cancelPending) and the change counted, so no instance sends a copy it holds.
 func (s *Store) SetInboxStatus(ctx context.Context, tenantID, uid, itemID string, st remind.InboxStatus, at time.Time) (remind.InboxItem, error) {
 	var it remind.InboxItem
-	err := s.queryRow(ctx, func(row pgx.Row) error {
+	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var err error
-		it, err = scanInbox(row)
-		return err
-	}, `UPDATE inbox SET status = $1, updated_ms = $2 WHERE tenant_id = $3 AND uid = $4 AND id = $5 RETURNING `+inboxCols,
-		int(st), ms(at), tenantID, uid, itemID)
+		it, err = scanInbox(tx.QueryRow(ctx, `UPDATE inbox SET status = $1, updated_ms = $2 WHERE tenant_id = $3 AND uid = $4 AND id = $5 RETURNING `+inboxCols,
+			int(st), ms(at), tenantID, uid, itemID))
+		if err != nil {
+			return notFound(err, "inbox item")
+		}
+		if st != remind.InboxConfirmed && st != remind.InboxRejected {
+			return nil
+		}
+		tag, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
+			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND occurrence_ms = $3 AND state = 'pending' AND step <> ''
+				AND tenant_id = $4 AND (recipient = $5 AND about = '' OR about = $5) ORDER BY id FOR UPDATE)`,
+			ms(at), it.ReminderID, ms(it.Occurrence), tenantID, uid)
+		if err != nil {
+			return fmt.Errorf("postgres: stop follow-ups: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return nil
+		}
+		return bumpChanges(ctx, tx)
+	})
 	if err != nil {
-		return remind.InboxItem{}, notFound(err, "inbox item")
+		return remind.InboxItem{}, err
 	}
 	return it, nil
+}
+
+// AckStates returns every inbox item of a reminder as an acknowledgement
+// state, by occurrence and uid.
+func (s *Store) AckStates(ctx context.Context, tenantID, reminderID string) ([]remind.AckState, error) {
+	var out []remind.AckState
+	err := s.queryRows(ctx, func(rows pgx.Rows) error {
+		var a remind.AckState
+		var occ int64
+		var st int
+		err := rows.Scan(&occ, &a.UID, &st, &a.ItemID)
+		a.Occurrence, a.Status = fromMS(occ), remind.InboxStatus(st)
+		out = append(out, a)
+		return err
+	}, `SELECT occurrence_ms, uid, status, id FROM inbox WHERE tenant_id = $1 AND reminder_id = $2 ORDER BY occurrence_ms, uid, id`, tenantID, reminderID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: ack states: %w", err)
+	}
+	return out, nil
 }
 
 // InboxStatusByReminder returns each recipient's latest inbox status for a reminder.

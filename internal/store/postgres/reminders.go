@@ -15,26 +15,26 @@ import (
 
 // reminderCols are the columns a new reminder is inserted with;
 // reminderRead adds the claim columns every read scans (scanReminder).
-const reminderCols = `id, tenant_id, title, "desc", at_ms, rrule, tz, start_ms, defer_min, external_url, recipients, channels, status, next_fire_ms, fired_count, source, meta, created_ms, updated_ms, urgent`
+const reminderCols = `id, tenant_id, title, "desc", at_ms, rrule, tz, start_ms, defer_min, external_url, recipients, channels, status, next_fire_ms, fired_count, source, meta, created_ms, updated_ms, urgent, ack`
 
 const reminderRead = reminderCols + `, claimed`
-
-// reminderNCols is the number of reminderCols.
-const reminderNCols = 20
 
 func scanReminder(row pgx.Row) (remind.Reminder, error) {
 	var r remind.Reminder
 	var at, next *int64
-	var claimed *string
+	var claimed, ack *string
 	var start, created, updated int64
 	var recips, chans, meta []byte
 	var status string
 	err := row.Scan(&r.ID, &r.TenantID, &r.Title, &r.Desc, &at, &r.RRule, &r.TZ, &start, &r.DeferMin, &r.ExternalURL,
-		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated, &r.Urgent, &claimed)
+		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated, &r.Urgent, &ack, &claimed)
 	if err != nil {
 		return r, err
 	}
 	if r.Claimed, err = store.DecodeClaimed(claimed); err != nil {
+		return r, err
+	}
+	if r.Ack, err = store.DecodeAck(ack); err != nil {
 		return r, err
 	}
 	r.Time, r.NextFireAt = ptrMS(at), ptrMS(next)
@@ -96,18 +96,18 @@ func (s *Store) insertReminders(rs []remind.Reminder) []error {
 	errs := make([]error, len(rs))
 	if len(rs) > 1 {
 		var sb strings.Builder
-		args := make([]any, 0, reminderNCols*len(rs))
+		args := make([]any, 0, reminderArgCount*len(rs))
 		sb.WriteString(`INSERT INTO reminders (` + reminderCols + `) VALUES `)
 		for i, r := range rs {
 			if i > 0 {
 				sb.WriteString(", ")
 			}
 			sb.WriteString("(")
-			for j := 1; j <= reminderNCols; j++ {
+			for j := 1; j <= reminderArgCount; j++ {
 				if j > 1 {
 					sb.WriteString(", ")
 				}
-				fmt.Fprintf(&sb, "$%d", reminderNCols*i+j)
+				fmt.Fprintf(&sb, "$%d", reminderArgCount*i+j)
 			}
 			sb.WriteString(")")
 			args = append(args, reminderArgs(r)...)
@@ -122,10 +122,13 @@ func (s *Store) insertReminders(rs []remind.Reminder) []error {
 	return errs
 }
 
+// reminderArgCount is how many values reminderArgs returns.
+const reminderArgCount = 21
+
 func reminderArgs(r remind.Reminder) []any {
 	return []any{r.ID, r.TenantID, r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL,
 		encodeJSON(r.Recipients), encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), r.FiredCount, r.Source,
-		encodeJSON(r.Meta), ms(r.CreatedAt), ms(r.UpdatedAt), r.Urgent}
+		encodeJSON(r.Meta), ms(r.CreatedAt), ms(r.UpdatedAt), r.Urgent, store.EncodeAck(r.Ack)}
 }
 
 // createOne is one create in its own transaction.
@@ -292,10 +295,10 @@ func modifyReminder(ctx context.Context, tx pgx.Tx, tenantID, id string, at time
 	}
 	if _, err := tx.Exec(ctx, `UPDATE reminders SET title = $1, "desc" = $2, at_ms = $3, rrule = $4, tz = $5, start_ms = $6, defer_min = $7,
 		external_url = $8, recipients = $9, channels = $10, status = $11, next_fire_ms = $12, fired_count = $13, meta = $14, updated_ms = $15,
-		claimed = $16, urgent = $18 WHERE id = $17`,
+		claimed = $16, urgent = $18, ack = $19 WHERE id = $17`,
 		r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL, encodeJSON(r.Recipients),
 		encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), r.FiredCount, encodeJSON(r.Meta), ms(r.UpdatedAt),
-		store.EncodeClaimed(r.Claimed), r.ID, r.Urgent); err != nil {
+		store.EncodeClaimed(r.Claimed), r.ID, r.Urgent, store.EncodeAck(r.Ack)); err != nil {
 		return r, err
 	}
 	// Deliveries are locked in id order, as in cancelPending.
@@ -303,14 +306,22 @@ func modifyReminder(ctx context.Context, tx pgx.Tx, tenantID, id string, at time
 		// The deliveries of the firings taken back: planned again, with
 		// the same ids, when the scheduler claims them anew.
 		if _, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
-			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND state = 'pending' AND due_ms > $1 ORDER BY id FOR UPDATE)`,
+			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND state = 'pending'
+				AND (step = '' AND due_ms > $1 OR step <> '' AND occurrence_ms = ANY($3)) ORDER BY id FOR UPDATE)`,
+			ms(at), r.ID, msList(change.UnclaimedOccurrences)); err != nil {
+			return r, err
+		}
+	}
+	if change.AckRemoved {
+		if _, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
+			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND state = 'pending' AND step <> '' ORDER BY id FOR UPDATE)`,
 			ms(at), r.ID); err != nil {
 			return r, err
 		}
 	}
 	if gone := change.Removed; len(gone) > 0 {
 		if _, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
-			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND recipient = ANY($3) AND state = 'pending' ORDER BY id FOR UPDATE)`,
+			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND (recipient = ANY($3) OR about = ANY($3)) AND state = 'pending' ORDER BY id FOR UPDATE)`,
 			ms(at), r.ID, gone); err != nil {
 			return r, err
 		}
@@ -389,4 +400,13 @@ func (s *Store) DeleteReminder(ctx context.Context, tenantID, id string, at time
 		}
 		return bumpChanges(ctx, tx)
 	})
+}
+
+// msList returns times as Unix milliseconds.
+func msList(ts []time.Time) []int64 {
+	out := make([]int64, len(ts))
+	for i, t := range ts {
+		out[i] = ms(t)
+	}
+	return out
 }

@@ -30,7 +30,7 @@ func (s *Store) CreateReminders(ctx context.Context, tenantID string, items []st
 			return err
 		}
 		defer look.Close()
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO reminders (`+reminderCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO reminders (`+reminderCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (s *Store) CreateReminders(ctx context.Context, tenantID string, items []st
 			}
 			if _, err := ins.ExecContext(ctx, r.ID, r.TenantID, r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL,
 				encodeJSON(r.Recipients), encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), r.FiredCount, r.Source,
-				encodeJSON(r.Meta), ms(r.CreatedAt), ms(r.UpdatedAt), boolInt(r.Urgent)); err != nil {
+				encodeJSON(r.Meta), ms(r.CreatedAt), ms(r.UpdatedAt), boolInt(r.Urgent), store.EncodeAck(r.Ack)); err != nil {
 				return err
 			}
 			res[i].Reminder = r

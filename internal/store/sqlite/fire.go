@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,7 @@ func (s *Store) NextFireAt(ctx context.Context) (time.Time, bool, error) {
 	return fromMS(v.Int64), true, nil
 }
 
-const deliveryCols = `id, tenant_id, reminder_id, occurrence_ms, due_ms, recipient, channel, target, state, attempts, next_attempt_ms, late, payload, last_error, created_ms, updated_ms, finished_ms`
+const deliveryCols = `id, tenant_id, reminder_id, occurrence_ms, due_ms, recipient, channel, target, state, attempts, next_attempt_ms, late, payload, last_error, created_ms, updated_ms, finished_ms, step, about`
 
 func scanDelivery(row interface{ Scan(...any) error }) (remind.Delivery, error) {
 	var d remind.Delivery
@@ -34,7 +35,7 @@ func scanDelivery(row interface{ Scan(...any) error }) (remind.Delivery, error) 
 	var state string
 	var fin sql.NullInt64
 	err := row.Scan(&d.ID, &d.TenantID, &d.ReminderID, &occ, &due, &d.Recipient, &d.Channel, &d.Target, &state, &d.Attempts,
-		&next, &late, &d.Payload, &d.LastError, &created, &updated, &fin)
+		&next, &late, &d.Payload, &d.LastError, &created, &updated, &fin, &d.Step, &d.About)
 	d.Occurrence, d.DueAt, d.NextAttemptAt, d.CreatedAt, d.UpdatedAt = fromMS(occ), fromMS(due), fromMS(next), fromMS(created), fromMS(updated)
 	d.State, d.Late, d.FinishedAt = remind.DeliveryState(state), late != 0, ptrMS(fin)
 	return d, err
@@ -70,7 +71,7 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 		// A planned id that exists is made pending again only when it was
 		// cancelled (its firing taken back by a write: see ModifyReminder),
 		// with one more attempt counted to fence off copies leased before.
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (`+deliveryCols+`, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (`+deliveryCols+`, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))
 			ON CONFLICT (id) DO UPDATE SET occurrence_ms = excluded.occurrence_ms, due_ms = excluded.due_ms, target = excluded.target,
 				state = excluded.state, attempts = deliveries.attempts + 1, next_attempt_ms = excluded.next_attempt_ms, late = excluded.late,
 				payload = excluded.payload, last_error = excluded.last_error, updated_ms = excluded.updated_ms, finished_ms = excluded.finished_ms,
@@ -95,9 +96,9 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 				}
 				hooks[r.TenantID] = h
 			}
-			uids := r.Recipients
-			if len(uids) == 0 { // the owner may be the recipient: remind.FireRecipients
-				uids = []string{remind.OwnerUID}
+			uids := r.PlanUIDs()
+			if len(r.Recipients) == 0 { // the owner may be the recipient: remind.FireRecipients
+				uids = append(slices.Clip(uids), remind.OwnerUID)
 			}
 			recips, err := recipientsOf(ctx, tx, r.TenantID, uids)
 			if err != nil {
@@ -110,23 +111,26 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 					continue
 				}
 				seen[d.ID] = true
-				owner, held := lease.Owner, store.HeldPast(d, lease)
+				owner, wait := lease.Owner, store.Waits(d, lease)
 				switch {
-				case held:
-					owner = "" // held by quiet hours: leased when due
+				case wait:
+					// A follow-up, or a delivery held by the recipient's
+					// quiet hours, waits held by nobody until a
+					// dispatcher's poll of the store leases it at its time.
+					owner = ""
 				case d.State == remind.DeliveryPending:
 					d.NextAttemptAt, d.Attempts = lease.Until, 1
 				}
 				err := ins.QueryRowContext(ctx, d.ID, d.TenantID, d.ReminderID, ms(d.Occurrence), ms(d.DueAt), d.Recipient, d.Channel, d.Target,
 					string(d.State), d.Attempts, ms(d.NextAttemptAt), boolInt(d.Late), d.Payload, d.LastError, ms(d.CreatedAt), ms(d.UpdatedAt),
-					nullMS(d.FinishedAt), owner).Scan(&d.Attempts)
+					nullMS(d.FinishedAt), d.Step, d.About, owner).Scan(&d.Attempts)
 				if errors.Is(err, sql.ErrNoRows) {
 					continue // exists and was not cancelled: left alone
 				}
 				if err != nil {
 					return err
 				}
-				if d.State == remind.DeliveryPending && !held {
+				if d.State == remind.DeliveryPending && !wait {
 					out = append(out, d)
 				}
 			}

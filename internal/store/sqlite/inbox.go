@@ -54,7 +54,9 @@ func (s *Store) ListInbox(ctx context.Context, tenantID, uid string, q store.Lis
 // SetInboxStatus records what a recipient did with an item.
 func (s *Store) SetInboxStatus(ctx context.Context, tenantID, uid, itemID string, st remind.InboxStatus, at time.Time) (remind.InboxItem, error) {
 	var it remind.InboxItem
+	var stopped bool
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		stopped = false
 		res, err := tx.ExecContext(ctx, `UPDATE inbox SET status = ?, updated_ms = ? WHERE tenant_id = ? AND uid = ? AND id = ?`,
 			int(st), ms(at), tenantID, uid, itemID)
 		if err != nil {
@@ -64,9 +66,54 @@ func (s *Store) SetInboxStatus(ctx context.Context, tenantID, uid, itemID string
 			return err
 		}
 		it, err = scanInbox(tx.QueryRowContext(ctx, `SELECT `+inboxCols+` FROM inbox WHERE id = ?`, itemID))
-		return err
+		if err != nil || !ends(st) {
+			return err
+		}
+		// A confirm or reject ends the recipient's acknowledgement chain
+		// of this occurrence: their own pending follow-ups and the
+		// escalations about them (not escalations they get about others).
+		res, err = tx.ExecContext(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = ?, finished_ms = ?
+			WHERE reminder_id = ? AND occurrence_ms = ? AND state = 'pending' AND step <> '' AND tenant_id = ? AND (recipient = ? AND about = '' OR about = ?)`,
+			ms(at), ms(at), it.ReminderID, ms(it.Occurrence), tenantID, uid, uid)
+		if err != nil {
+			return fmt.Errorf("sqlite: stop follow-ups: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			stopped = true
+		}
+		return nil
 	})
+	if stopped {
+		s.changes.Add(1)
+	}
 	return it, err
+}
+
+// ends reports whether st acknowledges an item (ends its follow-ups).
+func ends(st remind.InboxStatus) bool {
+	return st == remind.InboxConfirmed || st == remind.InboxRejected
+}
+
+// AckStates returns every inbox item of a reminder as an acknowledgement
+// state, by occurrence and uid.
+func (s *Store) AckStates(ctx context.Context, tenantID, reminderID string) ([]remind.AckState, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT occurrence_ms, uid, status, id FROM inbox WHERE tenant_id = ? AND reminder_id = ? ORDER BY occurrence_ms, uid, id`, tenantID, reminderID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: ack states: %w", err)
+	}
+	defer rows.Close()
+	var out []remind.AckState
+	for rows.Next() {
+		var a remind.AckState
+		var occ int64
+		var st int
+		if err := rows.Scan(&occ, &a.UID, &st, &a.ItemID); err != nil {
+			return nil, fmt.Errorf("sqlite: ack states: %w", err)
+		}
+		a.Occurrence, a.Status = fromMS(occ), remind.InboxStatus(st)
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }
 
 // InboxStatusByReminder returns each recipient's latest inbox status for a reminder.

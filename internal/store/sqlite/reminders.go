@@ -14,23 +14,26 @@ import (
 
 // reminderCols are the columns a new reminder is inserted with;
 // reminderRead adds the claim columns every read scans (scanReminder).
-const reminderCols = `id, tenant_id, title, "desc", at_ms, rrule, tz, start_ms, defer_min, external_url, recipients, channels, status, next_fire_ms, fired_count, source, meta, created_ms, updated_ms, urgent`
+const reminderCols = `id, tenant_id, title, "desc", at_ms, rrule, tz, start_ms, defer_min, external_url, recipients, channels, status, next_fire_ms, fired_count, source, meta, created_ms, updated_ms, urgent, ack`
 
 const reminderRead = reminderCols + `, claimed`
 
 func scanReminder(row interface{ Scan(...any) error }) (remind.Reminder, error) {
 	var r remind.Reminder
 	var at, next sql.NullInt64
-	var claimed *string
+	var claimed, ack *string
 	var start, created, updated int64
 	var recips, chans, meta, status string
 	var urgent int
 	err := row.Scan(&r.ID, &r.TenantID, &r.Title, &r.Desc, &at, &r.RRule, &r.TZ, &start, &r.DeferMin, &r.ExternalURL,
-		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated, &urgent, &claimed)
+		&recips, &chans, &status, &next, &r.FiredCount, &r.Source, &meta, &created, &updated, &urgent, &ack, &claimed)
 	if err != nil {
 		return r, err
 	}
 	if r.Claimed, err = store.DecodeClaimed(claimed); err != nil {
+		return r, err
+	}
+	if r.Ack, err = store.DecodeAck(ack); err != nil {
 		return r, err
 	}
 	r.Time, r.NextFireAt = ptrMS(at), ptrMS(next)
@@ -159,10 +162,10 @@ func createIn(ctx context.Context, tx *sql.Tx, r remind.Reminder, idem *store.Id
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO reminders (`+reminderCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := tx.ExecContext(ctx, `INSERT INTO reminders (`+reminderCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, r.TenantID, r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL,
 			encodeJSON(r.Recipients), encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), r.FiredCount, r.Source,
-			encodeJSON(r.Meta), ms(r.CreatedAt), ms(r.UpdatedAt), boolInt(r.Urgent))
+			encodeJSON(r.Meta), ms(r.CreatedAt), ms(r.UpdatedAt), boolInt(r.Urgent), store.EncodeAck(r.Ack))
 		stored = r
 		return err
 	}()
@@ -275,23 +278,30 @@ func modifyReminder(ctx context.Context, tx *sql.Tx, tenantID, id string, at tim
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE reminders SET title = ?, "desc" = ?, at_ms = ?, rrule = ?, tz = ?, start_ms = ?, defer_min = ?,
 		external_url = ?, recipients = ?, channels = ?, status = ?, next_fire_ms = ?, fired_count = ?, meta = ?, updated_ms = ?,
-		claimed = ?, urgent = ? WHERE id = ?`,
+		claimed = ?, urgent = ?, ack = ? WHERE id = ?`,
 		r.Title, r.Desc, nullMS(r.Time), r.RRule, r.TZ, ms(r.Start), r.DeferMin, r.ExternalURL, encodeJSON(r.Recipients),
 		encodeJSON(r.Channels), string(r.Status), nullMS(r.NextFireAt), r.FiredCount, encodeJSON(r.Meta), ms(r.UpdatedAt),
-		store.EncodeClaimed(r.Claimed), boolInt(r.Urgent), r.ID); err != nil {
+		store.EncodeClaimed(r.Claimed), boolInt(r.Urgent), store.EncodeAck(r.Ack), r.ID); err != nil {
 		return r, err
 	}
 	if change.Unclaimed {
 		// The deliveries of the firings taken back: planned again, with
 		// the same ids, when the scheduler claims them anew.
 		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = ?, finished_ms = ?
-			WHERE reminder_id = ? AND state = 'pending' AND due_ms > ?`, ms(at), ms(at), r.ID, ms(at)); err != nil {
+			WHERE reminder_id = ? AND state = 'pending' AND (step = '' AND due_ms > ? OR step <> '' AND occurrence_ms IN (SELECT value FROM json_each(?)))`,
+			ms(at), ms(at), r.ID, ms(at), encodeJSON(msList(change.UnclaimedOccurrences))); err != nil {
+			return r, err
+		}
+	}
+	if change.AckRemoved {
+		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = ?, finished_ms = ?
+			WHERE reminder_id = ? AND state = 'pending' AND step <> ''`, ms(at), ms(at), r.ID); err != nil {
 			return r, err
 		}
 	}
 	for _, uid := range change.Removed {
 		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = ?, finished_ms = ?
-			WHERE reminder_id = ? AND recipient = ? AND state = 'pending'`, ms(at), ms(at), r.ID, uid); err != nil {
+			WHERE reminder_id = ? AND (recipient = ? OR about = ?) AND state = 'pending'`, ms(at), ms(at), r.ID, uid, uid); err != nil {
 			return r, err
 		}
 	}
@@ -344,4 +354,13 @@ func (s *Store) DeleteReminder(ctx context.Context, tenantID, id string, at time
 		}
 		return cancelPending(ctx, tx, id, at)
 	})
+}
+
+// msList returns times as Unix milliseconds.
+func msList(ts []time.Time) []int64 {
+	out := make([]int64, len(ts))
+	for i, t := range ts {
+		out[i] = ms(t)
+	}
+	return out
 }

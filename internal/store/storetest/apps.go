@@ -27,6 +27,7 @@ func RunApps(t *testing.T, open Opener) {
 		{"TeamRemindNumbers", testTeamRemindNumbers},
 		{"SMSQuota", testSMSQuota},
 		{"SMSQuotaConcurrent", testSMSQuotaConcurrent},
+		{"AppSMSFallback", testAppSMSFallback},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -167,5 +168,39 @@ func testSMSQuotaConcurrent(t *testing.T, s AppStore) {
 	wg.Wait()
 	if won != limit {
 		t.Fatalf("%d sends allowed, want %d", won, limit)
+	}
+}
+
+// testAppSMSFallback: an app's SMS fallback is 0 until set, is read through
+// any access token the app issued, and setting it on an unknown app is not
+// found.
+func testAppSMSFallback(t *testing.T, s AppStore) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	for _, app := range []string{"app1", "app2"} {
+		if err := s.CreateApp(ctx, app, "h", tn.ID, t0); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateAccessToken(ctx, "tok-"+app, app, tn.ID, t0.Add(time.Hour), t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d, err := s.AppSMSFallback(ctx, "tok-app1"); err != nil || d != 0 {
+		t.Fatalf("fallback before set = %v %v", d, err)
+	}
+	if err := s.SetAppSMSFallback(ctx, "app1", 15*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := s.AppSMSFallback(ctx, "tok-app1"); err != nil || d != 15*time.Minute {
+		t.Fatalf("fallback = %v %v", d, err)
+	}
+	if d, _ := s.AppSMSFallback(ctx, "tok-app2"); d != 0 {
+		t.Fatalf("another app's fallback = %v", d)
+	}
+	if err := s.SetAppSMSFallback(ctx, "nope", time.Minute); !errors.Is(err, remind.ErrNotFound) {
+		t.Fatalf("unknown app: %v", err)
+	}
+	if _, err := s.AppSMSFallback(ctx, "tok-nope"); !errors.Is(err, remind.ErrNotFound) {
+		t.Fatalf("unknown token: %v", err)
 	}
 }

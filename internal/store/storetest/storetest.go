@@ -61,6 +61,10 @@ func Run(t *testing.T, open Opener) {
 		{"RecipientContacts", testRecipientContacts},
 		{"Webhooks", testWebhooks},
 		{"Inbox", testInbox},
+		{"AckFollowUps", testAckFollowUps},
+		{"AckConfirmStopsChain", testConfirmStopsChain},
+		{"AckConfirmFencesLeasedFollowUp", testConfirmFencesLeasedFollowUp},
+		{"AckFollowUpsAndWrites", testFollowUpsAndWrites},
 		{"MigrateTwice", func(t *testing.T, s store.Store) {
 			if err := s.Migrate(context.Background()); err != nil {
 				t.Fatalf("second Migrate: %v", err)

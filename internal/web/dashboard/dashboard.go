@@ -63,7 +63,7 @@ type Service interface {
 	DeleteReminder(ctx context.Context, t remind.Tenant, id string) error
 	Deliveries(ctx context.Context, t remind.Tenant, id string) ([]store.DeliveryWithAttempts, error)
 	FailedDeliveries(ctx context.Context, t remind.Tenant, since time.Time, limit int) ([]remind.Delivery, error)
-	InboxStatuses(ctx context.Context, t remind.Tenant, id string) (map[string]remind.InboxStatus, error)
+	AckStates(ctx context.Context, t remind.Tenant, id string) ([]remind.AckState, error)
 	ListWebhooks(ctx context.Context, t remind.Tenant) ([]remind.Webhook, error)
 	CreateWebhook(ctx context.Context, t remind.Tenant, url string) (remind.Webhook, error)
 	DeleteWebhook(ctx context.Context, t remind.Tenant, id string) error

@@ -71,13 +71,26 @@ func TestMatrix(t *testing.T) {
 		del(o1, "alice", "inbox", remind.DeliveryDelivered), del(o1, "", "webhook", remind.DeliveryDelivered),
 		del(o2, "alice", "inbox", remind.DeliveryDelivered), del(o2, "alice", "email", remind.DeliveryFailed), del(o2, "bob", "inbox", remind.DeliveryPending),
 	}
-	m := d.matrix(remind.Reminder{TZ: "UTC"}, dels, map[string]remind.InboxStatus{"alice": remind.InboxConfirmed})
+	m := d.matrix(remind.Reminder{TZ: "UTC"}, dels, []remind.AckState{{Occurrence: o1, UID: "bob", Status: remind.InboxRead},
+		{Occurrence: o2, UID: "alice", Status: remind.InboxConfirmed}, {Occurrence: o2, UID: "bob", Status: remind.InboxUnread}})
 	if len(m.Occurrences) != 2 || m.Occurrences[0] != d.in(&o2, "UTC") || len(m.Rows) != 3 {
 		t.Fatalf("%+v", m)
 	}
 	alice := m.Rows[0]
 	if alice.Recipient != "alice" || len(alice.Cells[0].States) != 2 || alice.Cells[0].Inbox != "confirmed" || alice.Cells[1].Inbox != "" || len(alice.Cells[1].States) != 1 {
 		t.Fatalf("alice %+v", alice)
+	}
+	if bob := m.Rows[2]; bob.Recipient != "bob" || bob.Cells[0].Inbox != "" {
+		t.Fatalf("bob, unread, without an ack policy: %+v", bob)
+	}
+	ack := d.matrix(remind.Reminder{TZ: "UTC", Ack: &remind.AckPolicy{Within: time.Hour}}, append(dels,
+		store.DeliveryWithAttempts{Delivery: remind.Delivery{Occurrence: o2, Recipient: "lead", Channel: "email", Step: remind.StepEscalate, About: "bob", State: remind.DeliveryDelivered}}),
+		[]remind.AckState{{Occurrence: o2, UID: "bob", Status: remind.InboxUnread}})
+	if bob := ack.Rows[2]; bob.Cells[0].Inbox != "unread" {
+		t.Fatalf("bob, unread, with an ack policy: %+v", bob)
+	}
+	if lead := ack.Rows[3]; lead.Recipient != "lead" || lead.Cells[0].States[0].Channel != "e-mail (escalate: bob did not confirm)" {
+		t.Fatalf("lead: %+v", lead)
 	}
 	if hooks := m.Rows[1]; hooks.Recipient != "(tenant webhooks)" || len(hooks.Cells[0].States) != 0 || hooks.Cells[1].States[0].State != "delivered" {
 		t.Fatalf("webhooks %+v", hooks)

@@ -13,8 +13,10 @@ const matrixOccurrences = 4
 
 // matrixView is who got what: one row per recipient, one column per
 // occurrence (the latest first), each cell the states of that recipient's
-// deliveries of that occurrence; the latest occurrence's column also says
-// what the recipient did in the inbox (read, confirmed, rejected).
+// deliveries of that occurrence, follow-ups of an acknowledgement chain
+// named by their step, and what the recipient did with that occurrence's
+// inbox item (read, confirmed, rejected; unread too when the reminder
+// asks for acknowledgement).
 type matrixView struct {
 	Occurrences []string
 	Rows        []matrixRow
@@ -27,7 +29,7 @@ type matrixRow struct {
 
 type matrixCell struct {
 	States []cellState // one per channel
-	Inbox  string      // "read", "confirmed", "rejected"; "" unknown or unread
+	Inbox  string      // "read", "confirmed", "rejected", "unread" (ack reminders only); "" unknown
 }
 
 type cellState struct {
@@ -35,8 +37,9 @@ type cellState struct {
 }
 
 // matrix builds the view from a reminder's deliveries (oldest first) and
-// the recipients' latest inbox statuses; nil when nothing was delivered.
-func (d *Dashboard) matrix(rem remind.Reminder, dels []store.DeliveryWithAttempts, inbox map[string]remind.InboxStatus) *matrixView {
+// the recipients' acknowledgement states (service.AckStates); nil when
+// nothing was delivered.
+func (d *Dashboard) matrix(rem remind.Reminder, dels []store.DeliveryWithAttempts, acks []remind.AckState) *matrixView {
 	var occs []time.Time
 	var recips []string
 	for _, dl := range dels {
@@ -66,16 +69,25 @@ func (d *Dashboard) matrix(rem remind.Reminder, dels []store.DeliveryWithAttempt
 				continue
 			}
 			if i := slices.IndexFunc(occs, dl.Occurrence.Equal); i >= 0 {
-				row.Cells[i].States = append(row.Cells[i].States, cellState{Channel: channelName(dl.Channel), State: string(dl.State)})
+				name := channelName(dl.Channel)
+				if dl.Step != remind.StepFiring {
+					name += " (" + dl.Step
+					if dl.About != "" {
+						name += ": " + dl.About + " did not confirm"
+					}
+					name += ")"
+				}
+				row.Cells[i].States = append(row.Cells[i].States, cellState{Channel: name, State: string(dl.State)})
 			}
 		}
-		switch inbox[uid] {
-		case remind.InboxRead:
-			row.Cells[0].Inbox = "read"
-		case remind.InboxConfirmed:
-			row.Cells[0].Inbox = "confirmed"
-		case remind.InboxRejected:
-			row.Cells[0].Inbox = "rejected"
+		for _, a := range acks {
+			i := slices.IndexFunc(occs, a.Occurrence.Equal)
+			if a.UID != uid || i < 0 || uid == "" {
+				continue
+			}
+			if a.Status != remind.InboxUnread || rem.Ack != nil {
+				row.Cells[i].Inbox = a.Status.String()
+			}
 		}
 		v.Rows = append(v.Rows, row)
 	}

@@ -214,6 +214,7 @@ type attemptRow struct {
 
 type deliveryRow struct {
 	Occurrence, Due, Recipient, Channel, State, LastError, NextAttempt string
+	Step, About                                                        string // a follow-up's step, and who did not confirm
 	Late                                                               bool
 	AttemptCount                                                       int
 	Attempts                                                           []attemptRow
@@ -253,6 +254,7 @@ type reminderPage struct {
 	Webhooks     int  // the tenant's webhooks, which receive every firing
 	Owner        bool // no recipients, no webhook: the owner recipient gets it
 	Reach        service.Reach
+	Ack          string // the acknowledgement policy in words; "" for none
 	SubscribeURL string
 	QRURL        string
 	PosterURL    string
@@ -281,6 +283,7 @@ func (d *Dashboard) reminder(w http.ResponseWriter, r *http.Request, s session) 
 	if rem.FiredCount == 0 {
 		p.Fired = "Not fired yet"
 	}
+	p.Ack = ackWords(rem.Ack)
 	hooks, err := d.svc.ListWebhooks(ctx, s.Tenant)
 	if err != nil {
 		return err
@@ -332,18 +335,18 @@ func (d *Dashboard) reminder(w http.ResponseWriter, r *http.Request, s session) 
 		return err
 	}
 	if len(dels) > 0 {
-		inbox, err := d.svc.InboxStatuses(ctx, s.Tenant, rem.ID)
+		acks, err := d.svc.AckStates(ctx, s.Tenant, rem.ID)
 		if err != nil {
 			return err
 		}
-		p.Matrix = d.matrix(rem, dels, inbox)
+		p.Matrix = d.matrix(rem, dels, acks)
 	}
 	if len(dels) > maxDeliveries {
 		p.Older = len(dels) - maxDeliveries
 		dels = dels[len(dels)-maxDeliveries:]
 	}
 	for _, dl := range slices.Backward(dels) {
-		row := deliveryRow{Occurrence: d.in(&dl.Occurrence, rem.TZ), Due: d.in(&dl.DueAt, rem.TZ), Recipient: dl.Recipient, Channel: dl.Channel,
+		row := deliveryRow{Occurrence: d.in(&dl.Occurrence, rem.TZ), Due: d.in(&dl.DueAt, rem.TZ), Recipient: dl.Recipient, Channel: dl.Channel, Step: dl.Step, About: dl.About,
 			State: string(dl.State), LastError: dl.LastError, Late: dl.Late, AttemptCount: dl.Delivery.Attempts}
 		if row.Recipient == "" {
 			row.Recipient = "(tenant webhook)"
@@ -748,3 +751,21 @@ func (d *Dashboard) preview(r *http.Request, s session, text, tz string) (*previ
 }
 
 func conflict(msg string) error { return &remind.Error{Code: remind.CodeConflict, Message: msg} }
+
+// ackWords says what an acknowledgement policy does; "" for none.
+func ackWords(a *remind.AckPolicy) string {
+	if a == nil {
+		return ""
+	}
+	out := "each recipient confirms within " + a.Within.String()
+	if a.MaxRepeats > 0 {
+		out += fmt.Sprintf("; reminded again every %s, up to %s", a.Repeat, times(a.MaxRepeats))
+	}
+	if len(a.EscalateTo) > 0 {
+		out += "; then " + strings.Join(a.EscalateTo, ", ") + " hear who did not"
+	}
+	if len(a.ThenChannels) > 0 {
+		out += "; then sent again by " + strings.Join(a.ThenChannels, ", ")
+	}
+	return out
+}
