@@ -2,6 +2,7 @@ package remind
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -112,6 +113,7 @@ func target(rc Recipient, channel string) (string, bool) {
 
 // Plan turns one occurrence of r into its deliveries: one per (recipient,
 // channel) the recipient can receive, and one per enabled tenant webhook.
+// Every recipient gets the inbox delivery, named among the channels or not.
 // Muted recipients get nothing. recips holds the known recipients by uid; a
 // uid with no record gets the in-app inbox only. now decides lateness.
 func Plan(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []Webhook, now time.Time, p FirePolicy) []Delivery {
@@ -161,6 +163,7 @@ func Plan(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []Web
 		if len(channels) == 0 {
 			channels = DefaultRecipientChannels(rc)
 		}
+		channels = withInbox(channels)
 		for _, ch := range channels {
 			for _, tgt := range targets(rc, ch) {
 				add(uid, ch, tgt)
@@ -168,6 +171,16 @@ func Plan(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []Web
 		}
 	}
 	return out
+}
+
+// withInbox returns channels with the inbox first when they lack it: every
+// recipient of a firing gets an inbox item, their record of it that
+// confirm, reject and snooze act on, whatever channels carry the message.
+func withInbox(channels []string) []string {
+	if slices.Contains(channels, ChannelInbox) {
+		return channels
+	}
+	return append([]string{ChannelInbox}, channels...)
 }
 
 func eventPayload(r Reminder, d Delivery) []byte {

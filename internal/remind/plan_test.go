@@ -21,7 +21,9 @@ func TestPlanWebPushOnlyToSubscriptions(t *testing.T) {
 	for _, d := range Plan(r, at, recips, nil, at, FirePolicy{}) {
 		got[d.Recipient+"/"+d.Channel] = d.Target
 	}
-	want := map[string]string{"mail/email": "a@example.com", "push/webpush": "push"}
+	// The inbox item is planned for each recipient though the channels do
+	// not name it: it is their record of the firing.
+	want := map[string]string{"mail/email": "a@example.com", "push/webpush": "push", "mail/inbox": "mail", "push/inbox": "push"}
 	if len(got) != len(want) {
 		t.Fatalf("deliveries %v, want %v", got, want)
 	}
@@ -62,8 +64,8 @@ func TestPlanContacts(t *testing.T) {
 		channels []string
 		want     map[string]int // recipient/channel -> deliveries
 	}{
-		{"named", []string{ChannelDingTalk}, map[string]int{"team-chat/dingtalk": 1}},
-		{"named notify", []string{ChannelNotify, ChannelWeCom}, map[string]int{"team-chat/notify": 2, "team-chat/wecom": 1}},
+		{"named", []string{ChannelDingTalk}, map[string]int{"team-chat/dingtalk": 1, "team-chat/inbox": 1, "bare/inbox": 1}},
+		{"named notify", []string{ChannelNotify, ChannelWeCom}, map[string]int{"team-chat/notify": 2, "team-chat/wecom": 1, "team-chat/inbox": 1, "bare/inbox": 1}},
 		{"defaults", nil, map[string]int{"team-chat/inbox": 1, "team-chat/dingtalk": 1, "team-chat/feishu": 1, "team-chat/wecom": 1,
 			"team-chat/notify": 2, "bare/inbox": 1}},
 	} {
@@ -93,5 +95,36 @@ func TestPlanContacts(t *testing.T) {
 	}
 	if AddressKey("a") == AddressKey("b") {
 		t.Fatal("address keys collide")
+	}
+}
+
+// Every recipient gets an inbox item whatever channels the reminder names;
+// tenant webhooks never do.
+func TestPlanAlwaysInbox(t *testing.T) {
+	at := time.Date(2030, 1, 2, 3, 4, 0, 0, time.UTC)
+	hooks := []Webhook{{ID: "h1", TenantID: "t"}}
+	for _, tc := range []struct {
+		name     string
+		channels []string
+		want     map[string]int
+	}{
+		{"email only", []string{ChannelEmail}, map[string]int{"/webhook": 1, "a/inbox": 1, "a/email": 1, "b/inbox": 1}},
+		{"inbox named", []string{ChannelInbox}, map[string]int{"/webhook": 1, "a/inbox": 1, "b/inbox": 1}},
+		{"webhook only", []string{ChannelWebhook}, map[string]int{"/webhook": 1, "a/inbox": 1, "b/inbox": 1}},
+	} {
+		r := Reminder{ID: "r1", TenantID: "t", Title: "x", TZ: "UTC", Time: &at, Recipients: []string{"a", "b"}, Channels: tc.channels}
+		recips := map[string]Recipient{"a": {TenantID: "t", UID: "a", Email: "a@example.com"}}
+		got := map[string]int{}
+		for _, d := range Plan(r, at, recips, hooks, at, FirePolicy{}) {
+			got[d.Recipient+"/"+d.Channel]++
+		}
+		if len(got) != len(tc.want) {
+			t.Fatalf("%s: deliveries %v, want %v", tc.name, got, tc.want)
+		}
+		for k, v := range tc.want {
+			if got[k] != v {
+				t.Fatalf("%s: deliveries %v, want %v", tc.name, got, tc.want)
+			}
+		}
 	}
 }
