@@ -30,6 +30,11 @@ type EventData struct {
 	Channel     string            `json:"channel"`
 	DeliveryID  string            `json:"delivery_id"`
 	Late        bool              `json:"late"`
+	// Links are the recipient's action links (personal.go); nil for
+	// tenant webhooks and when the server makes no links.
+	Links *Links `json:"links,omitempty"`
+	// SnoozedFrom names the inbox item this firing was snoozed from.
+	SnoozedFrom string `json:"snoozed_from,omitempty"`
 }
 
 // EventType is the type of the event sent when a reminder fires.
@@ -40,6 +45,8 @@ const EventType = "reminder.fired"
 type FirePolicy struct {
 	LateAfter   time.Duration // fired this long after its time: "late": true
 	MissedAfter time.Duration // this long after: recorded as missed, not sent
+	// Links makes a recipient's action links (see Links); nil: none.
+	Links LinkMaker
 }
 
 // DefaultRecipientChannels returns the channels a recipient gets when a
@@ -143,7 +150,7 @@ func Plan(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []Web
 			t := now
 			d.FinishedAt = &t
 		}
-		d.Payload = eventPayload(r, d)
+		d.Payload = eventPayload(r, d, p.links(r, recips, recipient, fireAt))
 		out = append(out, d)
 	}
 	for _, h := range hooks {
@@ -183,16 +190,18 @@ func withInbox(channels []string) []string {
 	return append([]string{ChannelInbox}, channels...)
 }
 
-func eventPayload(r Reminder, d Delivery) []byte {
+func eventPayload(r Reminder, d Delivery, links *Links) []byte {
 	ev := Event{Type: EventType, Data: EventData{
 		ID: r.ID, Title: r.Title, Desc: r.Desc, RRule: r.RRule, TZ: r.TZ, DeferMin: r.DeferMin,
 		ExternalURL: r.ExternalURL, Recipients: r.Recipients, Meta: r.Meta,
 		Occurrence: d.Occurrence, FireAt: d.DueAt, Recipient: d.Recipient, Channel: d.Channel,
-		DeliveryID: d.ID, Late: d.Late,
+		DeliveryID: d.ID, Late: d.Late, Links: links,
 	}}
 	b, _ := json.Marshal(ev) // only plain values: cannot fail
 	return b
 }
+
+func jsonMarshal(ev Event) ([]byte, error) { return json.Marshal(ev) }
 
 // DecodeEvent reads a delivery's payload.
 func DecodeEvent(payload []byte) (Event, error) {
