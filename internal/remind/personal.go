@@ -107,3 +107,12 @@ func PlanSnooze(item InboxItem, orig []Delivery, at, now time.Time, version int,
 	}
 	return out
 }
+
+// MsgStatus is the status as the team-remind API's msgStatus reads it
+// (0 unread, 1 read, 2 confirmed, 3 rejected): a snoozed item was read.
+func (s InboxStatus) MsgStatus() int {
+	if s == InboxSnoozed {
+		return int(InboxRead)
+	}
+	return int(s)
+}

@@ -58,6 +58,9 @@ type Store interface {
 	InboxStatusByReminder(ctx context.Context, tenantID, reminderID string) (map[string]remind.InboxStatus, error)
 	ListInbox(ctx context.Context, tenantID, uid string, q store.ListQuery) ([]remind.InboxItem, error)
 	SetInboxStatus(ctx context.Context, tenantID, uid, itemID string, st remind.InboxStatus, at time.Time) (remind.InboxItem, error)
+	SnoozeInboxItem(ctx context.Context, tenantID, uid, itemID string, at time.Time, plan store.SnoozePlanner) (remind.InboxItem, []remind.Delivery, error)
+	LinkVersion(ctx context.Context, tenantID, uid string) (int, error)
+	RevokeLinks(ctx context.Context, tenantID, uid string, at time.Time) (int, error)
 }
 
 // Waker is told of every firing a write creates or moves; the scheduler
@@ -80,6 +83,13 @@ type Config struct {
 	// NotifyURL checks a notify service URL (notify.Check under the
 	// server's address policy); nil refuses them all.
 	NotifyURL func(ctx context.Context, raw string) error
+	// LinkKey signs recipients' personal links (links.go); nil: no links.
+	LinkKey []byte
+	// PublicURL is the base of the personal links.
+	PublicURL string
+	// WakeDeliveries tells the dispatcher that deliveries were written
+	// outside a firing (a snooze); nil: it finds them on its next poll.
+	WakeDeliveries func()
 }
 
 // Service carries out the use cases.

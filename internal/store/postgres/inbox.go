@@ -70,7 +70,7 @@ func (s *Store) InboxStatusByReminder(ctx context.Context, tenantID, reminderID 
 		err := rows.Scan(&uid, &st)
 		out[uid] = remind.InboxStatus(st)
 		return err
-	}, `SELECT uid, status FROM inbox WHERE tenant_id = $1 AND reminder_id = $2 ORDER BY occurrence_ms, id`, tenantID, reminderID)
+	}, `SELECT uid, status FROM inbox WHERE tenant_id = $1 AND reminder_id = $2 ORDER BY occurrence_ms, created_ms, id`, tenantID, reminderID)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: inbox status: %w", err)
 	}

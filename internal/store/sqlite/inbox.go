@@ -71,7 +71,7 @@ func (s *Store) SetInboxStatus(ctx context.Context, tenantID, uid, itemID string
 
 // InboxStatusByReminder returns each recipient's latest inbox status for a reminder.
 func (s *Store) InboxStatusByReminder(ctx context.Context, tenantID, reminderID string) (map[string]remind.InboxStatus, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT uid, status FROM inbox WHERE tenant_id = ? AND reminder_id = ? ORDER BY occurrence_ms, id`, tenantID, reminderID)
+	rows, err := s.r.QueryContext(ctx, `SELECT uid, status FROM inbox WHERE tenant_id = ? AND reminder_id = ? ORDER BY occurrence_ms, created_ms, id`, tenantID, reminderID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: inbox status: %w", err)
 	}
