@@ -19,6 +19,7 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 
+	"github.com/raasdev/raas/internal/channel/msgtext"
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/zone"
@@ -206,6 +207,7 @@ func Unsubscribe(msg *Message, url string) {
 type reminderView struct {
 	Title, Desc, When, Link, Unsubscribe string
 	Late                                 bool
+	Actions                              []msgtext.Action // confirm, reject, snooze, the recipient's page
 }
 
 var reminderText = texttemplate.Must(texttemplate.New("text").Parse(`提醒 / Reminder: {{.Title}}
@@ -214,7 +216,9 @@ var reminderText = texttemplate.Must(texttemplate.New("text").Parse(`提醒 / Re
 {{.Desc}}
 {{end}}{{if .Link}}
 详情 / Details: {{.Link}}
-{{end}}{{if .Unsubscribe}}
+{{end}}{{if .Actions}}
+{{range .Actions}}{{.Label}}: {{.URL}}
+{{end}}{{end}}{{if .Unsubscribe}}
 退订 / Unsubscribe: {{.Unsubscribe}}
 {{end}}`))
 
@@ -224,13 +228,14 @@ var reminderHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype h
 <p><strong>{{.When}}</strong></p>
 {{if .Desc}}<p style="white-space:pre-wrap">{{.Desc}}</p>{{end}}
 {{if .Link}}<p><a href="{{.Link}}">查看详情 / Open</a></p>{{end}}
+{{if .Actions}}<p>{{range .Actions}}<a href="{{.URL}}" style="display:inline-block;margin:4px 8px 4px 0;padding:8px 12px;border:1px solid #2563eb;border-radius:6px;color:#2563eb;text-decoration:none">{{.Label}}</a>{{end}}</p>{{end}}
 {{if .Unsubscribe}}<p style="color:#888;font-size:12px"><a href="{{.Unsubscribe}}">退订 / Unsubscribe</a></p>{{end}}
 </body></html>`))
 
 // ReminderMessage renders the mail of one firing.
 func ReminderMessage(to string, ev remind.EventData, unsubscribeURL string) (Message, error) {
 	loc := zone.OrUTC(ev.TZ)
-	v := reminderView{Title: ev.Title, Desc: ev.Desc, Link: ev.ExternalURL, Unsubscribe: unsubscribeURL,
+	v := reminderView{Title: ev.Title, Desc: ev.Desc, Link: ev.ExternalURL, Unsubscribe: unsubscribeURL, Actions: msgtext.Actions(ev.Links),
 		When: ev.Occurrence.In(loc).Format("2006-01-02 15:04 MST") + " (" + loc.String() + ")", Late: ev.Late}
 	if v.Title == "" {
 		v.Title = "提醒 / Reminder"

@@ -18,12 +18,66 @@ type View struct {
 	When  string // "🕒 2030-05-06 09:30 CST (Asia/Shanghai)"
 	Desc  string
 	Link  string // the external link, http(s) only
+	// Actions are the recipient's action links (confirm, reject, snooze,
+	// their page), in that order; none for a tenant webhook's firing.
+	Actions []Action
+}
+
+// Action is one action link of a message.
+type Action struct {
+	Label string // short, both languages: "✅ 确认 Confirm"
+	URL   string
+}
+
+// Actions returns the action links of l (nil: none), in the order
+// messages show them; links that are not http(s) are left out.
+func Actions(l *remind.Links) []Action {
+	if l == nil {
+		return nil
+	}
+	var out []Action
+	for _, a := range []Action{
+		{"✅ 确认 Confirm", l.Confirm}, {"✖️ 拒绝 Reject", l.Reject},
+		{"⏰ 10分钟后 10 min", l.Snooze10m}, {"⏰ 1小时后 1 h", l.Snooze1h}, {"🌅 明早 Tomorrow", l.SnoozeTomorrow},
+		{"👤 我的提醒 My page", l.Page},
+	} {
+		if webURL(a.URL) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func webURL(s string) bool {
+	u, err := url.Parse(s)
+	return s != "" && err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// ActionsMarkdown renders the actions as one markdown line of links.
+func (v View) ActionsMarkdown() string {
+	parts := make([]string, 0, len(v.Actions))
+	for _, a := range v.Actions {
+		parts = append(parts, "["+a.Label+"]("+a.URL+")")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// ActionsPlain renders the actions as lines "label: URL".
+func (v View) ActionsPlain() string {
+	var b strings.Builder
+	for i, a := range v.Actions {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(a.Label + ": " + a.URL)
+	}
+	return b.String()
 }
 
 // Of returns the view of an event.
 func Of(ev remind.EventData) View {
 	loc := zone.OrUTC(ev.TZ)
-	v := View{Title: strings.Join(strings.Fields(ev.Title), " "), Desc: ev.Desc, Link: ev.ExternalURL,
+	v := View{Title: strings.Join(strings.Fields(ev.Title), " "), Desc: ev.Desc, Link: ev.ExternalURL, Actions: Actions(ev.Links),
 		When: "🕒 " + ev.Occurrence.In(loc).Format("2006-01-02 15:04 MST") + " (" + loc.String() + ")"}
 	if v.Title == "" {
 		v.Title = "提醒 / Reminder"
@@ -31,10 +85,8 @@ func Of(ev remind.EventData) View {
 	if ev.Late {
 		v.When += " · 迟到 / late"
 	}
-	if v.Link != "" {
-		if u, err := url.Parse(v.Link); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-			v.Link = ""
-		}
+	if v.Link != "" && !webURL(v.Link) {
+		v.Link = ""
 	}
 	return v
 }
@@ -46,6 +98,9 @@ func (v View) Plain(maxChars, maxBytes int) string {
 	tail := ""
 	if v.Link != "" {
 		tail = "\n\n" + v.Link
+	}
+	if len(v.Actions) > 0 {
+		tail += "\n\n" + v.ActionsPlain()
 	}
 	room := func(limit, used int) int {
 		if limit <= 0 {
