@@ -230,6 +230,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	a.Service = service.New(st, a.waker, now, svcCfg)
 	api.New(a.Service, a.Hub, log).Register(a.Mux)
 	a.registerWeCron()
+	a.registerPersonal() // personal.go: after registerWeCron, which makes the pages
 	a.registerTeamRemind()
 	a.registerOps()
 	a.registerDashboard() // dashboard.go
