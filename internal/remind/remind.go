@@ -166,8 +166,8 @@ type Recipient struct {
 	// for another version is revoked.
 	LinkVersion int
 	Muted       bool
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Contacts are where a recipient (a person or a group chat) already reads

@@ -133,7 +133,7 @@ type comingView struct {
 
 type itemView struct {
 	ID, Title, Desc, When, Status, StatusText, ExternalURL string
-	Open, Snoozed                                        bool
+	Open, Snoozed                                          bool
 }
 
 type personalPage struct {
