@@ -253,3 +253,59 @@ func TestAgainstRealServer(t *testing.T) {
 		t.Fatalf("revoke again: %v", err)
 	}
 }
+
+// An inbox item of a firing is snoozed once (a second snooze is a 409, a
+// text naming no time a 422 on "text"); a personal link is the same until
+// revoked.
+func TestSnoozeAndPersonalLink(t *testing.T) {
+	s, err := startServer(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.stop()
+	ctx := context.Background()
+	c := client.New(s.URL, s.Token)
+	now := time.Now()
+	if _, err := c.CreateReminder(ctx, client.ReminderInput{Title: "tea", Time: &now, Recipients: []string{"ann"}}); err != nil {
+		t.Fatal(err)
+	}
+	var items []client.InboxItem
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for deadline := time.Now().Add(10 * time.Second); len(items) == 0 && time.Now().Before(deadline); <-tick.C {
+		if items, err = c.Inbox(ctx, "ann", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(items) != 1 || items[0].Status != "unread" {
+		t.Fatalf("inbox %+v", items)
+	}
+	var e *client.Error
+	_, err = c.SnoozeInboxItem(ctx, "ann", items[0].ID, client.Snooze{Text: "no time in here"})
+	if !errors.As(err, &e) || e.Status != 422 || e.Field != "text" {
+		t.Fatalf("snooze without a time: %#v", err)
+	}
+	sn, err := c.SnoozeInboxItem(ctx, "ann", items[0].ID, client.Snooze{For: "10m"})
+	if err != nil || sn.Status != "snoozed" || sn.MsgStatus != 1 || sn.Until.Before(now.Add(9*time.Minute)) {
+		t.Fatalf("snooze: %+v %v", sn, err)
+	}
+	if _, err := c.SnoozeInboxItem(ctx, "ann", items[0].ID, client.Snooze{For: "1h"}); !errors.As(err, &e) || e.Status != 409 {
+		t.Fatalf("second snooze: %#v", err)
+	}
+	if _, err := c.InboxAction(ctx, "ann", "nope", "confirm"); !client.IsNotFound(err) {
+		t.Fatalf("action on a missing item: %v", err)
+	}
+	u1, err := c.PersonalLink(ctx, "ann")
+	if err != nil || !strings.Contains(u1, "/me/") {
+		t.Fatalf("personal link %q %v", u1, err)
+	}
+	if u2, _ := c.PersonalLink(ctx, "ann"); u2 != u1 {
+		t.Fatalf("the link changed without a revoke: %q, %q", u1, u2)
+	}
+	if err := c.RevokePersonalLinks(ctx, "ann"); err != nil {
+		t.Fatal(err)
+	}
+	if u3, _ := c.PersonalLink(ctx, "ann"); u3 == u1 || u3 == "" {
+		t.Fatalf("the link after a revoke is %q", u3)
+	}
+}

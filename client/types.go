@@ -531,3 +531,88 @@ func (c *Client) CreateBatchWithKey(ctx context.Context, key string, items []Bat
 	}
 	return res, nil
 }
+
+// InboxItem is a fired reminder in a recipient's inbox: their record of
+// one firing, which confirm, reject and snooze act on.
+type InboxItem struct {
+	ID          string    `json:"id"`
+	ReminderID  string    `json:"reminder_id"`
+	Title       string    `json:"title"`
+	Desc        string    `json:"desc,omitempty"`
+	ExternalURL string    `json:"external_url,omitempty"`
+	Occurrence  time.Time `json:"occurrence"`
+	Status      string    `json:"status"` // unread, read, confirmed, rejected, snoozed
+	SnoozedFrom string    `json:"snoozed_from,omitempty"`
+	MsgStatus   int       `json:"msg_status"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// Inbox returns a page of a recipient's inbox (after: the last id of the
+// previous page, "" for the first).
+func (c *Client) Inbox(ctx context.Context, uid, after string) ([]InboxItem, error) {
+	var out struct {
+		Data []InboxItem `json:"data"`
+	}
+	path := "/v1/inbox/" + esc(uid)
+	if after != "" {
+		path += "?after=" + url.QueryEscape(after)
+	}
+	if err := c.do(ctx, http.MethodGet, path, nil, &out, nil, true); err != nil {
+		return nil, err
+	}
+	return out.Data, nil
+}
+
+// InboxAction marks an item "read", "confirm" or "reject".
+func (c *Client) InboxAction(ctx context.Context, uid, itemID, action string) (*InboxItem, error) {
+	var out InboxItem
+	if err := c.do(ctx, http.MethodPost, "/v1/inbox/"+esc(uid)+"/items/"+esc(itemID)+"/"+esc(action), nil, &out, nil, true); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Snooze says until when an item is put off: For a duration ("10m") or
+// Text in words ("明天早上"), exactly one.
+type Snooze struct {
+	For  string `json:"for,omitempty"`
+	Text string `json:"text,omitempty"`
+}
+
+// Snoozed is a snoozed item and when it comes back (as a new item naming
+// it in SnoozedFrom).
+type Snoozed struct {
+	InboxItem
+	Until time.Time `json:"until"`
+}
+
+// SnoozeInboxItem puts an item off: the same occurrence comes back to the
+// recipient then, on the same channels. A second snooze of the item is a
+// 409; a text naming no future time a 422 with Field "text". Not retried
+// on 5xx (the time "for" counts from would move).
+func (c *Client) SnoozeInboxItem(ctx context.Context, uid, itemID string, in Snooze) (*Snoozed, error) {
+	var out Snoozed
+	if err := c.do(ctx, http.MethodPost, "/v1/inbox/"+esc(uid)+"/items/"+esc(itemID)+"/snooze", in, &out, nil, false); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// PersonalLink returns the recipient's personal page link: a signed link,
+// the same until RevokePersonalLinks.
+func (c *Client) PersonalLink(ctx context.Context, uid string) (string, error) {
+	var out struct {
+		URL string `json:"url"`
+	}
+	if err := c.do(ctx, http.MethodPost, "/v1/recipients/"+esc(uid)+"/link", nil, &out, nil, true); err != nil {
+		return "", err
+	}
+	return out.URL, nil
+}
+
+// RevokePersonalLinks ends every personal link of the recipient made so
+// far, the action links in sent messages included.
+func (c *Client) RevokePersonalLinks(ctx context.Context, uid string) error {
+	return c.do(ctx, http.MethodDelete, "/v1/recipients/"+esc(uid)+"/link", nil, nil, nil, true)
+}

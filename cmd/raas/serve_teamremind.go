@@ -12,7 +12,7 @@ func teamRemindFlags(fs *flagSet, cfg *app.TeamRemindConfig) {
 	*cfg = app.DefaultTeamRemind()
 	fs.DurationVar(&cfg.AccessTokenTTL, "access-token-ttl", cfg.AccessTokenTTL, "lifetime of a team-remind accessToken from /openapi/token")
 	fs.StringVar(&cfg.SMSProvider, "sms-provider", cfg.SMSProvider, "SMS provider: alibaba or tencent (empty: SMS deliveries fail with a clear error)")
-	fs.StringVar(&cfg.SMSParams, "sms-params", cfg.SMSParams, "SMS template variables in template order, name:field,… (fields: title, content, time, creator)")
+	fs.StringVar(&cfg.SMSParams, "sms-params", cfg.SMSParams, "SMS template variables in template order, name:field,… (fields: title, content, time, creator, link: the recipient's personal page)")
 	fs.IntVar(&cfg.SMSMaxParam, "sms-max-param", 35, "characters an SMS template variable may hold (longer values are cut)")
 	fs.StringVar(&cfg.SMSTimeLayout, "sms-time-layout", "01-02 15:04", "Go time layout of the SMS time variable (in the reminder's zone)")
 	fs.IntVar(&cfg.SMSRateLimit, "sms-rate-limit", cfg.SMSRateLimit, "at most this many SMS per phone number per --sms-rate-window, across instances (negative: no limit)")

@@ -82,6 +82,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	route("PUT /v1/recipients/{uid}", h.putRecipient)
 	route("GET /v1/recipients/{uid}", h.getRecipient)
 	route("DELETE /v1/recipients/{uid}", h.deleteRecipient)
+	route("POST /v1/recipients/{uid}/link", h.createLink) // personal.go
+	route("DELETE /v1/recipients/{uid}/link", h.revokeLink)
 	route("POST /v1/webhooks", h.createWebhook)
 	route("GET /v1/webhooks", h.listWebhooks)
 	route("GET /v1/webhooks/{id}", h.getWebhook)
@@ -89,6 +91,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	route("GET /v1/inbox/{uid}", h.inbox)
 	route("GET /v1/inbox/{uid}/stream", h.stream)
 	route("POST /v1/inbox/{uid}/items/{id}/{action}", h.inboxAction)
+	route("POST /v1/inbox/{uid}/items/{id}/snooze", h.snooze)
 	route("GET /v1/tokens", h.listTokens)
 	route("POST /v1/tokens", h.createToken)
 	route("DELETE /v1/tokens/{id}", h.revokeToken)

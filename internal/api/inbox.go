@@ -18,6 +18,7 @@ type inboxItemOut struct {
 	ExternalURL string    `json:"external_url,omitempty"`
 	Occurrence  time.Time `json:"occurrence"`
 	Status      string    `json:"status"`
+	SnoozedFrom string    `json:"snoozed_from,omitempty"`
 	StatusCode  int       `json:"msg_status"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
@@ -25,7 +26,7 @@ type inboxItemOut struct {
 
 func inboxItem(it remind.InboxItem) inboxItemOut {
 	return inboxItemOut{ID: it.ID, ReminderID: it.ReminderID, Title: it.Title, Desc: it.Desc, ExternalURL: it.ExternalURL,
-		Occurrence: it.Occurrence, Status: it.Status.String(), StatusCode: int(it.Status), CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt}
+		Occurrence: it.Occurrence, Status: it.Status.String(), SnoozedFrom: it.SnoozedFrom, StatusCode: it.Status.MsgStatus(), CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt}
 }
 
 func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) error {

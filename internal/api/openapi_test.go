@@ -235,6 +235,39 @@ func TestOpenAPIMatchesService(t *testing.T) {
 	}
 	expect(200, first(call("GET", "/v1/reminders/"+fired["id"].(string)+"/deliveries", tok(), nil)), "deliveries after firing")
 	expect(200, first(call("POST", "/v1/inbox/bob/items/"+item+"/confirm", tok(), nil)), "inbox confirm")
+	// Snooze: an item of a firing whose channels do not name the inbox.
+	code, _ = call("POST", "/v1/reminders", k, map[string]any{"title": "snooze me", "time": time.Now().UnixMilli(), "recipients": []string{"carol"}, "channels": []string{"webhook"}})
+	expect(201, code, "create for a snooze")
+	snoozed := ""
+	tick := time.NewTicker(50 * time.Millisecond)
+	for deadline := time.Now().Add(10 * time.Second); snoozed == "" && time.Now().Before(deadline); <-tick.C {
+		_, in := call("GET", "/v1/inbox/carol", tok(), nil)
+		if d, _ := in["data"].([]any); len(d) > 0 {
+			snoozed, _ = d[0].(map[string]any)["id"].(string)
+		}
+	}
+	tick.Stop()
+	if snoozed == "" {
+		t.Fatal("the firing made no inbox item for carol though its channels name only webhook")
+	}
+	snoozePath := "/v1/inbox/carol/items/" + snoozed + "/snooze"
+	expect(400, first(call("POST", snoozePath, tok(), map[string]any{})), "snooze without for or text")
+	expect(400, first(call("POST", snoozePath, tok(), map[string]any{"for": "soon"})), "snooze bad for")
+	expect(422, first(call("POST", snoozePath, tok(), map[string]any{"text": "nothing temporal here"})), "snooze text without a time")
+	code, sn := call("POST", snoozePath, tok(), map[string]any{"text": "明天早上"})
+	expect(200, code, "snooze by text")
+	if sn["status"] != "snoozed" || sn["until"] == nil {
+		t.Fatalf("snooze answer %v", sn)
+	}
+	expect(409, first(call("POST", snoozePath, tok(), map[string]any{"for": "10m"})), "snooze twice")
+	expect(404, first(call("POST", "/v1/inbox/carol/items/"+item+"/snooze", tok(), map[string]any{"for": "10m"})), "snooze another's item")
+	code, link := call("POST", "/v1/recipients/bob/link", tok(), nil)
+	expect(200, code, "personal link")
+	if u, _ := link["url"].(string); !strings.HasPrefix(u, srv.URL+"/me/") && !strings.Contains(u, "/me/") {
+		t.Fatalf("personal link %v", link)
+	}
+	expect(400, first(call("POST", "/v1/recipients/"+strings.Repeat("x", 300)+"/link", tok(), nil)), "personal link bad uid")
+	expect(204, first(call("DELETE", "/v1/recipients/bob/link", tok(), nil)), "revoke personal links")
 	expect(200, first(call("GET", "/v1/reminders/"+fired["id"].(string), tok(), nil)), "get fired")
 	streamCheck(t, router, srv.URL, tok(), covered)
 	// Rate limit: refused credentials spend the address's budget of 5, then 429.
@@ -248,7 +281,7 @@ func TestOpenAPIMatchesService(t *testing.T) {
 	if missing := uncovered(doc, covered, "/v1/"); len(missing) > 0 {
 		t.Errorf("v1 operations not exercised: %v", missing)
 	}
-	for _, c := range []int{200, 201, 204, 400, 401, 404, 409, 413, 429} {
+	for _, c := range []int{200, 201, 204, 400, 401, 404, 409, 413, 422, 429} {
 		if !statuses[c] {
 			t.Errorf("no answer with status %d was checked", c)
 		}

@@ -201,12 +201,17 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	}
 	box := a.secretBox() // contacts.go
 	a.registerContacts(box)
+	var linkKey []byte // signs personal links (personal.go); none without a secret key
+	if box != nil {
+		linkKey = box.Derive("personal-links")
+	}
 	a.Dispatcher = deliver.New(st, a.Senders, a.deliverObserver(), log, deliver.Config{
 		Workers: cfg.Workers, Lease: cfg.Lease, SendTimeout: cfg.WebhookTimeout, RetryFor: cfg.RetryFor, LateAfter: cfg.LateAfter,
 		Changes: a.changes, Owner: a.instance, Clock: clock, Reporter: a.health,
 	})
 	a.Scheduler = scheduler.New(st, a.Dispatcher, a.schedulerObserver(), log, scheduler.Config{
-		Lease: cfg.Lease, Lookahead: cfg.Lookahead, Policy: remind.FirePolicy{LateAfter: cfg.LateAfter, MissedAfter: cfg.MissedAfter},
+		Lease: cfg.Lease, Lookahead: cfg.Lookahead, Policy: remind.FirePolicy{LateAfter: cfg.LateAfter, MissedAfter: cfg.MissedAfter,
+			Links: service.LinkMaker(linkKey, cfg.PublicURL)},
 		Owner: a.instance, Clock: clock, Reporter: a.health,
 	})
 	if a.sole == nil {
@@ -221,7 +226,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 		a.waker.bc = b
 	}
 	svcCfg := service.Config{AllowPrivateTargets: cfg.AllowPrivateTargets, Resolver: net.DefaultResolver, NewSecret: webhook.NewSecret,
-		NotifyURL: a.checkNotifyURL, Configured: a.configured}
+		NotifyURL: a.checkNotifyURL, Configured: a.configured, LinkKey: linkKey, PublicURL: cfg.PublicURL, WakeDeliveries: a.Dispatcher.Wake}
 	if box != nil {
 		svcCfg.Secrets = box
 	}
@@ -229,6 +234,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	a.daily = daily.New(service.NewSummaries(a.Service, st).Pass, log, daily.Config{Clock: clock, Reporter: a.health})
 	api.New(a.Service, a.Hub, log).Register(a.Mux)
 	a.registerWeCron()
+	a.registerPersonal() // personal.go: after registerWeCron, which makes the pages
 	a.registerTeamRemind()
 	a.registerOps()
 	a.registerDashboard() // dashboard.go

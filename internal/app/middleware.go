@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/raasdev/raas/internal/api"
@@ -67,7 +68,7 @@ func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w}
 		start := time.Now()
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), reqIDKey{}, id)))
-		attrs := []any{"request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.code,
+		attrs := []any{"request_id", id, "method", r.Method, "path", logPath(r.URL.Path), "status", sw.code,
 			"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds()) / 1000}
 		if sw.err != nil {
 			log.Error("http", append(attrs, "err", sw.err)...)
@@ -75,6 +76,19 @@ func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
 		}
 		log.Info("http", attrs...)
 	})
+}
+
+// logPath is a request's path as the log shows it: a personal link's
+// token (/me/{token}…), which acts for its recipient, is left out.
+func logPath(p string) string {
+	rest, ok := strings.CutPrefix(p, "/me/")
+	if !ok {
+		return p
+	}
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		return "/me/…" + rest[i:]
+	}
+	return "/me/…"
 }
 
 // withRecover answers a panic with the JSON 500 and logs the stack.

@@ -37,15 +37,16 @@ type ErrorDetail struct {
 
 // status maps domain error codes to HTTP statuses, in one place.
 var status = map[remind.Code]int{
-	remind.CodeInvalid:      http.StatusBadRequest,
-	remind.CodeNoTime:       http.StatusBadRequest,
-	remind.CodeNotFound:     http.StatusNotFound,
-	remind.CodeConflict:     http.StatusConflict,
-	remind.CodeUnauthorized: http.StatusUnauthorized,
-	remind.CodeForbidden:    http.StatusForbidden,
-	remind.CodeTooLarge:     http.StatusRequestEntityTooLarge,
-	remind.CodeRateLimited:  http.StatusTooManyRequests,
-	remind.CodePrecondition: http.StatusPreconditionFailed,
+	remind.CodeInvalid:       http.StatusBadRequest,
+	remind.CodeNoTime:        http.StatusBadRequest,
+	remind.CodeNotFound:      http.StatusNotFound,
+	remind.CodeConflict:      http.StatusConflict,
+	remind.CodeUnauthorized:  http.StatusUnauthorized,
+	remind.CodeForbidden:     http.StatusForbidden,
+	remind.CodeTooLarge:      http.StatusRequestEntityTooLarge,
+	remind.CodeRateLimited:   http.StatusTooManyRequests,
+	remind.CodePrecondition:  http.StatusPreconditionFailed,
+	remind.CodeUnprocessable: http.StatusUnprocessableEntity,
 }
 
 // Detail returns err's answer as WriteError gives it: a domain error's

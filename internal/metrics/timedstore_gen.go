@@ -265,6 +265,13 @@ func (s *timedStore) LeaseDeliveries(ctx context.Context, now time.Time, limit i
 	return v0, err
 }
 
+func (s *timedStore) LinkVersion(ctx context.Context, tenantID string, uid string) (int, error) {
+	start := time.Now()
+	v0, err := s.Store.LinkVersion(ctx, tenantID, uid)
+	s.m.ObserveStore("LinkVersion", time.Since(start), err)
+	return v0, err
+}
+
 func (s *timedStore) ListAllTokens(ctx context.Context) ([]remind.APIToken, error) {
 	start := time.Now()
 	v0, err := s.Store.ListAllTokens(ctx)
@@ -391,6 +398,13 @@ func (s *timedStore) ReminderOverview(ctx context.Context, tenantID string, next
 	return v0, err
 }
 
+func (s *timedStore) RevokeLinks(ctx context.Context, tenantID string, uid string, at time.Time) (int, error) {
+	start := time.Now()
+	v0, err := s.Store.RevokeLinks(ctx, tenantID, uid, at)
+	s.m.ObserveStore("RevokeLinks", time.Since(start), err)
+	return v0, err
+}
+
 func (s *timedStore) RevokeToken(ctx context.Context, tenantID string, id string) error {
 	start := time.Now()
 	err := s.Store.RevokeToken(ctx, tenantID, id)
@@ -424,6 +438,13 @@ func (s *timedStore) SetWeChatTicket(ctx context.Context, token string, ticket s
 	err := s.Store.SetWeChatTicket(ctx, token, ticket, expireAt)
 	s.m.ObserveStore("SetWeChatTicket", time.Since(start), err)
 	return err
+}
+
+func (s *timedStore) SnoozeInboxItem(ctx context.Context, tenantID string, uid string, itemID string, at time.Time, plan store.SnoozePlanner) (remind.InboxItem, []remind.Delivery, error) {
+	start := time.Now()
+	v0, v1, err := s.Store.SnoozeInboxItem(ctx, tenantID, uid, itemID, at, plan)
+	s.m.ObserveStore("SnoozeInboxItem", time.Since(start), err)
+	return v0, v1, err
 }
 
 func (s *timedStore) SubscribeLinkByReminder(ctx context.Context, reminderID string) (remind.SubscribeLink, error) {

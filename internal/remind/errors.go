@@ -19,6 +19,9 @@ const (
 	CodeRateLimited  Code = "rate_limited"
 	CodeNoTime       Code = "no_time_found"
 	CodePrecondition Code = "precondition_failed"
+	// CodeUnprocessable: the input is well-formed but says nothing the
+	// request can act on (a snooze text naming no future time).
+	CodeUnprocessable Code = "unprocessable"
 )
 
 // Error is a domain error with a code, a message for people and, where one

@@ -40,6 +40,11 @@ type EventData struct {
 	// Escalation is set on an escalation sent to someone else than the
 	// recipient who did not acknowledge the firing.
 	Escalation *Escalation `json:"escalation,omitempty"`
+	// Links are the recipient's action links (personal.go); nil for
+	// tenant webhooks and when the server makes no links.
+	Links *Links `json:"links,omitempty"`
+	// SnoozedFrom names the inbox item this firing was snoozed from.
+	SnoozedFrom string `json:"snoozed_from,omitempty"`
 }
 
 // EventType is the type of the event sent when a reminder fires.
@@ -50,6 +55,8 @@ const EventType = "reminder.fired"
 type FirePolicy struct {
 	LateAfter   time.Duration // fired this long after its time: "late": true
 	MissedAfter time.Duration // this long after: recorded as missed, not sent
+	// Links makes a recipient's action links (see Links); nil: none.
+	Links LinkMaker
 }
 
 // DefaultRecipientChannels returns the channels a recipient gets when a
@@ -123,6 +130,7 @@ func target(rc Recipient, channel string) (string, bool) {
 
 // Plan turns one occurrence of r into its deliveries: one per (recipient,
 // channel) the recipient can receive, and one per enabled tenant webhook.
+// Every recipient gets the inbox delivery, named among the channels or not.
 // Muted recipients get nothing. recips holds the known recipients by uid; a
 // uid with no record gets the in-app inbox only. A reminder without
 // recipients goes to the owner (see FireRecipients). A recipient's
@@ -160,7 +168,7 @@ func Plan(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []Web
 			d.DueAt = heldUntil(*rc, r.TZ, fireAt)
 			d.NextAttemptAt = d.DueAt
 		}
-		d.Payload = eventPayload(r, d, fireAt, rc.Profile)
+		d.Payload = eventPayload(r, d, fireAt, rc.Profile, p.links(r, recips, rc.UID, fireAt))
 		out = append(out, d)
 	}
 	for _, h := range hooks {
@@ -173,14 +181,14 @@ func Plan(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []Web
 		if rc.Muted {
 			continue
 		}
-		for _, ch := range RecipientChannels(r, rc) {
+		for _, ch := range withInbox(RecipientChannels(r, rc)) {
 			for _, tgt := range targets(rc, ch) {
 				add(&rc, ch, tgt)
 			}
 		}
 	}
 	if r.Ack != nil && !missed {
-		out = append(out, planFollowUps(r, fireAt, recips, now)...)
+		out = append(out, planFollowUps(r, fireAt, recips, now, p)...)
 	}
 	return out
 }
@@ -199,7 +207,7 @@ func recipientOf(r Reminder, recips map[string]Recipient, uid string) Recipient 
 // escalation to each EscalateTo recipient on their default channels, and
 // the firing again on ThenChannels. A repeat already past at now (a late
 // firing) is left out; the escalation never is.
-func planFollowUps(r Reminder, fireAt time.Time, recips map[string]Recipient, now time.Time) []Delivery {
+func planFollowUps(r Reminder, fireAt time.Time, recips map[string]Recipient, now time.Time, p FirePolicy) []Delivery {
 	occ := r.Occurrence(fireAt)
 	var out []Delivery
 	add := func(rc *Recipient, channel, tgt, step, about string, at time.Time) {
@@ -223,7 +231,18 @@ func planFollowUps(r Reminder, fireAt time.Time, recips map[string]Recipient, no
 			CreatedAt:     now,
 			UpdatedAt:     now,
 		}
-		d.Payload = eventPayload(r, d, at, rc.Profile)
+		var links *Links
+		if p.Links != nil {
+			// A repeat's links act on the recipient's own item of the
+			// firing (a confirm stops their chain); an escalation's on the
+			// lead's escalation item.
+			item := DeliveryID(r.ID, occ, recipient, ChannelInbox, recipient)
+			if about != "" {
+				item = StepDeliveryID(r.ID, occ, recipient, ChannelInbox, recipient, step, about)
+			}
+			links = p.Links(r.TenantID, recipient, rc.LinkVersion, item)
+		}
+		d.Payload = eventPayload(r, d, at, rc.Profile, links)
 		out = append(out, d)
 	}
 	steps := r.Ack.FollowUps(fireAt)
@@ -333,12 +352,22 @@ func recipientZone(rc Recipient, tz string) *time.Location {
 	return time.UTC
 }
 
-func eventPayload(r Reminder, d Delivery, fireAt time.Time, pf Profile) []byte {
+// withInbox returns channels with the inbox first when they lack it: every
+// recipient of a firing gets an inbox item, their record of it that
+// confirm, reject and snooze act on, whatever channels carry the message.
+func withInbox(channels []string) []string {
+	if slices.Contains(channels, ChannelInbox) {
+		return channels
+	}
+	return append([]string{ChannelInbox}, channels...)
+}
+
+func eventPayload(r Reminder, d Delivery, fireAt time.Time, pf Profile, links *Links) []byte {
 	ev := Event{Type: EventType, Data: EventData{
 		ID: r.ID, Title: r.Title, Desc: r.Desc, RRule: r.RRule, TZ: r.TZ, DeferMin: r.DeferMin,
 		ExternalURL: r.ExternalURL, Recipients: r.Recipients, Meta: r.Meta,
 		Occurrence: d.Occurrence, FireAt: fireAt, Recipient: d.Recipient, Channel: d.Channel,
-		DeliveryID: d.ID, Late: d.Late, Step: d.Step,
+		DeliveryID: d.ID, Late: d.Late, Step: d.Step, Links: links,
 		RecipientTZ: pf.TZ, Lang: pf.Lang,
 	}}
 	// Follow-ups say what they are in the title, which every channel shows.
@@ -352,6 +381,8 @@ func eventPayload(r Reminder, d Delivery, fireAt time.Time, pf Profile) []byte {
 	b, _ := json.Marshal(ev) // only plain values: cannot fail
 	return b
 }
+
+func jsonMarshal(ev Event) ([]byte, error) { return json.Marshal(ev) }
 
 // DecodeEvent reads a delivery's payload.
 func DecodeEvent(payload []byte) (Event, error) {

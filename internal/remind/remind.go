@@ -163,11 +163,15 @@ type Recipient struct {
 	WebPush bool
 	// Contacts are the recipient's group robots and notification service
 	// URLs (DingTalk, Feishu, WeCom, notify).
-	Contacts  Contacts
-	Profile   Profile
-	Muted     bool
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Contacts Contacts
+	Profile  Profile
+	// LinkVersion is the version of the recipient's personal links (set
+	// by the store from its own table; see RecipientLinks): a link signed
+	// for another version is revoked.
+	LinkVersion int
+	Muted       bool
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Profile is how a recipient likes to be reached: in which zone and
@@ -334,6 +338,9 @@ const (
 	InboxRead      InboxStatus = 1
 	InboxConfirmed InboxStatus = 2
 	InboxRejected  InboxStatus = 3
+	// InboxSnoozed: the recipient asked for it again later; a new item
+	// (SnoozedFrom naming this one) comes then.
+	InboxSnoozed InboxStatus = 4
 )
 
 // String returns the status's name.
@@ -347,6 +354,8 @@ func (s InboxStatus) String() string {
 		return "confirmed"
 	case InboxRejected:
 		return "rejected"
+	case InboxSnoozed:
+		return "snoozed"
 	}
 	return "unknown"
 }
@@ -363,6 +372,7 @@ type InboxItem struct {
 	ExternalURL string
 	Occurrence  time.Time
 	Status      InboxStatus
+	SnoozedFrom string // the item this one was snoozed from; "" for a firing's own item
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }

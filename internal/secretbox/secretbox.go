@@ -6,7 +6,9 @@ package secretbox
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -21,7 +23,10 @@ const KeySize = 32
 const prefix = "v1:"
 
 // Box seals and opens secrets with one key.
-type Box struct{ aead cipher.AEAD }
+type Box struct {
+	aead cipher.AEAD
+	raw  []byte // the key, for Derive
+}
 
 // ErrOpen is returned when a sealed value cannot be opened: it was sealed
 // under another key, or altered.
@@ -56,7 +61,7 @@ func New(key string) (*Box, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secretbox: %w", err)
 	}
-	return &Box{aead: aead}, nil
+	return &Box{aead: aead, raw: raw}, nil
 }
 
 // Seal encrypts plain; "" stays "".
@@ -87,6 +92,16 @@ func (b *Box) Open(sealed string) (string, error) {
 		return "", ErrOpen
 	}
 	return string(plain), nil
+}
+
+// Derive returns a key for another use of the server's secret key
+// (HMAC-SHA256 of purpose under it), independent of the sealing key and
+// of keys derived for other purposes: personal links are signed with
+// Derive("personal-links").
+func (b *Box) Derive(purpose string) []byte {
+	m := hmac.New(sha256.New, b.raw)
+	m.Write([]byte("raas derive\x00" + purpose))
+	return m.Sum(nil)
 }
 
 // LoadOrCreate returns the key kept in path, making and keeping a new one

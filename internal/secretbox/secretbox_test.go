@@ -1,6 +1,7 @@
 package secretbox
 
 import (
+	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,5 +63,23 @@ func TestLoadOrCreateKeepsTheKey(t *testing.T) {
 	}
 	if _, err := New(k1); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Derived keys depend on the key and the purpose, and are not the key.
+func TestDerive(t *testing.T) {
+	k1, k2 := NewKey(), NewKey()
+	b1, err := New(k1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b1again, _ := New(k1)
+	b2, _ := New(k2)
+	a := b1.Derive("personal-links")
+	if len(a) != 32 || !bytes.Equal(a, b1again.Derive("personal-links")) {
+		t.Fatalf("derive is not a function of key and purpose: %x", a)
+	}
+	if bytes.Equal(a, b1.Derive("other")) || bytes.Equal(a, b2.Derive("personal-links")) || bytes.Equal(a, b1.raw) {
+		t.Fatal("derived keys collide")
 	}
 }

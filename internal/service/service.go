@@ -59,6 +59,9 @@ type Store interface {
 	AckStates(ctx context.Context, tenantID, reminderID string) ([]remind.AckState, error)
 	ListInbox(ctx context.Context, tenantID, uid string, q store.ListQuery) ([]remind.InboxItem, error)
 	SetInboxStatus(ctx context.Context, tenantID, uid, itemID string, st remind.InboxStatus, at time.Time) (remind.InboxItem, error)
+	SnoozeInboxItem(ctx context.Context, tenantID, uid, itemID string, at time.Time, plan store.SnoozePlanner) (remind.InboxItem, []remind.Delivery, error)
+	LinkVersion(ctx context.Context, tenantID, uid string) (int, error)
+	RevokeLinks(ctx context.Context, tenantID, uid string, at time.Time) (int, error)
 }
 
 // Waker is told of every firing a write creates or moves; the scheduler
@@ -85,6 +88,13 @@ type Config struct {
 	// sender for it), for the warnings of Reach; nil takes every channel
 	// as configured.
 	Configured func(channel string) bool
+	// LinkKey signs recipients' personal links (links.go); nil: no links.
+	LinkKey []byte
+	// PublicURL is the base of the personal links.
+	PublicURL string
+	// WakeDeliveries tells the dispatcher that deliveries were written
+	// outside a firing (a snooze); nil: it finds them on its next poll.
+	WakeDeliveries func()
 }
 
 // Service carries out the use cases.

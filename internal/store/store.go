@@ -205,6 +205,22 @@ type Store interface {
 	// InboxStatusByReminder returns, for one reminder, each recipient's most
 	// recent inbox status.
 	InboxStatusByReminder(ctx context.Context, tenantID, reminderID string) (map[string]remind.InboxStatus, error)
+	// SnoozeInboxItem snoozes a recipient's item in one transaction that
+	// holds it: it reads the item (remind.ErrNotFound when missing; a
+	// status not remind.InboxStatus.Snoozable is remind.ErrConflict), the
+	// deliveries to uid of the item's occurrence and the recipient's link
+	// version, asks plan for the deliveries that bring it back, inserts
+	// them (an id that exists is left alone) and marks the item snoozed.
+	// When plan fails nothing is written. Of two snoozes of one item, one
+	// is applied and the other is a conflict.
+	SnoozeInboxItem(ctx context.Context, tenantID, uid, itemID string, at time.Time, plan SnoozePlanner) (remind.InboxItem, []remind.Delivery, error)
+
+	// LinkVersion returns the version of a recipient's personal links: 0
+	// until RevokeLinks is first called (remind.Recipient.LinkVersion).
+	LinkVersion(ctx context.Context, tenantID, uid string) (int, error)
+	// RevokeLinks bumps the version of a recipient's personal links and
+	// returns the new one: links signed for an older one are revoked.
+	RevokeLinks(ctx context.Context, tenantID, uid string, at time.Time) (int, error)
 
 	// Subscriptions through a reminder's public link (storetest.RunSubscriptions).
 
@@ -349,6 +365,11 @@ type ListQuery struct {
 // next. recips holds the tenant's recipient records for r.Recipients;
 // hooks the tenant's webhooks.
 type FirePlanner func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) FirePlan
+
+// SnoozePlanner decides the deliveries of a snooze (remind.PlanSnooze):
+// it sees the item, the deliveries to its recipient of the item's
+// occurrence and the recipient's link version.
+type SnoozePlanner func(it remind.InboxItem, orig []remind.Delivery, linkVersion int) ([]remind.Delivery, error)
 
 // FirePlan is a planner's answer.
 type FirePlan struct {

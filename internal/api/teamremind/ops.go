@@ -411,7 +411,7 @@ func (h *Handler) detail(ctx context.Context, t remind.Tenant, in request) (any,
 	out.Detail.Members = make([]memberOut, 0, len(members))
 	for _, m := range members {
 		uid := string(m.UID)
-		mo := memberOut{UID: uid, Name: m.Name, MsgStatus: int(statuses[uid]), IsRemind: !left[uid]}
+		mo := memberOut{UID: uid, Name: m.Name, MsgStatus: statuses[uid].MsgStatus(), IsRemind: !left[uid]}
 		rc, err := h.svc.GetRecipient(ctx, t, uid)
 		switch {
 		case err == nil:

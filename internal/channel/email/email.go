@@ -207,6 +207,7 @@ type reminderView struct {
 	Title, Desc, When, Link, Unsubscribe string
 	Late                                 bool
 	W                                    msgtext.Words
+	Actions                              []msgtext.Action // confirm, reject, snooze, the recipient's page
 }
 
 var reminderText = texttemplate.Must(texttemplate.New("text").Parse(`{{.W.Reminder}}: {{.Title}}
@@ -215,7 +216,9 @@ var reminderText = texttemplate.Must(texttemplate.New("text").Parse(`{{.W.Remind
 {{.Desc}}
 {{end}}{{if .Link}}
 {{.W.Details}}: {{.Link}}
-{{end}}{{if .Unsubscribe}}
+{{end}}{{if .Actions}}
+{{range .Actions}}{{.Label}}: {{.URL}}
+{{end}}{{end}}{{if .Unsubscribe}}
 {{.W.Unsubscribe}}: {{.Unsubscribe}}
 {{end}}`))
 
@@ -225,6 +228,7 @@ var reminderHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype h
 <p><strong>{{.When}}</strong></p>
 {{if .Desc}}<p style="white-space:pre-wrap">{{.Desc}}</p>{{end}}
 {{if .Link}}<p><a href="{{.Link}}">{{.W.Open}}</a></p>{{end}}
+{{if .Actions}}<p>{{range .Actions}}<a href="{{.URL}}" style="display:inline-block;margin:4px 8px 4px 0;padding:8px 12px;border:1px solid #2563eb;border-radius:6px;color:#2563eb;text-decoration:none">{{.Label}}</a>{{end}}</p>{{end}}
 {{if .Unsubscribe}}<p style="color:#888;font-size:12px"><a href="{{.Unsubscribe}}">{{.W.Unsubscribe}}</a></p>{{end}}
 </body></html>`))
 
@@ -232,7 +236,7 @@ var reminderHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype h
 // recipient's zone and the fixed words in their language (msgtext).
 func ReminderMessage(to string, ev remind.EventData, unsubscribeURL string) (Message, error) {
 	w := msgtext.WordsOf(ev)
-	v := reminderView{Title: ev.Title, Desc: ev.Desc, Link: ev.ExternalURL, Unsubscribe: unsubscribeURL,
+	v := reminderView{Title: ev.Title, Desc: ev.Desc, Link: ev.ExternalURL, Unsubscribe: unsubscribeURL, Actions: msgtext.Actions(ev.Links),
 		When: msgtext.When(ev), Late: ev.Late, W: w}
 	if v.Title == "" {
 		v.Title = w.Reminder

@@ -120,3 +120,36 @@ func TestConfig(t *testing.T) {
 		t.Error("bad TLS mode accepted")
 	}
 }
+
+// A recipient's mail carries the action links, in the text and as buttons
+// in the HTML (escaped); a tenant webhook's event has none to carry.
+func TestReminderMessageActions(t *testing.T) {
+	at := time.Date(2030, 5, 6, 1, 30, 0, 0, time.UTC)
+	links := &remind.Links{Page: "https://r.example/me/t", Confirm: "https://r.example/me/t/items/i/confirm?a=1&b=2",
+		Reject: "https://r.example/me/t/items/i/reject", Snooze10m: "https://r.example/me/t/items/i/snooze?for=10m",
+		Snooze1h: "https://r.example/me/t/items/i/snooze?for=1h", SnoozeTomorrow: "https://r.example/me/t/items/i/snooze?when=tomorrow"}
+	for _, tc := range []struct {
+		name  string
+		links *remind.Links
+		want  []string
+	}{
+		{"with links", links, []string{links.Confirm, links.Reject, links.Snooze10m, links.Snooze1h, links.SnoozeTomorrow, links.Page}},
+		{"without", nil, nil},
+	} {
+		msg, err := email.ReminderMessage("a@example.com", remind.EventData{Title: "tea", TZ: "UTC", Occurrence: at, Links: tc.links}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range tc.want {
+			if !strings.Contains(msg.Text, u) {
+				t.Errorf("%s: the text lacks %s", tc.name, u)
+			}
+			if !strings.Contains(msg.HTML, `href="`+strings.ReplaceAll(u, "&", "&amp;")+`"`) {
+				t.Errorf("%s: the HTML lacks a button to %s", tc.name, u)
+			}
+		}
+		if tc.links == nil && (strings.Contains(msg.Text, "Confirm") || strings.Contains(msg.HTML, "Confirm")) {
+			t.Errorf("%s: action links in a mail without links", tc.name)
+		}
+	}
+}

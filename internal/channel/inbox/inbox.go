@@ -155,7 +155,7 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 	it := remind.InboxItem{
 		ID: d.ID, TenantID: d.TenantID, UID: d.Recipient, ReminderID: d.ReminderID,
 		Title: ev.Data.Title, Desc: ev.Data.Desc, ExternalURL: ev.Data.ExternalURL,
-		Occurrence: d.Occurrence, Status: remind.InboxUnread, CreatedAt: now, UpdatedAt: now,
+		Occurrence: d.Occurrence, Status: remind.InboxUnread, SnoozedFrom: ev.Data.SnoozedFrom, CreatedAt: now, UpdatedAt: now,
 	}
 	added, err := s.store.AddInboxItem(ctx, it)
 	if err != nil {

@@ -21,6 +21,60 @@ type View struct {
 	When  string // "🕒 2030-05-06 09:30 CST (Asia/Shanghai)"
 	Desc  string
 	Link  string // the external link, http(s) only
+	// Actions are the recipient's action links (confirm, reject, snooze,
+	// their page), in that order; none for a tenant webhook's firing.
+	Actions []Action
+}
+
+// Action is one action link of a message.
+type Action struct {
+	Label string // short, both languages: "✅ 确认 Confirm"
+	URL   string
+}
+
+// Actions returns the action links of l (nil: none), in the order
+// messages show them; links that are not http(s) are left out.
+func Actions(l *remind.Links) []Action {
+	if l == nil {
+		return nil
+	}
+	var out []Action
+	for _, a := range []Action{
+		{"✅ 确认 Confirm", l.Confirm}, {"✖️ 拒绝 Reject", l.Reject},
+		{"⏰ 10分钟后 10 min", l.Snooze10m}, {"⏰ 1小时后 1 h", l.Snooze1h}, {"🌅 明早 Tomorrow", l.SnoozeTomorrow},
+		{"👤 我的提醒 My page", l.Page},
+	} {
+		if webURL(a.URL) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func webURL(s string) bool {
+	u, err := url.Parse(s)
+	return s != "" && err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// ActionsMarkdown renders the actions as one markdown line of links.
+func (v View) ActionsMarkdown() string {
+	parts := make([]string, 0, len(v.Actions))
+	for _, a := range v.Actions {
+		parts = append(parts, "["+a.Label+"]("+a.URL+")")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// ActionsPlain renders the actions as lines "label: URL".
+func (v View) ActionsPlain() string {
+	var b strings.Builder
+	for i, a := range v.Actions {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(a.Label + ": " + a.URL)
+	}
+	return b.String()
 }
 
 // Words are the fixed words of a message in one language.
@@ -74,17 +128,15 @@ func When(ev remind.EventData) string {
 // Of returns the view of an event.
 func Of(ev remind.EventData) View {
 	w := WordsOf(ev)
-	v := View{Title: strings.Join(strings.Fields(ev.Title), " "), Desc: ev.Desc, Link: ev.ExternalURL, When: "🕒 " + When(ev)}
+	v := View{Title: strings.Join(strings.Fields(ev.Title), " "), Desc: ev.Desc, Link: ev.ExternalURL, Actions: Actions(ev.Links), When: "🕒 " + When(ev)}
 	if v.Title == "" {
 		v.Title = w.Reminder
 	}
 	if ev.Late {
 		v.When += " · " + w.Late
 	}
-	if v.Link != "" {
-		if u, err := url.Parse(v.Link); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-			v.Link = ""
-		}
+	if v.Link != "" && !webURL(v.Link) {
+		v.Link = ""
 	}
 	return v
 }
@@ -96,6 +148,9 @@ func (v View) Plain(maxChars, maxBytes int) string {
 	tail := ""
 	if v.Link != "" {
 		tail = "\n\n" + v.Link
+	}
+	if len(v.Actions) > 0 {
+		tail += "\n\n" + v.ActionsPlain()
 	}
 	room := func(limit, used int) int {
 		if limit <= 0 {

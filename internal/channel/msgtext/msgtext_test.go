@@ -1,6 +1,7 @@
 package msgtext
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ func TestOf(t *testing.T) {
 		{remind.EventData{TZ: "Nowhere/City", Occurrence: occ, Late: true, ExternalURL: "javascript:alert(1)"},
 			View{Title: "提醒 / Reminder", When: "🕒 2030-05-06 01:30 UTC (UTC) · 迟到 / late"}},
 	} {
-		if got := Of(tc.ev); got != tc.want {
+		if got := Of(tc.ev); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("Of(%+v) = %+v, want %+v", tc.ev, got, tc.want)
 		}
 	}
@@ -36,6 +37,50 @@ func TestPlainFitsAndKeepsTheLink(t *testing.T) {
 		}
 		if !strings.HasPrefix(got, v.When) || !strings.HasSuffix(got, v.Link) {
 			t.Fatalf("Plain(%d, %d) lost the time or the link", lim.chars, lim.bytes)
+		}
+	}
+}
+
+var links = &remind.Links{Page: "https://r.example/me/t", Confirm: "https://r.example/me/t/items/i/confirm", Reject: "https://r.example/me/t/items/i/reject",
+	Snooze10m: "https://r.example/me/t/items/i/snooze?for=10m", Snooze1h: "https://r.example/me/t/items/i/snooze?for=1h",
+	SnoozeTomorrow: "https://r.example/me/t/items/i/snooze?when=tomorrow"}
+
+// Actions: confirm, reject, the three snoozes and the page, in that order;
+// none without links; a link that is not http(s) is left out.
+func TestActions(t *testing.T) {
+	bad := *links
+	bad.Reject = "javascript:alert(1)"
+	for _, tc := range []struct {
+		name string
+		l    *remind.Links
+		want []string
+	}{
+		{"none", nil, nil},
+		{"all", links, []string{links.Confirm, links.Reject, links.Snooze10m, links.Snooze1h, links.SnoozeTomorrow, links.Page}},
+		{"not http", &bad, []string{links.Confirm, links.Snooze10m, links.Snooze1h, links.SnoozeTomorrow, links.Page}},
+	} {
+		var got []string
+		for _, a := range Actions(tc.l) {
+			got = append(got, a.URL)
+			if a.Label == "" {
+				t.Fatalf("%s: an action without a label", tc.name)
+			}
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: actions %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	v := Of(remind.EventData{Title: "x", TZ: "UTC", Links: links})
+	md := v.ActionsMarkdown()
+	if !strings.Contains(md, "[✅ 确认 Confirm]("+links.Confirm+")") || strings.Count(md, "](") != 6 {
+		t.Fatalf("markdown actions %q", md)
+	}
+	// Plain keeps every action link whole, however long the description.
+	v.Desc = strings.Repeat("说明", 3000)
+	got := v.Plain(1024, 0)
+	for _, a := range v.Actions {
+		if !strings.Contains(got, a.URL) {
+			t.Fatalf("Plain lost %s", a.URL)
 		}
 	}
 }

@@ -79,7 +79,7 @@ func deliveries(t *testing.T, urls ...string) (recips, []remind.Delivery) {
 	rc := remind.Recipient{TenantID: "t", UID: "me", Contacts: remind.Contacts{Notify: urls}}
 	r := remind.Reminder{ID: "r1", TenantID: "t", Title: "周会 Weekly", Desc: "bring the report", TZ: "Asia/Shanghai", Time: &fireAt,
 		ExternalURL: "https://example.com/m", Recipients: []string{"me"}, Channels: []string{remind.ChannelNotify}}
-	ds := remind.Plan(r, fireAt, map[string]remind.Recipient{"me": rc}, nil, fireAt, remind.FirePolicy{})
+	ds := notInbox(remind.Plan(r, fireAt, map[string]remind.Recipient{"me": rc}, nil, fireAt, remind.FirePolicy{Links: testLinks}))
 	if len(ds) != len(urls) {
 		t.Fatalf("planned %d deliveries for %d URLs", len(ds), len(urls))
 	}
@@ -111,7 +111,12 @@ func TestSendToLocalServices(t *testing.T) {
 				t.Fatalf("fake took %+v", got)
 			}
 			all := got[0].body + got[0].query + strings.Join(got[0].header.Values("Title"), "") + strings.Join(got[0].header.Values("X-Title"), "")
-			for _, want := range []string{"bring the report", "2030-05-06 09:30 CST (Asia/Shanghai)"} {
+			ev, _ := remind.DecodeEvent(ds[0].Payload)
+			if ev.Data.Links == nil {
+				t.Fatal("the planned event has no action links")
+			}
+			// The action links reach the service in the message text.
+			for _, want := range []string{"bring the report", "2030-05-06 09:30 CST (Asia/Shanghai)", ev.Data.Links.Confirm, ev.Data.Links.Snooze1h, ev.Data.Links.Page} {
 				if !strings.Contains(all, want) {
 					t.Errorf("request %+v lacks %q", got[0], want)
 				}
@@ -263,4 +268,23 @@ func TestHungServerHoldsFewCalls(t *testing.T) {
 		case <-tick.C:
 		}
 	}
+}
+
+// notInbox drops the inbox deliveries Plan makes for every recipient.
+func notInbox(ds []remind.Delivery) []remind.Delivery {
+	var out []remind.Delivery
+	for _, d := range ds {
+		if d.Channel != remind.ChannelInbox {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// testLinks makes action links as the service does, under a test host.
+func testLinks(tenantID, uid string, version int, itemID string) *remind.Links {
+	page := "https://raas.example/me/tok-" + uid
+	item := page + "/items/" + itemID
+	return &remind.Links{Page: page, Confirm: item + "/confirm", Reject: item + "/reject",
+		Snooze10m: item + "/snooze?for=10m", Snooze1h: item + "/snooze?for=1h", SnoozeTomorrow: item + "/snooze?when=tomorrow"}
 }

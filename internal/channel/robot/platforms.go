@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/raasdev/raas/internal/channel/msgtext"
 	"github.com/raasdev/raas/internal/deliver"
@@ -51,11 +52,15 @@ func (dingtalk) request(webhook, secret string, now time.Time, d remind.Delivery
 	title := Cut(v.title, DingTalkMaxTitle, 0)
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %s\n\n**%s**\n\n", title, v.when)
-	if v.desc != "" {
-		b.WriteString(Cut(v.desc, DingTalkMaxText, 0) + "\n\n")
+	acts := v.actionsMarkdown()
+	if v.desc != "" { // the links are kept whole: the description gives way
+		b.WriteString(Cut(v.desc, max(DingTalkMaxText-utf8.RuneCountInString(acts), 100), 0) + "\n\n")
 	}
 	if v.link != "" {
 		fmt.Fprintf(&b, "[打开 / Open](%s)\n", v.link)
+	}
+	if acts != "" {
+		b.WriteString("\n" + acts + "\n")
 	}
 	body, err := json.Marshal(map[string]any{
 		"msgtype":  "markdown",
@@ -95,11 +100,25 @@ func (feishu) request(webhook, secret string, now time.Time, d remind.Delivery, 
 	if v.desc != "" {
 		elements = append(elements, map[string]any{"tag": "div", "text": map[string]string{"tag": "plain_text", "content": Cut(v.desc, FeishuMaxText, 0)}})
 	}
+	var buttons []any
 	if v.link != "" {
-		elements = append(elements, map[string]any{"tag": "action", "actions": []any{map[string]any{
+		buttons = append(buttons, map[string]any{
 			"tag": "button", "type": "primary", "url": v.link,
 			"text": map[string]string{"tag": "plain_text", "content": "打开 / Open"},
-		}}})
+		})
+	}
+	for i, a := range v.actions {
+		kind := "default"
+		if i == 0 && v.link == "" {
+			kind = "primary"
+		}
+		buttons = append(buttons, map[string]any{
+			"tag": "button", "type": kind, "url": a.URL,
+			"text": map[string]string{"tag": "plain_text", "content": a.Label},
+		})
+	}
+	if len(buttons) > 0 {
+		elements = append(elements, map[string]any{"tag": "action", "actions": buttons})
 	}
 	msg := map[string]any{
 		"msg_type": "interactive",
@@ -146,6 +165,9 @@ func (wecom) request(webhook, _ string, _ time.Time, d remind.Delivery, ev remin
 	if v.link != "" {
 		tail = fmt.Sprintf("\n[打开 / Open](%s)", v.link)
 	}
+	if acts := v.actionsMarkdown(); acts != "" {
+		tail += "\n" + acts
+	}
 	room := WeComMaxBytes - len(head) - len(tail) - 1
 	if room < 0 {
 		return "", nil, errors.New("the message does not fit the platform's limit")
@@ -176,9 +198,14 @@ func (wecom) answer(a answer) error {
 // Cut is msgtext.Cut.
 func Cut(s string, maxChars, maxBytes int) string { return msgtext.Cut(s, maxChars, maxBytes) }
 
-type msgView struct{ title, when, desc, link string }
+type msgView struct {
+	title, when, desc, link string
+	actions                 []msgtext.Action // confirm, reject, snooze, the recipient's page
+}
 
 func view(ev remind.EventData) msgView {
 	v := msgtext.Of(ev)
-	return msgView{title: v.Title, when: v.When, desc: v.Desc, link: v.Link}
+	return msgView{title: v.Title, when: v.When, desc: v.Desc, link: v.Link, actions: v.Actions}
 }
+
+func (v msgView) actionsMarkdown() string { return msgtext.View{Actions: v.actions}.ActionsMarkdown() }

@@ -49,7 +49,7 @@ func delivery(t *testing.T, channel, title, desc string) remind.Delivery {
 		DingTalk: &remind.Robot{Webhook: "https://x.example/robot/send?access_token=a"},
 		Feishu:   &remind.Robot{Webhook: "https://x.example/open-apis/bot/v2/hook/a"},
 		WeCom:    &remind.Robot{Webhook: "https://x.example/cgi-bin/webhook/send?key=a"}}}
-	ds := remind.Plan(r, fireAt, map[string]remind.Recipient{"team-chat": rc}, nil, fireAt, remind.FirePolicy{})
+	ds := notInbox(remind.Plan(r, fireAt, map[string]remind.Recipient{"team-chat": rc}, nil, fireAt, remind.FirePolicy{Links: testLinks}))
 	if len(ds) != 1 {
 		t.Fatalf("planned %d deliveries", len(ds))
 	}
@@ -315,4 +315,82 @@ func FuzzCut(f *testing.F) {
 			t.Fatal("not a prefix")
 		}
 	})
+}
+
+// notInbox drops the inbox deliveries Plan makes for every recipient.
+func notInbox(ds []remind.Delivery) []remind.Delivery {
+	var out []remind.Delivery
+	for _, d := range ds {
+		if d.Channel != remind.ChannelInbox {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// testLinks makes action links as the service does, under a test host.
+func testLinks(tenantID, uid string, version int, itemID string) *remind.Links {
+	page := "https://raas.example/me/tok-" + uid
+	item := page + "/items/" + itemID
+	return &remind.Links{Page: page, Confirm: item + "/confirm", Reject: item + "/reject",
+		Snooze10m: item + "/snooze?for=10m", Snooze1h: item + "/snooze?for=1h", SnoozeTomorrow: item + "/snooze?when=tomorrow"}
+}
+
+// Every platform's message carries the recipient's action links: DingTalk
+// and WeCom as markdown links, Feishu as card buttons; a long description
+// is cut, never the links.
+func TestActionLinksPerPlatform(t *testing.T) {
+	want := testLinks("t", "team-chat", 0, "item")
+	for _, p := range platforms {
+		for _, desc := range []string{"d", strings.Repeat("提醒事项", 3000)} {
+			f, s := setup(t, p, "", func() time.Time { return fireAt })
+			d := delivery(t, p.channel, "周会", desc)
+			ev, _ := remind.DecodeEvent(d.Payload)
+			if ev.Data.Links == nil {
+				t.Fatalf("%s: the planned event has no links", p.channel)
+			}
+			*want = *ev.Data.Links
+			if _, err := s.Send(context.Background(), d); err != nil {
+				t.Fatalf("%s: %v", p.channel, err)
+			}
+			b := f.Msgs()[0].Body
+			urls := []string{want.Confirm, want.Reject, want.Snooze10m, want.Snooze1h, want.SnoozeTomorrow, want.Page}
+			switch p.channel {
+			case remind.ChannelDingTalk, remind.ChannelWeCom:
+				key := "text"
+				if p.channel == remind.ChannelWeCom {
+					key = "content"
+				}
+				text := b["markdown"].(map[string]any)[key].(string)
+				if !strings.Contains(text, "[✅ 确认 Confirm]("+want.Confirm+")") {
+					t.Errorf("%s: no confirm link in %q", p.channel, text[max(0, len(text)-600):])
+				}
+				for _, u := range urls {
+					if !strings.Contains(text, "("+u+")") {
+						t.Errorf("%s: no link to %s", p.channel, u)
+					}
+				}
+			case remind.ChannelFeishu:
+				got := map[string]string{}
+				for _, el := range b["card"].(map[string]any)["elements"].([]any) {
+					e := el.(map[string]any)
+					if e["tag"] != "action" {
+						continue
+					}
+					for _, a := range e["actions"].([]any) {
+						btn := a.(map[string]any)
+						got[btn["url"].(string)] = btn["text"].(map[string]any)["content"].(string)
+					}
+				}
+				for _, u := range urls {
+					if got[u] == "" {
+						t.Errorf("feishu: no button to %s in %v", u, got)
+					}
+				}
+				if got[want.Confirm] != "✅ 确认 Confirm" {
+					t.Errorf("feishu: confirm button labelled %q", got[want.Confirm])
+				}
+			}
+		}
+	}
 }

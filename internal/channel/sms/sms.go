@@ -71,6 +71,10 @@ const (
 	FieldContent = "content" // the reminder's description (team-remind content), else its title
 	FieldTime    = "time"    // the occurrence in the reminder's zone, as TimeLayout
 	FieldCreator = "creator" // the team-remind creator's name (meta createrName)
+	// FieldLink is the recipient's personal page, where they confirm,
+	// reject or snooze ("-" when the server makes no links). A link is
+	// never cut: the template's variable must be one for links.
+	FieldLink = "link"
 )
 
 // ParamSpec maps one template variable onto a reminder field.
@@ -93,9 +97,9 @@ func ParseParams(s string) ([]ParamSpec, error) {
 			field = name
 		}
 		switch field {
-		case FieldTitle, FieldContent, FieldTime, FieldCreator:
+		case FieldTitle, FieldContent, FieldTime, FieldCreator, FieldLink:
 		default:
-			return nil, fmt.Errorf("sms: template parameter %q: unknown field %q (want title, content, time or creator)", name, field)
+			return nil, fmt.Errorf("sms: template parameter %q: unknown field %q (want title, content, time, creator or link)", name, field)
 		}
 		out = append(out, ParamSpec{Name: name, Field: field})
 	}
@@ -190,6 +194,11 @@ func (s *Sender) Params(e remind.EventData) []Param {
 			v = t.Format(s.cfg.TimeLayout)
 		case FieldCreator:
 			v = e.Meta["createrName"]
+		case FieldLink:
+			if e.Links != nil && e.Links.Page != "" {
+				out = append(out, Param{Name: p.Name, Value: e.Links.Page})
+				continue
+			}
 		}
 		out = append(out, Param{Name: p.Name, Value: Truncate(v, s.cfg.MaxParamLen)})
 	}

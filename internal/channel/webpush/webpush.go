@@ -65,6 +65,31 @@ type Message struct {
 	DeliveryID     string `json:"delivery_id"`
 	ReminderID     string `json:"reminder_id"`
 	UnsubscribeURL string `json:"unsubscribe_url,omitempty"`
+	// Actions are the notification's buttons (browsers show two): confirm
+	// and snooze, each opening its link's page; url is then the
+	// recipient's page unless the reminder has a link of its own.
+	Actions []Action `json:"actions,omitempty"`
+}
+
+// Action is one notification button.
+type Action struct {
+	Action string `json:"action"` // "confirm", "snooze_10m"
+	Title  string `json:"title"`
+	URL    string `json:"url"`
+}
+
+// actions returns the buttons of a recipient's notification.
+func actions(l *remind.Links) []Action {
+	if l == nil {
+		return nil
+	}
+	var out []Action
+	for _, a := range []Action{{"confirm", "✅ 确认 Confirm", l.Confirm}, {"snooze_10m", "⏰ 10分钟后 10 min", l.Snooze10m}} {
+		if a.URL != "" {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // Sender pushes deliveries to subscribed browsers.
@@ -100,7 +125,11 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 	if err != nil {
 		return 0, deliver.Permanent(fmt.Errorf("webpush: payload: %w", err))
 	}
-	msg := Message{Title: clip(ev.Data.Title, 200), Body: body(ev.Data), URL: ev.Data.ExternalURL, DeliveryID: d.ID, ReminderID: d.ReminderID}
+	msg := Message{Title: clip(ev.Data.Title, 200), Body: body(ev.Data), URL: ev.Data.ExternalURL, DeliveryID: d.ID, ReminderID: d.ReminderID,
+		Actions: actions(ev.Data.Links)}
+	if msg.URL == "" && ev.Data.Links != nil {
+		msg.URL = ev.Data.Links.Page
+	}
 	if msg.Title == "" {
 		msg.Title = "提醒 / Reminder"
 	}
@@ -207,6 +236,8 @@ func fit(msg Message) ([]byte, error) {
 			msg.UnsubscribeURL = ""
 		case 2:
 			msg.URL = ""
+		case 3:
+			msg.Actions = nil
 		default:
 			return nil, fmt.Errorf("webpush: message of %d bytes does not fit in a push message", len(b))
 		}

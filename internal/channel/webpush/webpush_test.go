@@ -68,7 +68,7 @@ func setup(t *testing.T, title, desc string, respond func(n int) int) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds := remind.Plan(r, at, map[string]remind.Recipient{rc.UID: rc}, nil, at, remind.FirePolicy{})
+	ds := notInbox(remind.Plan(r, at, map[string]remind.Recipient{rc.UID: rc}, nil, at, remind.FirePolicy{Links: testLinks}))
 	if len(ds) != 1 || ds[0].Channel != remind.ChannelWebPush || ds[0].Target != f.sb.ID {
 		t.Fatalf("planned %+v, want one webpush delivery to the subscriber", ds)
 	}
@@ -101,6 +101,13 @@ func TestSendEncryptsAndSigns(t *testing.T) {
 	}
 	if m.Title != "交电费" || m.DeliveryID != f.d.ID || m.ReminderID != f.d.ReminderID || !strings.Contains(m.Body, "记得交电费") {
 		t.Fatalf("message %+v", m)
+	}
+	// The recipient's buttons: confirm and snooze, each opening its link;
+	// a click on the notification opens their page (no link of its own).
+	ev, _ := remind.DecodeEvent(f.d.Payload)
+	if ev.Data.Links == nil || len(m.Actions) != 2 || m.Actions[0].Action != "confirm" || m.Actions[0].URL != ev.Data.Links.Confirm ||
+		m.Actions[1].Action != "snooze_10m" || m.Actions[1].URL != ev.Data.Links.Snooze10m || m.URL != ev.Data.Links.Page {
+		t.Fatalf("actions %+v, url %q, links %+v", m.Actions, m.URL, ev.Data.Links)
 	}
 	// A retry is the same delivery: same id, so the browser's tag replaces it.
 	if _, err := f.sender.Send(context.Background(), f.d); err != nil {
@@ -353,4 +360,23 @@ func TestPushServiceChecks(t *testing.T) {
 	if err := webpushtest.VerifyJWT("a.b.c", keys.Public, f.push.URL, time.Now()); err == nil {
 		t.Fatal("a malformed JWT verified")
 	}
+}
+
+// notInbox drops the inbox deliveries Plan makes for every recipient.
+func notInbox(ds []remind.Delivery) []remind.Delivery {
+	var out []remind.Delivery
+	for _, d := range ds {
+		if d.Channel != remind.ChannelInbox {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// testLinks makes action links as the service does, under a test host.
+func testLinks(tenantID, uid string, version int, itemID string) *remind.Links {
+	page := "https://raas.example/me/tok-" + uid
+	item := page + "/items/" + itemID
+	return &remind.Links{Page: page, Confirm: item + "/confirm", Reject: item + "/reject",
+		Snooze10m: item + "/snooze?for=10m", Snooze1h: item + "/snooze?for=1h", SnoozeTomorrow: item + "/snooze?when=tomorrow"}
 }

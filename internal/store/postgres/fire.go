@@ -179,6 +179,8 @@ func loadFanOut(ctx context.Context, tx pgx.Tx, due []remind.Reminder) (map[stri
 		b.Queue(`SELECT r.tenant_id, r.uid, r.name, r.email, r.phone, r.wechat_openid, r.webhook_url, r.webhook_secret, r.muted, r.created_ms, r.updated_ms, r.webpush, r.contacts, r.profile
 			FROM unnest($1::text[], $2::text[]) AS k(tenant_id, uid)
 			JOIN recipients r ON r.tenant_id = k.tenant_id AND r.uid = k.uid`, tenantOf, uids)
+		b.Queue(`SELECT l.tenant_id, l.uid, l.version FROM unnest($1::text[], $2::text[]) AS k(tenant_id, uid)
+			JOIN recipient_links l ON l.tenant_id = k.tenant_id AND l.uid = k.uid`, tenantOf, uids) // personal.go
 	}
 	res := tx.SendBatch(ctx, b)
 	defer res.Close()
@@ -194,6 +196,24 @@ func loadFanOut(ctx context.Context, tx pgx.Tx, due []remind.Reminder) (map[stri
 			rc, err := scanRecipient(rows)
 			recips[rc.TenantID][rc.UID] = rc
 			return err
+		}); err != nil {
+			return nil, nil, err
+		}
+		// A uid with a link version and no record gets a bare one
+		// carrying the version (Plan treats it as it treats no record).
+		if err := readRows(res, func(rows pgx.Rows) error {
+			var tenant, uid string
+			var v int
+			if err := rows.Scan(&tenant, &uid, &v); err != nil {
+				return err
+			}
+			rc, ok := recips[tenant][uid]
+			if !ok {
+				rc = remind.Recipient{TenantID: tenant, UID: uid}
+			}
+			rc.LinkVersion = v
+			recips[tenant][uid] = rc
+			return nil
 		}); err != nil {
 			return nil, nil, err
 		}

@@ -10,21 +10,21 @@ import (
 	"github.com/raasdev/raas/internal/store"
 )
 
-const inboxCols = `id, tenant_id, uid, reminder_id, title, "desc", external_url, occurrence_ms, status, created_ms, updated_ms`
+const inboxCols = `id, tenant_id, uid, reminder_id, title, "desc", external_url, occurrence_ms, status, created_ms, updated_ms, snoozed_from`
 
 func scanInbox(row pgx.Row) (remind.InboxItem, error) {
 	var it remind.InboxItem
 	var occ, created, updated int64
 	var st int
-	err := row.Scan(&it.ID, &it.TenantID, &it.UID, &it.ReminderID, &it.Title, &it.Desc, &it.ExternalURL, &occ, &st, &created, &updated)
+	err := row.Scan(&it.ID, &it.TenantID, &it.UID, &it.ReminderID, &it.Title, &it.Desc, &it.ExternalURL, &occ, &st, &created, &updated, &it.SnoozedFrom)
 	it.Occurrence, it.CreatedAt, it.UpdatedAt, it.Status = fromMS(occ), fromMS(created), fromMS(updated), remind.InboxStatus(st)
 	return it, err
 }
 
 // AddInboxItem inserts an inbox item unless its id exists.
 func (s *Store) AddInboxItem(ctx context.Context, it remind.InboxItem) (bool, error) {
-	tag, err := s.exec(ctx, `INSERT INTO inbox (`+inboxCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
-		it.ID, it.TenantID, it.UID, it.ReminderID, it.Title, it.Desc, it.ExternalURL, ms(it.Occurrence), int(it.Status), ms(it.CreatedAt), ms(it.UpdatedAt))
+	tag, err := s.exec(ctx, `INSERT INTO inbox (`+inboxCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,
+		it.ID, it.TenantID, it.UID, it.ReminderID, it.Title, it.Desc, it.ExternalURL, ms(it.Occurrence), int(it.Status), ms(it.CreatedAt), ms(it.UpdatedAt), it.SnoozedFrom)
 	if err != nil {
 		return false, fmt.Errorf("postgres: add inbox item: %w", err)
 	}
@@ -109,7 +109,7 @@ func (s *Store) InboxStatusByReminder(ctx context.Context, tenantID, reminderID 
 		err := rows.Scan(&uid, &st)
 		out[uid] = remind.InboxStatus(st)
 		return err
-	}, `SELECT uid, status FROM inbox WHERE tenant_id = $1 AND reminder_id = $2 ORDER BY occurrence_ms, id`, tenantID, reminderID)
+	}, `SELECT uid, status FROM inbox WHERE tenant_id = $1 AND reminder_id = $2 ORDER BY occurrence_ms, created_ms, id`, tenantID, reminderID)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: inbox status: %w", err)
 	}

@@ -104,6 +104,9 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 			if err != nil {
 				return err
 			}
+			if err := withLinkVersions(ctx, tx, r.TenantID, r.Recipients, recips); err != nil { // personal.go
+				return err
+			}
 			p := plan(r, recips, h)
 			seen := make(map[string]bool, len(p.Deliveries))
 			for _, d := range p.Deliveries {

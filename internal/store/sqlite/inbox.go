@@ -10,21 +10,21 @@ import (
 	"github.com/raasdev/raas/internal/store"
 )
 
-const inboxCols = `id, tenant_id, uid, reminder_id, title, "desc", external_url, occurrence_ms, status, created_ms, updated_ms`
+const inboxCols = `id, tenant_id, uid, reminder_id, title, "desc", external_url, occurrence_ms, status, created_ms, updated_ms, snoozed_from`
 
 func scanInbox(row interface{ Scan(...any) error }) (remind.InboxItem, error) {
 	var it remind.InboxItem
 	var occ, created, updated int64
 	var st int
-	err := row.Scan(&it.ID, &it.TenantID, &it.UID, &it.ReminderID, &it.Title, &it.Desc, &it.ExternalURL, &occ, &st, &created, &updated)
+	err := row.Scan(&it.ID, &it.TenantID, &it.UID, &it.ReminderID, &it.Title, &it.Desc, &it.ExternalURL, &occ, &st, &created, &updated, &it.SnoozedFrom)
 	it.Occurrence, it.CreatedAt, it.UpdatedAt, it.Status = fromMS(occ), fromMS(created), fromMS(updated), remind.InboxStatus(st)
 	return it, err
 }
 
 // AddInboxItem inserts an inbox item unless its id exists.
 func (s *Store) AddInboxItem(ctx context.Context, it remind.InboxItem) (bool, error) {
-	res, err := s.w.ExecContext(ctx, `INSERT INTO inbox (`+inboxCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-		it.ID, it.TenantID, it.UID, it.ReminderID, it.Title, it.Desc, it.ExternalURL, ms(it.Occurrence), int(it.Status), ms(it.CreatedAt), ms(it.UpdatedAt))
+	res, err := s.w.ExecContext(ctx, `INSERT INTO inbox (`+inboxCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		it.ID, it.TenantID, it.UID, it.ReminderID, it.Title, it.Desc, it.ExternalURL, ms(it.Occurrence), int(it.Status), ms(it.CreatedAt), ms(it.UpdatedAt), it.SnoozedFrom)
 	if err != nil {
 		return false, fmt.Errorf("sqlite: add inbox item: %w", err)
 	}
@@ -118,7 +118,7 @@ func (s *Store) AckStates(ctx context.Context, tenantID, reminderID string) ([]r
 
 // InboxStatusByReminder returns each recipient's latest inbox status for a reminder.
 func (s *Store) InboxStatusByReminder(ctx context.Context, tenantID, reminderID string) (map[string]remind.InboxStatus, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT uid, status FROM inbox WHERE tenant_id = ? AND reminder_id = ? ORDER BY occurrence_ms, id`, tenantID, reminderID)
+	rows, err := s.r.QueryContext(ctx, `SELECT uid, status FROM inbox WHERE tenant_id = ? AND reminder_id = ? ORDER BY occurrence_ms, created_ms, id`, tenantID, reminderID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: inbox status: %w", err)
 	}

@@ -65,6 +65,9 @@ func Run(t *testing.T, open Opener) {
 		{"AckConfirmStopsChain", testConfirmStopsChain},
 		{"AckConfirmFencesLeasedFollowUp", testConfirmFencesLeasedFollowUp},
 		{"AckFollowUpsAndWrites", testFollowUpsAndWrites},
+		{"Snooze", testSnooze}, // personal.go
+		{"SnoozeRace", testSnoozeRace},
+		{"LinkVersions", testLinkVersions},
 		{"MigrateTwice", func(t *testing.T, s store.Store) {
 			if err := s.Migrate(context.Background()); err != nil {
 				t.Fatalf("second Migrate: %v", err)

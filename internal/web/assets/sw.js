@@ -1,6 +1,8 @@
 // RaaS service worker (served at /sw.js, scope /): shows the reminders
 // pushed to this browser. A message is the JSON of webpush.Message:
-// {title, body, url, delivery_id, reminder_id, unsubscribe_url}.
+// {title, body, url, delivery_id, reminder_id, unsubscribe_url, actions}.
+// actions ([{action, title, url}], a recipient's confirm and snooze) are
+// the notification's buttons; each opens its page, where a button does it.
 //
 // Delivery is at least once, so the same delivery may arrive twice: the
 // notification's tag is the delivery id, so a copy replaces the one still
@@ -30,9 +32,15 @@ self.addEventListener('push', function (event) {
   var id = m.delivery_id || '';
   event.waitUntil(seenBefore(id).then(function (seen) {
     if (seen) return; // shown before (still on screen, or dismissed): not again
-    var opts = {body: m.body || '', data: {url: m.url || '', unsubscribe: m.unsubscribe_url || ''}};
+    var links = {};
+    var opts = {body: m.body || '', data: {url: m.url || '', unsubscribe: m.unsubscribe_url || '', links: links}};
     if (id) opts.tag = id;
-    if (m.unsubscribe_url) opts.actions = [{action: 'unsubscribe', title: '退订 / Unsubscribe'}];
+    var acts = [];
+    (m.actions || []).slice(0, 2).forEach(function (a) {
+      if (a && a.action && a.url) { links[a.action] = a.url; acts.push({action: a.action, title: a.title || a.action}); }
+    });
+    if (!acts.length && m.unsubscribe_url) acts = [{action: 'unsubscribe', title: '退订 / Unsubscribe'}];
+    if (acts.length) opts.actions = acts;
     return self.registration.showNotification(m.title || '提醒 / Reminder', opts);
   }));
 });
@@ -42,6 +50,10 @@ self.addEventListener('notificationclick', function (event) {
   event.notification.close();
   if (event.action === 'unsubscribe' && d.unsubscribe) {
     event.waitUntil(fetch(d.unsubscribe, {method: 'POST'}));
+    return;
+  }
+  if (event.action && d.links && d.links[event.action]) {
+    event.waitUntil(self.clients.openWindow(d.links[event.action]));
     return;
   }
   if (d.url) event.waitUntil(self.clients.openWindow(d.url));

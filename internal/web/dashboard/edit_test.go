@@ -172,6 +172,9 @@ func TestNeedsAttention(t *testing.T) {
 	}
 	var results []store.Result
 	for _, d := range ds {
+		if d.Channel == remind.ChannelInbox { // every recipient's record of the firing: not what this test fails
+			continue
+		}
 		for n := 1; n <= 3; n++ {
 			d.State, d.UpdatedAt, d.LastError = remind.DeliveryPending, now, "smtp: 451 try later"
 			if n == 3 {
