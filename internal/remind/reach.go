@@ -34,8 +34,16 @@ func Reach(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []We
 		}
 	}
 	ds := Plan(r, fireAt, recips, hooks, fireAt, FirePolicy{})
+	// Counted: the firing's own deliveries (not an acknowledgement's
+	// follow-ups), and the inbox only where it is asked for (named, or
+	// the reminder names no channels): the inbox item every recipient
+	// gets besides is their record of the firing, not a message.
+	implicitInbox := len(r.Channels) > 0 && !slices.Contains(r.Channels, ChannelInbox)
 	n := 0
 	for _, d := range ds {
+		if d.Step != StepFiring || (implicitInbox && d.Channel == ChannelInbox && d.Recipient != "") {
+			continue
+		}
 		if configured(d.Channel) {
 			n++
 		} else {
@@ -62,7 +70,7 @@ func Reach(r Reminder, fireAt time.Time, recips map[string]Recipient, hooks []We
 		}
 	}
 	for _, d := range ds {
-		if d.Recipient != "" && d.DueAt.After(fireAt) && len(about) <= maxRecipientWarnings {
+		if d.Recipient != "" && d.Step == StepFiring && d.DueAt.After(fireAt) && len(about) <= maxRecipientWarnings {
 			s := fmt.Sprintf("recipient %s's quiet hours hold the next firing until %s", d.Recipient,
 				d.DueAt.In(recipientZone(recips[d.Recipient], r.TZ)).Format("2006-01-02 15:04 MST"))
 			if !slices.Contains(about, s) {

@@ -55,7 +55,7 @@ func TestPlanPreferredChannels(t *testing.T) {
 	for _, d := range Plan(r, at, map[string]Recipient{"bob": rc}, nil, at, FirePolicy{}) {
 		got = append(got, d.Channel)
 	}
-	if want := []string{ChannelWeChat}; !slices.Equal(got, want) {
+	if want := []string{ChannelInbox, ChannelWeChat}; !slices.Equal(got, want) { // the inbox item, the record, always
 		t.Fatalf("channels %v, want %v", got, want)
 	}
 }

@@ -49,9 +49,9 @@ func (s *Store) SnoozeInboxItem(ctx context.Context, tenantID, uid, itemID strin
 			if d.TenantID != tenantID || d.Recipient != uid {
 				return fmt.Errorf("snooze planned a delivery to another recipient")
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO deliveries (`+deliveryCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT (id) DO NOTHING`,
+			if _, err := tx.Exec(ctx, `INSERT INTO deliveries (`+deliveryCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) ON CONFLICT (id) DO NOTHING`,
 				d.ID, d.TenantID, d.ReminderID, ms(d.Occurrence), ms(d.DueAt), d.Recipient, d.Channel, d.Target, string(d.State), d.Attempts,
-				ms(d.NextAttemptAt), d.Late, d.Payload, d.LastError, ms(d.CreatedAt), ms(d.UpdatedAt), nullMS(d.FinishedAt)); err != nil {
+				ms(d.NextAttemptAt), d.Late, d.Payload, d.LastError, ms(d.CreatedAt), ms(d.UpdatedAt), nullMS(d.FinishedAt), d.Step, d.About); err != nil {
 				return err
 			}
 		}

@@ -58,9 +58,9 @@ func (s *Store) SnoozeInboxItem(ctx context.Context, tenantID, uid, itemID strin
 			if d.TenantID != tenantID || d.Recipient != uid {
 				return fmt.Errorf("snooze planned a delivery to another recipient")
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO deliveries (`+deliveryCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO deliveries (`+deliveryCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 				d.ID, d.TenantID, d.ReminderID, ms(d.Occurrence), ms(d.DueAt), d.Recipient, d.Channel, d.Target, string(d.State), d.Attempts,
-				ms(d.NextAttemptAt), boolInt(d.Late), d.Payload, d.LastError, ms(d.CreatedAt), ms(d.UpdatedAt), nullMS(d.FinishedAt)); err != nil {
+				ms(d.NextAttemptAt), boolInt(d.Late), d.Payload, d.LastError, ms(d.CreatedAt), ms(d.UpdatedAt), nullMS(d.FinishedAt), d.Step, d.About); err != nil {
 				return err
 			}
 		}
