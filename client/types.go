@@ -27,7 +27,7 @@ type ReminderInput struct {
 	// Urgent reminders are sent inside recipients' quiet hours too.
 	Urgent bool              `json:"urgent,omitempty"`
 	Meta   map[string]string `json:"meta,omitempty"`
-	Ack         *Ack              `json:"ack,omitempty"`
+	Ack    *Ack              `json:"ack,omitempty"`
 }
 
 // Ack asks each recipient to acknowledge every firing (confirm or reject
@@ -362,6 +362,7 @@ func (c *Client) Deliveries(ctx context.Context, id string) ([]Delivery, error) 
 // without recipients goes to the owner when the tenant has no enabled
 // webhook. Set its contact points with PutRecipient(ctx, OwnerUID, …).
 const OwnerUID = "owner"
+
 // DeliveryList returns a reminder's deliveries with their attempts, and
 // each recipient's acknowledgement of each occurrence.
 func (c *Client) DeliveryList(ctx context.Context, id string) (*DeliveryList, error) {
