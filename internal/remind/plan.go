@@ -295,15 +295,25 @@ func FireRecipients(r Reminder, recips map[string]Recipient, hooks []Webhook) []
 	if len(r.Recipients) > 0 {
 		return r.Recipients
 	}
-	for _, h := range hooks {
-		if !h.Disabled {
-			return nil
-		}
-	}
-	if _, ok := recips[OwnerUID]; ok {
+	if _, ok := recips[OwnerUID]; ok && NeedsOwner(r, hooks) {
 		return []string{OwnerUID}
 	}
 	return nil
+}
+
+// NeedsOwner reports whether a firing of r goes to the owner when the owner
+// has a record: r has no recipients and hooks no enabled webhook. A store
+// loads the owner's record for the planner only then.
+func NeedsOwner(r Reminder, hooks []Webhook) bool {
+	if len(r.Recipients) > 0 {
+		return false
+	}
+	for _, h := range hooks {
+		if !h.Disabled {
+			return false
+		}
+	}
+	return true
 }
 
 // RecipientChannels returns the channels r is sent to rc on: r's own when

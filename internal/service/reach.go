@@ -43,7 +43,7 @@ func (s *Service) ReachAll(ctx context.Context, t remind.Tenant, rs []remind.Rem
 			continue
 		}
 		uids := r.Recipients
-		if len(uids) == 0 {
+		if remind.NeedsOwner(r, hooks) {
 			uids = []string{remind.OwnerUID}
 		}
 		recips := make(map[string]remind.Recipient, len(uids))

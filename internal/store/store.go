@@ -128,8 +128,8 @@ type Store interface {
 	// (Attempts 1 when new). It returns them. A delivery the plan holds
 	// past lease.Until (Waits: quiet hours), or a follow-up of an acknowledgement chain, is written pending, held by
 	// nobody, with its next attempt at its due time, and not returned.
-	// recips includes remind.OwnerUID's record when r has no recipients
-	// (see remind.FireRecipients).
+	// recips includes remind.OwnerUID's record when the firing may go to
+	// the owner (remind.NeedsOwner, remind.FireRecipients).
 	// Two callers never claim the same firing.
 	FireDue(ctx context.Context, now time.Time, limit int, lease Lease, plan FirePlanner) ([]remind.Delivery, error)
 

@@ -97,7 +97,7 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 				hooks[r.TenantID] = h
 			}
 			uids := r.PlanUIDs()
-			if len(r.Recipients) == 0 { // the owner may be the recipient: remind.FireRecipients
+			if remind.NeedsOwner(r, h) { // the owner is the recipient: remind.FireRecipients
 				uids = append(slices.Clip(uids), remind.OwnerUID)
 			}
 			recips, err := recipientsOf(ctx, tx, r.TenantID, uids)
