@@ -179,6 +179,22 @@ func TestAgainstRealServer(t *testing.T) {
 	if u, err := c.UpdateReminder(ctx, r.ID, client.ReminderPatch{Title: &title}); err != nil || u.Title != title {
 		t.Fatalf("update: %+v %v", u, err)
 	}
+	// An acknowledgement policy: set, answered, taken off with RemoveAck;
+	// a bad one names its field; DeliveryList answers the acks.
+	ack := &client.Ack{Within: "15m", Repeat: "5m", MaxRepeats: 2, EscalateTo: []string{"lead"}}
+	if u, err := c.UpdateReminder(ctx, r.ID, client.ReminderPatch{Ack: ack}); err != nil || u.Ack == nil || u.Ack.Within != "15m" || u.Ack.MaxRepeats != 2 {
+		t.Fatalf("set ack: %+v %v", u, err)
+	}
+	if u, err := c.UpdateReminder(ctx, r.ID, client.ReminderPatch{RemoveAck: true}); err != nil || u.Ack != nil || u.Title != title {
+		t.Fatalf("remove ack: %+v %v", u, err)
+	}
+	_, err = c.CreateReminder(ctx, client.ReminderInput{Text: "tomorrow 9am", Ack: &client.Ack{Within: "15m", ThenChannels: []string{"fax"}}})
+	if !errors.As(err, &e) || e.Status != 400 || e.Field != "ack.then_channels" {
+		t.Fatalf("bad ack: %#v", err)
+	}
+	if dl, err := c.DeliveryList(ctx, r.ID); err != nil || dl.Acks == nil {
+		t.Fatalf("delivery list: %+v %v", dl, err)
+	}
 	if err := c.DeleteReminder(ctx, r.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -180,6 +180,13 @@ func TestOpenAPIMatchesService(t *testing.T) {
 	expect(200, first(call("PATCH", "/v1/reminders/"+id, tok(), map[string]any{"title": "stand-up!", "desc": "room 1"})), "patch")
 	expect(400, first(call("PATCH", "/v1/reminders/"+id, tok(), map[string]any{"tz": "Mars/Olympus"})), "patch bad tz")
 	expect(200, first(call("GET", "/v1/reminders/"+id+"/deliveries", tok(), nil)), "deliveries")
+	ack := map[string]any{"within": "15m", "repeat": "5m", "max_repeats": 2, "escalate_to": []string{"lead"}, "then_channels": []string{"sms"}}
+	code, acked := call("POST", "/v1/reminders", tok(), map[string]any{"title": "ack", "time": 4102444800000, "recipients": []string{"alice"}, "ack": ack})
+	expect(201, code, "create with ack")
+	expect(200, first(call("PATCH", "/v1/reminders/"+acked["id"].(string), tok(), map[string]any{"ack": map[string]any{"within": "1h", "escalate_to": []string{"lead"}}})), "patch ack")
+	expect(200, first(call("PATCH", "/v1/reminders/"+acked["id"].(string), tok(), map[string]any{"ack": nil})), "patch ack off")
+	expect(400, first(call("PATCH", "/v1/reminders/"+acked["id"].(string), tok(), map[string]any{"ack": map[string]any{"within": "soon"}})), "patch bad ack")
+	expect(400, first(call("POST", "/v1/reminders", tok(), map[string]any{"title": "ack", "time": 4102444800000, "ack": map[string]any{"within": "15m", "bogus": 1}})), "ack unknown field")
 	expect(200, first(call("POST", "/v1/reminders/"+id+"/cancel", tok(), nil)), "cancel")
 	expect(204, first(call("DELETE", "/v1/reminders/"+id, tok(), nil)), "delete")
 	expect(404, first(call("DELETE", "/v1/reminders/"+id, tok(), nil)), "delete again")
@@ -221,7 +228,8 @@ func TestOpenAPIMatchesService(t *testing.T) {
 	// A fired reminder with a delivery and an inbox item to act on.
 	k = tok()
 	expect(200, first(call("PUT", "/v1/recipients/bob", k, map[string]any{"name": "Bob"})), "put bob")
-	code, fired := call("POST", "/v1/reminders", k, map[string]any{"title": "now", "time": time.Now().UnixMilli(), "recipients": []string{"bob"}, "channels": []string{"inbox"}})
+	code, fired := call("POST", "/v1/reminders", k, map[string]any{"title": "now", "time": time.Now().UnixMilli(), "recipients": []string{"bob"}, "channels": []string{"inbox"},
+		"ack": map[string]any{"within": "1h", "escalate_to": []string{"lead"}}})
 	expect(201, code, "create due now")
 	var item string
 	for deadline := time.Now().Add(10 * time.Second); item == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
@@ -235,6 +243,23 @@ func TestOpenAPIMatchesService(t *testing.T) {
 	}
 	expect(200, first(call("GET", "/v1/reminders/"+fired["id"].(string)+"/deliveries", tok(), nil)), "deliveries after firing")
 	expect(200, first(call("POST", "/v1/inbox/bob/items/"+item+"/confirm", tok(), nil)), "inbox confirm")
+	code, dl := call("GET", "/v1/reminders/"+fired["id"].(string)+"/deliveries", tok(), nil)
+	expect(200, code, "deliveries after the confirm")
+	if acks, _ := dl["acks"].([]any); len(acks) != 1 || acks[0].(map[string]any)["states"].(map[string]any)["bob"] != "confirmed" {
+		t.Fatalf("acks after bob's confirm: %v", dl["acks"])
+	}
+	escalations := 0
+	for _, d := range dl["data"].([]any) {
+		if dm := d.(map[string]any); dm["step"] == "escalate" {
+			escalations++
+			if dm["about"] != "bob" || dm["recipient"] != "lead" || dm["state"] != "cancelled" {
+				t.Fatalf("the escalation about bob after his confirm: %v", dm)
+			}
+		}
+	}
+	if escalations != 1 {
+		t.Fatalf("%d escalations planned, want 1 (lead's inbox)", escalations)
+	}
 	// Snooze: an item of a firing whose channels do not name the inbox.
 	code, _ = call("POST", "/v1/reminders", k, map[string]any{"title": "snooze me", "time": time.Now().UnixMilli(), "recipients": []string{"carol"}, "channels": []string{"webhook"}})
 	expect(201, code, "create for a snooze")

@@ -210,3 +210,20 @@ func keys(m map[string]Delivery) []string {
 	}
 	return out
 }
+
+// The ack policy is part of the ETag; a reminder without one keeps its tag.
+func TestETagCoversAck(t *testing.T) {
+	at := time.Date(2030, 1, 2, 3, 4, 0, 0, time.UTC)
+	r := Reminder{ID: "r1", TenantID: "t", Title: "x", TZ: "UTC", Time: &at}
+	plain := r.ETag()
+	r.Ack = &AckPolicy{Within: time.Hour, EscalateTo: []string{"lead"}}
+	withAck := r.ETag()
+	r.Ack.EscalateTo = []string{"boss"}
+	if withAck == plain || r.ETag() == withAck {
+		t.Fatal("the ETag does not follow the ack policy")
+	}
+	r.Ack = nil
+	if r.ETag() != plain {
+		t.Fatal("a reminder without ack changed its ETag")
+	}
+}

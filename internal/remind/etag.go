@@ -32,5 +32,8 @@ func (r Reminder) ETag() string {
 	for _, k := range keys {
 		fmt.Fprintf(h, "%q=%q\x00", k, r.Meta[k])
 	}
+	if a := r.Ack; a != nil { // only then: the tags of reminders without one stay as they were
+		fmt.Fprintf(h, "ack\x00%d\x00%d\x00%d\x00%q\x00%q\x00", a.Within, a.Repeat, a.MaxRepeats, a.EscalateTo, a.ThenChannels)
+	}
 	return `"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
 }

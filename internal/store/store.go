@@ -123,13 +123,16 @@ type Store interface {
 	// id exists is left alone unless it was cancelled: then it is made
 	// pending again with the new plan's content and one more attempt
 	// counted, so a copy leased before (Attempts lower) is fenced off (see
-	// PendingOf and FinishDeliveries). Deliveries it makes pending are
-	// leased to the caller (lease.Owner until lease.Until), with their attempt counted
-	// (Attempts 1 when new). It returns them. A delivery the plan holds
-	// past lease.Until (Waits: quiet hours), or a follow-up of an acknowledgement chain, is written pending, held by
-	// nobody, with its next attempt at its due time, and not returned.
-	// recips includes remind.OwnerUID's record when the firing may go to
-	// the owner (remind.NeedsOwner, remind.FireRecipients).
+	// PendingOf and FinishDeliveries). Deliveries of the firing itself
+	// (Step "") it makes pending are leased to the caller (lease.Owner
+	// until lease.Until), with their attempt counted (Attempts 1 when new),
+	// and returned. Follow-ups (Step set: remind.AckPolicy), and
+	// deliveries the plan holds past lease.Until (quiet hours), are
+	// written pending at their NextAttemptAt, held by nobody and not
+	// returned: LeaseDeliveries hands them to whichever dispatcher polls at
+	// their time (Waits). recips includes remind.OwnerUID's record when
+	// the firing may go to the owner (remind.NeedsOwner,
+	// remind.FireRecipients).
 	// Two callers never claim the same firing.
 	FireDue(ctx context.Context, now time.Time, limit int, lease Lease, plan FirePlanner) ([]remind.Delivery, error)
 
