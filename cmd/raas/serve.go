@@ -49,7 +49,7 @@ func serveConfig(fs *flagSet) (*app.Config, *string) {
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on")
 	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "URL at which people reach this server (for QR codes and links); default http://ADDR")
 	fs.BoolVar(&cfg.AllowPrivateTargets, "allow-private-targets", false, "allow webhooks, group robots, notify service hosts, Web Push endpoints and the SMS and WeChat endpoints to be on loopback, private, link-local and other non-public addresses (and push and provider endpoints to be http)")
-	fs.StringVar(&cfg.SecretKey, "secret-key", "", "key sealing recipients' DingTalk and Feishu robot secrets, base64 of 32 bytes (openssl rand -base64 32); the same on every instance; empty: made once and kept in the data directory with SQLite, robot secrets refused with PostgreSQL")
+	fs.StringVar(&cfg.SecretKey, "secret-key", "", "key sealing recipients' DingTalk and Feishu robot secrets and signing their personal links, base64 of 32 bytes (openssl rand -base64 32); the same on every instance; empty: made once and kept in the data directory with SQLite, robot secrets and personal links refused with PostgreSQL")
 	fs.DurationVar(&cfg.LateAfter, "late-after", cfg.LateAfter, "a firing this late is marked \"late\": true")
 	fs.DurationVar(&cfg.MissedAfter, "missed-after", cfg.MissedAfter, "a firing this late (the service was down) is recorded as missed instead of sent")
 	fs.DurationVar(&cfg.RetryFor, "retry-for", cfg.RetryFor, "how long failed deliveries are retried")

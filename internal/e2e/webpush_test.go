@@ -80,7 +80,7 @@ func TestWebPushEndToEnd(t *testing.T) {
 		t.Fatalf("decrypted %q: %v", p.Plain, err)
 	}
 	if m.Title != "测试推送" || !strings.Contains(m.Body, "带上电脑") || len(m.DeliveryID) != 32 || m.ReminderID != id ||
-		m.URL != page || !strings.Contains(m.UnsubscribeURL, "/subscribe/unsubscribe/") || p.Header.Get("Topic") != m.DeliveryID {
+		!strings.HasPrefix(m.URL, a.URL+"/me/") || len(m.Actions) != 2 || !strings.Contains(m.UnsubscribeURL, "/subscribe/unsubscribe/") || p.Header.Get("Topic") != m.DeliveryID {
 		t.Fatalf("message %+v, Topic %q", m, p.Header.Get("Topic"))
 	}
 	if g := gone.Wait(t, 1, 15*time.Second); g.Err != nil || g.Status != 410 {

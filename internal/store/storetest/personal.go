@@ -136,6 +136,11 @@ func testSnooze(t *testing.T, s store.Store) {
 	if _, err := s.SetInboxStatus(ctx, tn.ID, "u1", next.ID, remind.InboxConfirmed, at); err != nil {
 		t.Fatal(err)
 	}
+	// The recipient's state of the reminder is that of the latest item of
+	// the occurrence (the snooze's), whatever the ids' order.
+	if st, err := s.InboxStatusByReminder(ctx, tn.ID, r.ID); err != nil || st["u1"] != remind.InboxConfirmed {
+		t.Fatalf("InboxStatusByReminder = %v %v, want u1 confirmed", st, err)
+	}
 	if _, _, err := s.SnoozeInboxItem(ctx, tn.ID, "u1", next.ID, at.Add(time.Hour), snoozePlan(at.Add(time.Hour))); !errors.Is(err, remind.ErrConflict) {
 		t.Fatalf("snoozing a confirmed item: %v, want conflict", err)
 	}

@@ -260,7 +260,7 @@ func testWebPushSubscriber(t *testing.T, s SubscriptionStore) {
 	for _, d := range ds {
 		got[d.Recipient+"/"+d.Channel] = d.Target
 	}
-	// Each also gets its inbox item, the record of the firing.
+	// Each also gets the inbox item every recipient of a firing gets.
 	if len(got) != 4 || got[wp.ID+"/"+remind.ChannelWebPush] != wp.ID || got[mail+"/"+remind.ChannelEmail] != "m@example.com" ||
 		got[wp.ID+"/"+remind.ChannelInbox] != wp.ID || got[mail+"/"+remind.ChannelInbox] != mail {
 		t.Fatalf("deliveries %v: want one webpush to the push subscriber and one email to the mail subscriber, and their inbox items", got)
