@@ -144,7 +144,7 @@ func (s *Store) createOne(ctx context.Context, r remind.Reminder, idem *store.Id
 				return err
 			}
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO reminders (`+reminderCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+		_, err := tx.Exec(ctx, `INSERT INTO reminders (`+reminderCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
 			reminderArgs(r)...)
 		stored = r
 		return err
