@@ -94,14 +94,14 @@ func PlanSnooze(item InboxItem, orig []Delivery, at, now time.Time, version int,
 	}
 	var inboxPayload []byte
 	for _, d := range orig {
-		if d.Channel == ChannelInbox && d.Recipient == item.UID {
+		if d.Channel == ChannelInbox && d.Recipient == item.UID && d.Step == StepFiring {
 			inboxPayload = d.Payload
 			break
 		}
 	}
 	add(ChannelInbox, item.UID, inboxPayload)
-	for _, d := range orig {
-		if d.Recipient == item.UID && d.Channel != ChannelInbox {
+	for _, d := range orig { // the firing's own channels: an acknowledgement's follow-ups are not brought back
+		if d.Recipient == item.UID && d.Channel != ChannelInbox && d.Step == StepFiring {
 			add(d.Channel, d.Target, d.Payload)
 		}
 	}

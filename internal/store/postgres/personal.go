@@ -58,6 +58,20 @@ func (s *Store) SnoozeInboxItem(ctx context.Context, tenantID, uid, itemID strin
 		if _, err := tx.Exec(ctx, `UPDATE inbox SET status = $1, updated_ms = $2 WHERE id = $3`, int(remind.InboxSnoozed), ms(at), itemID); err != nil {
 			return err
 		}
+		// "Later" pauses the recipient's re-notifications of this
+		// occurrence; an escalation about them still comes at its time.
+		tag, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = $1, finished_ms = $1
+			WHERE id IN (SELECT id FROM deliveries WHERE reminder_id = $2 AND occurrence_ms = $3 AND state = 'pending' AND step LIKE 'repeat-%'
+				AND tenant_id = $4 AND recipient = $5 ORDER BY id FOR UPDATE)`,
+			ms(at), it.ReminderID, ms(it.Occurrence), tenantID, uid)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() > 0 {
+			if err := bumpChanges(ctx, tx); err != nil {
+				return err
+			}
+		}
 		it.Status, it.UpdatedAt = remind.InboxSnoozed, fromMS(ms(at))
 		return nil
 	})

@@ -17,6 +17,7 @@ import (
 func (s *Store) SnoozeInboxItem(ctx context.Context, tenantID, uid, itemID string, at time.Time, plan store.SnoozePlanner) (remind.InboxItem, []remind.Delivery, error) {
 	var it remind.InboxItem
 	var planned []remind.Delivery
+	paused := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		it, err = scanInbox(tx.QueryRowContext(ctx, `SELECT `+inboxCols+` FROM inbox WHERE tenant_id = ? AND uid = ? AND id = ?`, tenantID, uid, itemID))
@@ -67,11 +68,25 @@ func (s *Store) SnoozeInboxItem(ctx context.Context, tenantID, uid, itemID strin
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox SET status = ?, updated_ms = ? WHERE id = ?`, int(remind.InboxSnoozed), ms(at), itemID); err != nil {
 			return err
 		}
+		// "Later" pauses the recipient's re-notifications of this
+		// occurrence; an escalation about them still comes at its time.
+		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'cancelled', updated_ms = ?, finished_ms = ?
+			WHERE reminder_id = ? AND occurrence_ms = ? AND state = 'pending' AND step LIKE 'repeat-%' AND tenant_id = ? AND recipient = ?`,
+			ms(at), ms(at), it.ReminderID, ms(it.Occurrence), tenantID, uid)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			paused = true
+		}
 		it.Status, it.UpdatedAt = remind.InboxSnoozed, fromMS(ms(at))
 		return nil
 	})
 	if err != nil {
 		return remind.InboxItem{}, nil, fmt.Errorf("sqlite: snooze inbox item: %w", err)
+	}
+	if paused {
+		s.changes.Add(1) // a dispatcher holding a repeat must ask again
 	}
 	return it, planned, nil
 }

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -351,6 +352,55 @@ func testFollowUpsAndWrites(t *testing.T, s store.Store) {
 	for _, d := range list {
 		if d.State == remind.DeliveryPending {
 			t.Errorf("cancelled reminder's %s %s to %s is pending", d.Step, d.Channel, d.Recipient)
+		}
+	}
+}
+
+// testSnoozePausesRepeats: a snooze of an item of a firing with ack
+// cancels the snoozer's pending repeats (they said "later"), keeps the
+// escalation about them and everyone else's chain, brings back only the
+// firing's own channels (no follow-up is re-planned), and counts a change
+// so a dispatcher holding a repeat asks again.
+func testSnoozePausesRepeats(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn, r := ackTenant(t, s, t0)
+	ds, err := s.FireDue(ctx, t0, 10, store.Lease{Until: t0.Add(time.Minute)}, planAll(t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	finishAll(t, s, ds, t0)
+	item := remind.InboxItemID(r.ID, t0, "ann")
+	if _, err := s.AddInboxItem(ctx, remind.InboxItem{ID: item, TenantID: tn.ID, UID: "ann", ReminderID: r.ID, Title: r.Title,
+		Occurrence: t0, CreatedAt: t0, UpdatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.Changes(ctx)
+	at := t0.Add(time.Hour)
+	_, planned, err := s.SnoozeInboxItem(ctx, tn.ID, "ann", item, t0.Add(time.Minute), snoozePlan(at))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(planned) == 0 {
+		t.Fatal("the snooze planned nothing")
+	}
+	for _, d := range planned {
+		if d.Step != remind.StepFiring || d.Recipient != "ann" || !d.DueAt.Equal(at) {
+			t.Errorf("snooze planned %s/%s step %q at %v", d.Recipient, d.Channel, d.Step, d.DueAt)
+		}
+	}
+	if n, _ := s.Changes(ctx); n == before {
+		t.Error("a snooze that paused repeats did not count a change")
+	}
+	for key, d := range byKey(t, s, tn, r.ID) {
+		if d.Step == remind.StepFiring {
+			continue
+		}
+		paused := d.Recipient == "ann" && d.About == "" && strings.HasPrefix(d.Step, "repeat-")
+		switch {
+		case paused && d.State != remind.DeliveryCancelled:
+			t.Errorf("%s is %s after ann's snooze, want cancelled", key, d.State)
+		case !paused && d.State != remind.DeliveryPending:
+			t.Errorf("%s is %s after ann's snooze, want pending", key, d.State)
 		}
 	}
 }

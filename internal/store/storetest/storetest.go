@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 		{"AckConfirmStopsChain", testConfirmStopsChain},
 		{"AckConfirmFencesLeasedFollowUp", testConfirmFencesLeasedFollowUp},
 		{"AckFollowUpsAndWrites", testFollowUpsAndWrites},
+		{"SnoozePausesRepeats", testSnoozePausesRepeats},
 		{"Snooze", testSnooze}, // personal.go
 		{"SnoozeRace", testSnoozeRace},
 		{"LinkVersions", testLinkVersions},
