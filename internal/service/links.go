@@ -211,8 +211,10 @@ func (s *Service) Snooze(ctx context.Context, t remind.Tenant, uid, itemID strin
 	tz := t.TZ
 	var at time.Time
 	it, _, err := s.store.SnoozeInboxItem(ctx, t.ID, uid, itemID, now, func(it remind.InboxItem, orig []remind.Delivery, version int) ([]remind.Delivery, error) {
-		if in.Text != "" {
-			if r, err := s.store.GetReminder(ctx, t.ID, it.ReminderID); err == nil && r.TZ != "" {
+		if in.Text != "" { // read in the recipient's zone, else the reminder's, else the tenant's
+			if rc, err := s.store.GetRecipient(ctx, t.ID, uid); err == nil && rc.Profile.TZ != "" {
+				tz = rc.Profile.TZ
+			} else if r, err := s.store.GetReminder(ctx, t.ID, it.ReminderID); err == nil && r.TZ != "" {
 				tz = r.TZ
 			}
 		}

@@ -110,7 +110,7 @@ var personalText = map[string]map[string]string{
 		"unread": "未读", "read": "已读", "confirmed": "已确认", "rejected": "已拒绝", "snoozed": "已推迟", "snoozedFrom": "推迟后再次提醒",
 		"revoked": "链接已失效", "revokedMsg": "这个链接已被撤销，请向发送提醒的人要一个新链接。", "notFound": "找不到", "notFoundMsg": "这个链接无效。",
 		"done": "完成", "back": "返回我的提醒", "conflict": "这个提醒已经处理过了。", "invalid": "无效输入",
-		"sure": "确定要这样做吗？", "left": "你不会再收到这个提醒。", "saved": "已保存。", "moreSettings": "时区、语言等更多设置稍后提供。",
+		"sure": "确定要这样做吗？", "left": "你不会再收到这个提醒。", "saved": "已保存。", "tz": "时区", "tzHint": "例如 Asia/Shanghai；留空则用提醒的时区", "plang": "语言", "auto": "自动", "quiet": "免打扰时段", "quietHint": "例如 22:00-07:30；这段时间内的提醒推迟到结束时（紧急提醒除外）", "agenda": "每天早上 8 点发我当天的提醒清单",
 		"refused": "跨站请求被拒绝。", "error": "出错了，请稍后再试。", "other": "English",
 	},
 	"en": {
@@ -120,7 +120,7 @@ var personalText = map[string]map[string]string{
 		"unread": "unread", "read": "read", "confirmed": "confirmed", "rejected": "rejected", "snoozed": "snoozed", "snoozedFrom": "back after a snooze",
 		"revoked": "Link revoked", "revokedMsg": "This link was revoked: ask whoever sends you the reminders for a new one.", "notFound": "Not found", "notFoundMsg": "This link is not valid.",
 		"done": "Done", "back": "Back to my reminders", "conflict": "This reminder was dealt with already.", "invalid": "Invalid input",
-		"sure": "Do you want to do this?", "left": "You will not receive this reminder any more.", "saved": "Saved.", "moreSettings": "Time zone, language and more settings are coming.",
+		"sure": "Do you want to do this?", "left": "You will not receive this reminder any more.", "saved": "Saved.", "tz": "Time zone", "tzHint": "e.g. Europe/Berlin; empty: each reminder's own", "plang": "Language", "auto": "Automatic", "quiet": "Quiet hours", "quietHint": "e.g. 22:00-07:30: reminders in them wait until they end (urgent ones do not)", "agenda": "Send me the day's reminders every morning at 8",
 		"refused": "Cross-origin request refused.", "error": "Something went wrong; please try again later.", "other": "中文",
 	},
 }
@@ -138,9 +138,12 @@ type itemView struct {
 
 type personalPage struct {
 	Lang, OtherLang, Base, PageTitle, Name, Notice string
-	L                                              map[string]string
-	Coming                                         []comingView
-	Fired                                          []itemView
+	// The recipient's profile, as the settings form shows it.
+	TZ, ProfileLang, QuietHours string
+	Agenda                      bool
+	L                           map[string]string
+	Coming                      []comingView
+	Fired                       []itemView
 }
 
 // maxFired is how many inbox items the page lists, newest first.
@@ -164,8 +167,13 @@ func (p *Personal) page(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	data := personalPage{Lang: l, OtherLang: map[string]string{"zh": "en", "en": "zh"}[l], Base: "/me/" + who.Token, L: personalText[l]}
 	data.PageTitle = data.L["title"]
+	var mine *time.Location // the recipient's own zone, when they set one
 	if rc, err := p.svc.GetRecipient(ctx, who.Tenant, who.UID); err == nil {
 		data.Name = rc.Name
+		data.TZ, data.ProfileLang, data.QuietHours, data.Agenda = rc.Profile.TZ, rc.Profile.Lang, rc.Profile.QuietHours, rc.Profile.AgendaOptIn
+		if rc.Profile.TZ != "" {
+			mine = zone.OrUTC(rc.Profile.TZ)
+		}
 	} else if !errors.Is(err, remind.ErrNotFound) {
 		p.fail(rw, r, l, err)
 		return
@@ -188,7 +196,10 @@ func (p *Personal) page(rw http.ResponseWriter, r *http.Request) {
 		if rem.Status != remind.StatusActive || rem.NextFireAt == nil {
 			continue
 		}
-		loc := zone.OrUTC(rem.TZ) // the recipient's own zone once profiles carry one
+		loc := zone.OrUTC(rem.TZ)
+		if mine != nil {
+			loc = mine
+		}
 		data.Coming = append(data.Coming, comingView{ID: rem.ID, Title: orUntitled(rem.Title, l), When: rem.NextFireAt.In(loc).Format("2006-01-02 15:04"), Zone: loc.String()})
 	}
 	items, err := p.svc.Inbox(ctx, who.Tenant, who.UID, store.ListQuery{Limit: store.MaxPage})
@@ -203,7 +214,10 @@ func (p *Personal) page(rw http.ResponseWriter, r *http.Request) {
 	}
 	for _, it := range items[:min(len(items), maxFired)] {
 		loc := zones[it.ReminderID]
-		if loc == nil {
+		switch {
+		case mine != nil:
+			loc = mine
+		case loc == nil:
 			loc = zone.OrUTC(who.Tenant.TZ)
 		}
 		st := it.Status.String()
@@ -397,8 +411,9 @@ func (p *Personal) leave(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, "/me/"+who.Token+"?lang="+l+"&done=left", http.StatusSeeOther)
 }
 
-// profile saves the recipient's settings (the name; zone, language and
-// the rest join it when recipient profiles carry them).
+// profile saves the recipient's settings: name, time zone, language,
+// quiet hours and the morning agenda (the rest of the profile, preferred
+// channels and the digest, is kept as it is).
 func (p *Personal) profile(rw http.ResponseWriter, r *http.Request) {
 	l := lang(r)
 	if err := p.cop.Check(r); err != nil {
@@ -420,8 +435,11 @@ func (p *Personal) profile(rw http.ResponseWriter, r *http.Request) {
 		p.fail(rw, r, l, err)
 		return
 	}
+	prof := rc.Profile
+	prof.TZ, prof.Lang = strings.TrimSpace(r.PostForm.Get("tz")), r.PostForm.Get("lang")
+	prof.QuietHours, prof.AgendaOptIn = strings.TrimSpace(r.PostForm.Get("quiet_hours")), r.PostForm.Get("agenda") == "on"
 	in := service.RecipientInput{Name: strings.TrimSpace(r.PostForm.Get("name")), Email: rc.Email, Phone: rc.Phone, WeChatOpenID: rc.WeChatOpenID,
-		WebhookURL: rc.WebhookURL, Muted: rc.Muted}
+		WebhookURL: rc.WebhookURL, Muted: rc.Muted, Profile: &prof}
 	if _, err := p.svc.PutRecipient(ctx, who.Tenant, who.UID, in); err != nil {
 		p.fail(rw, r, l, err)
 		return

@@ -202,11 +202,24 @@ func TestPersonalActions(t *testing.T) {
 		t.Fatalf("bob's item through alice's link: %d", resp.StatusCode)
 	}
 	// Profile and leave.
-	if resp := post(t, base+"/profile", url.Values{"name": {"Alice A."}}); resp.StatusCode != 303 {
+	if resp := post(t, base+"/profile", url.Values{"name": {"Alice A."}, "tz": {"Europe/Berlin"}, "lang": {"en"},
+		"quiet_hours": {"22:00-07:30"}, "agenda": {"on"}}); resp.StatusCode != 303 {
 		t.Fatalf("profile: %d", resp.StatusCode)
 	}
-	if rc, err := e.st.GetRecipient(ctx, e.tn.ID, "alice"); err != nil || rc.Name != "Alice A." {
+	rc, err := e.st.GetRecipient(ctx, e.tn.ID, "alice")
+	if err != nil || rc.Name != "Alice A." || rc.Profile.TZ != "Europe/Berlin" || rc.Profile.Lang != "en" || rc.Profile.QuietHours != "22:00-07:30" || !rc.Profile.AgendaOptIn {
 		t.Fatalf("recipient %+v %v", rc, err)
+	}
+	// A bad zone or quiet hours is refused, naming the field, and changes nothing.
+	for field, bad := range map[string]string{"tz": "Mars/Olympus", "quiet_hours": "25:00-07:00"} {
+		v := url.Values{"name": {"X"}, "tz": {"Europe/Berlin"}, "quiet_hours": {"22:00-07:30"}}
+		v.Set(field, bad)
+		if resp := post(t, base+"/profile", v); resp.StatusCode != 400 {
+			t.Errorf("profile with %s=%q: %d", field, bad, resp.StatusCode)
+		}
+	}
+	if rc, _ := e.st.GetRecipient(ctx, e.tn.ID, "alice"); rc.Name != "Alice A." {
+		t.Fatalf("a refused profile changed the name to %q", rc.Name)
 	}
 	if resp := post(t, base+"/leave/"+e.rem.ID, url.Values{}); resp.StatusCode != 303 {
 		t.Fatalf("leave: %d", resp.StatusCode)
