@@ -236,7 +236,7 @@ var reminderHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype h
 // recipient's zone and the fixed words in their language (msgtext).
 func ReminderMessage(to string, ev remind.EventData, unsubscribeURL string) (Message, error) {
 	w := msgtext.WordsOf(ev)
-	v := reminderView{Title: ev.Title, Desc: ev.Desc, Link: ev.ExternalURL, Unsubscribe: unsubscribeURL, Actions: msgtext.Actions(ev.Links),
+	v := reminderView{Title: ev.Title, Desc: ev.Desc, Link: ev.ExternalURL, Unsubscribe: unsubscribeURL, Actions: msgtext.Actions(ev.Links, msgtext.Lang(ev)),
 		When: msgtext.When(ev), Late: ev.Late, W: w}
 	if v.Title == "" {
 		v.Title = w.Reminder

@@ -28,27 +28,32 @@ type View struct {
 
 // Action is one action link of a message.
 type Action struct {
-	Label string // short, both languages: "✅ 确认 Confirm"
+	Label string // short, in the recipient's language: "✅ 确认 Confirm" (both), "✅ Confirm"
 	URL   string
 }
 
 // Actions returns the action links of l (nil: none), in the order
 // messages show them; links that are not http(s) are left out.
-func Actions(l *remind.Links) []Action {
+func Actions(l *remind.Links, lang string) []Action {
 	if l == nil {
 		return nil
 	}
+	labels := actionLabels[lang]
 	var out []Action
-	for _, a := range []Action{
-		{"✅ 确认 Confirm", l.Confirm}, {"✖️ 拒绝 Reject", l.Reject},
-		{"⏰ 10分钟后 10 min", l.Snooze10m}, {"⏰ 1小时后 1 h", l.Snooze1h}, {"🌅 明早 Tomorrow", l.SnoozeTomorrow},
-		{"👤 我的提醒 My page", l.Page},
-	} {
-		if webURL(a.URL) {
-			out = append(out, a)
+	for i, u := range []string{l.Confirm, l.Reject, l.Snooze10m, l.Snooze1h, l.SnoozeTomorrow, l.Page} {
+		if webURL(u) {
+			out = append(out, Action{Label: labels[i], URL: u})
 		}
 	}
 	return out
+}
+
+// actionLabels are the action links' labels in each language (see Lang):
+// confirm, reject, snooze 10 min, 1 h, tomorrow morning, the page.
+var actionLabels = map[string][6]string{
+	"zh": {"✅ 确认", "✖️ 拒绝", "⏰ 10分钟后", "⏰ 1小时后", "🌅 明早", "👤 我的提醒"},
+	"en": {"✅ Confirm", "✖️ Reject", "⏰ In 10 min", "⏰ In 1 h", "🌅 Tomorrow morning", "👤 My page"},
+	"":   {"✅ 确认 Confirm", "✖️ 拒绝 Reject", "⏰ 10分钟后 10 min", "⏰ 1小时后 1 h", "🌅 明早 Tomorrow", "👤 我的提醒 My page"},
 }
 
 func webURL(s string) bool {
@@ -128,7 +133,7 @@ func When(ev remind.EventData) string {
 // Of returns the view of an event.
 func Of(ev remind.EventData) View {
 	w := WordsOf(ev)
-	v := View{Title: strings.Join(strings.Fields(ev.Title), " "), Desc: ev.Desc, Link: ev.ExternalURL, Actions: Actions(ev.Links), When: "🕒 " + When(ev)}
+	v := View{Title: strings.Join(strings.Fields(ev.Title), " "), Desc: ev.Desc, Link: ev.ExternalURL, Actions: Actions(ev.Links, Lang(ev)), When: "🕒 " + When(ev)}
 	if v.Title == "" {
 		v.Title = w.Reminder
 	}

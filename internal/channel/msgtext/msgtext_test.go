@@ -60,7 +60,7 @@ func TestActions(t *testing.T) {
 		{"not http", &bad, []string{links.Confirm, links.Snooze10m, links.Snooze1h, links.SnoozeTomorrow, links.Page}},
 	} {
 		var got []string
-		for _, a := range Actions(tc.l) {
+		for _, a := range Actions(tc.l, "") {
 			got = append(got, a.URL)
 			if a.Label == "" {
 				t.Fatalf("%s: an action without a label", tc.name)
@@ -68,6 +68,12 @@ func TestActions(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: actions %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	// Labels in the recipient's language only, when they chose one.
+	for lang, want := range map[string]string{"en": "✅ Confirm", "zh": "✅ 确认", "": "✅ 确认 Confirm"} {
+		if got := Actions(links, lang)[0].Label; got != want {
+			t.Errorf("lang %q: label %q, want %q", lang, got, want)
 		}
 	}
 	v := Of(remind.EventData{Title: "x", TZ: "UTC", Links: links})
