@@ -536,6 +536,9 @@ type contactsOut struct {
 	Feishu   *robotOut `json:"feishu,omitempty"`
 	WeCom    *robotOut `json:"wecom,omitempty"`
 	Notify   []string  `json:"notify,omitempty"`
+	// WebPush is how many browsers the recipient turned notifications
+	// on in (from their personal page); the subscriptions are not shown.
+	WebPush int `json:"webpush,omitempty"`
 }
 
 type robotOut struct {
@@ -558,7 +561,7 @@ func contactsView(c remind.Contacts) *contactsOut {
 	if c.IsZero() {
 		return nil
 	}
-	return &contactsOut{DingTalk: robotView(c.DingTalk), Feishu: robotView(c.Feishu), WeCom: robotView(c.WeCom), Notify: c.Notify}
+	return &contactsOut{DingTalk: robotView(c.DingTalk), Feishu: robotView(c.Feishu), WeCom: robotView(c.WeCom), Notify: c.Notify, WebPush: len(c.WebPush)}
 }
 
 type recipientOut struct {

@@ -12,6 +12,8 @@ import (
 	"github.com/raasdev/raas/internal/channel/wechat"
 	"github.com/raasdev/raas/internal/netguard"
 	"github.com/raasdev/raas/internal/remind"
+	"github.com/raasdev/raas/internal/service"
+	"github.com/raasdev/raas/internal/store"
 	"github.com/raasdev/raas/internal/web"
 )
 
@@ -96,8 +98,24 @@ func (a *App) registerWeCron() {
 	}
 	if pushOn {
 		client := netguard.Client(a.Config.WebhookTimeout, a.Config.AllowPrivateTargets)
-		a.Senders[remind.ChannelWebPush] = webpush.NewSender(push, client, subs, w, a.now)
+		a.Senders[remind.ChannelWebPush] = webpush.NewSender(push, client, subs, w, a.now).WithRecipients(pushRecipients{a.Store, a.Service})
 	}
 	w.Register(a.Mux)
 	wecron.New(a.Service, w, a.Config.PublicURL, a.Log).Register(a.Mux)
+}
+
+// pushRecipients gives the web push sender named recipients' browsers
+// (remind.Contacts.WebPush) and forgets one whose push service says it is
+// gone.
+type pushRecipients struct {
+	st  store.Store
+	svc *service.Service
+}
+
+func (p pushRecipients) GetRecipient(ctx context.Context, tenantID, uid string) (remind.Recipient, error) {
+	return p.st.GetRecipient(ctx, tenantID, uid)
+}
+
+func (p pushRecipients) DropPush(ctx context.Context, tenantID, uid, key string) error {
+	return p.svc.DropPush(ctx, tenantID, uid, key)
 }

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,5 +133,80 @@ func TestWebPushServiceWorkerRegisters(t *testing.T) {
 	scope, err := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.serviceWorker.ready.then(r => r.scope + ' ' + (r.active || r.waiting || r.installing).scriptURL)`, chromedp.EvalAwaitPromise))
 	if err != nil || scope != a.URL+"/ "+a.URL+"/sw.js" {
 		t.Fatalf("service worker %q, %v", scope, err)
+	}
+}
+
+// TestPersonalPageWebPush: a named recipient turns notifications on in two
+// browsers from their personal page; a reminder to them (no channels
+// named) is pushed to both, decrypted by the local push services; the
+// browser whose push service answers 410 is forgotten, the other stays;
+// turning one off from the page removes it. A profile saved meanwhile
+// keeps the browsers.
+func TestPersonalPageWebPush(t *testing.T) {
+	a := startApp(t, nil)
+	_, _, key := get(t, a.URL+"/webpush/key")
+	var k struct {
+		Key string `json:"public_key"`
+	}
+	if err := json.Unmarshal(key, &k); err != nil || k.Key == "" {
+		t.Fatalf("/webpush/key: %s", key)
+	}
+	if code, out := do(t, "PUT", a.URL+"/v1/recipients/amy", a.Token, map[string]any{"name": "Amy"}); code != 200 {
+		t.Fatalf("put amy: %d %v", code, out)
+	}
+	code, link := do(t, "POST", a.URL+"/v1/recipients/amy/link", a.Token, nil)
+	if code != 200 {
+		t.Fatalf("link: %d %v", code, link)
+	}
+	page := link["url"].(string)
+	_, _, html := get(t, page)
+	if !strings.Contains(string(html), `id="webpush" data-key="`+k.Key+`"`) {
+		t.Fatalf("the personal page offers no web push:\n%s", html)
+	}
+	ok := webpushtest.Start(t, nil)
+	ok.VAPIDPublic = k.Key
+	gone := webpushtest.Start(t, func(int) int { return 410 })
+	gone.VAPIDPublic = k.Key
+	b1, b2 := ok.NewBrowser(t), gone.NewBrowser(t)
+	for _, br := range []*webpushtest.Browser{b1, b2, b1} { // b1 twice: still one browser
+		if code, body := do(t, "POST", page+"/webpush", "", br.Subscription()); code != 200 || body["subscribed"] != true {
+			t.Fatalf("turn on: %d %v", code, body)
+		}
+	}
+	if code, _ := do(t, "POST", page+"/webpush", "", `{"endpoint":"https://push.example/x","keys":{"p256dh":"AAAA","auth":"AAAA"}}`); code != 400 {
+		t.Fatalf("a bad subscription: %d", code)
+	}
+	// The profile saved from the page keeps the browsers.
+	if resp, err := http.PostForm(page+"/profile", url.Values{"name": {"Amy A."}, "tz": {"Asia/Shanghai"}}); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("profile: %v %v", resp, err)
+	}
+	_, rc := do(t, "GET", a.URL+"/v1/recipients/amy", a.Token, nil)
+	if c, _ := rc["contacts"].(map[string]any); c == nil || c["webpush"] != float64(2) || rc["name"] != "Amy A." {
+		t.Fatalf("amy after turning on two browsers and saving: %v", rc)
+	}
+
+	due := time.Now().Add(time.Second)
+	if code, out := do(t, "POST", a.URL+"/v1/reminders", a.Token, map[string]any{"title": "喝水", "time": due.UnixMilli(), "recipients": []string{"amy"}}); code != 201 {
+		t.Fatalf("create: %d %v", code, out)
+	}
+	p := ok.Wait(t, 1, 15*time.Second)
+	var m webpush.Message
+	if p.Err != nil || json.Unmarshal(p.Plain, &m) != nil || m.Title != "喝水" || !strings.HasPrefix(m.URL, a.URL+"/me/") || m.UnsubscribeURL != "" {
+		t.Fatalf("push: %v %+v", p.Err, m)
+	}
+	if g := gone.Wait(t, 1, 15*time.Second); g.Err != nil || g.Status != 410 {
+		t.Fatalf("second push service: %d %v", g.Status, g.Err)
+	}
+	waitFor(t, 10*time.Second, "the gone browser forgotten", func() (bool, any) {
+		_, rc := do(t, "GET", a.URL+"/v1/recipients/amy", a.Token, nil)
+		c, _ := rc["contacts"].(map[string]any)
+		return c != nil && c["webpush"] == float64(1), rc
+	})
+	if code, body := do(t, "POST", page+"/webpush/unsubscribe", "", map[string]string{"endpoint": b1.Endpoint}); code != 200 || body["subscribed"] != false {
+		t.Fatalf("turn off: %d %v", code, body)
+	}
+	_, rc = do(t, "GET", a.URL+"/v1/recipients/amy", a.Token, nil)
+	if rc["contacts"] != nil {
+		t.Fatalf("amy after turning the last browser off: %v", rc)
 	}
 }

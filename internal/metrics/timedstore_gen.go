@@ -328,6 +328,13 @@ func (s *timedStore) Migrate(ctx context.Context) error {
 	return err
 }
 
+func (s *timedStore) ModifyRecipient(ctx context.Context, tenantID string, uid string, at time.Time, fn func(rc *remind.Recipient) error) (remind.Recipient, error) {
+	start := time.Now()
+	v0, err := s.Store.ModifyRecipient(ctx, tenantID, uid, at, fn)
+	s.m.ObserveStore("ModifyRecipient", time.Since(start), err)
+	return v0, err
+}
+
 func (s *timedStore) ModifyReminder(ctx context.Context, tenantID string, id string, at time.Time, ifMatch string, fn func(r *remind.Reminder) error) (remind.Reminder, error) {
 	start := time.Now()
 	v0, err := s.Store.ModifyReminder(ctx, tenantID, id, at, ifMatch, fn)

@@ -73,7 +73,7 @@ func DefaultRecipientChannels(rc Recipient) []string {
 	if rc.WeChatOpenID != "" {
 		ch = append(ch, ChannelWeChat)
 	}
-	if rc.WebPush {
+	if rc.WebPush || len(rc.Contacts.WebPush) > 0 {
 		ch = append(ch, ChannelWebPush)
 	}
 	for _, c := range []string{ChannelDingTalk, ChannelFeishu, ChannelWeCom} {
@@ -100,6 +100,17 @@ func targets(rc Recipient, channel string) []string {
 		out := make([]string, 0, len(rc.Contacts.Notify))
 		for _, u := range rc.Contacts.Notify {
 			out = append(out, AddressKey(u))
+		}
+		return out
+	case ChannelWebPush:
+		if rc.WebPush { // a subscriber: its subscription is found by its uid
+			return []string{rc.UID}
+		}
+		out := make([]string, 0, len(rc.Contacts.WebPush))
+		for _, s := range rc.Contacts.WebPush {
+			if ep := PushEndpoint(s); ep != "" {
+				out = append(out, AddressKey(ep))
+			}
 		}
 		return out
 	}

@@ -7,6 +7,7 @@ package remind
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"slices"
 	"time"
 )
@@ -203,11 +204,33 @@ type Contacts struct {
 	WeCom    *Robot
 	// Notify holds service URLs (ntfy://…, slack://…, telegram://…).
 	Notify []string
+	// WebPush holds the browsers a named recipient turned notifications on
+	// in from their personal page: each a PushSubscription's JSON
+	// ({"endpoint": …, "keys": {…}}), at most MaxPushSubscriptions. (A
+	// subscriber made by a subscribe page keeps its one subscription as
+	// its address instead: Recipient.WebPush.)
+	WebPush []string
+}
+
+// MaxPushSubscriptions is how many browsers a recipient's contacts keep;
+// turning on one more drops the oldest.
+const MaxPushSubscriptions = 10
+
+// PushEndpoint returns the endpoint of a PushSubscription's JSON ("" when
+// it is not one).
+func PushEndpoint(sub string) string {
+	var s struct {
+		Endpoint string `json:"endpoint"`
+	}
+	if json.Unmarshal([]byte(sub), &s) != nil {
+		return ""
+	}
+	return s.Endpoint
 }
 
 // IsZero reports whether c holds no contact at all.
 func (c Contacts) IsZero() bool {
-	return c.DingTalk == nil && c.Feishu == nil && c.WeCom == nil && len(c.Notify) == 0
+	return c.DingTalk == nil && c.Feishu == nil && c.WeCom == nil && len(c.Notify) == 0 && len(c.WebPush) == 0
 }
 
 // Robot is a group chat's incoming-webhook robot.

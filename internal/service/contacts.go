@@ -37,7 +37,9 @@ type Sealer interface {
 // contacts checks in and returns the contacts to store; old are the
 // recipient's stored contacts (their sealed secrets kept for "set").
 func (s *Service) contacts(ctx context.Context, in ContactsInput, old remind.Contacts) (remind.Contacts, error) {
-	var out remind.Contacts
+	// The browsers the recipient turned on from their personal page are
+	// theirs, not the caller's: no contacts form or API body sets them.
+	out := remind.Contacts{WebPush: old.WebPush}
 	var err error
 	robots := []struct {
 		name   string

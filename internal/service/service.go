@@ -48,6 +48,7 @@ type Store interface {
 	DeleteReminder(ctx context.Context, tenantID, id string, at time.Time) error
 	PutRecipient(ctx context.Context, rc remind.Recipient) (remind.Recipient, error)
 	GetRecipient(ctx context.Context, tenantID, uid string) (remind.Recipient, error)
+	ModifyRecipient(ctx context.Context, tenantID, uid string, at time.Time, fn func(rc *remind.Recipient) error) (remind.Recipient, error)
 	DeleteRecipient(ctx context.Context, tenantID, uid string) error
 	CreateWebhook(ctx context.Context, w remind.Webhook) error
 	ListWebhooks(ctx context.Context, tenantID string) ([]remind.Webhook, error)

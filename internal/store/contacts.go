@@ -14,6 +14,7 @@ type contactsJSON struct {
 	Feishu   *robotJSON `json:"feishu,omitempty"`
 	WeCom    *robotJSON `json:"wecom,omitempty"`
 	Notify   []string   `json:"notify,omitempty"`
+	WebPush  []string   `json:"webpush,omitempty"`
 }
 
 type robotJSON struct {
@@ -40,7 +41,7 @@ func EncodeContacts(c remind.Contacts) string {
 	if c.IsZero() {
 		return ""
 	}
-	b, _ := json.Marshal(contactsJSON{DingTalk: robotOut(c.DingTalk), Feishu: robotOut(c.Feishu), WeCom: robotOut(c.WeCom), Notify: c.Notify}) // plain values: cannot fail
+	b, _ := json.Marshal(contactsJSON{DingTalk: robotOut(c.DingTalk), Feishu: robotOut(c.Feishu), WeCom: robotOut(c.WeCom), Notify: c.Notify, WebPush: c.WebPush}) // plain values: cannot fail
 	return string(b)
 }
 
@@ -53,5 +54,5 @@ func DecodeContacts(s string) (remind.Contacts, error) {
 	if err := json.Unmarshal([]byte(s), &j); err != nil {
 		return remind.Contacts{}, fmt.Errorf("store: recipient contacts: %w", err)
 	}
-	return remind.Contacts{DingTalk: robotIn(j.DingTalk), Feishu: robotIn(j.Feishu), WeCom: robotIn(j.WeCom), Notify: j.Notify}, nil
+	return remind.Contacts{DingTalk: robotIn(j.DingTalk), Feishu: robotIn(j.Feishu), WeCom: robotIn(j.WeCom), Notify: j.Notify, WebPush: j.WebPush}, nil
 }

@@ -106,6 +106,12 @@ type Store interface {
 
 	PutRecipient(ctx context.Context, rc remind.Recipient) (remind.Recipient, error)
 	GetRecipient(ctx context.Context, tenantID, uid string) (remind.Recipient, error)
+	// ModifyRecipient changes one recipient in one transaction that holds
+	// its row, so two changes at once (a profile saved while a browser is
+	// turned on) are applied one after the other and neither is lost. A
+	// recipient that does not exist is created: fn gets one with only
+	// TenantID, UID and the times set. When fn fails nothing is written.
+	ModifyRecipient(ctx context.Context, tenantID, uid string, at time.Time, fn func(rc *remind.Recipient) error) (remind.Recipient, error)
 	DeleteRecipient(ctx context.Context, tenantID, uid string) error
 
 	CreateWebhook(ctx context.Context, w remind.Webhook) error

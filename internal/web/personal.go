@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/raasdev/raas/internal/channel/webpush"
+	"github.com/raasdev/raas/internal/httpjson"
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/service"
 	"github.com/raasdev/raas/internal/store"
@@ -37,7 +40,9 @@ type PersonalService interface {
 	Snooze(ctx context.Context, t remind.Tenant, uid, itemID string, in service.SnoozeInput) (remind.InboxItem, time.Time, error)
 	LeaveReminder(ctx context.Context, t remind.Tenant, id, uid string, meta map[string]string) (remind.Reminder, error)
 	GetRecipient(ctx context.Context, t remind.Tenant, uid string) (remind.Recipient, error)
-	PutRecipient(ctx context.Context, t remind.Tenant, uid string, in service.RecipientInput) (remind.Recipient, error)
+	AddPush(ctx context.Context, t remind.Tenant, uid, sub, endpoint string) (remind.Recipient, error)
+	SaveProfile(ctx context.Context, t remind.Tenant, uid, name string, p remind.Profile) (remind.Recipient, error)
+	RemovePush(ctx context.Context, t remind.Tenant, uid, endpoint string) error
 }
 
 // InboxFollower hears of new inbox items (the inbox channel's hub).
@@ -77,6 +82,8 @@ func (p *Personal) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /me/{token}/items/{id}/{action}", p.act)
 	mux.HandleFunc("POST /me/{token}/leave/{reminder}", p.leave)
 	mux.HandleFunc("POST /me/{token}/profile", p.profile)
+	mux.HandleFunc("POST /me/{token}/webpush", p.pushOn)
+	mux.HandleFunc("POST /me/{token}/webpush/unsubscribe", p.pushOff)
 }
 
 // ---- language
@@ -110,7 +117,7 @@ var personalText = map[string]map[string]string{
 		"unread": "未读", "read": "已读", "confirmed": "已确认", "rejected": "已拒绝", "snoozed": "已推迟", "snoozedFrom": "推迟后再次提醒",
 		"revoked": "链接已失效", "revokedMsg": "这个链接已被撤销，请向发送提醒的人要一个新链接。", "notFound": "找不到", "notFoundMsg": "这个链接无效。",
 		"done": "完成", "back": "返回我的提醒", "conflict": "这个提醒已经处理过了。", "invalid": "无效输入",
-		"sure": "确定要这样做吗？", "left": "你不会再收到这个提醒。", "saved": "已保存。", "tz": "时区", "tzHint": "例如 Asia/Shanghai；留空则用提醒的时区", "plang": "语言", "auto": "自动", "quiet": "免打扰时段", "quietHint": "例如 22:00-07:30；这段时间内的提醒推迟到结束时（紧急提醒除外）", "agenda": "每天早上 8 点发我当天的提醒清单",
+		"sure": "确定要这样做吗？", "left": "你不会再收到这个提醒。", "saved": "已保存。", "push": "浏览器通知", "pushOn": "在此浏览器通知我", "pushOff": "停止在此浏览器通知", "tz": "时区", "tzHint": "例如 Asia/Shanghai；留空则用提醒的时区", "plang": "语言", "auto": "自动", "quiet": "免打扰时段", "quietHint": "例如 22:00-07:30；这段时间内的提醒推迟到结束时（紧急提醒除外）", "agenda": "每天早上 8 点发我当天的提醒清单",
 		"refused": "跨站请求被拒绝。", "error": "出错了，请稍后再试。", "other": "English",
 	},
 	"en": {
@@ -120,7 +127,7 @@ var personalText = map[string]map[string]string{
 		"unread": "unread", "read": "read", "confirmed": "confirmed", "rejected": "rejected", "snoozed": "snoozed", "snoozedFrom": "back after a snooze",
 		"revoked": "Link revoked", "revokedMsg": "This link was revoked: ask whoever sends you the reminders for a new one.", "notFound": "Not found", "notFoundMsg": "This link is not valid.",
 		"done": "Done", "back": "Back to my reminders", "conflict": "This reminder was dealt with already.", "invalid": "Invalid input",
-		"sure": "Do you want to do this?", "left": "You will not receive this reminder any more.", "saved": "Saved.", "tz": "Time zone", "tzHint": "e.g. Europe/Berlin; empty: each reminder's own", "plang": "Language", "auto": "Automatic", "quiet": "Quiet hours", "quietHint": "e.g. 22:00-07:30: reminders in them wait until they end (urgent ones do not)", "agenda": "Send me the day's reminders every morning at 8",
+		"sure": "Do you want to do this?", "left": "You will not receive this reminder any more.", "saved": "Saved.", "push": "Browser notifications", "pushOn": "Notify me in this browser", "pushOff": "Stop notifying this browser", "tz": "Time zone", "tzHint": "e.g. Europe/Berlin; empty: each reminder's own", "plang": "Language", "auto": "Automatic", "quiet": "Quiet hours", "quietHint": "e.g. 22:00-07:30: reminders in them wait until they end (urgent ones do not)", "agenda": "Send me the day's reminders every morning at 8",
 		"refused": "Cross-origin request refused.", "error": "Something went wrong; please try again later.", "other": "中文",
 	},
 }
@@ -141,9 +148,12 @@ type personalPage struct {
 	// The recipient's profile, as the settings form shows it.
 	TZ, ProfileLang, QuietHours string
 	Agenda                      bool
-	L                           map[string]string
-	Coming                      []comingView
-	Fired                       []itemView
+	// Web Push for this recipient (webpush.js): the server's key, where
+	// the subscription is posted, and why this browser cannot (if known).
+	WebPushKey, WebPushAction, PushBlocked string
+	L                                      map[string]string
+	Coming                                 []comingView
+	Fired                                  []itemView
 }
 
 // maxFired is how many inbox items the page lists, newest first.
@@ -167,6 +177,10 @@ func (p *Personal) page(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	data := personalPage{Lang: l, OtherLang: map[string]string{"zh": "en", "en": "zh"}[l], Base: "/me/" + who.Token, L: personalText[l]}
 	data.PageTitle = data.L["title"]
+	if key := p.web.cfg.VAPIDPublicKey; key != "" {
+		data.WebPushKey, data.WebPushAction = key, data.Base+"/webpush"
+		data.PushBlocked = pushBlocked(r, strings.Contains(r.UserAgent(), "MicroMessenger"), p.web.cfg.PublicURL)
+	}
 	var mine *time.Location // the recipient's own zone, when they set one
 	if rc, err := p.svc.GetRecipient(ctx, who.Tenant, who.UID); err == nil {
 		data.Name = rc.Name
@@ -438,13 +452,69 @@ func (p *Personal) profile(rw http.ResponseWriter, r *http.Request) {
 	prof := rc.Profile
 	prof.TZ, prof.Lang = strings.TrimSpace(r.PostForm.Get("tz")), r.PostForm.Get("lang")
 	prof.QuietHours, prof.AgendaOptIn = strings.TrimSpace(r.PostForm.Get("quiet_hours")), r.PostForm.Get("agenda") == "on"
-	in := service.RecipientInput{Name: strings.TrimSpace(r.PostForm.Get("name")), Email: rc.Email, Phone: rc.Phone, WeChatOpenID: rc.WeChatOpenID,
-		WebhookURL: rc.WebhookURL, Muted: rc.Muted, Profile: &prof}
-	if _, err := p.svc.PutRecipient(ctx, who.Tenant, who.UID, in); err != nil {
+	if _, err := p.svc.SaveProfile(ctx, who.Tenant, who.UID, strings.TrimSpace(r.PostForm.Get("name")), prof); err != nil {
 		p.fail(rw, r, l, err)
 		return
 	}
 	http.Redirect(rw, r, "/me/"+who.Token+"?lang="+l+"&done=saved", http.StatusSeeOther)
+}
+
+// pushOn turns notifications on in the browser that posts its
+// PushSubscription (webpush.js, from the page's button).
+func (p *Personal) pushOn(rw http.ResponseWriter, r *http.Request) {
+	p.push(rw, r, true)
+}
+
+// pushOff turns them off ({"endpoint": …}, or the whole subscription).
+func (p *Personal) pushOff(rw http.ResponseWriter, r *http.Request) {
+	p.push(rw, r, false)
+}
+
+func (p *Personal) push(rw http.ResponseWriter, r *http.Request, on bool) {
+	log := p.web.cfg.Log
+	if err := p.cop.Check(r); err != nil {
+		httpjson.WriteError(rw, r, log, &remind.Error{Code: remind.CodeForbidden, Message: "refused: the request did not come from this site"})
+		return
+	}
+	if p.web.cfg.VAPIDPublicKey == "" {
+		httpjson.WriteError(rw, r, log, errWebPushOff)
+		return
+	}
+	who, err := p.svc.Personal(r.Context(), r.PathValue("token"))
+	if err != nil {
+		httpjson.WriteError(rw, r, log, err)
+		return
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(rw, r.Body, webpush.MaxSubscriptionBytes))
+	if err != nil {
+		httpjson.WriteError(rw, r, log, remind.Invalid("subscription", "is larger than %d bytes", webpush.MaxSubscriptionBytes))
+		return
+	}
+	if !on {
+		var body struct {
+			Endpoint string `json:"endpoint"`
+		}
+		if err := json.Unmarshal(raw, &body); err != nil || body.Endpoint == "" {
+			httpjson.WriteError(rw, r, log, remind.Invalid("endpoint", "is required"))
+			return
+		}
+		if err := p.svc.RemovePush(r.Context(), who.Tenant, who.UID, body.Endpoint); err != nil {
+			httpjson.WriteError(rw, r, log, err)
+			return
+		}
+		httpjson.WriteJSON(rw, http.StatusOK, map[string]any{"subscribed": false})
+		return
+	}
+	sub, err := webpush.ParseSubscription(raw, p.web.cfg.AllowHTTPPush)
+	if err != nil {
+		httpjson.WriteError(rw, r, log, err)
+		return
+	}
+	if _, err := p.svc.AddPush(r.Context(), who.Tenant, who.UID, sub.JSON(), sub.Endpoint); err != nil {
+		httpjson.WriteError(rw, r, log, err)
+		return
+	}
+	httpjson.WriteJSON(rw, http.StatusOK, map[string]any{"subscribed": true})
 }
 
 // ---- live updates, manifest, worker

@@ -37,6 +37,16 @@ type Subscribers interface {
 	Unsubscribe(ctx context.Context, token string, at time.Time) (remind.Subscriber, error)
 }
 
+// Recipients finds the browsers a named recipient turned on from their
+// personal page (remind.Contacts.WebPush) and forgets one when its push
+// service says it is gone.
+type Recipients interface {
+	GetRecipient(ctx context.Context, tenantID, uid string) (remind.Recipient, error)
+	// DropPush removes the recipient's subscription whose endpoint has
+	// the address key key (remind.AddressKey).
+	DropPush(ctx context.Context, tenantID, uid, key string) error
+}
+
 // Links gives the pages a notification links to (see web.Web).
 type Links interface {
 	// UnsubscribeURL returns the one-click unsubscribe link of the
@@ -97,8 +107,15 @@ type Sender struct {
 	cfg    Config
 	client *http.Client
 	subs   Subscribers
+	recips Recipients // nil: only subscribers get pushes
 	links  Links
 	now    func() time.Time
+}
+
+// WithRecipients lets s push to named recipients' browsers too.
+func (s *Sender) WithRecipients(r Recipients) *Sender {
+	s.recips = r
+	return s
 }
 
 // NewSender returns a Sender posting through client (which should guard
@@ -117,7 +134,15 @@ func NewSender(cfg Config, client *http.Client, subs Subscribers, links Links, n
 // (not followed; see netguard.Client), and so does an endpoint the address
 // guard refuses.
 func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
-	sb, sub, err := s.subscription(ctx, d)
+	named := d.Target != d.Recipient // a named recipient's browser, by its address key
+	var sb remind.Subscriber
+	var sub Subscription
+	var err error
+	if named {
+		sub, err = s.recipientSubscription(ctx, d)
+	} else {
+		sb, sub, err = s.subscription(ctx, d)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -134,8 +159,10 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 		msg.Title = "提醒 / Reminder"
 	}
 	if s.links != nil {
-		if msg.UnsubscribeURL, err = s.links.UnsubscribeURL(ctx, d); err != nil {
-			return 0, err
+		if !named { // a named recipient turns a browser off on their page
+			if msg.UnsubscribeURL, err = s.links.UnsubscribeURL(ctx, d); err != nil {
+				return 0, err
+			}
 		}
 		if msg.URL == "" {
 			if msg.URL, err = s.links.ReminderPageURL(ctx, d); err != nil {
@@ -169,6 +196,11 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 	switch {
 	case code >= 200 && code < 300:
 		return code, nil
+	case (code == http.StatusNotFound || code == http.StatusGone) && named:
+		if err := s.recips.DropPush(ctx, d.TenantID, d.Recipient, d.Target); err != nil {
+			return code, fmt.Errorf("webpush: push service answered %d, and forgetting the browser failed: %w", code, err)
+		}
+		return code, deliver.Gone(fmt.Errorf("webpush: push service answered %d: the browser's subscription is gone and was removed from the recipient", code))
 	case code == http.StatusNotFound || code == http.StatusGone:
 		if _, err := s.subs.Unsubscribe(ctx, sb.Token, s.now()); err != nil {
 			return code, fmt.Errorf("webpush: push service answered %d, and unsubscribing failed: %w", code, err)
@@ -185,6 +217,31 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 		return code, deliver.Permanent(fmt.Errorf("webpush: push service answered %s", r))
 	}
 	return code, deliver.Permanent(fmt.Errorf("webpush: push service answered %d", code))
+}
+
+// recipientSubscription returns the subscription of the named
+// recipient's browser the delivery targets (by its endpoint's address key).
+func (s *Sender) recipientSubscription(ctx context.Context, d remind.Delivery) (Subscription, error) {
+	if s.recips == nil {
+		return Subscription{}, deliver.Permanent(errors.New("webpush: no subscriber"))
+	}
+	rc, err := s.recips.GetRecipient(ctx, d.TenantID, d.Recipient)
+	if errors.Is(err, remind.ErrNotFound) {
+		return Subscription{}, deliver.Permanent(errors.New("webpush: recipient was deleted"))
+	}
+	if err != nil {
+		return Subscription{}, fmt.Errorf("webpush: %w", err)
+	}
+	for _, raw := range rc.Contacts.WebPush {
+		if remind.AddressKey(remind.PushEndpoint(raw)) == d.Target {
+			sub, err := ParseSubscription([]byte(raw), true) // checked when stored; the dial-time guard checks again
+			if err != nil {
+				return sub, deliver.Permanent(fmt.Errorf("webpush: stored subscription: %w", err))
+			}
+			return sub, nil
+		}
+	}
+	return Subscription{}, deliver.Permanent(errors.New("webpush: the recipient turned this browser off"))
 }
 
 // subscription returns the confirmed web push subscriber the delivery

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/raasdev/raas/internal/remind"
@@ -46,6 +47,37 @@ func (s *Store) PutRecipient(ctx context.Context, rc remind.Recipient) (remind.R
 		rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, rc.Muted, ms(rc.CreatedAt), ms(rc.UpdatedAt), store.EncodeContacts(rc.Contacts), store.EncodeProfile(rc.Profile))
 	if err != nil {
 		return remind.Recipient{}, fmt.Errorf("postgres: put recipient: %w", err)
+	}
+	return out, nil
+}
+
+// ModifyRecipient changes one recipient in one transaction that holds its
+// row (SELECT … FOR UPDATE), creating it when missing.
+func (s *Store) ModifyRecipient(ctx context.Context, tenantID, uid string, at time.Time, fn func(rc *remind.Recipient) error) (remind.Recipient, error) {
+	var out remind.Recipient
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		// Make the row exist first, so that two callers creating it at
+		// once both end up holding it in turn.
+		if _, err := tx.Exec(ctx, `INSERT INTO recipients (tenant_id, uid, name, email, phone, wechat_openid, webhook_url, webhook_secret, muted, created_ms, updated_ms)
+			VALUES ($1, $2, '', '', '', '', '', '', false, $3, $3) ON CONFLICT (tenant_id, uid) DO NOTHING`, tenantID, uid, ms(at)); err != nil {
+			return err
+		}
+		rc, err := scanRecipient(tx.QueryRow(ctx, `SELECT `+recipientCols+` FROM recipients WHERE tenant_id = $1 AND uid = $2 FOR UPDATE`, tenantID, uid))
+		if err != nil {
+			return err
+		}
+		if err := fn(&rc); err != nil {
+			return err
+		}
+		rc.TenantID, rc.UID, rc.UpdatedAt = tenantID, uid, at
+		out, err = scanRecipient(tx.QueryRow(ctx, `UPDATE recipients SET name = $3, email = $4, phone = $5, wechat_openid = $6, webhook_url = $7,
+			webhook_secret = $8, muted = $9, updated_ms = $10, contacts = $11, profile = $12 WHERE tenant_id = $1 AND uid = $2 RETURNING `+recipientCols,
+			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, rc.Muted, ms(rc.UpdatedAt),
+			store.EncodeContacts(rc.Contacts), store.EncodeProfile(rc.Profile)))
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("postgres: modify recipient: %w", err)
 	}
 	return out, nil
 }

@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/raasdev/raas/internal/remind"
 	"github.com/raasdev/raas/internal/store"
@@ -49,6 +51,39 @@ func (s *Store) PutRecipient(ctx context.Context, rc remind.Recipient) (remind.R
 	})
 	if err != nil {
 		return out, fmt.Errorf("sqlite: put recipient: %w", err)
+	}
+	return out, nil
+}
+
+// ModifyRecipient changes one recipient in one transaction (SQLite's one
+// writer orders it with every other write), creating it when missing.
+func (s *Store) ModifyRecipient(ctx context.Context, tenantID, uid string, at time.Time, fn func(rc *remind.Recipient) error) (remind.Recipient, error) {
+	var out remind.Recipient
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		rc, err := scanRecipient(tx.QueryRowContext(ctx, `SELECT `+recipientCols+` FROM recipients WHERE tenant_id = ? AND uid = ?`, tenantID, uid))
+		if errors.Is(err, sql.ErrNoRows) {
+			rc, err = remind.Recipient{TenantID: tenantID, UID: uid, CreatedAt: at}, nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(&rc); err != nil {
+			return err
+		}
+		rc.TenantID, rc.UID, rc.UpdatedAt = tenantID, uid, at
+		if _, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+recipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
+			ON CONFLICT (tenant_id, uid) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
+			wechat_openid = excluded.wechat_openid, webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,
+			muted = excluded.muted, updated_ms = excluded.updated_ms, contacts = excluded.contacts, profile = excluded.profile`,
+			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, boolInt(rc.Muted), ms(rc.CreatedAt), ms(rc.UpdatedAt),
+			store.EncodeContacts(rc.Contacts), store.EncodeProfile(rc.Profile)); err != nil {
+			return err
+		}
+		out, err = scanRecipient(tx.QueryRowContext(ctx, `SELECT `+recipientCols+` FROM recipients WHERE tenant_id = ? AND uid = ?`, tenantID, uid))
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("sqlite: modify recipient: %w", err)
 	}
 	return out, nil
 }

@@ -59,6 +59,7 @@ func Run(t *testing.T, open Opener) {
 		{"FailedDeliveriesOfATenant", testFailedDeliveries},
 		{"Recipients", testRecipients},
 		{"RecipientContacts", testRecipientContacts},
+		{"ModifyRecipientConcurrent", testModifyRecipientConcurrent},
 		{"Webhooks", testWebhooks},
 		{"Inbox", testInbox},
 		{"AckFollowUps", testAckFollowUps},
@@ -910,5 +911,56 @@ func testFailedDeliveries(t *testing.T, s store.Store) {
 	}
 	if none, err := s.FailedDeliveries(ctx, "nobody", time.Time{}, 10); err != nil || len(none) != 0 {
 		t.Fatalf("unknown tenant: %d %v", len(none), err)
+	}
+}
+
+// testModifyRecipientConcurrent: changes to one recipient made at once
+// (browsers turned on from two devices, a profile saved meanwhile) all
+// land, whether or not the recipient existed; a failing change writes
+// nothing; another tenant's recipient of the same uid is untouched.
+func testModifyRecipientConcurrent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a, b := tenant(t, s, "a"), tenant(t, s, "b")
+	if _, err := s.PutRecipient(ctx, remind.Recipient{TenantID: b.ID, UID: "amy", Name: "B's amy", CreatedAt: t0, UpdatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make([]error, n+1)
+	for i := range n {
+		wg.Go(func() {
+			_, errs[i] = s.ModifyRecipient(ctx, a.ID, "amy", t0, func(rc *remind.Recipient) error {
+				rc.Contacts.WebPush = append(rc.Contacts.WebPush, fmt.Sprintf(`{"endpoint":"https://push.example/%d"}`, i))
+				return nil
+			})
+		})
+	}
+	wg.Go(func() {
+		_, errs[n] = s.ModifyRecipient(ctx, a.ID, "amy", t0, func(rc *remind.Recipient) error {
+			rc.Name, rc.Profile.TZ = "Amy", "Asia/Shanghai"
+			return nil
+		})
+	})
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	rc, err := s.GetRecipient(ctx, a.ID, "amy")
+	if err != nil || len(rc.Contacts.WebPush) != n || rc.Name != "Amy" || rc.Profile.TZ != "Asia/Shanghai" {
+		t.Fatalf("after %d concurrent changes: %+v, %v", n+1, rc, err)
+	}
+	if _, err := s.ModifyRecipient(ctx, a.ID, "amy", t0, func(rc *remind.Recipient) error {
+		rc.Name = "lost"
+		return remind.Invalid("name", "refused")
+	}); err == nil {
+		t.Fatal("a failing change succeeded")
+	}
+	if rc, _ := s.GetRecipient(ctx, a.ID, "amy"); rc.Name != "Amy" {
+		t.Fatalf("a failing change wrote %q", rc.Name)
+	}
+	if rc, _ := s.GetRecipient(ctx, b.ID, "amy"); rc.Name != "B's amy" || len(rc.Contacts.WebPush) != 0 {
+		t.Fatalf("another tenant's amy: %+v", rc)
 	}
 }
