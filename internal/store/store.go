@@ -209,7 +209,8 @@ type Store interface {
 	// gets about others stay.
 	SetInboxStatus(ctx context.Context, tenantID, uid, itemID string, st remind.InboxStatus, at time.Time) (remind.InboxItem, error)
 	// AckStates returns every inbox item of a reminder as an
-	// acknowledgement state, ordered by occurrence, uid and item id.
+	// acknowledgement state, ordered by occurrence, uid and creation (a
+	// snoozed item before the item it comes back as), then item id.
 	AckStates(ctx context.Context, tenantID, reminderID string) ([]remind.AckState, error)
 	// InboxStatusByReminder returns, for one reminder, each recipient's most
 	// recent inbox status.

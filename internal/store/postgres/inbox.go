@@ -93,7 +93,7 @@ func (s *Store) AckStates(ctx context.Context, tenantID, reminderID string) ([]r
 		a.Occurrence, a.Status = fromMS(occ), remind.InboxStatus(st)
 		out = append(out, a)
 		return err
-	}, `SELECT occurrence_ms, uid, status, id FROM inbox WHERE tenant_id = $1 AND reminder_id = $2 ORDER BY occurrence_ms, uid, id`, tenantID, reminderID)
+	}, `SELECT occurrence_ms, uid, status, id FROM inbox WHERE tenant_id = $1 AND reminder_id = $2 ORDER BY occurrence_ms, uid, created_ms, id`, tenantID, reminderID)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: ack states: %w", err)
 	}

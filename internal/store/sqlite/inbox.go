@@ -97,7 +97,7 @@ func ends(st remind.InboxStatus) bool {
 // AckStates returns every inbox item of a reminder as an acknowledgement
 // state, by occurrence and uid.
 func (s *Store) AckStates(ctx context.Context, tenantID, reminderID string) ([]remind.AckState, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT occurrence_ms, uid, status, id FROM inbox WHERE tenant_id = ? AND reminder_id = ? ORDER BY occurrence_ms, uid, id`, tenantID, reminderID)
+	rows, err := s.r.QueryContext(ctx, `SELECT occurrence_ms, uid, status, id FROM inbox WHERE tenant_id = ? AND reminder_id = ? ORDER BY occurrence_ms, uid, created_ms, id`, tenantID, reminderID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: ack states: %w", err)
 	}

@@ -95,6 +95,25 @@ func TestMatrix(t *testing.T) {
 	if hooks := m.Rows[1]; hooks.Recipient != "(tenant webhooks)" || len(hooks.Cells[0].States) != 0 || hooks.Cells[1].States[0].State != "delivered" {
 		t.Fatalf("webhooks %+v", hooks)
 	}
+	// Snoozed and not acted on since: snoozed; confirmed after it came
+	// back: confirmed (acks come in creation order).
+	for _, tc := range []struct {
+		acks []remind.InboxStatus
+		want string
+	}{
+		{[]remind.InboxStatus{remind.InboxSnoozed, remind.InboxUnread}, "snoozed"},
+		{[]remind.InboxStatus{remind.InboxSnoozed, remind.InboxRead}, "snoozed"},
+		{[]remind.InboxStatus{remind.InboxSnoozed, remind.InboxConfirmed}, "confirmed"},
+		{[]remind.InboxStatus{remind.InboxSnoozed, remind.InboxSnoozed, remind.InboxUnread}, "snoozed"},
+	} {
+		var acks []remind.AckState
+		for _, st := range tc.acks {
+			acks = append(acks, remind.AckState{Occurrence: o2, UID: "bob", Status: st})
+		}
+		if got := d.matrix(remind.Reminder{TZ: "UTC"}, dels, acks).Rows[2].Cells[0].Inbox; got != tc.want {
+			t.Errorf("acks %v: %q, want %q", tc.acks, got, tc.want)
+		}
+	}
 	if d.matrix(remind.Reminder{}, nil, nil) != nil {
 		t.Fatal("a matrix of nothing")
 	}

@@ -85,7 +85,14 @@ func (d *Dashboard) matrix(rem remind.Reminder, dels []store.DeliveryWithAttempt
 			if a.UID != uid || i < 0 || uid == "" {
 				continue
 			}
-			if a.Status != remind.InboxUnread || rem.Ack != nil {
+			// The latest item of the occurrence decides (acks come in
+			// creation order); one put off and not yet acted on since
+			// shows as snoozed.
+			switch {
+			case a.Status == remind.InboxSnoozed:
+				row.Cells[i].Inbox = a.Status.String()
+			case row.Cells[i].Inbox == remind.InboxSnoozed.String() && (a.Status == remind.InboxUnread || a.Status == remind.InboxRead):
+			case a.Status != remind.InboxUnread || rem.Ack != nil:
 				row.Cells[i].Inbox = a.Status.String()
 			}
 		}
