@@ -6,9 +6,13 @@
 package backoff
 
 import (
+	"context"
+	"log/slog"
 	"math/rand/v2"
 	"sync/atomic"
 	"time"
+
+	"github.com/jonboulle/clockwork"
 )
 
 // Reporter hears a loop's count of consecutive failures each time it
@@ -87,3 +91,40 @@ func (s *Streak) Succeed() bool {
 
 // Failures returns the current count of consecutive failures.
 func (s *Streak) Failures() int { return int(s.n.Load()) }
+
+// Messages are what Repeat logs: when a step fails (once per doubling of
+// the count of failures in a row, not per attempt) and when it succeeds
+// again after failing.
+type Messages struct {
+	Failed, Recovered string
+}
+
+// Repeat calls step first after `first`, then every `every` on clock until
+// ctx is done. A failed step counts in s and is tried again after s's
+// back-off, never later than `every`; a failure while ctx is ending stops
+// the loop quietly.
+func Repeat(ctx context.Context, clock clockwork.Clock, first, every time.Duration, s *Streak, log *slog.Logger, msg Messages, step func(context.Context) error) {
+	timer := clock.NewTimer(first)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.Chan():
+		}
+		wait := every
+		if err := step(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			d, n := s.Fail()
+			wait = min(d, wait)
+			if n&(n-1) == 0 { // 1, 2, 4, 8…: a log line per doubling, not per attempt
+				log.Error(msg.Failed, "err", err, "failures", n)
+			}
+		} else if s.Succeed() {
+			log.Info(msg.Recovered)
+		}
+		timer.Reset(wait)
+	}
+}

@@ -76,29 +76,10 @@ func (l *Loop) Start(ctx context.Context) error {
 }
 
 func (l *Loop) loop(ctx context.Context) {
-	timer := l.cfg.Clock.NewTimer(0)
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-timer.Chan():
-		}
-		wait := l.cfg.Every
-		if err := l.pass(ctx, l.cfg.Clock.Now()); err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			d, n := l.fails.Fail()
-			wait = min(d, wait)
-			if n&(n-1) == 0 {
-				l.log.Error("daily summaries failed; trying again", "err", err, "failures", n)
-			}
-		} else if l.fails.Succeed() {
-			l.log.Info("daily summaries: store recovered")
-		}
-		timer.Reset(wait)
-	}
+	backoff.Repeat(ctx, l.cfg.Clock, 0, l.cfg.Every, l.fails, l.log, backoff.Messages{
+		Failed:    "daily summaries failed; trying again",
+		Recovered: "daily summaries: store recovered",
+	}, func(ctx context.Context) error { return l.pass(ctx, l.cfg.Clock.Now()) })
 }
 
 // Stop ends the loop, waiting for a pass under way.

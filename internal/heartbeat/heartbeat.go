@@ -110,29 +110,10 @@ func (b *Beat) Start(ctx context.Context) error {
 }
 
 func (b *Beat) loop(ctx context.Context) {
-	timer := b.cfg.Clock.NewTimer(b.cfg.Every)
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-timer.Chan():
-		}
-		wait := b.cfg.Every
-		if err := b.Once(ctx); err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			d, n := b.fails.Fail()
-			wait = min(d, wait)
-			if n&(n-1) == 0 { // 1, 2, 4, 8…: a log line per doubling, not per second
-				b.log.Error("heartbeat failed: other instances will take over this one's deliveries if it goes on", "err", err, "failures", n)
-			}
-		} else if b.fails.Succeed() {
-			b.log.Info("heartbeat: store recovered")
-		}
-		timer.Reset(wait)
-	}
+	backoff.Repeat(ctx, b.cfg.Clock, b.cfg.Every, b.cfg.Every, b.fails, b.log, backoff.Messages{
+		Failed:    "heartbeat failed: other instances will take over this one's deliveries if it goes on",
+		Recovered: "heartbeat: store recovered",
+	}, b.Once)
 }
 
 // Stop ends the loop and says the instance is leaving: what it still holds

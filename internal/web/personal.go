@@ -159,6 +159,17 @@ type personalPage struct {
 // maxFired is how many inbox items the page lists, newest first.
 const maxFired = 50
 
+// posted is person for a form POST: it also refuses one that did not come
+// from this site (link scanners and other origins change nothing).
+func (p *Personal) posted(rw http.ResponseWriter, r *http.Request) (service.Person, string, bool) {
+	if err := p.cop.Check(r); err != nil {
+		l := lang(r)
+		p.message(rw, l, http.StatusForbidden, personalText[l]["refused"], personalText[l]["refused"], "")
+		return service.Person{}, l, false
+	}
+	return p.person(rw, r)
+}
+
 func (p *Personal) person(rw http.ResponseWriter, r *http.Request) (service.Person, string, bool) {
 	l := lang(r)
 	who, err := p.svc.Personal(r.Context(), r.PathValue("token"))
@@ -369,12 +380,7 @@ func beforeID(id string) string {
 // act does what an action link or a page button asks, then shows the
 // page again (303).
 func (p *Personal) act(rw http.ResponseWriter, r *http.Request) {
-	l := lang(r)
-	if err := p.cop.Check(r); err != nil {
-		p.message(rw, l, http.StatusForbidden, personalText[l]["refused"], personalText[l]["refused"], "")
-		return
-	}
-	who, l, ok := p.person(rw, r)
+	who, l, ok := p.posted(rw, r)
 	if !ok {
 		return
 	}
@@ -402,12 +408,7 @@ func (p *Personal) act(rw http.ResponseWriter, r *http.Request) {
 
 // leave takes the recipient off one reminder.
 func (p *Personal) leave(rw http.ResponseWriter, r *http.Request) {
-	l := lang(r)
-	if err := p.cop.Check(r); err != nil {
-		p.message(rw, l, http.StatusForbidden, personalText[l]["refused"], personalText[l]["refused"], "")
-		return
-	}
-	who, l, ok := p.person(rw, r)
+	who, l, ok := p.posted(rw, r)
 	if !ok {
 		return
 	}
@@ -429,12 +430,7 @@ func (p *Personal) leave(rw http.ResponseWriter, r *http.Request) {
 // quiet hours and the morning agenda (the rest of the profile, preferred
 // channels and the digest, is kept as it is).
 func (p *Personal) profile(rw http.ResponseWriter, r *http.Request) {
-	l := lang(r)
-	if err := p.cop.Check(r); err != nil {
-		p.message(rw, l, http.StatusForbidden, personalText[l]["refused"], personalText[l]["refused"], "")
-		return
-	}
-	who, l, ok := p.person(rw, r)
+	who, l, ok := p.posted(rw, r)
 	if !ok {
 		return
 	}

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/raasdev/raas/internal/remind/remindtest"
+
 	"github.com/raasdev/raas/internal/channel/notify"
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/netguard"
@@ -79,7 +81,7 @@ func deliveries(t *testing.T, urls ...string) (recips, []remind.Delivery) {
 	rc := remind.Recipient{TenantID: "t", UID: "me", Contacts: remind.Contacts{Notify: urls}}
 	r := remind.Reminder{ID: "r1", TenantID: "t", Title: "周会 Weekly", Desc: "bring the report", TZ: "Asia/Shanghai", Time: &fireAt,
 		ExternalURL: "https://example.com/m", Recipients: []string{"me"}, Channels: []string{remind.ChannelNotify}}
-	ds := notInbox(remind.Plan(r, fireAt, map[string]remind.Recipient{"me": rc}, nil, fireAt, remind.FirePolicy{Links: testLinks}))
+	ds := remindtest.NotInbox(remind.Plan(r, fireAt, map[string]remind.Recipient{"me": rc}, nil, fireAt, remind.FirePolicy{Links: remindtest.Links}))
 	if len(ds) != len(urls) {
 		t.Fatalf("planned %d deliveries for %d URLs", len(ds), len(urls))
 	}
@@ -268,23 +270,4 @@ func TestHungServerHoldsFewCalls(t *testing.T) {
 		case <-tick.C:
 		}
 	}
-}
-
-// notInbox drops the inbox deliveries Plan makes for every recipient.
-func notInbox(ds []remind.Delivery) []remind.Delivery {
-	var out []remind.Delivery
-	for _, d := range ds {
-		if d.Channel != remind.ChannelInbox {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// testLinks makes action links as the service does, under a test host.
-func testLinks(tenantID, uid string, version int, itemID string) *remind.Links {
-	page := "https://raas.example/me/tok-" + uid
-	item := page + "/items/" + itemID
-	return &remind.Links{Page: page, Confirm: item + "/confirm", Reject: item + "/reject",
-		Snooze10m: item + "/snooze?for=10m", Snooze1h: item + "/snooze?for=1h", SnoozeTomorrow: item + "/snooze?when=tomorrow"}
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/raasdev/raas/internal/remind/remindtest"
+
 	"github.com/raasdev/raas/internal/channel/robot"
 	"github.com/raasdev/raas/internal/channel/robot/robottest"
 	"github.com/raasdev/raas/internal/deliver"
@@ -49,7 +51,7 @@ func delivery(t *testing.T, channel, title, desc string) remind.Delivery {
 		DingTalk: &remind.Robot{Webhook: "https://x.example/robot/send?access_token=a"},
 		Feishu:   &remind.Robot{Webhook: "https://x.example/open-apis/bot/v2/hook/a"},
 		WeCom:    &remind.Robot{Webhook: "https://x.example/cgi-bin/webhook/send?key=a"}}}
-	ds := notInbox(remind.Plan(r, fireAt, map[string]remind.Recipient{"team-chat": rc}, nil, fireAt, remind.FirePolicy{Links: testLinks}))
+	ds := remindtest.NotInbox(remind.Plan(r, fireAt, map[string]remind.Recipient{"team-chat": rc}, nil, fireAt, remind.FirePolicy{Links: remindtest.Links}))
 	if len(ds) != 1 {
 		t.Fatalf("planned %d deliveries", len(ds))
 	}
@@ -317,30 +319,11 @@ func FuzzCut(f *testing.F) {
 	})
 }
 
-// notInbox drops the inbox deliveries Plan makes for every recipient.
-func notInbox(ds []remind.Delivery) []remind.Delivery {
-	var out []remind.Delivery
-	for _, d := range ds {
-		if d.Channel != remind.ChannelInbox {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// testLinks makes action links as the service does, under a test host.
-func testLinks(tenantID, uid string, version int, itemID string) *remind.Links {
-	page := "https://raas.example/me/tok-" + uid
-	item := page + "/items/" + itemID
-	return &remind.Links{Page: page, Confirm: item + "/confirm", Reject: item + "/reject",
-		Snooze10m: item + "/snooze?for=10m", Snooze1h: item + "/snooze?for=1h", SnoozeTomorrow: item + "/snooze?when=tomorrow"}
-}
-
 // Every platform's message carries the recipient's action links: DingTalk
 // and WeCom as markdown links, Feishu as card buttons; a long description
 // is cut, never the links.
 func TestActionLinksPerPlatform(t *testing.T) {
-	want := testLinks("t", "team-chat", 0, "item")
+	want := remindtest.Links("t", "team-chat", 0, "item")
 	for _, p := range platforms {
 		for _, desc := range []string{"d", strings.Repeat("提醒事项", 3000)} {
 			f, s := setup(t, p, "", func() time.Time { return fireAt })

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/raasdev/raas/internal/remind/remindtest"
+
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/remind"
 )
@@ -198,7 +200,7 @@ func delivery(t *testing.T, phone string) remind.Delivery {
 	at := time.Date(2026, 11, 22, 8, 30, 0, 0, time.UTC)
 	r := remind.Reminder{ID: remind.NewID(at), TenantID: "t", Title: "下午三点在三楼大会议室开产品评审会，请大家带上电脑和上周的数据报告以及会议纪要模板", TZ: "Asia/Shanghai",
 		Time: &at, Recipients: []string{"u1"}, Channels: []string{remind.ChannelSMS}, Meta: map[string]string{"createrName": "张三"}}
-	ds := notInbox(remind.Plan(r, at, map[string]remind.Recipient{"u1": {UID: "u1", Phone: phone}}, nil, at, remind.FirePolicy{Links: testLinks}))
+	ds := remindtest.NotInbox(remind.Plan(r, at, map[string]remind.Recipient{"u1": {UID: "u1", Phone: phone}}, nil, at, remind.FirePolicy{Links: remindtest.Links}))
 	if len(ds) != 1 {
 		t.Fatalf("plan: %d deliveries", len(ds))
 	}
@@ -277,23 +279,4 @@ func TestSenderErrors(t *testing.T) {
 	if _, err := NewSender(Disabled{}, nil, fixedNow, Config{}).Send(context.Background(), delivery(t, "123456")); !deliver.IsPermanent(err) {
 		t.Fatalf("disabled: %v", err)
 	}
-}
-
-// notInbox drops the inbox deliveries Plan makes for every recipient.
-func notInbox(ds []remind.Delivery) []remind.Delivery {
-	var out []remind.Delivery
-	for _, d := range ds {
-		if d.Channel != remind.ChannelInbox {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// testLinks makes action links as the service does, under a test host.
-func testLinks(tenantID, uid string, version int, itemID string) *remind.Links {
-	page := "https://raas.example/me/tok-" + uid
-	item := page + "/items/" + itemID
-	return &remind.Links{Page: page, Confirm: item + "/confirm", Reject: item + "/reject",
-		Snooze10m: item + "/snooze?for=10m", Snooze1h: item + "/snooze?for=1h", SnoozeTomorrow: item + "/snooze?when=tomorrow"}
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/raasdev/raas/internal/remind/remindtest"
+
 	"github.com/raasdev/raas/internal/channel/webpush"
 	"github.com/raasdev/raas/internal/channel/webpush/webpushtest"
 	"github.com/raasdev/raas/internal/deliver"
@@ -68,7 +70,7 @@ func setup(t *testing.T, title, desc string, respond func(n int) int) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds := notInbox(remind.Plan(r, at, map[string]remind.Recipient{rc.UID: rc}, nil, at, remind.FirePolicy{Links: testLinks}))
+	ds := remindtest.NotInbox(remind.Plan(r, at, map[string]remind.Recipient{rc.UID: rc}, nil, at, remind.FirePolicy{Links: remindtest.Links}))
 	if len(ds) != 1 || ds[0].Channel != remind.ChannelWebPush || ds[0].Target != f.sb.ID {
 		t.Fatalf("planned %+v, want one webpush delivery to the subscriber", ds)
 	}
@@ -360,23 +362,4 @@ func TestPushServiceChecks(t *testing.T) {
 	if err := webpushtest.VerifyJWT("a.b.c", keys.Public, f.push.URL, time.Now()); err == nil {
 		t.Fatal("a malformed JWT verified")
 	}
-}
-
-// notInbox drops the inbox deliveries Plan makes for every recipient.
-func notInbox(ds []remind.Delivery) []remind.Delivery {
-	var out []remind.Delivery
-	for _, d := range ds {
-		if d.Channel != remind.ChannelInbox {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// testLinks makes action links as the service does, under a test host.
-func testLinks(tenantID, uid string, version int, itemID string) *remind.Links {
-	page := "https://raas.example/me/tok-" + uid
-	item := page + "/items/" + itemID
-	return &remind.Links{Page: page, Confirm: item + "/confirm", Reject: item + "/reject",
-		Snooze10m: item + "/snooze?for=10m", Snooze1h: item + "/snooze?for=1h", SnoozeTomorrow: item + "/snooze?when=tomorrow"}
 }
