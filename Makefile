@@ -11,7 +11,7 @@ FUZZTIME ?= 10s
 .PHONY: test lint fuzz
 
 test:
-	go test -race -count=1 ./...
+	go test -race -count=1 -timeout 20m ./...
 
 lint:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt -l: these files need gofmt -w:"; echo "$$unformatted"; exit 1; fi
