@@ -131,26 +131,6 @@ func finishSQL(n int) (update, insert string) {
 				status_code = excluded.status_code, error = excluded.error`
 }
 
-// finishStmts returns the full-chunk outcome statements, prepared on the
-// writer the first time.
-func (s *Store) finishStmts(ctx context.Context) (update, insert *sql.Stmt, err error) {
-	s.stmtMu.Lock()
-	defer s.stmtMu.Unlock()
-	if s.finishUpd == nil {
-		upd, ins := finishSQL(finishChunk)
-		if s.finishUpd, err = s.w.PrepareContext(ctx, upd); err != nil {
-			s.finishUpd = nil
-			return nil, nil, err
-		}
-		if s.finishIns, err = s.w.PrepareContext(ctx, ins); err != nil {
-			s.finishUpd.Close()
-			s.finishUpd = nil
-			return nil, nil, err
-		}
-	}
-	return s.finishUpd, s.finishIns, nil
-}
-
 // FinishDeliveries records the outcome of attempts, in one transaction,
 // with multi-row statements (a herd's outcomes arrive by the thousand and a
 // statement per row dominated the fire path's profile).
@@ -162,8 +142,12 @@ func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) er
 	if len(results) >= finishChunk {
 		// Prepared before the transaction: the writer pool's one
 		// connection is the transaction's until it ends.
+		updSQL, insSQL := finishSQL(finishChunk)
 		var err error
-		if upd, ins, err = s.finishStmts(ctx); err != nil {
+		if upd, err = s.prepared(ctx, updSQL); err != nil {
+			return fmt.Errorf("sqlite: finish deliveries: %w", err)
+		}
+		if ins, err = s.prepared(ctx, insSQL); err != nil {
 			return fmt.Errorf("sqlite: finish deliveries: %w", err)
 		}
 	}

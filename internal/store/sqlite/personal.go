@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/raasdev/raas/internal/remind"
@@ -123,34 +122,35 @@ func (s *Store) RevokeLinks(ctx context.Context, tenantID, uid string, at time.T
 	return v, nil
 }
 
-// withLinkVersions sets the link version of each of uids in recips, adding
-// a bare record for a uid that has none but a version.
-func withLinkVersions(ctx context.Context, tx *sql.Tx, tenantID string, uids []string, recips map[string]remind.Recipient) error {
-	if len(uids) == 0 {
-		return nil
-	}
-	args := make([]any, 0, len(uids)+1)
-	args = append(args, tenantID)
-	for _, u := range uids {
-		args = append(args, u)
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT uid, version FROM recipient_links WHERE tenant_id = ? AND uid IN (?`+strings.Repeat(", ?", len(uids)-1)+`)`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var uid string
-		var v int
-		if err := rows.Scan(&uid, &v); err != nil {
-			return err
+// linkVersionsOfTenants reads the link versions of the given uids, one
+// query a tenant (FireDue sets them on the recipient records it plans with,
+// adding a bare record for a uid that has none but a version).
+func linkVersionsOfTenants(ctx context.Context, tx *sql.Tx, uids map[string][]string) (map[string]map[string]int, error) {
+	out := make(map[string]map[string]int, len(uids))
+	for tenantID, us := range uids {
+		if len(us) == 0 {
+			continue
 		}
-		rc, ok := recips[uid]
-		if !ok {
-			rc = remind.Recipient{TenantID: tenantID, UID: uid}
+		rows, err := tx.QueryContext(ctx, `SELECT uid, version FROM recipient_links WHERE tenant_id = ? AND uid IN (SELECT value FROM json_each(?))`,
+			tenantID, encodeJSON(distinct(us)))
+		if err != nil {
+			return nil, err
 		}
-		rc.LinkVersion = v
-		recips[uid] = rc
+		m := map[string]int{}
+		out[tenantID] = m
+		for rows.Next() {
+			var uid string
+			var v int
+			if err := rows.Scan(&uid, &v); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			m[uid] = v
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	return rows.Err()
+	return out, nil
 }

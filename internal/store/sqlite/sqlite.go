@@ -42,8 +42,8 @@ type Store struct {
 	// reminder updates, cancels and deletes (see Changes).
 	changes atomic.Uint64
 
-	stmtMu               sync.Mutex
-	finishUpd, finishIns *sql.Stmt // see finishStmts
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // see prepared
 
 	// creates feeds commitCreates (see CreateReminder), started by the first
 	// create; closing stops it.
@@ -140,13 +140,35 @@ func (s *Store) Close() error {
 	s.creates.Close() // runs what is queued
 	s.stmtMu.Lock()
 	var errs []error
-	for _, st := range []*sql.Stmt{s.finishUpd, s.finishIns} {
-		if st != nil {
-			errs = append(errs, st.Close())
-		}
+	for _, st := range s.stmts {
+		errs = append(errs, st.Close())
 	}
+	s.stmts = nil
 	s.stmtMu.Unlock()
 	return errors.Join(append(errs, s.r.Close(), s.w.Close())...)
+}
+
+// prepared returns query prepared on the writer, the first time it is
+// asked for. The multi-row statements of the fire path (FireDue,
+// FinishDeliveries) are long and parsing them again for every chunk was a
+// large share of a herd's writes. Call it before the transaction that uses
+// the statement (through tx.StmtContext): the writer pool's one connection
+// is the transaction's until it ends.
+func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if st, ok := s.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := s.w.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s.stmts == nil {
+		s.stmts = map[string]*sql.Stmt{}
+	}
+	s.stmts[query] = st
+	return st, nil
 }
 
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {

@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"EditReplansClaimedFiring", testEditReplansClaimedFiring},
 		{"RecurringClaimsAhead", testRecurringClaimsAhead},
 		{"FireDueFansOut", testFireDue},
+		{"FireDueLargeBatch", testFireDueLargeBatch},
 		{"FireDueConcurrentClaimsOnce", testFireDueConcurrent},
 		{"LeaseExpiryAndFinish", testLease},
 		{"TakeoverFromDeadInstance", testTakeover},
@@ -423,6 +424,95 @@ func testFireDue(t *testing.T, s store.Store) {
 	}
 	if ev, err := remind.DecodeEvent(list[0].Payload); err != nil || ev.Type != remind.EventType || ev.Data.ID != due.ID {
 		t.Fatalf("payload: %+v %v", ev, err)
+	}
+}
+
+// testFireDueLargeBatch fires a batch large enough for the drivers'
+// multi-row statements (SQLite writes a hundred rows a statement) across two
+// tenants whose recipients share a uid, then records all the outcomes in one
+// call, one of them fenced off by a stale attempt count.
+func testFireDueLargeBatch(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a, b := tenant(t, s, "a"), tenant(t, s, "b")
+	email := map[string]string{a.ID: "u1@a.example", b.ID: "u1@b.example"}
+	for _, tn := range []remind.Tenant{a, b} {
+		if _, err := s.PutRecipient(ctx, remind.Recipient{TenantID: tn.ID, UID: "u1", Email: email[tn.ID], CreatedAt: t0, UpdatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const na, nb = 130, 21
+	var ids []string
+	for i := 0; i < na+nb; i++ {
+		tn := a
+		if i%2 == 1 && i < 2*nb {
+			tn = b
+		}
+		ids = append(ids, mustCreate(t, s, reminder(tn, t0, "u1")).ID)
+	}
+	lease := store.Lease{Owner: "i1", Until: t0.Add(30 * time.Second)}
+	ds, err := s.FireDue(ctx, t0, 500, lease, planAll(t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An inbox and an email delivery a reminder, each to its own tenant's u1.
+	if len(ds) != 2*(na+nb) {
+		t.Fatalf("deliveries = %d, want %d", len(ds), 2*(na+nb))
+	}
+	seen := map[string]bool{}
+	for _, d := range ds {
+		if seen[d.ID] {
+			t.Fatalf("delivery %s returned twice", d.ID)
+		}
+		seen[d.ID] = true
+		if d.State != remind.DeliveryPending || d.Attempts != 1 || !d.NextAttemptAt.Equal(lease.Until) || d.Recipient != "u1" {
+			t.Fatalf("delivery %+v", d)
+		}
+		if d.Channel == remind.ChannelEmail && d.Target != email[d.TenantID] {
+			t.Fatalf("email delivery of tenant %s went to %q, want %q", d.TenantID, d.Target, email[d.TenantID])
+		}
+	}
+	for _, tn := range []remind.Tenant{a, b} {
+		for _, id := range ids {
+			got, err := s.GetReminder(ctx, tn.ID, id)
+			if err != nil {
+				continue // the other tenant's
+			}
+			if got.Status != remind.StatusDone || got.NextFireAt != nil || got.FiredCount != 1 {
+				t.Fatalf("after fire: %+v", got)
+			}
+		}
+	}
+	if again, err := s.FireDue(ctx, t0, 500, lease, planAll(t0)); err != nil || len(again) != 0 {
+		t.Fatalf("fired twice: %d %v", len(again), err)
+	}
+	fin := t0.Add(time.Second)
+	results := make([]store.Result, len(ds))
+	for i, d := range ds {
+		d.State, d.UpdatedAt, d.FinishedAt = remind.DeliveryDelivered, fin, &fin
+		if i == 7 {
+			d.Attempts = 2 // a stale copy: fenced off
+		}
+		results[i] = store.Result{Delivery: d, Attempt: remind.Attempt{DeliveryID: d.ID, N: d.Attempts, At: fin, Outcome: "delivered"}}
+	}
+	if err := s.FinishDeliveries(ctx, results); err != nil {
+		t.Fatal(err)
+	}
+	all := make([]string, len(ds))
+	for i, d := range ds {
+		all[i] = d.ID
+	}
+	pending, err := s.PendingOf(ctx, all)
+	if err != nil || len(pending) != 1 || pending[ds[7].ID] != 1 {
+		t.Fatalf("pending after finishing = %v %v, want only %s", pending, err, ds[7].ID)
+	}
+	list, err := s.ListDeliveries(ctx, ds[0].TenantID, ds[0].ReminderID)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("ListDeliveries = %d %v", len(list), err)
+	}
+	for _, d := range list {
+		if len(d.Attempts) != 1 {
+			t.Fatalf("delivery %s attempts %+v, want one", d.ID, d.Attempts)
+		}
 	}
 }
 
