@@ -7,14 +7,14 @@ package daily
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/jonboulle/clockwork"
 
 	"github.com/raasdev/raas/internal/backoff"
+	"github.com/raasdev/raas/internal/lifecycle"
 )
 
 // LoopName labels the loop's failures (metrics, readiness).
@@ -38,10 +38,7 @@ type Loop struct {
 	cfg   Config
 	fails *backoff.Streak
 
-	life    sync.Mutex // guards cancel, done and stopped
-	cancel  context.CancelFunc
-	done    chan struct{}
-	stopped bool
+	life lifecycle.Loop
 }
 
 // New returns a loop calling pass.
@@ -58,20 +55,9 @@ func New(pass Pass, log *slog.Logger, cfg Config) *Loop {
 // Start runs a pass now and then every Every until Stop. Starting again
 // does nothing; after Stop it fails.
 func (l *Loop) Start(ctx context.Context) error {
-	l.life.Lock()
-	defer l.life.Unlock()
-	if l.stopped {
-		return errors.New("daily: stopped")
+	if err := l.life.Start(ctx, l.loop); err != nil {
+		return fmt.Errorf("daily: %w", err)
 	}
-	if l.cancel != nil {
-		return nil
-	}
-	ctx, l.cancel = context.WithCancel(ctx)
-	l.done = make(chan struct{})
-	go func() {
-		defer close(l.done)
-		l.loop(ctx)
-	}()
 	return nil
 }
 
@@ -84,13 +70,5 @@ func (l *Loop) loop(ctx context.Context) {
 
 // Stop ends the loop, waiting for a pass under way.
 func (l *Loop) Stop() {
-	l.life.Lock()
-	defer l.life.Unlock()
-	if l.stopped || l.cancel == nil {
-		l.stopped = true
-		return
-	}
-	l.stopped = true
-	l.cancel()
-	<-l.done
+	l.life.Stop()
 }

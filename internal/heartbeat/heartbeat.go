@@ -6,14 +6,14 @@ package heartbeat
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/jonboulle/clockwork"
 
 	"github.com/raasdev/raas/internal/backoff"
+	"github.com/raasdev/raas/internal/lifecycle"
 )
 
 // Store is what a heartbeat needs of the store (store.Store.Heartbeat).
@@ -49,10 +49,7 @@ type Beat struct {
 	cfg   Config
 	fails *backoff.Streak
 
-	life    sync.Mutex // guards cancel, done and stopped: Start and Stop are idempotent
-	cancel  context.CancelFunc
-	done    chan struct{}
-	stopped bool
+	life lifecycle.Loop
 }
 
 // New returns the heartbeat of instance id.
@@ -92,20 +89,9 @@ func (b *Beat) Failures() int { return b.fails.Failures() }
 // Start beats every Every until Stop. Starting again does nothing; after
 // Stop it fails.
 func (b *Beat) Start(ctx context.Context) error {
-	b.life.Lock()
-	defer b.life.Unlock()
-	if b.stopped {
-		return errors.New("heartbeat: stopped")
+	if err := b.life.Start(ctx, b.loop); err != nil {
+		return fmt.Errorf("heartbeat: %w", err)
 	}
-	if b.cancel != nil {
-		return nil
-	}
-	ctx, b.cancel = context.WithCancel(ctx)
-	b.done = make(chan struct{})
-	go func() {
-		defer close(b.done)
-		b.loop(ctx)
-	}()
 	return nil
 }
 
@@ -120,15 +106,9 @@ func (b *Beat) loop(ctx context.Context) {
 // is handed back at once for the others to send. Call it after the
 // dispatcher has stopped.
 func (b *Beat) Stop() {
-	b.life.Lock()
-	defer b.life.Unlock()
-	if b.stopped || b.cancel == nil {
-		b.stopped = true
+	if !b.life.Stop() {
 		return
 	}
-	b.stopped = true
-	b.cancel()
-	<-b.done
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	now := b.cfg.Clock.Now()
