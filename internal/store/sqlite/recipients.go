@@ -38,21 +38,27 @@ func scanRecipient(row interface{ Scan(...any) error }) (remind.Recipient, error
 func (s *Store) PutRecipient(ctx context.Context, rc remind.Recipient) (remind.Recipient, error) {
 	var out remind.Recipient
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+recipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
-			ON CONFLICT (tenant_id, uid) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
-			wechat_openid = excluded.wechat_openid, webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,
-			muted = excluded.muted, updated_ms = excluded.updated_ms, contacts = excluded.contacts, profile = excluded.profile`,
-			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, boolInt(rc.Muted), ms(rc.CreatedAt), ms(rc.UpdatedAt), store.EncodeContacts(rc.Contacts), store.EncodeProfile(rc.Profile))
-		if err != nil {
-			return err
-		}
-		out, err = scanRecipient(tx.QueryRowContext(ctx, `SELECT `+recipientCols+` FROM recipients WHERE tenant_id = ? AND uid = ?`, rc.TenantID, rc.UID))
+		var err error
+		out, err = putRecipient(ctx, tx, rc)
 		return err
 	})
 	if err != nil {
 		return out, fmt.Errorf("sqlite: put recipient: %w", err)
 	}
 	return out, nil
+}
+
+// putRecipient writes rc (PutRecipient's upsert) in tx and reads it back.
+func putRecipient(ctx context.Context, tx *sql.Tx, rc remind.Recipient) (remind.Recipient, error) {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+recipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
+		ON CONFLICT (tenant_id, uid) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
+		wechat_openid = excluded.wechat_openid, webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,
+		muted = excluded.muted, updated_ms = excluded.updated_ms, contacts = excluded.contacts, profile = excluded.profile`,
+		rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, boolInt(rc.Muted), ms(rc.CreatedAt), ms(rc.UpdatedAt),
+		store.EncodeContacts(rc.Contacts), store.EncodeProfile(rc.Profile)); err != nil {
+		return remind.Recipient{}, err
+	}
+	return scanRecipient(tx.QueryRowContext(ctx, `SELECT `+recipientCols+` FROM recipients WHERE tenant_id = ? AND uid = ?`, rc.TenantID, rc.UID))
 }
 
 // ModifyRecipient changes one recipient in one transaction (SQLite's one
@@ -71,15 +77,7 @@ func (s *Store) ModifyRecipient(ctx context.Context, tenantID, uid string, at ti
 			return err
 		}
 		rc.TenantID, rc.UID, rc.UpdatedAt = tenantID, uid, at
-		if _, err := tx.ExecContext(ctx, `INSERT INTO recipients (`+recipientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
-			ON CONFLICT (tenant_id, uid) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
-			wechat_openid = excluded.wechat_openid, webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,
-			muted = excluded.muted, updated_ms = excluded.updated_ms, contacts = excluded.contacts, profile = excluded.profile`,
-			rc.TenantID, rc.UID, rc.Name, rc.Email, rc.Phone, rc.WeChatOpenID, rc.WebhookURL, rc.WebhookSecret, boolInt(rc.Muted), ms(rc.CreatedAt), ms(rc.UpdatedAt),
-			store.EncodeContacts(rc.Contacts), store.EncodeProfile(rc.Profile)); err != nil {
-			return err
-		}
-		out, err = scanRecipient(tx.QueryRowContext(ctx, `SELECT `+recipientCols+` FROM recipients WHERE tenant_id = ? AND uid = ?`, tenantID, uid))
+		out, err = putRecipient(ctx, tx, rc)
 		return err
 	})
 	if err != nil {
