@@ -2,7 +2,6 @@ package remind
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"slices"
 	"strconv"
 	"time"
@@ -118,7 +117,7 @@ func StepDeliveryID(reminderID string, occurrence time.Time, recipient, channel,
 		}
 		h.Write([]byte(s))
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	return deliveryID(reminderID, h.Sum(nil))
 }
 
 // InboxItemID is the id of uid's inbox item for one occurrence of a
