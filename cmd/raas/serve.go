@@ -56,6 +56,7 @@ func serveConfig(fs *flagSet) (*app.Config, *string) {
 	fs.DurationVar(&cfg.Lease, "lease", cfg.Lease, "how long a live process holds a delivery it leased before another may take it")
 	fs.DurationVar(&cfg.InstanceTimeout, "instance-timeout", cfg.InstanceTimeout, "PostgreSQL: an instance silent this long is dead and the others take over its deliveries at once (heartbeat every third of it)")
 	fs.DurationVar(&cfg.Lookahead, "lookahead", cfg.Lookahead, "claim firings this long before they are due and send each at its time from memory")
+	fs.DurationVar(&cfg.SpillAhead, "spill-ahead", cfg.SpillAhead, "while a herd fills the memory look-ahead, plan firings this long before they are due into the store (0: not at all)")
 	fs.DurationVar(&cfg.WebhookTimeout, "webhook-timeout", cfg.WebhookTimeout, "timeout of one webhook call")
 	fs.IntVar(&cfg.Workers, "workers", cfg.Workers, "concurrent deliveries")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")

@@ -50,6 +50,7 @@ type Config struct {
 	RetryFor        time.Duration
 	Lease           time.Duration
 	Lookahead       time.Duration
+	SpillAhead      time.Duration // see scheduler.Config.SpillAhead
 	WebhookTimeout  time.Duration
 	Workers         int
 	ShutdownTimeout time.Duration
@@ -71,7 +72,7 @@ type Config struct {
 func Defaults() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", DataDir: "./raas-data", LateAfter: time.Minute, MissedAfter: 24 * time.Hour,
-		RetryFor: 24 * time.Hour, Lease: 30 * time.Second, Lookahead: 10 * time.Second, WebhookTimeout: 10 * time.Second, Workers: 64,
+		RetryFor: 24 * time.Hour, Lease: 30 * time.Second, Lookahead: 10 * time.Second, SpillAhead: time.Minute, WebhookTimeout: 10 * time.Second, Workers: 64,
 		ShutdownTimeout: 20 * time.Second, InstanceTimeout: 3 * time.Second, Ops: DefaultOps(),
 	}
 }
@@ -210,7 +211,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 		Changes: a.changes, Owner: a.instance, Clock: clock, Reporter: a.health,
 	})
 	a.Scheduler = scheduler.New(st, a.Dispatcher, a.schedulerObserver(), log, scheduler.Config{
-		Lease: cfg.Lease, Lookahead: cfg.Lookahead, Policy: remind.FirePolicy{LateAfter: cfg.LateAfter, MissedAfter: cfg.MissedAfter,
+		Lease: cfg.Lease, Lookahead: cfg.Lookahead, SpillAhead: cfg.SpillAhead, Policy: remind.FirePolicy{LateAfter: cfg.LateAfter, MissedAfter: cfg.MissedAfter,
 			Links: service.LinkMaker(linkKey, cfg.PublicURL)},
 		Owner: a.instance, Clock: clock, Reporter: a.health,
 	})

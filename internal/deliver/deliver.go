@@ -106,6 +106,7 @@ type Dispatcher struct {
 
 	mu       sync.Mutex
 	inflight map[string]claim // queued or being sent by this process
+	polling  time.Time        // when the poll means to look at the store next; zero while it is looking
 
 	// leaseMu orders this process's own re-leases (poll) with its outcome
 	// writes, so an outcome is never written under a lease the poll has
@@ -278,6 +279,18 @@ func (d *Dispatcher) queueClaimed(ctx context.Context, ds []remind.Delivery) {
 func (d *Dispatcher) Held() (n int, next time.Time) {
 	next, _ = d.held.next()
 	return d.held.len(), next
+}
+
+// Expect says deliveries due at `at` wait in the store unleased (claimed
+// ahead by the scheduler while this dispatcher's memory was full): the
+// poll is woken to look again when it meant to sleep past `at`.
+func (d *Dispatcher) Expect(at time.Time) {
+	d.mu.Lock()
+	early := d.polling.IsZero() || at.Before(d.polling)
+	d.mu.Unlock()
+	if early {
+		d.Wake()
+	}
 }
 
 // Wake makes the poller look at the store now.
@@ -638,6 +651,7 @@ func (d *Dispatcher) poll(ctx context.Context) {
 	timer := d.clock.NewTimer(0)
 	defer timer.Stop()
 	for {
+		d.setPolling(time.Time{})
 		wakeAt, err := d.pollOnce(ctx)
 		if ctx.Err() != nil {
 			return
@@ -656,6 +670,7 @@ func (d *Dispatcher) poll(ctx context.Context) {
 		if d.pollFails.Succeed() {
 			d.log.Info("deliver: store recovered")
 		}
+		d.setPolling(wakeAt)
 		clock.Reset(timer, max(wakeAt.Sub(d.clock.Now()), 5*time.Millisecond))
 		select {
 		case <-ctx.Done():
@@ -664,6 +679,12 @@ func (d *Dispatcher) poll(ctx context.Context) {
 		case <-d.wake:
 		}
 	}
+}
+
+func (d *Dispatcher) setPolling(t time.Time) {
+	d.mu.Lock()
+	d.polling = t
+	d.mu.Unlock()
 }
 
 // pollOnce leases what is due now and returns when to look again.

@@ -414,3 +414,35 @@ func TestOutcomeWritesBackOffWhileTheStoreFails(t *testing.T) {
 		}
 	})
 }
+
+// TestExpectWakesThePollForDeliveriesInTheStore: deliveries the scheduler
+// wrote to the store unleased while the dispatcher's memory was full
+// (scheduler.Config.SpillAhead) are leased and sent at their time when
+// Expect announces them, though the poll had planned to sleep MaxSleep; an
+// Expect later than the poll's plan does not wake it.
+func TestExpectWakesThePollForDeliveriesInTheStore(t *testing.T) {
+	runDispatcher(t, Config{MaxSleep: time.Hour}, nil, func(r *rig) {
+		r.advance(time.Second, 100*time.Millisecond) // the poll found nothing: it sleeps an hour
+		at := r.clk.Now().Add(20 * time.Second)
+		for _, id := range []string{"a", "b", "c"} {
+			r.st.put(remind.Delivery{ID: id, Channel: remind.ChannelWebhook, DueAt: at, State: remind.DeliveryPending, NextAttemptAt: at})
+		}
+		r.d.Expect(at)
+		synctest.Wait()
+		r.d.Expect(at.Add(2 * time.Hour)) // later than the plan: nothing to do
+		synctest.Wait()
+		r.advance(20*time.Second-time.Millisecond, 100*time.Millisecond)
+		if n := r.snd.total(); n != 0 {
+			t.Fatalf("%d sent before their time", n)
+		}
+		r.advance(time.Millisecond, time.Millisecond)
+		for _, id := range []string{"a", "b", "c"} {
+			if got := r.snd.sends(id); len(got) != 1 || !got[0].Equal(at) {
+				t.Fatalf("%s sent at %v, want once at %v", id, got, at)
+			}
+			if d := r.st.get(id); d.State != remind.DeliveryDelivered || d.Attempts != 1 {
+				t.Fatalf("%s recorded as %+v", id, d)
+			}
+		}
+	})
+}

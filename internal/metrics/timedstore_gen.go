@@ -83,6 +83,13 @@ func (s *timedStore) ConfirmSubscriber(ctx context.Context, token string, at tim
 	return v0, err
 }
 
+func (s *timedStore) CountDue(ctx context.Context, until time.Time, limit int) (int, error) {
+	start := time.Now()
+	v0, err := s.Store.CountDue(ctx, until, limit)
+	s.m.ObserveStore("CountDue", time.Since(start), err)
+	return v0, err
+}
+
 func (s *timedStore) CreateAccessToken(ctx context.Context, tokenHash string, appID string, tenantID string, expiresAt time.Time, at time.Time) error {
 	start := time.Now()
 	err := s.Store.CreateAccessToken(ctx, tokenHash, appID, tenantID, expiresAt, at)

@@ -25,16 +25,22 @@ import (
 // Store is what the scheduler needs of the store.
 type Store interface {
 	NextFireAt(ctx context.Context) (time.Time, bool, error)
+	CountDue(ctx context.Context, until time.Time, limit int) (int, error)
 	FireDue(ctx context.Context, now time.Time, limit int, lease store.Lease, plan store.FirePlanner) ([]remind.Delivery, error)
 }
 
 // Dispatcher takes deliveries the scheduler created, leased to this process.
 // Stamp is read before the transaction that creates them and handed back
 // with them to Submit (see deliver.Dispatcher.Stamp).
+//
+// Expect says deliveries due at `at` were written to the store unleased
+// (claimed ahead while MaxHeld are held: Config.SpillAhead); the
+// dispatcher looks at the store by then.
 type Dispatcher interface {
 	Held() (n int, next time.Time)
 	Stamp(ctx context.Context) uint64
 	Submit(ctx context.Context, ds []remind.Delivery, stamp uint64)
+	Expect(at time.Time)
 }
 
 // Observer hears of every firing (for metrics); may be nil.
@@ -55,7 +61,18 @@ type Config struct {
 	// deliveries not yet due, only what is due now is claimed, so a herd
 	// of millions is not fanned out into memory at once (default 100,000).
 	MaxHeld int
-	Policy  remind.FirePolicy
+	// SpillAhead is how far ahead a herd is claimed: when at least
+	// MaxHeld firings fall due within it, they are claimed that early,
+	// the first MaxHeld into memory and the rest planned and written to
+	// the store unleased at their time (store.Lease.Ahead), where the
+	// dispatcher's poll leases them when they fall due. A herd larger than
+	// MaxHeld is then fanned out before its instant instead of after it,
+	// with memory bounded. Within SpillAhead of the next firing the loop
+	// asks the store once a second (herdCheck) whether a herd is coming
+	// (default 0: no herd is claimed earlier than Lookahead, and only what
+	// is due now is claimed while MaxHeld are held).
+	SpillAhead time.Duration
+	Policy     remind.FirePolicy
 	// Owner is this instance's id (see store.Store.Heartbeat), recorded on
 	// the deliveries it claims so that they are taken over as soon as it
 	// is found dead rather than when their lease runs out.
@@ -209,8 +226,13 @@ func (s *Scheduler) loop(ctx context.Context) {
 	}
 }
 
+// herdCheck is how often, within SpillAhead of the next firing, the loop
+// asks the store whether a herd is coming (see Config.SpillAhead).
+const herdCheck = time.Second
+
 // nextWake returns when the loop should look at the store next: the next
-// firing less the look-ahead, or MaxSleep from now.
+// firing less the look-ahead (SpillAhead while memory is full; within
+// SpillAhead of it, herdCheck from now), or MaxSleep from now.
 func (s *Scheduler) nextWake(ctx context.Context) (time.Time, error) {
 	now := s.clock.Now()
 	wakeAt := now.Add(s.cfg.MaxSleep)
@@ -218,18 +240,49 @@ func (s *Scheduler) nextWake(ctx context.Context) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
-	if ok && next.Add(-s.cfg.Lookahead).Before(wakeAt) {
-		wakeAt = next.Add(-s.cfg.Lookahead)
-		if n, held := s.dispatch.Held(); n >= s.cfg.MaxHeld {
-			// Claiming ahead is paused: wake when the next is due or
-			// when held deliveries start leaving, whichever is first.
-			wakeAt = next
-			if !held.IsZero() && held.Before(wakeAt) {
-				wakeAt = held
-			}
+	if !ok {
+		return wakeAt, nil
+	}
+	claimAt := next.Add(-s.cfg.Lookahead)
+	if n, held := s.dispatch.Held(); n >= s.cfg.MaxHeld {
+		// Claiming into memory is paused: wake when the next is due (or
+		// comes within SpillAhead) or when held deliveries start
+		// leaving, whichever is first.
+		claimAt = next.Add(-s.cfg.SpillAhead)
+		if !held.IsZero() && held.Before(claimAt) {
+			claimAt = held
+		}
+		if check := now.Add(herdCheck); s.spills() && check.Before(claimAt) {
+			// A herd is under way: what is added to it is planned
+			// into the store within herdCheck, not at held's time.
+			claimAt = check
+		}
+	} else if s.spills() {
+		check := next.Add(-s.cfg.SpillAhead)
+		if !check.After(now) {
+			check = now.Add(herdCheck)
+		}
+		if check.Before(claimAt) {
+			claimAt = check
 		}
 	}
+	if claimAt.Before(wakeAt) {
+		wakeAt = claimAt
+	}
 	return wakeAt, nil
+}
+
+// spills reports whether herds are claimed ahead of Lookahead.
+func (s *Scheduler) spills() bool { return s.cfg.SpillAhead > s.cfg.Lookahead }
+
+// herdComing reports whether at least MaxHeld firings fall due within
+// SpillAhead of now.
+func (s *Scheduler) herdComing(ctx context.Context, now time.Time) (bool, error) {
+	if !s.spills() {
+		return false, nil
+	}
+	n, err := s.store.CountDue(ctx, now.Add(s.cfg.SpillAhead), s.cfg.MaxHeld)
+	return n >= s.cfg.MaxHeld, err
 }
 
 func (s *Scheduler) setPlanned(t time.Time) {
@@ -241,24 +294,43 @@ func (s *Scheduler) setPlanned(t time.Time) {
 // fireDue claims and fans out everything due now, batch by batch; it
 // returns the first store error.
 func (s *Scheduler) fireDue(ctx context.Context) error {
-	for ctx.Err() == nil {
+	herd, err := s.herdComing(ctx, s.clock.Now())
+	if err != nil {
+		return err
+	}
+	for first := true; ctx.Err() == nil; first = false {
 		now := s.clock.Now()
-		horizon := s.horizon(now)
+		horizon, lease := s.horizon(now, herd)
+		if first {
+			// Woken to look: nothing to claim yet is the common case, and
+			// a read says so without taking the store's writer.
+			next, ok, err := s.store.NextFireAt(ctx)
+			if err != nil || !ok || next.After(horizon) {
+				return err
+			}
+		}
 		var fired []firing
 		stamp := s.dispatch.Stamp(ctx)
-		ds, err := s.store.FireDue(ctx, horizon, s.cfg.Batch, store.Lease{Owner: s.cfg.Owner, Until: horizon.Add(s.cfg.Lease)}, s.planner(now, &fired))
+		ds, err := s.store.FireDue(ctx, horizon, s.cfg.Batch, lease, s.planner(now, &fired))
 		if err != nil {
 			return err
 		}
-		if s.obs != nil {
-			// Only firings whose transaction committed count: a batch that
-			// rolled back is claimed again and would be counted twice.
-			for _, f := range fired {
+		var ahead time.Time // the earliest firing of the batch written unleased
+		for _, f := range fired {
+			if !lease.Ahead.IsZero() && f.at.After(lease.Ahead) && (ahead.IsZero() || f.at.Before(ahead)) {
+				ahead = f.at
+			}
+			if s.obs != nil {
+				// Only firings whose transaction committed count: a batch
+				// that rolled back is claimed again and would be counted twice.
 				s.obs.Fired(f.r, f.at, now)
 			}
 		}
 		if len(ds) > 0 {
 			s.dispatch.Submit(ctx, ds, stamp)
+		}
+		if !ahead.IsZero() {
+			s.dispatch.Expect(ahead) // written to the store, unleased: see horizon
 		}
 		next, ok, err := s.store.NextFireAt(ctx)
 		if err != nil || !ok || next.After(horizon) {
@@ -268,13 +340,26 @@ func (s *Scheduler) fireDue(ctx context.Context) error {
 	return nil
 }
 
-// horizon is how far ahead to claim: Lookahead, unless the dispatcher
-// already holds MaxHeld deliveries waiting for their time.
-func (s *Scheduler) horizon(now time.Time) time.Time {
+// horizon is how far ahead to claim, and the lease of what is claimed:
+// Lookahead (SpillAhead when a herd is coming), leased to this instance
+// and held in memory, unless the dispatcher already holds MaxHeld
+// deliveries waiting for their time. Then what is due now is leased, and
+// what is due within SpillAhead is planned and written to the store
+// unleased (store.Lease.Ahead).
+func (s *Scheduler) horizon(now time.Time, herd bool) (time.Time, store.Lease) {
 	if n, _ := s.dispatch.Held(); n >= s.cfg.MaxHeld {
-		return now
+		lease := store.Lease{Owner: s.cfg.Owner, Until: now.Add(s.cfg.Lease)}
+		if s.cfg.SpillAhead <= 0 {
+			return now, lease
+		}
+		lease.Ahead = now
+		return now.Add(s.cfg.SpillAhead), lease
 	}
-	return now.Add(s.cfg.Lookahead)
+	h := now.Add(s.cfg.Lookahead)
+	if herd {
+		h = now.Add(s.cfg.SpillAhead)
+	}
+	return h, store.Lease{Owner: s.cfg.Owner, Until: h.Add(s.cfg.Lease)}
 }
 
 // firing is one reminder the planner fanned out, kept for the observer.
@@ -287,9 +372,7 @@ type firing struct {
 // notes each firing in fired.
 func (s *Scheduler) planner(now time.Time, fired *[]firing) store.FirePlanner {
 	return func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
-		if s.obs != nil {
-			*fired = append(*fired, firing{r, *r.NextFireAt})
-		}
+		*fired = append(*fired, firing{r, *r.NextFireAt})
 		plan, err := PlanFiring(r, recips, hooks, now, s.cfg.Policy)
 		if err != nil {
 			// A rule that parsed at create but not now (zone data changed): stop it, say why.

@@ -29,9 +29,10 @@ type dueStore struct {
 	mu      sync.Mutex
 	due     []time.Time // sorted
 	fail    bool
-	calls   int         // FireDue calls
+	calls   int         // FireDue calls, and calls that failed
 	horizon []time.Time // the horizon of each FireDue call that claimed something
 	leases  []store.Lease
+	spilled []time.Time // due times of deliveries written unleased (store.Waits)
 }
 
 var errDown = errors.New("store down")
@@ -59,6 +60,7 @@ func (s *dueStore) NextFireAt(context.Context) (time.Time, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.fail {
+		s.calls++
 		return time.Time{}, false, errDown
 	}
 	if len(s.due) == 0 {
@@ -67,7 +69,21 @@ func (s *dueStore) NextFireAt(context.Context) (time.Time, bool, error) {
 	return s.due[0], true, nil
 }
 
-func (s *dueStore) FireDue(_ context.Context, now time.Time, limit int, lease store.Lease, _ store.FirePlanner) ([]remind.Delivery, error) {
+func (s *dueStore) CountDue(_ context.Context, until time.Time, limit int) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fail {
+		s.calls++
+		return 0, errDown
+	}
+	n := 0
+	for n < len(s.due) && n < limit && !s.due[n].After(until) {
+		n++
+	}
+	return n, nil
+}
+
+func (s *dueStore) FireDue(_ context.Context, now time.Time, limit int, lease store.Lease, plan store.FirePlanner) ([]remind.Delivery, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
@@ -75,11 +91,20 @@ func (s *dueStore) FireDue(_ context.Context, now time.Time, limit int, lease st
 		return nil, errDown
 	}
 	var out []remind.Delivery
-	for len(s.due) > 0 && len(out) < limit && !s.due[0].After(now) {
-		out = append(out, remind.Delivery{ID: remind.NewID(s.due[0]), DueAt: s.due[0]})
+	claimed := 0
+	for len(s.due) > 0 && claimed < limit && !s.due[0].After(now) {
+		at := s.due[0]
+		plan(remind.Reminder{ID: remind.NewID(at), NextFireAt: &at}, nil, nil) // the scheduler learns of the firing
+		d := remind.Delivery{ID: remind.NewID(at), DueAt: at, State: remind.DeliveryPending}
+		if store.Waits(d, lease) {
+			s.spilled = append(s.spilled, d.DueAt)
+		} else {
+			out = append(out, d)
+		}
 		s.due = s.due[1:]
+		claimed++
 	}
-	if len(out) > 0 {
+	if claimed > 0 {
 		s.horizon = append(s.horizon, now)
 		s.leases = append(s.leases, lease)
 	}
@@ -94,6 +119,14 @@ type holder struct {
 	held    []time.Time
 	got     []time.Time // clock time of each handed-over delivery
 	maxHeld int
+	expect  []time.Time // Expect's arguments
+	expAt   []time.Time // clock time of each Expect
+}
+
+func (h *holder) Expect(at time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.expect, h.expAt = append(h.expect, at), append(h.expAt, h.clock.Now())
 }
 
 func (h *holder) Stamp(context.Context) uint64 { return 0 }
@@ -203,6 +236,105 @@ func TestClaimingAheadIsBounded(t *testing.T) {
 	})
 }
 
+// TestHerdBeyondMaxHeldSpillsToTheStore: with SpillAhead, a herd of at
+// least MaxHeld is claimed and planned up to SpillAhead before its instant,
+// whenever it was written: MaxHeld of it in memory, the rest written to the
+// store unleased (store.Lease.Ahead) and announced to the dispatcher
+// (Expect) for its time; memory stays bounded, nothing is claimed twice, a
+// smaller one is claimed Lookahead before its time as before, and a firing
+// further ahead than SpillAhead waits.
+func TestHerdBeyondMaxHeldSpillsToTheStore(t *testing.T) {
+	const lookahead = 10 * time.Second
+	for _, tc := range []struct {
+		name              string
+		n, maxHeld, batch int
+		spillAhead, until time.Duration // SpillAhead, and the herd's time from t0
+		written           time.Duration // the herd is written over this long from t0, without Notify (0: before start)
+	}{
+		{"small herd, claimed Lookahead ahead", 30, 40, 10, time.Minute, 30 * time.Second, 0},
+		{"herd of five times MaxHeld", 200, 40, 10, time.Minute, 30 * time.Second, 0},
+		{"uneven batches", 173, 25, 7, 20 * time.Second, 15 * time.Second, 0},
+		{"batch larger than MaxHeld", 120, 5, 50, time.Minute, 40 * time.Second, 0},
+		{"herd written within SpillAhead of its time", 150, 30, 10, time.Minute, 50 * time.Second, 20 * time.Second},
+		{"herd written before SpillAhead of its time", 150, 30, 10, 20 * time.Second, 50 * time.Second, 20 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := &dueStore{}
+			herd := t0.Add(tc.until)
+			if tc.written == 0 {
+				for i := 0; i < tc.n; i++ {
+					st.add(herd)
+				}
+			}
+			far := herd.Add(tc.spillAhead + time.Hour) // beyond any look-ahead: waits for its own time
+			st.add(far)
+			cfg := Config{Batch: tc.batch, Lookahead: lookahead, SpillAhead: tc.spillAhead, MaxHeld: tc.maxHeld,
+				MaxSleep: time.Minute, Owner: "me", Lease: 30 * time.Second}
+			run(t, st, cfg, func(s *Scheduler, clk *clockwork.FakeClock, h *holder) {
+				if tc.written > 0 {
+					step := tc.written / time.Duration(tc.n)
+					for i := 0; i < tc.n; i++ {
+						st.add(herd)
+						s.Notify(herd) // as the service does on each create
+						advance(clk, step, step)
+					}
+				}
+				advance(clk, herd.Sub(clk.Now())-time.Millisecond, 100*time.Millisecond)
+				st.mu.Lock()
+				spilled, leases, left := len(st.spilled), append([]store.Lease(nil), st.leases...), len(st.due)
+				st.mu.Unlock()
+				handed := len(h.handed())
+				if handed+spilled != tc.n || left != 1 {
+					t.Fatalf("before the herd's time: %d held + %d in the store of %d, %d left unclaimed (want only the far one)", handed, spilled, tc.n, left)
+				}
+				if h.maxHeld > max(tc.maxHeld+tc.batch, tc.batch) {
+					t.Fatalf("held %d at once, MaxHeld %d, batch %d", h.maxHeld, tc.maxHeld, tc.batch)
+				}
+				if tc.n > tc.maxHeld+tc.batch && spilled == 0 {
+					t.Fatal("nothing was written to the store for its time")
+				}
+				for _, l := range leases {
+					if !l.Ahead.IsZero() && (l.Owner != "me" || l.Until.After(l.Ahead.Add(cfg.Lease))) {
+						t.Fatalf("spilling lease %+v: only what is due now may be leased", l)
+					}
+				}
+				h.mu.Lock()
+				expect, expAt := append([]time.Time(nil), h.expect...), append([]time.Time(nil), h.expAt...)
+				h.mu.Unlock()
+				if spilled > 0 && len(expect) == 0 {
+					t.Fatal("the dispatcher was not told of deliveries waiting in the store")
+				}
+				for i, at := range expect {
+					if !at.Equal(herd) || !expAt[i].Before(herd) {
+						t.Fatalf("Expect(%v) at %v, want the herd's time, before it", at, expAt[i])
+					}
+				}
+				// A herd is claimed as soon as it is seen within SpillAhead
+				// (at the latest herdCheck after it is whole); a smaller
+				// one Lookahead before its time.
+				claimFrom := herd.Add(-lookahead)
+				if tc.n >= tc.maxHeld {
+					claimFrom = herd.Add(-tc.spillAhead)
+					if whole := t0.Add(tc.written + herdCheck); whole.After(claimFrom) {
+						claimFrom = whole
+					}
+				}
+				got := h.handed()
+				if len(got) > 0 && (got[len(got)-1].After(claimFrom.Add(100*time.Millisecond)) || got[0].Before(herd.Add(-tc.spillAhead))) {
+					t.Fatalf("claimed from %v to %v, want all by %v and none before %v", got[0], got[len(got)-1], claimFrom, herd.Add(-tc.spillAhead))
+				}
+				if tc.n < tc.maxHeld && (len(got) == 0 || got[0].Before(claimFrom)) {
+					t.Fatalf("a small herd claimed at %v, want Lookahead before its time (%v)", got, claimFrom)
+				}
+				advance(clk, time.Minute, time.Second)
+				if _, left := st.stats(); left != 1 {
+					t.Fatalf("%d left after the herd, want the far firing", left)
+				}
+			})
+		})
+	}
+}
+
 // TestWakeUpLookaheadAndCatchUp walks the loop's ways of waking: firings
 // missed while down are claimed at start in batches; a firing claimed
 // Lookahead before its time and not earlier; a write's Notify wakes a loop
@@ -271,7 +403,7 @@ func TestFailingStoreBacksOff(t *testing.T) {
 		// 100 ms doubling to 5 s with jitter in the upper half: about 7
 		// calls to reach the cap, then one every 2.5–5 s.
 		if calls < 12 || calls > 7+60/2.5+2 {
-			t.Fatalf("FireDue called %d times in a minute of failures, want a back-off's worth (12..33)", calls)
+			t.Fatalf("the store was asked %d times in a minute of failures, want a back-off's worth (12..33)", calls)
 		}
 		if last, _ := rep.get(); last != calls || s.Failures() != calls {
 			t.Fatalf("reported %d consecutive failures (Failures %d), want %d", last, s.Failures(), calls)

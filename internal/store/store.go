@@ -122,6 +122,10 @@ type Store interface {
 
 	// NextFireAt returns the earliest next firing of any active reminder.
 	NextFireAt(ctx context.Context) (time.Time, bool, error)
+	// CountDue counts the active reminders due at or before until,
+	// counting no further than limit: the scheduler asks whether a herd
+	// is coming, which costs at most limit index entries however large it is.
+	CountDue(ctx context.Context, until time.Time, limit int) (int, error)
 	// FireDue claims up to limit active reminders due at or before now, and
 	// in one transaction per batch asks plan for each one's deliveries and
 	// next firing, inserts the deliveries and moves the reminder on (next
@@ -395,16 +399,24 @@ type FirePlan struct {
 // waits in the store with its next attempt at its time, for
 // LeaseDeliveries, instead of in the caller's memory.
 func Waits(d remind.Delivery, lease Lease) bool {
-	return d.State == remind.DeliveryPending && (d.Step != remind.StepFiring || d.DueAt.After(lease.Until))
+	return d.State == remind.DeliveryPending && (d.Step != remind.StepFiring || d.DueAt.After(lease.Until) ||
+		!lease.Ahead.IsZero() && d.DueAt.After(lease.Ahead))
 }
 
 // Lease says who holds deliveries and until when: the instance that
 // claimed them (its id as in Heartbeat; "" for none) and the time the claim
 // lapses, when anyone may lease them again, unless an outcome was recorded
 // first or the owner's heartbeat stopped earlier.
+//
+// Ahead, when set, bounds what FireDue leases: deliveries due after it are
+// written unleased at their time (Waits), like those due after Until. The
+// scheduler sets it while the dispatcher's memory is full, so a herd
+// larger than what it may hold is still planned and written before its
+// instant, and leased from the store when it falls due.
 type Lease struct {
 	Owner string
 	Until time.Time
+	Ahead time.Time
 }
 
 // Result is the outcome of one attempt at one delivery.

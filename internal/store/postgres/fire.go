@@ -17,6 +17,16 @@ func (s *Store) NextFireAt(ctx context.Context) (time.Time, bool, error) {
 	return s.minMS(ctx, "next fire", `SELECT MIN(next_fire_ms) FROM reminders WHERE status = 'active' AND next_fire_ms IS NOT NULL`)
 }
 
+// CountDue counts active reminders due by until, up to limit.
+func (s *Store) CountDue(ctx context.Context, until time.Time, limit int) (int, error) {
+	var n int
+	if err := s.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&n) }, `SELECT COUNT(*) FROM (SELECT 1 FROM reminders
+		WHERE status = 'active' AND next_fire_ms IS NOT NULL AND next_fire_ms <= $1 LIMIT $2) d`, ms(until), limit); err != nil {
+		return 0, fmt.Errorf("postgres: count due: %w", err)
+	}
+	return n, nil
+}
+
 // NextDeliveryAt returns when the next pending delivery is due or its lease ends.
 func (s *Store) NextDeliveryAt(ctx context.Context) (time.Time, bool, error) {
 	return s.minMS(ctx, "next delivery", `SELECT MIN(next_attempt_ms) FROM deliveries WHERE state = 'pending'`)

@@ -25,6 +25,16 @@ func (s *Store) NextFireAt(ctx context.Context) (time.Time, bool, error) {
 	return fromMS(v.Int64), true, nil
 }
 
+// CountDue counts active reminders due by until, up to limit.
+func (s *Store) CountDue(ctx context.Context, until time.Time, limit int) (int, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM reminders
+		WHERE status = 'active' AND next_fire_ms IS NOT NULL AND next_fire_ms <= ? LIMIT ?)`, ms(until), limit).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite: count due: %w", err)
+	}
+	return n, nil
+}
+
 const deliveryCols = `id, tenant_id, reminder_id, occurrence_ms, due_ms, recipient, channel, target, state, attempts, next_attempt_ms, late, payload, last_error, created_ms, updated_ms, finished_ms, step, about`
 
 func scanDelivery(row interface{ Scan(...any) error }) (remind.Delivery, error) {

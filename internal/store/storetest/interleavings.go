@@ -294,3 +294,86 @@ func testRecurringClaimsAhead(t *testing.T, s store.Store) {
 		}
 	}
 }
+
+// testFiresAheadIntoTheStore: while the scheduler's memory is full it
+// claims ahead with a lease bounded by Ahead (scheduler.Config.SpillAhead):
+// what is due by Ahead is leased and returned, what is due after is
+// written pending at its time, held by nobody and not returned, and
+// LeaseDeliveries hands it out when it falls due. A write before then
+// takes the firing back like any claim ahead: the written delivery is
+// cancelled, and the firing claimed again carries the new content.
+func testFiresAheadIntoTheStore(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	now := mustCreate(t, s, reminder(tn, t0, "u1"))
+	soon := mustCreate(t, s, reminder(tn, t0.Add(20*time.Second), "u1", "u2"))
+	later := mustCreate(t, s, reminder(tn, t0.Add(40*time.Second), "u1"))
+	lease := store.Lease{Owner: "me", Until: t0.Add(30 * time.Second), Ahead: t0}
+	got, err := s.FireDue(ctx, t0.Add(time.Minute), 10, lease, planAhead(t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ReminderID != now.ID || got[0].Attempts != 1 || !got[0].NextAttemptAt.Equal(lease.Until) {
+		t.Fatalf("FireDue returned %+v, want only the delivery due now, leased until %v", got, lease.Until)
+	}
+	if next, ok, _ := s.NextFireAt(ctx); ok {
+		t.Fatalf("a firing is still due at %v: all three were claimed", next)
+	}
+	if next, ok, err := s.NextDeliveryAt(ctx); err != nil || !ok || !next.Equal(t0.Add(20*time.Second)) {
+		t.Fatalf("NextDeliveryAt = %v %v %v, want the first written ahead, at its time", next, ok, err)
+	}
+	if early, err := s.LeaseDeliveries(ctx, t0.Add(20*time.Second-time.Millisecond), 10, store.Lease{Owner: "other", Until: t0.Add(time.Minute)}); err != nil || len(early) != 0 {
+		t.Fatalf("leased %d before their time (%v)", len(early), err)
+	}
+
+	// An edit before its time takes the later firing back.
+	edit := t0.Add(5 * time.Second)
+	if _, err := s.ModifyReminder(ctx, tn.ID, later.ID, edit, "", func(r *remind.Reminder) error {
+		r.Title, r.UpdatedAt = "moved on", edit
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if next, ok, _ := s.NextFireAt(ctx); !ok || !next.Equal(t0.Add(40*time.Second)) {
+		t.Fatalf("after the edit NextFireAt = %v %v, want the taken-back firing", next, ok)
+	}
+	if again, err := s.FireDue(ctx, edit.Add(time.Minute), 10, store.Lease{Owner: "me", Until: edit.Add(30 * time.Second), Ahead: edit}, planAhead(edit)); err != nil || len(again) != 0 {
+		t.Fatalf("claiming the edited firing again returned %d (%v), want it written ahead", len(again), err)
+	}
+
+	// Another instance leases each at its time.
+	other := store.Lease{Owner: "other", Until: t0.Add(50 * time.Second)}
+	at20, err := s.LeaseDeliveries(ctx, t0.Add(20*time.Second), 10, other)
+	if err != nil || len(at20) != 2 {
+		t.Fatalf("at its time leased %d (%v), want the two of the second firing", len(at20), err)
+	}
+	for _, d := range at20 {
+		if d.ReminderID != soon.ID || d.Attempts != 1 || !d.DueAt.Equal(t0.Add(20*time.Second)) {
+			t.Fatalf("leased %+v", d)
+		}
+	}
+	// At 40 s: the edited firing, and the first one, whose lease to "me"
+	// lapsed at 30 s without an outcome.
+	at40, err := s.LeaseDeliveries(ctx, t0.Add(40*time.Second), 10, store.Lease{Owner: "other", Until: t0.Add(70 * time.Second)})
+	if err != nil || len(at40) != 2 {
+		t.Fatalf("at the last firing's time leased %d (%v), want the edited firing and the lapsed lease", len(at40), err)
+	}
+	for _, d := range at40 {
+		switch d.ReminderID {
+		case later.ID:
+			if !strings.Contains(string(d.Payload), "moved on") {
+				t.Fatalf("the edited firing was sent as %s", d.Payload)
+			}
+		case now.ID:
+			if d.Attempts != 2 {
+				t.Fatalf("the lapsed lease was taken with attempts %d, want 2", d.Attempts)
+			}
+		default:
+			t.Fatalf("leased %s of reminder %s", d.ID, d.ReminderID)
+		}
+	}
+	list, _ := s.ListDeliveries(ctx, tn.ID, later.ID)
+	if len(list) != 1 || list[0].State != remind.DeliveryPending {
+		t.Fatalf("the edited firing's deliveries: %+v, want one, pending", list)
+	}
+}

@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"ModifyRefusalWritesNothing", testModifyRefusalWritesNothing},
 		{"EditReplansClaimedFiring", testEditReplansClaimedFiring},
 		{"RecurringClaimsAhead", testRecurringClaimsAhead},
+		{"FiresAheadIntoTheStore", testFiresAheadIntoTheStore},
 		{"FireDueFansOut", testFireDue},
 		{"FireDueLargeBatch", testFireDueLargeBatch},
 		{"FireDueConcurrentClaimsOnce", testFireDueConcurrent},
