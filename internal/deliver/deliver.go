@@ -687,13 +687,18 @@ func (d *Dispatcher) setPolling(t time.Time) {
 	d.mu.Unlock()
 }
 
+// pollBatch is the deliveries leased a transaction: a herd planned into
+// the store ahead of its time (scheduler.Config.SpillAhead) is leased
+// here when it falls due, and each transaction's commit is a share of it.
+const pollBatch = 1024
+
 // pollOnce leases what is due now and returns when to look again.
 func (d *Dispatcher) pollOnce(ctx context.Context) (time.Time, error) {
 	now := d.clock.Now()
 	for ctx.Err() == nil {
 		stamp := d.Stamp(ctx)
 		d.leaseMu.Lock()
-		ds, err := d.store.LeaseDeliveries(ctx, now, 256, store.Lease{Owner: d.cfg.Owner, Until: now.Add(d.cfg.Lease)})
+		ds, err := d.store.LeaseDeliveries(ctx, now, pollBatch, store.Lease{Owner: d.cfg.Owner, Until: now.Add(d.cfg.Lease)})
 		fresh := make([]remind.Delivery, 0, len(ds))
 		for _, dl := range ds {
 			if d.claim(dl, stamp, true) { // a renewal of a hold is taken here, under leaseMu
@@ -705,7 +710,7 @@ func (d *Dispatcher) pollOnce(ctx context.Context) (time.Time, error) {
 			return time.Time{}, err
 		}
 		d.queueClaimed(ctx, fresh)
-		if len(ds) < 256 {
+		if len(ds) < pollBatch {
 			break
 		}
 	}

@@ -27,10 +27,14 @@ func (s *Store) NextDeliveryAt(ctx context.Context) (time.Time, bool, error) {
 // LeaseDeliveries claims pending deliveries whose time has come.
 func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]remind.Delivery, error) {
 	var out []remind.Delivery
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `UPDATE deliveries SET next_attempt_ms = ?, attempts = attempts + 1, updated_ms = ?, owner = NULLIF(?, '')
+	st, err := s.prepared(ctx, `UPDATE deliveries SET next_attempt_ms = ?, attempts = attempts + 1, updated_ms = ?, owner = NULLIF(?, '')
 			WHERE id IN (SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?)
-			RETURNING `+deliveryCols, ms(lease.Until), ms(now), lease.Owner, ms(now), limit)
+			RETURNING `+deliveryCols)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: lease deliveries: %w", err)
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, ms(lease.Until), ms(now), lease.Owner, ms(now), limit)
 		if err != nil {
 			return err
 		}
@@ -138,18 +142,27 @@ func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) er
 	if len(results) == 0 {
 		return nil
 	}
-	var upd, ins *sql.Stmt
-	if len(results) >= finishChunk {
-		// Prepared before the transaction: the writer pool's one
-		// connection is the transaction's until it ends.
-		updSQL, insSQL := finishSQL(finishChunk)
-		var err error
-		if upd, err = s.prepared(ctx, updSQL); err != nil {
+	// Statements for every chunk size are prepared before the transaction
+	// (the writer pool's one connection is the transaction's until it
+	// ends) and kept: parsing them was a seventh of a herd's outcome
+	// writes, and a batch's last chunk is seldom full.
+	type pair struct{ upd, ins *sql.Stmt }
+	stmts := map[int]pair{}
+	for start := 0; start < len(results); start += finishChunk {
+		n := min(finishChunk, len(results)-start)
+		if _, ok := stmts[n]; ok {
+			continue
+		}
+		updSQL, insSQL := finishSQL(n)
+		upd, err := s.prepared(ctx, updSQL)
+		if err != nil {
 			return fmt.Errorf("sqlite: finish deliveries: %w", err)
 		}
-		if ins, err = s.prepared(ctx, insSQL); err != nil {
+		ins, err := s.prepared(ctx, insSQL)
+		if err != nil {
 			return fmt.Errorf("sqlite: finish deliveries: %w", err)
 		}
+		stmts[n] = pair{upd, ins}
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		for start := 0; start < len(results); start += finishChunk {
@@ -161,22 +174,11 @@ func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) er
 				dargs = append(dargs, d.ID, string(d.State), d.Attempts, ms(d.NextAttemptAt), d.LastError, ms(d.UpdatedAt), nullMS(d.FinishedAt))
 				aargs = append(aargs, d.ID, a.N, ms(a.At), a.Duration.Microseconds(), a.Outcome, a.StatusCode, a.Error)
 			}
-			if len(part) == finishChunk {
-				// Full chunks reuse statements prepared once on the writer:
-				// parsing these was a seventh of a herd's outcome writes.
-				if _, err := tx.StmtContext(ctx, upd).ExecContext(ctx, dargs...); err != nil {
-					return err
-				}
-				if _, err := tx.StmtContext(ctx, ins).ExecContext(ctx, aargs...); err != nil {
-					return err
-				}
-				continue
-			}
-			updSQL, insSQL := finishSQL(len(part))
-			if _, err := tx.ExecContext(ctx, updSQL, dargs...); err != nil {
+			st := stmts[len(part)]
+			if _, err := tx.StmtContext(ctx, st.upd).ExecContext(ctx, dargs...); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, insSQL, aargs...); err != nil {
+			if _, err := tx.StmtContext(ctx, st.ins).ExecContext(ctx, aargs...); err != nil {
 				return err
 			}
 		}
