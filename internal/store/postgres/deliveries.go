@@ -119,27 +119,80 @@ func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) er
 		return nil
 	}
 	// Rows are locked in id order, as cancelPending does, so the two cannot
-	// deadlock; the stable sort keeps several results for one id in order.
+	// deadlock; the stable sort keeps several results for one id in order,
+	// and each goes in a later round (a statement writes a row once).
 	sorted := slices.Clone(results)
 	slices.SortStableFunc(sorted, func(a, b store.Result) int { return strings.Compare(a.Delivery.ID, b.Delivery.ID) })
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		for _, r := range sorted {
-			d, a := r.Delivery, r.Attempt
-			b.Queue(`UPDATE deliveries SET state = $1, attempts = $2, next_attempt_ms = $3, last_error = $4, updated_ms = $5, finished_ms = $6, owner = NULL
-				WHERE id = $7 AND state = 'pending' AND attempts = $2`,
-				string(d.State), d.Attempts, ms(d.NextAttemptAt), d.LastError, ms(d.UpdatedAt), nullMS(d.FinishedAt), d.ID)
-			b.Queue(`INSERT INTO attempts (delivery_id, n, at_ms, duration_us, outcome, status_code, error) VALUES ($1, $2, $3, $4, $5, $6, $7)
-				ON CONFLICT (delivery_id, n) DO UPDATE SET at_ms = excluded.at_ms, duration_us = excluded.duration_us, outcome = excluded.outcome,
-				status_code = excluded.status_code, error = excluded.error`,
-				d.ID, a.N, ms(a.At), a.Duration.Microseconds(), a.Outcome, a.StatusCode, a.Error)
+		for round := range finishRounds(sorted) {
+			if err := finishRound(ctx, tx, round); err != nil {
+				return err
+			}
 		}
-		return tx.SendBatch(ctx, b).Close()
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: finish deliveries: %w", err)
 	}
 	return nil
+}
+
+// finishRounds splits results sorted by delivery id into rounds with each
+// id at most once, in order: the first result of every id, then the second...
+func finishRounds(sorted []store.Result) func(yield func([]store.Result) bool) {
+	return func(yield func([]store.Result) bool) {
+		rest := sorted
+		for len(rest) > 0 {
+			var round, later []store.Result
+			for i, r := range rest {
+				if i > 0 && r.Delivery.ID == rest[i-1].Delivery.ID {
+					later = append(later, r)
+					continue
+				}
+				round = append(round, r)
+			}
+			if !yield(round) {
+				return
+			}
+			rest = later
+		}
+	}
+}
+
+// finishRound records outcomes of distinct deliveries with two set-based
+// statements: a herd's outcomes arrive by the thousand, and a statement a
+// row (two with the attempt) was most of the PostgreSQL herd's writes. The
+// rows are locked first, in id order.
+func finishRound(ctx context.Context, tx pgx.Tx, rs []store.Result) error {
+	n := len(rs)
+	ids, states, errs, outcomes, aerrs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	attempts, ns, codes := make([]int32, n), make([]int32, n), make([]int32, n)
+	nexts, updated, ats, durs := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	finished := make([]*int64, n)
+	for i, r := range rs {
+		d, a := r.Delivery, r.Attempt
+		ids[i], states[i], attempts[i], nexts[i], errs[i], updated[i] = d.ID, string(d.State), int32(d.Attempts), ms(d.NextAttemptAt), d.LastError, ms(d.UpdatedAt)
+		if d.FinishedAt != nil {
+			v := ms(*d.FinishedAt)
+			finished[i] = &v
+		}
+		ns[i], ats[i], durs[i], outcomes[i], codes[i], aerrs[i] = int32(a.N), ms(a.At), a.Duration.Microseconds(), a.Outcome, int32(a.StatusCode), a.Error
+	}
+	if _, err := tx.Exec(ctx, `WITH locked AS MATERIALIZED (SELECT id FROM deliveries WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE)
+		UPDATE deliveries d SET state = u.state, attempts = u.attempts, next_attempt_ms = u.next_ms, last_error = u.last_error,
+			updated_ms = u.updated_ms, finished_ms = u.finished_ms, owner = NULL
+		FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[])
+			AS u(id, state, attempts, next_ms, last_error, updated_ms, finished_ms)
+		WHERE d.id = u.id AND d.id IN (SELECT id FROM locked) AND d.state = 'pending' AND d.attempts = u.attempts`,
+		ids, states, attempts, nexts, errs, updated, finished); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO attempts (delivery_id, n, at_ms, duration_us, outcome, status_code, error)
+		SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[], $5::text[], $6::int[], $7::text[])
+		ON CONFLICT (delivery_id, n) DO UPDATE SET at_ms = excluded.at_ms, duration_us = excluded.duration_us, outcome = excluded.outcome,
+			status_code = excluded.status_code, error = excluded.error`,
+		ids, ns, ats, durs, outcomes, codes, aerrs)
+	return err
 }
 
 // ListDeliveries returns a reminder's deliveries with attempts.
