@@ -100,7 +100,7 @@ type Dispatcher struct {
 
 	queue   chan remind.Delivery // due, waiting for the pending check
 	sendq   chan remind.Delivery // checked, waiting for a sender
-	results chan store.Result
+	results chan *store.Result // pointers: the buffer is 64k deep, a Result half a kilobyte
 	wake    chan struct{}
 	held    *holdQueue // deliveries submitted before their time
 
@@ -154,7 +154,7 @@ func New(s Store, senders map[string]Sender, obs Observer, log *slog.Logger, cfg
 		resultFails: backoff.NewStreak(ResultsLoop, cfg.Backoff, cfg.Reporter),
 		queue:       make(chan remind.Delivery, 8192),
 		sendq:       make(chan remind.Delivery, 1024),
-		results:     make(chan store.Result, 1<<16),
+		results:     make(chan *store.Result, 1<<16),
 		held:        newHoldQueue(),
 		wake:        make(chan struct{}, 1),
 		inflight:    map[string]claim{},
@@ -493,7 +493,7 @@ func (d *Dispatcher) send(ctx context.Context, dl remind.Delivery) {
 		d.obs.Attempted(dl, res.Attempt.Outcome, res.Attempt.Duration)
 	}
 	res.Delivery = dl
-	d.results <- res
+	d.results <- &res
 }
 
 func safeSend(ctx context.Context, s Sender, dl remind.Delivery) (status int, err error) {
@@ -537,7 +537,7 @@ func (d *Dispatcher) Failures() int { return max(d.pollFails.Failures(), d.resul
 // the leases.
 func (d *Dispatcher) writeResults(stop, ctx context.Context) {
 	const maxBatch, maxDefer, triesOnStop = 8192, 500 * time.Millisecond, 5
-	batch := make([]store.Result, 0, maxBatch)
+	var batch []store.Result
 	var started time.Time
 	retry := d.clock.NewTimer(time.Hour)
 	defer retry.Stop()
@@ -602,7 +602,7 @@ func (d *Dispatcher) writeResults(stop, ctx context.Context) {
 	timer := d.clock.NewTimer(maxDefer)
 	defer timer.Stop()
 	for {
-		var r store.Result
+		var r *store.Result
 		var ok bool
 		if len(batch) == 0 {
 			r, ok = <-d.results
@@ -622,7 +622,7 @@ func (d *Dispatcher) writeResults(stop, ctx context.Context) {
 		if len(batch) == 0 {
 			started = d.clock.Now()
 		}
-		batch = append(batch, r)
+		batch = append(batch, *r)
 	more:
 		for len(batch) < maxBatch {
 			select {
@@ -631,7 +631,7 @@ func (d *Dispatcher) writeResults(stop, ctx context.Context) {
 					flush()
 					return
 				}
-				batch = append(batch, r)
+				batch = append(batch, *r)
 			default:
 				break more
 			}
