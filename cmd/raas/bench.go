@@ -32,7 +32,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	dueprofile := fs.String("dueprofile", "", "herd: write a CPU profile of the fire path only (from T until the last delivery) to this file")
 	heapprofile := fs.String("heapprofile", "", "herd: write a heap profile taken at T (what is held for the herd before it fires) to this file")
+	memLimit := memoryLimitFlag(fs) // the bench runs RaaS in this process, as serve does
 	if err := fs.parse(args[1:]); err != nil {
+		return 2
+	}
+	if err := applyMemoryLimit(*memLimit); err != nil {
+		fmt.Fprintln(stderr, "raas bench:", err)
 		return 2
 	}
 	if !*quiet {

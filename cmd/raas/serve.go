@@ -78,7 +78,12 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("serve", stderr)
 	cfg, logLevel := serveConfig(fs)
+	memLimit := memoryLimitFlag(fs)
 	if err := fs.parse(args); err != nil {
+		return 2
+	}
+	if err := applyMemoryLimit(*memLimit); err != nil {
+		fmt.Fprintln(stderr, "raas serve:", err)
 		return 2
 	}
 	log, err := newLogger(stderr, *logLevel)
