@@ -13,8 +13,9 @@ import (
 // bounds what it holds in memory (the scheduler's MaxHeld, the queues), so
 // its live heap stays near 100 MB even while a herd of a million is sent;
 // left to GOGC alone the heap grows to twice that between collections, and
-// a herd's resident size reached 376-429 MB for about 100 MB live.
-const defaultMemoryLimit = "256MiB"
+// a herd's resident size reached 376-429 MB for about 100 MB live. SQLite's
+// page caches (16 MB a connection) are outside the Go heap and this limit.
+const defaultMemoryLimit = "224MiB"
 
 // memoryLimitFlag adds --memory-limit to fs.
 func memoryLimitFlag(fs *flagSet) *string {

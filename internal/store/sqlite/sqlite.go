@@ -85,7 +85,7 @@ func Open(path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
-	ck, err := sql.Open("sqlite", dsn)
+	ck, err := sql.Open("sqlite", dsn+"&_pragma=cache_size(-1000)") // copies WAL frames; needs no page cache of its own
 	if err != nil {
 		w.Close()
 		r.Close()
