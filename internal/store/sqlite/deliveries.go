@@ -28,8 +28,8 @@ func (s *Store) NextDeliveryAt(ctx context.Context) (time.Time, bool, error) {
 func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]remind.Delivery, error) {
 	var out []remind.Delivery
 	st, err := s.prepared(ctx, `UPDATE deliveries SET next_attempt_ms = ?, attempts = attempts + 1, updated_ms = ?, owner = NULLIF(?, '')
-			WHERE id IN (SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?)
-			RETURNING `+deliveryCols)
+			WHERE rowid IN (SELECT rowid FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?)
+			RETURNING `+deliveryCols) // by rowid, which the pending index holds: no search of the id index a row
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: lease deliveries: %w", err)
 	}
