@@ -48,13 +48,6 @@ type Store struct {
 	// creates feeds commitCreates (see CreateReminder), started by the first
 	// create; closing stops it.
 	creates *batch.Runner[createReq, createRes] // see CreateReminder
-
-	// ck checkpoints the WAL from a connection of its own, woken by
-	// commits (see checkpoints); the writer never does.
-	ck         *sql.DB
-	ckWake     chan struct{}
-	ckDone     chan struct{}
-	ckStopOnce sync.Once
 }
 
 var _ store.Store = (*Store)(nil)
@@ -67,11 +60,7 @@ func Open(path string) (*Store, error) {
 		q.Add("_pragma", p)
 	}
 	dsn := "file:" + path + "?" + q.Encode()
-	// The writer does not checkpoint when it commits: a commit that ran
-	// the WAL's automatic checkpoint copied pages into the database file
-	// on the one connection every write waits for (a quarter of a herd's
-	// writer time). The checkpointer's own connection does it instead.
-	w, err := sql.Open("sqlite", dsn+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
+	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -85,43 +74,9 @@ func Open(path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
-	ck, err := sql.Open("sqlite", dsn+"&_pragma=cache_size(-1000)") // copies WAL frames; needs no page cache of its own
-	if err != nil {
-		w.Close()
-		r.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
-	}
-	ck.SetMaxOpenConns(1)
-	ck.SetMaxIdleConns(1)
-	ck.SetConnMaxLifetime(0)
-	s := &Store{w: w, r: r, path: path, ck: ck, ckWake: make(chan struct{}, 1), ckDone: make(chan struct{})}
+	s := &Store{w: w, r: r, path: path}
 	s.creates = batch.New(maxCreateBatch, s.runCreates)
-	go s.checkpoints()
 	return s, nil
-}
-
-// checkpoints copies committed WAL frames into the database file, one
-// PASSIVE checkpoint after each commit, from a connection of its own so
-// that neither the writer nor the readers wait for it. Commits made while
-// one runs wake it once more, so it keeps pace with the writes without a
-// timer. When a checkpoint has copied the whole WAL the writer's next
-// transaction starts it again from the beginning, so the file stays small.
-// It stops when ckWake is closed (Close).
-func (s *Store) checkpoints() {
-	defer close(s.ckDone)
-	for range s.ckWake {
-		// A failure (the disk, a reader holding an old snapshot) leaves
-		// the frames for the next commit's checkpoint.
-		_, _ = s.ck.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
-	}
-}
-
-// committed wakes the checkpointer.
-func (s *Store) committed() {
-	select {
-	case s.ckWake <- struct{}{}:
-	default:
-	}
 }
 
 // Migrate applies the embedded migrations not yet applied, each in its own
@@ -190,13 +145,7 @@ func (s *Store) Close() error {
 	}
 	s.stmts = nil
 	s.stmtMu.Unlock()
-	s.ckStopOnce.Do(func() { close(s.ckWake) })
-	<-s.ckDone
-	// A last checkpoint leaves the database file whole and the WAL empty.
-	if _, err := s.ck.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		errs = append(errs, err)
-	}
-	return errors.Join(append(errs, s.ck.Close(), s.r.Close(), s.w.Close())...)
+	return errors.Join(append(errs, s.r.Close(), s.w.Close())...)
 }
 
 // prepared returns query prepared on the writer, the first time it is
@@ -231,11 +180,7 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		_ = tx.Rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	s.committed()
-	return nil
+	return tx.Commit()
 }
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
