@@ -281,9 +281,9 @@ func (d *Dispatcher) Held() (n int, next time.Time) {
 	return d.held.len(), next
 }
 
-// Expect says deliveries due at `at` wait in the store unleased (claimed
-// ahead by the scheduler while this dispatcher's memory was full): the
-// poll is woken to look again when it meant to sleep past `at`.
+// Expect says deliveries due at `at` wait in the store unleased (a herd
+// the scheduler planned ahead beyond what this dispatcher holds in
+// memory): the poll is woken to look again when it meant to sleep past `at`.
 func (d *Dispatcher) Expect(at time.Time) {
 	d.mu.Lock()
 	early := d.polling.IsZero() || at.Before(d.polling)
