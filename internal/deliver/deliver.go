@@ -100,7 +100,7 @@ type Dispatcher struct {
 
 	queue   chan remind.Delivery // due, waiting for the pending check
 	sendq   chan remind.Delivery // checked, waiting for a sender
-	results chan *store.Result // pointers: the buffer is 64k deep, a Result half a kilobyte
+	results chan *store.Result   // pointers: the buffer is 64k deep, a Result half a kilobyte
 	wake    chan struct{}
 	held    *holdQueue // deliveries submitted before their time
 
