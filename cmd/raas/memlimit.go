@@ -15,7 +15,7 @@ import (
 // left to GOGC alone the heap grows to twice that between collections, and
 // a herd's resident size reached 376-429 MB for about 100 MB live. SQLite's
 // page caches (16 MB a connection) are outside the Go heap and this limit.
-const defaultMemoryLimit = "224MiB"
+const defaultMemoryLimit = "208MiB"
 
 // memoryLimitFlag adds --memory-limit to fs.
 func memoryLimitFlag(fs *flagSet) *string {

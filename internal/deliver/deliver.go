@@ -40,7 +40,8 @@ func (f SenderFunc) Send(ctx context.Context, d remind.Delivery) (int, error) { 
 // Store is what the dispatcher needs of the store.
 type Store interface {
 	NextDeliveryAt(ctx context.Context) (time.Time, bool, error)
-	LeaseDeliveries(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]remind.Delivery, error)
+	LeaseDue(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]store.Leased, error)
+	DeliveriesOf(ctx context.Context, ids []string) ([]remind.Delivery, error)
 	PendingOf(ctx context.Context, ids []string) (map[string]int, error)
 	FinishDeliveries(ctx context.Context, results []store.Result) error
 }
@@ -697,20 +698,26 @@ func (d *Dispatcher) pollOnce(ctx context.Context) (time.Time, error) {
 	now := d.clock.Now()
 	for ctx.Err() == nil {
 		stamp := d.Stamp(ctx)
+		// Only the lease's transaction and the claims are ordered with
+		// the outcome writes (leaseMu); the rows are read after, so the
+		// writer records outcomes meanwhile (a herd written ahead of its
+		// time is leased here in thousands).
 		d.leaseMu.Lock()
-		ds, err := d.store.LeaseDeliveries(ctx, now, pollBatch, store.Lease{Owner: d.cfg.Owner, Until: now.Add(d.cfg.Lease)})
-		fresh := make([]remind.Delivery, 0, len(ds))
-		for _, dl := range ds {
-			if d.claim(dl, stamp, true) { // a renewal of a hold is taken here, under leaseMu
-				fresh = append(fresh, dl)
+		ls, err := d.store.LeaseDue(ctx, now, pollBatch, store.Lease{Owner: d.cfg.Owner, Until: now.Add(d.cfg.Lease)})
+		fresh := make([]store.Leased, 0, len(ls))
+		for _, l := range ls {
+			if d.claim(remind.Delivery{ID: l.ID, Attempts: l.Attempts}, stamp, true) { // a renewal of a hold is taken here, under leaseMu
+				fresh = append(fresh, l)
 			}
 		}
 		d.leaseMu.Unlock()
 		if err != nil {
 			return time.Time{}, err
 		}
-		d.queueClaimed(ctx, fresh)
-		if len(ds) < pollBatch {
+		if err := d.queueLeased(ctx, fresh); err != nil {
+			return time.Time{}, err
+		}
+		if len(ls) < pollBatch {
 			break
 		}
 	}
@@ -723,6 +730,37 @@ func (d *Dispatcher) pollOnce(ctx context.Context) (time.Time, error) {
 		wakeAt = next
 	}
 	return wakeAt, nil
+}
+
+// queueLeased reads the deliveries the poll has just leased and claimed,
+// and holds or queues them. One that is no longer pending under the
+// attempt count just leased (cancelled, or planned again, since) is
+// dropped, and so is the claim of one that cannot be read: its lease
+// runs out and the poll takes it again.
+func (d *Dispatcher) queueLeased(ctx context.Context, fresh []store.Leased) error {
+	if len(fresh) == 0 {
+		return nil
+	}
+	ids := make([]string, len(fresh))
+	for i, l := range fresh {
+		ids[i] = l.ID
+	}
+	ds, err := d.store.DeliveriesOf(ctx, ids)
+	got := make(map[string]remind.Delivery, len(ds))
+	for _, dl := range ds {
+		got[dl.ID] = dl
+	}
+	out := make([]remind.Delivery, 0, len(fresh))
+	for _, l := range fresh {
+		dl, ok := got[l.ID]
+		if err != nil || !ok || dl.State != remind.DeliveryPending || dl.Attempts != l.Attempts {
+			d.unclaim(remind.Delivery{ID: l.ID, Attempts: l.Attempts})
+			continue
+		}
+		out = append(out, dl)
+	}
+	d.queueClaimed(ctx, out)
+	return err
 }
 
 // release moves held deliveries into the queue when their time comes.

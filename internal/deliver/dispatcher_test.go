@@ -89,6 +89,27 @@ func (s *memStore) LeaseDeliveries(_ context.Context, now time.Time, limit int, 
 	return out, nil
 }
 
+func (s *memStore) LeaseDue(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]store.Leased, error) {
+	ds, err := s.LeaseDeliveries(ctx, now, limit, lease)
+	out := make([]store.Leased, len(ds))
+	for i, d := range ds {
+		out[i] = store.Leased{ID: d.ID, Attempts: d.Attempts}
+	}
+	return out, err
+}
+
+func (s *memStore) DeliveriesOf(_ context.Context, ids []string) ([]remind.Delivery, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []remind.Delivery
+	for _, id := range ids {
+		if d, ok := s.ds[id]; ok {
+			out = append(out, *d)
+		}
+	}
+	return out, nil
+}
+
 func (s *memStore) PendingOf(_ context.Context, ids []string) (map[string]int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -181,6 +181,13 @@ func (s *timedStore) DeleteWebhook(ctx context.Context, tenantID string, id stri
 	return err
 }
 
+func (s *timedStore) DeliveriesOf(ctx context.Context, ids []string) ([]remind.Delivery, error) {
+	start := time.Now()
+	v0, err := s.Store.DeliveriesOf(ctx, ids)
+	s.m.ObserveStore("DeliveriesOf", time.Since(start), err)
+	return v0, err
+}
+
 func (s *timedStore) DisableWebhook(ctx context.Context, tenantID string, id string) error {
 	start := time.Now()
 	err := s.Store.DisableWebhook(ctx, tenantID, id)
@@ -269,6 +276,13 @@ func (s *timedStore) LeaseDeliveries(ctx context.Context, now time.Time, limit i
 	start := time.Now()
 	v0, err := s.Store.LeaseDeliveries(ctx, now, limit, lease)
 	s.m.ObserveStore("LeaseDeliveries", time.Since(start), err)
+	return v0, err
+}
+
+func (s *timedStore) LeaseDue(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]store.Leased, error) {
+	start := time.Now()
+	v0, err := s.Store.LeaseDue(ctx, now, limit, lease)
+	s.m.ObserveStore("LeaseDue", time.Since(start), err)
 	return v0, err
 }
 

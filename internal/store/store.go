@@ -154,6 +154,16 @@ type Store interface {
 	// Heartbeat or ReleaseLeases), counting an attempt on each and leasing
 	// them to lease.Owner until lease.Until.
 	LeaseDeliveries(ctx context.Context, now time.Time, limit int, lease Lease) ([]remind.Delivery, error)
+	// LeaseDue is LeaseDeliveries returning only the ids leased and their
+	// attempt counts (the lease's fencing token); DeliveriesOf reads the
+	// rows. The dispatcher leases with it so that reading a batch's rows
+	// (their payloads among them) happens after the lease's transaction,
+	// on SQLite on a reader instead of the one writer, and not under the
+	// lock that orders its leases with its outcome writes.
+	LeaseDue(ctx context.Context, now time.Time, limit int, lease Lease) ([]Leased, error)
+	// DeliveriesOf returns the deliveries with these ids that exist, in
+	// no particular order.
+	DeliveriesOf(ctx context.Context, ids []string) ([]remind.Delivery, error)
 	// Heartbeat records that instance is alive until `until` (it calls again
 	// before then to stay alive; until <= now says it is leaving), and
 	// hands back what instances past their time still hold: their pending
@@ -417,6 +427,13 @@ type Lease struct {
 	Owner string
 	Until time.Time
 	Ahead time.Time
+}
+
+// Leased is one delivery LeaseDue leased: its id and its attempt count
+// with this lease counted.
+type Leased struct {
+	ID       string
+	Attempts int
 }
 
 // Result is the outcome of one attempt at one delivery.

@@ -33,6 +33,45 @@ func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, l
 	return out, nil
 }
 
+// LeaseDue implements store.Store: LeaseDeliveries returning ids and
+// attempt counts only.
+func (s *Store) LeaseDue(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]store.Leased, error) {
+	var out []store.Leased
+	err := s.queryRows(ctx, func(rows pgx.Rows) error {
+		var l store.Leased
+		err := rows.Scan(&l.ID, &l.Attempts)
+		out = append(out, l)
+		return err
+	}, `WITH claimed AS (
+			SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= $3
+			ORDER BY next_attempt_ms LIMIT $4 FOR UPDATE SKIP LOCKED
+		)
+		UPDATE deliveries AS d SET next_attempt_ms = $1, attempts = d.attempts + 1, updated_ms = $2, owner = NULLIF($5, '')
+		FROM claimed WHERE d.id = claimed.id
+		RETURNING d.id, d.attempts`, ms(lease.Until), ms(now), ms(now), limit, lease.Owner)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: lease due: %w", err)
+	}
+	return out, nil
+}
+
+// DeliveriesOf implements store.Store.
+func (s *Store) DeliveriesOf(ctx context.Context, ids []string) ([]remind.Delivery, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var out []remind.Delivery
+	err := s.queryRows(ctx, func(rows pgx.Rows) error {
+		d, err := scanDelivery(rows)
+		out = append(out, d)
+		return err
+	}, `SELECT `+deliveryCols+` FROM deliveries WHERE id = ANY($1::text[])`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: deliveries of: %w", err)
+	}
+	return out, nil
+}
+
 // Heartbeat renews instance's row and, in the same transaction, deletes
 // the rows of instances past their time and hands back the pending
 // deliveries they held. Two survivors noticing one death at once do not

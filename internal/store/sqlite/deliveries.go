@@ -54,6 +54,63 @@ func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, l
 	return out, nil
 }
 
+// LeaseDue implements store.Store: LeaseDeliveries' transaction, returning
+// ids and attempt counts only.
+func (s *Store) LeaseDue(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]store.Leased, error) {
+	st, err := s.prepared(ctx, `UPDATE deliveries SET next_attempt_ms = ?, attempts = attempts + 1, updated_ms = ?, owner = NULLIF(?, '')
+			WHERE rowid IN (SELECT rowid FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?)
+			RETURNING id, attempts`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: lease due: %w", err)
+	}
+	var out []store.Leased
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, ms(lease.Until), ms(now), lease.Owner, ms(now), limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l store.Leased
+			if err := rows.Scan(&l.ID, &l.Attempts); err != nil {
+				return err
+			}
+			out = append(out, l)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: lease due: %w", err)
+	}
+	return out, nil
+}
+
+// DeliveriesOf implements store.Store, on a reader (the ids go in as one
+// JSON array).
+func (s *Store) DeliveriesOf(ctx context.Context, ids []string) ([]remind.Delivery, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryCols+` FROM deliveries WHERE id IN (SELECT value FROM json_each(?))`, encodeJSON(ids))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: deliveries of: %w", err)
+	}
+	defer rows.Close()
+	out := make([]remind.Delivery, 0, len(ids))
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: deliveries of: %w", err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: deliveries of: %w", err)
+	}
+	return out, nil
+}
+
 // Heartbeat renews instance's row and hands back what instances past their
 // time held, in one transaction.
 func (s *Store) Heartbeat(ctx context.Context, instance string, now, until time.Time) (int, error) {

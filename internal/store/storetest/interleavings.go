@@ -377,3 +377,51 @@ func testFiresAheadIntoTheStore(t *testing.T, s store.Store) {
 		t.Fatalf("the edited firing's deliveries: %+v, want one, pending", list)
 	}
 }
+
+// testLeaseDueThenRead: LeaseDue leases what LeaseDeliveries would, and
+// returns ids and attempt counts; DeliveriesOf reads those rows whole
+// (unknown ids are left out). A delivery cancelled between the two reads
+// back cancelled, so the dispatcher drops it.
+func testLeaseDueThenRead(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tn := tenant(t, s, "a")
+	a := mustCreate(t, s, reminder(tn, t0, "u1", "u2"))
+	later := mustCreate(t, s, reminder(tn, t0.Add(time.Minute), "u1"))
+	early := t0.Add(-time.Second) // planned ahead: everything due after it is written unleased
+	if _, err := s.FireDue(ctx, t0.Add(time.Minute), 10, store.Lease{Until: early, Ahead: early}, planAhead(early)); err != nil {
+		t.Fatal(err)
+	}
+	// All three are written unleased: a's two due now, later's in a minute.
+	got, err := s.LeaseDue(ctx, t0, 10, store.Lease{Owner: "me", Until: t0.Add(30 * time.Second)})
+	if err != nil || len(got) != 2 {
+		t.Fatalf("LeaseDue = %+v %v, want a's two deliveries", got, err)
+	}
+	ids := []string{got[0].ID, got[1].ID, "no-such-delivery"}
+	for _, l := range got {
+		if l.Attempts != 1 {
+			t.Fatalf("leased %+v, want attempt 1", l)
+		}
+	}
+	if again, _ := s.LeaseDue(ctx, t0.Add(time.Second), 10, store.Lease{Owner: "other", Until: t0.Add(time.Minute)}); len(again) != 0 {
+		t.Fatalf("leased again under a live lease: %+v", again)
+	}
+	if _, err := s.CancelReminder(ctx, tn.ID, a.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := s.DeliveriesOf(ctx, ids)
+	if err != nil || len(ds) != 2 {
+		t.Fatalf("DeliveriesOf = %d %v, want the two that exist", len(ds), err)
+	}
+	for _, d := range ds {
+		if d.ReminderID != a.ID || d.State != remind.DeliveryCancelled || len(d.Payload) == 0 || d.Recipient == "" {
+			t.Fatalf("read %+v, want a's delivery, whole, cancelled since", d)
+		}
+	}
+	l, err := s.LeaseDue(ctx, t0.Add(time.Minute), 10, store.Lease{Owner: "me", Until: t0.Add(2 * time.Minute)})
+	if err != nil || len(l) != 1 {
+		t.Fatalf("at a minute LeaseDue = %+v %v, want later's delivery", l, err)
+	}
+	if ds, _ := s.DeliveriesOf(ctx, []string{l[0].ID}); len(ds) != 1 || ds[0].ReminderID != later.ID || ds[0].Attempts != l[0].Attempts || ds[0].State != remind.DeliveryPending {
+		t.Fatalf("read %+v, want later's delivery pending under attempt %d", ds, l[0].Attempts)
+	}
+}

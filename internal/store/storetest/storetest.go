@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"EditReplansClaimedFiring", testEditReplansClaimedFiring},
 		{"RecurringClaimsAhead", testRecurringClaimsAhead},
 		{"FiresAheadIntoTheStore", testFiresAheadIntoTheStore},
+		{"LeaseDueThenRead", testLeaseDueThenRead},
 		{"FireDueFansOut", testFireDue},
 		{"FireDueLargeBatch", testFireDueLargeBatch},
 		{"FireDueConcurrentClaimsOnce", testFireDueConcurrent},
