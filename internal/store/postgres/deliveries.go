@@ -20,17 +20,23 @@ func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, l
 		d, err := scanDelivery(rows)
 		out = append(out, d)
 		return err
-	}, `WITH claimed AS (
+	}, leaseSQL(prefixed("d.", deliveryCols)), ms(lease.Until), ms(now), ms(now), limit, lease.Owner)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: lease deliveries: %w", err)
+	}
+	return out, nil
+}
+
+// leaseSQL is the lease of LeaseDeliveries and LeaseDue, returning the
+// given columns.
+func leaseSQL(returning string) string {
+	return `WITH claimed AS (
 			SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= $3
 			ORDER BY next_attempt_ms LIMIT $4 FOR UPDATE SKIP LOCKED
 		)
 		UPDATE deliveries AS d SET next_attempt_ms = $1, attempts = d.attempts + 1, updated_ms = $2, owner = NULLIF($5, '')
 		FROM claimed WHERE d.id = claimed.id
-		RETURNING `+prefixed("d.", deliveryCols), ms(lease.Until), ms(now), ms(now), limit, lease.Owner)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: lease deliveries: %w", err)
-	}
-	return out, nil
+		RETURNING ` + returning
 }
 
 // LeaseDue implements store.Store: LeaseDeliveries returning ids and
@@ -42,13 +48,7 @@ func (s *Store) LeaseDue(ctx context.Context, now time.Time, limit int, lease st
 		err := rows.Scan(&l.ID, &l.Attempts)
 		out = append(out, l)
 		return err
-	}, `WITH claimed AS (
-			SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= $3
-			ORDER BY next_attempt_ms LIMIT $4 FOR UPDATE SKIP LOCKED
-		)
-		UPDATE deliveries AS d SET next_attempt_ms = $1, attempts = d.attempts + 1, updated_ms = $2, owner = NULLIF($5, '')
-		FROM claimed WHERE d.id = claimed.id
-		RETURNING d.id, d.attempts`, ms(lease.Until), ms(now), ms(now), limit, lease.Owner)
+	}, leaseSQL("d.id, d.attempts"), ms(lease.Until), ms(now), ms(now), limit, lease.Owner)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: lease due: %w", err)
 	}

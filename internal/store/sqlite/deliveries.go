@@ -27,9 +27,7 @@ func (s *Store) NextDeliveryAt(ctx context.Context) (time.Time, bool, error) {
 // LeaseDeliveries claims pending deliveries whose time has come.
 func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]remind.Delivery, error) {
 	var out []remind.Delivery
-	st, err := s.prepared(ctx, `UPDATE deliveries SET next_attempt_ms = ?, attempts = attempts + 1, updated_ms = ?, owner = NULLIF(?, '')
-			WHERE rowid IN (SELECT rowid FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?)
-			RETURNING `+deliveryCols) // by rowid, which the pending index holds: no search of the id index a row
+	st, err := s.prepared(ctx, leaseSQL(deliveryCols))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: lease deliveries: %w", err)
 	}
@@ -54,12 +52,19 @@ func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, l
 	return out, nil
 }
 
+// leaseSQL is the lease of LeaseDeliveries and LeaseDue, returning the
+// given columns. Rows are picked by rowid, which the pending index holds:
+// no search of the id index a row.
+func leaseSQL(returning string) string {
+	return `UPDATE deliveries SET next_attempt_ms = ?, attempts = attempts + 1, updated_ms = ?, owner = NULLIF(?, '')
+			WHERE rowid IN (SELECT rowid FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?)
+			RETURNING ` + returning
+}
+
 // LeaseDue implements store.Store: LeaseDeliveries' transaction, returning
 // ids and attempt counts only.
 func (s *Store) LeaseDue(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]store.Leased, error) {
-	st, err := s.prepared(ctx, `UPDATE deliveries SET next_attempt_ms = ?, attempts = attempts + 1, updated_ms = ?, owner = NULLIF(?, '')
-			WHERE rowid IN (SELECT rowid FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?)
-			RETURNING id, attempts`)
+	st, err := s.prepared(ctx, leaseSQL("id, attempts"))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: lease due: %w", err)
 	}
