@@ -309,28 +309,22 @@ func (s *Scheduler) fireDue(ctx context.Context) error {
 				return err
 			}
 		}
-		var fired []firing
+		b := firedBatch{after: lease.Ahead}
 		stamp := s.dispatch.Stamp(ctx)
-		ds, err := s.store.FireDue(ctx, horizon, s.cfg.Batch, lease, s.planner(now, &fired))
+		ds, err := s.store.FireDue(ctx, horizon, s.cfg.Batch, lease, s.planner(now, &b))
 		if err != nil {
 			return err
 		}
-		var ahead time.Time // the earliest firing of the batch written unleased
-		for _, f := range fired {
-			if !lease.Ahead.IsZero() && f.at.After(lease.Ahead) && (ahead.IsZero() || f.at.Before(ahead)) {
-				ahead = f.at
-			}
-			if s.obs != nil {
-				// Only firings whose transaction committed count: a batch
-				// that rolled back is claimed again and would be counted twice.
-				s.obs.Fired(f.r, f.at, now)
-			}
+		// Only firings whose transaction committed count: a batch that
+		// rolled back is claimed again and would be counted twice.
+		for _, f := range b.fired {
+			s.obs.Fired(f.r, f.at, now)
 		}
 		if len(ds) > 0 {
 			s.dispatch.Submit(ctx, ds, stamp)
 		}
-		if !ahead.IsZero() {
-			s.dispatch.Expect(ahead) // written to the store, unleased: see horizon
+		if !b.ahead.IsZero() {
+			s.dispatch.Expect(b.ahead) // written to the store, unleased: see horizon
 		}
 		next, ok, err := s.store.NextFireAt(ctx)
 		if err != nil || !ok || next.After(horizon) {
@@ -368,11 +362,27 @@ type firing struct {
 	at time.Time
 }
 
+// firedBatch is what the planner notes of one FireDue batch: its firings,
+// for the observer (only when there is one: a herd is claimed by the
+// million), and the earliest firing after `after` (the lease's Ahead),
+// whose deliveries were written unleased for the dispatcher's poll.
+type firedBatch struct {
+	after time.Time
+	fired []firing
+	ahead time.Time
+}
+
 // planner decides each due reminder's deliveries and next firing, and
-// notes each firing in fired.
-func (s *Scheduler) planner(now time.Time, fired *[]firing) store.FirePlanner {
+// notes each firing in b.
+func (s *Scheduler) planner(now time.Time, b *firedBatch) store.FirePlanner {
 	return func(r remind.Reminder, recips map[string]remind.Recipient, hooks []remind.Webhook) store.FirePlan {
-		*fired = append(*fired, firing{r, *r.NextFireAt})
+		at := *r.NextFireAt
+		if s.obs != nil {
+			b.fired = append(b.fired, firing{r, at})
+		}
+		if !b.after.IsZero() && at.After(b.after) && (b.ahead.IsZero() || at.Before(b.ahead)) {
+			b.ahead = at
+		}
 		plan, err := PlanFiring(r, recips, hooks, now, s.cfg.Policy)
 		if err != nil {
 			// A rule that parsed at create but not now (zone data changed): stop it, say why.
