@@ -27,68 +27,57 @@ func (s *Store) NextDeliveryAt(ctx context.Context) (time.Time, bool, error) {
 // LeaseDeliveries claims pending deliveries whose time has come.
 func (s *Store) LeaseDeliveries(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]remind.Delivery, error) {
 	var out []remind.Delivery
-	st, err := s.prepared(ctx, leaseSQL(deliveryCols))
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: lease deliveries: %w", err)
-	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, ms(lease.Until), ms(now), lease.Owner, ms(now), limit)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			d, err := scanDelivery(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		return rows.Err()
+	err := s.lease(ctx, now, limit, lease, deliveryCols, func(rows *sql.Rows) error {
+		d, err := scanDelivery(rows)
+		out = append(out, d)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: lease deliveries: %w", err)
 	}
 	return out, nil
-}
-
-// leaseSQL is the lease of LeaseDeliveries and LeaseDue, returning the
-// given columns. Rows are picked by rowid, which the pending index holds:
-// no search of the id index a row.
-func leaseSQL(returning string) string {
-	return `UPDATE deliveries SET next_attempt_ms = ?, attempts = attempts + 1, updated_ms = ?, owner = NULLIF(?, '')
-			WHERE rowid IN (SELECT rowid FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?)
-			RETURNING ` + returning
 }
 
 // LeaseDue implements store.Store: LeaseDeliveries' transaction, returning
 // ids and attempt counts only.
 func (s *Store) LeaseDue(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]store.Leased, error) {
-	st, err := s.prepared(ctx, leaseSQL("id, attempts"))
+	var out []store.Leased
+	err := s.lease(ctx, now, limit, lease, "id, attempts", func(rows *sql.Rows) error {
+		var l store.Leased
+		err := rows.Scan(&l.ID, &l.Attempts)
+		out = append(out, l)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: lease due: %w", err)
 	}
-	var out []store.Leased
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		out = out[:0]
+	return out, nil
+}
+
+// lease is the transaction of LeaseDeliveries and LeaseDue: it leases up
+// to limit pending deliveries whose time has come and hands each returned
+// row (the columns of returning) to scan. Rows are picked by rowid, which
+// the pending index holds: no search of the id index a row.
+func (s *Store) lease(ctx context.Context, now time.Time, limit int, lease store.Lease, returning string, scan func(*sql.Rows) error) error {
+	st, err := s.prepared(ctx, `UPDATE deliveries SET next_attempt_ms = ?, attempts = attempts + 1, updated_ms = ?, owner = NULLIF(?, '')
+			WHERE rowid IN (SELECT rowid FROM deliveries WHERE state = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?)
+			RETURNING `+returning)
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, ms(lease.Until), ms(now), lease.Owner, ms(now), limit)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var l store.Leased
-			if err := rows.Scan(&l.ID, &l.Attempts); err != nil {
+			if err := scan(rows); err != nil {
 				return err
 			}
-			out = append(out, l)
 		}
 		return rows.Err()
 	})
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: lease due: %w", err)
-	}
-	return out, nil
 }
 
 // DeliveriesOf implements store.Store, on a reader (the ids go in as one
