@@ -213,7 +213,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	a.Scheduler = scheduler.New(st, a.Dispatcher, a.schedulerObserver(), log, scheduler.Config{
 		Lease: cfg.Lease, Lookahead: cfg.Lookahead, SpillAhead: cfg.SpillAhead, Policy: remind.FirePolicy{LateAfter: cfg.LateAfter, MissedAfter: cfg.MissedAfter,
 			Links: service.LinkMaker(linkKey, cfg.PublicURL)},
-		Owner: a.instance, Clock: clock, Reporter: a.health,
+		Owner: a.instance, Clock: clock, Reporter: a.health, HoldAhead: a.sole != nil,
 	})
 	if a.sole == nil {
 		// Several instances may share this store: each beats, and takes

@@ -42,6 +42,8 @@ type Store interface {
 	NextDeliveryAt(ctx context.Context) (time.Time, bool, error)
 	LeaseDue(ctx context.Context, now time.Time, limit int, lease store.Lease) ([]store.Leased, error)
 	DeliveriesOf(ctx context.Context, ids []string) ([]remind.Delivery, error)
+	ReadAhead(ctx context.Context, owner string, leasedFor time.Duration, now time.Time, after store.Cursor, limit int) ([]remind.Delivery, store.Cursor, error)
+	NextAhead(ctx context.Context, owner string, leasedFor time.Duration, after store.Cursor) (time.Time, bool, error)
 	PendingOf(ctx context.Context, ids []string) (map[string]int, error)
 	FinishDeliveries(ctx context.Context, results []store.Result) error
 }
@@ -108,6 +110,12 @@ type Dispatcher struct {
 	mu       sync.Mutex
 	inflight map[string]claim // queued or being sent by this process
 	polling  time.Time        // when the poll means to look at the store next; zero while it is looking
+	ahead    aheadState       // deliveries leased to this process ahead of their time, waiting in the store
+	// reading is set while readAhead reads the store: a hold ending
+	// meanwhile is kept (in kept) until the read's claims are made, as its
+	// snapshot may show that delivery still pending (see readAhead).
+	reading bool
+	kept    []remind.Delivery
 
 	// leaseMu orders this process's own re-leases (poll) with its outcome
 	// writes, so an outcome is never written under a lease the poll has
@@ -282,16 +290,50 @@ func (d *Dispatcher) Held() (n int, next time.Time) {
 	return d.held.len(), next
 }
 
-// Expect says deliveries due at `at` wait in the store unleased (a herd
-// the scheduler planned ahead beyond what this dispatcher holds in
-// memory): the poll is woken to look again when it meant to sleep past `at`.
-func (d *Dispatcher) Expect(at time.Time) {
+// Expect says deliveries due from `at` wait in the store (a herd the
+// scheduler planned ahead beyond what this dispatcher holds in memory):
+// unleased when leasedFor is 0, for whichever poll leases them at their
+// time; else leased to this process from their due time for leasedFor
+// (store.HeldAhead), for this process to read when they fall due
+// (store.Store.ReadAhead). The poll is woken to look again when it meant
+// to sleep past `at`.
+func (d *Dispatcher) Expect(at time.Time, leasedFor time.Duration) {
 	d.mu.Lock()
+	if leasedFor > 0 {
+		d.ahead.expect(at, leasedFor)
+	}
 	early := d.polling.IsZero() || at.Before(d.polling)
 	d.mu.Unlock()
 	if early {
 		d.Wake()
 	}
+}
+
+// aheadState is where this process stands in reading the deliveries the
+// scheduler wrote leased to it ahead of their time (Expect).
+type aheadState struct {
+	at      time.Time     // the earliest of them not yet read is due then; zero: none expected
+	lf      time.Duration // their lease from their due time
+	from    store.Cursor  // the next read starts after it
+	high    store.Cursor  // the furthest the reads have come
+	expects uint64        // counts Expects and the cursor's moves back, so that
+	resets  uint64        // a read in progress does not undo one made meanwhile
+}
+
+// expect notes deliveries leased ahead due from at. Any of them may sit
+// before the cursor in the store's order (a delivery planned again after
+// a write keeps its place), so the cursor goes back to the first place
+// one due at `at` can have.
+func (a *aheadState) expect(at time.Time, leasedFor time.Duration) {
+	if a.at.IsZero() || at.Before(a.at) {
+		a.at = at
+	}
+	a.lf = leasedFor
+	if pos := (store.Cursor{Until: at.Add(leasedFor).Truncate(time.Millisecond)}); pos.Before(a.from) {
+		a.from = pos
+		a.resets++
+	}
+	a.expects++
 }
 
 // Wake makes the poller look at the store now.
@@ -376,13 +418,35 @@ func (d *Dispatcher) unchanged(ctx context.Context, batch []remind.Delivery) (fr
 	return fresh, ask
 }
 
-// unclaim ends this process's hold on dl, unless a later copy superseded it.
+// unclaim ends this process's hold on dl, unless a later copy superseded
+// it. While readAhead reads, the hold is kept until its claims are made.
 func (d *Dispatcher) unclaim(dl remind.Delivery) {
 	d.mu.Lock()
 	if c, ok := d.inflight[dl.ID]; ok && c.copy == dl.Attempts {
-		delete(d.inflight, dl.ID)
+		if d.reading {
+			d.kept = append(d.kept, remind.Delivery{ID: dl.ID, Attempts: dl.Attempts})
+		} else {
+			delete(d.inflight, dl.ID)
+		}
 	}
 	d.mu.Unlock()
+}
+
+// setReading marks readAhead's reads as under way, or over: then the holds
+// that ended meanwhile end.
+func (d *Dispatcher) setReading(on bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.reading = on
+	if on {
+		return
+	}
+	for _, dl := range d.kept {
+		if c, ok := d.inflight[dl.ID]; ok && c.copy == dl.Attempts {
+			delete(d.inflight, dl.ID)
+		}
+	}
+	d.kept = d.kept[:0]
 }
 
 // check takes queued deliveries in batches of up to 512, drops those
@@ -493,6 +557,10 @@ func (d *Dispatcher) send(ctx context.Context, dl remind.Delivery) {
 	if d.obs != nil {
 		d.obs.Attempted(dl, res.Attempt.Outcome, res.Attempt.Duration)
 	}
+	// An outcome is written without the payload (store.Result): the
+	// results queue, deep enough for a herd's outcomes to wait for the
+	// store's writer, need not keep each payload alive meanwhile.
+	dl.Payload = nil
 	res.Delivery = dl
 	d.results <- &res
 }
@@ -721,6 +789,10 @@ func (d *Dispatcher) pollOnce(ctx context.Context) (time.Time, error) {
 			break
 		}
 	}
+	aheadAt, err := d.readAhead(ctx, now)
+	if err != nil {
+		return time.Time{}, err
+	}
 	wakeAt := d.clock.Now().Add(d.cfg.MaxSleep)
 	next, ok, err := d.store.NextDeliveryAt(ctx)
 	if err != nil {
@@ -729,7 +801,83 @@ func (d *Dispatcher) pollOnce(ctx context.Context) (time.Time, error) {
 	if ok && next.Before(wakeAt) {
 		wakeAt = next
 	}
+	if !aheadAt.IsZero() && aheadAt.Before(wakeAt) {
+		wakeAt = aheadAt
+	}
 	return wakeAt, nil
+}
+
+// readAhead reads the deliveries leased to this process ahead of their
+// time that are due by now (Expect), claims and queues them, and returns
+// when the next of them falls due (zero: none is expected). Unlike the
+// poll's leases it writes nothing: the lease was taken when they were
+// written, so a herd planned ahead costs the store's writer only its
+// outcomes. A read's snapshot may show a delivery pending whose outcome
+// this process records while it reads (one the scheduler handed over in
+// memory whose lease happens to end where these do, or one read again
+// after the cursor went back): the hold on it is kept until the read's
+// claims are made (setReading), so it is not claimed, and sent, again.
+// A read that starts before the furthest place the reads have come also
+// claims with no stamp, so the check asks the store before each is sent.
+func (d *Dispatcher) readAhead(ctx context.Context, now time.Time) (time.Time, error) {
+	d.mu.Lock()
+	a := d.ahead
+	d.mu.Unlock()
+	if a.at.IsZero() || a.at.After(now) {
+		return a.at, nil
+	}
+	for ctx.Err() == nil {
+		stamp := d.Stamp(ctx)
+		if a.from.Before(a.high) {
+			stamp = 0
+		}
+		d.setReading(true)
+		ds, cur, err := d.store.ReadAhead(ctx, d.cfg.Owner, a.lf, now, a.from, pollBatch)
+		claimed := ds[:0:0]
+		for _, dl := range ds {
+			if d.claim(dl, stamp, false) {
+				claimed = append(claimed, dl)
+			}
+		}
+		d.setReading(false)
+		if err != nil {
+			return time.Time{}, err
+		}
+		d.mu.Lock()
+		if d.ahead.resets == a.resets {
+			d.ahead.from = cur
+		}
+		if d.ahead.high.Before(cur) {
+			d.ahead.high = cur
+		}
+		d.mu.Unlock()
+		a.from = cur
+		if a.high.Before(cur) {
+			a.high = cur
+		}
+		d.queueClaimed(ctx, claimed)
+		if len(ds) < pollBatch {
+			break
+		}
+	}
+	next, ok, err := d.store.NextAhead(ctx, d.cfg.Owner, a.lf, a.from)
+	if err != nil {
+		return time.Time{}, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch {
+	case d.ahead.expects != a.expects:
+		// Expected meanwhile: keep the earlier of the two.
+		if ok && next.Before(d.ahead.at) {
+			d.ahead.at = next
+		}
+	case ok:
+		d.ahead.at = next
+	default:
+		d.ahead.at = time.Time{}
+	}
+	return d.ahead.at, nil
 }
 
 // queueLeased reads the deliveries the poll has just leased and claimed,

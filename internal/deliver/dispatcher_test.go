@@ -3,8 +3,11 @@ package deliver
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -31,10 +34,11 @@ type memStore struct {
 	ds         map[string]*remind.Delivery
 	leaseFail  bool
 	finishFail bool
-	leases     int // LeaseDeliveries calls
-	finishes   int // FinishDeliveries calls, failed ones included
-	recorded   int // results recorded
-	pendingOf  int // PendingOf calls
+	leases     int               // LeaseDeliveries calls
+	finishes   int               // FinishDeliveries calls, failed ones included
+	recorded   int               // results recorded
+	pendingOf  int               // PendingOf calls
+	owners     map[string]string // who holds each delivery written leased ahead (putAhead)
 }
 
 func newMemStore() *memStore { return &memStore{ds: map[string]*remind.Delivery{}} }
@@ -43,6 +47,61 @@ func (s *memStore) put(d remind.Delivery) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.ds[d.ID] = &d
+}
+
+// putAhead writes d as FireDue writes a delivery leased to owner ahead of
+// its time for lf (store.HeldAhead).
+func (s *memStore) putAhead(d remind.Delivery, owner string, lf time.Duration) {
+	d.State, d.Attempts, d.NextAttemptAt = remind.DeliveryPending, 1, d.DueAt.Add(lf)
+	s.put(d)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.owners == nil {
+		s.owners = map[string]string{}
+	}
+	s.owners[d.ID] = owner
+}
+
+// ahead returns, in cursor order, the deliveries leased to owner ahead of
+// their time for lf after `after`.
+func (s *memStore) ahead(owner string, lf time.Duration, after store.Cursor) []remind.Delivery {
+	var out []remind.Delivery
+	for id, d := range s.ds {
+		if s.owners[id] == owner && d.State == remind.DeliveryPending && d.NextAttemptAt.Sub(d.DueAt) == lf &&
+			after.Before(store.Cursor{Until: d.NextAttemptAt, Key: id}) {
+			out = append(out, *d)
+		}
+	}
+	slices.SortFunc(out, func(a, b remind.Delivery) int {
+		if c := a.NextAttemptAt.Compare(b.NextAttemptAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+func (s *memStore) ReadAhead(_ context.Context, owner string, lf time.Duration, now time.Time, after store.Cursor, limit int) ([]remind.Delivery, store.Cursor, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []remind.Delivery
+	for _, d := range s.ahead(owner, lf, after) {
+		if d.DueAt.After(now) || len(out) == limit {
+			break
+		}
+		out = append(out, d)
+		after = store.Cursor{Until: d.NextAttemptAt, Key: d.ID}
+	}
+	return out, after, nil
+}
+
+func (s *memStore) NextAhead(_ context.Context, owner string, lf time.Duration, after store.Cursor) (time.Time, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ds := s.ahead(owner, lf, after); len(ds) > 0 {
+		return ds[0].DueAt, true, nil
+	}
+	return time.Time{}, false, nil
 }
 
 func (s *memStore) get(id string) remind.Delivery {
@@ -448,9 +507,9 @@ func TestExpectWakesThePollForDeliveriesInTheStore(t *testing.T) {
 		for _, id := range []string{"a", "b", "c"} {
 			r.st.put(remind.Delivery{ID: id, Channel: remind.ChannelWebhook, DueAt: at, State: remind.DeliveryPending, NextAttemptAt: at})
 		}
-		r.d.Expect(at)
+		r.d.Expect(at, 0)
 		synctest.Wait()
-		r.d.Expect(at.Add(2 * time.Hour)) // later than the plan: nothing to do
+		r.d.Expect(at.Add(2*time.Hour), 0) // later than the plan: nothing to do
 		synctest.Wait()
 		r.advance(20*time.Second-time.Millisecond, 100*time.Millisecond)
 		if n := r.snd.total(); n != 0 {
@@ -463,6 +522,66 @@ func TestExpectWakesThePollForDeliveriesInTheStore(t *testing.T) {
 			}
 			if d := r.st.get(id); d.State != remind.DeliveryDelivered || d.Attempts != 1 {
 				t.Fatalf("%s recorded as %+v", id, d)
+			}
+		}
+	})
+}
+
+// TestExpectLeasedReadsTheStoreAtTheirTime: deliveries the scheduler wrote
+// to the store leased to this instance ahead of their time
+// (scheduler.Config.HoldAhead) are read at their time, in batches, and
+// each sent once under the lease they were written with (no second
+// lease); those held by another instance, or due later, are not; one
+// planned again before the cursor after it passed (a write re-planned
+// it) is found when Expect announces it; what was sent is not sent again.
+func TestExpectLeasedReadsTheStoreAtTheirTime(t *testing.T) {
+	const lf, n = 30 * time.Second, 2*pollBatch + 7
+	runDispatcher(t, Config{MaxSleep: time.Hour, Owner: "me"}, nil, func(r *rig) {
+		r.advance(time.Second, 100*time.Millisecond) // the poll found nothing: it sleeps an hour
+		at := r.clk.Now().Add(20 * time.Second)
+		later := at.Add(5 * time.Second)
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("h%05d", i)
+			r.st.putAhead(remind.Delivery{ID: ids[i], Channel: remind.ChannelWebhook, DueAt: at}, "me", lf)
+		}
+		r.st.putAhead(remind.Delivery{ID: "other", Channel: remind.ChannelWebhook, DueAt: at}, "another", lf)
+		r.st.putAhead(remind.Delivery{ID: "later", Channel: remind.ChannelWebhook, DueAt: later}, "me", lf)
+		r.d.Expect(at, lf)
+		synctest.Wait()
+		r.advance(20*time.Second-time.Millisecond, 100*time.Millisecond)
+		if got := r.snd.total(); got != 0 {
+			t.Fatalf("%d sent before their time", got)
+		}
+		r.advance(time.Millisecond, time.Millisecond)
+		for _, id := range ids {
+			if got := r.snd.sends(id); len(got) != 1 || !got[0].Equal(at) {
+				t.Fatalf("%s sent at %v, want once at %v", id, got, at)
+			}
+			if d := r.st.get(id); d.State != remind.DeliveryDelivered || d.Attempts != 1 {
+				t.Fatalf("%s recorded as %+v, want delivered under its first lease", id, d)
+			}
+		}
+		if got := r.snd.sends("other"); len(got) != 0 {
+			t.Fatalf("another instance's delivery sent at %v", got)
+		}
+		// Planned again by a write: it sorts before what was read.
+		r.st.putAhead(remind.Delivery{ID: "a-replanned", Channel: remind.ChannelWebhook, DueAt: at}, "me", lf)
+		r.d.Expect(at, lf)
+		r.advance(time.Millisecond, time.Millisecond)
+		if got := r.snd.sends("a-replanned"); len(got) != 1 {
+			t.Fatalf("re-planned delivery sent %d times, want once", len(got))
+		}
+		if got := r.snd.sends("later"); len(got) != 0 {
+			t.Fatalf("a delivery due at %v sent at %v", later, got)
+		}
+		r.advance(later.Sub(r.clk.Now()), 100*time.Millisecond)
+		if got := r.snd.sends("later"); len(got) != 1 || !got[0].Equal(later) {
+			t.Fatalf("later sent at %v, want once at %v", got, later)
+		}
+		for _, id := range ids {
+			if got := r.snd.sends(id); len(got) != 1 {
+				t.Fatalf("%s sent %d times", id, len(got))
 			}
 		}
 	})

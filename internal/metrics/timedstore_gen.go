@@ -363,6 +363,13 @@ func (s *timedStore) ModifyReminder(ctx context.Context, tenantID string, id str
 	return v0, err
 }
 
+func (s *timedStore) NextAhead(ctx context.Context, owner string, leasedFor time.Duration, after store.Cursor) (time.Time, bool, error) {
+	start := time.Now()
+	v0, v1, err := s.Store.NextAhead(ctx, owner, leasedFor, after)
+	s.m.ObserveStore("NextAhead", time.Since(start), err)
+	return v0, v1, err
+}
+
 func (s *timedStore) NextDeliveryAt(ctx context.Context) (time.Time, bool, error) {
 	start := time.Now()
 	v0, v1, err := s.Store.NextDeliveryAt(ctx)
@@ -410,6 +417,13 @@ func (s *timedStore) PutSubscriber(ctx context.Context, sb remind.Subscriber) (r
 	v0, err := s.Store.PutSubscriber(ctx, sb)
 	s.m.ObserveStore("PutSubscriber", time.Since(start), err)
 	return v0, err
+}
+
+func (s *timedStore) ReadAhead(ctx context.Context, owner string, leasedFor time.Duration, now time.Time, after store.Cursor, limit int) ([]remind.Delivery, store.Cursor, error) {
+	start := time.Now()
+	v0, v1, err := s.Store.ReadAhead(ctx, owner, leasedFor, now, after, limit)
+	s.m.ObserveStore("ReadAhead", time.Since(start), err)
+	return v0, v1, err
 }
 
 func (s *timedStore) ReleaseLeases(ctx context.Context, now time.Time) (int, error) {

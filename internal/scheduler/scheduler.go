@@ -33,14 +33,15 @@ type Store interface {
 // Stamp is read before the transaction that creates them and handed back
 // with them to Submit (see deliver.Dispatcher.Stamp).
 //
-// Expect says deliveries due at `at` were written to the store unleased
-// (claimed ahead while MaxHeld are held: Config.SpillAhead); the
-// dispatcher looks at the store by then.
+// Expect says deliveries due from `at` were written to the store
+// (claimed ahead while MaxHeld are held: Config.SpillAhead), unleased when
+// leasedFor is 0, else leased to this instance from their due time for
+// leasedFor (Config.HoldAhead); the dispatcher looks at the store by then.
 type Dispatcher interface {
 	Held() (n int, next time.Time)
 	Stamp(ctx context.Context) uint64
 	Submit(ctx context.Context, ds []remind.Delivery, stamp uint64)
-	Expect(at time.Time)
+	Expect(at time.Time, leasedFor time.Duration)
 }
 
 // Observer hears of every firing (for metrics); may be nil.
@@ -72,7 +73,16 @@ type Config struct {
 	// (default 0: no herd is claimed earlier than Lookahead, and only what
 	// is due now is claimed while MaxHeld are held).
 	SpillAhead time.Duration
-	Policy     remind.FirePolicy
+	// HoldAhead leases what a herd writes to the store ahead of its time
+	// to this instance from each delivery's due time, for SpillAhead +
+	// Lease (store.Lease.AheadFor), instead of writing it unleased: the
+	// dispatcher then reads it when it falls due and sends it without a
+	// second lease, which halves what the store's writer does for each
+	// delivery of a herd. Set it where this instance is the store's only
+	// user (SQLite); where several share it, leaving it unset lets any of
+	// them lease the herd.
+	HoldAhead bool
+	Policy    remind.FirePolicy
 	// Owner is this instance's id (see store.Store.Heartbeat), recorded on
 	// the deliveries it claims so that they are taken over as soon as it
 	// is found dead rather than when their lease runs out.
@@ -324,7 +334,7 @@ func (s *Scheduler) fireDue(ctx context.Context) error {
 			s.dispatch.Submit(ctx, ds, stamp)
 		}
 		if !b.ahead.IsZero() {
-			s.dispatch.Expect(b.ahead) // written to the store, unleased: see horizon
+			s.dispatch.Expect(b.ahead, lease.AheadFor) // written to the store: see horizon
 		}
 		next, ok, err := s.store.NextFireAt(ctx)
 		if err != nil || !ok || next.After(horizon) {
@@ -339,7 +349,8 @@ func (s *Scheduler) fireDue(ctx context.Context) error {
 // and held in memory, unless the dispatcher already holds MaxHeld
 // deliveries waiting for their time. Then what is due now is leased, and
 // what is due within SpillAhead is planned and written to the store
-// unleased (store.Lease.Ahead).
+// unleased (store.Lease.Ahead), or leased from its due time with
+// HoldAhead (store.Lease.AheadFor).
 func (s *Scheduler) horizon(now time.Time, herd bool) (time.Time, store.Lease) {
 	if n, _ := s.dispatch.Held(); n >= s.cfg.MaxHeld {
 		lease := store.Lease{Owner: s.cfg.Owner, Until: now.Add(s.cfg.Lease)}
@@ -347,6 +358,13 @@ func (s *Scheduler) horizon(now time.Time, herd bool) (time.Time, store.Lease) {
 			return now, lease
 		}
 		lease.Ahead = now
+		if s.cfg.HoldAhead {
+			// As long past its time as a delivery of the same plan held
+			// in memory may be leased (Until, from up to SpillAhead
+			// ahead): a herd that takes longer than Lease to send is not
+			// leased a second time, row by row, as it goes.
+			lease.AheadFor = s.cfg.SpillAhead + s.cfg.Lease
+		}
 		return now.Add(s.cfg.SpillAhead), lease
 	}
 	h := now.Add(s.cfg.Lookahead)

@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sort"
@@ -119,14 +120,16 @@ type holder struct {
 	held    []time.Time
 	got     []time.Time // clock time of each handed-over delivery
 	maxHeld int
-	expect  []time.Time // Expect's arguments
-	expAt   []time.Time // clock time of each Expect
+	expect  []time.Time     // Expect's arguments
+	expFor  []time.Duration // and its leases
+	expAt   []time.Time     // clock time of each Expect
 }
 
-func (h *holder) Expect(at time.Time) {
+func (h *holder) Expect(at time.Time, leasedFor time.Duration) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.expect, h.expAt = append(h.expect, at), append(h.expAt, h.clock.Now())
+	h.expFor = append(h.expFor, leasedFor)
 }
 
 func (h *holder) Stamp(context.Context) uint64 { return 0 }
@@ -258,80 +261,91 @@ func TestHerdBeyondMaxHeldSpillsToTheStore(t *testing.T) {
 		{"herd written within SpillAhead of its time", 150, 30, 10, time.Minute, 50 * time.Second, 20 * time.Second},
 		{"herd written before SpillAhead of its time", 150, 30, 10, 20 * time.Second, 50 * time.Second, 20 * time.Second},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			st := &dueStore{}
-			herd := t0.Add(tc.until)
-			if tc.written == 0 {
-				for i := 0; i < tc.n; i++ {
-					st.add(herd)
-				}
-			}
-			far := herd.Add(tc.spillAhead + time.Hour) // beyond any look-ahead: waits for its own time
-			st.add(far)
-			cfg := Config{Batch: tc.batch, Lookahead: lookahead, SpillAhead: tc.spillAhead, MaxHeld: tc.maxHeld,
-				MaxSleep: time.Minute, Owner: "me", Lease: 30 * time.Second}
-			run(t, st, cfg, func(s *Scheduler, clk *clockwork.FakeClock, h *holder) {
-				if tc.written > 0 {
-					step := tc.written / time.Duration(tc.n)
+		for _, hold := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, HoldAhead %v", tc.name, hold), func(t *testing.T) {
+				st := &dueStore{}
+				herd := t0.Add(tc.until)
+				if tc.written == 0 {
 					for i := 0; i < tc.n; i++ {
 						st.add(herd)
-						s.Notify(herd) // as the service does on each create
-						advance(clk, step, step)
 					}
 				}
-				advance(clk, herd.Sub(clk.Now())-time.Millisecond, 100*time.Millisecond)
-				st.mu.Lock()
-				spilled, leases, left := len(st.spilled), append([]store.Lease(nil), st.leases...), len(st.due)
-				st.mu.Unlock()
-				handed := len(h.handed())
-				if handed+spilled != tc.n || left != 1 {
-					t.Fatalf("before the herd's time: %d held + %d in the store of %d, %d left unclaimed (want only the far one)", handed, spilled, tc.n, left)
-				}
-				if h.maxHeld > max(tc.maxHeld+tc.batch, tc.batch) {
-					t.Fatalf("held %d at once, MaxHeld %d, batch %d", h.maxHeld, tc.maxHeld, tc.batch)
-				}
-				if tc.n > tc.maxHeld+tc.batch && spilled == 0 {
-					t.Fatal("nothing was written to the store for its time")
-				}
-				for _, l := range leases {
-					if !l.Ahead.IsZero() && (l.Owner != "me" || l.Until.After(l.Ahead.Add(cfg.Lease))) {
-						t.Fatalf("spilling lease %+v: only what is due now may be leased", l)
+				far := herd.Add(tc.spillAhead + time.Hour) // beyond any look-ahead: waits for its own time
+				st.add(far)
+				cfg := Config{Batch: tc.batch, Lookahead: lookahead, SpillAhead: tc.spillAhead, MaxHeld: tc.maxHeld,
+					MaxSleep: time.Minute, Owner: "me", Lease: 30 * time.Second, HoldAhead: hold}
+				run(t, st, cfg, func(s *Scheduler, clk *clockwork.FakeClock, h *holder) {
+					if tc.written > 0 {
+						step := tc.written / time.Duration(tc.n)
+						for i := 0; i < tc.n; i++ {
+							st.add(herd)
+							s.Notify(herd) // as the service does on each create
+							advance(clk, step, step)
+						}
 					}
-				}
-				h.mu.Lock()
-				expect, expAt := append([]time.Time(nil), h.expect...), append([]time.Time(nil), h.expAt...)
-				h.mu.Unlock()
-				if spilled > 0 && len(expect) == 0 {
-					t.Fatal("the dispatcher was not told of deliveries waiting in the store")
-				}
-				for i, at := range expect {
-					if !at.Equal(herd) || !expAt[i].Before(herd) {
-						t.Fatalf("Expect(%v) at %v, want the herd's time, before it", at, expAt[i])
+					advance(clk, herd.Sub(clk.Now())-time.Millisecond, 100*time.Millisecond)
+					st.mu.Lock()
+					spilled, leases, left := len(st.spilled), append([]store.Lease(nil), st.leases...), len(st.due)
+					st.mu.Unlock()
+					handed := len(h.handed())
+					if handed+spilled != tc.n || left != 1 {
+						t.Fatalf("before the herd's time: %d held + %d in the store of %d, %d left unclaimed (want only the far one)", handed, spilled, tc.n, left)
 					}
-				}
-				// A herd is claimed as soon as it is seen within SpillAhead
-				// (at the latest herdCheck after it is whole); a smaller
-				// one Lookahead before its time.
-				claimFrom := herd.Add(-lookahead)
-				if tc.n >= tc.maxHeld {
-					claimFrom = herd.Add(-tc.spillAhead)
-					if whole := t0.Add(tc.written + herdCheck); whole.After(claimFrom) {
-						claimFrom = whole
+					if h.maxHeld > max(tc.maxHeld+tc.batch, tc.batch) {
+						t.Fatalf("held %d at once, MaxHeld %d, batch %d", h.maxHeld, tc.maxHeld, tc.batch)
 					}
-				}
-				got := h.handed()
-				if len(got) > 0 && (got[len(got)-1].After(claimFrom.Add(100*time.Millisecond)) || got[0].Before(herd.Add(-tc.spillAhead))) {
-					t.Fatalf("claimed from %v to %v, want all by %v and none before %v", got[0], got[len(got)-1], claimFrom, herd.Add(-tc.spillAhead))
-				}
-				if tc.n < tc.maxHeld && (len(got) == 0 || got[0].Before(claimFrom)) {
-					t.Fatalf("a small herd claimed at %v, want Lookahead before its time (%v)", got, claimFrom)
-				}
-				advance(clk, time.Minute, time.Second)
-				if _, left := st.stats(); left != 1 {
-					t.Fatalf("%d left after the herd, want the far firing", left)
-				}
+					if tc.n > tc.maxHeld+tc.batch && spilled == 0 {
+						t.Fatal("nothing was written to the store for its time")
+					}
+					wantFor := time.Duration(0) // HoldAhead: what is written ahead is leased from its time
+					if hold {
+						wantFor = cfg.SpillAhead + cfg.Lease
+					}
+					for _, l := range leases {
+						if !l.Ahead.IsZero() && (l.Owner != "me" || l.Until.After(l.Ahead.Add(cfg.Lease)) || l.AheadFor != wantFor) {
+							t.Fatalf("spilling lease %+v: only what is due now may be leased, what is due later for %v from its time", l, wantFor)
+						}
+					}
+					h.mu.Lock()
+					expect, expAt := append([]time.Time(nil), h.expect...), append([]time.Time(nil), h.expAt...)
+					for _, f := range h.expFor {
+						if f != wantFor {
+							t.Fatalf("Expect(_, %v), want %v", f, wantFor)
+						}
+					}
+					h.mu.Unlock()
+					if spilled > 0 && len(expect) == 0 {
+						t.Fatal("the dispatcher was not told of deliveries waiting in the store")
+					}
+					for i, at := range expect {
+						if !at.Equal(herd) || !expAt[i].Before(herd) {
+							t.Fatalf("Expect(%v) at %v, want the herd's time, before it", at, expAt[i])
+						}
+					}
+					// A herd is claimed as soon as it is seen within SpillAhead
+					// (at the latest herdCheck after it is whole); a smaller
+					// one Lookahead before its time.
+					claimFrom := herd.Add(-lookahead)
+					if tc.n >= tc.maxHeld {
+						claimFrom = herd.Add(-tc.spillAhead)
+						if whole := t0.Add(tc.written + herdCheck); whole.After(claimFrom) {
+							claimFrom = whole
+						}
+					}
+					got := h.handed()
+					if len(got) > 0 && (got[len(got)-1].After(claimFrom.Add(100*time.Millisecond)) || got[0].Before(herd.Add(-tc.spillAhead))) {
+						t.Fatalf("claimed from %v to %v, want all by %v and none before %v", got[0], got[len(got)-1], claimFrom, herd.Add(-tc.spillAhead))
+					}
+					if tc.n < tc.maxHeld && (len(got) == 0 || got[0].Before(claimFrom)) {
+						t.Fatalf("a small herd claimed at %v, want Lookahead before its time (%v)", got, claimFrom)
+					}
+					advance(clk, time.Minute, time.Second)
+					if _, left := st.stats(); left != 1 {
+						t.Fatalf("%d left after the herd, want the far firing", left)
+					}
+				})
 			})
-		})
+		}
 	}
 }
 

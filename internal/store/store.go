@@ -140,7 +140,9 @@ type Store interface {
 	// deliveries the plan holds past lease.Until (quiet hours), are
 	// written pending at their NextAttemptAt, held by nobody and not
 	// returned: LeaseDeliveries hands them to whichever dispatcher polls at
-	// their time (Waits). recips includes remind.OwnerUID's record when
+	// their time (Waits); with lease.AheadFor set, those of the firing due
+	// after lease.Ahead are written leased to lease.Owner from their due
+	// time instead, and not returned either (HeldAhead, ReadAhead). recips includes remind.OwnerUID's record when
 	// the firing may go to the owner (remind.NeedsOwner,
 	// remind.FireRecipients).
 	// Two callers never claim the same firing.
@@ -164,6 +166,20 @@ type Store interface {
 	// DeliveriesOf returns the deliveries with these ids that exist, in
 	// no particular order.
 	DeliveriesOf(ctx context.Context, ids []string) ([]remind.Delivery, error)
+	// ReadAhead reads, without writing, the pending deliveries FireDue
+	// wrote leased to owner ahead of their time (HeldAhead, with
+	// Lease.AheadFor = leasedFor) that are due at or before now: up to
+	// limit of them after the cursor `after`, in cursor order, and the
+	// cursor after the last one returned (`after` when none). Their owner
+	// sends them without leasing them again: the lease was taken when they
+	// were written. What it reads is every pending delivery leased to
+	// owner whose lease ends leasedFor after its due time, so one leased
+	// otherwise that happens to end there reads too: the caller drops what
+	// it holds already.
+	ReadAhead(ctx context.Context, owner string, leasedFor time.Duration, now time.Time, after Cursor, limit int) ([]remind.Delivery, Cursor, error)
+	// NextAhead returns when the first such delivery after `after` falls
+	// due, due now or not, and false when there is none.
+	NextAhead(ctx context.Context, owner string, leasedFor time.Duration, after Cursor) (time.Time, bool, error)
 	// Heartbeat records that instance is alive until `until` (it calls again
 	// before then to stay alive; until <= now says it is leaving), and
 	// hands back what instances past their time still hold: their pending
@@ -413,6 +429,18 @@ func Waits(d remind.Delivery, lease Lease) bool {
 		!lease.Ahead.IsZero() && d.DueAt.After(lease.Ahead))
 }
 
+// HeldAhead reports whether FireDue writes the planned delivery d leased
+// to lease.Owner from its due time (Lease.AheadFor): a delivery of the
+// firing itself (no follow-up), planned ahead of its time (due after
+// Ahead), by an instance that will send it when it falls due. Such a
+// delivery is pending with one attempt counted, its next attempt (the
+// lease's end) at DueAt + AheadFor, and is not returned: its owner reads
+// it at its time (ReadAhead) instead of holding it in memory.
+func HeldAhead(d remind.Delivery, lease Lease) bool {
+	return lease.AheadFor > 0 && !lease.Ahead.IsZero() && d.State == remind.DeliveryPending &&
+		d.Step == remind.StepFiring && d.DueAt.After(lease.Ahead)
+}
+
 // Lease says who holds deliveries and until when: the instance that
 // claimed them (its id as in Heartbeat; "" for none) and the time the claim
 // lapses, when anyone may lease them again, unless an outcome was recorded
@@ -423,10 +451,33 @@ func Waits(d remind.Delivery, lease Lease) bool {
 // scheduler sets it while the dispatcher's memory is full, so a herd
 // larger than what it may hold is still planned and written before its
 // instant, and leased from the store when it falls due.
+//
+// AheadFor, when set with Ahead, leases those deliveries instead, to
+// Owner from their due time for AheadFor (HeldAhead): the scheduler sets
+// it when this instance is the store's only user, so that a herd written
+// ahead is not leased a second time, row by row, when it falls due.
 type Lease struct {
-	Owner string
+	Owner    string
+	Until    time.Time
+	Ahead    time.Time
+	AheadFor time.Duration
+}
+
+// Cursor is a position in ReadAhead's order: the lease end of the last
+// delivery read and a key that only the store that made it reads. The zero
+// Cursor is before every delivery; Cursor{Until: t} is before every
+// delivery whose lease ends at or after t.
+type Cursor struct {
 	Until time.Time
-	Ahead time.Time
+	Key   string
+}
+
+// Before reports whether c is before o.
+func (c Cursor) Before(o Cursor) bool {
+	if !c.Until.Equal(o.Until) {
+		return c.Until.Before(o.Until)
+	}
+	return c.Key < o.Key
 }
 
 // Leased is one delivery LeaseDue leased: its id and its attempt count

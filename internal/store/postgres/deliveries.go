@@ -72,6 +72,43 @@ func (s *Store) DeliveriesOf(ctx context.Context, ids []string) ([]remind.Delive
 	return out, nil
 }
 
+// aheadWhere selects what FireDue leased to $1 ahead of its time for $2 ms
+// (store.HeldAhead) among pending rows. The cursor's key is the id, in
+// byte order (COLLATE "C"), as store.Cursor compares keys.
+const aheadWhere = `state = 'pending' AND owner = $1 AND next_attempt_ms - due_ms = $2
+	AND (next_attempt_ms > $3 OR next_attempt_ms = $3 AND id COLLATE "C" > $4)`
+
+// ReadAhead implements store.Store. The scheduler leases ahead only where
+// one instance serves the store (SQLite), so this is plain and correct
+// rather than tuned: a PostgreSQL herd is leased by whichever instances
+// poll (LeaseDue).
+func (s *Store) ReadAhead(ctx context.Context, owner string, leasedFor time.Duration, now time.Time, after store.Cursor, limit int) ([]remind.Delivery, store.Cursor, error) {
+	lf := leasedFor.Milliseconds()
+	cur := after
+	var out []remind.Delivery
+	err := s.queryRows(ctx, func(rows pgx.Rows) error {
+		d, err := scanDelivery(rows)
+		out = append(out, d)
+		cur = store.Cursor{Until: d.NextAttemptAt, Key: d.ID}
+		return err
+	}, `SELECT `+deliveryCols+` FROM deliveries WHERE `+aheadWhere+` AND next_attempt_ms <= $5
+		ORDER BY next_attempt_ms, id COLLATE "C" LIMIT $6`, owner, lf, ms(after.Until), after.Key, ms(now)+lf, limit)
+	if err != nil {
+		return nil, after, fmt.Errorf("postgres: read ahead: %w", err)
+	}
+	return out, cur, nil
+}
+
+// NextAhead implements store.Store.
+func (s *Store) NextAhead(ctx context.Context, owner string, leasedFor time.Duration, after store.Cursor) (time.Time, bool, error) {
+	lf := leasedFor.Milliseconds()
+	at, ok, err := s.minMS(ctx, "next ahead", `SELECT MIN(next_attempt_ms) FROM deliveries WHERE `+aheadWhere, owner, lf, ms(after.Until), after.Key)
+	if err != nil || !ok {
+		return time.Time{}, false, err
+	}
+	return at.Add(-leasedFor), true, nil
+}
+
 // Heartbeat renews instance's row and, in the same transaction, deletes
 // the rows of instances past their time and hands back the pending
 // deliveries they held. Two survivors noticing one death at once do not

@@ -32,9 +32,9 @@ func (s *Store) NextDeliveryAt(ctx context.Context) (time.Time, bool, error) {
 	return s.minMS(ctx, "next delivery", `SELECT MIN(next_attempt_ms) FROM deliveries WHERE state = 'pending'`)
 }
 
-func (s *Store) minMS(ctx context.Context, what, sql string) (time.Time, bool, error) {
+func (s *Store) minMS(ctx context.Context, what, sql string, args ...any) (time.Time, bool, error) {
 	var v *int64
-	if err := s.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&v) }, sql); err != nil {
+	if err := s.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&v) }, sql, args...); err != nil {
 		return time.Time{}, false, fmt.Errorf("postgres: %s: %w", what, err)
 	}
 	if v == nil {
@@ -99,6 +99,10 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 				seen[d.ID] = true
 				owner := lease.Owner
 				switch {
+				case store.HeldAhead(d, lease):
+					// Planned ahead of its time and leased to its owner
+					// from then: the owner reads it when it falls due.
+					d.NextAttemptAt, d.Attempts = d.DueAt.Add(lease.AheadFor), 1
 				case store.Waits(d, lease):
 					// A follow-up, or a delivery held by the recipient's
 					// quiet hours, waits held by nobody until a

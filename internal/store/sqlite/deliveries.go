@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -103,6 +105,101 @@ func (s *Store) DeliveriesOf(ctx context.Context, ids []string) ([]remind.Delive
 		return nil, fmt.Errorf("sqlite: deliveries of: %w", err)
 	}
 	return out, nil
+}
+
+// aheadKey is a SQLite cursor key: the rowid, zero-padded so that keys
+// sort as their rowids do.
+func aheadKey(rowid int64) string { return fmt.Sprintf("%020d", rowid) }
+
+// aheadRowid reads a cursor key: 0 (before every row) when empty.
+func aheadRowid(key string) int64 {
+	n, _ := strconv.ParseInt(key, 10, 64)
+	return n
+}
+
+// aheadWhere selects what FireDue leased to ?owner ahead of its time for
+// ?for ms (store.HeldAhead) among pending rows; the pending index orders
+// them by their lease's end, then rowid.
+const aheadWhere = `state = 'pending' AND owner = ? AND next_attempt_ms - due_ms = ?`
+
+// ReadAhead implements store.Store, on a reader. The cursor is the pending
+// index's order, (next_attempt_ms, rowid): the rest of the cursor's
+// millisecond is read by rowid, then the milliseconds after it, each query
+// a seek into the index, so a million leased for one instant are read a
+// thousand at a time without walking what was read before.
+func (s *Store) ReadAhead(ctx context.Context, owner string, leasedFor time.Duration, now time.Time, after store.Cursor, limit int) ([]remind.Delivery, store.Cursor, error) {
+	lf, last := leasedFor.Milliseconds(), ms(now)+leasedFor.Milliseconds()
+	at, rowid := ms(after.Until), aheadRowid(after.Key)
+	cur := after
+	out := make([]remind.Delivery, 0, min(limit, 1024))
+	var seq, next int64
+	scan := prefixed{dest: []any{&seq, &next}}
+	read := func(query string, args ...any) error {
+		rows, err := s.r.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		scan.rows = rows
+		for rows.Next() {
+			d, err := scanDelivery(&scan)
+			if err != nil {
+				return err
+			}
+			out = append(out, d)
+			cur = store.Cursor{Until: fromMS(next), Key: aheadKey(seq)}
+		}
+		return rows.Err()
+	}
+	if at <= last {
+		if err := read(`SELECT rowid, next_attempt_ms, `+deliveryCols+` FROM deliveries
+			WHERE next_attempt_ms = ? AND rowid > ? AND `+aheadWhere+` ORDER BY rowid LIMIT ?`, at, rowid, owner, lf, limit); err != nil {
+			return nil, after, fmt.Errorf("sqlite: read ahead: %w", err)
+		}
+	}
+	if n := len(out); n < limit && at < last {
+		if err := read(`SELECT rowid, next_attempt_ms, `+deliveryCols+` FROM deliveries
+			WHERE next_attempt_ms > ? AND next_attempt_ms <= ? AND `+aheadWhere+` ORDER BY next_attempt_ms, rowid LIMIT ?`, at, last, owner, lf, limit-n); err != nil {
+			return nil, after, fmt.Errorf("sqlite: read ahead: %w", err)
+		}
+	}
+	return out, cur, nil
+}
+
+// NextAhead implements store.Store.
+func (s *Store) NextAhead(ctx context.Context, owner string, leasedFor time.Duration, after store.Cursor) (time.Time, bool, error) {
+	lf := leasedFor.Milliseconds()
+	at, rowid := ms(after.Until), aheadRowid(after.Key)
+	var next int64
+	err := s.r.QueryRowContext(ctx, `SELECT next_attempt_ms FROM deliveries
+		WHERE next_attempt_ms = ? AND rowid > ? AND `+aheadWhere+` ORDER BY rowid LIMIT 1`, at, rowid, owner, lf).Scan(&next)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = s.r.QueryRowContext(ctx, `SELECT next_attempt_ms FROM deliveries
+			WHERE next_attempt_ms > ? AND `+aheadWhere+` ORDER BY next_attempt_ms, rowid LIMIT 1`, at, owner, lf).Scan(&next)
+	}
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return time.Time{}, false, nil
+	case err != nil:
+		return time.Time{}, false, fmt.Errorf("sqlite: next ahead: %w", err)
+	}
+	return fromMS(next - lf), true, nil
+}
+
+// prefixed scans leading columns into its own destinations (dest, set up
+// with them), then the rest as asked, reusing one slice for every row.
+type prefixed struct {
+	rows *sql.Rows
+	dest []any
+	lead int
+}
+
+func (p *prefixed) Scan(dest ...any) error {
+	if p.lead == 0 {
+		p.lead = len(p.dest)
+	}
+	p.dest = append(p.dest[:p.lead], dest...)
+	return p.rows.Scan(p.dest...)
 }
 
 // Heartbeat renews instance's row and hands back what instances past their

@@ -83,8 +83,9 @@ func fireUpdateSQL(n int) string {
 
 // fireWrite is one planned delivery to write.
 type fireWrite struct {
-	d    remind.Delivery
-	wait bool // written unleased (store.Waits): not handed back
+	d     remind.Delivery
+	wait  bool // not handed back: written unleased (store.Waits), or leased ahead
+	ahead bool // leased to the owner from its due time (store.HeldAhead)
 }
 
 // FireDue claims due reminders and fans them out into deliveries, in one
@@ -185,11 +186,14 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 					continue
 				}
 				seen[d.ID] = true
-				wait := store.Waits(d, lease)
-				if d.State == remind.DeliveryPending && !wait {
-					d.NextAttemptAt, d.Attempts = lease.Until, 1
+				w := fireWrite{d: d, wait: store.Waits(d, lease)}
+				switch {
+				case store.HeldAhead(d, lease):
+					w.d.NextAttemptAt, w.d.Attempts, w.ahead = d.DueAt.Add(lease.AheadFor), 1, true
+				case d.State == remind.DeliveryPending && !w.wait:
+					w.d.NextAttemptAt, w.d.Attempts = lease.Until, 1
 				}
-				writes = append(writes, fireWrite{d: d, wait: wait})
+				writes = append(writes, w)
 			}
 			updArgs = append(updArgs, r.ID, nullMS(p.Next), string(p.Status), ms(now), store.EncodeClaimed(p.Claimed))
 		}
@@ -199,7 +203,7 @@ func (s *Store) FireDue(ctx context.Context, now time.Time, limit int, lease sto
 			args := make([]any, 0, 20*len(part))
 			for _, w := range part {
 				d, owner := w.d, lease.Owner
-				if w.wait {
+				if w.wait && !w.ahead {
 					// A follow-up, or a delivery held by the recipient's
 					// quiet hours, waits held by nobody until a
 					// dispatcher's poll of the store leases it at its time.

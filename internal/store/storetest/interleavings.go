@@ -425,3 +425,121 @@ func testLeaseDueThenRead(t *testing.T, s store.Store) {
 		t.Fatalf("read %+v, want later's delivery pending under attempt %d", ds, l[0].Attempts)
 	}
 }
+
+// testReadsAheadWhatItLeasedAhead: with Lease.AheadFor, FireDue writes
+// the firings due after Ahead leased to the caller from their due time
+// (store.HeldAhead) and does not return them; ReadAhead hands them to
+// their owner when they fall due, in batches that follow its cursor
+// without overlap, and leases nothing: another instance's poll does not
+// take them while the lease runs. A cursor reset to a lease end reads that
+// instant again; an outcome, or a write that takes the firing back, takes
+// a delivery out, and the firing claimed again is read with the new
+// content and one more attempt counted.
+func testReadsAheadWhatItLeasedAhead(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const lf = 30 * time.Second
+	tn := tenant(t, s, "a")
+	now := mustCreate(t, s, reminder(tn, t0, "u1"))
+	soonA := mustCreate(t, s, reminder(tn, t0.Add(20*time.Second), "u1", "u2", "u3"))
+	soonB := mustCreate(t, s, reminder(tn, t0.Add(20*time.Second), "u4", "u5"))
+	later := mustCreate(t, s, reminder(tn, t0.Add(40*time.Second), "u1"))
+	// The delivery due now is leased until 31 s: one leased until its due
+	// time plus lf would read as leased ahead too (see store.Store.ReadAhead).
+	lease := store.Lease{Owner: "me", Until: t0.Add(lf + time.Second), Ahead: t0, AheadFor: lf}
+	got, err := s.FireDue(ctx, t0.Add(time.Minute), 10, lease, planAhead(t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ReminderID != now.ID {
+		t.Fatalf("FireDue returned %+v, want only the delivery due now", got)
+	}
+	if next, ok, err := s.NextAhead(ctx, "me", lf, store.Cursor{}); err != nil || !ok || !next.Equal(t0.Add(20*time.Second)) {
+		t.Fatalf("NextAhead = %v %v %v, want the first firing leased ahead", next, ok, err)
+	}
+	if ds, _, err := s.ReadAhead(ctx, "me", lf, t0.Add(20*time.Second-time.Millisecond), store.Cursor{}, 10); err != nil || len(ds) != 0 {
+		t.Fatalf("read %d before their time (%v)", len(ds), err)
+	}
+	for _, who := range []struct {
+		owner string
+		lf    time.Duration
+	}{{"other", lf}, {"me", time.Minute}} {
+		if ds, _, err := s.ReadAhead(ctx, who.owner, who.lf, t0.Add(time.Minute), store.Cursor{}, 10); err != nil || len(ds) != 0 {
+			t.Fatalf("ReadAhead(%s, %v) read %d (%v), want none", who.owner, who.lf, len(ds), err)
+		}
+	}
+	if leased, err := s.LeaseDeliveries(ctx, t0.Add(20*time.Second), 10, store.Lease{Owner: "other", Until: t0.Add(time.Minute)}); err != nil || len(leased) != 0 {
+		t.Fatalf("another instance leased %d under a live lease (%v)", len(leased), err)
+	}
+
+	at20 := t0.Add(20 * time.Second)
+	first, cur, err := s.ReadAhead(ctx, "me", lf, at20, store.Cursor{}, 2)
+	if err != nil || len(first) != 2 {
+		t.Fatalf("first batch: %d (%v), want 2", len(first), err)
+	}
+	rest, cur2, err := s.ReadAhead(ctx, "me", lf, at20, cur, 10)
+	if err != nil || len(rest) != 3 {
+		t.Fatalf("second batch: %d (%v), want the other 3 due at 20 s", len(rest), err)
+	}
+	seen := map[string]bool{}
+	for _, d := range append(first, rest...) {
+		if seen[d.ID] {
+			t.Fatalf("%s read twice", d.ID)
+		}
+		seen[d.ID] = true
+		if (d.ReminderID != soonA.ID && d.ReminderID != soonB.ID) || d.State != remind.DeliveryPending || d.Attempts != 1 ||
+			!d.DueAt.Equal(at20) || !d.NextAttemptAt.Equal(at20.Add(lf)) || len(d.Payload) == 0 {
+			t.Fatalf("read %+v, want a delivery due at 20 s leased until 50 s", d)
+		}
+	}
+	if !cur.Before(cur2) {
+		t.Fatalf("cursor went from %+v to %+v, want forward", cur, cur2)
+	}
+	if ds, c, _ := s.ReadAhead(ctx, "me", lf, at20, cur2, 10); len(ds) != 0 || c != cur2 {
+		t.Fatalf("read past the end: %d, cursor %+v", len(ds), c)
+	}
+	if next, ok, _ := s.NextAhead(ctx, "me", lf, cur2); !ok || !next.Equal(t0.Add(40*time.Second)) {
+		t.Fatalf("NextAhead after the 20 s batch = %v %v, want 40 s", next, ok)
+	}
+
+	// An outcome takes a delivery out; a cursor reset to their lease end
+	// reads the rest of that instant again.
+	d := first[0]
+	d.State, d.UpdatedAt = remind.DeliveryDelivered, at20
+	d.FinishedAt = &at20
+	if err := s.FinishDeliveries(ctx, []store.Result{{Delivery: d, Attempt: remind.Attempt{DeliveryID: d.ID, N: 1, At: at20, Outcome: "delivered"}}}); err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := s.ReadAhead(ctx, "me", lf, at20, store.Cursor{Until: at20.Add(lf)}, 10)
+	if err != nil || len(again) != 4 {
+		t.Fatalf("from the reset cursor read %d (%v), want the 4 still pending", len(again), err)
+	}
+	for _, x := range again {
+		if x.ID == d.ID {
+			t.Fatalf("read %s after its outcome", x.ID)
+		}
+	}
+
+	// A write takes the later firing back; claimed again, it is read with
+	// the new content under its next attempt.
+	edit := t0.Add(25 * time.Second)
+	if _, err := s.ModifyReminder(ctx, tn.ID, later.ID, edit, "", func(r *remind.Reminder) error {
+		r.Title, r.UpdatedAt = "moved on", edit
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	at40 := t0.Add(40 * time.Second)
+	if ds, _, _ := s.ReadAhead(ctx, "me", lf, at40, cur2, 10); len(ds) != 0 {
+		t.Fatalf("read %d of a firing taken back", len(ds))
+	}
+	if _, err := s.FireDue(ctx, edit.Add(time.Minute), 10, store.Lease{Owner: "me", Until: edit.Add(lf), Ahead: edit, AheadFor: lf}, planAhead(edit)); err != nil {
+		t.Fatal(err)
+	}
+	ds, _, err := s.ReadAhead(ctx, "me", lf, at40, store.Cursor{Until: at40.Add(lf)}, 10)
+	if err != nil || len(ds) != 1 || ds[0].ReminderID != later.ID || ds[0].Attempts != 2 || !strings.Contains(string(ds[0].Payload), "moved on") {
+		t.Fatalf("read %+v (%v), want the firing claimed again, attempt 2, new content", ds, err)
+	}
+	if next, ok, _ := s.NextAhead(ctx, "me", lf, store.Cursor{Until: at40.Add(lf).Add(time.Millisecond)}); ok {
+		t.Fatalf("NextAhead past the last = %v", next)
+	}
+}

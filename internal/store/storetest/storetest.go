@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"EditReplansClaimedFiring", testEditReplansClaimedFiring},
 		{"RecurringClaimsAhead", testRecurringClaimsAhead},
 		{"FiresAheadIntoTheStore", testFiresAheadIntoTheStore},
+		{"ReadsAheadWhatItLeasedAhead", testReadsAheadWhatItLeasedAhead},
 		{"LeaseDueThenRead", testLeaseDueThenRead},
 		{"FireDueFansOut", testFireDue},
 		{"FireDueLargeBatch", testFireDueLargeBatch},
