@@ -163,7 +163,7 @@ func New(s Store, senders map[string]Sender, obs Observer, log *slog.Logger, cfg
 		resultFails: backoff.NewStreak(ResultsLoop, cfg.Backoff, cfg.Reporter),
 		queue:       make(chan remind.Delivery, 8192),
 		sendq:       make(chan remind.Delivery, 1024),
-		results:     make(chan *store.Result, 1<<16),
+		results:     make(chan *store.Result, 1<<14),
 		held:        newHoldQueue(),
 		wake:        make(chan struct{}, 1),
 		inflight:    map[string]claim{},

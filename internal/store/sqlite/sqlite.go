@@ -55,19 +55,25 @@ var _ store.Store = (*Store)(nil)
 // Open opens (creating if needed) the SQLite database at path. Call Migrate
 // before use.
 func Open(path string) (*Store, error) {
-	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "foreign_keys(ON)", "temp_store(MEMORY)", "cache_size(-16000)"} {
-		q.Add("_pragma", p)
+	// The writer keeps a 16 MB page cache; each reader 4 MB: a commit
+	// empties the other connections' caches (WAL), so while a herd is
+	// written a reader's cache holds little more than the indexes' upper
+	// pages, and four large ones only added to the resident size.
+	dsn := func(cacheKB int) string {
+		q := url.Values{}
+		for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "foreign_keys(ON)", "temp_store(MEMORY)", fmt.Sprintf("cache_size(-%d)", cacheKB)} {
+			q.Add("_pragma", p)
+		}
+		return "file:" + path + "?" + q.Encode()
 	}
-	dsn := "file:" + path + "?" + q.Encode()
-	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	w, err := sql.Open("sqlite", dsn(16000)+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", dsn+"&mode=ro")
+	r, err := sql.Open("sqlite", dsn(4000)+"&mode=ro")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
