@@ -105,6 +105,7 @@ type Dispatcher struct {
 	sendq   chan remind.Delivery // checked, waiting for a sender
 	results chan *store.Result   // pointers: the buffer is 64k deep, a Result half a kilobyte
 	wake    chan struct{}
+	written chan struct{} // a batch of outcomes was written (see readAhead)
 	held    *holdQueue // deliveries submitted before their time
 
 	mu       sync.Mutex
@@ -163,9 +164,10 @@ func New(s Store, senders map[string]Sender, obs Observer, log *slog.Logger, cfg
 		resultFails: backoff.NewStreak(ResultsLoop, cfg.Backoff, cfg.Reporter),
 		queue:       make(chan remind.Delivery, 8192),
 		sendq:       make(chan remind.Delivery, 1024),
-		results:     make(chan *store.Result, 1<<14),
+		results:     make(chan *store.Result, 1<<16),
 		held:        newHoldQueue(),
 		wake:        make(chan struct{}, 1),
+		written:     make(chan struct{}, 1),
 		inflight:    map[string]claim{},
 	}
 }
@@ -663,6 +665,10 @@ func (d *Dispatcher) writeResults(stop, ctx context.Context) {
 			clock.Reset(retry, wait)
 			<-retry.Chan()
 		}
+		select {
+		case d.written <- struct{}{}:
+		default:
+		}
 		if !earliest.IsZero() {
 			d.Wake()
 		}
@@ -827,6 +833,18 @@ func (d *Dispatcher) readAhead(ctx context.Context, now time.Time) (time.Time, e
 		return a.at, nil
 	}
 	for ctx.Err() == nil {
+		// What is read here arrives as fast as a reader can read it,
+		// faster than the store's one writer records outcomes: while
+		// more than a quarter of the outcome queue waits for the writer,
+		// the next read waits for its next batch, so a herd in the store
+		// is not pulled into memory ahead of its outcomes.
+		for len(d.results) > cap(d.results)/4 {
+			select {
+			case <-d.written:
+			case <-ctx.Done():
+				return time.Time{}, ctx.Err()
+			}
+		}
 		stamp := d.Stamp(ctx)
 		if a.from.Before(a.high) {
 			stamp = 0
