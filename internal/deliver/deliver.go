@@ -106,7 +106,7 @@ type Dispatcher struct {
 	results chan *store.Result   // pointers: the buffer is 64k deep, a Result half a kilobyte
 	wake    chan struct{}
 	written chan struct{} // a batch of outcomes was written (see readAhead)
-	held    *holdQueue // deliveries submitted before their time
+	held    *holdQueue    // deliveries submitted before their time
 
 	mu       sync.Mutex
 	inflight map[string]claim // queued or being sent by this process

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -39,6 +38,9 @@ type memStore struct {
 	recorded   int               // results recorded
 	pendingOf  int               // PendingOf calls
 	owners     map[string]string // who holds each delivery written leased ahead (putAhead)
+	gate       chan struct{}     // when set, FinishDeliveries waits for it to close
+	order      []string          // the ids in owners, in cursor order once sorted
+	sorted     bool
 }
 
 func newMemStore() *memStore { return &memStore{ds: map[string]*remind.Delivery{}} }
@@ -60,48 +62,66 @@ func (s *memStore) putAhead(d remind.Delivery, owner string, lf time.Duration) {
 		s.owners = map[string]string{}
 	}
 	s.owners[d.ID] = owner
+	s.sorted = false
 }
 
-// ahead returns, in cursor order, the deliveries leased to owner ahead of
-// their time for lf after `after`.
-func (s *memStore) ahead(owner string, lf time.Duration, after store.Cursor) []remind.Delivery {
-	var out []remind.Delivery
-	for id, d := range s.ds {
-		if s.owners[id] == owner && d.State == remind.DeliveryPending && d.NextAttemptAt.Sub(d.DueAt) == lf &&
-			after.Before(store.Cursor{Until: d.NextAttemptAt, Key: id}) {
-			out = append(out, *d)
+// ahead calls yield, in cursor order, with the deliveries leased to owner
+// ahead of their time for lf after `after`, until it returns false.
+func (s *memStore) ahead(owner string, lf time.Duration, after store.Cursor, yield func(remind.Delivery) bool) {
+	pos := func(id string) store.Cursor { return store.Cursor{Until: s.ds[id].NextAttemptAt, Key: id} }
+	if !s.sorted {
+		s.order = s.order[:0]
+		for id := range s.owners {
+			s.order = append(s.order, id)
+		}
+		slices.SortFunc(s.order, func(a, b string) int {
+			if pa, pb := pos(a), pos(b); pa.Before(pb) {
+				return -1
+			} else if pb.Before(pa) {
+				return 1
+			}
+			return 0
+		})
+		s.sorted = true
+	}
+	i, _ := slices.BinarySearchFunc(s.order, after, func(id string, c store.Cursor) int {
+		if !c.Before(pos(id)) {
+			return -1
+		}
+		return 1
+	})
+	for _, id := range s.order[i:] {
+		d := s.ds[id]
+		if s.owners[id] == owner && d.State == remind.DeliveryPending && d.NextAttemptAt.Sub(d.DueAt) == lf && !yield(*d) {
+			return
 		}
 	}
-	slices.SortFunc(out, func(a, b remind.Delivery) int {
-		if c := a.NextAttemptAt.Compare(b.NextAttemptAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
-	return out
 }
 
 func (s *memStore) ReadAhead(_ context.Context, owner string, lf time.Duration, now time.Time, after store.Cursor, limit int) ([]remind.Delivery, store.Cursor, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []remind.Delivery
-	for _, d := range s.ahead(owner, lf, after) {
+	s.ahead(owner, lf, after, func(d remind.Delivery) bool {
 		if d.DueAt.After(now) || len(out) == limit {
-			break
+			return false
 		}
 		out = append(out, d)
 		after = store.Cursor{Until: d.NextAttemptAt, Key: d.ID}
-	}
+		return true
+	})
 	return out, after, nil
 }
 
 func (s *memStore) NextAhead(_ context.Context, owner string, lf time.Duration, after store.Cursor) (time.Time, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if ds := s.ahead(owner, lf, after); len(ds) > 0 {
-		return ds[0].DueAt, true, nil
-	}
-	return time.Time{}, false, nil
+	var next time.Time
+	s.ahead(owner, lf, after, func(d remind.Delivery) bool {
+		next = d.DueAt
+		return false
+	})
+	return next, !next.IsZero(), nil
 }
 
 func (s *memStore) get(id string) remind.Delivery {
@@ -184,6 +204,12 @@ func (s *memStore) PendingOf(_ context.Context, ids []string) (map[string]int, e
 
 func (s *memStore) FinishDeliveries(_ context.Context, rs []store.Result) error {
 	s.mu.Lock()
+	gate := s.gate
+	s.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.finishes++
 	if s.finishFail {
@@ -192,6 +218,7 @@ func (s *memStore) FinishDeliveries(_ context.Context, rs []store.Result) error 
 	for _, r := range rs {
 		if d, ok := s.ds[r.Delivery.ID]; ok && d.State == remind.DeliveryPending && d.Attempts == r.Delivery.Attempts {
 			*d = r.Delivery
+			s.sorted = false // a retry moves in the cursor's order
 		}
 		s.recorded++
 	}
@@ -583,6 +610,40 @@ func TestExpectLeasedReadsTheStoreAtTheirTime(t *testing.T) {
 			if got := r.snd.sends(id); len(got) != 1 {
 				t.Fatalf("%s sent %d times", id, len(got))
 			}
+		}
+	})
+}
+
+// TestReadAheadWaitsForTheWriter: deliveries leased ahead are read no
+// faster than their outcomes are written. While the writer is held up,
+// the reads stop once a quarter of the outcome queue waits (what is read
+// then is sent, and its outcome waits in the queue); once the writer
+// goes on, every delivery is read, sent once and recorded.
+func TestReadAheadWaitsForTheWriter(t *testing.T) {
+	const lf, n = 30 * time.Second, 40000
+	runDispatcher(t, Config{MaxSleep: time.Hour, Owner: "me", Workers: 8}, nil, func(r *rig) {
+		gate := make(chan struct{})
+		r.st.set(func(s *memStore) { s.gate = gate })
+		at := r.clk.Now().Add(time.Second)
+		for i := range n {
+			r.st.putAhead(remind.Delivery{ID: fmt.Sprintf("h%06d", i), Channel: remind.ChannelWebhook, DueAt: at}, "me", lf)
+		}
+		r.d.Expect(at, lf)
+		r.advance(time.Second, 100*time.Millisecond)
+		// Bounded by the queue's quarter, the writer's batch in hand, the
+		// check and send queues and one read.
+		if sent, bound := r.snd.total(), cap(r.d.results)/4+8192+cap(r.d.queue)+cap(r.d.sendq)+2*pollBatch+8; sent == n || sent > bound {
+			t.Fatalf("%d of %d read and sent while the writer was held up, want at most %d", sent, n, bound)
+		}
+		close(gate)
+		r.advance(5*time.Second, 100*time.Millisecond)
+		if sent := r.snd.total(); sent != n {
+			t.Fatalf("%d sent, want %d", sent, n)
+		}
+		var recorded int
+		r.st.set(func(s *memStore) { recorded = s.recorded })
+		if recorded != n {
+			t.Fatalf("%d outcomes recorded, want %d", recorded, n)
 		}
 	})
 }
