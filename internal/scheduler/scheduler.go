@@ -382,8 +382,8 @@ type firing struct {
 
 // firedBatch is what the planner notes of one FireDue batch: its firings,
 // for the observer (only when there is one: a herd is claimed by the
-// million), and the earliest firing after `after` (the lease's Ahead),
-// whose deliveries were written unleased for the dispatcher's poll.
+// million), and the earliest delivery due after `after` (the lease's
+// Ahead), written to the store for the dispatcher to take at its time.
 type firedBatch struct {
 	after time.Time
 	fired []firing
@@ -398,13 +398,21 @@ func (s *Scheduler) planner(now time.Time, b *firedBatch) store.FirePlanner {
 		if s.obs != nil {
 			b.fired = append(b.fired, firing{r, at})
 		}
-		if !b.after.IsZero() && at.After(b.after) && (b.ahead.IsZero() || at.Before(b.ahead)) {
-			b.ahead = at
-		}
 		plan, err := PlanFiring(r, recips, hooks, now, s.cfg.Policy)
 		if err != nil {
 			// A rule that parsed at create but not now (zone data changed): stop it, say why.
 			s.log.Error("scheduler: next occurrence", "reminder", r.ID, "err", err)
+		}
+		if !b.after.IsZero() {
+			// Each delivery's own time, not the firing's: one held by the
+			// recipient's quiet hours is due later than a firing due now,
+			// and is written to the store all the same (store.Waits,
+			// store.HeldAhead).
+			for _, d := range plan.Deliveries {
+				if d.State == remind.DeliveryPending && d.DueAt.After(b.after) && (b.ahead.IsZero() || d.DueAt.Before(b.ahead)) {
+					b.ahead = d.DueAt
+				}
+			}
 		}
 		return plan
 	}

@@ -95,8 +95,12 @@ func (s *dueStore) FireDue(_ context.Context, now time.Time, limit int, lease st
 	claimed := 0
 	for len(s.due) > 0 && claimed < limit && !s.due[0].After(now) {
 		at := s.due[0]
-		plan(remind.Reminder{ID: remind.NewID(at), NextFireAt: &at}, nil, nil) // the scheduler learns of the firing
-		d := remind.Delivery{ID: remind.NewID(at), DueAt: at, State: remind.DeliveryPending}
+		// The scheduler plans the firing: one webhook delivery at its time.
+		p := plan(remind.Reminder{ID: remind.NewID(at), TenantID: "t", NextFireAt: &at}, nil, []remind.Webhook{{ID: "w", TenantID: "t"}})
+		if len(p.Deliveries) != 1 {
+			panic(fmt.Sprintf("planned %d deliveries, want the webhook's", len(p.Deliveries)))
+		}
+		d := p.Deliveries[0]
 		if store.Waits(d, lease) {
 			s.spilled = append(s.spilled, d.DueAt)
 		} else {
@@ -451,4 +455,31 @@ func TestStartAndStopAreIdempotent(t *testing.T) {
 		s.Start(context.Background())
 		synctest.Wait() // no loop left running: synctest.Test would not return otherwise
 	})
+}
+
+// TestPlannerNotesDeliveriesHeldPastTheirFiring: while a herd is planned
+// into the store, what the dispatcher is told to expect is the earliest
+// delivery due after the lease's Ahead, not the earliest firing: a firing
+// due now whose recipient's quiet hours hold it until later is written to
+// the store (leased ahead with HoldAhead) all the same, and must be
+// announced, or it would wait for its lease to run out.
+func TestPlannerNotesDeliveriesHeldPastTheirFiring(t *testing.T) {
+	clk := clockwork.NewFakeClockAt(t0)
+	s := New(&dueStore{}, &holder{clock: clk}, nil, quiet, Config{Clock: clk, HoldAhead: true})
+	r := remind.Reminder{ID: remind.NewID(t0), TenantID: "t", Title: "held", Recipients: []string{"u1"}, NextFireAt: &t0}
+	recips := map[string]remind.Recipient{"u1": {TenantID: "t", UID: "u1", Profile: remind.Profile{TZ: "UTC", QuietHours: "06:00-08:00"}}}
+	b := firedBatch{after: t0}
+	p := s.planner(t0, &b)(r, recips, nil)
+	held := t0.Add(80 * time.Minute) // 08:00 UTC
+	if len(p.Deliveries) == 0 {
+		t.Fatal("nothing planned")
+	}
+	for _, d := range p.Deliveries {
+		if !d.DueAt.Equal(held) {
+			t.Fatalf("planned %s due at %v, want held to %v", d.Channel, d.DueAt, held)
+		}
+	}
+	if !b.ahead.Equal(held) {
+		t.Fatalf("noted %v to expect, want the held deliveries' %v", b.ahead, held)
+	}
 }
