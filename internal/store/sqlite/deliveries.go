@@ -3,8 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -128,12 +128,35 @@ const aheadWhere = `state = 'pending' AND owner = ? AND next_attempt_ms - due_ms
 // a seek into the index, so a million leased for one instant are read a
 // thousand at a time without walking what was read before.
 func (s *Store) ReadAhead(ctx context.Context, owner string, leasedFor time.Duration, now time.Time, after store.Cursor, limit int) ([]remind.Delivery, store.Cursor, error) {
-	lf, last := leasedFor.Milliseconds(), ms(now)+leasedFor.Milliseconds()
+	out, cur, err := s.readAhead(ctx, owner, leasedFor, ms(now)+leasedFor.Milliseconds(), after, limit)
+	if err != nil {
+		return nil, after, fmt.Errorf("sqlite: read ahead: %w", err)
+	}
+	return out, cur, nil
+}
+
+// NextAhead implements store.Store: the first delivery in ReadAhead's
+// order, due or not.
+func (s *Store) NextAhead(ctx context.Context, owner string, leasedFor time.Duration, after store.Cursor) (time.Time, bool, error) {
+	ds, _, err := s.readAhead(ctx, owner, leasedFor, math.MaxInt64, after, 1)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("sqlite: next ahead: %w", err)
+	}
+	if len(ds) == 0 {
+		return time.Time{}, false, nil
+	}
+	return ds[0].DueAt, true, nil
+}
+
+// readAhead reads up to limit deliveries leased ahead after the cursor
+// whose lease ends by lastMS, in the cursor's order (see ReadAhead).
+func (s *Store) readAhead(ctx context.Context, owner string, leasedFor time.Duration, lastMS int64, after store.Cursor, limit int) ([]remind.Delivery, store.Cursor, error) {
+	lf := leasedFor.Milliseconds()
 	at, rowid := ms(after.Until), aheadRowid(after.Key)
 	cur := after
 	out := make([]remind.Delivery, 0, min(limit, 1024))
 	var seq, next int64
-	scan := prefixed{dest: []any{&seq, &next}}
+	scan := prefixed{dest: []any{&seq, &next}, lead: 2}
 	read := func(query string, args ...any) error {
 		rows, err := s.r.QueryContext(ctx, query, args...)
 		if err != nil {
@@ -151,43 +174,23 @@ func (s *Store) ReadAhead(ctx context.Context, owner string, leasedFor time.Dura
 		}
 		return rows.Err()
 	}
-	if at <= last {
+	if at <= lastMS {
 		if err := read(`SELECT rowid, next_attempt_ms, `+deliveryCols+` FROM deliveries
 			WHERE next_attempt_ms = ? AND rowid > ? AND `+aheadWhere+` ORDER BY rowid LIMIT ?`, at, rowid, owner, lf, limit); err != nil {
-			return nil, after, fmt.Errorf("sqlite: read ahead: %w", err)
+			return nil, after, err
 		}
 	}
-	if n := len(out); n < limit && at < last {
+	if n := len(out); n < limit && at < lastMS {
 		if err := read(`SELECT rowid, next_attempt_ms, `+deliveryCols+` FROM deliveries
-			WHERE next_attempt_ms > ? AND next_attempt_ms <= ? AND `+aheadWhere+` ORDER BY next_attempt_ms, rowid LIMIT ?`, at, last, owner, lf, limit-n); err != nil {
-			return nil, after, fmt.Errorf("sqlite: read ahead: %w", err)
+			WHERE next_attempt_ms > ? AND next_attempt_ms <= ? AND `+aheadWhere+` ORDER BY next_attempt_ms, rowid LIMIT ?`, at, lastMS, owner, lf, limit-n); err != nil {
+			return nil, after, err
 		}
 	}
 	return out, cur, nil
 }
 
-// NextAhead implements store.Store.
-func (s *Store) NextAhead(ctx context.Context, owner string, leasedFor time.Duration, after store.Cursor) (time.Time, bool, error) {
-	lf := leasedFor.Milliseconds()
-	at, rowid := ms(after.Until), aheadRowid(after.Key)
-	var next int64
-	err := s.r.QueryRowContext(ctx, `SELECT next_attempt_ms FROM deliveries
-		WHERE next_attempt_ms = ? AND rowid > ? AND `+aheadWhere+` ORDER BY rowid LIMIT 1`, at, rowid, owner, lf).Scan(&next)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = s.r.QueryRowContext(ctx, `SELECT next_attempt_ms FROM deliveries
-			WHERE next_attempt_ms > ? AND `+aheadWhere+` ORDER BY next_attempt_ms, rowid LIMIT 1`, at, owner, lf).Scan(&next)
-	}
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return time.Time{}, false, nil
-	case err != nil:
-		return time.Time{}, false, fmt.Errorf("sqlite: next ahead: %w", err)
-	}
-	return fromMS(next - lf), true, nil
-}
-
-// prefixed scans leading columns into its own destinations (dest, set up
-// with them), then the rest as asked, reusing one slice for every row.
+// prefixed scans its first lead destinations (set up in dest) from the
+// leading columns, then the rest as asked, reusing one slice for every row.
 type prefixed struct {
 	rows *sql.Rows
 	dest []any
@@ -195,9 +198,6 @@ type prefixed struct {
 }
 
 func (p *prefixed) Scan(dest ...any) error {
-	if p.lead == 0 {
-		p.lead = len(p.dest)
-	}
 	p.dest = append(p.dest[:p.lead], dest...)
 	return p.rows.Scan(p.dest...)
 }
