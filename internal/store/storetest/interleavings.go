@@ -328,12 +328,7 @@ func testFiresAheadIntoTheStore(t *testing.T, s store.Store) {
 
 	// An edit before its time takes the later firing back.
 	edit := t0.Add(5 * time.Second)
-	if _, err := s.ModifyReminder(ctx, tn.ID, later.ID, edit, "", func(r *remind.Reminder) error {
-		r.Title, r.UpdatedAt = "moved on", edit
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	mustRetitle(t, s, tn.ID, later.ID, edit, "moved on")
 	if next, ok, _ := s.NextFireAt(ctx); !ok || !next.Equal(t0.Add(40*time.Second)) {
 		t.Fatalf("after the edit NextFireAt = %v %v, want the taken-back firing", next, ok)
 	}
@@ -522,12 +517,7 @@ func testReadsAheadWhatItLeasedAhead(t *testing.T, s store.Store) {
 	// A write takes the later firing back; claimed again, it is read with
 	// the new content under its next attempt.
 	edit := t0.Add(25 * time.Second)
-	if _, err := s.ModifyReminder(ctx, tn.ID, later.ID, edit, "", func(r *remind.Reminder) error {
-		r.Title, r.UpdatedAt = "moved on", edit
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	mustRetitle(t, s, tn.ID, later.ID, edit, "moved on")
 	at40 := t0.Add(40 * time.Second)
 	if ds, _, _ := s.ReadAhead(ctx, "me", lf, at40, cur2, 10); len(ds) != 0 {
 		t.Fatalf("read %d of a firing taken back", len(ds))

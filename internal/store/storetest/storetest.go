@@ -116,6 +116,18 @@ func mustCreate(t *testing.T, s store.Store, r remind.Reminder) remind.Reminder 
 	return got
 }
 
+// mustRetitle retitles a reminder at `at` (a write that takes back a
+// firing claimed ahead of it).
+func mustRetitle(t *testing.T, s store.Store, tenantID, id string, at time.Time, title string) {
+	t.Helper()
+	if _, err := s.ModifyReminder(context.Background(), tenantID, id, at, "", func(r *remind.Reminder) error {
+		r.Title, r.UpdatedAt = title, at
+		return nil
+	}); err != nil {
+		t.Fatalf("ModifyReminder: %v", err)
+	}
+}
+
 func wantNotFound(t *testing.T, err error, what string) {
 	t.Helper()
 	if !errors.Is(err, remind.ErrNotFound) {
