@@ -266,29 +266,49 @@ func (s *Store) PendingOf(ctx context.Context, ids []string) (map[string]int, er
 	return out, nil
 }
 
-// finishChunk is the rows per outcome statement: 7 parameters a row, well
+// finishChunk is the rows per outcome statement: 10 parameters a row, well
 // under SQLite's limit.
 const finishChunk = 100
 
-// finishSQL returns the outcome statements for n rows.
+// finishSQL returns the outcome statements for n rows: the update of the
+// deliveries, which keeps the attempt that ends one in its row
+// (migration 0018), and the insert of n attempts that do not.
 func finishSQL(n int) (update, insert string) {
-	rows := strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", n)
-	rows = rows[:len(rows)-1]
-	return `WITH v(id, state, attempts, next_ms, last_error, updated_ms, finished_ms) AS (VALUES ` + rows + `)
+	urows := strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?),", n)
+	arows := strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", n)
+	return `WITH v(id, state, attempts, next_ms, last_error, updated_ms, finished_ms, final_at_ms, final_us, final_code) AS (VALUES ` + urows[:len(urows)-1] + `)
 				UPDATE deliveries SET state = v.state, attempts = v.attempts, next_attempt_ms = v.next_ms, last_error = v.last_error,
-				updated_ms = v.updated_ms, finished_ms = v.finished_ms, owner = NULL
+				updated_ms = v.updated_ms, finished_ms = v.finished_ms, owner = NULL,
+				final_at_ms = v.final_at_ms, final_us = v.final_us, final_code = v.final_code
 				FROM v WHERE deliveries.id = v.id AND deliveries.state = 'pending' AND deliveries.attempts = v.attempts`,
-		`INSERT INTO attempts (delivery_id, n, at_ms, duration_us, outcome, status_code, error) VALUES ` + rows + `
+		`INSERT INTO attempts (delivery_id, n, at_ms, duration_us, outcome, status_code, error) VALUES ` + arows[:len(arows)-1] + `
 				ON CONFLICT (delivery_id, n) DO UPDATE SET at_ms = excluded.at_ms, duration_us = excluded.duration_us, outcome = excluded.outcome,
 				status_code = excluded.status_code, error = excluded.error`
 }
 
+// final reports whether r's attempt is the one that ends its delivery and
+// says nothing the row does not: then it is kept in the row, not in an
+// attempts row of its own.
+func final(r store.Result) bool {
+	d, a := r.Delivery, r.Attempt
+	return (d.State == remind.DeliveryDelivered || d.State == remind.DeliveryFailed) &&
+		a.N == d.Attempts && a.Outcome == string(d.State) && a.Error == d.LastError && a.DeliveryID == d.ID
+}
+
 // FinishDeliveries records the outcome of attempts, in one transaction,
 // with multi-row statements (a herd's outcomes arrive by the thousand and a
-// statement per row dominated the fire path's profile).
+// statement per row dominated the fire path's profile). The attempt that
+// ends a delivery is written in its row (final); the others, retried,
+// each in an attempts row.
 func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) error {
 	if len(results) == 0 {
 		return nil
+	}
+	var retried []store.Result
+	for _, r := range results {
+		if !final(r) {
+			retried = append(retried, r)
+		}
 	}
 	// Statements for every chunk size are prepared before the transaction
 	// (the writer pool's one connection is the transaction's until it
@@ -296,37 +316,72 @@ func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) er
 	// writes, and a batch's last chunk is seldom full.
 	type pair struct{ upd, ins *sql.Stmt }
 	stmts := map[int]pair{}
-	for start := 0; start < len(results); start += finishChunk {
-		n := min(finishChunk, len(results)-start)
+	prepare := func(n int) error {
 		if _, ok := stmts[n]; ok {
-			continue
+			return nil
 		}
 		updSQL, insSQL := finishSQL(n)
 		upd, err := s.prepared(ctx, updSQL)
 		if err != nil {
-			return fmt.Errorf("sqlite: finish deliveries: %w", err)
+			return err
 		}
 		ins, err := s.prepared(ctx, insSQL)
 		if err != nil {
-			return fmt.Errorf("sqlite: finish deliveries: %w", err)
+			return err
 		}
 		stmts[n] = pair{upd, ins}
+		return nil
+	}
+	for _, rs := range [][]store.Result{results, retried} {
+		for start := 0; start < len(rs); start += finishChunk {
+			if err := prepare(min(finishChunk, len(rs)-start)); err != nil {
+				return fmt.Errorf("sqlite: finish deliveries: %w", err)
+			}
+		}
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		for start := 0; start < len(results); start += finishChunk {
 			part := results[start:min(start+finishChunk, len(results))]
-			dargs := make([]any, 0, 7*len(part))
-			aargs := make([]any, 0, 7*len(part))
+			args := make([]any, 0, 10*len(part))
 			for _, r := range part {
 				d, a := r.Delivery, r.Attempt
-				dargs = append(dargs, d.ID, string(d.State), d.Attempts, ms(d.NextAttemptAt), d.LastError, ms(d.UpdatedAt), nullMS(d.FinishedAt))
-				aargs = append(aargs, d.ID, a.N, ms(a.At), a.Duration.Microseconds(), a.Outcome, a.StatusCode, a.Error)
+				var at any
+				if final(r) {
+					at = ms(a.At)
+				}
+				args = append(args, d.ID, string(d.State), d.Attempts, ms(d.NextAttemptAt), d.LastError, ms(d.UpdatedAt), nullMS(d.FinishedAt),
+					at, a.Duration.Microseconds(), a.StatusCode)
 			}
-			st := stmts[len(part)]
-			if _, err := tx.StmtContext(ctx, st.upd).ExecContext(ctx, dargs...); err != nil {
+			res, err := tx.StmtContext(ctx, stmts[len(part)].upd).ExecContext(ctx, args...)
+			if err != nil {
 				return err
 			}
-			if _, err := tx.StmtContext(ctx, st.ins).ExecContext(ctx, aargs...); err != nil {
+			if n, err := res.RowsAffected(); err != nil || int(n) < len(part) {
+				// Some outcome did not finish its row: a stale copy's (fenced
+				// off by a newer lease) or one recorded twice. A stale
+				// attempt still happened, so it gets an attempts row.
+				stale, err := notInRow(ctx, tx, part)
+				if err != nil {
+					return err
+				}
+				retried = append(retried, stale...)
+			}
+		}
+		for start := 0; start < len(retried); start += finishChunk {
+			part := retried[start:min(start+finishChunk, len(retried))]
+			args := make([]any, 0, 7*len(part))
+			for _, r := range part {
+				a := r.Attempt
+				args = append(args, r.Delivery.ID, a.N, ms(a.At), a.Duration.Microseconds(), a.Outcome, a.StatusCode, a.Error)
+			}
+			var err error
+			if st, ok := stmts[len(part)]; ok {
+				_, err = tx.StmtContext(ctx, st.ins).ExecContext(ctx, args...)
+			} else { // stale outcomes found in the transaction, which holds the one connection a prepare would wait for
+				_, ins := finishSQL(len(part))
+				_, err = tx.ExecContext(ctx, ins, args...)
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -338,22 +393,76 @@ func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) er
 	return nil
 }
 
-// ListDeliveries returns a reminder's deliveries with attempts.
+// notInRow returns the final attempts of part (see final) that their
+// delivery's row does not hold.
+func notInRow(ctx context.Context, tx *sql.Tx, part []store.Result) ([]store.Result, error) {
+	var ids []any
+	for _, r := range part {
+		if final(r) {
+			ids = append(ids, r.Delivery.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, attempts, final_at_ms FROM deliveries WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type held struct {
+		n  int
+		at sql.NullInt64
+	}
+	in := map[string]held{}
+	for rows.Next() {
+		var id string
+		var h held
+		if err := rows.Scan(&id, &h.n, &h.at); err != nil {
+			return nil, err
+		}
+		in[id] = h
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []store.Result
+	for _, r := range part {
+		if h, ok := in[r.Delivery.ID]; ok && final(r) && (h.n != r.Attempt.N || !h.at.Valid || h.at.Int64 != ms(r.Attempt.At)) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// ListDeliveries returns a reminder's deliveries with attempts: those in
+// the attempts table, then the one that ended the delivery, kept in its row.
 func (s *Store) ListDeliveries(ctx context.Context, tenantID, reminderID string) ([]store.DeliveryWithAttempts, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryCols+` FROM deliveries WHERE tenant_id = ? AND reminder_id = ? ORDER BY due_ms, id`, tenantID, reminderID)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryCols+`, final_at_ms, final_us, final_code
+		FROM deliveries WHERE tenant_id = ? AND reminder_id = ? ORDER BY due_ms, id`, tenantID, reminderID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list deliveries: %w", err)
 	}
 	var out []store.DeliveryWithAttempts
+	var finals []*remind.Attempt
 	idx := map[string]int{}
 	for rows.Next() {
-		d, err := scanDelivery(rows)
+		var at sql.NullInt64
+		var us int64
+		var code int
+		d, err := scanDelivery(withMore{rows, []any{&at, &us, &code}})
 		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("sqlite: list deliveries: %w", err)
 		}
+		var fin *remind.Attempt
+		if at.Valid {
+			fin = &remind.Attempt{DeliveryID: d.ID, N: d.Attempts, At: fromMS(at.Int64), Duration: time.Duration(us) * time.Microsecond,
+				Outcome: string(d.State), StatusCode: code, Error: d.LastError}
+		}
 		idx[d.ID] = len(out)
 		out = append(out, store.DeliveryWithAttempts{Delivery: d})
+		finals = append(finals, fin)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -372,12 +481,28 @@ func (s *Store) ListDeliveries(ctx context.Context, tenantID, reminderID string)
 			return nil, fmt.Errorf("sqlite: list attempts: %w", err)
 		}
 		a.At, a.Duration = fromMS(at), time.Duration(dur)*time.Microsecond
-		if i, ok := idx[a.DeliveryID]; ok {
+		if i, ok := idx[a.DeliveryID]; ok && (finals[i] == nil || a.N < finals[i].N) {
 			out[i].Attempts = append(out[i].Attempts, a)
 		}
 	}
-	return out, arows.Err()
+	if err := arows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list attempts: %w", err)
+	}
+	for i, fin := range finals {
+		if fin != nil {
+			out[i].Attempts = append(out[i].Attempts, *fin)
+		}
+	}
+	return out, nil
 }
+
+// withMore scans a row's first columns as row would and the rest into more.
+type withMore struct {
+	row  interface{ Scan(...any) error }
+	more []any
+}
+
+func (w withMore) Scan(dest ...any) error { return w.row.Scan(append(dest, w.more...)...) }
 
 // FailedDeliveries implements store.Store.
 func (s *Store) FailedDeliveries(ctx context.Context, tenantID string, since time.Time, limit int) ([]remind.Delivery, error) {

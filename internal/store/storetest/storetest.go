@@ -59,6 +59,7 @@ func Run(t *testing.T, open Opener) {
 		{"TakeoverFromDeadInstance", testTakeover},
 		{"ReleaseLeasesAfterRestart", testReleaseLeases},
 		{"FinishManyAtOnce", testFinishMany},
+		{"AttemptHistory", testAttemptHistory}, // attempts.go
 		{"CancelCancelsPending", testCancel},
 		{"FailedDeliveriesOfATenant", testFailedDeliveries},
 		{"Recipients", testRecipients},
