@@ -493,6 +493,51 @@ type Result struct {
 	Attempt  remind.Attempt
 }
 
+// Final reports whether r's attempt ends its delivery (delivered, or
+// failed for good) and says nothing the delivery's row does not: its
+// outcome is the state, its error the last error, its number the attempt
+// count. Both drivers keep such an attempt in the delivery's row, with its
+// start, duration and status code, instead of an attempts row of its own:
+// a herd's outcomes are one write each, not two. Every other attempt, and
+// a final one that does not finish its row (a stale copy's), gets an
+// attempts row.
+func (r Result) Final() bool {
+	d, a := r.Delivery, r.Attempt
+	return (d.State == remind.DeliveryDelivered || d.State == remind.DeliveryFailed) &&
+		a.N == d.Attempts && a.Outcome == string(d.State) && a.Error == d.LastError && a.DeliveryID == d.ID
+}
+
+// FinalAttempt is the attempt a driver kept in d's row (see Result.Final).
+func FinalAttempt(d remind.Delivery, at time.Time, dur time.Duration, code int) remind.Attempt {
+	return remind.Attempt{DeliveryID: d.ID, N: d.Attempts, At: at, Duration: dur, Outcome: string(d.State), StatusCode: code, Error: d.LastError}
+}
+
+// ScanMore scans a row's first columns as Row would and the rest into
+// More: a driver's delivery scanner reading a query with extra columns.
+type ScanMore struct {
+	Row  interface{ Scan(...any) error }
+	More []any
+}
+
+// Scan implements the drivers' row interfaces.
+func (w ScanMore) Scan(dest ...any) error { return w.Row.Scan(append(dest, w.More...)...) }
+
+// WithFinal returns a delivery's attempts read from their own rows (in
+// order) followed by the one kept in its row, if any; a row's copy of that
+// same attempt (recorded twice) is left out.
+func WithFinal(rows []remind.Attempt, final *remind.Attempt) []remind.Attempt {
+	if final == nil {
+		return rows
+	}
+	out := rows[:0]
+	for _, a := range rows {
+		if a.N < final.N {
+			out = append(out, a)
+		}
+	}
+	return append(out, *final)
+}
+
 // DeliveryWithAttempts is a delivery with its attempts, oldest first.
 type DeliveryWithAttempts struct {
 	remind.Delivery

@@ -235,16 +235,18 @@ func finishRounds(sorted []store.Result) func(yield func([]store.Result) bool) {
 	}
 }
 
-// finishRound records outcomes of distinct deliveries with two set-based
-// statements: a herd's outcomes arrive by the thousand, and a statement a
+// finishRound records outcomes of distinct deliveries with one set-based
+// statement: a herd's outcomes arrive by the thousand, and a statement a
 // row (two with the attempt) was most of the PostgreSQL herd's writes. The
-// rows are locked first, in id order.
+// rows are locked first, in id order. An attempt that ends its delivery
+// goes in the row (store.Result.Final); the others, and a final one that
+// did not finish its row (a stale copy's), in attempts rows.
 func finishRound(ctx context.Context, tx pgx.Tx, rs []store.Result) error {
 	n := len(rs)
 	ids, states, errs, outcomes, aerrs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	attempts, ns, codes := make([]int32, n), make([]int32, n), make([]int32, n)
 	nexts, updated, ats, durs := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-	finished := make([]*int64, n)
+	finished, finals := make([]*int64, n), make([]bool, n)
 	for i, r := range rs {
 		d, a := r.Delivery, r.Attempt
 		ids[i], states[i], attempts[i], nexts[i], errs[i], updated[i] = d.ID, string(d.State), int32(d.Attempts), ms(d.NextAttemptAt), d.LastError, ms(d.UpdatedAt)
@@ -253,21 +255,23 @@ func finishRound(ctx context.Context, tx pgx.Tx, rs []store.Result) error {
 			finished[i] = &v
 		}
 		ns[i], ats[i], durs[i], outcomes[i], codes[i], aerrs[i] = int32(a.N), ms(a.At), a.Duration.Microseconds(), a.Outcome, int32(a.StatusCode), a.Error
+		finals[i] = r.Final()
 	}
-	if _, err := tx.Exec(ctx, `WITH locked AS MATERIALIZED (SELECT id FROM deliveries WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE)
-		UPDATE deliveries d SET state = u.state, attempts = u.attempts, next_attempt_ms = u.next_ms, last_error = u.last_error,
-			updated_ms = u.updated_ms, finished_ms = u.finished_ms, owner = NULL
-		FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[])
-			AS u(id, state, attempts, next_ms, last_error, updated_ms, finished_ms)
-		WHERE d.id = u.id AND d.id IN (SELECT id FROM locked) AND d.state = 'pending' AND d.attempts = u.attempts`,
-		ids, states, attempts, nexts, errs, updated, finished); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO attempts (delivery_id, n, at_ms, duration_us, outcome, status_code, error)
-		SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[], $5::text[], $6::int[], $7::text[])
+	_, err := tx.Exec(ctx, `WITH locked AS MATERIALIZED (SELECT id FROM deliveries WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE),
+		u AS (SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[],
+				$8::int[], $9::bigint[], $10::bigint[], $11::text[], $12::int[], $13::text[], $14::bool[])
+			AS u(id, state, attempts, next_ms, last_error, updated_ms, finished_ms, n, at_ms, duration_us, outcome, status_code, error, final)),
+		done AS (UPDATE deliveries d SET state = u.state, attempts = u.attempts, next_attempt_ms = u.next_ms, last_error = u.last_error,
+				updated_ms = u.updated_ms, finished_ms = u.finished_ms, owner = NULL,
+				final_at_ms = CASE WHEN u.final THEN u.at_ms END, final_us = u.duration_us, final_code = u.status_code
+			FROM u WHERE d.id = u.id AND d.id IN (SELECT id FROM locked) AND d.state = 'pending' AND d.attempts = u.attempts
+			RETURNING d.id, u.final)
+		INSERT INTO attempts (delivery_id, n, at_ms, duration_us, outcome, status_code, error)
+		SELECT u.id, u.n, u.at_ms, u.duration_us, u.outcome, u.status_code, u.error FROM u
+		WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = u.id AND done.final)
 		ON CONFLICT (delivery_id, n) DO UPDATE SET at_ms = excluded.at_ms, duration_us = excluded.duration_us, outcome = excluded.outcome,
 			status_code = excluded.status_code, error = excluded.error`,
-		ids, ns, ats, durs, outcomes, codes, aerrs)
+		ids, states, attempts, nexts, errs, updated, finished, ns, ats, durs, outcomes, codes, aerrs, finals)
 	return err
 }
 
@@ -292,14 +296,24 @@ func (s *Store) FailedDeliveries(ctx context.Context, tenantID string, since tim
 
 func (s *Store) ListDeliveries(ctx context.Context, tenantID, reminderID string) ([]store.DeliveryWithAttempts, error) {
 	var out []store.DeliveryWithAttempts
+	var finals []*remind.Attempt
 	idx := map[string]int{}
 	err := s.conn(ctx, func(c *pgx.Conn) error {
 		err := queryRows(ctx, c, func(rows pgx.Rows) error {
-			d, err := scanDelivery(rows)
+			var at *int64
+			var us int64
+			var code int32
+			d, err := scanDelivery(store.ScanMore{Row: rows, More: []any{&at, &us, &code}})
+			var fin *remind.Attempt
+			if at != nil {
+				a := store.FinalAttempt(d, fromMS(*at), time.Duration(us)*time.Microsecond, int(code))
+				fin = &a
+			}
 			idx[d.ID] = len(out)
 			out = append(out, store.DeliveryWithAttempts{Delivery: d})
+			finals = append(finals, fin)
 			return err
-		}, `SELECT `+deliveryCols+` FROM deliveries WHERE tenant_id = $1 AND reminder_id = $2 ORDER BY due_ms, id`, tenantID, reminderID)
+		}, `SELECT `+deliveryCols+`, final_at_ms, final_us, final_code FROM deliveries WHERE tenant_id = $1 AND reminder_id = $2 ORDER BY due_ms, id`, tenantID, reminderID)
 		if err != nil {
 			return err
 		}
@@ -319,6 +333,9 @@ func (s *Store) ListDeliveries(ctx context.Context, tenantID, reminderID string)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list deliveries: %w", err)
+	}
+	for i, fin := range finals {
+		out[i].Attempts = store.WithFinal(out[i].Attempts, fin)
 	}
 	return out, nil
 }

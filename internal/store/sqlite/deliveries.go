@@ -272,7 +272,8 @@ const finishChunk = 100
 
 // finishSQL returns the outcome statements for n rows: the update of the
 // deliveries, which keeps the attempt that ends one in its row
-// (migration 0018), and the insert of n attempts that do not.
+// (store.Result.Final; migration 0018), and the insert of n attempts
+// that do not.
 func finishSQL(n int) (update, insert string) {
 	urows := strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?),", n)
 	arows := strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", n)
@@ -286,19 +287,10 @@ func finishSQL(n int) (update, insert string) {
 				status_code = excluded.status_code, error = excluded.error`
 }
 
-// final reports whether r's attempt is the one that ends its delivery and
-// says nothing the row does not: then it is kept in the row, not in an
-// attempts row of its own.
-func final(r store.Result) bool {
-	d, a := r.Delivery, r.Attempt
-	return (d.State == remind.DeliveryDelivered || d.State == remind.DeliveryFailed) &&
-		a.N == d.Attempts && a.Outcome == string(d.State) && a.Error == d.LastError && a.DeliveryID == d.ID
-}
-
 // FinishDeliveries records the outcome of attempts, in one transaction,
 // with multi-row statements (a herd's outcomes arrive by the thousand and a
 // statement per row dominated the fire path's profile). The attempt that
-// ends a delivery is written in its row (final); the others, retried,
+// ends a delivery is written in its row (store.Result.Final); the others, retried,
 // each in an attempts row.
 func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) error {
 	if len(results) == 0 {
@@ -306,7 +298,7 @@ func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) er
 	}
 	var retried []store.Result
 	for _, r := range results {
-		if !final(r) {
+		if !r.Final() {
 			retried = append(retried, r)
 		}
 	}
@@ -346,7 +338,7 @@ func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) er
 			for _, r := range part {
 				d, a := r.Delivery, r.Attempt
 				var at any
-				if final(r) {
+				if r.Final() {
 					at = ms(a.At)
 				}
 				args = append(args, d.ID, string(d.State), d.Attempts, ms(d.NextAttemptAt), d.LastError, ms(d.UpdatedAt), nullMS(d.FinishedAt),
@@ -393,12 +385,12 @@ func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) er
 	return nil
 }
 
-// notInRow returns the final attempts of part (see final) that their
+// notInRow returns the final attempts of part (store.Result.Final) that their
 // delivery's row does not hold.
 func notInRow(ctx context.Context, tx *sql.Tx, part []store.Result) ([]store.Result, error) {
 	var ids []any
 	for _, r := range part {
-		if final(r) {
+		if r.Final() {
 			ids = append(ids, r.Delivery.ID)
 		}
 	}
@@ -428,7 +420,7 @@ func notInRow(ctx context.Context, tx *sql.Tx, part []store.Result) ([]store.Res
 	}
 	var out []store.Result
 	for _, r := range part {
-		if h, ok := in[r.Delivery.ID]; ok && final(r) && (h.n != r.Attempt.N || !h.at.Valid || h.at.Int64 != ms(r.Attempt.At)) {
+		if h, ok := in[r.Delivery.ID]; ok && r.Final() && (h.n != r.Attempt.N || !h.at.Valid || h.at.Int64 != ms(r.Attempt.At)) {
 			out = append(out, r)
 		}
 	}
@@ -450,15 +442,15 @@ func (s *Store) ListDeliveries(ctx context.Context, tenantID, reminderID string)
 		var at sql.NullInt64
 		var us int64
 		var code int
-		d, err := scanDelivery(withMore{rows, []any{&at, &us, &code}})
+		d, err := scanDelivery(store.ScanMore{Row: rows, More: []any{&at, &us, &code}})
 		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("sqlite: list deliveries: %w", err)
 		}
 		var fin *remind.Attempt
 		if at.Valid {
-			fin = &remind.Attempt{DeliveryID: d.ID, N: d.Attempts, At: fromMS(at.Int64), Duration: time.Duration(us) * time.Microsecond,
-				Outcome: string(d.State), StatusCode: code, Error: d.LastError}
+			a := store.FinalAttempt(d, fromMS(at.Int64), time.Duration(us)*time.Microsecond, code)
+			fin = &a
 		}
 		idx[d.ID] = len(out)
 		out = append(out, store.DeliveryWithAttempts{Delivery: d})
@@ -481,7 +473,7 @@ func (s *Store) ListDeliveries(ctx context.Context, tenantID, reminderID string)
 			return nil, fmt.Errorf("sqlite: list attempts: %w", err)
 		}
 		a.At, a.Duration = fromMS(at), time.Duration(dur)*time.Microsecond
-		if i, ok := idx[a.DeliveryID]; ok && (finals[i] == nil || a.N < finals[i].N) {
+		if i, ok := idx[a.DeliveryID]; ok {
 			out[i].Attempts = append(out[i].Attempts, a)
 		}
 	}
@@ -489,20 +481,10 @@ func (s *Store) ListDeliveries(ctx context.Context, tenantID, reminderID string)
 		return nil, fmt.Errorf("sqlite: list attempts: %w", err)
 	}
 	for i, fin := range finals {
-		if fin != nil {
-			out[i].Attempts = append(out[i].Attempts, *fin)
-		}
+		out[i].Attempts = store.WithFinal(out[i].Attempts, fin)
 	}
 	return out, nil
 }
-
-// withMore scans a row's first columns as row would and the rest into more.
-type withMore struct {
-	row  interface{ Scan(...any) error }
-	more []any
-}
-
-func (w withMore) Scan(dest ...any) error { return w.row.Scan(append(dest, w.more...)...) }
 
 // FailedDeliveries implements store.Store.
 func (s *Store) FailedDeliveries(ctx context.Context, tenantID string, since time.Time, limit int) ([]remind.Delivery, error) {
