@@ -197,8 +197,17 @@ func (s *Store) FinishDeliveries(ctx context.Context, results []store.Result) er
 	// Rows are locked in id order, as cancelPending does, so the two cannot
 	// deadlock; the stable sort keeps several results for one id in order,
 	// and each goes in a later round (a statement writes a row once).
-	sorted := slices.Clone(results)
-	slices.SortStableFunc(sorted, func(a, b store.Result) int { return strings.Compare(a.Delivery.ID, b.Delivery.ID) })
+	// Positions are sorted, not the results (a few hundred bytes each: moving
+	// them was a tenth of a herd's outcome writes).
+	order := make([]int, len(results))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(results[a].Delivery.ID, results[b].Delivery.ID) })
+	sorted := make([]store.Result, len(results))
+	for i, j := range order {
+		sorted[i] = results[j]
+	}
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		for round := range finishRounds(sorted) {
 			if err := finishRound(ctx, tx, round); err != nil {
