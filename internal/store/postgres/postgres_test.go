@@ -308,6 +308,11 @@ func BenchmarkFireDue(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n)/1e3, "µs/reminder")
 }
 
+// BenchmarkFinishDeliveries: the outcome writes of a herd (storetest.BenchFinish).
+func BenchmarkFinishDeliveries(b *testing.B) {
+	storetest.BenchFinish(b, open(b, pgtest.NewDatabase(b)))
+}
+
 // TestSubscribeWaitsForDatabase subscribes while the database cannot be
 // reached: Subscribe keeps trying until its context ends, then fails.
 func TestSubscribeWaitsForDatabase(t *testing.T) {

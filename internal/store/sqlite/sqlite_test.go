@@ -50,3 +50,6 @@ func TestLockServeIsExclusive(t *testing.T) {
 	}
 	_ = release()
 }
+
+// BenchmarkFinishDeliveries: the outcome writes of a herd (storetest.BenchFinish).
+func BenchmarkFinishDeliveries(b *testing.B) { storetest.BenchFinish(b, sqlitetest.Open(b)) }
