@@ -198,11 +198,13 @@ type Store interface {
 	// another count lost its lease to a newer one and must not send it.
 	PendingOf(ctx context.Context, ids []string) (map[string]int, error)
 	// FinishDeliveries records outcomes: each Result's delivery state,
-	// attempt count, next attempt and error, and its attempt row; the
+	// attempt count, next attempt and error, and its attempt (in the
+	// delivery's row when it ends the delivery: Result.Final); the
 	// delivery is held by nobody afterwards (a retry waits for its time). A delivery
 	// no longer pending (cancelled meanwhile), or pending under another
 	// attempt count (leased again since: a takeover or a re-plan), keeps its
-	// state; the attempt is recorded.
+	// state; the attempt is recorded. Recording the same results again
+	// changes nothing, so a call that failed may be repeated whole.
 	FinishDeliveries(ctx context.Context, results []Result) error
 	// ListDeliveries returns a reminder's deliveries with their attempts.
 	ListDeliveries(ctx context.Context, tenantID, reminderID string) ([]DeliveryWithAttempts, error)
