@@ -616,7 +616,7 @@ func TestExpectLeasedReadsTheStoreAtTheirTime(t *testing.T) {
 
 // TestReadAheadWaitsForTheWriter: deliveries leased ahead are read no
 // faster than their outcomes are written. While the writer is held up,
-// the reads stop once a quarter of the outcome queue waits (what is read
+// the reads stop once readAheadSlack outcomes wait (what is read
 // then is sent, and its outcome waits in the queue); once the writer
 // goes on, every delivery is read, sent once and recorded.
 func TestReadAheadWaitsForTheWriter(t *testing.T) {
@@ -630,9 +630,9 @@ func TestReadAheadWaitsForTheWriter(t *testing.T) {
 		}
 		r.d.Expect(at, lf)
 		r.advance(time.Second, 100*time.Millisecond)
-		// Bounded by the queue's quarter, the writer's batch in hand, the
+		// Bounded by the slack, the writer's batch in hand, the
 		// check and send queues and one read.
-		if sent, bound := r.snd.total(), cap(r.d.results)/4+8192+cap(r.d.queue)+cap(r.d.sendq)+2*pollBatch+8; sent == n || sent > bound {
+		if sent, bound := r.snd.total(), readAheadSlack+8192+cap(r.d.queue)+cap(r.d.sendq)+2*pollBatch+8; sent == n || sent > bound {
 			t.Fatalf("%d of %d read and sent while the writer was held up, want at most %d", sent, n, bound)
 		}
 		close(gate)
