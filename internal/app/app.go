@@ -195,9 +195,8 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 		bc = b
 	}
 	a.Hub = inbox.NewHub(bc, log)
-	client := netguard.Client(cfg.WebhookTimeout, cfg.AllowPrivateTargets)
 	a.Senders = map[string]deliver.Sender{
-		remind.ChannelWebhook: webhook.NewSender(client, st, now),
+		remind.ChannelWebhook: webhook.NewSender(netguard.FastClient(cfg.WebhookTimeout, cfg.AllowPrivateTargets, max(cfg.Workers, 1)), st, now),
 		remind.ChannelInbox:   inbox.NewSender(st, a.Hub, now),
 	}
 	box := a.secretBox() // contacts.go

@@ -2,8 +2,9 @@
 // Web Push endpoints) off the operator's own network. One address table
 // serves both checks: CheckURL, at registration, refuses a URL whose host is
 // written as (or resolves to) a non-public address with a clear reason, and
-// Client, at dial time, refuses the connection, so DNS answers that change
-// after registration are caught too. Clients made here follow no redirects.
+// Client and FastClient (webhooks), at dial time, refuse the connection, so
+// DNS answers that change after registration are caught too. Clients made
+// here follow no redirects.
 //
 // The table is code.dny.dev/ssrf's, generated from IANA's special-purpose
 // address registries (every IPv6 address outside 2000::/3 is refused), with
@@ -15,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -22,6 +24,7 @@ import (
 	"time"
 
 	"code.dny.dev/ssrf"
+	"github.com/valyala/fasthttp"
 )
 
 // ErrForbidden is returned for a connection to a refused address.
@@ -101,10 +104,7 @@ func control(_, address string, _ syscall.RawConn) error {
 // non-public addresses unless allowPrivate, follows no redirects (a 3xx is
 // the answer the caller sees; see Redirect), and gives up after timeout.
 func Client(timeout time.Duration, allowPrivate bool) *http.Client {
-	d := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
-	if !allowPrivate {
-		d.Control = control
-	}
+	d := dialer(allowPrivate)
 	tr := &http.Transport{
 		DialContext:           func(ctx context.Context, n, a string) (net.Conn, error) { return d.DialContext(ctx, n, a) },
 		MaxIdleConns:          256,
@@ -115,6 +115,52 @@ func Client(timeout time.Duration, allowPrivate bool) *http.Client {
 		ForceAttemptHTTP2:     true,
 	}
 	return &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: noRedirects}
+}
+
+// dialer connects to user-supplied addresses: refused ones (unless
+// allowPrivate) fail with ErrForbidden once DNS has answered.
+func dialer(allowPrivate bool) *net.Dialer {
+	d := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
+	if !allowPrivate {
+		d.Control = control
+	}
+	return d
+}
+
+// FastClient returns the HTTP/1.1 client of webhooks, which a herd posts
+// to by the hundred thousand: on loopback, 100,000 posts to a net/http
+// server took 2.3–2.4 s with it against 3.4–3.5 s with net/http's client
+// (docs/benchmarks.md). It keeps up to conns keep-alive connections to
+// each endpoint. Like Client it refuses non-public
+// addresses unless allowPrivate, follows no redirects (Do never does) and
+// gives up after timeout. It sends a request exactly as given (no path
+// normalising) and does not resend a POST, except once when a kept-alive
+// connection turns out to have been closed by the server before it
+// answered, as net/http does.
+func FastClient(timeout time.Duration, allowPrivate bool, conns int) *fasthttp.Client {
+	d := dialer(allowPrivate)
+	return &fasthttp.Client{
+		DialTimeout: func(addr string, t time.Duration) (net.Conn, error) {
+			if t <= 0 { // none given: the dialer's own
+				return d.Dial("tcp", addr)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), t)
+			defer cancel()
+			return d.DialContext(ctx, "tcp", addr)
+		},
+		MaxConnsPerHost:          conns,
+		MaxConnWaitTimeout:       timeout,
+		MaxIdleConnDuration:      30 * time.Second,
+		ReadTimeout:              timeout,
+		WriteTimeout:             timeout,
+		DisablePathNormalizing:   true,
+		NoDefaultUserAgentHeader: true,
+		RetryIfErr: func(_ *fasthttp.Request, attempts int, err error) (bool, bool) {
+			// io.EOF before the first byte of the answer, which Do
+			// returns as ErrConnectionClosed.
+			return false, attempts < 2 && (errors.Is(err, io.EOF) || errors.Is(err, fasthttp.ErrConnectionClosed))
+		},
+	}
 }
 
 // NoRedirects returns a plain client (for the operator's own provider
@@ -130,15 +176,19 @@ func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastR
 // where it pointed ("302 redirect to https://elsewhere.example/"), or ""
 // when resp is no redirect.
 func Redirect(resp *http.Response) string {
-	if resp.StatusCode < 300 || resp.StatusCode > 399 {
+	return RedirectOf(resp.StatusCode, resp.Header.Get("Location"))
+}
+
+// RedirectOf is Redirect of a status code and Location header.
+func RedirectOf(code int, loc string) string {
+	if code < 300 || code > 399 {
 		return ""
 	}
-	loc := resp.Header.Get("Location")
 	if loc == "" {
-		return fmt.Sprintf("%d redirect without a Location (redirects are not followed)", resp.StatusCode)
+		return fmt.Sprintf("%d redirect without a Location (redirects are not followed)", code)
 	}
 	if len(loc) > 200 {
 		loc = loc[:200] + "…"
 	}
-	return fmt.Sprintf("%d redirect to %q (redirects are not followed)", resp.StatusCode, loc)
+	return fmt.Sprintf("%d redirect to %q (redirects are not followed)", code, loc)
 }

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/valyala/fasthttp"
 )
 
 // refusedAddrs is every form of non-public address the guard must refuse,
@@ -63,56 +65,73 @@ func TestRefused(t *testing.T) {
 	}
 }
 
-// TestDialRefusesEveryForm dials each refused address through Client: the
-// dial-time check refuses it before any packet is sent.
-func TestDialRefusesEveryForm(t *testing.T) {
-	c := Client(2*time.Second, false)
-	for _, tc := range refusedAddrs {
-		ip := netip.MustParseAddr(tc.ip)
-		if ip.Is4In6() { // dialled as the IPv4 address it maps
-			tc.why = Refused(ip.Unmap())
-			if tc.why == "" {
-				continue
+// guardedGets are the package's two guarded clients, each as a GET.
+func guardedGets(allowPrivate bool) map[string]func(u string) error {
+	c, f := Client(2*time.Second, allowPrivate), FastClient(2*time.Second, allowPrivate, 4)
+	return map[string]func(string) error{
+		"Client": func(u string) error {
+			resp, err := c.Get(u)
+			if err == nil {
+				resp.Body.Close()
 			}
-		}
-		u := "http://" + netip.AddrPortFrom(ip, 9).String() + "/"
-		resp, err := c.Get(u)
-		if err == nil {
-			resp.Body.Close()
-		}
-		if !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), tc.why) {
-			t.Errorf("GET %s: want ErrForbidden naming %q, got %v", u, tc.why, err)
+			return err
+		},
+		"FastClient": func(u string) error {
+			req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+			defer fasthttp.ReleaseRequest(req)
+			defer fasthttp.ReleaseResponse(resp)
+			req.SetRequestURI(u)
+			return f.Do(req, resp)
+		},
+	}
+}
+
+// TestDialRefusesEveryForm dials each refused address through both
+// clients: the dial-time check refuses it before any packet is sent.
+func TestDialRefusesEveryForm(t *testing.T) {
+	for name, get := range guardedGets(false) {
+		for _, tc := range refusedAddrs {
+			ip := netip.MustParseAddr(tc.ip)
+			if ip.Is4In6() { // dialled as the IPv4 address it maps
+				tc.why = Refused(ip.Unmap())
+				if tc.why == "" {
+					continue
+				}
+			}
+			u := "http://" + netip.AddrPortFrom(ip, 9).String() + "/"
+			if err := get(u); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), tc.why) {
+				t.Errorf("%s: GET %s: want ErrForbidden naming %q, got %v", name, u, tc.why, err)
+			}
 		}
 	}
 }
 
 // TestDialRefusesLoopbackSpellings points every spelling of the loopback
-// host at a live local server: none reaches it (the guard refuses the
-// address, or no resolver reads the spelling as an address at all), and
-// with allowPrivate the server is reached.
+// host at a live local server through both clients: none reaches it (the
+// guard refuses the address, or no resolver reads the spelling as an
+// address at all), and with allowPrivate the server is reached.
 func TestDialRefusesLoopbackSpellings(t *testing.T) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	defer srv.Close()
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
-	c := Client(2*time.Second, false)
-	for _, host := range loopbackSpellings {
-		resp, err := c.Get("http://" + host + ":" + port + "/")
-		if err == nil {
-			resp.Body.Close()
-			t.Errorf("%s: reached the local server", host)
+	open := guardedGets(true)
+	for name, get := range guardedGets(false) {
+		for _, host := range loopbackSpellings {
+			if err := get("http://" + host + ":" + port + "/"); err == nil {
+				t.Errorf("%s: %s: reached the local server", name, host)
+			}
 		}
-	}
-	if n := hits.Load(); n != 0 {
-		t.Fatalf("the local server was hit %d times", n)
-	}
-	resp, err := Client(2*time.Second, true).Get(srv.URL)
-	if err != nil {
-		t.Fatalf("allowPrivate: %v", err)
-	}
-	resp.Body.Close()
-	if hits.Load() != 1 {
-		t.Fatal("allowPrivate: the local server was not reached")
+		if n := hits.Load(); n != 0 {
+			t.Fatalf("%s: the local server was hit %d times", name, n)
+		}
+		if err := open[name](srv.URL); err != nil {
+			t.Fatalf("%s: allowPrivate: %v", name, err)
+		}
+		if hits.Load() != 1 {
+			t.Fatalf("%s: allowPrivate: the local server was not reached", name)
+		}
+		hits.Store(0)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/raasdev/raas/internal/netguard"
 	"github.com/raasdev/raas/internal/remind"
 )
 
@@ -28,7 +29,7 @@ func BenchmarkSend(b *testing.B) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
 	defer srv.Close()
 	ends := &endpoints{w: remind.Webhook{ID: "wh1", URL: srv.URL, Secret: NewSecret()}}
-	s := NewSender(srv.Client(), ends, time.Now)
+	s := NewSender(netguard.FastClient(5*time.Second, true, 8), ends, time.Now)
 	d := remind.Delivery{ID: "dlv_01JDZ8Q6W4M3X9K2B7N5C1V0RT", TenantID: "t1", Target: "wh1", Payload: make([]byte, 600)}
 	ctx := context.Background()
 	b.ReportAllocs()

@@ -5,7 +5,6 @@
 package webhook
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -13,12 +12,14 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/valyala/fasthttp"
 
 	"github.com/raasdev/raas/internal/deliver"
 	"github.com/raasdev/raas/internal/netguard"
@@ -105,7 +106,7 @@ type Endpoints interface {
 
 // Sender posts deliveries to webhooks.
 type Sender struct {
-	client *http.Client
+	client *fasthttp.Client
 	ends   Endpoints
 	now    func() time.Time
 
@@ -116,10 +117,7 @@ type Sender struct {
 	cache map[endpointKey]endpoint
 }
 
-var (
-	contentType = []string{"application/json"}
-	userAgent   = []string{"RaaS-Webhooks/1"}
-)
+const userAgent = "RaaS-Webhooks/1"
 
 // CacheFor is how long a looked-up endpoint (URL, secret, disabled) is
 // reused: an endpoint deleted, disabled or re-keyed through the API may
@@ -132,18 +130,30 @@ const maxCached = 10000
 type endpoint struct {
 	url, secret string
 	key         []byte // secret decoded; nil when it does not decode
+	badURL      error  // why url cannot be posted to; nil when it can
 	disabled    bool
 	at          time.Time
 }
 
-// withKey returns e with its secret decoded once, for every send it serves.
-func (e endpoint) withKey() endpoint {
+// prepared returns e with its secret decoded and its URL checked once, for
+// every send it serves.
+func (e endpoint) prepared() endpoint {
 	e.key, _ = secretKey(e.secret)
+	if e.url != "" {
+		u, err := url.Parse(e.url)
+		switch {
+		case err != nil:
+			e.badURL = fmt.Errorf("webhook URL: %w", err)
+		case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+			e.badURL = fmt.Errorf("webhook URL %q is not an http or https URL", e.url)
+		}
+	}
 	return e
 }
 
-// NewSender returns a Sender using client (which should guard addresses; see netguard).
-func NewSender(client *http.Client, ends Endpoints, now func() time.Time) *Sender {
+// NewSender returns a Sender posting with client, which should guard
+// addresses and follow no redirects (netguard.FastClient).
+func NewSender(client *fasthttp.Client, ends Endpoints, now func() time.Time) *Sender {
 	return &Sender{client: client, ends: ends, now: now, cache: map[endpointKey]endpoint{}}
 }
 
@@ -166,7 +176,7 @@ func (s *Sender) endpoint(ctx context.Context, d remind.Delivery) (endpoint, err
 		if err != nil {
 			return e, err
 		}
-		e = endpoint{url: w.URL, secret: w.Secret, disabled: w.Disabled, at: now}.withKey()
+		e = endpoint{url: w.URL, secret: w.Secret, disabled: w.Disabled, at: now}.prepared()
 	} else {
 		rc, err := s.ends.GetRecipient(ctx, d.TenantID, d.Recipient)
 		if errors.Is(err, remind.ErrNotFound) {
@@ -175,7 +185,7 @@ func (s *Sender) endpoint(ctx context.Context, d remind.Delivery) (endpoint, err
 		if err != nil {
 			return e, err
 		}
-		e = endpoint{url: rc.WebhookURL, secret: rc.WebhookSecret, at: now}.withKey()
+		e = endpoint{url: rc.WebhookURL, secret: rc.WebhookSecret, at: now}.prepared()
 	}
 	s.mu.Lock()
 	if len(s.cache) >= maxCached {
@@ -222,28 +232,36 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 			return 0, deliver.Permanent(err)
 		}
 	}
-	unix := s.now().Unix()
-	sig := sign(e.key, d.ID, unix, d.Payload)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.url, bytes.NewReader(d.Payload))
-	if err != nil {
-		return 0, deliver.Permanent(err)
+	if e.badURL != nil {
+		return 0, deliver.Permanent(e.badURL)
 	}
-	// One header map with the keys in canonical form, instead of a Set
-	// (canonicalising and allocating) for each.
-	req.Header = http.Header{
-		"Content-Type":      contentType,
-		"User-Agent":        userAgent,
-		"Webhook-Id":        {d.ID},
-		"Webhook-Timestamp": {strconv.FormatInt(unix, 10)},
-		"Webhook-Signature": {sig},
-	}
-	resp, err := s.client.Do(req)
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	code := resp.StatusCode
+	unix := s.now().Unix()
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	req.SetRequestURI(e.url)
+	req.Header.SetMethod(http.MethodPost)
+	req.Header.SetContentType("application/json")
+	req.Header.SetUserAgent(userAgent)
+	req.Header.Set("webhook-id", d.ID)
+	var ts [20]byte
+	req.Header.SetBytesV("webhook-timestamp", strconv.AppendInt(ts[:0], unix, 10))
+	req.Header.Set("webhook-signature", sign(e.key, d.ID, unix, d.Payload))
+	req.SetBodyRaw(d.Payload)
+	if deadline, ok := ctx.Deadline(); ok {
+		err = s.client.DoDeadline(req, resp, deadline)
+	} else {
+		err = s.client.Do(req, resp) // the client's own timeouts
+	}
+	// An answer whose body is over the client's limit still has its
+	// status: the receiver's body is not read anyway.
+	if err != nil && !errors.Is(err, fasthttp.ErrBodyTooLarge) {
+		return 0, err
+	}
+	code := resp.StatusCode()
 	switch {
 	case code >= 200 && code < 300:
 		return code, nil
@@ -257,13 +275,13 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 		return code, deliver.Gone(fmt.Errorf("webhook answered %d: endpoint disabled", code))
 	case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable:
 		err := fmt.Errorf("webhook answered %d", code)
-		if secs, perr := strconv.Atoi(resp.Header.Get("Retry-After")); perr == nil && secs > 0 {
+		if secs, perr := strconv.Atoi(string(resp.Header.Peek("Retry-After"))); perr == nil && secs > 0 {
 			return code, deliver.RetryAfter(err, time.Duration(secs)*time.Second)
 		}
 		return code, err
 	}
 	if code >= 300 && code < 400 {
-		return code, fmt.Errorf("webhook answered %s; register the final URL", netguard.Redirect(resp))
+		return code, fmt.Errorf("webhook answered %s; register the final URL", netguard.RedirectOf(code, string(resp.Header.Peek("Location"))))
 	}
 	return code, fmt.Errorf("webhook answered %d", code)
 }

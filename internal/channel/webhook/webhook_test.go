@@ -1,14 +1,18 @@
 package webhook
 
 import (
+	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -95,7 +99,7 @@ func TestSenderCachesEndpoints(t *testing.T) {
 	defer srv.Close()
 	ends := &endpoints{w: remind.Webhook{ID: "wh1", URL: srv.URL, Secret: NewSecret()}}
 	now := time.Unix(1_800_000_000, 0)
-	s := NewSender(srv.Client(), ends, func() time.Time { return now })
+	s := NewSender(netguard.FastClient(5*time.Second, true, 8), ends, func() time.Time { return now })
 	d := remind.Delivery{ID: "d1", TenantID: "t1", Target: "wh1", Payload: []byte(`{}`)}
 	ctx := context.Background()
 	for i := 0; i < 3; i++ {
@@ -135,7 +139,7 @@ func TestSendDoesNotFollowRedirects(t *testing.T) {
 		loc := target.URL + "/stolen/" + strconv.Itoa(code)
 		src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, loc, code) }))
 		ends := &endpoints{w: remind.Webhook{ID: "wh1", URL: src.URL + "/hook", Secret: NewSecret()}}
-		s := NewSender(netguard.Client(5*time.Second, true), ends, time.Now)
+		s := NewSender(netguard.FastClient(5*time.Second, true, 8), ends, time.Now)
 		got, err := s.Send(context.Background(), remind.Delivery{ID: "d1", TenantID: "t1", Target: "wh1", Payload: []byte(`{"x":1}`)})
 		src.Close()
 		if got != code || err == nil || deliver.IsPermanent(err) || !strings.Contains(err.Error(), loc) {
@@ -162,15 +166,98 @@ func TestSendSignsVerifiably(t *testing.T) {
 		got <- err
 	}))
 	defer srv.Close()
-	s := NewSender(srv.Client(), &endpoints{w: remind.Webhook{ID: "wh1", URL: srv.URL, Secret: secret}}, time.Now)
+	s := NewSender(netguard.FastClient(5*time.Second, true, 8), &endpoints{w: remind.Webhook{ID: "wh1", URL: srv.URL, Secret: secret}}, time.Now)
 	if _, err := s.Send(context.Background(), remind.Delivery{ID: "d1", TenantID: "t1", Target: "wh1", Payload: []byte(`{"x":1}`)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := <-got; err != nil {
 		t.Fatal(err)
 	}
-	bad := NewSender(srv.Client(), &endpoints{w: remind.Webhook{ID: "wh1", URL: srv.URL, Secret: "whsec_***"}}, time.Now)
+	bad := NewSender(netguard.FastClient(5*time.Second, true, 8), &endpoints{w: remind.Webhook{ID: "wh1", URL: srv.URL, Secret: "whsec_***"}}, time.Now)
 	if _, err := bad.Send(context.Background(), remind.Delivery{ID: "d2", TenantID: "t1", Target: "wh1", Payload: []byte(`{}`)}); !deliver.IsPermanent(err) {
 		t.Fatalf("a secret that does not decode: %v, want a permanent error", err)
+	}
+}
+
+// TestSendAnswers: how each answer of an endpoint (or its URL) becomes an
+// attempt's outcome. A body over the client's limit is not read, but its
+// status still counts.
+func TestSendAnswers(t *testing.T) {
+	big := strings.Repeat("x", 1<<20)
+	for _, tc := range []struct {
+		name       string
+		url        string // "" for the test server's
+		answer     func(w http.ResponseWriter)
+		code       int
+		permanent  bool
+		ok         bool
+		retryAfter time.Duration
+	}{
+		{name: "204", answer: func(w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) }, code: 204, ok: true},
+		{name: "200 with a megabyte", answer: func(w http.ResponseWriter) { _, _ = io.WriteString(w, big) }, code: 200, ok: true},
+		{name: "500 with a megabyte", answer: func(w http.ResponseWriter) { w.WriteHeader(500); _, _ = io.WriteString(w, big) }, code: 500},
+		{name: "429 with Retry-After", answer: func(w http.ResponseWriter) {
+			w.Header().Set("Retry-After", "7")
+			w.WriteHeader(http.StatusTooManyRequests)
+		}, code: 429, retryAfter: 7 * time.Second},
+		{name: "503", answer: func(w http.ResponseWriter) { w.WriteHeader(http.StatusServiceUnavailable) }, code: 503},
+		{name: "not http", url: "ftp://example.com/hook", permanent: true},
+		{name: "no host", url: "http:///hook", permanent: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { tc.answer(w) }))
+			defer srv.Close()
+			u := cmp.Or(tc.url, srv.URL)
+			s := NewSender(netguard.FastClient(5*time.Second, true, 8), &endpoints{w: remind.Webhook{ID: "wh1", URL: u, Secret: NewSecret()}}, time.Now)
+			code, err := s.Send(context.Background(), remind.Delivery{ID: "d1", TenantID: "t1", Target: "wh1", Payload: []byte(`{}`)})
+			if code != tc.code || (err == nil) != tc.ok || deliver.IsPermanent(err) != tc.permanent {
+				t.Fatalf("Send = %d, %v; want %d, ok %v, permanent %v", code, err, tc.code, tc.ok, tc.permanent)
+			}
+			if after, _ := deliver.RetryAfterOf(err); after != tc.retryAfter {
+				t.Fatalf("retry after %v, want %v", after, tc.retryAfter)
+			}
+		})
+	}
+}
+
+// TestSendResendsOnAConnectionClosedWhileIdle: a receiver that closes a
+// kept-alive connection without saying so (many proxies do, on their own
+// idle timeout) costs no failed attempt: the request goes again once, on a
+// new connection, as net/http does. Each connection here answers one
+// request and is then closed.
+func TestSendResendsOnAConnectionClosedWhileIdle(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var served, conns atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			go func() {
+				defer c.Close()
+				r, err := http.ReadRequest(bufio.NewReader(c))
+				if err != nil {
+					return
+				}
+				_, _ = io.Copy(io.Discard, r.Body)
+				served.Add(1)
+				_, _ = io.WriteString(c, "HTTP/1.1 204 No Content\r\n\r\n")
+			}()
+		}
+	}()
+	s := NewSender(netguard.FastClient(5*time.Second, true, 1), &endpoints{w: remind.Webhook{ID: "wh1", URL: "http://" + ln.Addr().String() + "/hook", Secret: NewSecret()}}, time.Now)
+	for i := range 5 {
+		if _, err := s.Send(context.Background(), remind.Delivery{ID: fmt.Sprint("d", i), TenantID: "t1", Target: "wh1", Payload: []byte(`{}`)}); err != nil {
+			t.Fatalf("send %d: %v", i, err)
+		}
+	}
+	if served.Load() != 5 || conns.Load() < 5 {
+		t.Fatalf("%d requests served on %d connections, want 5 on 5 or more", served.Load(), conns.Load())
 	}
 }
