@@ -2,6 +2,7 @@ package bench
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -33,6 +34,29 @@ func TestEventFireAt(t *testing.T) {
 	for _, bad := range []string{``, `{}`, `{"data":{"fire_at":"yesterday"}}`, `{"data":{"fire_at":"2026-11-27T08:00:00Z`} {
 		if got, ok := eventFireAt([]byte(bad)); ok {
 			t.Fatalf("eventFireAt(%q) = %v, want refused", bad, got)
+		}
+	}
+}
+
+// TestPendingAtSpreadsOverTheYear: every pending reminder of a capacity
+// load falls due between an hour and a year and an hour from now, in
+// order, for loads up to the ten million the capacity run holds.
+func TestPendingAtSpreadsOverTheYear(t *testing.T) {
+	now := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	lo, hi := now.Add(time.Hour), now.Add(time.Hour+365*24*time.Hour)
+	for _, n := range []int{1, 293, 200_000, 10_000_000} {
+		prev := time.Time{}
+		is := []int{0, 1, 291, 292, 293, n / 2, n - 2, n - 1}
+		slices.Sort(is)
+		for _, i := range is {
+			if i < 0 || i >= n {
+				continue
+			}
+			at := pendingAt(now, i, n)
+			if at.Before(lo) || !at.Before(hi) || at.Before(prev) {
+				t.Fatalf("n=%d: reminder %d due at %v, want in [%v, %v) and not before %v", n, i, at, lo, hi, prev)
+			}
+			prev = at
 		}
 	}
 }

@@ -306,6 +306,16 @@ type bulkLoader interface {
 
 // load writes n pending reminders due over the coming year into the
 // SQLite store under dir.
+// pendingAt is when the i-th of n pending reminders is due: spread evenly
+// over the year that starts an hour from now, so none falls due while the
+// capacity run measures. (Written as year·i/n in int64 nanoseconds this
+// overflowed past the 292nd reminder, and about half of every load was
+// due in the past and fired during the measures.)
+func pendingAt(now time.Time, i, n int) time.Time {
+	const year = 365 * 24 * time.Hour
+	return now.Add(time.Hour + time.Duration(float64(year)*float64(i)/float64(n)))
+}
+
 func load(ctx context.Context, dir string, n int, progress io.Writer) error {
 	cfg := app.Defaults()
 	cfg.DataDir = dir
@@ -329,7 +339,7 @@ func load(ctx context.Context, dir string, n int, progress io.Writer) error {
 	const batch = 20000
 	rs := make([]remind.Reminder, 0, batch)
 	for i := 0; i < n; i++ {
-		at := now.Add(time.Hour + time.Duration(int64(365*24*time.Hour)*int64(i)/int64(n)))
+		at := pendingAt(now, i, n)
 		// Ids made a millisecond apart, as if created over time: appends to the indexes, as in real use.
 		created := now.Add(-time.Duration(n-i) * time.Millisecond)
 		rs = append(rs, remind.Reminder{ID: remind.NewID(created), TenantID: tenant.ID, Title: "pending", Time: &at, TZ: remind.DefaultTZ,
