@@ -10,11 +10,11 @@ import (
 	"github.com/raasdev/raas/internal/bench"
 )
 
-// runBench implements `raas bench herd|spread|crash|capacity`: one JSON
+// runBench implements `raas bench herd|spread|crash|capacity|floor`: one JSON
 // line per run on stdout, progress on stderr.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: raas bench herd|spread|crash|capacity [flags]")
+		fmt.Fprintln(stderr, "usage: raas bench herd|spread|crash|capacity|floor [flags]")
 		return 2
 	}
 	fs := newFlagSet("bench "+args[0], stderr)
@@ -84,6 +84,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		res = bench.Crash(ctx, o)
 	case "capacity":
 		res = bench.Capacity(ctx, o, *pending)
+	case "floor":
+		res = bench.Floor(ctx, o)
 	default:
 		fmt.Fprintf(stderr, "raas bench: unknown workload %q\n", args[0])
 		return 2

@@ -26,7 +26,7 @@ func commands() map[string]command {
 		"parse":   {"read a time phrase and print the schedule as JSON", runParse},
 		"serve":   {"run the service", runServe},
 		"migrate": {"bring the database schema up to date", runMigrate},
-		"bench":   {"measure: raas bench herd|spread|crash|capacity", runBench},
+		"bench":   {"measure: raas bench herd|spread|crash|capacity|floor", runBench},
 		"token":   {"API tokens: raas token create|list|revoke", runToken},
 		"vapid":   {"print a new Web Push VAPID key pair: raas vapid generate", runVapid},
 

@@ -45,6 +45,10 @@ type Result struct {
 	// herd: the same peak taken at T, before any firing (the creates' share)
 	PeakRSSAtTBytes int64 `json:"peak_rss_at_t_bytes,omitempty"`
 	Batch           int   `json:"batch,omitempty"` // herd: reminders per batch create (0: one create a call)
+	// herd with the webhook sink: the HTTP floor (Floor) measured right
+	// before and right after the herd, and drain_s against their mean
+	FloorS     []float64 `json:"floor_s,omitempty"`
+	FloorRatio float64   `json:"floor_ratio,omitempty"`
 
 	// crash only: from the restart (SQLite: the new process is started;
 	// PostgreSQL: the kill, with a survivor running) until the last

@@ -1,7 +1,9 @@
 package bench
 
 import (
+	"context"
 	"encoding/json"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -35,6 +37,28 @@ func TestEventFireAt(t *testing.T) {
 		if got, ok := eventFireAt([]byte(bad)); ok {
 			t.Fatalf("eventFireAt(%q) = %v, want refused", bad, got)
 		}
+	}
+}
+
+// TestWithFloorMeasuresAroundTheHerd: a webhook herd is run between two
+// real floors of its own size, each of which posted every request, and
+// its drain is reported against their mean.
+func TestWithFloorMeasuresAroundTheHerd(t *testing.T) {
+	o := Options{N: 500}
+	o.Config.Workers = 4
+	ran := 0
+	res := withFloor(context.Background(), o, func() Result {
+		ran++
+		return Result{DrainS: 0.5}
+	})
+	if res.Error != "" || ran != 1 || len(res.FloorS) != 2 || res.FloorS[0] <= 0 || res.FloorS[1] <= 0 {
+		t.Fatalf("withFloor = %+v after %d herds, want one herd between two floors", res, ran)
+	}
+	if want := 0.5 / ((res.FloorS[0] + res.FloorS[1]) / 2); math.Abs(res.FloorRatio-want) > 1e-9 {
+		t.Fatalf("floor_ratio %v, want %v", res.FloorRatio, want)
+	}
+	if f := Floor(context.Background(), o); f.Error != "" || f.Workload != "floor" || f.DrainS <= 0 || f.Delivered != 500 {
+		t.Fatalf("Floor = %+v", f)
 	}
 }
 

@@ -195,9 +195,17 @@ func createAll(ctx context.Context, svc *service.Service, t remind.Tenant, due [
 }
 
 // Herd creates N reminders all due at one instant T and measures how late
-// each fires against T.
+// each fires against T. With the webhook sink the HTTP floor is measured
+// right before and after (withFloor).
 func Herd(ctx context.Context, o Options) Result {
 	o.defaults()
+	if o.Sink == "webhook" {
+		return withFloor(ctx, o, func() Result { return herd(ctx, o) })
+	}
+	return herd(ctx, o)
+}
+
+func herd(ctx context.Context, o Options) Result {
 	res := Result{System: "raas", Store: storeName(o.DB), Sink: o.Sink, Workload: "herd", Config: "default", N: o.N, Version: version(),
 		Settings: fmt.Sprintf("batch=500 workers=%d lease=%s", o.Config.Workers, o.Config.Lease), Batch: o.Batch}
 	if o.Batch > 0 {
