@@ -37,7 +37,8 @@ func floorDrain(ctx context.Context, n, workers int) (time.Duration, error) {
 	defer srv.Close()
 	tr := &http.Transport{MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers}
 	defer tr.CloseIdleConnections()
-	c := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	c := &http.Client{Transport: tr} // as httplimit's: no timeout, no context
+
 	url := "http://" + ln.Addr().String() + "/hook"
 	var next atomic.Int64
 	var firstErr error
@@ -49,7 +50,7 @@ func floorDrain(ctx context.Context, n, workers int) (time.Duration, error) {
 		go func() {
 			defer wg.Done()
 			for next.Add(1) <= int64(n) && ctx.Err() == nil {
-				req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(floorBody))
+				req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(floorBody))
 				if err == nil {
 					req.Header.Set("Content-Type", "application/json")
 					req.Header.Set("webhook-id", "d9927839b5600d63e9d04c5fecb82596")
