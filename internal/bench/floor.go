@@ -38,7 +38,6 @@ func floorDrain(ctx context.Context, n, workers int) (time.Duration, error) {
 	tr := &http.Transport{MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers}
 	defer tr.CloseIdleConnections()
 	c := &http.Client{Transport: tr} // as httplimit's: no timeout, no context
-
 	url := "http://" + ln.Addr().String() + "/hook"
 	var next atomic.Int64
 	var firstErr error
@@ -86,6 +85,7 @@ func Floor(ctx context.Context, o Options) Result {
 	took, err := floorDrain(ctx, o.N, o.Config.Workers)
 	if err != nil {
 		res.Error = err.Error()
+		return res
 	}
 	res.DrainS, res.Delivered = took.Seconds(), o.N
 	return res
