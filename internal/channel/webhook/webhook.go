@@ -256,8 +256,8 @@ func (s *Sender) Send(ctx context.Context, d remind.Delivery) (int, error) {
 	} else {
 		err = s.client.Do(req, resp) // the client's own timeouts
 	}
-	// An answer whose body is over the client's limit still has its
-	// status: the receiver's body is not read anyway.
+	// An answer whose body is over the client's limit (64 KiB) still
+	// has its status, which is all that decides the outcome.
 	if err != nil && !errors.Is(err, fasthttp.ErrBodyTooLarge) {
 		return 0, err
 	}
