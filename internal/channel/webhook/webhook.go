@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -139,15 +138,7 @@ type endpoint struct {
 // every send it serves.
 func (e endpoint) prepared() endpoint {
 	e.key, _ = secretKey(e.secret)
-	if e.url != "" {
-		u, err := url.Parse(e.url)
-		switch {
-		case err != nil:
-			e.badURL = fmt.Errorf("webhook URL: %w", err)
-		case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-			e.badURL = fmt.Errorf("webhook URL %q is not an http or https URL", e.url)
-		}
-	}
+	e.badURL = remind.CheckURL("webhook URL", e.url) // nil for "": a recipient without one is refused by Send
 	return e
 }
 
