@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -39,41 +38,28 @@ func floorDrain(ctx context.Context, n, workers int) (time.Duration, error) {
 	defer tr.CloseIdleConnections()
 	c := &http.Client{Transport: tr} // as httplimit's: no timeout, no context
 	url := "http://" + ln.Addr().String() + "/hook"
-	var next atomic.Int64
-	var firstErr error
-	var once sync.Once
-	var wg sync.WaitGroup
 	start := time.Now()
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for next.Add(1) <= int64(n) && ctx.Err() == nil {
-				req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(floorBody))
-				if err == nil {
-					req.Header.Set("Content-Type", "application/json")
-					req.Header.Set("webhook-id", "d9927839b5600d63e9d04c5fecb82596")
-					req.Header.Set("webhook-timestamp", "1795766471")
-					req.Header.Set("webhook-signature", "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=")
-					var resp *http.Response
-					if resp, err = c.Do(req); err == nil {
-						_, _ = io.Copy(io.Discard, resp.Body)
-						resp.Body.Close()
-					}
-				}
-				if err != nil {
-					once.Do(func() { firstErr = err })
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	_, err = createConcurrently(ctx, n, workers, nil, func(int) error {
+		req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(floorBody))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("webhook-id", "d9927839b5600d63e9d04c5fecb82596")
+		req.Header.Set("webhook-timestamp", "1795766471")
+		req.Header.Set("webhook-signature", "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=")
+		resp, err := c.Do(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return resp.Body.Close()
+	})
 	took := time.Since(start)
-	if firstErr == nil && got.Load() != int64(n) {
-		firstErr = fmt.Errorf("bench: the floor's server received %d of %d", got.Load(), n)
+	if err == nil && got.Load() != int64(n) {
+		err = fmt.Errorf("bench: the floor's server received %d of %d", got.Load(), n)
 	}
-	return took, firstErr
+	return took, err
 }
 
 // Floor measures the HTTP floor alone (`raas bench floor`): drain_s is
