@@ -196,7 +196,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) *App {
 	}
 	a.Hub = inbox.NewHub(bc, log)
 	a.Senders = map[string]deliver.Sender{
-		remind.ChannelWebhook: webhook.NewSender(netguard.FastClient(cfg.WebhookTimeout, cfg.AllowPrivateTargets, max(cfg.Workers, 1)), st, now),
+		remind.ChannelWebhook: webhook.NewSender(netguard.FastClient(cfg.WebhookTimeout, cfg.AllowPrivateTargets, cfg.Workers), st, now),
 		remind.ChannelInbox:   inbox.NewSender(st, a.Hub, now),
 	}
 	box := a.secretBox() // contacts.go

@@ -131,7 +131,8 @@ func dialer(allowPrivate bool) *net.Dialer {
 // to by the hundred thousand: on loopback, 100,000 posts to a net/http
 // server took 2.3–2.4 s with it against 3.4–3.5 s with net/http's client
 // (docs/benchmarks.md). It keeps up to conns keep-alive connections to
-// each endpoint. Like Client it refuses non-public
+// each endpoint (conns <= 0: fasthttp's default, 512, as the dispatcher
+// then runs its own default of 64 senders). Like Client it refuses non-public
 // addresses unless allowPrivate, follows no redirects (Do never does) and
 // gives up after timeout. It sends a request exactly as given (no path
 // normalising) and does not resend a POST, except once when a kept-alive
